@@ -1,0 +1,1 @@
+"""Who am I: the authenticated principal, their tenant memberships and the current tenant."""

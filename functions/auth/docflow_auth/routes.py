@@ -1,0 +1,49 @@
+"""``/api/auth`` routes."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from docflow.db import user_transaction
+from docflow.errors import DocflowError
+from docflow.http.deps import CurrentUser
+from docflow.tenancy import Membership, choose_membership, load_memberships, parse_tenant_header
+from docflow_auth.schemas import Me, MembershipPublic
+
+router = APIRouter(prefix="/api/auth", tags=["auth"])
+
+
+def _public(membership: Membership) -> MembershipPublic:
+    return MembershipPublic(
+        tenant_id=membership.tenant_id,
+        tenant_name=membership.tenant_name,
+        role=membership.role,
+        active=membership.is_active,
+    )
+
+
+@router.get("/me", summary="The current user, their memberships and current tenant")
+def me(request: Request, principal: CurrentUser) -> Me:
+    """Memberships come from the database under row level security, never from token metadata.
+
+    The current tenant is the one named by ``X-Tenant-Id`` (or the only membership); it is null
+    when the user has several and names none.
+    """
+    requested = parse_tenant_header(request.headers.get("x-tenant-id"))
+    with user_transaction(principal) as conn:
+        memberships = load_memberships(conn)
+        row = conn.execute("select app_private.is_platform_admin() as is_admin").fetchone()
+    current: Membership | None
+    try:
+        current = choose_membership(memberships, requested)
+    except DocflowError:
+        if requested is not None:
+            raise
+        current = None
+    return Me(
+        user_id=principal.user_id,
+        email=principal.email,
+        is_platform_admin=bool(row and row["is_admin"]),
+        memberships=[_public(m) for m in memberships],
+        current_tenant=_public(current) if current else None,
+    )

@@ -1,0 +1,53 @@
+"""The process-wide connection pool, created on first use and reused by a warm Lambda."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from docflow.config import get_settings
+
+if TYPE_CHECKING:
+    from psycopg_pool import ConnectionPool
+
+_pool: ConnectionPool | None = None
+_lock = threading.Lock()
+
+
+def connection_kwargs() -> dict[str, Any]:
+    """Options for every connection: no server-side prepared statements (Supabase's transaction
+    pooler does not keep them between transactions) and dict rows."""
+    from psycopg.rows import dict_row
+
+    return {"prepare_threshold": None, "row_factory": dict_row, "autocommit": False}
+
+
+def get_pool() -> ConnectionPool:
+    """The pool for ``DATABASE_URL``; opened lazily so importing a handler costs no connection."""
+    global _pool  # noqa: PLW0603 - one pool per process is the point
+    if _pool is None:
+        with _lock:
+            if _pool is None:
+                from psycopg_pool import ConnectionPool
+
+                settings = get_settings()
+                _pool = ConnectionPool(
+                    settings.database_url,
+                    min_size=settings.db_pool_min_size,
+                    max_size=settings.db_pool_max_size,
+                    kwargs={**connection_kwargs(), "connect_timeout": int(settings.db_connect_timeout_seconds)},
+                    timeout=settings.db_connect_timeout_seconds,
+                    check=ConnectionPool.check_connection,
+                    name="docflow",
+                    open=True,
+                )
+    return _pool
+
+
+def close_pool() -> None:
+    """Close the pool (tests, the local stack's shutdown, a configuration change)."""
+    global _pool  # noqa: PLW0603
+    with _lock:
+        if _pool is not None:
+            _pool.close()
+            _pool = None

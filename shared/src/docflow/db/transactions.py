@@ -1,0 +1,70 @@
+"""Transactions that carry who is acting, the way PostgREST runs Supabase requests.
+
+Each transaction sets ``request.jwt.claims`` transaction-locally and switches role with
+``SET LOCAL ROLE``; both end with the transaction, so a pooled connection never carries one
+request's identity into the next. Autocommit is refused: there ``SET LOCAL`` would only warn.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from docflow.config import get_settings
+from docflow.db.pool import get_pool
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from docflow.auth import Principal
+
+    Connection = psycopg.Connection[dict[str, Any]]
+else:
+    Connection = Any
+
+_JOB_NAME = re.compile(r"^[a-z][a-z0-9_.:-]{2,62}$")
+
+
+def set_request_claims(conn: Connection, claims: Mapping[str, Any], *, role: str) -> None:
+    """Bind claims and role to the current transaction (``set_config(..., true)`` + ``SET LOCAL ROLE``)."""
+    if conn.autocommit or conn.info.transaction_status == 0:  # 0 = IDLE: not inside a transaction
+        raise RuntimeError("request claims need an open transaction")
+    if role not in {"authenticated", "service_role"}:
+        raise ValueError(f"unexpected database role {role!r}")
+    conn.execute(
+        "select set_config('request.jwt.claims', %s, true), set_config('statement_timeout', %s, true)",
+        (json.dumps(dict(claims), default=str), str(get_settings().db_statement_timeout_ms)),
+    )
+    conn.execute("set local role authenticated" if role == "authenticated" else "set local role service_role")
+
+
+@contextmanager
+def user_transaction(principal: Principal, *, tenant_id: str | None = None) -> Iterator[Connection]:
+    """A transaction acting as ``principal`` (role ``authenticated``), optionally for one tenant.
+
+    Row level security sees the claims, so every query is limited to what the user may see.
+    """
+    claims = {**principal.claims, "role": "authenticated", "sub": str(principal.user_id)}
+    if tenant_id is not None:
+        claims["tenant_id"] = tenant_id
+    with get_pool().connection() as conn, conn.transaction():
+        set_request_claims(conn, claims, role="authenticated")
+        yield conn
+
+
+@contextmanager
+def system_transaction(job: str, **context: str) -> Iterator[Connection]:
+    """A transaction for a named background job (S3 processing, schedules, webhooks).
+
+    It runs as ``service_role``, which bypasses row level security exactly as on Supabase, so the
+    job must scope its queries itself; the job name is recorded in the claims for auditing.
+    """
+    if not _JOB_NAME.match(job):
+        raise ValueError("job names are short lowercase identifiers, e.g. 'receipts.process'")
+    claims = {"role": "service_role", "docflow_job": job, **context}
+    with get_pool().connection() as conn, conn.transaction():
+        set_request_claims(conn, claims, role="service_role")
+        yield conn

@@ -1,0 +1,34 @@
+"""``make_handler``: the Lambda entry point of a route group (Mangum + Powertools)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI
+
+from docflow.observability import get_logger, get_metrics, init_error_reporting
+
+LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+def make_handler(app: FastAPI) -> LambdaHandler:
+    """Wrap ``app`` for API Gateway HTTP API events.
+
+    Mangum runs with ``lifespan="off"`` (no per-invocation startup; pools are module-level and lazy).
+    The logger gets the Lambda context and clears request keys between invocations; metrics flush as
+    EMF with a cold-start metric; Sentry starts once per process when a DSN is configured.
+    """
+    from mangum import Mangum
+
+    init_error_reporting()
+    asgi_handler = Mangum(app, lifespan="off", api_gateway_base_path="/")
+    logger = get_logger()
+    metrics = get_metrics()
+
+    @metrics.log_metrics(capture_cold_start_metric=True)  # type: ignore[misc]
+    @logger.inject_lambda_context(clear_state=True, log_event=False)  # type: ignore[misc]
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return asgi_handler(event, context)  # type: ignore[no-any-return]
+
+    return handler  # type: ignore[no-any-return]

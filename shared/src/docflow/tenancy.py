@@ -1,0 +1,96 @@
+"""Which tenant a request acts for, and with which role.
+
+The tenant comes from the ``X-Tenant-Id`` header, or is the user's only membership; it is always
+checked against ``tenant_members`` (read under row level security), never taken from token metadata.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from docflow.errors import BadRequest, Forbidden, TenantSuspended
+
+if TYPE_CHECKING:
+    from docflow.db import Connection
+
+
+class Role(StrEnum):
+    """Tenant roles, from most to least privileged."""
+
+    OWNER = "owner"
+    ADMIN = "admin"
+    MEMBER = "member"
+    VIEWER = "viewer"
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """A user's membership of one tenant."""
+
+    tenant_id: uuid.UUID
+    tenant_name: str
+    tenant_status: str
+    role: Role
+
+    @property
+    def is_active(self) -> bool:
+        """Suspended tenants keep their data but their members cannot act for them."""
+        return self.tenant_status == "active"
+
+
+def load_memberships(conn: Connection) -> list[Membership]:
+    """The acting user's memberships, ordered by tenant name (read under RLS as the user)."""
+    rows = conn.execute(
+        """
+        select m.tenant_id, t.name as tenant_name, t.status as tenant_status, m.role
+          from public.tenant_members m
+          join public.tenants t on t.id = m.tenant_id
+         where m.user_id = auth.uid()
+         order by t.name, m.tenant_id
+        """
+    ).fetchall()
+    return [
+        Membership(
+            tenant_id=row["tenant_id"],
+            tenant_name=row["tenant_name"],
+            tenant_status=row["tenant_status"],
+            role=Role(row["role"]),
+        )
+        for row in rows
+    ]
+
+
+def parse_tenant_header(value: str | None) -> uuid.UUID | None:
+    """The ``X-Tenant-Id`` header as a UUID; a malformed value is a 400, never a lookup."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return uuid.UUID(value.strip())
+    except ValueError:
+        raise BadRequest("X-Tenant-Id must be a UUID") from None
+
+
+def choose_membership(memberships: list[Membership], requested: uuid.UUID | None) -> Membership:
+    """The membership the request acts through.
+
+    Asking for a tenant the user does not belong to is 403 with the same message whether or not the
+    tenant exists, so the answer reveals nothing about other tenants.
+    """
+    if requested is None:
+        if len(memberships) == 1:
+            chosen = memberships[0]
+        elif not memberships:
+            raise Forbidden("You are not a member of any tenant")
+        else:
+            raise BadRequest("You belong to several tenants: choose one with the X-Tenant-Id header")
+    else:
+        match = [m for m in memberships if m.tenant_id == requested]
+        if not match:
+            raise Forbidden("You are not a member of this tenant")
+        chosen = match[0]
+    if not chosen.is_active:
+        raise TenantSuspended("This tenant is suspended; contact DocFlow support")
+    return chosen
