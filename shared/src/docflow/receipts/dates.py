@@ -1,0 +1,142 @@
+"""Dates and times as printed on receipts, read day-first, with plausibility against a given "today".
+
+Finnish receipts print ``DD.MM.YYYY``, ``D.M.YY`` or ISO dates; English ones also ``14 MAR 2018``,
+``20180304`` and ``12-01-19``. A numeric date is read day-first; month-first is only a fallback when
+day-first is impossible, and gets a lower confidence. Future dates and dates before
+:data:`EARLIEST_YEAR` are never plausible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+EARLIEST_YEAR = 2000
+
+_MONTHS: dict[str, int] = {
+    "JAN": 1,
+    "FEB": 2,
+    "MAR": 3,
+    "APR": 4,
+    "MAY": 5,
+    "MAJ": 5,
+    "JUN": 6,
+    "JUL": 7,
+    "AUG": 8,
+    "SEP": 9,
+    "OCT": 10,
+    "OKT": 10,
+    "NOV": 11,
+    "DEC": 12,
+    "DES": 12,
+}
+_MONTH_NAME = r"(?P<mon>JAN|FEB|MAR|APR|MA[YJ]|JUN|JUL|AUG|SEP|O[CK]T|NOV|DE[CS])[A-Z]*\.?"
+
+_NUMERIC = re.compile(r"(?<![\d.,/-])(\d{1,2})\s?([./-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d])")
+_ISO = re.compile(r"(?<![\d.,/-])(\d{4})([-./])(\d{1,2})\2(\d{1,2})(?![\d])")
+_COMPACT = re.compile(r"(?<!\d)(20\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
+_DAY_MONTH_NAME = re.compile(
+    rf"(?<!\d)(?P<day>\d{{1,2}})\s?[-/ ]?\s?{_MONTH_NAME}\s?[-/ ,]?\s?(?P<year>\d{{4}}|\d{{2}})(?!\d)",
+    re.IGNORECASE,
+)
+_MONTH_NAME_DAY = re.compile(
+    rf"(?<![A-Z]){_MONTH_NAME}\s?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s?(?P<year>\d{{4}})(?!\d)",
+    re.IGNORECASE,
+)
+_TIME = re.compile(
+    r"(?<![\d.,:])(?P<h>[01]?\d|2[0-3])(?P<sep>[:.])(?P<m>[0-5]\d)(?:(?P=sep)(?P<s>[0-5]\d))?(?![\d.,]\d)"
+    r"(?:\s?(?P<ampm>[AaPp])\.?[Mm]\.?)?"
+)
+_CLOCK_WORD = re.compile(r"\b(?:klo|kl|kello|time|aika|tid)\b\.?:?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class DateMatch:
+    """A plausible date found in a line, where it is and how sure the reading is (0..1)."""
+
+    value: dt.date
+    start: int
+    end: int
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class TimeMatch:
+    """A time of day found in a line and where it is."""
+
+    value: dt.time
+    start: int
+    end: int
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return year + 2000 if year < 100 else year
+
+
+def _make_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _plausible(value: dt.date | None, today: dt.date) -> bool:
+    return value is not None and value.year >= EARLIEST_YEAR and value <= today
+
+
+def find_dates(text: str, today: dt.date | None = None) -> list[DateMatch]:
+    """Every plausible date in ``text`` (day-first), left to right; ``today`` bounds the future."""
+    today = today or dt.date.today()
+    found: list[DateMatch] = []
+    taken: list[range] = []
+
+    def add(value: dt.date | None, start: int, end: int, confidence: float) -> None:
+        if not _plausible(value, today) or any(start in span for span in taken):
+            return
+        assert value is not None
+        taken.append(range(start, end))
+        found.append(DateMatch(value, start, end, confidence))
+
+    for match in _ISO.finditer(text):
+        add(_make_date(int(match[1]), int(match[3]), int(match[4])), match.start(), match.end(), 0.95)
+    for match in _NUMERIC.finditer(text):
+        first, second, year = int(match[1]), int(match[3]), _year(match[4])
+        day_first = _make_date(year, second, first)
+        confidence = 0.95 if len(match[4]) == 4 else 0.85
+        if _plausible(day_first, today):
+            add(day_first, match.start(), match.end(), confidence)
+        else:
+            add(_make_date(year, first, second), match.start(), match.end(), confidence - 0.3)
+    for pattern in (_DAY_MONTH_NAME, _MONTH_NAME_DAY):
+        for match in pattern.finditer(text):
+            month = _MONTHS[match["mon"].upper()[:3]]
+            value = _make_date(_year(match["year"]), month, int(match["day"]))
+            add(value, match.start(), match.end(), 0.9)
+    for match in _COMPACT.finditer(text):
+        add(_make_date(int(match[1]), int(match[2]), int(match[3])), match.start(), match.end(), 0.7)
+    return sorted(found, key=lambda item: item.start)
+
+
+def parse_date(text: str, today: dt.date | None = None) -> dt.date | None:
+    """The first plausible date in ``text``, else ``None``."""
+    matches = find_dates(text, today)
+    return matches[0].value if matches else None
+
+
+def find_times(text: str, *, after_date: bool = False) -> list[TimeMatch]:
+    """Times of day in ``text``. ``HH.MM`` counts only after a clock word or when ``after_date`` is set."""
+    found: list[TimeMatch] = []
+    for match in _TIME.finditer(text):
+        hour = int(match["h"])
+        if match["sep"] == "." and not (after_date or _CLOCK_WORD.search(text[: match.start()])):
+            continue
+        ampm = (match["ampm"] or "").upper()
+        if ampm == "P" and hour < 12:
+            hour += 12
+        elif ampm == "A" and hour == 12:
+            hour = 0
+        second = int(match["s"]) if match["s"] else 0
+        found.append(TimeMatch(dt.time(hour, int(match["m"]), second), match.start(), match.end()))
+    return found

@@ -1,0 +1,247 @@
+"""OCR lines or plain text to :class:`ReceiptData`: every field, cross-checked, with warnings.
+
+Deterministic and pure: no I/O, no clock (``today`` is a parameter), precompiled patterns only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from decimal import Decimal
+
+from docflow.receipts.dates import DateMatch, find_dates, find_times
+from docflow.receipts.identifiers import find_business_ids, find_vat_numbers
+from docflow.receipts.items import find_items
+from docflow.receipts.lines import LineLike, TextLine, lines_from_text, merge_rows
+from docflow.receipts.merchant import find_party
+from docflow.receipts.models import (
+    Field,
+    LineItem,
+    PaymentMethod,
+    ReceiptData,
+    ReceiptWarning,
+    VatRow,
+)
+from docflow.receipts.numbers import CENT, find_amounts
+from docflow.receipts.totals import TotalChoice, choose_total, collect_evidence, payment_method
+from docflow.receipts.vat import is_valid_rate
+from docflow.receipts.vat_table import find_vat_rows
+from docflow.receipts.vocabulary import RECEIPT_NUMBER, TOTAL_STRONG, TOTAL_WEAK
+
+_DATE_WORD = re.compile(r"(?<![A-Z])(?:DATE|BIZDATE|PVM|PAIVAMAARA|PAIVAYS|DATUM|AIKA|TID)(?![A-Z])")
+_NOT_PURCHASE_DATE = re.compile(
+    r"(?<![A-Z])(?:EXP\w*|VALID|VOIMASSA|ERAPAIVA|BEST\s?BEFORE|PARAS\s?ENNEN|GILTIG|BIRTH|SYNT\w*)(?![A-Z])"
+)
+_FINNISH_CUES = re.compile(
+    r"(?<![A-Z])(?:ALV|YHTEENSA|Y-?TUNNUS|KUITTI|KORTTI|KATEINEN|VEROTON|MOMS|KPL)(?![A-Z])"
+)
+_MALAYSIAN_CUES = re.compile(r"(?<![A-Z])(?:GST|SST|SDN\.?\s?BHD|RM|MALAYSIA|JALAN)(?![A-Z])")
+
+
+def to_lines(source: str | Iterable[LineLike | TextLine]) -> list[TextLine]:
+    """Plain text or OCR lines to printed rows."""
+    if isinstance(source, str):
+        return lines_from_text(source)
+    return merge_rows(source)
+
+
+def extract_receipt(
+    source: str | Iterable[LineLike | TextLine], *, today: dt.date | None = None
+) -> ReceiptData:
+    """Read every field of a receipt from its OCR lines (or plain text).
+
+    ``today`` bounds plausible dates (default: the current date); pass it explicitly for
+    reproducible results.
+    """
+    today = today or dt.date.today()
+    lines = to_lines(source)
+    party = find_party(lines)
+    business_id, vat_number = _identifiers(lines)
+    date_match = _choose_date(lines, today)
+    time = _choose_time(lines, date_match)
+    vat_rows = tuple(
+        VatRow(rate, net, tax, gross, 0.9) for _, (rate, net, tax, gross) in find_vat_rows(lines)
+    )
+    vat_gross = sum((row.gross for row in vat_rows), Decimal("0.00")) if vat_rows else None
+    first_total = next(
+        (
+            i
+            for i, line in enumerate(lines)
+            if TOTAL_STRONG.search(line.folded) or TOTAL_WEAK.search(line.folded)
+        ),
+        None,
+    )
+    items = tuple(find_items(lines, first_total))
+    items_sum = sum((item.amount for item in items), Decimal("0.00")) if items else None
+    evidence = collect_evidence(lines, vat_gross, items_sum)
+    total = choose_total(lines, evidence)
+    payment = payment_method(evidence, lines)
+    currency = _currency(lines, business_id is not None)
+    receipt = ReceiptData(
+        merchant=Field(party.name, party.name_confidence) if party.name else None,
+        business_id=business_id,
+        vat_number=vat_number,
+        address=Field(party.address, party.address_confidence) if party.address else None,
+        date=Field(date_match[0].value, date_match[1], date_match[2]) if date_match else None,
+        time=time,
+        total=Field(total.value, total.confidence, total.source) if total else None,
+        currency=currency,
+        vat=vat_rows,
+        payment=_payment_field(payment),
+        receipt_number=_receipt_number(lines),
+        items=items,
+    )
+    warnings = build_warnings(receipt, total, items)
+    return replace(receipt, warnings=warnings)
+
+
+def _payment_field(payment: tuple[str, float] | None) -> Field[PaymentMethod] | None:
+    if payment is None:
+        return None
+    method: PaymentMethod = "card"
+    for known in ("card", "cash", "mobile", "invoice"):
+        if payment[0] == known:
+            method = known
+    return Field(method, payment[1])
+
+
+def _identifiers(lines: Sequence[TextLine]) -> tuple[Field[str] | None, Field[str] | None]:
+    business_ids = [
+        (index, found) for index, line in enumerate(lines) for found in find_business_ids(line.text)
+    ]
+    vat_numbers = [number for line in lines for number in find_vat_numbers(line.text)]
+    business_id: Field[str] | None = None
+    if business_ids:
+        _, best = max(business_ids, key=lambda pair: (pair[1].labelled, -pair[0]))
+        confidence = 0.97 if best.labelled else 0.8
+        business_id = Field(best.value, confidence)
+    vat_number = Field(vat_numbers[0], 0.95) if vat_numbers else None
+    return business_id, vat_number
+
+
+def _choose_date(lines: Sequence[TextLine], today: dt.date) -> tuple[DateMatch, float, str] | None:
+    best: tuple[float, int, DateMatch, str] | None = None
+    for index, line in enumerate(lines):
+        folded = line.folded
+        if _NOT_PURCHASE_DATE.search(folded):
+            continue
+        for match in find_dates(line.text, today):
+            score = match.confidence + (0.3 if _DATE_WORD.search(folded) else 0.0)
+            score += 0.1 if find_times(line.text, after_date=True) else 0.0
+            score -= 0.002 * index
+            if best is None or score > best[0]:
+                best = (score, index, match, line.text)
+    if best is None:
+        return None
+    score, _, match, text = best
+    return match, round(min(0.99, score * line_confidence(lines[best[1]])), 3), text
+
+
+def line_confidence(line: TextLine) -> float:
+    """A line's OCR confidence, floored so that one weak word does not sink a field."""
+    return max(0.5, min(1.0, line.confidence + 0.1))
+
+
+def _choose_time(
+    lines: Sequence[TextLine], date_match: tuple[DateMatch, float, str] | None
+) -> Field[dt.time] | None:
+    if date_match is not None:
+        times = find_times(date_match[2], after_date=True)
+        if times:
+            return Field(times[0].value, 0.9, date_match[2])
+    for line in lines:
+        times = find_times(line.text)
+        if times:
+            return Field(times[0].value, 0.6, line.text)
+    return None
+
+
+def _currency(lines: Sequence[TextLine], has_business_id: bool) -> Field[str] | None:
+    marks: Counter[str] = Counter()
+    for line in lines:
+        for match in find_amounts(line.text):
+            if match.currency:
+                marks[match.currency] += 1
+        if "€" in line.text:
+            marks["EUR"] += 1
+    if marks:
+        code, count = marks.most_common(1)[0]
+        return Field(code, min(0.95, 0.7 + 0.05 * count))
+    text = "\n".join(line.folded for line in lines)
+    if has_business_id or len(_FINNISH_CUES.findall(text)) >= 2:
+        return Field("EUR", 0.6)
+    if _MALAYSIAN_CUES.search(text):
+        return Field("MYR", 0.5)
+    return None
+
+
+def _receipt_number(lines: Sequence[TextLine]) -> Field[str] | None:
+    for line in lines:
+        match = RECEIPT_NUMBER.search(line.folded)
+        if match and any(char.isdigit() for char in match["number"]):
+            return Field(match["number"], 0.7, line.text)
+    return None
+
+
+def build_warnings(
+    receipt: ReceiptData, total: TotalChoice | None, items: Sequence[LineItem]
+) -> tuple[ReceiptWarning, ...]:
+    """Everything a reviewer should check before the receipt is booked."""
+    warnings = _missing_field_warnings(receipt)
+    warnings.extend(_vat_warnings(receipt))
+    if total is not None and not total.agrees_with and receipt.total is not None:
+        warnings.append(
+            ReceiptWarning(
+                "total_unconfirmed", "the total is not confirmed by the payment, VAT rows or items"
+            )
+        )
+    if items and receipt.total is not None:
+        items_sum = sum((item.amount for item in items), Decimal("0.00"))
+        if abs(items_sum - receipt.total.value) > CENT and total is not None and total.agrees_with:
+            warnings.append(ReceiptWarning("items_total_mismatch", "line items do not add up to the total"))
+    return tuple(warnings)
+
+
+def _is_domestic(receipt: ReceiptData) -> bool:
+    return receipt.currency is None or receipt.currency.value == "EUR"
+
+
+def _missing_field_warnings(receipt: ReceiptData) -> list[ReceiptWarning]:
+    warnings: list[ReceiptWarning] = []
+    domestic = _is_domestic(receipt)
+    if receipt.total is None:
+        warnings.append(ReceiptWarning("no_total", "no total found"))
+    if receipt.date is None:
+        warnings.append(ReceiptWarning("no_date", "no plausible purchase date found"))
+    if receipt.merchant is None:
+        warnings.append(ReceiptWarning("no_merchant", "no merchant name found"))
+    if domestic and receipt.business_id is None:
+        warnings.append(ReceiptWarning("no_business_id", "no Y-tunnus: not a valid VAT voucher"))
+    if domestic and not receipt.vat:
+        warnings.append(ReceiptWarning("no_vat_breakdown", "no VAT breakdown: not a valid VAT voucher"))
+    return warnings
+
+
+def _vat_warnings(receipt: ReceiptData) -> list[ReceiptWarning]:
+    warnings: list[ReceiptWarning] = []
+    domestic = _is_domestic(receipt)
+    if receipt.vat and receipt.total is not None:
+        gross = sum((row.gross for row in receipt.vat), Decimal("0.00"))
+        if abs(gross - receipt.total.value) > CENT:
+            warnings.append(ReceiptWarning("vat_total_mismatch", "VAT rows do not add up to the total"))
+    for row in receipt.vat:
+        if abs(row.gross - row.net - row.tax) > CENT:
+            warnings.append(
+                ReceiptWarning("vat_row_inconsistent", f"VAT {row.rate} %: tax is not gross - net")
+            )
+        if domestic and receipt.date is not None and not is_valid_rate(row.rate, receipt.date.value):
+            warnings.append(
+                ReceiptWarning(
+                    "vat_rate_invalid",
+                    f"VAT rate {row.rate} % is not valid on {receipt.date.value.isoformat()}",
+                )
+            )
+    return warnings

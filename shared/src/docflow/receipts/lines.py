@@ -1,0 +1,129 @@
+"""Receipt text lines: a light line type, visual row merging and keyword folding.
+
+OCR engines sometimes split one printed row into fragments (``TOTAL`` on the left, ``9.00`` on the
+right). Merging fragments whose vertical extents overlap restores the printed rows, which is what
+the extraction rules read.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+_SPACES = re.compile(r"\s+")
+_FOLD = str.maketrans({"Ä": "A", "Ö": "O", "Å": "A", "Ü": "U", "É": "E"})
+
+
+class LineLike(Protocol):
+    """What the extractor needs from an OCR line (``docflow.ocr.OcrLine`` fits)."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def confidence(self) -> float: ...
+
+    @property
+    def bbox(self) -> tuple[int, int, int, int]: ...
+
+    @property
+    def page(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class TextLine:
+    """One printed row: its text with single spaces, mean OCR confidence and box (if known)."""
+
+    text: str
+    confidence: float = 1.0
+    bbox: tuple[int, int, int, int] | None = None
+    page: int = 1
+
+    @property
+    def folded(self) -> str:
+        """Upper-case text with Nordic letters folded to ASCII, for keyword matching."""
+        return fold(self.text)
+
+
+def fold(text: str) -> str:
+    """Upper case, ``ÄÖÅ`` folded to ``AOA`` (OCR often drops the dots), other accents removed."""
+    upper = text.upper().translate(_FOLD)
+    if upper.isascii():
+        return upper
+    decomposed = unicodedata.normalize("NFKD", upper)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def clean_text(text: str) -> str:
+    """Collapse whitespace and strip."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def lines_from_text(text: str) -> list[TextLine]:
+    """Plain text to lines (no boxes); empty lines are dropped."""
+    cleaned = (clean_text(line) for line in text.replace("\f", "\n").splitlines())
+    return [TextLine(line) for line in cleaned if line]
+
+
+def _vertical_overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    overlap = min(a[3], b[3]) - max(a[1], b[1])
+    shorter = max(1, min(a[3] - a[1], b[3] - b[1]))
+    return overlap / shorter
+
+
+def merge_rows(lines: Iterable[LineLike | TextLine]) -> list[TextLine]:
+    """Group fragments printed on the same visual row into one line, left to right.
+
+    Lines without a box are kept as they are. Rows are ordered by page, then top edge.
+    """
+    boxed: list[TextLine] = []
+    plain: list[TextLine] = []
+    for line in lines:
+        text = clean_text(line.text)
+        if not text:
+            continue
+        bbox = getattr(line, "bbox", None)
+        item = TextLine(text, float(line.confidence), tuple(bbox) if bbox else None, int(line.page))
+        (boxed if item.bbox else plain).append(item)
+    if not boxed:
+        return plain
+    rows: list[list[TextLine]] = []
+    for line in sorted(boxed, key=lambda item: (item.page, _center(item))):
+        assert line.bbox is not None
+        row = rows[-1] if rows else None
+        if (
+            row
+            and row[0].page == line.page
+            and any(
+                other.bbox is not None and _vertical_overlap(other.bbox, line.bbox) > 0.5 for other in row
+            )
+        ):
+            row.append(line)
+        else:
+            rows.append([line])
+    return [_join_row(row) for row in rows]
+
+
+def _center(line: TextLine) -> float:
+    assert line.bbox is not None
+    return (line.bbox[1] + line.bbox[3]) / 2
+
+
+def _join_row(row: Sequence[TextLine]) -> TextLine:
+    ordered = sorted(row, key=lambda item: item.bbox[0] if item.bbox else 0)
+    if len(ordered) == 1:
+        return ordered[0]
+    boxes = [item.bbox for item in ordered if item.bbox]
+    bbox = (
+        min(box[0] for box in boxes),
+        min(box[1] for box in boxes),
+        max(box[2] for box in boxes),
+        max(box[3] for box in boxes),
+    )
+    weights = [max(1, len(item.text)) for item in ordered]
+    confidence = sum(item.confidence * w for item, w in zip(ordered, weights, strict=True)) / sum(weights)
+    text = " ".join(item.text for item in ordered)
+    return TextLine(text, confidence, bbox, ordered[0].page)

@@ -1,0 +1,185 @@
+"""The total and the payment method, chosen by cross-checking every piece of evidence on the receipt.
+
+Candidates come from total lines (YHTEENSÄ, SUMMA, TOTAL, ...). Each candidate value gains support
+when it equals the card payment, the sum of the VAT rows' gross amounts, cash given minus change, or
+the sum of the line items. Cash given and change are never candidates themselves.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from docflow.receipts.lines import TextLine
+from docflow.receipts.numbers import AmountMatch, find_amounts
+from docflow.receipts.vocabulary import (
+    CARD,
+    CASH,
+    CHANGE,
+    MOBILE,
+    NOT_PAYMENT,
+    NOT_TOTAL,
+    ROUNDING,
+    TOTAL_STRONG,
+    TOTAL_WEAK,
+)
+
+STRONG_WEIGHT = 3.0
+WEAK_WEIGHT = 2.0
+CHECK_WEIGHT = 2.5
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Amounts read from the non-total lines of a receipt."""
+
+    card: tuple[Decimal, ...] = ()
+    mobile: tuple[Decimal, ...] = ()
+    cash_given: tuple[Decimal, ...] = ()
+    change: tuple[Decimal, ...] = ()
+    vat_gross: Decimal | None = None
+    items_sum: Decimal | None = None
+    excluded_lines: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def cash_paid(self) -> Decimal | None:
+        """Cash given minus change, when both are printed."""
+        if self.cash_given and self.change:
+            return self.cash_given[0] - self.change[0]
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class TotalChoice:
+    """The chosen total, its confidence and which checks agree with it."""
+
+    value: Decimal
+    confidence: float
+    source: str
+    agrees_with: tuple[str, ...]
+
+
+def _amount_for(lines: Sequence[TextLine], index: int) -> list[AmountMatch]:
+    """Amounts on a line, else on the next line when that holds only amounts."""
+    amounts = find_amounts(lines[index].text)
+    if amounts or index + 1 >= len(lines):
+        return amounts
+    following = lines[index + 1]
+    stripped = following.text
+    for match in reversed(find_amounts(stripped)):
+        stripped = stripped[: match.start] + stripped[match.end :]
+    if sum(char.isalpha() for char in stripped) <= 3:
+        return find_amounts(following.text)
+    return []
+
+
+def collect_evidence(
+    lines: Sequence[TextLine], vat_gross: Decimal | None, items_sum: Decimal | None
+) -> Evidence:
+    """Card, cash and change amounts, and the lines they are on."""
+    card: list[Decimal] = []
+    mobile: list[Decimal] = []
+    cash: list[Decimal] = []
+    change: list[Decimal] = []
+    excluded: set[int] = set()
+    for index, line in enumerate(lines):
+        folded = line.folded
+        is_change = bool(CHANGE.search(folded))
+        is_cash = bool(CASH.search(folded)) and not is_change
+        is_card = bool(CARD.search(folded)) and not NOT_PAYMENT.search(folded) and not is_change
+        is_mobile = bool(MOBILE.search(folded))
+        if not (is_change or is_cash or is_card or is_mobile):
+            continue
+        if TOTAL_STRONG.search(folded) and not is_change:
+            continue
+        amounts = [match.value for match in _amount_for(lines, index) if match.value >= 0]
+        if not amounts:
+            continue
+        value = amounts[-1]
+        if is_change:
+            change.append(value)
+            excluded.add(index)
+        elif is_cash:
+            cash.append(value)
+            excluded.add(index)
+        elif is_mobile:
+            mobile.append(value)
+        else:
+            card.append(value)
+    return Evidence(
+        tuple(card), tuple(mobile), tuple(cash), tuple(change), vat_gross, items_sum, frozenset(excluded)
+    )
+
+
+def total_candidates(lines: Sequence[TextLine], excluded: frozenset[int]) -> list[tuple[Decimal, float, int]]:
+    """(value, weight, line index) for each amount on a total line."""
+    found: list[tuple[Decimal, float, int]] = []
+    for index, line in enumerate(lines):
+        if index in excluded:
+            continue
+        folded = line.folded
+        strong = TOTAL_STRONG.search(folded)
+        if not strong and (not TOTAL_WEAK.search(folded) or NOT_TOTAL.search(folded)):
+            continue
+        if ROUNDING.search(folded) and not strong:
+            continue
+        if CASH.search(folded) or CHANGE.search(folded):
+            continue
+        amounts = [match for match in _amount_for(lines, index) if match.value > 0]
+        if not amounts:
+            continue
+        weight = STRONG_WEIGHT if strong else WEAK_WEIGHT
+        position = 0.3 * index / max(1, len(lines))
+        found.append((amounts[-1].value, weight + position, index))
+    return found
+
+
+def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice | None:
+    """The best-supported total, or ``None`` when the receipt shows nothing total-like."""
+    scores: dict[Decimal, float] = defaultdict(float)
+    sources: dict[Decimal, str] = {}
+    for value, weight, index in total_candidates(lines, evidence.excluded_lines):
+        scores[value] = max(scores[value], weight) + 0.5 * (value in scores)
+        sources.setdefault(value, lines[index].text)
+    checks: dict[str, Decimal] = {}
+    if evidence.card:
+        checks["card payment"] = evidence.card[-1]
+    if evidence.mobile:
+        checks["mobile payment"] = evidence.mobile[-1]
+    if evidence.vat_gross is not None:
+        checks["VAT rows"] = evidence.vat_gross
+    if evidence.cash_paid is not None and evidence.cash_paid > 0:
+        checks["cash minus change"] = evidence.cash_paid
+    if evidence.items_sum is not None and evidence.items_sum > 0:
+        checks["line items"] = evidence.items_sum
+    if not scores:
+        for name, value in checks.items():
+            scores[value] += 1.0
+            sources.setdefault(value, name)
+    if not scores:
+        return None
+    for value in list(scores):
+        scores[value] += CHECK_WEIGHT * sum(1 for check in checks.values() if check == value)
+    value = max(scores, key=lambda item: (scores[item], item))
+    agrees = tuple(name for name, check in checks.items() if check == value)
+    confidence = min(0.99, 0.45 + 0.08 * scores[value] + 0.1 * len(agrees))
+    return TotalChoice(value, round(confidence, 3), sources.get(value, ""), agrees)
+
+
+def payment_method(evidence: Evidence, lines: Sequence[TextLine]) -> tuple[str, float] | None:
+    """("card" | "cash" | "mobile", confidence) from the payment lines, or ``None``."""
+    if evidence.mobile:
+        return "mobile", 0.8
+    if evidence.card:
+        return "card", 0.85
+    if evidence.cash_given or evidence.change:
+        return "cash", 0.85
+    for line in lines:
+        folded = line.folded
+        if CARD.search(folded) and not NOT_PAYMENT.search(folded):
+            return "card", 0.5
+        if CASH.search(folded):
+            return "cash", 0.5
+    return None

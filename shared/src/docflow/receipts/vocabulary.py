@@ -1,0 +1,132 @@
+"""Receipt words in Finnish, Swedish and English, as patterns over folded (upper, ASCII) text."""
+
+from __future__ import annotations
+
+import re
+
+
+def _words(*alternatives: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![A-Z])(?:" + "|".join(alternatives) + r")(?![A-Z])")
+
+
+#: Lines that name the amount to pay. Strong words outrank a bare TOTAL/SUMMA.
+TOTAL_STRONG = _words(
+    r"YHTEENSA",
+    r"YHT\.?",
+    r"LOPPUSUMMA",
+    r"MAKSETTAVA(?:A)?",
+    r"ATT\s?BETALA",
+    r"GRAND\s?TOTAL",
+    r"NET+\s?TOTAL",
+    r"TOTAL\s?(?:AMT\s?)?(?:ROUNDED|PAYABLE|DUE)",
+    r"ROUNDED\s?TOTAL",
+    r"AMOUNT\s?DUE",
+    r"TOTAL\s?AMOUNT",
+    r"TOTAL\s?SALES\s?\(?INCL\w*",
+    r"TOTAL\s?\(?INCL\w*",
+    r"TOTALT",
+    r"ROUND\w*\s?TOTAL",
+)
+TOTAL_WEAK = _words(r"TOTAL", r"SUMMA", r"SUM", r"AMOUNT", r"BELOPP", r"TOTAL\w*")
+#: Lines with a total-like word whose amount is something else.
+NOT_TOTAL = _words(
+    r"SUB\s?-?\s?TOTAL\w*",
+    r"VALISUMMA",
+    r"DELSUMMA",
+    r"TOTAL\s?(?:QTY|QUANTITY|ITEMS?|ITEM\w*|SAVINGS?|DISCOUNT|DISC|GST|TAX|VAT|EXCL\w*|POINTS?|OTY)",
+    r"EXCL\w*",
+    r"EX\.?\s?GST",
+    r"TOTAL\s?SALES\s?\(?EXCL\w*",
+    r"NO\.?\s?OF\s?ITEMS?",
+    r"KPL\s?YHT\w*",
+    r"TUOTTEITA",
+    r"ALV\s?YHT\w*",
+    r"VERO\s?YHT\w*",
+    r"VEROTON\w*",
+    r"MOMS\s?TOTALT?",
+)
+CASH = _words(
+    r"KATEINEN",
+    r"KATEISMAKSU",
+    r"CASH",
+    r"KONTANT\w*",
+    r"TENDERED",
+    r"TENDER",
+    r"PAID\s?AMOUNT",
+    r"AMOUNT\s?PAID",
+    r"RECEIVED",
+    r"PAYMENT",
+)
+CHANGE = _words(r"TAKAISIN", r"VAIHTORAHA", r"CHANGE(?:\s?DUE)?", r"VAXEL", r"VAXELPENGAR", r"BALANCE")
+CARD = _words(
+    r"KORTTI\w*",
+    r"PANKKIKORTTI",
+    r"KORTTIMAKSU",
+    r"LUOTTOKORTTI",
+    r"CARD",
+    r"KORT\w*",
+    r"BANKKORT",
+    r"VISA",
+    r"MASTER\s?CARD",
+    r"MASTERCARD",
+    r"MAESTRO",
+    r"DEBIT",
+    r"CREDIT",
+    r"AMEX",
+    r"ELECTRON",
+    r"LAHIMAKSU",
+    r"CONTACTLESS",
+)
+MOBILE = _words(r"MOBILEPAY", r"SIIRTO", r"APPLE\s?PAY", r"GOOGLE\s?PAY", r"PIVO", r"SWISH")
+NOT_PAYMENT = _words(
+    r"MEMBER\s?CARD", r"LOYALTY", r"CARD\s?NO", r"CARD\s?EXPIRY", r"PLUSSA\w*", r"S-ETUKORTTI"
+)
+ROUNDING = _words(r"ROUND\w*", r"PYORISTYS", r"AVRUNDNING", r"ROUNDING\s?ADJ\w*")
+DISCOUNT = _words(r"ALENNUS", r"ALE", r"RABATT", r"DISCOUNT", r"DISC", r"ETU", r"SAVING\w*")
+DEPOSIT = _words(r"PANTTI", r"PANT", r"DEPOSIT")
+VAT_WORD = _words(r"ALV\w*", r"MOMS\w*", r"VAT", r"GST", r"VERO\w*", r"TAX\w*", r"SST")
+VAT_HEADER = _words(
+    r"VEROTON", r"VEROLLINEN", r"NETTO", r"BRUTTO", r"EXCL\w*", r"INCL\w*", r"NET", r"GROSS", r"ALV\s?%"
+)
+RECEIPT_NUMBER = re.compile(
+    r"(?<![A-Z])(?:KUITTI\s?(?:NRO|NUMERO|NO)?|KVITTO\s?(?:NR|NUMMER)?|RECEIPT\s?(?:NO|NUMBER|#)?|"
+    r"INV(?:OICE)?\s?(?:NO|NUMBER|#)|BILL\s?(?:NO|#)|DOC(?:UMENT)?\s?NO|TRANS(?:ACTION)?\s?(?:NO|#)|"
+    r"TAPAHTUMA\s?NRO|TAPAHTUMA)\.?\s?[:#.]?\s?(?P<number>[A-Z0-9][A-Z0-9/\-]{2,})"
+)
+#: Lines that are never a merchant name.
+NOT_MERCHANT = _words(
+    r"TEL\w*",
+    r"PUH\w*",
+    r"FAX",
+    r"GST",
+    r"VAT",
+    r"ALV",
+    r"Y-?TUNNUS",
+    r"TAX",
+    r"INVOICE",
+    r"RECEIPT",
+    r"KUITTI",
+    r"KVITTO",
+    r"WELCOME",
+    r"TERVETULOA",
+    r"VALKOMMEN",
+    r"THANK\w*",
+    r"KIITOS",
+    r"TACK",
+    r"DATE",
+    r"CASHIER",
+    r"KASSA",
+    r"MYYJA",
+    r"REG\w*",
+    r"ROC",
+    r"COMPANY\s?NO",
+    r"WWW",
+    r"EMAIL",
+    r"CO\.?\s?NO",
+)
+#: Legal-form and business words that mark a company name.
+COMPANY_MARK = re.compile(
+    r"(?<![A-Z])(?:SDN\.?\s?BHD\.?|SDN|BHD\.?|S/B|OYJ|OY|AB|KY|AY|TMI|LTD\.?|LIMITED|INC\.?|LLC|GMBH|PLC|"
+    r"ENTERPRISE|TRADING|HARDWARE|RESTORAN|RESTAURANT|RAVINTOLA|APTEEKKI|APOTEK|PHARMACY|STORE|MART|"
+    r"MARKET|SUPERMARKET|BAKERY|CAFE|KAFE)(?![A-Z])"
+)
