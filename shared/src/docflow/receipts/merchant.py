@@ -25,6 +25,11 @@ _STRONG_LEGAL_FORM = re.compile(
     r"(?<![A-Z])(?:SDN\.?\s?BHD\.?|BHD|OYJ|OY|AB|LTD|LIMITED|INC|S/B|TMI|KY)(?![A-Z])"
 )
 _EDGE_JUNK = re.compile(r"^[^\w(]+|[^\w.)]+$")
+_LEADING_JUNK = re.compile(r"^[^\w(]+")
+_REGISTRATION_SUFFIX = re.compile(r"\s*\(?\s*\d{4,}[\d-]*-?\s?[A-Z]\s*\)?(?:\s*\(.*\))?\s*$")
+_REGISTRATION_ANYWHERE = re.compile(r"\(\s*\d{3,}[\d-]*-?\s?[A-Z]\s*\)")
+_CONTINUATION = re.compile(r"^(?:CO\.?|\(M\)|SDN|BHD|S/B|OYJ?|AB|LTD)(?![A-Z])")
+_PHONE_PREFIX = re.compile(r"^[TF]\s?[:.]")
 _REGISTRATION = re.compile(r"^\(?\s*[A-Z]{0,3}\s?\d[\d\s-]*-?\s?[A-Z]?\s*\)?[:;.]?$|^\(.*\d.*\)$")
 _ADDRESS_STOP = re.compile(
     r"(?<![A-Z])(?:TEL|PUH|PHONE|FAX|GST|VAT|ALV|Y-?TUNNUS|FO-?NUMMER|BUSINESS\s?ID|E-?MAIL|WWW|HTTP|"
@@ -46,6 +51,21 @@ class Party:
 
 def _clean(text: str) -> str:
     return _EDGE_JUNK.sub("", text).strip()
+
+
+_OCR_LEGAL_FORM_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bS[O0]N(\.?\s?)BHD\b"), r"SDN\1BHD"),
+    (re.compile(r"(?<![\w/])5/B\b"), "S/B"),
+    (re.compile(r"[’‘`]"), "'"),
+)
+
+
+def _clean_name(text: str) -> str:
+    """A merchant line without edge junk or a trailing registration number, legal forms repaired."""
+    name = _clean(_REGISTRATION_SUFFIX.sub("", text))
+    for pattern, replacement in _OCR_LEGAL_FORM_FIXES:
+        name = pattern.sub(replacement, name)
+    return name
 
 
 def _letters(text: str) -> int:
@@ -83,7 +103,12 @@ def find_merchant(lines: Sequence[TextLine]) -> tuple[str, int, float] | None:
     best: tuple[float, int] | None = None
     for index, line in enumerate(header):
         folded = line.folded
-        is_candidate = _name_like(line) or (COMPANY_MARK.search(folded) and _letters(line.text) >= 4)
+        is_candidate = _name_like(line) or (
+            COMPANY_MARK.search(folded)
+            and _letters(line.text) >= 4
+            and not find_amounts(line.text)
+            and "%" not in line.text
+        )
         if not is_candidate or (NOT_MERCHANT.search(folded) and not COMPANY_MARK.search(folded)):
             continue
         score = _name_score(index, line)
@@ -92,14 +117,14 @@ def find_merchant(lines: Sequence[TextLine]) -> tuple[str, int, float] | None:
     if best is None:
         return None
     score, index = best
-    parts = [_clean(header[index].text)]
+    parts = [_clean_name(header[index].text)]
     last = index
-    if _LEGAL_FORM_ONLY.match(fold(parts[0])) and index > 0 and _name_like(header[index - 1]):
-        parts.insert(0, _clean(header[index - 1].text))
+    if _CONTINUATION.match(fold(parts[0])) and index > 0 and _name_like(header[index - 1]):
+        parts.insert(0, _clean_name(header[index - 1].text))
     if last + 1 < len(header):
-        following = _clean(header[last + 1].text)
+        following = _clean_name(header[last + 1].text)
         if _LEGAL_FORM_ONLY.match(fold(following)) or (
-            parts[-1].endswith("&") and _name_like(header[last + 1])
+            header[last].text.rstrip().endswith("&") and _name_like(header[last + 1])
         ):
             parts.append(following)
             last += 1
@@ -115,11 +140,16 @@ def find_address(lines: Sequence[TextLine], after: int) -> tuple[str, float] | N
     collected: list[TextLine] = []
     for line in lines[after + 1 : after + 1 + MAX_ADDRESS_LINES + 2]:
         folded = line.folded
-        if _ADDRESS_STOP.search(folded) or find_dates(line.text):
+        if _ADDRESS_STOP.search(folded) or find_dates(line.text) or _PHONE_PREFIX.match(folded):
             if collected:
                 break
             continue
-        if _REGISTRATION.match(folded) or _letters(line.text) < 2 or line.confidence < 0.3:
+        if (
+            _REGISTRATION.match(folded)
+            or _REGISTRATION_ANYWHERE.search(folded)
+            or _letters(line.text) < 2
+            or line.confidence < 0.3
+        ):
             if collected:
                 break
             continue
@@ -128,7 +158,7 @@ def find_address(lines: Sequence[TextLine], after: int) -> tuple[str, float] | N
             break
     if not collected or not any(char.isdigit() for line in collected for char in line.text):
         return None
-    text = " ".join(_clean(line.text) or line.text for line in collected)
+    text = " ".join(_LEADING_JUNK.sub("", line.text) or line.text for line in collected)
     confidence = sum(line.confidence for line in collected) / len(collected)
     return text, round(min(0.9, confidence * 0.9), 3)
 
