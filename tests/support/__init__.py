@@ -1,0 +1,1 @@
+"""Helpers shared by DocFlow's test suites (fake services, token corpora)."""
