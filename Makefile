@@ -73,7 +73,7 @@ bench-receipts: setup ## Receipt reading accuracy and speed on SROIE and the Fin
 	$(PY) -m tests.perf.bench_receipts
 
 build: setup ## Build the SharedLayer folder (shared wheel + pinned runtime dependencies)
-	$(PY) -m docflow.build_layer --out .aws-sam/layer
+	$(MAKE) -C layers/shared build-SharedLayer PYTHON=$(abspath $(PY))
 
 clean: ## Remove the virtualenv, caches and local data
 	rm -rf $(VENV) .local .mypy_cache .ruff_cache .pytest_cache .aws-sam

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 #: Modules exposing ``register(subparsers)``; each adds its own subcommands.
-COMMAND_MODULES: tuple[str, ...] = ("docflow.receipts.cli",)
+COMMAND_MODULES: tuple[str, ...] = ("docflow.local.cli", "docflow.receipts.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,105 @@
+"""``docflow dev``: PostgreSQL, local S3 and every route group on one uvicorn, until Ctrl-C."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from docflow.local.environment import LOCAL_APP_PASSWORD, LocalPorts, apply_local_environment
+from docflow.local.postgres import EmbeddedPostgres, bootstrap_runtime_role
+from docflow.local.seed import DemoData, seed_demo
+
+
+def dev_postgres(root: Path, ports: LocalPorts) -> EmbeddedPostgres:
+    """The local stack's cluster; its data lives in ``.local/dev`` (git-ignored) across runs."""
+    return EmbeddedPostgres(data_dir=root / ".local" / "dev" / "postgres", port=ports.postgres)
+
+
+def prepare_database(pg: EmbeddedPostgres, root: Path) -> DemoData:
+    """Apply migrations, let the runtime role log in, seed the demo tenants."""
+    from docflow.db.migrate import migrate
+
+    migrate(pg.superuser_url, root / "migrations")
+    bootstrap_runtime_role(pg.superuser_url, password=LOCAL_APP_PASSWORD)
+    return seed_demo(pg.superuser_url)
+
+
+@contextlib.contextmanager
+def local_s3(ports: LocalPorts) -> Iterator[Any]:
+    """A moto S3 server with the receipts bucket, stopped on exit."""
+    from moto.server import ThreadedMotoServer
+
+    from docflow.config import get_settings
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=ports.s3, verbose=False)
+    server.start()
+    try:
+        import boto3
+
+        settings = get_settings()
+        s3 = boto3.client("s3", endpoint_url=settings.s3_endpoint_url, region_name=settings.aws_region)
+        s3.create_bucket(
+            Bucket=settings.receipts_bucket,
+            CreateBucketConfiguration={"LocationConstraint": settings.aws_region},  # type: ignore[typeddict-item]
+        )
+        yield server
+    finally:
+        server.stop()
+
+
+def print_banner(ports: LocalPorts, demo: DemoData) -> None:
+    """The URL and ready-to-use demo tokens."""
+    from docflow.auth import mint_token
+    from docflow.config import get_settings
+
+    settings = get_settings()
+    secret = settings.require("jwt_secret")
+    lines = [
+        "",
+        f"DocFlow local stack: http://127.0.0.1:{ports.api}  (OpenAPI: http://127.0.0.1:{ports.api}/docs)",
+        f"PostgreSQL 127.0.0.1:{ports.postgres}, S3 {settings.s3_endpoint_url}, bucket {settings.receipts_bucket}",
+        "Demo tokens (valid 12 h):",
+    ]
+    for user in demo.users:
+        if user.role.value in {"owner", "viewer"}:
+            token = mint_token(
+                secret=secret, issuer=settings.jwt_issuer, user_id=user.user_id, email=user.email, expires_in=43200
+            )
+            lines.append(f"  {user.role.value:<6} of {user.tenant_name:<13} {user.email}")
+            lines.append(f"    {token}")
+    lines += [
+        "Try:",
+        f"  curl -H 'Authorization: Bearer <token>' http://127.0.0.1:{ports.api}/api/auth/me",
+        "More tokens: docflow token --email someone@example.com --tenant 'Demo Oy' --role member",
+        "Ctrl-C stops everything.",
+        "",
+    ]
+    print("\n".join(lines), flush=True)
+
+
+def run_dev(root: Path, ports: LocalPorts) -> int:
+    """Bring up the whole stack in the foreground; Ctrl-C stops all of it."""
+    import uvicorn
+
+    apply_local_environment(ports)
+    pg = dev_postgres(root, ports)
+    print(f"Starting PostgreSQL on 127.0.0.1:{ports.postgres} ...", file=sys.stderr, flush=True)
+    pg.start()
+    try:
+        demo = prepare_database(pg, root)
+        with local_s3(ports):
+            from docflow.local.gateway import LocalGateway
+
+            gateway = LocalGateway(root / "template.yaml")
+            print_banner(ports, demo)
+            uvicorn.run(gateway, host="127.0.0.1", port=ports.api, log_level="warning")
+    finally:
+        from docflow.db import close_pool
+
+        close_pool()
+        pg.stop()
+        print("Local stack stopped.", file=sys.stderr)
+    return 0
