@@ -1,0 +1,85 @@
+"""``read_document``: validate an upload, then read every page from its text layer or by OCR."""
+
+from __future__ import annotations
+
+import time
+
+from docflow.ocr.engine import OcrEngine, default_engine
+from docflow.ocr.layout import Fragment, build_lines
+from docflow.ocr.limits import OcrLimits
+from docflow.ocr.loader import LoadedPage, load_pages, validate_upload
+from docflow.ocr.models import OcrPage, OcrResult, make_page
+from docflow.ocr.preprocess import PreprocessOptions, prepare_for_ocr
+
+
+def _to_page_pixels(fragment: Fragment, scale: float, width: int, height: int) -> Fragment:
+    x0, y0, x1, y1 = (round(value / scale) for value in fragment.bbox)
+    box = (min(max(0, x0), width), min(max(0, y0), height), min(max(0, x1), width), min(max(0, y1), height))
+    return Fragment(fragment.text, fragment.confidence, box)
+
+
+def _ocr_page(
+    page: LoadedPage,
+    *,
+    engine: OcrEngine,
+    languages: str,
+    limits: OcrLimits,
+    options: PreprocessOptions | None,
+) -> tuple[OcrPage, float]:
+    assert page.image is not None
+    started = time.perf_counter()
+    prepared = prepare_for_ocr(page.image, options)
+    fragments = engine.recognize(
+        prepared.image, languages=languages, timeout_seconds=limits.page_timeout_seconds
+    )
+    in_page = (_to_page_pixels(f, prepared.scale, page.width, page.height) for f in fragments)
+    lines = build_lines(in_page, page=page.number)
+    seconds = time.perf_counter() - started
+    ocr_page = make_page(
+        number=page.number, width=page.width, height=page.height, lines=lines, source="ocr", seconds=seconds
+    )
+    return ocr_page, seconds
+
+
+def read_document(
+    data: bytes,
+    *,
+    filename: str | None = None,
+    declared_type: str | None = None,
+    limits: OcrLimits | None = None,
+    languages: str | None = None,
+    engine: OcrEngine | None = None,
+    preprocess: PreprocessOptions | None = None,
+) -> OcrResult:
+    """Read the text of an uploaded image or PDF.
+
+    ``declared_type`` (the client's Content-Type) and ``filename`` must agree with the file's
+    magic bytes. ``languages`` defaults to the engine's (``fin+swe+eng`` where installed);
+    ``engine`` defaults to the process-wide Tesseract engine. Raises only
+    :class:`~docflow.ocr.errors.DocumentError` subclasses for unreadable input.
+    """
+    started = time.perf_counter()
+    limits = limits or OcrLimits()
+    content_type = validate_upload(data, declared_type=declared_type, filename=filename, limits=limits)
+    pages: list[OcrPage] = []
+    used_languages = ""
+    for page in load_pages(data, content_type, limits):
+        if page.lines is not None:
+            pages.append(
+                make_page(
+                    number=page.number,
+                    width=page.width,
+                    height=page.height,
+                    lines=page.lines,
+                    source="text-layer",
+                    seconds=0.0,
+                )
+            )
+            continue
+        active = engine or default_engine()
+        used_languages = languages or active.languages
+        ocr_page, _ = _ocr_page(
+            page, engine=active, languages=used_languages, limits=limits, options=preprocess
+        )
+        pages.append(ocr_page)
+    return OcrResult(tuple(pages), content_type, used_languages, time.perf_counter() - started)

@@ -1,0 +1,131 @@
+"""Decode an uploaded image safely: restricted decoders, size checks before pixels are decoded.
+
+Only the first frame of an animated or multi-page image is read. The image is returned upright
+(EXIF orientation applied), in 8-bit grayscale, with transparency flattened onto white and every
+metadata field (EXIF, XMP, ICC) dropped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import warnings
+from typing import TYPE_CHECKING
+
+from docflow.ocr.errors import (
+    CorruptFileError,
+    DecompressionBombError,
+    DimensionsTooLargeError,
+    DocumentError,
+    EmptyDocumentError,
+    TooManyPixelsError,
+    TruncatedFileError,
+    UnsupportedTypeError,
+)
+from docflow.ocr.limits import OcrLimits
+from docflow.ocr.sniff import GIF, HEIC, JPEG, PNG, TIFF, WEBP
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+#: The single Pillow decoder allowed for each content type.
+PIL_FORMATS: dict[str, str] = {JPEG: "JPEG", PNG: "PNG", WEBP: "WEBP", TIFF: "TIFF", GIF: "GIF", HEIC: "HEIF"}
+
+#: Images smaller than this on either side cannot hold readable text.
+MIN_SIDE = 8
+#: Largest spread between the darkest and lightest pixel of a thumbnail that still counts as blank.
+BLANK_CONTRAST = 24
+
+_TRUNCATION_HINTS = ("truncated", "premature end", "unexpected end", "not enough data", "broken data stream")
+
+
+def check_dimensions(width: int, height: int, limits: OcrLimits) -> None:
+    """Raise when an image of this size may not be decoded."""
+    if width > limits.max_side or height > limits.max_side:
+        raise DimensionsTooLargeError(f"Image sides may be at most {limits.max_side} pixels")
+    if width * height > limits.max_pixels:
+        raise TooManyPixelsError(f"Image may have at most {limits.max_pixels} pixels")
+    if width < MIN_SIDE or height < MIN_SIDE:
+        raise EmptyDocumentError("Image is too small to contain text")
+
+
+def _register_heif() -> None:
+    try:
+        from pillow_heif import register_heif_opener
+    except ImportError as exc:
+        raise UnsupportedTypeError("HEIC images are not supported on this server") from exc
+    register_heif_opener()
+
+
+def _decode_error(exc: Exception) -> DocumentError:
+    text = str(exc).lower()
+    if isinstance(exc, EOFError) or any(hint in text for hint in _TRUNCATION_HINTS):
+        return TruncatedFileError("Image data ends before the image is complete")
+    return CorruptFileError("Image data cannot be decoded")
+
+
+def _open_first_frame(data: bytes, content_type: str, limits: OcrLimits) -> Image:
+    from PIL import Image, ImageFile, UnidentifiedImageError
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        image = Image.open(io.BytesIO(data), formats=[PIL_FORMATS[content_type]])
+        check_dimensions(*image.size, limits)
+        image.load()
+    except DocumentError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise DecompressionBombError("Image declares far more pixels than allowed") from exc
+    except UnidentifiedImageError as exc:
+        raise CorruptFileError("Image data cannot be decoded") from exc
+    except Exception as exc:  # Decoders raise many types (OSError, SyntaxError, ValueError, ...).
+        raise _decode_error(exc) from exc
+    # Frame extents may grow the canvas while decoding (GIF): check again.
+    check_dimensions(*image.size, limits)
+    return image
+
+
+def _upright_grayscale(image: Image) -> Image:
+    from PIL import Image as PILImage
+    from PIL import ImageOps
+
+    with contextlib.suppress(Exception):  # A broken EXIF block only loses the orientation hint.
+        image = ImageOps.exif_transpose(image) or image
+    if image.mode in {"RGBA", "LA", "PA"} or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = PILImage.new("RGBA", rgba.size, (255, 255, 255, 255))
+        image = PILImage.alpha_composite(background, rgba)
+    gray = image if image.mode == "L" else image.convert("L")
+    gray.info.clear()
+    return gray
+
+
+def is_blank(image: Image) -> bool:
+    """Whether a grayscale image is practically one flat colour (a blank page)."""
+    thumbnail = image.copy()
+    thumbnail.thumbnail((256, 256))
+    low, high = thumbnail.getextrema()
+    return bool(high - low < BLANK_CONTRAST)  # type: ignore[operator]
+
+
+def decode_image(data: bytes, content_type: str, limits: OcrLimits) -> Image:
+    """The first frame of an image upload, upright and in grayscale.
+
+    Raises a :class:`DocumentError` for anything that is not a decodable, non-blank image within
+    the limits.
+    """
+    if content_type == HEIC:
+        _register_heif()
+    from PIL import Image
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        image = _open_first_frame(data, content_type, limits)
+        try:
+            gray = _upright_grayscale(image)
+        except Exception as exc:
+            raise _decode_error(exc) from exc
+    if is_blank(gray):
+        raise EmptyDocumentError("Image is blank")
+    return gray
