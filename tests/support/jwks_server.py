@@ -63,7 +63,7 @@ class _JwksHandler(BaseHTTPRequestHandler):
 def serve_jwks(document: Mapping[str, Any], *, delay_seconds: float = 0.0) -> Iterator[JwksServer]:
     """Run a :class:`JwksServer` for the duration of the ``with`` block."""
     server = JwksServer(document, delay_seconds=delay_seconds)
-    thread = threading.Thread(target=server.serve_forever, name="jwks-server", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="jwks-server", daemon=True)
     thread.start()
     try:
         yield server

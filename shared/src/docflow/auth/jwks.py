@@ -207,19 +207,18 @@ class JwksCache:
         """How many fetches were attempted (successful or not) since the cache was created."""
         return self._fetch_count
 
-    def cached(self, kid: str) -> VerificationKey | None:
-        """The key for ``kid`` among the keys already held, without any network access."""
-        with self._condition:
-            return self._keys.get(kid)
+    def get(self, kid: str, *, refetch_unknown: bool = True) -> VerificationKey | None:
+        """The key for ``kid``, fetching the set when due; None when no usable key has that kid.
 
-    def get(self, kid: str) -> VerificationKey | None:
-        """The key for ``kid``, fetching the set when due; None when no usable key has that kid."""
+        The set is loaded on first use and refreshed after the TTL. With ``refetch_unknown`` an unknown
+        kid also triggers a refetch (at most once per cooldown), which finds keys rotated in since.
+        """
         wait_until = time.monotonic() + 2 * self._timeout + 1
         with self._condition:
             while True:
                 now = self._clock()
                 key = self._keys.get(kid)
-                if self._fetch_due(now, known=key is not None):
+                if self._fetch_due(now, known=key is not None or not refetch_unknown):
                     self._in_flight = True
                     self._last_attempt_at = now
                     self._fetch_count += 1
