@@ -105,7 +105,7 @@ def find_dates(text: str, today: dt.date | None = None) -> list[DateMatch]:
         first, second, year = int(match[1]), int(match[3]), _year(match[4])
         day_first = _make_date(year, second, first)
         confidence = 0.95 if len(match[4]) == 4 else 0.85
-        if _plausible(day_first, today):
+        if day_first is not None:
             add(day_first, match.start(), match.end(), confidence)
         else:
             add(_make_date(year, first, second), match.start(), match.end(), confidence - 0.3)

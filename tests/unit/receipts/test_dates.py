@@ -1,0 +1,74 @@
+"""Dates day-first, plausibility against a given today, and times."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from docflow.receipts.dates import find_dates, find_times, parse_date
+
+TODAY = dt.date(2026, 6, 30)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12.03.2025", dt.date(2025, 3, 12)),
+        ("3.2.2026", dt.date(2026, 2, 3)),
+        ("03.02.26", dt.date(2026, 2, 3)),
+        ("2025-12-31", dt.date(2025, 12, 31)),
+        ("25/12/2018", dt.date(2018, 12, 25)),
+        ("12-01-19", dt.date(2019, 1, 12)),
+        ("14 MAR 2018", dt.date(2018, 3, 14)),
+        ("14-Mar-18", dt.date(2018, 3, 14)),
+        ("Mar 4, 2018", dt.date(2018, 3, 4)),
+        ("20180304", dt.date(2018, 3, 4)),
+        ("Pvm 1.6.2026 klo 14.05", dt.date(2026, 6, 1)),
+    ],
+)
+def test_given_a_printed_date_when_parsed_then_it_is_read_day_first(text: str, expected: dt.date) -> None:
+    assert parse_date(text, TODAY) == expected
+
+
+def test_given_a_future_date_when_parsed_then_it_is_not_plausible() -> None:
+    assert parse_date("01.07.2026", TODAY) is None
+    assert parse_date("30.06.2026", TODAY) == TODAY
+
+
+def test_given_an_ancient_date_when_parsed_then_it_is_not_plausible() -> None:
+    assert parse_date("01.01.1999", TODAY) is None
+
+
+def test_given_an_impossible_day_first_reading_when_parsed_then_month_first_has_less_confidence() -> None:
+    [us_style] = find_dates("03/25/2018", TODAY)
+    [day_first] = find_dates("25/03/2018", TODAY)
+    assert us_style.value == day_first.value == dt.date(2018, 3, 25)
+    assert us_style.confidence < day_first.confidence
+
+
+def test_given_an_ambiguous_date_when_parsed_then_day_first_wins() -> None:
+    assert parse_date("04/03/2018", TODAY) == dt.date(2018, 3, 4)
+
+
+def test_given_today_when_it_changes_then_the_same_text_changes_plausibility() -> None:
+    assert parse_date("15.01.2026", dt.date(2026, 1, 14)) is None
+    assert parse_date("15.01.2026", dt.date(2026, 1, 15)) == dt.date(2026, 1, 15)
+
+
+@pytest.mark.parametrize(
+    ("text", "after_date", "expected"),
+    [
+        ("8:13:39 PM", False, dt.time(20, 13, 39)),
+        ("12:06:00", False, dt.time(12, 6)),
+        ("klo 14.05", False, dt.time(14, 5)),
+        ("12.03.2025 14.05", True, dt.time(14, 5)),
+    ],
+)
+def test_given_a_printed_time_when_parsed_then_it_is_read(
+    text: str, after_date: bool, expected: dt.time
+) -> None:
+    assert find_times(text, after_date=after_date)[0].value == expected
+
+
+def test_given_an_amount_with_a_dot_when_times_are_searched_then_it_is_not_a_time() -> None:
+    assert find_times("KAHVI 12.50") == []

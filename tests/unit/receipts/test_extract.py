@@ -1,0 +1,237 @@
+"""Whole-receipt extraction: fields, total cross-checks and warnings, from small text fixtures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from docflow.receipts.extract import extract_receipt
+from docflow.receipts.lines import TextLine
+
+TODAY = dt.date(2026, 6, 30)
+
+FINNISH_CASH = """\
+LÄHIKAUPPA KUUSI
+Kuusi Korhonen Oy
+Kauppakatu 5
+33100 TAMPERE
+Y-tunnus 0112038-9
+Pvm 12.03.2025 klo 14.05
+Kuitti 43822
+MAITO 1L 1,29
+RUISLEIPÄ 3,00
+  2 KPL x 1,50
+LIMSA 1,5L 1,99
+PANTTI 0,40
+ALENNUS -0,30
+YHTEENSÄ 6,38 EUR
+KÄTEINEN 20,00
+TAKAISIN 13,62
+ALV% VEROTON VERO VEROLLINEN
+14 % 5,60 0,78 6,38
+"""
+
+
+def _total(text: str) -> Decimal | None:
+    receipt = extract_receipt(text, today=TODAY)
+    return None if receipt.total is None else receipt.total.value
+
+
+def test_given_a_finnish_cash_receipt_when_extracted_then_every_field_is_read() -> None:
+    receipt = extract_receipt(FINNISH_CASH, today=TODAY)
+    assert receipt.merchant is not None
+    assert receipt.merchant.value == "Kuusi Korhonen Oy"
+    assert receipt.business_id is not None
+    assert receipt.business_id.value == "0112038-9"
+    assert receipt.address is not None
+    assert receipt.address.value == "Kauppakatu 5 33100 TAMPERE"
+    assert receipt.date is not None
+    assert receipt.date.value == dt.date(2025, 3, 12)
+    assert receipt.time is not None
+    assert receipt.time.value == dt.time(14, 5)
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("6.38")
+    assert receipt.currency is not None
+    assert receipt.currency.value == "EUR"
+    assert receipt.payment is not None
+    assert receipt.payment.value == "cash"
+    assert receipt.receipt_number is not None
+    assert receipt.receipt_number.value == "43822"
+    assert [(r.rate, r.net, r.tax, r.gross) for r in receipt.vat] == [
+        (Decimal("14"), Decimal("5.60"), Decimal("0.78"), Decimal("6.38"))
+    ]
+    assert receipt.warnings == ()
+
+
+def test_given_a_finnish_cash_receipt_when_extracted_then_items_include_deposit_and_discount() -> None:
+    items = extract_receipt(FINNISH_CASH, today=TODAY).items
+    assert [(item.name, item.amount) for item in items] == [
+        ("MAITO 1L", Decimal("1.29")),
+        ("RUISLEIPÄ", Decimal("3.00")),
+        ("LIMSA 1,5L", Decimal("1.99")),
+        ("PANTTI", Decimal("0.40")),
+        ("ALENNUS", Decimal("-0.30")),
+    ]
+    assert (items[1].quantity, items[1].unit_price) == (Decimal("2"), Decimal("1.50"))
+
+
+def test_given_cash_given_and_change_when_the_total_line_is_unreadable_then_neither_is_the_total() -> None:
+    text = "Shop Oy\nKAHVI 3,50\nPULLA 2,50\nYHTEENS# ##,##\nKÄTEINEN 10,00\nTAKAISIN 4,00\n"
+    assert _total(text) == Decimal("6.00")
+
+
+def test_given_cash_larger_than_the_total_when_extracted_then_the_total_line_wins() -> None:
+    text = "Shop Oy\nYHTEENSÄ 7,20\nKÄTEINEN 50,00\nTAKAISIN 42,80\n"
+    receipt = extract_receipt(text, today=TODAY)
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("7.20")
+    assert "total_unconfirmed" not in {warning.code for warning in receipt.warnings}
+
+
+def test_given_a_subtotal_and_a_total_when_extracted_then_the_subtotal_is_not_the_total() -> None:
+    text = "Shop Ltd\nSUB TOTAL 100.00\nDISCOUNT -10.00\nTOTAL 90.00\nVISA 90.00\n"
+    assert _total(text) == Decimal("90.00")
+
+
+def test_given_a_card_payment_line_when_two_totals_compete_then_the_one_paid_by_card_wins() -> None:
+    text = "Shop Oy\nSUMMA 12,00\nYHTEENSÄ 21,00\nPANKKIKORTTI 12,00\n"
+    receipt = extract_receipt(text, today=TODAY)
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("12.00")
+    assert receipt.payment is not None
+    assert receipt.payment.value == "card"
+
+
+def test_given_no_total_word_when_vat_rows_exist_then_their_gross_sum_is_the_total() -> None:
+    text = "Shop Oy\nALV% VEROTON VERO VEROLLINEN\n14 % 10,00 1,40 11,40\n25,5 % 7,97 2,03 10,00\n"
+    assert _total(text) == Decimal("21.40")
+
+
+def test_given_two_total_candidates_when_items_add_up_to_one_then_that_one_wins() -> None:
+    text = "Shop Oy\nKAHVI 3,50\nPULLA 2,50\nTOTAL 6,00\nSUMMA 60,00\n"
+    assert _total(text) == Decimal("6.00")
+
+
+def test_given_vat_rows_that_do_not_add_up_when_extracted_then_a_warning_says_so() -> None:
+    text = "Shop Oy\nY-tunnus 0112038-9\n01.02.2025\nYHTEENSÄ 20,00\nALV 14 % 10,00 1,40 11,40\n"
+    codes = {warning.code for warning in extract_receipt(text, today=TODAY).warnings}
+    assert "vat_total_mismatch" in codes
+
+
+def test_given_no_ytunnus_when_extracted_then_it_is_not_a_valid_vat_voucher() -> None:
+    text = "Shop Oy\n01.02.2025\nYHTEENSÄ 11,40 EUR\nALV 14 % 10,00 1,40 11,40\n"
+    warnings = extract_receipt(text, today=TODAY).warnings
+    assert [w.message for w in warnings if w.code == "no_business_id"] == [
+        "no Y-tunnus: not a valid VAT voucher"
+    ]
+
+
+def test_given_a_2026_receipt_with_the_old_14_percent_rate_when_extracted_then_the_rate_is_flagged() -> None:
+    text = "Shop Oy\nY-tunnus 0112038-9\n02.01.2026\nYHTEENSÄ 11,40 EUR\nALV 14 % 10,00 1,40 11,40\n"
+    codes = [w.code for w in extract_receipt(text, today=TODAY).warnings]
+    assert codes == ["vat_rate_invalid"]
+
+
+def test_given_a_2026_receipt_with_13_5_percent_when_extracted_then_no_rate_warning() -> None:
+    text = "Shop Oy\nY-tunnus 0112038-9\n02.01.2026\nYHTEENSÄ 11,35 EUR\nALV 13,5 % 10,00 1,35 11,35\n"
+    assert extract_receipt(text, today=TODAY).warnings == ()
+
+
+def test_given_a_future_date_on_the_receipt_when_extracted_then_no_date_is_returned() -> None:
+    receipt = extract_receipt("Shop Oy\nPvm 01.12.2026\nYHTEENSÄ 5,00\n", today=TODAY)
+    assert receipt.date is None
+    assert "no_date" in {warning.code for warning in receipt.warnings}
+
+
+def test_given_an_expiry_date_and_a_purchase_date_when_extracted_then_the_purchase_date_wins() -> None:
+    receipt = extract_receipt("Shop Ltd\nCard Expiry: 30/09/18\nDate: 12/03/2018\nTOTAL 5.00\n", today=TODAY)
+    assert receipt.date is not None
+    assert receipt.date.value == dt.date(2018, 3, 12)
+
+
+def test_given_a_malaysian_receipt_when_extracted_then_company_address_date_total_are_read() -> None:
+    text = """\
+tan woon yann
+MR. D.I.Y. SDN BHD
+(CO.REG :704427-T )
+LOT 1851-A & 1851-B, JALAN KPB 6,
+KAWASAN PERINDUSTRIAN BALAKONG,
+43300 SERI KEMBANGAN, SELANGOR
+GST ID No : 000306020352
+TAX INVOICE
+Date: 18-11-18 19:45
+Total RM 30.91
+ROUNDING ADJUSTMENT RM 0.01
+TOTAL ROUNDED RM 30.90
+CASH RM 51.00
+CHANGE RM 20.10
+"""
+    receipt = extract_receipt(text, today=TODAY)
+    assert receipt.merchant is not None
+    assert receipt.merchant.value == "MR. D.I.Y. SDN BHD"
+    assert receipt.address is not None
+    assert receipt.address.value == (
+        "LOT 1851-A & 1851-B, JALAN KPB 6, KAWASAN PERINDUSTRIAN BALAKONG, 43300 SERI KEMBANGAN, SELANGOR"
+    )
+    assert receipt.date is not None
+    assert receipt.date.value == dt.date(2018, 11, 18)
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("30.90")
+    assert receipt.currency is not None
+    assert receipt.currency.value == "MYR"
+    assert "no_business_id" not in {warning.code for warning in receipt.warnings}
+
+
+def test_given_a_legal_form_on_its_own_line_when_extracted_then_it_joins_the_name_above() -> None:
+    receipt = extract_receipt("PASARAYA BORONG PINTAR\nSDN BHD\nNO 19 JALAN TASIK\n", today=TODAY)
+    assert receipt.merchant is not None
+    assert receipt.merchant.value == "PASARAYA BORONG PINTAR SDN BHD"
+
+
+def test_given_a_swedish_receipt_when_extracted_then_summa_kort_and_moms_are_read() -> None:
+    text = (
+        "Handelsbod Björk Ab\nStorgatan 3\n65100 VAASA\nFO-nummer 0112038-9\nDatum 2026-02-03 kl 10.15\n"
+        "KAFFE 4,50\nSUMMA 4,50 €\nKORT 4,50\nMOMS% NETTO MOMS BRUTTO\n13,5 % 3,96 0,54 4,50\n"
+    )
+    receipt = extract_receipt(text, today=TODAY)
+    assert receipt.merchant is not None
+    assert receipt.merchant.value == "Handelsbod Björk Ab"
+    assert receipt.date is not None
+    assert receipt.date.value == dt.date(2026, 2, 3)
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("4.50")
+    assert receipt.payment is not None
+    assert receipt.payment.value == "card"
+    assert receipt.vat[0].rate == Decimal("13.5")
+    assert receipt.warnings == ()
+
+
+def test_given_ocr_fragments_on_one_row_when_extracted_then_they_are_merged_by_their_boxes() -> None:
+    lines = [
+        TextLine("Shop Oy", 0.9, (10, 10, 200, 30)),
+        TextLine("TOTAL", 0.9, (10, 100, 80, 120)),
+        TextLine("9.00", 0.9, (300, 101, 360, 121)),
+        TextLine("CASH", 0.9, (10, 130, 80, 150)),
+        TextLine("10.00", 0.9, (300, 131, 360, 151)),
+    ]
+    receipt = extract_receipt(lines, today=TODAY)
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("9.00")
+
+
+def test_given_the_same_input_when_extracted_twice_then_the_results_are_equal() -> None:
+    assert extract_receipt(FINNISH_CASH, today=TODAY) == extract_receipt(FINNISH_CASH, today=TODAY)
+
+
+def test_given_an_extracted_receipt_when_serialised_then_money_is_decimal_strings_with_a_dot() -> None:
+    body = extract_receipt(FINNISH_CASH, today=TODAY).to_json()
+    assert body["total"] == "6.38"
+    assert body["date"] == "2025-03-12"
+    assert body["vat"] == [{"rate": "14", "net": "5.60", "tax": "0.78", "gross": "6.38"}]
+    assert 0 < body["confidence"]["overall"] <= 1
+
+
+def test_given_empty_text_when_extracted_then_everything_is_missing_and_warned() -> None:
+    receipt = extract_receipt("", today=TODAY)
+    assert (receipt.merchant, receipt.date, receipt.total) == (None, None, None)
+    assert {"no_total", "no_date", "no_merchant"} <= {warning.code for warning in receipt.warnings}

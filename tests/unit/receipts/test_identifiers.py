@@ -1,0 +1,57 @@
+"""Y-tunnus and FI VAT numbers with check digits."""
+
+from __future__ import annotations
+
+from docflow.receipts.identifiers import (
+    find_business_ids,
+    find_vat_numbers,
+    is_valid_ytunnus,
+    vat_number_to_ytunnus,
+)
+from hypothesis import given
+from hypothesis import strategies as st
+
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
+
+
+def check_digit(digits: str) -> int | None:
+    remainder = sum(int(d) * w for d, w in zip(digits, WEIGHTS, strict=True)) % 11
+    if remainder == 1:
+        return None
+    return 0 if remainder == 0 else 11 - remainder
+
+
+def test_given_known_numbers_when_validated_then_the_check_digit_decides() -> None:
+    assert is_valid_ytunnus("0112038-9")
+    assert not is_valid_ytunnus("0112038-8")
+
+
+@given(st.text(alphabet="0123456789", min_size=7, max_size=7))
+def test_given_any_seven_digits_when_a_valid_id_is_printed_then_it_is_found(digits: str) -> None:
+    check = check_digit(digits)
+    text = f"Y-tunnus {digits}-{check}"
+    found = [item.value for item in find_business_ids(text)]
+    assert found == ([] if check is None else [f"{digits}-{check}"])
+
+
+@given(st.text(alphabet="0123456789", min_size=7, max_size=7), st.integers(0, 9))
+def test_given_a_wrong_check_digit_when_searched_then_nothing_is_found(digits: str, wrong: int) -> None:
+    if wrong == check_digit(digits):
+        wrong = (wrong + 1) % 10
+    assert find_business_ids(f"Y-tunnus {digits}-{wrong}") == []
+
+
+def test_given_ocr_spaces_around_the_hyphen_when_labelled_then_the_id_is_found() -> None:
+    [found] = find_business_ids("Y-tunnus: 0112038 - 9")
+    assert found.value == "0112038-9"
+    assert found.labelled
+
+
+def test_given_a_vat_number_when_searched_then_it_gives_the_ytunnus_too() -> None:
+    assert find_vat_numbers("ALV-rek. FI01120389") == ["FI01120389"]
+    assert vat_number_to_ytunnus("FI01120389") == "0112038-9"
+    assert [item.value for item in find_business_ids("VAT FI01120389")] == ["0112038-9"]
+
+
+def test_given_a_phone_number_shaped_like_an_id_when_unlabelled_then_a_short_one_is_ignored() -> None:
+    assert find_business_ids("Puh 112038-9") == []

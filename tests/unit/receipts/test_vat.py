@@ -1,0 +1,90 @@
+"""The VAT rate table by date and the VAT breakdown rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from docflow.receipts.lines import lines_from_text
+from docflow.receipts.vat import is_valid_rate, rates_valid_on
+from docflow.receipts.vat_table import find_vat_rows, parse_vat_row, split_vat_amounts
+
+
+@pytest.mark.parametrize(
+    ("rate", "day", "valid"),
+    [
+        ("14", dt.date(2025, 12, 31), True),
+        ("14", dt.date(2026, 1, 1), False),
+        ("13.5", dt.date(2025, 12, 31), False),
+        ("13.5", dt.date(2026, 1, 1), True),
+        ("24", dt.date(2024, 8, 31), True),
+        ("24", dt.date(2024, 9, 1), False),
+        ("25.5", dt.date(2024, 9, 1), True),
+        ("25.5", dt.date(2024, 8, 31), False),
+        ("10", dt.date(2026, 5, 1), True),
+    ],
+)
+def test_given_a_rate_and_a_day_when_checked_then_validity_follows_the_table(
+    rate: str, day: dt.date, valid: bool
+) -> None:
+    assert is_valid_rate(Decimal(rate), day) is valid
+
+
+def test_given_new_year_2026_when_listing_rates_then_13_5_replaces_14() -> None:
+    assert rates_valid_on(dt.date(2026, 1, 1)) == {
+        Decimal("25.5"),
+        Decimal("13.5"),
+        Decimal("10"),
+        Decimal("0"),
+    }
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "14 % 10,00 1,40 11,40",
+        "14 % 1,40 10,00 11,40",
+        "14,00% 11,40 10,00 1,40",
+        "A 14 % 10,00 1,40 11,40",
+    ],
+)
+def test_given_any_column_order_when_a_vat_row_is_parsed_then_columns_are_found_by_arithmetic(
+    row: str,
+) -> None:
+    assert parse_vat_row(row) == (Decimal("14"), Decimal("10.00"), Decimal("1.40"), Decimal("11.40"))
+
+
+def test_given_a_decimal_rate_when_parsed_then_it_keeps_its_fraction() -> None:
+    assert parse_vat_row("13,5 % 8,81 1,19 10,00") == (
+        Decimal("13.5"),
+        Decimal("8.81"),
+        Decimal("1.19"),
+        Decimal("10.00"),
+    )
+
+
+def test_given_amounts_that_do_not_add_up_when_parsed_then_it_is_not_a_vat_row() -> None:
+    assert parse_vat_row("14 % 10,00 1,40 12,40") is None
+
+
+def test_given_tax_that_does_not_fit_the_rate_when_parsed_then_it_is_not_a_vat_row() -> None:
+    assert parse_vat_row("25,5 % 10,00 1,40 11,40") is None
+
+
+def test_given_only_tax_and_gross_when_split_then_net_is_gross_minus_tax() -> None:
+    assert split_vat_amounts(Decimal("25.5"), [Decimal("2.03"), Decimal("10.00")]) == (
+        Decimal("7.97"),
+        Decimal("2.03"),
+        Decimal("10.00"),
+    )
+
+
+def test_given_a_vat_table_without_percent_signs_when_read_after_its_header_then_rows_are_found() -> None:
+    lines = lines_from_text("ALV VEROTON VERO VEROLLINEN\n14 10,00 1,40 11,40\n25,5 7,97 2,03 10,00\n")
+    rates = [row[0] for _, row in find_vat_rows(lines)]
+    assert rates == [Decimal("14"), Decimal("25.5")]
+
+
+def test_given_a_bare_number_row_outside_a_vat_table_when_read_then_it_is_not_a_vat_row() -> None:
+    assert find_vat_rows(lines_from_text("14 10,00 1,40 11,40")) == []
