@@ -39,7 +39,7 @@ _AMOUNT = re.compile(
         |\d{{1,3}}(?:\ \d{{3}})+(?=[.,]\d\d\s?{_CURRENCY})
         |\d+
     )
-    [.,](?P<dec>\d{{2}})
+    [.,]\ ?(?P<dec>\d{{2}})
     (?![\d]|[.,:/]\d)
     (?P<trail>-(?!\d))?
     (?:\s?(?P<post>{_CURRENCY})(?![A-Za-z]))?
@@ -65,7 +65,9 @@ def find_amounts(text: str) -> list[AmountMatch]:
     for match in _AMOUNT.finditer(text):
         integer = re.sub(r"\D", "", match["int"])
         sep = match["sep"]
-        decimal_sep = match.group(0)[match.end("int") - match.start() : match.start("dec") - match.start()]
+        decimal_sep = match.group(0)[
+            match.end("int") - match.start() : match.start("dec") - match.start()
+        ].strip()
         if sep is not None and sep == decimal_sep:
             continue
         try:

@@ -62,17 +62,16 @@ class TotalChoice:
 
 
 def _amount_for(lines: Sequence[TextLine], index: int) -> list[AmountMatch]:
-    """Amounts on a line, else on the next line when that holds only amounts."""
+    """Amounts on a line, else on the next line when that holds just one amount."""
     amounts = find_amounts(lines[index].text)
     if amounts or index + 1 >= len(lines):
         return amounts
-    following = lines[index + 1]
-    stripped = following.text
-    for match in reversed(find_amounts(stripped)):
-        stripped = stripped[: match.start] + stripped[match.end :]
-    if sum(char.isalpha() for char in stripped) <= 3:
-        return find_amounts(following.text)
-    return []
+    following = lines[index + 1].text
+    amounts = find_amounts(following)
+    if len(amounts) != 1 or "%" in following:
+        return []
+    rest = following[: amounts[0].start] + following[amounts[0].end :]
+    return amounts if sum(char.isalpha() for char in rest) <= 3 else []
 
 
 def collect_evidence(

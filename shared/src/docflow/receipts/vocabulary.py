@@ -27,7 +27,7 @@ TOTAL_STRONG = _words(
     r"TOTALT",
     r"ROUND\w*\s?TOTAL",
 )
-TOTAL_WEAK = _words(r"TOTAL", r"SUMMA", r"SUM", r"AMOUNT", r"BELOPP", r"TOTAL\w*")
+TOTAL_WEAK = _words(r"TOTAL", r"SUMMA", r"BELOPP", r"TOTAL\w*")
 #: Lines with a total-like word whose amount is something else.
 NOT_TOTAL = _words(
     r"SUB\s?-?\s?TOTAL\w*",
