@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
+import pickle
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -78,6 +80,22 @@ def test_principal_does_not_share_state_with_the_claims_it_was_built_from() -> N
 def test_claims_json_round_trips_the_verified_claims() -> None:
     source = claims()
     assert json.loads(Principal.from_claims(source).claims_json()) == source
+
+
+def test_plain_json_dumps_of_the_claims_keeps_nested_objects_as_objects() -> None:
+    """GIVEN the database layer serialises the claims itself THEN app_metadata stays a JSON object."""
+    source = claims()
+    principal = Principal.from_claims(source)
+    assert json.loads(json.dumps(dict(principal.claims), default=str)) == source
+
+
+def test_claims_survive_copying_and_pickling_and_stay_read_only() -> None:
+    principal = Principal.from_claims(claims())
+    for copied in (copy.deepcopy(principal), pickle.loads(pickle.dumps(principal))):  # noqa: S301
+        assert copied == principal
+        assert hash(copied) == hash(principal)
+        with pytest.raises(TypeError):
+            copied.app_metadata.update({"docflow_platform_admin": True})  # type: ignore[union-attr]
 
 
 def test_optional_claims_may_be_absent() -> None:

@@ -7,7 +7,6 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from types import MappingProxyType
 from typing import Any
 
 #: ``app_metadata`` key that marks a DocFlow platform administrator (set only through the Auth admin API).
@@ -18,19 +17,26 @@ class InvalidClaimsError(ValueError):
     """The verified claims do not have the shape of a Supabase user access token."""
 
 
+class FrozenJsonObject(dict[str, Any]):
+    """A read-only JSON object that stays a ``dict``, so ``json.dumps`` serialises it as one."""
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("verified claims are read-only")
+
+    __setitem__ = __delitem__ = __ior__ = _read_only  # type: ignore[assignment]
+    clear = pop = popitem = setdefault = update = _read_only  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[type[FrozenJsonObject], tuple[dict[str, Any]]]:
+        return type(self), (dict(self),)
+
+
 def _freeze(value: Any) -> Any:
-    """A read-only deep copy of decoded JSON: objects become mapping proxies, arrays tuples."""
+    """A read-only deep copy of decoded JSON: objects become frozen dicts, arrays tuples."""
     if isinstance(value, Mapping):
-        return MappingProxyType({str(key): _freeze(item) for key, item in value.items()})
+        return FrozenJsonObject({str(key): _freeze(item) for key, item in value.items()})
     if isinstance(value, list | tuple):
         return tuple(_freeze(item) for item in value)
     return value
-
-
-def _json_default(value: object) -> object:
-    if isinstance(value, Mapping):
-        return dict(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def _optional_str(claims: Mapping[str, Any], name: str) -> str | None:
@@ -108,6 +114,9 @@ class Principal:
             claims=_freeze(claims),
         )
 
+    def __hash__(self) -> int:
+        return hash((self.user_id, self.session_id, self.expires_at))
+
     @property
     def is_platform_admin(self) -> bool:
         """Whether the token claims platform admin rights.
@@ -121,8 +130,8 @@ class Principal:
     def untrusted_user_metadata(self) -> Mapping[str, Any]:
         """User-editable profile data from the token. Display only: never authorise from it."""
         value = self.claims.get("user_metadata")
-        return value if isinstance(value, Mapping) else MappingProxyType({})
+        return value if isinstance(value, Mapping) else FrozenJsonObject()
 
     def claims_json(self) -> str:
         """The verified claims as compact JSON, for ``set_config('request.jwt.claims', ...)``."""
-        return json.dumps(self.claims, default=_json_default, separators=(",", ":"), sort_keys=True)
+        return json.dumps(self.claims, separators=(",", ":"), sort_keys=True)
