@@ -51,7 +51,13 @@ def _digit_count(candidate: str) -> int:
 
 
 def _is_random_looking_key(candidate: str) -> bool:
-    """Keys are random: the part after the issuer prefix has a digit or mixes letter case."""
+    """Keys are random: after the issuer prefix comes a digit or mixed-case letters.
+
+    AWS key ids are exempt: their fixed length and upper-case alphabet are specific enough, and a
+    base32 body is often all letters.
+    """
+    if candidate[:4].isupper() and len(candidate) == 20 and candidate.isalnum():
+        return True
     body = _SECRET_PREFIX.sub("", candidate, count=1)
     has_digit = _DIGIT.search(body) is not None
     return (has_digit or (body != body.lower() and body != body.upper())) and bool(_LETTER.search(body))
