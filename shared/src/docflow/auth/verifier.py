@@ -127,7 +127,11 @@ class TokenVerifier:
         if algorithm == "HS256":
             if self._secret is None:
                 raise _RejectedError("HS256 not configured")
-            if kid is not None and self._jwks is not None and self._jwks.get(kid, refetch_unknown=False):
+            if (
+                kid is not None
+                and self._jwks is not None
+                and self._jwks.get(kid, refetch_unknown=False) is not None
+            ):
                 raise _RejectedError("kid belongs to an asymmetric key")
             return self._secret
         if self._jwks is None:
