@@ -2,7 +2,7 @@
 
 Each transaction sets ``request.jwt.claims`` transaction-locally and switches role with
 ``SET LOCAL ROLE``; both end with the transaction, so a pooled connection never carries one
-request's identity into the next. Autocommit is refused: there ``SET LOCAL`` would only warn.
+request's identity into the next. Autocommit is refused: there ``SET LOCAL`` would only warn and keep the login role.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ _JOB_NAME = re.compile(r"^[a-z][a-z0-9_.:-]{2,62}$")
 
 def set_request_claims(conn: Connection, claims: Mapping[str, Any], *, role: str) -> None:
     """Bind claims and role to the current transaction (``set_config(..., true)`` + ``SET LOCAL ROLE``)."""
-    if conn.autocommit or conn.info.transaction_status == 0:  # 0 = IDLE: not inside a transaction
-        raise RuntimeError("request claims need an open transaction")
+    if conn.autocommit:
+        raise RuntimeError("request claims need a transaction; autocommit would leak them or ignore the role")
     if role not in {"authenticated", "service_role"}:
         raise ValueError(f"unexpected database role {role!r}")
     conn.execute(

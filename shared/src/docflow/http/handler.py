@@ -9,6 +9,16 @@ from fastapi import FastAPI
 
 from docflow.observability import get_logger, get_metrics, init_error_reporting
 
+#: Bodies API Gateway gets as text; anything else Mangum base64-encodes.
+TEXT_MIME_TYPES = (
+    "application/json",
+    "application/problem+json",
+    "application/javascript",
+    "application/xml",
+    "application/vnd.oai.openapi",
+    "text/",
+)
+
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
@@ -22,7 +32,12 @@ def make_handler(app: FastAPI) -> LambdaHandler:
     from mangum import Mangum
 
     init_error_reporting()
-    asgi_handler = Mangum(app, lifespan="off", api_gateway_base_path="/")
+    asgi_handler = Mangum(
+        app,
+        lifespan="off",
+        api_gateway_base_path="/",
+        text_mime_types=[*TEXT_MIME_TYPES],
+    )
     logger = get_logger()
     metrics = get_metrics()
 

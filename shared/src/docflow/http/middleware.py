@@ -11,7 +11,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from docflow.http.problems import PROBLEM_MEDIA_TYPE, problem_body
+from docflow.http.problems import INTERNAL_ERROR_DETAIL, PROBLEM_MEDIA_TYPE, problem_body, report_unhandled
 from docflow.observability import bind_request
 
 CORRELATION_HEADER = "x-correlation-id"
@@ -79,7 +79,20 @@ class RequestGuardMiddleware:
         if body is None:
             await self._reject_too_large(send_with_headers)
             return
-        await self.app(scope, _replay(body, receive), send_with_headers)
+        started = False
+
+        async def send_tracking(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send_with_headers(message)
+
+        try:
+            await self.app(scope, _replay(body, receive), send_tracking)
+        except Exception as exc:  # the last line of defence: log, report, answer a generic 500
+            report_unhandled(exc)
+            if started:
+                raise
+            await self._send_problem(send_with_headers, 500, INTERNAL_ERROR_DETAIL, code="internal_error")
 
     async def _read_body(self, receive: Receive) -> bytes | None:
         """The whole request body, or None once it exceeds the limit."""
@@ -99,17 +112,17 @@ class RequestGuardMiddleware:
         return b"".join(chunks)
 
     async def _reject_too_large(self, send: Send) -> None:
-        body = problem_body(
-            413,
-            "payload_too_large",
-            "Payload too large",
-            f"The request body exceeds {self.max_body_bytes} bytes",
-        )
-        payload = json.dumps(body).encode()
+        detail = f"The request body exceeds {self.max_body_bytes} bytes"
+        await self._send_problem(send, 413, detail, code="payload_too_large")
+
+    @staticmethod
+    async def _send_problem(send: Send, status: int, detail: str, *, code: str) -> None:
+        title = {413: "Payload too large", 500: "Internal error"}[status]
+        payload = json.dumps(problem_body(status, code, title, detail)).encode()
         await send(
             {
                 "type": "http.response.start",
-                "status": 413,
+                "status": status,
                 "headers": [
                     (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
                     (b"content-length", str(len(payload)).encode()),

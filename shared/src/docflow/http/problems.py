@@ -101,22 +101,20 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     return problem_response(exc.status_code, code, title, detail, headers=exc.headers)
 
 
-async def _unhandled_error(_: Request, exc: Exception) -> JSONResponse:
-    get_logger().exception("unhandled error", extra={"error_type": type(exc).__name__})
+INTERNAL_ERROR_DETAIL = "Something went wrong on our side; quote the correlation id to support"
+
+
+def report_unhandled(exc: Exception) -> None:
+    """Log (scrubbed) and report an exception no handler expected."""
     from docflow.observability import capture_exception
 
+    get_logger().exception("unhandled error", extra={"error_type": type(exc).__name__})
     capture_exception(exc)
-    return problem_response(
-        500,
-        "internal_error",
-        "Internal error",
-        "Something went wrong on our side; quote the correlation id to support",
-    )
 
 
 def install_problem_handlers(app: FastAPI) -> None:
-    """Route every error, expected or not, through the problem format."""
+    """Route expected errors through the problem format; unexpected ones are answered by
+    :class:`docflow.http.middleware.RequestGuardMiddleware`, inside the correlation and header layer."""
     app.add_exception_handler(DocflowError, _docflow_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(Exception, _unhandled_error)

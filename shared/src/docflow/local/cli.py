@@ -131,11 +131,17 @@ def _invoke(args: argparse.Namespace) -> int:
         return 2
     for name, value in spec.environment.items():
         os.environ.setdefault(name, value)
-    event: dict[str, Any] = json.loads(args.event.read_text(encoding="utf-8"))
+    event: dict[str, Any] = json.loads(_expand_token(args.event.read_text(encoding="utf-8")))
     handler = getattr(importlib.import_module(spec.module), spec.attribute)
     result = handler(event, LocalLambdaContext(spec.name))
     print(json.dumps(result, indent=2, ensure_ascii=False))
     return 0
+
+
+def _expand_token(text: str) -> str:
+    """Event files may say ``Bearer ${DOCFLOW_TOKEN}``: filled from the environment when set."""
+    token = os.environ.get("DOCFLOW_TOKEN")
+    return text.replace("${DOCFLOW_TOKEN}", token) if token else text
 
 
 def _migrate(args: argparse.Namespace) -> int:

@@ -1,0 +1,93 @@
+"""Test session set-up: a test environment, and a real PostgreSQL started for the session.
+
+The environment is fixed before any ``docflow`` module reads its settings. The database is started
+only when a test asks for it (``postgres`` fixture, usually through ``db``-marked tests), in a
+folder of its own under ``.local/test`` and on a free port, so it never touches the dev stack.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+from docflow.local.environment import LocalPorts, apply_local_environment  # noqa: E402
+from docflow.local.postgres import EmbeddedPostgres, free_port  # noqa: E402
+
+_PORTS = LocalPorts(api=0, postgres=free_port(), s3=free_port())
+for _name in (
+    "ENVIRONMENT",
+    "DATABASE_URL",
+    "JWT_SECRET",
+    "SUPABASE_URL",
+    "SUPABASE_AUTH_ENABLED",
+    "S3_ENDPOINT_URL",
+    "SENTRY_DSN",
+    "CORS_ORIGINS",
+    "ALLOWED_ORIGIN_REGEX",
+    "MAX_REQUEST_BODY_BYTES",
+):
+    os.environ.pop(_name, None)
+os.environ["POWERTOOLS_SERVICE_NAME"] = "tests"
+os.environ["CORS_ORIGINS"] = '["https://app.docflow.test"]'
+apply_local_environment(_PORTS, environment="test")
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[EmbeddedPostgres]:
+    """A migrated PostgreSQL for the session; ``DATABASE_URL`` already points at it."""
+    from docflow.db import close_pool
+    from docflow.db.migrate import migrate
+    from docflow.local.environment import LOCAL_APP_PASSWORD
+    from docflow.local.postgres import bootstrap_runtime_role
+
+    data_dir = ROOT / ".local" / "test" / f"pg-{os.getpid()}"
+    server = EmbeddedPostgres(data_dir=data_dir, port=_PORTS.postgres)
+    server.start()
+    try:
+        migrate(server.superuser_url, ROOT / "migrations")
+        bootstrap_runtime_role(server.superuser_url, password=LOCAL_APP_PASSWORD)
+        yield server
+    finally:
+        close_pool()
+        server.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def superuser_url(postgres: EmbeddedPostgres) -> str:
+    """Owner connection for arranging and inspecting data behind the API's back."""
+    return postgres.superuser_url
+
+
+@pytest.fixture(scope="session")
+def demo(superuser_url: str) -> object:
+    """The demo tenants and users of the local stack, seeded once."""
+    from docflow.local.seed import seed_demo
+
+    return seed_demo(superuser_url)
+
+
+@pytest.fixture
+def token_for() -> Callable[..., str]:
+    """Mint a local access token for a user id (and email)."""
+    from docflow.auth import mint_token
+    from docflow.config import get_settings
+
+    def mint(user_id: uuid.UUID | str, email: str | None = None, **kwargs: object) -> str:
+        settings = get_settings()
+        return mint_token(
+            secret=settings.require("jwt_secret"),
+            issuer=settings.jwt_issuer,
+            user_id=user_id,
+            email=email,
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+    return mint
