@@ -54,7 +54,7 @@ dev: setup ## Run the whole local stack (Postgres, S3, every route group) on htt
 lint: setup ## ruff, mypy and the SAM template lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy
+	MYPYPATH=$(subst $(eval) ,:,$(FUNCTION_DIRS)) $(BIN)/mypy
 	$(MAKE) --no-print-directory template-lint
 
 template-lint: $(STAMP)

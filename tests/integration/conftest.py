@@ -24,7 +24,9 @@ def act_as(postgres: object) -> Callable[..., Any]:
     """
 
     @contextmanager
-    def open_as(claims: dict[str, Any] | None, role: str = "authenticated") -> Iterator[psycopg.Connection[Any]]:
+    def open_as(
+        claims: dict[str, Any] | None, role: str = "authenticated"
+    ) -> Iterator[psycopg.Connection[Any]]:
         with psycopg.connect(get_settings().database_url, row_factory=dict_row) as conn:
             if role == "anon":
                 conn.execute("set local role anon")

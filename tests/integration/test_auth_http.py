@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from docflow_auth.handler import app
 from fastapi.testclient import TestClient
 
 from docflow.auth import reset_verifier
 from docflow.config import get_settings, reset_settings
 from docflow.local.seed import DemoData, demo_id
 from docflow.tenancy import Role
+from docflow_auth.handler import app
 from tests.support.forged_tokens import forged_authorization_headers, forged_tokens, signing_keys, valid_token
 from tests.support.jwks_server import serve_jwks
 
@@ -58,7 +58,9 @@ def _owner(demo: DemoData, tenant: object) -> object:
     return next(u for u in demo.users if u.tenant_id == tenant and u.role == Role.OWNER)
 
 
-def test_me_shows_the_callers_only_tenant(client: TestClient, demo: DemoData, token_for: Callable[..., str]) -> None:
+def test_me_shows_the_callers_only_tenant(
+    client: TestClient, demo: DemoData, token_for: Callable[..., str]
+) -> None:
     owner = _owner(demo, TENANT_A)
     token = token_for(owner.user_id, owner.email)  # type: ignore[attr-defined]
     response = client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"})
@@ -89,10 +91,14 @@ def test_me_refuses_a_tenant_the_user_does_not_belong_to(
     assert other.json()["detail"] == missing.json()["detail"]
 
 
-def test_me_rejects_a_malformed_tenant_header(client: TestClient, demo: DemoData, token_for: Callable[..., str]) -> None:
+def test_me_rejects_a_malformed_tenant_header(
+    client: TestClient, demo: DemoData, token_for: Callable[..., str]
+) -> None:
     owner = _owner(demo, TENANT_A)
     token = token_for(owner.user_id, owner.email)  # type: ignore[attr-defined]
-    response = client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}", "X-Tenant-Id": "1 or 1=1"})
+    response = client.get(
+        "/api/auth/me", headers={"Authorization": f"Bearer {token}", "X-Tenant-Id": "1 or 1=1"}
+    )
     assert response.status_code == 400
 
 
@@ -103,7 +109,10 @@ def test_tenant_metadata_in_the_token_grants_nothing(
     token = token_for(
         owner.user_id,  # type: ignore[attr-defined]
         owner.email,  # type: ignore[attr-defined]
-        extra_claims={"user_metadata": {"tenant_id": str(TENANT_B), "role": "owner"}, "tenant_id": str(TENANT_B)},
+        extra_claims={
+            "user_metadata": {"tenant_id": str(TENANT_B), "role": "owner"},
+            "tenant_id": str(TENANT_B),
+        },
     )
     response = client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
@@ -120,13 +129,15 @@ def test_platform_admin_flag_comes_from_the_database(
         member.email,  # type: ignore[attr-defined]
         app_metadata={"docflow_platform_admin": True},
     )
-    assert client.get("/api/auth/me", headers={"Authorization": f"Bearer {staff}"}).json()["is_platform_admin"]
+    assert client.get("/api/auth/me", headers={"Authorization": f"Bearer {staff}"}).json()[
+        "is_platform_admin"
+    ]
     response = client.get("/api/auth/me", headers={"Authorization": f"Bearer {pretender}"})
     assert response.json()["is_platform_admin"] is False
 
 
 @pytest.fixture
-def no_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+def no_database(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Any attempt to use the pool is recorded (and fails)."""
     calls: list[str] = []
 
@@ -135,7 +146,7 @@ def no_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         raise AssertionError("database used before authentication")
 
     monkeypatch.setattr("docflow.db.transactions.get_pool", forbidden)
-    yield calls
+    return calls
 
 
 def test_forged_token_corpus_is_refused_with_401_and_no_database_work(

@@ -66,7 +66,9 @@ def test_event_runs_through_the_lambda_handler(
         assert json.loads(response["body"])["status"] == response["statusCode"]
 
 
-def test_deep_health_is_503_when_the_database_is_down(monkeypatch: pytest.MonkeyPatch, postgres: object) -> None:
+def test_deep_health_is_503_when_the_database_is_down(
+    monkeypatch: pytest.MonkeyPatch, postgres: object
+) -> None:
     from docflow.config import reset_settings
     from docflow.db import close_pool
     from docflow.local.postgres import free_port

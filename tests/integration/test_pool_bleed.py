@@ -38,6 +38,7 @@ def whoami(tenant: TenantConn) -> dict[str, Any]:
          where tenant_id = app_private.current_tenant_id() or true
         """
     ).fetchone()
+    assert row is not None
     return {"resolved": str(tenant.tenant_id), "claimed": row["claimed"], "visible": row["visible"]}
 
 
@@ -71,13 +72,16 @@ def _owner_token(demo: DemoData, tenant: Any, token_for: Callable[..., str], rol
 def test_alternating_tenants_on_a_pool_of_two_never_mix(
     probe_app: Any, demo: DemoData, token_for: Callable[..., str]
 ) -> None:
-    tokens = {str(TENANT_A): _owner_token(demo, TENANT_A, token_for), str(TENANT_B): _owner_token(demo, TENANT_B, token_for)}
+    tokens = {
+        str(TENANT_A): _owner_token(demo, TENANT_A, token_for),
+        str(TENANT_B): _owner_token(demo, TENANT_B, token_for),
+    }
     order = [str(TENANT_A), str(TENANT_B)] * 1000
     client = TestClient(probe_app)
 
     def call(expected: str) -> bool:
         body = client.get("/api/probe/tenant", headers={"Authorization": f"Bearer {tokens[expected]}"}).json()
-        return body == {"resolved": expected, "claimed": expected, "visible": [expected]}
+        return bool(body == {"resolved": expected, "claimed": expected, "visible": [expected]})
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(call, order))

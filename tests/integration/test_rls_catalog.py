@@ -41,7 +41,8 @@ def test_every_table_with_tenant_id_has_a_policy_using_it(superuser_url: str) ->
 def test_runtime_role_owns_nothing_and_cannot_bypass_rls(superuser_url: str) -> None:
     with psycopg.connect(superuser_url) as conn:
         role = conn.execute(
-            "select rolsuper, rolbypassrls, rolinherit, rolcreaterole from pg_roles where rolname = 'docflow_app'"
+            "select rolsuper, rolbypassrls, rolinherit, rolcreaterole"
+            " from pg_roles where rolname = 'docflow_app'"
         ).fetchone()
         owned = conn.execute(
             """
@@ -78,7 +79,8 @@ def test_security_definer_functions_are_private_and_pin_search_path(superuser_ur
     assert rows, "expected the membership helpers to be SECURITY DEFINER"
     for schema, name, config, public_can_execute in rows:
         assert schema == "app_private", name
-        assert config is not None and "search_path=\"\"" in config, name
+        assert config is not None, name
+        assert 'search_path=""' in config, name
         assert not public_can_execute, name
 
 

@@ -28,9 +28,18 @@ def _user(demo: DemoData, tenant: Any, role: Role) -> Any:
 def _claims(demo: DemoData, context: str) -> tuple[dict[str, Any] | None, str]:
     owner_a, owner_b = _user(demo, TENANT_A, Role.OWNER), _user(demo, TENANT_B, Role.OWNER)
     return {
-        "own": ({"sub": str(owner_b.user_id), "role": "authenticated", "tenant_id": str(TENANT_B)}, "authenticated"),
-        "other": ({"sub": str(owner_a.user_id), "role": "authenticated", "tenant_id": str(TENANT_A)}, "authenticated"),
-        "forged": ({"sub": str(owner_a.user_id), "role": "authenticated", "tenant_id": str(TENANT_B)}, "authenticated"),
+        "own": (
+            {"sub": str(owner_b.user_id), "role": "authenticated", "tenant_id": str(TENANT_B)},
+            "authenticated",
+        ),
+        "other": (
+            {"sub": str(owner_a.user_id), "role": "authenticated", "tenant_id": str(TENANT_A)},
+            "authenticated",
+        ),
+        "forged": (
+            {"sub": str(owner_a.user_id), "role": "authenticated", "tenant_id": str(TENANT_B)},
+            "authenticated",
+        ),
         "no_claims": (None, "authenticated"),
         "anon": (None, "anon"),
     }[context]
@@ -60,7 +69,8 @@ WRITES = {
 def audit_row_for_b(superuser_url: str, demo: DemoData) -> None:
     with psycopg.connect(superuser_url) as conn:
         conn.execute(
-            "insert into public.audit_log (tenant_id, actor_user_id, action) values (%s, %s, 'canary.created')",
+            "insert into public.audit_log (tenant_id, actor_user_id, action)"
+            " values (%s, %s, 'canary.created')",
             (TENANT_B, _user(demo, TENANT_B, Role.OWNER).user_id),
         )
 
@@ -79,7 +89,9 @@ def test_own_members_see_their_tenant_rows(act_as: Callable[..., Any], demo: Dem
 
 @pytest.mark.parametrize("context", FOREIGN_CONTEXTS)
 @pytest.mark.parametrize("table", sorted(SELECTS))
-def test_foreign_contexts_see_no_rows(act_as: Callable[..., Any], demo: DemoData, table: str, context: str) -> None:
+def test_foreign_contexts_see_no_rows(
+    act_as: Callable[..., Any], demo: DemoData, table: str, context: str
+) -> None:
     claims, role = _claims(demo, context)
     with act_as(claims, role) as conn:
         try:
@@ -117,7 +129,9 @@ def test_own_viewer_cannot_manage_members(act_as: Callable[..., Any], demo: Demo
     assert changed == 0
 
 
-def test_settings_from_a_finished_transaction_read_as_no_claims(act_as: Callable[..., Any], demo: DemoData) -> None:
+def test_settings_from_a_finished_transaction_read_as_no_claims(
+    act_as: Callable[..., Any], demo: DemoData
+) -> None:
     """``set_config(..., true)`` leaves '' behind on the connection: the helpers must fail closed."""
     claims, _ = _claims(demo, "own")
     from docflow.config import get_settings

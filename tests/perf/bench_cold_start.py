@@ -13,7 +13,6 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +44,7 @@ ENV = {
 def _timed_import(code: str) -> float:
     """Seconds to run ``code`` after interpreter start-up, in a fresh process."""
     script = f"import time as _t\n_s = _t.perf_counter()\n{code}\nprint(_t.perf_counter() - _s)"
-    out = subprocess.run(  # noqa: S603 - our own interpreter and code
+    out = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, env=ENV, cwd=ROOT, check=True
     )
     return float(out.stdout.strip().splitlines()[-1])
@@ -71,7 +70,7 @@ for _ in range({count}):
 samples.sort()
 print(json.dumps([samples[len(samples) // 2] * 1000, samples[int(len(samples) * 0.95)] * 1000]))
 """
-    out = subprocess.run(  # noqa: S603
+    out = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, env=ENV, cwd=ROOT, check=True
     )
     p50, p95 = json.loads(out.stdout.strip().splitlines()[-1])

@@ -30,8 +30,10 @@ def test_template_passes_the_lint() -> None:
 
 @pytest.mark.slow
 def test_a_broken_template_fails_the_lint(tmp_path: Path) -> None:
-    broken = (ROOT / "template.yaml").read_text().replace(
-        "Layers: [!Ref SharedLayer]", "Layers: [!Ref SharedLayerThatDoesNotExist]", 1
+    broken = (
+        (ROOT / "template.yaml")
+        .read_text()
+        .replace("Layers: [!Ref SharedLayer]", "Layers: [!Ref SharedLayerThatDoesNotExist]", 1)
     )
     (tmp_path / "template.yaml").write_text(broken)
     result = _lint(tmp_path / "template.yaml")

@@ -74,7 +74,7 @@ def applied_versions(database_url: str) -> dict[str, str]:
         if not exists or not exists[0]:
             return {}
         rows = conn.execute("select version, checksum from app_private.schema_migrations").fetchall()
-    return {version: checksum for version, checksum in rows}
+    return dict(rows)
 
 
 def migrate(database_url: str, directory: Path) -> list[str]:

@@ -35,7 +35,10 @@ def get_pool() -> ConnectionPool:
                     settings.database_url,
                     min_size=settings.db_pool_min_size,
                     max_size=settings.db_pool_max_size,
-                    kwargs={**connection_kwargs(), "connect_timeout": int(settings.db_connect_timeout_seconds)},
+                    kwargs={
+                        **connection_kwargs(),
+                        "connect_timeout": int(settings.db_connect_timeout_seconds),
+                    },
                     timeout=settings.db_connect_timeout_seconds,
                     check=ConnectionPool.check_connection,
                     name="docflow",

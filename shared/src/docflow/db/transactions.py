@@ -2,7 +2,8 @@
 
 Each transaction sets ``request.jwt.claims`` transaction-locally and switches role with
 ``SET LOCAL ROLE``; both end with the transaction, so a pooled connection never carries one
-request's identity into the next. Autocommit is refused: there ``SET LOCAL`` would only warn and keep the login role.
+request's identity into the next. Autocommit is refused: there ``SET LOCAL`` would only
+warn and keep the login role.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from docflow.config import get_settings
 from docflow.db.pool import get_pool
@@ -50,7 +51,8 @@ def user_transaction(principal: Principal, *, tenant_id: str | None = None) -> I
     claims = {**principal.claims, "role": "authenticated", "sub": str(principal.user_id)}
     if tenant_id is not None:
         claims["tenant_id"] = tenant_id
-    with get_pool().connection() as conn, conn.transaction():
+    with get_pool().connection() as raw, raw.transaction():
+        conn = cast("Connection", raw)  # the pool's connections use dict rows (pool.connection_kwargs)
         set_request_claims(conn, claims, role="authenticated")
         yield conn
 
@@ -65,6 +67,7 @@ def system_transaction(job: str, **context: str) -> Iterator[Connection]:
     if not _JOB_NAME.match(job):
         raise ValueError("job names are short lowercase identifiers, e.g. 'receipts.process'")
     claims = {"role": "service_role", "docflow_job": job, **context}
-    with get_pool().connection() as conn, conn.transaction():
+    with get_pool().connection() as raw, raw.transaction():
+        conn = cast("Connection", raw)
         set_request_claims(conn, claims, role="service_role")
         yield conn

@@ -45,7 +45,9 @@ def create_app(
         allow_credentials=False,
         max_age=600,
     )
-    app.add_middleware(RequestGuardMiddleware, max_body_bytes=max_body_bytes or settings.max_request_body_bytes)
+    app.add_middleware(
+        RequestGuardMiddleware, max_body_bytes=max_body_bytes or settings.max_request_body_bytes
+    )
     return app
 
 

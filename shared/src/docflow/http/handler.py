@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from fastapi import FastAPI
 
@@ -41,9 +41,10 @@ def make_handler(app: FastAPI) -> LambdaHandler:
     logger = get_logger()
     metrics = get_metrics()
 
-    @metrics.log_metrics(capture_cold_start_metric=True)  # type: ignore[misc]
-    @logger.inject_lambda_context(clear_state=True, log_event=False)  # type: ignore[misc]
+    @metrics.log_metrics(capture_cold_start_metric=True)
+    @logger.inject_lambda_context(clear_state=True, log_event=False)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        return asgi_handler(event, context)  # type: ignore[no-any-return]
+        response: dict[str, Any] = asgi_handler(event, context)
+        return response
 
-    return handler  # type: ignore[no-any-return]
+    return cast(LambdaHandler, handler)

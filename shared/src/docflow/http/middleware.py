@@ -31,7 +31,7 @@ def correlation_id_for(scope: Scope) -> str:
     """A client's well-formed ``X-Correlation-Id``, else API Gateway's request id, else a new UUID."""
     for name, value in scope.get("headers", ()):
         if name == CORRELATION_HEADER.encode():
-            candidate = value.decode("latin-1").strip()
+            candidate: str = value.decode("latin-1").strip()
             if _SAFE_CORRELATION_ID.match(candidate):
                 return candidate
             break
@@ -39,7 +39,7 @@ def correlation_id_for(scope: Scope) -> str:
     if isinstance(event, dict):
         request_id = event.get("requestContext", {}).get("requestId")
         if isinstance(request_id, str) and request_id:
-            return request_id
+            return str(request_id)
     return str(uuid.uuid4())
 
 

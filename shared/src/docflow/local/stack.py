@@ -60,13 +60,18 @@ def print_banner(ports: LocalPorts, demo: DemoData) -> None:
     lines = [
         "",
         f"DocFlow local stack: http://127.0.0.1:{ports.api}  (OpenAPI: http://127.0.0.1:{ports.api}/docs)",
-        f"PostgreSQL 127.0.0.1:{ports.postgres}, S3 {settings.s3_endpoint_url}, bucket {settings.receipts_bucket}",
+        f"PostgreSQL 127.0.0.1:{ports.postgres}, S3 {settings.s3_endpoint_url}",
+        f"Receipts bucket: {settings.receipts_bucket}",
         "Demo tokens (valid 12 h):",
     ]
     for user in demo.users:
         if user.role.value in {"owner", "viewer"}:
             token = mint_token(
-                secret=secret, issuer=settings.jwt_issuer, user_id=user.user_id, email=user.email, expires_in=43200
+                secret=secret,
+                issuer=settings.jwt_issuer,
+                user_id=user.user_id,
+                email=user.email,
+                expires_in=43200,
             )
             lines.append(f"  {user.role.value:<6} of {user.tenant_name:<13} {user.email}")
             lines.append(f"    {token}")

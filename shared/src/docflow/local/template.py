@@ -34,7 +34,10 @@ class FunctionSpec:
     @property
     def name(self) -> str:
         """Short name, e.g. ``health`` for ``HealthFunction``."""
-        return self.environment.get("POWERTOOLS_SERVICE_NAME") or self.logical_id.removesuffix("Function").lower()
+        return (
+            self.environment.get("POWERTOOLS_SERVICE_NAME")
+            or self.logical_id.removesuffix("Function").lower()
+        )
 
 
 @dataclass(frozen=True)
@@ -51,9 +54,9 @@ class HttpRoute:
         regex = ""
         for part in re.split(r"(\{[^}]+\})", self.path):
             if part.startswith("{") and part.endswith("+}"):
-                regex += r"(?P<%s>.+)" % part[1:-2]
+                regex += rf"(?P<{part[1:-2]}>.+)"
             elif part.startswith("{"):
-                regex += r"(?P<%s>[^/]+)" % part[1:-1]
+                regex += rf"(?P<{part[1:-1]}>[^/]+)"
             else:
                 regex += re.escape(part)
         return re.compile(f"^{regex}$")
@@ -137,5 +140,7 @@ def http_routes(template: dict[str, Any]) -> list[HttpRoute]:
         for event in resource.get("Properties", {}).get("Events", {}).values():
             if event.get("Type") == "HttpApi":
                 props = event["Properties"]
-                routes.append(HttpRoute(method=str(props["Method"]).upper(), path=props["Path"], function=spec))
+                routes.append(
+                    HttpRoute(method=str(props["Method"]).upper(), path=props["Path"], function=spec)
+                )
     return sorted(routes, key=lambda route: route.specificity)
