@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from docflow.ocr.layout import Fragment
 from PIL.Image import Image
+
+from docflow.ocr.layout import Fragment
 
 
 class RecordingEngine:

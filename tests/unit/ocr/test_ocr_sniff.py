@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from docflow.ocr import ALLOWED_CONTENT_TYPES, sniff_content_type
 from docflow.ocr.errors import PolyglotFileError, TypeMismatchError, UnsupportedTypeError
 from docflow.ocr.sniff import (

@@ -12,7 +12,8 @@ class OcrLimits:
     """Upper bounds that keep one document within a Lambda's memory and time.
 
     ``pdf_dpi`` is a cap: pages are rasterised at a lower resolution when needed to stay within
-    ``max_pixels`` and ``max_side``.
+    ``max_pixels`` and ``max_side``. ``max_pdf_stream_bytes`` bounds what one compressed PDF stream
+    may inflate to: a 300 dpi A3 page image in colour is about 52 MB, page text far less.
     """
 
     max_image_bytes: int = 15 * MIB
@@ -22,6 +23,7 @@ class OcrLimits:
     max_pdf_pages: int = 20
     pdf_dpi: int = 300
     page_timeout_seconds: float = 30.0
+    max_pdf_stream_bytes: int = 64 * MIB
 
     def __post_init__(self) -> None:
         for name in (
@@ -38,10 +40,6 @@ class OcrLimits:
             raise ValueError("OcrLimits.page_timeout_seconds must be positive")
 
     @property
-    def max_stream_bytes(self) -> int:
-        """Largest decompressed size accepted for one compressed stream inside a PDF.
-
-        Four bytes per allowed pixel: room for the largest permitted RGBA image, far beyond any
-        page content stream.
-        """
-        return 4 * self.max_pixels
+    def max_pdf_inflated_bytes(self) -> int:
+        """Largest decompressed size accepted for all compressed streams of one PDF together."""
+        return 4 * self.max_pdf_stream_bytes

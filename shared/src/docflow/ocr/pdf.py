@@ -32,7 +32,7 @@ POINTS_PER_INCH = 72
 #: A text layer with fewer letters and digits than this is treated as absent (e.g. a page stamp).
 MIN_TEXT_LAYER_CHARS = 8
 _STREAM_START = re.compile(rb"stream\r?\n")
-_INFLATE_CHUNK = 1 << 16
+_INFLATE_CHUNK = 1 << 20
 _LINE_BREAKS = frozenset("\r\n")
 #: The trailer (or cross-reference stream) entry that marks an encrypted PDF.
 _ENCRYPT_ENTRY = re.compile(rb"/Encrypt\s*(<<|\d+\s+\d+\s+R)")
@@ -71,8 +71,8 @@ def _inflated_size(data: bytes, start: int, cap: int) -> int:
 
 def check_compressed_streams(data: bytes, limits: OcrLimits) -> None:
     """Reject a PDF whose Flate streams inflate beyond the limits, without keeping the output."""
-    per_stream = limits.max_stream_bytes
-    budget = 2 * per_stream
+    per_stream = limits.max_pdf_stream_bytes
+    budget = limits.max_pdf_inflated_bytes
     total = 0
     for match in _STREAM_START.finditer(data):
         size = _inflated_size(data, match.end(), min(per_stream, budget - total))

@@ -1,20 +1,44 @@
-"""Prepare a grayscale page image for Tesseract: a resolution where text is well sized."""
+"""Prepare a grayscale page image for Tesseract: scale it so its text has a good height.
+
+Tesseract reads best when text lines are roughly 20-40 pixels tall. The line height is estimated
+from the horizontal ink profile (rows that hold dark pixels form runs, one per text line); pages
+whose text is too small are enlarged and pages whose text is needlessly large are reduced, which
+also saves time. When no estimate is possible the long side is kept within bounds instead.
+"""
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from PIL.Image import Image
 
+#: Rows whose ink share is at most this (0..255 scale) count as blank.
+_BLANK_ROW = 3
+#: Ink runs shorter than this are rules, dots or noise, not text lines.
+_MIN_RUN = 4
+#: Fewer runs than this give no reliable estimate (a photo, a single word).
+_MIN_RUNS = 3
+#: Width the profile is computed at; rows keep their full resolution.
+_PROFILE_WIDTH = 512
+
 
 @dataclass(frozen=True, slots=True)
 class PreprocessOptions:
-    """How a page is prepared. Images are scaled so their long side falls within the bounds."""
+    """How a page is prepared for OCR.
 
-    min_long_side: int = 1200
-    max_long_side: int = 2400
+    Text whose estimated line height is below ``min_text_height`` or above ``max_text_height`` is
+    scaled to ``target_text_height``; the scale is then bounded so the long side stays within
+    ``min_long_side``..``max_long_side``.
+    """
+
+    min_text_height: int = 16
+    max_text_height: int = 48
+    target_text_height: int = 24
+    min_long_side: int = 600
+    max_long_side: int = 3200
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,21 +47,54 @@ class PreparedImage:
 
     image: Image
     scale: float
+    text_height: float | None
+
+
+def estimate_text_height(image: Image) -> float | None:
+    """Median height in pixels of the ink runs in the row profile, or ``None`` without enough lines."""
+    from PIL import Image as PILImage
+    from PIL import ImageOps
+
+    profile_source = image
+    if image.width > _PROFILE_WIDTH:
+        profile_source = image.resize((_PROFILE_WIDTH, image.height), PILImage.Resampling.BOX)
+    contrasted = ImageOps.autocontrast(profile_source, cutoff=1)
+    ink = contrasted.point(lambda value: 255 if value < 128 else 0)
+    profile = list(ink.resize((1, ink.height), PILImage.Resampling.BOX).tobytes())
+    runs: list[int] = []
+    start: int | None = None
+    for row, value in enumerate([*profile, 0]):
+        if value > _BLANK_ROW and start is None:
+            start = row
+        elif value <= _BLANK_ROW and start is not None:
+            if row - start >= _MIN_RUN:
+                runs.append(row - start)
+            start = None
+    if len(runs) < _MIN_RUNS:
+        return None
+    return float(statistics.median(runs))
+
+
+def choose_scale(size: tuple[int, int], text_height: float | None, options: PreprocessOptions) -> float:
+    """The resize factor for an image of ``size`` whose text lines are ``text_height`` tall."""
+    scale = 1.0
+    if text_height is not None and not options.min_text_height <= text_height <= options.max_text_height:
+        scale = options.target_text_height / text_height
+    long_side = max(size)
+    return min(max(scale, options.min_long_side / long_side), options.max_long_side / long_side)
 
 
 def prepare_for_ocr(image: Image, options: PreprocessOptions | None = None) -> PreparedImage:
-    """Scale a grayscale page so its long side lies within the configured bounds."""
+    """Scale a grayscale page so its text has a height Tesseract reads well."""
     from PIL import Image as PILImage
 
     options = options or PreprocessOptions()
-    long_side = max(image.size)
-    if long_side > options.max_long_side:
-        scale = options.max_long_side / long_side
-    elif long_side < options.min_long_side:
-        scale = options.min_long_side / long_side
+    text_height = estimate_text_height(image)
+    scale = choose_scale(image.size, text_height, options)
+    if abs(scale - 1.0) > 0.05:
+        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        resample = PILImage.Resampling.LANCZOS if scale < 1 else PILImage.Resampling.BICUBIC
+        image = image.resize(size, resample)
     else:
         scale = 1.0
-    if scale != 1.0:
-        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-        image = image.resize(size, PILImage.Resampling.LANCZOS if scale < 1 else PILImage.Resampling.BICUBIC)
-    return PreparedImage(image, scale)
+    return PreparedImage(image, scale, text_height)

@@ -1,0 +1,114 @@
+"""The Tesseract engine: TSV parsing, language choice and error mapping (no OCR run here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytesseract
+import pytest
+
+from docflow.ocr import engine as engine_module
+from docflow.ocr.engine import OcrEngine, TesseractEngine, default_languages, fragments_from_data
+from docflow.ocr.errors import OcrTimeoutError, OcrUnavailableError
+
+from .corpus import text_image
+from .fakes import RecordingEngine
+
+
+def _tsv(rows: list[tuple[int, int, int, int, int, int, int, int, float, str]]) -> dict[str, list[Any]]:
+    keys = ("level", "page_num", "block_num", "par_num", "line_num", "left", "top", "width", "conf", "text")
+    data: dict[str, list[Any]] = {key: [] for key in (*keys, "height")}
+    for row in rows:
+        for key, value in zip(keys, row, strict=True):
+            data[key].append(value)
+        data["height"].append(20)
+    return data
+
+
+def test_given_tesseract_words_when_parsed_then_one_fragment_per_line_with_box_and_confidence() -> None:
+    data = _tsv(
+        [
+            (4, 1, 1, 1, 1, 10, 10, 300, -1, ""),
+            (5, 1, 1, 1, 1, 10, 10, 100, 90, "YHTEENSA"),
+            (5, 1, 1, 1, 1, 200, 12, 60, 70, "10,73"),
+            (5, 1, 1, 1, 2, 10, 40, 80, 50.5, "KORTTI"),
+            (5, 1, 1, 1, 2, 100, 40, 10, -1, " "),
+        ]
+    )
+    first, second = fragments_from_data(data)
+    assert first.text == "YHTEENSA 10,73"
+    assert first.bbox == (10, 10, 260, 32)
+    assert first.confidence == pytest.approx(0.8)
+    assert second.text == "KORTTI"
+    assert second.confidence == pytest.approx(0.505)
+
+
+def test_given_installed_languages_when_defaulted_then_preferred_subset_in_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(engine_module, "installed_languages", lambda: frozenset({"eng", "osd", "swe"}))
+    assert default_languages() == "swe+eng"
+    monkeypatch.setattr(engine_module, "installed_languages", lambda: frozenset({"deu"}))
+    assert default_languages() == "eng"
+
+
+def test_given_malformed_languages_when_engine_created_then_value_error() -> None:
+    with pytest.raises(ValueError, match="languages"):
+        TesseractEngine(languages="eng; rm -rf /")
+
+
+def test_given_engines_when_checked_then_they_satisfy_the_protocol() -> None:
+    assert isinstance(TesseractEngine(), OcrEngine)
+    assert isinstance(RecordingEngine(), OcrEngine)
+
+
+def _engine_with(monkeypatch: pytest.MonkeyPatch, error: Exception) -> TesseractEngine:
+    def fail(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(engine_module, "installed_languages", lambda: frozenset({"eng"}))
+    monkeypatch.setattr(pytesseract, "image_to_data", fail)
+    return TesseractEngine(languages="eng")
+
+
+def test_given_tesseract_timeout_when_recognizing_then_ocr_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = _engine_with(monkeypatch, RuntimeError("Tesseract process timeout"))
+    with pytest.raises(OcrTimeoutError) as caught:
+        engine.recognize(text_image(), languages=None, timeout_seconds=1)
+    assert caught.value.code == "ocr_timeout"
+
+
+def test_given_missing_binary_when_recognizing_then_ocr_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = _engine_with(monkeypatch, pytesseract.TesseractNotFoundError())
+    with pytest.raises(OcrUnavailableError) as caught:
+        engine.recognize(text_image(), languages=None, timeout_seconds=1)
+    assert caught.value.code == "ocr_unavailable"
+    assert caught.value.status == 503
+
+
+def test_given_tesseract_failure_when_recognizing_then_ocr_unavailable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    engine = _engine_with(monkeypatch, pytesseract.TesseractError(1, "Leptonica failed"))
+    with pytest.raises(OcrUnavailableError):
+        engine.recognize(text_image(), languages=None, timeout_seconds=1)
+
+
+def test_given_language_not_installed_when_recognizing_then_ocr_unavailable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(engine_module, "installed_languages", lambda: frozenset({"eng"}))
+    with pytest.raises(OcrUnavailableError):
+        TesseractEngine().recognize(text_image(), languages="fin+eng", timeout_seconds=1)
+
+
+def test_given_missing_binary_when_listing_languages_then_ocr_unavailable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    engine_module.installed_languages.cache_clear()
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
+    try:
+        with pytest.raises(OcrUnavailableError):
+            engine_module.installed_languages()
+    finally:
+        engine_module.installed_languages.cache_clear()
