@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from docflow.pii import scrub_text
 
 from .corpus import negative_corpus, positive_corpus

@@ -7,6 +7,7 @@ import datetime
 from typing import Any
 
 import pytest
+
 from docflow.pii import REDACTED, is_sensitive_key, scrub_mapping
 from docflow.pii.mapping import CYCLE, MAX_DEPTH, TRUNCATED
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from docflow.pii import Entity, find_entities, scrub_bytes, scrub_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from docflow.pii import Entity, find_entities, scrub_bytes, scrub_text
 
 from .test_validators import VALID_HETU
 

@@ -7,6 +7,12 @@ import re
 from importlib import resources
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from stdnum import iban as stdnum_iban
+from stdnum import luhn as stdnum_luhn
+from stdnum.fi import hetu as stdnum_hetu
+
 from docflow.pii.validators import (
     IBAN_LENGTHS,
     card_brand,
@@ -15,11 +21,6 @@ from docflow.pii.validators import (
     is_valid_iban,
     luhn_ok,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from stdnum import iban as stdnum_iban
-from stdnum import luhn as stdnum_luhn
-from stdnum.fi import hetu as stdnum_hetu
 
 from .corpus import HETU_CHECK, iban_check_digits, make_card, make_hetu, make_iban
 
