@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+
 from docflow.cli import main
 from docflow.errors import DocflowError
 from docflow.receipts import scan as scan_module

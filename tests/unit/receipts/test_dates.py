@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+
 from docflow.receipts.dates import find_dates, find_times, parse_date
 
 TODAY = dt.date(2026, 6, 30)

@@ -235,3 +235,21 @@ def test_given_empty_text_when_extracted_then_everything_is_missing_and_warned()
     receipt = extract_receipt("", today=TODAY)
     assert (receipt.merchant, receipt.date, receipt.total) == (None, None, None)
     assert {"no_total", "no_date", "no_merchant"} <= {warning.code for warning in receipt.warnings}
+
+
+def test_given_a_rounding_adjustment_after_the_total_when_extracted_then_the_rounded_total_wins() -> None:
+    text = "Shop Sdn Bhd\nTotal (Inclusive of GST): 31.02\nRounding Adj: -0.02\nTOTAL: 31.00\n"
+    assert _total(text) == Decimal("31.00")
+
+
+def test_given_subtotal_tax_and_rounding_when_the_total_is_misread_then_their_sum_wins() -> None:
+    text = (
+        "Shop Sdn Bhd\nTotal Sales (Excluding GST) 95.17\nTotal GST 5.71\nRounding 0.02\n"
+        "Total Sales (Inclusive of GST) : 100.80\n"
+    )
+    assert _total(text) == Decimal("100.90")
+
+
+def test_given_a_tax_line_with_a_rate_when_extracted_then_its_amount_is_not_the_total() -> None:
+    text = "Shop Sdn Bhd\nDue 25.15\n(Total Included GST @ 6% : 1.42)\n"
+    assert _total(text) == Decimal("25.15")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from docflow.receipts.identifiers import (
     find_business_ids,
     find_vat_numbers,
     is_valid_ytunnus,
     vat_number_to_ytunnus,
 )
-from hypothesis import given
-from hypothesis import strategies as st
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+
 from docflow.receipts.numbers import currency_of, find_amounts, parse_amount
 
 

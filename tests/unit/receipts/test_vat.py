@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+
 from docflow.receipts.lines import lines_from_text
 from docflow.receipts.vat import is_valid_rate, rates_valid_on
 from docflow.receipts.vat_table import find_vat_rows, parse_vat_row, split_vat_amounts

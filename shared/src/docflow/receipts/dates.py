@@ -1,8 +1,8 @@
 """Dates and times as printed on receipts, read day-first, with plausibility against a given "today".
 
 Finnish receipts print ``DD.MM.YYYY``, ``D.M.YY`` or ISO dates; English ones also ``14 MAR 2018``,
-``20180304`` and ``12-01-19``. A numeric date is read day-first; month-first is only a fallback when
-day-first is impossible, and gets a lower confidence. Future dates and dates before
+``20180304``, ``27032018`` and ``12-01-19``. A numeric date is read day-first; month-first is only a
+fallback when day-first is impossible, and gets a lower confidence. Future dates and dates before
 :data:`EARLIEST_YEAR` are never plausible.
 """
 
@@ -36,6 +36,7 @@ _MONTH_NAME = r"(?P<mon>JAN|FEB|MAR|APR|MA[YJ]|JUN|JUL|AUG|SEP|O[CK]T|NOV|DE[CS]
 _NUMERIC = re.compile(r"(?<![\d.,/-])(\d{1,2})\s?([./-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d])")
 _ISO = re.compile(r"(?<![\d.,/-])(\d{4})([-./])(\d{1,2})\2(\d{1,2})(?![\d])")
 _COMPACT = re.compile(r"(?<!\d)(20\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
+_COMPACT_DAY_FIRST = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])(20\d\d)(?!\d)")
 _DAY_MONTH_NAME = re.compile(
     rf"(?<!\d)(?P<day>\d{{1,2}})\s?[-/ ]?\s?{_MONTH_NAME}\s?[-/ ,]?\s?(?P<year>\d{{4}}|\d{{2}})(?!\d)",
     re.IGNORECASE,
@@ -116,6 +117,8 @@ def find_dates(text: str, today: dt.date | None = None) -> list[DateMatch]:
             add(value, match.start(), match.end(), 0.9)
     for match in _COMPACT.finditer(text):
         add(_make_date(int(match[1]), int(match[2]), int(match[3])), match.start(), match.end(), 0.7)
+    for match in _COMPACT_DAY_FIRST.finditer(text):
+        add(_make_date(int(match[3]), int(match[2]), int(match[1])), match.start(), match.end(), 0.6)
     return sorted(found, key=lambda item: item.start)
 
 

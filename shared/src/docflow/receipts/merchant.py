@@ -24,17 +24,20 @@ _LEGAL_FORM_ONLY = re.compile(r"^(?:SDN\.?\s?BHD\.?|BHD\.?|SDN|S/B|OYJ?|AB|KY|LT
 _STRONG_LEGAL_FORM = re.compile(
     r"(?<![A-Z])(?:SDN\.?\s?BHD\.?|BHD|OYJ|OY|AB|LTD|LIMITED|INC|S/B|TMI|KY)(?![A-Z])"
 )
-_EDGE_JUNK = re.compile(r"^[^\w(]+|[^\w.)]+$")
+_EDGE_JUNK = re.compile(r"^[^\w(]+|[^\w.)&]+$")
 _LEADING_JUNK = re.compile(r"^[^\w(]+")
 _REGISTRATION_SUFFIX = re.compile(r"\s*\(?\s*\d{4,}[\d-]*-?\s?[A-Z]\s*\)?(?:\s*\(.*\))?\s*$")
 _REGISTRATION_ANYWHERE = re.compile(r"\(\s*\d{3,}[\d-]*-?\s?[A-Z]\s*\)")
 _CONTINUATION = re.compile(r"^(?:CO\.?|\(M\)|SDN|BHD|S/B|OYJ?|AB|LTD)(?![A-Z])")
 _PHONE_PREFIX = re.compile(r"^[TF]\s?[:.]")
+#: Header lines that are neither name nor address: ``Site: 1046``, ``Licensee of ...``.
+_SKIP_IN_ADDRESS = re.compile(r"^[A-Z]+\s?:\s?\d+$|^LICENSEE\b")
+_STRAY_BARS = re.compile(r"\s*\|\s*")
 _REGISTRATION = re.compile(r"^\(?\s*[A-Z]{0,3}\s?\d[\d\s-]*-?\s?[A-Z]?\s*\)?[:;.]?$|^\(.*\d.*\)$")
 _ADDRESS_STOP = re.compile(
     r"(?<![A-Z])(?:TEL|PUH|PHONE|FAX|GST|VAT|ALV|Y-?TUNNUS|FO-?NUMMER|BUSINESS\s?ID|E-?MAIL|WWW|HTTP|"
     r"INVOICE|RECEIPT|KUITTI|KVITTO|CASHIER|KASSA|REG|ROC|COMPANY|CO\.?\s?NO|DATE|PVM|DATUM|TABLE|ORDER|"
-    r"BILL|DOC|TAX|SST|MYYJA|THANK|KIITOS|TACK|OPEN|AUKI)(?![A-Z])"
+    r"BILL|DOC|TAX(?:INVOICE)?|SST|MYYJA|THANK|KIITOS|TACK|OPEN|AUKI|TELEPHONE|CARELINE|HOTLINE)(?![A-Z])"
 )
 
 
@@ -145,7 +148,8 @@ def find_address(lines: Sequence[TextLine], after: int) -> tuple[str, float] | N
                 break
             continue
         if (
-            _REGISTRATION.match(folded)
+            _SKIP_IN_ADDRESS.match(folded)
+            or _REGISTRATION.match(folded)
             or _REGISTRATION_ANYWHERE.search(folded)
             or _letters(line.text) < 2
             or line.confidence < 0.3
@@ -158,7 +162,8 @@ def find_address(lines: Sequence[TextLine], after: int) -> tuple[str, float] | N
             break
     if not collected or not any(char.isdigit() for line in collected for char in line.text):
         return None
-    text = " ".join(_LEADING_JUNK.sub("", line.text) or line.text for line in collected)
+    parts = (_STRAY_BARS.sub(" ", _LEADING_JUNK.sub("", line.text)).strip() for line in collected)
+    text = " ".join(part for part in parts if part)
     confidence = sum(line.confidence for line in collected) / len(collected)
     return text, round(min(0.9, confidence * 0.9), 3)
 

@@ -18,10 +18,14 @@ from docflow.receipts.vocabulary import (
     CARD,
     CASH,
     CHANGE,
+    EXCLUDING,
     MOBILE,
     NOT_PAYMENT,
     NOT_TOTAL,
     ROUNDING,
+    SUBTOTAL,
+    TAX_TOTAL,
+    TOTAL_LOCAL,
     TOTAL_STRONG,
     TOTAL_WEAK,
 )
@@ -29,6 +33,8 @@ from docflow.receipts.vocabulary import (
 STRONG_WEIGHT = 3.0
 WEAK_WEIGHT = 2.0
 CHECK_WEIGHT = 2.5
+#: Subtotal + tax + rounding printed on separate lines: three readings that agree are strong evidence.
+COMPONENTS_WEIGHT = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +48,11 @@ class Evidence:
     vat_gross: Decimal | None = None
     items_sum: Decimal | None = None
     excluded_lines: frozenset[int] = field(default_factory=frozenset)
+    #: (line index, amount) of a rounding adjustment.
+    rounding: tuple[int, Decimal] | None = None
+    #: Subtotal + tax + rounding, and whether the subtotal says it is without tax.
+    components: Decimal | None = None
+    components_explicit: bool = False
 
     @property
     def cash_paid(self) -> Decimal | None:
@@ -107,9 +118,43 @@ def collect_evidence(
             mobile.append(value)
         else:
             card.append(value)
+    rounding, components, explicit = _summary_amounts(lines)
     return Evidence(
-        tuple(card), tuple(mobile), tuple(cash), tuple(change), vat_gross, items_sum, frozenset(excluded)
+        tuple(card),
+        tuple(mobile),
+        tuple(cash),
+        tuple(change),
+        vat_gross,
+        items_sum,
+        frozenset(excluded),
+        rounding,
+        components,
+        explicit,
     )
+
+
+def _summary_amounts(lines: Sequence[TextLine]) -> tuple[tuple[int, Decimal] | None, Decimal | None, bool]:
+    """The rounding adjustment and subtotal + tax + rounding, when the receipt prints them."""
+    rounding: tuple[int, Decimal] | None = None
+    subtotal: Decimal | None = None
+    explicit = False
+    tax: Decimal | None = None
+    for index, line in enumerate(lines):
+        folded = line.folded
+        amounts = find_amounts(line.text)
+        if not amounts:
+            continue
+        value = amounts[-1].value
+        if ROUNDING.search(folded) and not TOTAL_STRONG.search(folded) and abs(value) < 1:
+            rounding = (index, value)
+        elif TAX_TOTAL.search(folded) and tax is None and value >= 0:
+            tax = value
+        elif SUBTOTAL.search(folded) and subtotal is None and value > 0:
+            subtotal = value
+            explicit = bool(EXCLUDING.search(folded))
+    if subtotal is None or tax is None:
+        return rounding, None, False
+    return rounding, subtotal + tax + (rounding[1] if rounding else 0), explicit
 
 
 def total_candidates(lines: Sequence[TextLine], excluded: frozenset[int]) -> list[tuple[Decimal, float, int]]:
@@ -126,6 +171,8 @@ def total_candidates(lines: Sequence[TextLine], excluded: frozenset[int]) -> lis
             continue
         if CASH.search(folded) or CHANGE.search(folded):
             continue
+        if ("@" in line.text or "%" in line.text) and not TOTAL_LOCAL.search(folded):
+            continue
         amounts = [match for match in _amount_for(lines, index) if match.value > 0]
         if not amounts:
             continue
@@ -135,13 +182,8 @@ def total_candidates(lines: Sequence[TextLine], excluded: frozenset[int]) -> lis
     return found
 
 
-def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice | None:
-    """The best-supported total, or ``None`` when the receipt shows nothing total-like."""
-    scores: dict[Decimal, float] = defaultdict(float)
-    sources: dict[Decimal, str] = {}
-    for value, weight, index in total_candidates(lines, evidence.excluded_lines):
-        scores[value] = max(scores[value], weight) + 0.5 * (value in scores)
-        sources.setdefault(value, lines[index].text)
+def _checks(evidence: Evidence) -> dict[str, Decimal]:
+    """Independent readings of the total, by name."""
     checks: dict[str, Decimal] = {}
     if evidence.card:
         checks["card payment"] = evidence.card[-1]
@@ -153,16 +195,46 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
         checks["cash minus change"] = evidence.cash_paid
     if evidence.items_sum is not None and evidence.items_sum > 0:
         checks["line items"] = evidence.items_sum
+    if evidence.components is not None:
+        checks["subtotal, tax and rounding"] = evidence.components
+    return checks
+
+
+def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice | None:
+    """The best-supported total, or ``None`` when the receipt shows nothing total-like."""
+    scores: dict[Decimal, float] = defaultdict(float)
+    sources: dict[Decimal, str] = {}
+    candidates = total_candidates(lines, evidence.excluded_lines)
+    if evidence.rounding is not None and evidence.rounding[1] != 0:
+        rounding_index, adjustment = evidence.rounding
+        candidates += [
+            (value + adjustment, weight + 0.5, index)
+            for value, weight, index in candidates
+            if index < rounding_index and value + adjustment > 0
+        ]
+    for value, weight, index in candidates:
+        seen = value in scores
+        scores[value] = max(scores[value], weight) + 0.5 * seen
+        sources.setdefault(value, lines[index].text)
+    if evidence.components is not None and evidence.components_explicit and evidence.components > 0:
+        scores[evidence.components] += COMPONENTS_WEIGHT
+        sources.setdefault(evidence.components, "subtotal, tax and rounding")
+    checks = _checks(evidence)
     if not scores:
         for name, value in checks.items():
             scores[value] += 1.0
             sources.setdefault(value, name)
     if not scores:
         return None
+    adjustment = evidence.rounding[1] if evidence.rounding else Decimal(0)
+
+    def agrees_with(check: Decimal, value: Decimal) -> bool:
+        return check in (value, value - adjustment)
+
     for value in list(scores):
-        scores[value] += CHECK_WEIGHT * sum(1 for check in checks.values() if check == value)
+        scores[value] += CHECK_WEIGHT * sum(1 for check in checks.values() if agrees_with(check, value))
     value = max(scores, key=lambda item: (scores[item], item))
-    agrees = tuple(name for name, check in checks.items() if check == value)
+    agrees = tuple(name for name, check in checks.items() if agrees_with(check, value))
     confidence = min(0.99, 0.45 + 0.08 * scores[value] + 0.1 * len(agrees))
     return TotalChoice(value, round(confidence, 3), sources.get(value, ""), agrees)
 

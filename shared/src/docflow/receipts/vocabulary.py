@@ -27,7 +27,7 @@ TOTAL_STRONG = _words(
     r"TOTALT",
     r"ROUND\w*\s?TOTAL",
 )
-TOTAL_WEAK = _words(r"TOTAL", r"SUMMA", r"BELOPP", r"TOTAL\w*")
+TOTAL_WEAK = _words(r"TOTAL", r"SUMMA", r"BELOPP", r"TOTAL\w*", r"DUE")
 #: Lines with a total-like word whose amount is something else.
 NOT_TOTAL = _words(
     r"SUB\s?-?\s?TOTAL\w*",
@@ -44,6 +44,17 @@ NOT_TOTAL = _words(
     r"VERO\s?YHT\w*",
     r"VEROTON\w*",
     r"MOMS\s?TOTALT?",
+    r"(?:TAX|GST|VAT|ALV|MOMS|SST)\s?TOTAL",
+)
+#: Total words that stay total words on a line that also prints a tax rate.
+TOTAL_LOCAL = _words(r"YHTEENSA", r"MAKSETTAVA(?:A)?", r"SUMMA", r"ATT\s?BETALA", r"LOPPUSUMMA")
+SUBTOTAL = _words(r"SUB\s?-?\s?TOTAL\w*", r"TOTAL\s?SALES\s?\(?EXCL\w*", r"TOTAL\s?\(?EXCL\w*", r"VALISUMMA")
+EXCLUDING = _words(r"EXCL\w*", r"EX", r"VEROTON")
+TAX_TOTAL = _words(
+    r"TOTAL\s?(?:GST|TAX|VAT)",
+    r"(?:GST|TAX|VAT|SST)\s?(?:TOTAL|PAYABLE|AMOUNT)",
+    r"ALV\s?YHT\w*",
+    r"GST\s?\(RM\)",
 )
 CASH = _words(
     r"KATEINEN",
@@ -56,6 +67,7 @@ CASH = _words(
     r"AMOUNT\s?PAID",
     r"RECEIVED",
     r"PAYMENT",
+    r"PAY",
 )
 CHANGE = _words(r"TAKAISIN", r"VAIHTORAHA", r"CHANGE(?:\s?DUE)?", r"VAXEL", r"VAXELPENGAR", r"BALANCE")
 CARD = _words(
@@ -121,6 +133,7 @@ NOT_MERCHANT = _words(
     r"ROC",
     r"COMPANY\s?NO",
     r"WWW",
+    r"\w+\.COM",
     r"EMAIL",
     r"CO\.?\s?NO",
 )
