@@ -51,10 +51,40 @@ def installed_languages() -> frozenset[str]:
         raise OcrUnavailableError("The OCR engine cannot list its languages") from exc
 
 
-def default_languages() -> str:
-    """``fin+swe+eng`` or the installed subset of it; ``eng`` when none is installed."""
-    installed = installed_languages()
+def preferred_languages(installed: frozenset[str]) -> str:
+    """``fin+swe+eng`` or the subset of it in ``installed``; ``eng`` when none is."""
     return "+".join(lang for lang in PREFERRED_LANGUAGES if lang in installed) or "eng"
+
+
+def default_languages() -> str:
+    """The preferred languages the Tesseract binary has data for (see :func:`preferred_languages`)."""
+    return preferred_languages(installed_languages())
+
+
+def check_languages(languages: str, installed: frozenset[str] | None = None) -> None:
+    """Raise ``ValueError`` for a malformed language string, OcrUnavailableError for missing data."""
+    if not _LANGUAGES.match(languages):
+        raise ValueError("languages must look like 'fin+swe+eng'")
+    if installed is not None and not set(languages.split("+")) <= installed:
+        raise OcrUnavailableError("An OCR language is not installed")
+
+
+_TSV_COLUMNS = ("level", "page_num", "block_num", "par_num", "line_num", "word_num")
+_TSV_BOX = ("left", "top", "width", "height")
+
+
+def parse_tsv(tsv: str) -> dict[str, list[Any]]:
+    """Tesseract's TSV output (with or without its header row) in pytesseract's dict form."""
+    keys = (*_TSV_COLUMNS, *_TSV_BOX, "conf", "text")
+    data: dict[str, list[Any]] = {key: [] for key in keys}
+    for row in tsv.splitlines():
+        cells = row.split("\t")
+        if len(cells) < len(keys) - 1 or cells[0] == "level":
+            continue
+        cells += [""] * (len(keys) - len(cells))
+        for key, cell in zip(keys, cells[: len(keys)], strict=True):
+            data[key].append(cell)
+    return data
 
 
 def fragments_from_data(data: dict[str, list[Any]]) -> list[Fragment]:
@@ -85,8 +115,8 @@ class TesseractEngine:
     """Tesseract through pytesseract; ``psm`` is Tesseract's page segmentation mode."""
 
     def __init__(self, *, psm: int = 4, languages: str | None = None, extra_config: str = "") -> None:
-        if languages is not None and not _LANGUAGES.match(languages):
-            raise ValueError("languages must look like 'fin+swe+eng'")
+        if languages is not None:
+            check_languages(languages)
         self.psm = psm
         self._languages = languages
         self.extra_config = extra_config
@@ -101,11 +131,7 @@ class TesseractEngine:
         import pytesseract
 
         lang = languages or self.languages
-        if not _LANGUAGES.match(lang):
-            raise ValueError("languages must look like 'fin+swe+eng'")
-        missing = set(lang.split("+")) - installed_languages()
-        if missing:
-            raise OcrUnavailableError("An OCR language is not installed")
+        check_languages(lang, installed_languages())
         os.environ["OMP_THREAD_LIMIT"] = "1"
         config = f"--psm {self.psm} {self.extra_config}".strip()
         try:
@@ -124,6 +150,10 @@ class TesseractEngine:
 
 
 @lru_cache(maxsize=1)
-def default_engine() -> TesseractEngine:
-    """The process-wide Tesseract engine (a warm Lambda reuses it)."""
+def default_engine() -> OcrEngine:
+    """The process-wide engine (a warm Lambda reuses it): tesserocr when installed, else the CLI."""
+    from docflow.ocr.tesserocr_engine import TesserocrEngine, tesserocr_available
+
+    if tesserocr_available():
+        return TesserocrEngine()
     return TesseractEngine()
