@@ -459,3 +459,13 @@ def negative_corpus(per_family: int = 150, seed: int = 7) -> dict[str, list[str]
         family: [_place(rng.choice(templates), make(rng), family).text for _ in range(per_family)]
         for family, make in NEGATIVE_MAKERS.items()
     }
+
+
+def mixed_text(size: int = 64 * 1024, seed: int = 99) -> str:
+    """About ``size`` bytes of UTF-8: positives of every kind and negatives, shuffled, one per line."""
+    lines = [
+        sample.text for samples in positive_corpus(per_kind=200, seed=seed).values() for sample in samples
+    ]
+    lines += [text for texts in negative_corpus(per_family=100, seed=seed).values() for text in texts]
+    random.Random(seed).shuffle(lines)
+    return "\n".join(lines).encode()[:size].decode("utf-8", "ignore")

@@ -90,14 +90,14 @@ AUTH_HEADER_KEYWORDS: tuple[str, ...] = ("authorization",)
 AUTH_HEADER_TAIL = re.compile(
     r"\\?[\"']?\s*[:=]\s*\\?[\"']?(?:(?i:bearer|basic|token|digest|negotiate|apikey)\s+)?"
     + _NOT_A_MARKER
-    + r"(?P<value>[^\s\"'\\,;]+)"
+    + r"(?P<value>[^\s\"'\\,;]{1,4096}+)"
 )
 
 #: Keywords (lower case) of headers whose whole value is a credential: cookies, webhook signatures.
 WHOLE_VALUE_HEADER_KEYWORDS: tuple[str, ...] = ("cookie", "-signature", "x-api-key")
 #: After the keyword: the value up to the end of the line or the closing quote.
 WHOLE_VALUE_HEADER_TAIL = re.compile(
-    r"(?:s|-256)?\\?[\"']?\s*[:=]\s*\\?[\"']?" + _NOT_A_MARKER + r"(?P<value>[^\s\"'\\][^\r\n\"'\\]*)"
+    r"(?:s|-256)?\\?[\"']?\s*[:=]\s*\\?[\"']?" + _NOT_A_MARKER + r"(?P<value>[^\s\"'\\][^\r\n\"'\\]{0,8191}+)"
 )
 
 #: Keywords (lower case) of ``key=value`` / ``"key": "value"`` credentials (English, Finnish, Swedish).
@@ -124,5 +124,6 @@ SECRET_ASSIGNMENT_KEYWORDS: tuple[str, ...] = (
 SECRET_ASSIGNMENT_TAIL = re.compile(
     r"\\?[\"']?\s*[:=]\s*"
     + _NOT_A_MARKER
-    + r"(?:\\?\"(?P<dq>[^\"\r\n\\]+)\\?\"|'(?P<sq>[^'\r\n]+)'|(?P<bare>[^\s\"'\\&,;)}\]]+))"
+    + r"(?:\\?\"(?P<dq>[^\"\r\n\\]{1,4096}+)\\?\"|'(?P<sq>[^'\r\n]{1,4096}+)'"
+    + r"|(?P<bare>[^\s\"'\\&,;)}\]]{1,4096}+))"
 )

@@ -119,7 +119,8 @@ def _valid_runs(
 
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 _KEY_CHAR_BEFORE = re.compile(r"[A-Za-z0-9_-]\Z")
-_EMAIL_LOCAL_WINDOW = 256
+_EMAIL_LOCAL_WINDOW = 64  # RFC 5321: a local part has at most 64 octets
+_EMAIL_EDGE = re.compile(r"[\w.%+-]")  # what may stand right before and after the "@"
 
 
 class _Source:
@@ -202,10 +203,12 @@ def _after_keyword(
             position = lower.find(keyword)
             while position != -1:
                 match = tail.match(text, position + len(keyword))
-                if match is not None:
-                    group = next(name for name in groups if match.group(name) is not None)
-                    yield Entity("SECRET", match.start(group), match.end(group))
-                position = lower.find(keyword, position + len(keyword))
+                if match is None:
+                    position = lower.find(keyword, position + len(keyword))
+                    continue
+                group = next(name for name in groups if match.group(name) is not None)
+                yield Entity("SECRET", match.start(group), match.end(group))
+                position = lower.find(keyword, match.end())
 
     return detect
 
@@ -215,6 +218,11 @@ def _emails(source: _Source) -> Iterator[Entity]:
     text = source.text
     position = text.find("@")
     while position != -1:
+        if not _EMAIL_EDGE.match(text, position - 1 if position else 0) or not _EMAIL_EDGE.match(
+            text, position + 1
+        ):
+            position = text.find("@", position + 1)
+            continue
         before = text[max(0, position - _EMAIL_LOCAL_WINDOW) : position][::-1]
         local = patterns.EMAIL_LOCAL_PART.match(before)
         domain = patterns.EMAIL_DOMAIN.match(text, position + 1)

@@ -57,6 +57,8 @@ def is_valid_hetu(candidate: str) -> bool:
 
 def is_valid_iban(candidate: str) -> bool:
     """Whether a compact or spaced IBAN has its country's length and passes ISO 7064 mod 97-10."""
+    if len(candidate) > 42:  # 34 characters and eight spaces at most
+        return False
     compact = candidate.replace(" ", "").upper()
     if IBAN_LENGTHS.get(compact[:2]) != len(compact) or not compact[2:4].isdigit():
         return False
@@ -67,16 +69,12 @@ def is_valid_iban(candidate: str) -> bool:
     return int(digits) % 97 == 1
 
 
+_LUHN_DOUBLED: dict[str, int] = {str(digit): (2 * digit) // 10 + (2 * digit) % 10 for digit in range(10)}
+
+
 def luhn_ok(digits: str) -> bool:
     """Whether a string of ASCII digits passes the Luhn (mod 10) check."""
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = ord(char) - 48
-        if index % 2:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
+    total = sum(map(int, digits[-1::-2])) + sum(map(_LUHN_DOUBLED.__getitem__, digits[-2::-2]))
     return total % 10 == 0
 
 
@@ -119,6 +117,8 @@ def _is_card_grouping(groups: list[str]) -> bool:
 
 def is_valid_card(candidate: str) -> bool:
     """Whether a card number (spaces, dashes or dots allowed) has a known scheme prefix and passes Luhn."""
+    if not 14 <= len(candidate) <= 23:  # 19 digits and four separators at most
+        return False
     groups = _CARD_SEPARATORS.split(candidate)
     digits = "".join(groups)
     if not (digits.isdigit() and digits.isascii() and 14 <= len(digits) <= 19):
