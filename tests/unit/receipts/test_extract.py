@@ -253,3 +253,10 @@ def test_given_subtotal_tax_and_rounding_when_the_total_is_misread_then_their_su
 def test_given_a_tax_line_with_a_rate_when_extracted_then_its_amount_is_not_the_total() -> None:
     text = "Shop Sdn Bhd\nDue 25.15\n(Total Included GST @ 6% : 1.42)\n"
     assert _total(text) == Decimal("25.15")
+
+
+def test_given_a_lost_total_word_when_a_bare_amount_with_currency_matches_the_vat_rows_then_it_wins() -> None:
+    text = (
+        "Rauta Oy\nVASARA 20,64\nSIVELLIN 8,63\n80,81 EUR\nMOMS% NETTO MOMS BRUTTO\n25,5% 64,39 16,42 80,81\n"
+    )
+    assert _total(text) == Decimal("80.81")

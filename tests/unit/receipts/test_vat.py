@@ -89,3 +89,23 @@ def test_given_a_vat_table_without_percent_signs_when_read_after_its_header_then
 
 def test_given_a_bare_number_row_outside_a_vat_table_when_read_then_it_is_not_a_vat_row() -> None:
     assert find_vat_rows(lines_from_text("14 10,00 1,40 11,40")) == []
+
+
+@pytest.mark.parametrize(
+    ("row", "expected_rate"),
+    [("25,9 % 25,83 6,59 32,42", "25.5"), ("135% 14,41 1,95", "13.5"), ("25:95 V 25,64 6,54 32,18", "25.5")],
+)
+def test_given_a_misread_rate_in_a_vat_table_when_parsed_then_the_known_rate_the_amounts_fit_is_used(
+    row: str, expected_rate: str
+) -> None:
+    parsed = parse_vat_row(row, in_table=True)
+    assert parsed is not None
+    assert parsed[0] == Decimal(expected_rate)
+
+
+def test_given_only_net_and_gross_when_split_then_tax_is_their_difference() -> None:
+    assert split_vat_amounts(Decimal("13.5"), [Decimal("27.62"), Decimal("31.35")]) == (
+        Decimal("27.62"),
+        Decimal("3.73"),
+        Decimal("31.35"),
+    )

@@ -35,6 +35,17 @@ WEAK_WEIGHT = 2.0
 CHECK_WEIGHT = 2.5
 #: Subtotal + tax + rounding printed on separate lines: three readings that agree are strong evidence.
 COMPONENTS_WEIGHT = 1.5
+#: A line that is nothing but an amount with a currency mark (``80,81 EUR``): a total whose word is lost.
+BARE_AMOUNT_WEIGHT = 1.5
+#: Without any total line, how far each check is trusted on its own (VAT rows are verified arithmetic).
+FALLBACK_WEIGHTS: dict[str, float] = {
+    "VAT rows": 1.5,
+    "card payment": 1.4,
+    "mobile payment": 1.4,
+    "cash minus change": 1.3,
+    "subtotal, tax and rounding": 1.2,
+    "line items": 0.8,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +168,15 @@ def _summary_amounts(lines: Sequence[TextLine]) -> tuple[tuple[int, Decimal] | N
     return rounding, subtotal + tax + (rounding[1] if rounding else 0), explicit
 
 
+def _bare_amount(text: str) -> Decimal | None:
+    """The amount of a line that holds only one amount with a currency mark."""
+    amounts = find_amounts(text)
+    if len(amounts) != 1 or amounts[0].currency is None or amounts[0].value <= 0:
+        return None
+    rest = text[: amounts[0].start] + text[amounts[0].end :]
+    return amounts[0].value if not any(char.isalnum() for char in rest) else None
+
+
 def total_candidates(lines: Sequence[TextLine], excluded: frozenset[int]) -> list[tuple[Decimal, float, int]]:
     """(value, weight, line index) for each amount on a total line."""
     found: list[tuple[Decimal, float, int]] = []
@@ -164,6 +184,10 @@ def total_candidates(lines: Sequence[TextLine], excluded: frozenset[int]) -> lis
         if index in excluded:
             continue
         folded = line.folded
+        bare = _bare_amount(line.text)
+        if bare is not None:
+            found.append((bare, BARE_AMOUNT_WEIGHT, index))
+            continue
         strong = TOTAL_STRONG.search(folded)
         if not strong and (not TOTAL_WEAK.search(folded) or NOT_TOTAL.search(folded)):
             continue
@@ -222,7 +246,7 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
     checks = _checks(evidence)
     if not scores:
         for name, value in checks.items():
-            scores[value] += 1.0
+            scores[value] += FALLBACK_WEIGHTS.get(name, 1.0)
             sources.setdefault(value, name)
     if not scores:
         return None

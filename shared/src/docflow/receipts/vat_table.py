@@ -65,19 +65,33 @@ def split_vat_amounts(rate: Decimal, amounts: Sequence[Decimal]) -> tuple[Decima
         for tax, gross in ((first, second), (second, first)):
             if tax < gross and _tax_fits(rate, gross - tax, tax):
                 return (gross - tax).quantize(CENT), tax, gross
+        net, gross = min(values), max(values)
+        if net < gross and _tax_fits(rate, net, gross - net):
+            return net, (gross - net).quantize(CENT), gross
     return None
 
 
-def parse_vat_row(text: str) -> tuple[Decimal, Decimal, Decimal, Decimal] | None:
-    """(rate, net, tax, gross) when ``text`` is a consistent VAT row, else ``None``."""
+def parse_vat_row(text: str, *, in_table: bool = False) -> tuple[Decimal, Decimal, Decimal, Decimal] | None:
+    """(rate, net, tax, gross) when ``text`` is a consistent VAT row, else ``None``.
+
+    A misread rate (``25,9 %`` for ``25,5 %``, ``135%`` for ``13,5 %``) is replaced by the known rate
+    the amounts fit; inside a VAT table (``in_table``) a row whose rate is unreadable is read the
+    same way.
+    """
     rate, rest = _rate_of(text)
-    if rate is None or rate > _MAX_RATE:
+    if rate is None and not in_table:
         return None
     amounts = [match.value for match in find_amounts(rest)]
-    split = split_vat_amounts(rate, amounts)
-    if split is None:
-        return None
-    return (rate, *split)
+    if rate is not None and rate <= _MAX_RATE:
+        split = split_vat_amounts(rate, amounts)
+        if split is not None:
+            return (rate, *split)
+    printed = rate if rate is not None else Decimal(0)
+    for known in sorted(KNOWN_RATES - {Decimal(0)}, key=lambda candidate: abs(candidate - printed)):
+        split = split_vat_amounts(known, amounts)
+        if split is not None:
+            return (known, *split)
+    return None
 
 
 def find_vat_rows(lines: Sequence[TextLine]) -> list[tuple[int, tuple[Decimal, Decimal, Decimal, Decimal]]]:
@@ -94,7 +108,7 @@ def find_vat_rows(lines: Sequence[TextLine]) -> list[tuple[int, tuple[Decimal, D
             in_table = True
         if "%" not in line.text and not in_table:
             continue
-        row = parse_vat_row(line.text)
+        row = parse_vat_row(line.text, in_table=in_table)
         if row is None or row[0] in seen_rates:
             continue
         if row[0] == 0 and row[2] == 0 and row[1] == 0:
