@@ -103,42 +103,50 @@ def _stream(body: bytes, *, extra: bytes = b"") -> bytes:
 
 def pdf_with_text(lines: Sequence[str], *, page_size: tuple[int, int] = (300, 400)) -> bytes:
     """A one-page PDF whose text layer holds ``lines`` in Helvetica, top to bottom."""
-    parts = [b"BT /F1 12 Tf 14 TL 20 %d Td" % (page_size[1] - 40)]
-    for line in lines:
-        escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        parts.append(b"(" + escaped.encode("latin-1") + b") Tj T*")
-    parts.append(b"ET")
-    content = b"\n".join(parts)
     return build_pdf(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] " % page_size
             + b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-            _stream(content),
+            _stream(_text_ops(lines, page_size[1] - 40)),
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         ]
     )
 
 
-def pdf_with_image(image: Image.Image, *, page_size: tuple[int, int] = (300, 400)) -> bytes:
-    """A one-page PDF showing a grayscale image over the whole page and no text layer."""
+def _text_ops(lines: Sequence[str], top: int) -> bytes:
+    parts = [b"BT /F1 12 Tf 14 TL 20 %d Td" % top]
+    for line in lines:
+        escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        parts.append(b"(" + escaped.encode("latin-1") + b") Tj T*")
+    parts.append(b"ET")
+    return b"\n".join(parts)
+
+
+def pdf_with_image(
+    image: Image.Image, *, page_size: tuple[int, int] = (300, 400), text_lines: Sequence[str] = ()
+) -> bytes:
+    """A one-page PDF showing a grayscale image over the whole page, with an optional text layer."""
     gray = image.convert("L")
     pixels = zlib.compress(gray.tobytes())
-    draw = b"q %d 0 0 %d 0 0 cm /Im1 Do Q" % page_size
+    content = b"q %d 0 0 %d 0 0 cm /Im1 Do Q" % page_size
+    if text_lines:
+        content += b"\n3 Tr\n" + _text_ops(text_lines, page_size[1] - 40)  # render mode 3: invisible
     return build_pdf(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] " % page_size
-            + b"/Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>",
-            _stream(draw),
+            + b"/Resources << /XObject << /Im1 5 0 R >> /Font << /F1 6 0 R >> >> /Contents 4 0 R >>",
+            _stream(content),
             _stream(
                 pixels,
                 extra=b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
                 % gray.size
                 + b"/BitsPerComponent 8 /Filter /FlateDecode ",
             ),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         ]
     )
 

@@ -44,6 +44,22 @@ def test_given_scanned_pdf_when_read_then_page_rasterised_for_ocr() -> None:
     assert (result.pages[0].width, result.pages[0].height) == (1250, 1667)
 
 
+def test_given_scan_with_only_a_stamp_in_its_text_layer_when_read_then_ocr_is_used() -> None:
+    engine = RecordingEngine([Fragment("YHTEENSA 10,73", 0.9, (10, 10, 200, 40))])
+    result = read_document(pdf_with_image(render_receipt(), text_lines=["Scan 2025-0001"]), engine=engine)
+    assert len(engine.images) == 1
+    assert result.pages[0].source == "ocr"
+
+
+def test_given_scan_with_a_full_text_layer_when_read_then_the_layer_is_used() -> None:
+    engine = RecordingEngine()
+    lines = ["K-MARKET KALLIO", "MAITO 1L 1,29", "RUISLEIPA 2,49", "KAHVI 500G 6,95", "YHTEENSA 10,73"]
+    result = read_document(pdf_with_image(render_receipt(), text_lines=lines), engine=engine)
+    assert engine.images == []
+    assert result.pages[0].source == "text-layer"
+    assert result.text.splitlines() == lines
+
+
 def test_given_requested_languages_when_read_then_engine_receives_them_and_page_timeout() -> None:
     engine = RecordingEngine()
     limits = OcrLimits(page_timeout_seconds=7)

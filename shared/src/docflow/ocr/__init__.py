@@ -27,6 +27,7 @@ from docflow.ocr.limits import OcrLimits
 from docflow.ocr.models import OcrLine, OcrPage, OcrResult
 from docflow.ocr.preprocess import PreprocessOptions
 from docflow.ocr.sniff import ALLOWED_CONTENT_TYPES, sniff_content_type
+from docflow.ocr.tesserocr_engine import TesserocrEngine
 
 __all__ = [
     "ALLOWED_CONTENT_TYPES",
@@ -47,6 +48,7 @@ __all__ = [
     "PolyglotFileError",
     "PreprocessOptions",
     "TesseractEngine",
+    "TesserocrEngine",
     "TooManyPagesError",
     "TooManyPixelsError",
     "TruncatedFileError",

@@ -31,6 +31,11 @@ if TYPE_CHECKING:
 POINTS_PER_INCH = 72
 #: A text layer with fewer letters and digits than this is treated as absent (e.g. a page stamp).
 MIN_TEXT_LAYER_CHARS = 8
+#: On a page covered by an image (a scan), the text layer must hold at least this many letters and
+#: digits to be trusted instead of OCR: a stamp or page number on a scan is not its text.
+MIN_SCAN_TEXT_LAYER_CHARS = 40
+#: Share of the page an image must cover for the page to count as a scan.
+SCAN_COVERAGE = 0.5
 _STREAM_START = re.compile(rb"stream\r?\n")
 _INFLATE_CHUNK = 1 << 20
 _LINE_BREAKS = frozenset("\r\n")
@@ -125,9 +130,28 @@ def _text_layer_lines(page: Any, number: int, scale: float, height_points: float
         flush()
     finally:
         textpage.close()
-    if sum(char.isalnum() for fragment in fragments for char in fragment.text) < MIN_TEXT_LAYER_CHARS:
+    letters = sum(char.isalnum() for fragment in fragments for char in fragment.text)
+    if letters < MIN_TEXT_LAYER_CHARS:
+        return ()
+    if letters < MIN_SCAN_TEXT_LAYER_CHARS and _is_scan(page, scale, height_points):
         return ()
     return build_lines(fragments, page=number)
+
+
+def _is_scan(page: Any, scale: float, height_points: float) -> bool:
+    """Whether one image covers at least :data:`SCAN_COVERAGE` of the page."""
+    import pypdfium2.raw as pdfium_c
+
+    width_points = page.get_width()
+    page_area = width_points * height_points
+    for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        left, bottom, right, top = image.get_bounds()
+        covered = max(0.0, min(right, width_points) - max(left, 0.0)) * max(
+            0.0, min(top, height_points) - max(bottom, 0.0)
+        )
+        if page_area > 0 and covered / page_area >= SCAN_COVERAGE:
+            return True
+    return False
 
 
 def _read_page(pdf: Any, index: int, limits: OcrLimits) -> PdfPageContent:
