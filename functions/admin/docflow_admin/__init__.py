@@ -1,0 +1,1 @@
+"""Platform administration: tenants with their usage, suspension, and the audit log."""

@@ -1,0 +1,82 @@
+"""Request and response models of the admin route group."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+TenantStatus = Literal["active", "suspended"]
+
+
+class TenantUsagePublic(BaseModel):
+    """A tenant as platform staff see it, with what it uses.
+
+    ``receipts`` and ``storage_bytes`` are null while the deployment has no receipts table.
+    """
+
+    id: uuid.UUID
+    name: str
+    status: TenantStatus
+    created_at: datetime
+    suspended_at: datetime | None
+    members: int
+    receipts: int | None
+    storage_bytes: int | None
+
+
+class TenantPage(BaseModel):
+    """One page of tenants; pass ``next_cursor`` back as ``cursor`` for the next one."""
+
+    items: list[TenantUsagePublic]
+    next_cursor: str | None
+
+
+class TenantStatusChange(BaseModel):
+    """Why a tenant is suspended or reactivated (kept, scrubbed, in the audit log)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=3, max_length=500)
+
+
+class AuditEntryPublic(BaseModel):
+    """One audit log row."""
+
+    id: int
+    tenant_id: uuid.UUID | None
+    actor_user_id: uuid.UUID | None
+    action: str
+    target_type: str | None
+    target_id: str | None
+    details: dict[str, Any]
+    correlation_id: str | None
+    created_at: datetime
+
+
+class AuditPage(BaseModel):
+    """One page of the audit log, newest first."""
+
+    items: list[AuditEntryPublic]
+    next_cursor: str | None
+
+
+class AuditQuery(BaseModel):
+    """Filters of the audit log; each one given narrows the result."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tenant_id: uuid.UUID | None = None
+    actor_user_id: uuid.UUID | None = None
+    action: str | None = Field(
+        default=None,
+        max_length=100,
+        pattern=r"^[a-z0-9_.:-]+(\.\*)?$",
+        description="An exact action, or a prefix ending in `.*`",
+    )
+    since: datetime | None = Field(default=None, description="Entries at or after this instant")
+    until: datetime | None = Field(default=None, description="Entries before this instant")
+    limit: int = Field(default=50, ge=1, le=100, description="Page size (at most 100)")
+    cursor: str | None = Field(default=None, max_length=512, description="`next_cursor` of the last page")
