@@ -74,9 +74,9 @@ def split_vat_amounts(rate: Decimal, amounts: Sequence[Decimal]) -> tuple[Decima
 def parse_vat_row(text: str, *, in_table: bool = False) -> tuple[Decimal, Decimal, Decimal, Decimal] | None:
     """(rate, net, tax, gross) when ``text`` is a consistent VAT row, else ``None``.
 
-    A misread rate (``25,9 %`` for ``25,5 %``, ``135%`` for ``13,5 %``) is replaced by the known rate
-    the amounts fit; inside a VAT table (``in_table``) a row whose rate is unreadable is read the
-    same way.
+    A rate that is not in the table (``25,9 %`` misread for ``25,5 %``, ``135%`` for ``13,5 %``) is
+    replaced by the known rate the amounts fit; inside a VAT table (``in_table``) a row whose rate is
+    unreadable is read the same way.
     """
     rate, rest = _rate_of(text)
     if rate is None and not in_table:
@@ -86,6 +86,8 @@ def parse_vat_row(text: str, *, in_table: bool = False) -> tuple[Decimal, Decima
         split = split_vat_amounts(rate, amounts)
         if split is not None:
             return (rate, *split)
+    if rate in KNOWN_RATES:
+        return None
     printed = rate if rate is not None else Decimal(0)
     for known in sorted(KNOWN_RATES - {Decimal(0)}, key=lambda candidate: abs(candidate - printed)):
         split = split_vat_amounts(known, amounts)
