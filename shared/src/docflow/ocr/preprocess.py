@@ -8,7 +8,6 @@ also saves time. When no estimate is possible the long side is kept within bound
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -72,7 +71,9 @@ def estimate_text_height(image: Image) -> float | None:
             start = None
     if len(runs) < _MIN_RUNS:
         return None
-    return float(statistics.median(runs))
+    runs.sort()
+    middle = len(runs) // 2
+    return float(runs[middle]) if len(runs) % 2 else (runs[middle - 1] + runs[middle]) / 2
 
 
 def choose_scale(size: tuple[int, int], text_height: float | None, options: PreprocessOptions) -> float:
