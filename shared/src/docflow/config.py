@@ -76,6 +76,13 @@ class Settings(BaseSettings):
     jwks_cache_ttl_seconds: int = Field(default=600, ge=30, le=600)
     jwks_refetch_cooldown_seconds: int = Field(default=30, ge=30, le=3600)
     jwks_timeout_seconds: float = Field(default=2.5, ge=0.5, le=3.0)
+    supabase_auth_url: str = ""  # Supabase Auth base URL when not <SUPABASE_URL>/auth/v1 (local fake)
+    invite_redirect_url: str = ""
+    max_tenants_per_user: int = Field(default=3, ge=1, le=100)
+
+    # Clients
+    clients_import_max_bytes: int = Field(default=524_288, ge=1024, le=6_291_456)
+    clients_import_max_rows: int = Field(default=2000, ge=1, le=50_000)
 
     # External services (base URLs overridable so tests talk to local fakes)
     resend_api_key: SecretStr | None = None
@@ -102,11 +109,24 @@ class Settings(BaseSettings):
     allowed_origin_regex: str | None = None
     max_request_body_bytes: int = Field(default=1_048_576, ge=1024, le=6_291_456)
 
+    # Public endpoints: rate limits per window (counted in PostgreSQL, shared by every instance)
+    leads_rate_limit_per_ip: int = Field(default=10, ge=1, le=10_000)
+    leads_rate_limit_per_email: int = Field(default=3, ge=1, le=1_000)
+    leads_rate_limit_window_seconds: int = Field(default=3600, ge=1, le=86_400)
+    leads_dedup_window_hours: int = Field(default=24, ge=1, le=720)
+    csp_report_rate_limit_per_ip: int = Field(default=120, ge=1, le=100_000)
+    csp_report_rate_limit_window_seconds: int = Field(default=60, ge=1, le=86_400)
+
     # Storage
     aws_region: str = "eu-north-1"
     receipts_bucket: str = "docflow-receipts-local"
     receipts_upload_prefix: str = "incoming"
     s3_endpoint_url: str | None = None
+    receipts_upload_url_seconds: int = Field(default=300, ge=60, le=600)
+    receipts_download_url_seconds: int = Field(default=300, ge=30, le=900)
+    receipts_lease_seconds: int = Field(default=90, ge=5, le=900)
+    receipts_review_confidence: float = Field(default=0.6, ge=0, le=1)
+    ocr_rate_limit_per_minute: int = Field(default=30, ge=1, le=1000)
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -123,7 +143,9 @@ class Settings(BaseSettings):
             return [part.strip() for part in text.split(",") if part.strip()]
         return value
 
-    @field_validator("supabase_url", "resend_base_url", "openai_base_url", "notion_base_url")
+    @field_validator(
+        "supabase_url", "supabase_auth_url", "resend_base_url", "openai_base_url", "notion_base_url"
+    )
     @classmethod
     def _strip_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
@@ -172,6 +194,11 @@ class Settings(BaseSettings):
     def jwt_issuer(self) -> str:
         """The ``iss`` claim Supabase Auth puts in its access tokens."""
         return f"{self.supabase_url}/auth/v1"
+
+    @property
+    def auth_api_url(self) -> str:
+        """Base URL of the Supabase Auth (GoTrue) HTTP API."""
+        return self.supabase_auth_url or f"{self.supabase_url}/auth/v1"
 
     @property
     def jwks_url(self) -> str:

@@ -74,6 +74,26 @@ def ensure_user(conn: object, *, email: str, user_id: uuid.UUID | None = None) -
     return uuid.UUID(str(row[0]))
 
 
+def lead_form_key(slug: str) -> uuid.UUID:
+    """The public contact-form key of a demo tenant (``demo-oy``, ``esimerkki-ab``)."""
+    return demo_id(f"lead-form:{slug}")
+
+
+def _seed_lead_forms(conn: object) -> None:
+    """One website contact form per demo tenant, with a stable public key."""
+    import psycopg
+
+    assert isinstance(conn, psycopg.Connection)
+    for _, slug in DEMO_TENANTS:
+        conn.execute(
+            """
+            insert into public.lead_forms (id, tenant_id, key, name) values (%s, %s, %s, 'Website')
+            on conflict (id) do nothing
+            """,
+            (demo_id(f"lead-form-id:{slug}"), demo_id(f"tenant:{slug}"), lead_form_key(slug)),
+        )
+
+
 def seed_demo(superuser_url: str) -> DemoData:
     """Create the demo tenants, users and memberships (safe to run again)."""
     import psycopg
@@ -95,6 +115,7 @@ def seed_demo(superuser_url: str) -> DemoData:
                 """,
                 (user.tenant_id, user.user_id, user.role.value),
             )
+        _seed_lead_forms(conn)
         ensure_user(conn, email=PLATFORM_ADMIN_EMAIL, user_id=admin_id)
         conn.execute(
             "insert into public.platform_admins (user_id) values (%s) on conflict do nothing", (admin_id,)

@@ -1,0 +1,131 @@
+"""``/api/leads`` routes: the public contact form and the members' lead pipeline."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request, status
+
+from docflow.errors import Unprocessable
+from docflow.http.deps import TenantConn, TenantContext, require_role
+from docflow.tenancy import Role
+from docflow_leads import service
+from docflow_leads.capture import capture_lead
+from docflow_leads.convert import convert_lead
+from docflow_leads.schemas import (
+    CaptureAccepted,
+    ConversionResult,
+    LeadCapture,
+    LeadConvert,
+    LeadDetail,
+    LeadNoteCreate,
+    LeadNotePublic,
+    LeadPage,
+    LeadPublic,
+    LeadStatus,
+    LeadUpdate,
+)
+
+router = APIRouter(prefix="/api/leads", tags=["leads"])
+
+Writer = Annotated[TenantContext, require_role(Role.OWNER, Role.ADMIN, Role.MEMBER)]
+
+_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    code: {"description": text, "content": {"application/problem+json": {}}}
+    for code, text in {
+        400: "Bad request",
+        401: "Authentication required",
+        403: "Not allowed for this role or tenant",
+        404: "Not found (or another tenant's)",
+        409: "Conflict",
+        422: "Validation failed",
+    }.items()
+}
+_PUBLIC_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    404: {"description": "Unknown or inactive form", "content": {"application/problem+json": {}}},
+    413: {"description": "Body too large", "content": {"application/problem+json": {}}},
+    422: {"description": "Validation failed", "content": {"application/problem+json": {}}},
+    429: {
+        "description": "Too many submissions; see Retry-After",
+        "content": {"application/problem+json": {}},
+    },
+}
+
+
+def _client_ip(request: Request) -> str:
+    """The caller's address as API Gateway saw it (``requestContext.http.sourceIp``, via Mangum)."""
+    return request.client.host if request.client else "unknown"
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Contact form submission (public, no token)",
+    responses=_PUBLIC_PROBLEMS,
+)
+def submit_lead(
+    body: LeadCapture,
+    request: Request,
+    x_form_key: Annotated[uuid.UUID | None, Header(description="Public key of the form")] = None,
+) -> CaptureAccepted:
+    """The tenant comes from the form's public key (body ``form_key`` or ``X-Form-Key``), never from
+    the body otherwise. Accepted, repeated and filtered submissions get the same 202."""
+    keys = {key for key in (body.form_key, x_form_key) if key is not None}
+    if len(keys) > 1:
+        raise Unprocessable("form_key and X-Form-Key differ")
+    capture_lead(body, form_key=next(iter(keys), None), client_ip=_client_ip(request))
+    return CaptureAccepted()
+
+
+@router.get("", summary="List leads (newest first)", responses=_PROBLEMS)
+def list_leads(
+    tenant: TenantConn,
+    *,
+    status_filter: Annotated[LeadStatus | None, Query(alias="status")] = None,
+    owner_id: Annotated[uuid.UUID | None, Query()] = None,
+    q: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="Name, email or company")
+    ] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+) -> LeadPage:
+    """Filter by status, owner and a search over name, email and company; page with ``cursor``."""
+    return service.list_leads(
+        tenant, status=status_filter, owner_id=owner_id, search=q, cursor=cursor, limit=limit
+    )
+
+
+@router.get("/{lead_id}", summary="One lead with its notes", responses=_PROBLEMS)
+def get_lead(lead_id: uuid.UUID, tenant: TenantConn) -> LeadDetail:
+    """404 for a lead of another tenant, exactly as for one that does not exist."""
+    return service.get_lead(tenant, lead_id)
+
+
+@router.patch("/{lead_id}", summary="Change status and/or owner", responses=_PROBLEMS)
+def update_lead(lead_id: uuid.UUID, change: LeadUpdate, tenant: Writer) -> LeadPublic:
+    """Status moves ``new -> contacted -> qualified -> won | lost`` (any open lead may be lost);
+    other moves are 409. The owner must be a member of the tenant."""
+    return service.update_lead(tenant, lead_id, change)
+
+
+@router.post(
+    "/{lead_id}/notes",
+    status_code=status.HTTP_201_CREATED,
+    summary="Add a note",
+    responses=_PROBLEMS,
+)
+def add_note(lead_id: uuid.UUID, note: LeadNoteCreate, tenant: Writer) -> LeadNotePublic:
+    """Notes are kept in order and belong to the lead's tenant."""
+    return service.add_note(tenant, lead_id, note)
+
+
+@router.post(
+    "/{lead_id}/convert",
+    status_code=status.HTTP_201_CREATED,
+    summary="Convert into a client",
+    responses={**_PROBLEMS, 503: {"description": "Clients not available"}},
+)
+def convert(lead_id: uuid.UUID, tenant: Writer, data: LeadConvert | None = None) -> ConversionResult:
+    """Creates the client and marks the lead won and converted, in one transaction."""
+    return convert_lead(tenant, lead_id, data or LeadConvert())

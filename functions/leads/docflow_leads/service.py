@@ -1,0 +1,211 @@
+"""Members' work on leads, on the request's RLS-bound transaction (``tenant.conn``).
+
+Every query also names the tenant explicitly; row level security is the wall, this is the habit.
+Status changes are guarded by the old status in the ``UPDATE`` itself, so two concurrent changes
+cannot both pass the transition check.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from datetime import datetime
+from typing import Any
+
+from docflow.errors import Conflict, NotFound, Unprocessable
+from docflow.http.deps import TenantContext
+from docflow.observability import current_correlation_id
+from docflow_leads.schemas import (
+    LeadDetail,
+    LeadNoteCreate,
+    LeadNotePublic,
+    LeadPage,
+    LeadPublic,
+    LeadStatus,
+    LeadUpdate,
+)
+
+#: Allowed status changes: the funnel forward one step; any open lead may be marked lost.
+TRANSITIONS: dict[LeadStatus, frozenset[LeadStatus]] = {
+    LeadStatus.NEW: frozenset({LeadStatus.CONTACTED, LeadStatus.LOST}),
+    LeadStatus.CONTACTED: frozenset({LeadStatus.QUALIFIED, LeadStatus.LOST}),
+    LeadStatus.QUALIFIED: frozenset({LeadStatus.WON, LeadStatus.LOST}),
+    LeadStatus.WON: frozenset(),
+    LeadStatus.LOST: frozenset(),
+}
+
+LEAD_COLUMNS = """id, status, name, email, phone, company, message, owner_id, client_id, converted_at,
+                  consent_at, created_at, updated_at"""
+
+
+def can_transition(current: LeadStatus, target: LeadStatus) -> bool:
+    """Whether a lead may move from ``current`` to ``target``."""
+    return target in TRANSITIONS[current]
+
+
+def encode_cursor(created_at: datetime, lead_id: uuid.UUID) -> str:
+    """An opaque cursor for the position after ``(created_at, id)``."""
+    raw = json.dumps({"t": created_at.isoformat(), "i": str(lead_id)}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    """The position a cursor names; a malformed cursor is a 422."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        data = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+        created_at = datetime.fromisoformat(data["t"])
+        if created_at.tzinfo is None:
+            raise ValueError("naive timestamp")
+        return created_at, uuid.UUID(data["i"])
+    except (ValueError, KeyError, TypeError, UnicodeError, binascii.Error):
+        raise Unprocessable("The cursor is not valid; start again without it") from None
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def list_leads(
+    tenant: TenantContext,
+    *,
+    status: LeadStatus | None,
+    owner_id: uuid.UUID | None,
+    search: str | None,
+    cursor: str | None,
+    limit: int,
+) -> LeadPage:
+    """One page of the tenant's leads, newest first, filtered."""
+    after = decode_cursor(cursor) if cursor else None
+    params: dict[str, Any] = {
+        "tenant": tenant.tenant_id,
+        "status": status.value if status else None,
+        "owner": owner_id,
+        "q": _like_pattern(search) if search else None,
+        "after_t": after[0] if after else None,
+        "after_i": after[1] if after else None,
+        "limit": limit + 1,
+    }
+    rows = tenant.conn.execute(
+        f"""
+        select {LEAD_COLUMNS} from public.leads
+         where tenant_id = %(tenant)s
+           and (%(status)s::text is null or status = %(status)s::text)
+           and (%(owner)s::uuid is null or owner_id = %(owner)s::uuid)
+           and (%(q)s::text is null or name ilike %(q)s::text or email ilike %(q)s::text
+                or company ilike %(q)s::text)
+           and (%(after_t)s::timestamptz is null
+                or (created_at, id) < (%(after_t)s::timestamptz, %(after_i)s::uuid))
+         order by created_at desc, id desc
+         limit %(limit)s
+        """,  # noqa: S608 - the interpolated text is a constant column list
+        params,
+    ).fetchall()
+    items = [LeadPublic.model_validate(row) for row in rows[:limit]]
+    next_cursor = encode_cursor(items[-1].created_at, items[-1].id) if len(rows) > limit else None
+    return LeadPage(items=items, next_cursor=next_cursor)
+
+
+def _load(tenant: TenantContext, lead_id: uuid.UUID, *, lock: bool = False) -> dict[str, Any]:
+    row = tenant.conn.execute(
+        f"select {LEAD_COLUMNS} from public.leads where id = %s and tenant_id = %s"  # noqa: S608
+        + (" for update" if lock else ""),
+        (lead_id, tenant.tenant_id),
+    ).fetchone()
+    if row is None:
+        raise NotFound("Lead not found")
+    return dict(row)
+
+
+def get_lead(tenant: TenantContext, lead_id: uuid.UUID) -> LeadDetail:
+    """A lead with its notes."""
+    lead = _load(tenant, lead_id)
+    notes = tenant.conn.execute(
+        """
+        select id, lead_id, author_id, body, created_at from public.lead_notes
+         where lead_id = %s and tenant_id = %s order by created_at, id
+        """,
+        (lead_id, tenant.tenant_id),
+    ).fetchall()
+    return LeadDetail(**lead, notes=[LeadNotePublic.model_validate(note) for note in notes])
+
+
+def audit(tenant: TenantContext, action: str, lead_id: uuid.UUID, details: dict[str, Any]) -> None:
+    """Record a member's action on a lead (ids and statuses only, never contact details)."""
+    tenant.conn.execute(
+        """
+        insert into public.audit_log
+          (tenant_id, actor_user_id, action, target_type, target_id, details, correlation_id)
+        values (%s, %s, %s, 'lead', %s, %s::jsonb, %s)
+        """,
+        (
+            tenant.tenant_id,
+            tenant.user_id,
+            action,
+            str(lead_id),
+            json.dumps(details, default=str),
+            current_correlation_id(),
+        ),
+    )
+
+
+def _ensure_member(tenant: TenantContext, user_id: uuid.UUID) -> None:
+    row = tenant.conn.execute(
+        "select 1 from public.tenant_members where tenant_id = %s and user_id = %s",
+        (tenant.tenant_id, user_id),
+    ).fetchone()
+    if row is None:
+        raise Unprocessable("The owner must be a member of this tenant")
+
+
+def update_lead(tenant: TenantContext, lead_id: uuid.UUID, change: LeadUpdate) -> LeadPublic:
+    """Move a lead along the funnel and/or assign its owner."""
+    fields = change.model_fields_set
+    if not fields:
+        raise Unprocessable("Nothing to change: give status and/or owner_id")
+    if "status" in fields and change.status is None:
+        raise Unprocessable("status cannot be null")
+    lead = _load(tenant, lead_id, lock=True)
+    current = LeadStatus(lead["status"])
+    target = change.status if change.status is not None else current
+    if target != current and not can_transition(current, target):
+        raise Conflict(f"A {current.value} lead cannot become {target.value}")
+    owner = change.owner_id if "owner_id" in fields else lead["owner_id"]
+    if "owner_id" in fields and owner is not None:
+        _ensure_member(tenant, owner)
+    row = tenant.conn.execute(
+        f"""
+        update public.leads set status = %s, owner_id = %s, updated_at = now()
+         where id = %s and tenant_id = %s and status = %s
+        returning {LEAD_COLUMNS}
+        """,  # noqa: S608
+        (target.value, owner, lead_id, tenant.tenant_id, current.value),
+    ).fetchone()
+    if row is None:  # changed under us despite the lock (or hidden by RLS)
+        raise Conflict("The lead changed meanwhile; reload it")
+    if target != current:
+        audit(tenant, "lead.status_changed", lead_id, {"from": current.value, "to": target.value})
+    if "owner_id" in fields and owner != lead["owner_id"]:
+        audit(tenant, "lead.owner_assigned", lead_id, {"owner_id": owner})
+    return LeadPublic.model_validate(row)
+
+
+def add_note(tenant: TenantContext, lead_id: uuid.UUID, note: LeadNoteCreate) -> LeadNotePublic:
+    """Append a note to a lead."""
+    _load(tenant, lead_id)
+    row = tenant.conn.execute(
+        """
+        insert into public.lead_notes (tenant_id, lead_id, author_id, body) values (%s, %s, %s, %s)
+        returning id, lead_id, author_id, body, created_at
+        """,
+        (tenant.tenant_id, lead_id, tenant.user_id, note.body),
+    ).fetchone()
+    assert row is not None
+    tenant.conn.execute(
+        "update public.leads set updated_at = now() where id = %s and tenant_id = %s",
+        (lead_id, tenant.tenant_id),
+    )
+    return LeadNotePublic.model_validate(row)
