@@ -74,7 +74,8 @@ def extract_receipt(
         ),
         None,
     )
-    items = tuple(find_items(lines, first_total))
+    header_end = _header_end(lines, date_match, first_total)
+    items = tuple(find_items(lines, first_total, header_end))
     items_sum = sum((item.amount for item in items), Decimal("0.00")) if items else None
     evidence = collect_evidence(lines, vat_gross, items_sum)
     total = choose_total(lines, evidence)
@@ -96,6 +97,16 @@ def extract_receipt(
     )
     warnings = build_warnings(receipt, total, items)
     return replace(receipt, warnings=warnings)
+
+
+def _header_end(
+    lines: Sequence[TextLine], date_match: tuple[DateMatch, float, str] | None, first_total: int | None
+) -> int:
+    """The first line below the header (merchant, address, date), where items may start."""
+    if date_match is None:
+        return 0
+    index = next((i for i, line in enumerate(lines) if line.text == date_match[2]), 0)
+    return index + 1 if first_total is None or index < first_total else 0
 
 
 def _payment_field(payment: tuple[str, float] | None) -> Field[PaymentMethod] | None:

@@ -44,11 +44,11 @@ def _quantity(text: str) -> tuple[Decimal, Decimal, int] | None:
     return quantity, price, match.start()
 
 
-def find_items(lines: Sequence[TextLine], stop: int | None) -> list[LineItem]:
-    """Line items above line ``stop`` (the first total line; ``None``: the whole receipt)."""
+def find_items(lines: Sequence[TextLine], stop: int | None, start: int = 0) -> list[LineItem]:
+    """Line items from line ``start`` (below the header) up to ``stop`` (the first total line)."""
     items: list[LineItem] = []
     end = len(lines) if stop is None else stop
-    for line in lines[:end]:
+    for line in lines[start:end]:
         folded = line.folded
         amounts = find_amounts(line.text)
         quantity = _quantity(line.text)
