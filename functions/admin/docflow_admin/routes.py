@@ -11,10 +11,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from docflow import audit
 from docflow.db import system_transaction
 from docflow.http.deps import PlatformAdmin
 from docflow.pii import scrub_text
-from docflow_admin import audit
 from docflow_admin.audit_log import read_audit_log
 from docflow_admin.cursor import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from docflow_admin.schemas import (

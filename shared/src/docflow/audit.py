@@ -1,4 +1,4 @@
-"""Audit records of platform administration, written in the transaction of the action itself."""
+"""Audit records of sensitive actions, written in the transaction of the action itself."""
 
 from __future__ import annotations
 

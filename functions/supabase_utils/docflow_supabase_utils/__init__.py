@@ -1,0 +1,1 @@
+"""Database utilities for platform administrators: migration status, health, RLS self-check."""
