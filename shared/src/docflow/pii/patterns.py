@@ -32,7 +32,8 @@ JWT = re.compile(
     r"(?:\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)?"
 )
 
-#: API keys and tokens recognised by their issuer's prefix. The scrubber checks the character before.
+#: API keys and tokens recognised by their issuer's prefix, matched where a prefix of
+#: :data:`SECRET_TOKEN_PREFIXES` is found; the scrubber checks the character before.
 SECRET_TOKEN = re.compile(
     r"(?:"
     r"(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{10,}"  # Stripe secret, restricted, publishable
@@ -51,8 +52,30 @@ SECRET_TOKEN = re.compile(
     r")"
 )
 
+#: Literal starts of :data:`SECRET_TOKEN` (a substring search for each is faster than the alternation).
+SECRET_TOKEN_PREFIXES: tuple[str, ...] = (
+    *(f"{kind}_{mode}_" for kind in ("sk", "rk", "pk") for mode in ("live", "test")),
+    "whsec_",
+    "re_",
+    "sb_secret_",
+    "sb_publishable_",
+    *("AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA", "ABIA", "ACCA"),
+    *("lin_api_", "lin_oauth_", "lin_wh_"),
+    "ntn_",
+    "secret_",
+    "sk-",
+    *("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+    "xox",
+    "AIza",
+    "sntr",
+    "npm_",
+)
+
 #: After ``://``: the password of credentials in a URL, ``user:PASSWORD@host``.
 URL_PASSWORD_TAIL = re.compile(r"[^\s/:@]*:(?P<value>[^\s/@]+)(?=@)")
+
+#: After ``stripe.com/``: the session token of a customer-portal or checkout URL.
+STRIPE_SESSION_URL_TAIL = re.compile(r"(?:p/session|c/pay)/(?P<value>[A-Za-z0-9_%#=-]{8,2048}+)")
 
 #: An email's local part, matched on the text before the ``@`` reversed (so it runs back from the ``@``).
 EMAIL_LOCAL_PART = re.compile(r"[\w.%+-]+")
@@ -78,7 +101,8 @@ HETU = re.compile(r"[0-3](?<![\w+-].)[0-9][01][0-9]{3}[-+A-FU-Ya-fu-y][0-9]{3}[0
 
 #: IBAN: country, check digits, then groups of four (spaced or compact) and a short last group.
 IBAN = re.compile(
-    r"[A-Z](?<![A-Za-z0-9].)[A-Z][0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])"
+    r"[A-Za-z](?<![A-Za-z0-9].)[A-Za-z][0-9]{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?"
+    r"(?![A-Za-z0-9])"
 )
 
 #: Card numbers: runs of digit groups separated by a space, dash or dot; validators pick 14-19 digits.
@@ -92,6 +116,10 @@ AUTH_HEADER_TAIL = re.compile(
     + _NOT_A_MARKER
     + r"(?P<value>[^\s\"'\\,;]{1,4096}+)"
 )
+
+#: ``Bearer <token>`` anywhere in text (logged headers without their name, error messages).
+BEARER_KEYWORDS: tuple[str, ...] = ("bearer",)
+BEARER_TAIL = re.compile(r"[ \t]+" + _NOT_A_MARKER + r"(?P<value>[A-Za-z0-9._~+/=-]{8,4096}+)")
 
 #: Keywords (lower case) of headers whose whole value is a credential: cookies, webhook signatures.
 WHOLE_VALUE_HEADER_KEYWORDS: tuple[str, ...] = ("cookie", "-signature", "x-api-key")
@@ -116,6 +144,7 @@ SECRET_ASSIGNMENT_KEYWORDS: tuple[str, ...] = (
     "private-key",
     "credential",
     "credentials",
+    "signature",
     "session_id",
     "session-id",
     "sessionid",

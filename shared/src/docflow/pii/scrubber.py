@@ -214,23 +214,54 @@ def _after_keyword(
 
 
 def _emails(source: _Source) -> Iterator[Entity]:
-    """Emails, found from each ``@``: the local part before it, the domain after it."""
+    """Emails, found from each ``@`` (or URL-encoded ``%40``): the local part before, the domain after."""
     text = source.text
-    position = text.find("@")
+    for separator in ("@", "%40"):
+        position = text.find(separator)
+        while position != -1:
+            domain_start = position + len(separator)
+            if position == 0 or not (
+                _EMAIL_EDGE.match(text, position - 1) and _EMAIL_EDGE.match(text, domain_start)
+            ):
+                position = text.find(separator, position + 1)
+                continue
+            before = text[max(0, position - _EMAIL_LOCAL_WINDOW) : position][::-1]
+            local = patterns.EMAIL_LOCAL_PART.match(before)
+            domain = patterns.EMAIL_DOMAIN.match(text, domain_start)
+            if local is not None and domain is not None:
+                yield Entity("EMAIL", position - local.end(), domain.end())
+                position = text.find(separator, domain.end())
+            else:
+                position = text.find(separator, position + 1)
+
+
+def _prefixed_keys(source: _Source) -> Iterator[Entity]:
+    """API keys, found from each issuer prefix and confirmed by :data:`patterns.SECRET_TOKEN`."""
+    text = source.text
+    for prefix in patterns.SECRET_TOKEN_PREFIXES:
+        position = text.find(prefix)
+        while position != -1:
+            match = patterns.SECRET_TOKEN.match(text, position)
+            if (
+                match is not None
+                and not _preceded_by(text, position, _KEY_CHAR_BEFORE)
+                and _is_random_looking_key(match.group())
+            ):
+                yield Entity("SECRET", position, match.end())
+                position = text.find(prefix, match.end())
+            else:
+                position = text.find(prefix, position + 1)
+
+
+def _stripe_session_urls(source: _Source) -> Iterator[Entity]:
+    """Stripe portal and checkout session URLs are bearer credentials: their path token is a secret."""
+    text = source.text
+    position = text.find("stripe.com/")
     while position != -1:
-        if not _EMAIL_EDGE.match(text, position - 1 if position else 0) or not _EMAIL_EDGE.match(
-            text, position + 1
-        ):
-            position = text.find("@", position + 1)
-            continue
-        before = text[max(0, position - _EMAIL_LOCAL_WINDOW) : position][::-1]
-        local = patterns.EMAIL_LOCAL_PART.match(before)
-        domain = patterns.EMAIL_DOMAIN.match(text, position + 1)
-        if local is not None and domain is not None:
-            yield Entity("EMAIL", position - local.end(), domain.end())
-            position = text.find("@", domain.end())
-        else:
-            position = text.find("@", position + 1)
+        match = patterns.STRIPE_SESSION_URL_TAIL.match(text, position + len("stripe.com/"))
+        if match is not None:
+            yield Entity("SECRET", match.start("value"), match.end("value"))
+        position = text.find("stripe.com/", position + 1)
 
 
 def _url_passwords(source: _Source) -> Iterator[Entity]:
@@ -247,8 +278,9 @@ def _url_passwords(source: _Source) -> Iterator[Entity]:
 SPECIFIC_DETECTORS: tuple[Detector, ...] = (
     _simple("SECRET", patterns.PEM_PRIVATE_KEY, trigger="-----BEGIN"),
     _simple("JWT", patterns.JWT, trigger="eyJ"),
-    _simple("SECRET", patterns.SECRET_TOKEN, is_valid=_is_random_looking_key, not_after=_KEY_CHAR_BEFORE),
+    _prefixed_keys,
     _url_passwords,
+    _stripe_session_urls,
     _emails,
     _grouped("IBAN", patterns.IBAN, token=_SPACED_TOKEN, is_valid=is_valid_iban, sizes=(15, 34)),
     _simple("HETU", patterns.HETU, is_valid=is_valid_hetu),
@@ -274,6 +306,7 @@ SPECIFIC_DETECTORS: tuple[Detector, ...] = (
 #: Detectors of credential values by context; they cover what the specific detectors left.
 CONTEXT_DETECTORS: tuple[Detector, ...] = (
     _after_keyword(patterns.AUTH_HEADER_KEYWORDS, patterns.AUTH_HEADER_TAIL),
+    _after_keyword(patterns.BEARER_KEYWORDS, patterns.BEARER_TAIL),
     _after_keyword(patterns.WHOLE_VALUE_HEADER_KEYWORDS, patterns.WHOLE_VALUE_HEADER_TAIL),
     _after_keyword(
         patterns.SECRET_ASSIGNMENT_KEYWORDS, patterns.SECRET_ASSIGNMENT_TAIL, ("dq", "sq", "bare")
