@@ -1,7 +1,8 @@
 """Lead -> client conversion: one transaction creates the client and marks the lead won.
 
 The client row follows the shared ``public.clients`` contract (migration 0020). A duplicate
-Y-tunnus in the tenant is a generic 409 that says nothing about which client holds it.
+Y-tunnus in the tenant is a generic 409 that says nothing about which client holds it. ``created_by``
+is the database default (``auth.uid()``), so it cannot be forged.
 """
 
 from __future__ import annotations
@@ -53,13 +54,12 @@ def convert_lead(tenant: TenantContext, lead_id: uuid.UUID, data: LeadConvert) -
             row = conn.execute(
                 """
                 insert into public.clients
-                  (tenant_id, kind, name, business_id, vat_number, email, phone, tags, source_lead_id,
-                   created_by)
+                  (tenant_id, kind, name, business_id, vat_number, email, phone, tags, source_lead_id)
                 values (%(tenant)s, %(kind)s, %(name)s, %(business_id)s, %(vat_number)s, %(email)s,
-                        %(phone)s, %(tags)s, %(lead)s, %(user)s)
+                        %(phone)s, %(tags)s, %(lead)s)
                 returning id
                 """,
-                {**values, "tenant": tenant.tenant_id, "lead": lead_id, "user": tenant.user_id},
+                {**values, "tenant": tenant.tenant_id, "lead": lead_id},
             ).fetchone()
     except errors.UniqueViolation:
         raise Conflict("A client with these details already exists") from None
