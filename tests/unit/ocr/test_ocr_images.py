@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from PIL import Image, ImageDraw
 
-from docflow.ocr import OcrLimits
-from docflow.ocr.errors import CorruptFileError, EmptyDocumentError, TruncatedFileError
+from docflow.ocr import OcrLimits, read_document
+from docflow.ocr.errors import CorruptFileError, EmptyDocumentError, TooManyPagesError, TruncatedFileError
 from docflow.ocr.images import decode_image, is_blank
 
 from .corpus import encode, render_receipt, text_image
+from .fakes import RecordingEngine
 
 LIMITS = OcrLimits()
 
@@ -79,3 +80,29 @@ def test_given_nearly_flat_image_when_checked_then_blank_and_text_is_not() -> No
 def test_given_tiny_image_when_decoded_then_empty() -> None:
     with pytest.raises(EmptyDocumentError):
         decode_image(encode(Image.new("L", (4, 200), 0), "PNG"), "image/png", LIMITS)
+
+
+def _tiff_pages(*pages: Image.Image) -> bytes:
+    first, *rest = pages
+    return encode(first, "TIFF", save_all=True, append_images=rest)
+
+
+def test_given_multipage_tiff_when_read_then_each_non_blank_page_is_a_page() -> None:
+    blank = Image.new("L", (320, 80), 255)
+    data = _tiff_pages(text_image("FIRST"), blank, text_image("THIRD"))
+    engine = RecordingEngine()
+    result = read_document(data, declared_type="image/tiff", engine=engine)
+    assert [page.number for page in result.pages] == [1, 2]
+    assert len(engine.images) == 2
+
+
+def test_given_tiff_with_too_many_pages_when_read_then_too_many_pages() -> None:
+    data = _tiff_pages(*[text_image(str(n)) for n in range(4)])
+    with pytest.raises(TooManyPagesError):
+        read_document(data, limits=OcrLimits(max_pdf_pages=3), engine=RecordingEngine())
+
+
+def test_given_sixteen_bit_grayscale_scan_when_decoded_then_text_stays_dark_on_white() -> None:
+    wide = text_image().point(lambda value: value * 257, mode="I").convert("I;16")
+    image = decode_image(encode(wide, "PNG"), "image/png", LIMITS)
+    assert image.getextrema() == (0, 255)

@@ -1,8 +1,8 @@
 """Decode an uploaded image safely: restricted decoders, size checks before pixels are decoded.
 
-Only the first frame of an animated or multi-page image is read. The image is returned upright
-(EXIF orientation applied), in 8-bit grayscale, with transparency flattened onto white and every
-metadata field (EXIF, XMP, ICC) dropped.
+Only the first frame of an animated image is read; each page of a multi-page TIFF is read. Pages
+are returned upright (EXIF orientation applied), in 8-bit grayscale, with transparency flattened
+onto white and every metadata field (EXIF, XMP, ICC) dropped.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import warnings
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from docflow.ocr.errors import (
@@ -18,6 +19,7 @@ from docflow.ocr.errors import (
     DimensionsTooLargeError,
     DocumentError,
     EmptyDocumentError,
+    TooManyPagesError,
     TooManyPixelsError,
     TruncatedFileError,
     UnsupportedTypeError,
@@ -64,25 +66,53 @@ def _decode_error(exc: Exception) -> DocumentError:
     return CorruptFileError("Image data cannot be decoded")
 
 
-def _open_first_frame(data: bytes, content_type: str, limits: OcrLimits) -> Image:
-    from PIL import Image, ImageFile, UnidentifiedImageError
+@contextlib.contextmanager
+def _decoding() -> Iterator[None]:
+    """Decoder warnings silenced (bomb warnings raised), decoder exceptions mapped to DocumentErrors."""
+    from PIL import Image, UnidentifiedImageError
 
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-    try:
-        image = Image.open(io.BytesIO(data), formats=[PIL_FORMATS[content_type]])
-        check_dimensions(*image.size, limits)
-        image.load()
-    except DocumentError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise DecompressionBombError("Image declares far more pixels than allowed") from exc
-    except UnidentifiedImageError as exc:
-        raise CorruptFileError("Image data cannot be decoded") from exc
-    except Exception as exc:  # Decoders raise many types (OSError, SyntaxError, ValueError, ...).
-        raise _decode_error(exc) from exc
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            yield
+        except DocumentError:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise DecompressionBombError("Image declares far more pixels than allowed") from exc
+        except UnidentifiedImageError as exc:
+            raise CorruptFileError("Image data cannot be decoded") from exc
+        except Exception as exc:  # Decoders raise many types (OSError, SyntaxError, ValueError, ...).
+            raise _decode_error(exc) from exc
+
+
+def _load_checked(image: Image, limits: OcrLimits) -> None:
+    check_dimensions(*image.size, limits)
+    image.load()
     # Frame extents may grow the canvas while decoding (GIF): check again.
     check_dimensions(*image.size, limits)
-    return image
+
+
+def _open(data: bytes, content_type: str) -> Image:
+    from PIL import Image, ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    return Image.open(io.BytesIO(data), formats=[PIL_FORMATS[content_type]])
+
+
+def _page_count(image: Image, limits: OcrLimits) -> int:
+    """Pages of a multi-page TIFF, found by walking at most ``max_pdf_pages + 1`` directories."""
+    count = 1
+    while True:
+        try:
+            image.seek(count)
+        except EOFError:
+            break
+        count += 1
+        if count > limits.max_pdf_pages:
+            raise TooManyPagesError(f"Image may have at most {limits.max_pdf_pages} pages")
+    image.seek(0)
+    return count
 
 
 def _upright_grayscale(image: Image) -> Image:
@@ -108,24 +138,34 @@ def is_blank(image: Image) -> bool:
     return bool(high - low < BLANK_CONTRAST)  # type: ignore[operator]
 
 
-def decode_image(data: bytes, content_type: str, limits: OcrLimits) -> Image:
-    """The first frame of an image upload, upright and in grayscale.
+def iter_image_pages(data: bytes, content_type: str, limits: OcrLimits) -> Iterator[Image]:
+    """The pages of an image upload, each upright and in grayscale, decoded one at a time.
 
-    Raises a :class:`DocumentError` for anything that is not a decodable, non-blank image within
-    the limits.
+    A multi-page TIFF yields each page (at most ``max_pdf_pages``), skipping blank ones; any other
+    format yields its first frame only. Raises a :class:`DocumentError` for anything that is not a
+    decodable image within the limits, and :class:`EmptyDocumentError` when every page is blank.
     """
     if content_type == HEIC:
         _register_heif()
-    from PIL import Image
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        image = _open_first_frame(data, content_type, limits)
-        try:
+    with _decoding():
+        image = _open(data, content_type)
+        check_dimensions(*image.size, limits)
+        pages = _page_count(image, limits) if content_type == TIFF else 1
+    yielded = False
+    for index in range(pages):
+        with _decoding():
+            if index:
+                image.seek(index)
+            _load_checked(image, limits)
             gray = _upright_grayscale(image)
-        except Exception as exc:
-            raise _decode_error(exc) from exc
-    if is_blank(gray):
+        if is_blank(gray):
+            continue
+        yielded = True
+        yield gray
+    if not yielded:
         raise EmptyDocumentError("Image is blank")
-    return gray
+
+
+def decode_image(data: bytes, content_type: str, limits: OcrLimits) -> Image:
+    """The first non-blank page of an image upload (see :func:`iter_image_pages`)."""
+    return next(iter_image_pages(data, content_type, limits))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from docflow.ocr.errors import EmptyDocumentError, FileTooLargeError
-from docflow.ocr.images import decode_image
+from docflow.ocr.images import iter_image_pages
 from docflow.ocr.limits import OcrLimits
 from docflow.ocr.models import OcrLine
 from docflow.ocr.pdf import iter_pdf_pages
@@ -54,5 +54,5 @@ def load_pages(data: bytes, content_type: str, limits: OcrLimits) -> Iterator[Lo
         for page in iter_pdf_pages(data, limits):
             yield LoadedPage(page.number, page.width, page.height, page.lines, page.image)
         return
-    image = decode_image(data, content_type, limits)
-    yield LoadedPage(1, image.width, image.height, None, image)
+    for number, image in enumerate(iter_image_pages(data, content_type, limits), start=1):
+        yield LoadedPage(number, image.width, image.height, None, image)
