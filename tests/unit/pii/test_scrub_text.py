@@ -205,6 +205,8 @@ def test_given_pem_private_key_when_scrubbed_then_whole_block_replaced() -> None
         "UPC 012345678905",
         "EAN-8 04012345",
         "Mannerheimintie 12 B 34, 00100 Helsinki",
+        "PVM 01 02 2024 KLO 12 34",
+        "OVT 003712345678",
         "2 kpl á 3,50",
         "+24 %",
         "max_tokens: 500",
@@ -278,3 +280,28 @@ def test_given_any_text_when_entities_found_then_sorted_and_disjoint(text: str) 
     for before, after in itertools.pairwise(entities):
         assert before.end <= after.start
     assert all(0 <= e.start < e.end <= len(text) for e in entities)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("GET /clients?email=matti%40example.fi&page=2", "GET /clients?email=[EMAIL]&page=2"),
+        ("tilinumero fi21 1234 5600 0007 85", "tilinumero [IBAN]"),
+        ("upstream said: Bearer abcdefgh12345 is expired", "upstream said: Bearer [SECRET] is expired"),
+        (
+            "portal https://billing.stripe.com/p/session/live_YWNjdF8xTTJKVGtMa2RJd0hxN2Qy",
+            "portal https://billing.stripe.com/p/session/[SECRET]",
+        ),
+        ("?X-Amz-Signature=abcdef0123456789", "?X-Amz-Signature=[SECRET]"),
+        ("X-Amz-Security-Token=FQoGZXIvYXdzEJr", "X-Amz-Security-Token=[SECRET]"),
+    ],
+)
+def test_given_encoded_or_embedded_credentials_when_scrubbed_then_replaced(text: str, expected: str) -> None:
+    assert scrub_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["bearer token missing", "mp3 ab12 cdef ghij", "re_compile_pattern_cache_size"]
+)
+def test_given_lookalike_words_when_scrubbed_then_unchanged(text: str) -> None:
+    assert scrub_text(text) == text

@@ -25,6 +25,7 @@ _SPACED_TOKEN = re.compile(r"[^ ]+")
 _DIGIT = re.compile(r"[0-9]")
 _LETTER = re.compile(r"[A-Za-z]")
 _PHONE_INTERNATIONAL_NOT_AFTER = re.compile(r"[\w+]\Z")
+_SPACED_DATE = re.compile(r"0[1-9][ -](?:0[1-9]|1[0-2])[ -](?:19|20)[0-9]{2}$")  # "01 02 2024" from OCR
 _HETU_SHAPE = re.compile(r"[0-9]{6}-[0-9]{4}$")  # a henkilötunnus with a bad check digit
 _SECRET_PREFIX = re.compile(r"^(?:[a-z]+_(?:live|test|api|oauth|wh|secret|publishable)_|[a-z]+[-_]|AIza)")
 
@@ -65,7 +66,9 @@ def _is_random_looking_key(candidate: str) -> bool:
 
 def _is_national_phone(candidate: str) -> bool:
     digits = "".join(char for char in candidate if char.isdigit())
-    if not digits.startswith("0") or digits[1:2] == "0" or _HETU_SHAPE.match(candidate):
+    if not digits.startswith("0") or digits[1:2] == "0":
+        return False
+    if _HETU_SHAPE.match(candidate) or _SPACED_DATE.match(candidate):
         return False
     if candidate.isdigit():  # compact: 9-11 digits, so EAN-8/UPC-12/EAN-13 barcodes stay intact
         return 9 <= len(digits) <= 11
