@@ -104,6 +104,14 @@ def load_template(path: Path) -> dict[str, Any]:
     return _TemplateLoader.load(path.read_text(encoding="utf-8"))
 
 
+def _image_code_folder(metadata: dict[str, Any]) -> str:
+    """An image function's code folder: where its Dockerfile is (its build context may be wider)."""
+    dockerfile = metadata.get("Dockerfile")
+    if dockerfile:
+        return str(Path(str(dockerfile)).parent)
+    return str(metadata.get("DockerContext", ""))
+
+
 def zip_functions(template: dict[str, Any]) -> list[FunctionSpec]:
     """Every zip (handler) function of the template."""
     specs: list[FunctionSpec] = []
@@ -122,7 +130,7 @@ def zip_functions(template: dict[str, Any]) -> list[FunctionSpec]:
             FunctionSpec(
                 logical_id=logical_id,
                 handler=handler,
-                code_uri=str(props.get("CodeUri", resource.get("Metadata", {}).get("DockerContext", ""))),
+                code_uri=str(props.get("CodeUri") or _image_code_folder(resource.get("Metadata", {}))),
                 environment={k: v for k, v in env.items() if isinstance(v, str)},
             )
         )

@@ -1,0 +1,1 @@
+"""Receipts: presigned uploads, listing, review and correction, reprocessing and accountant exports."""

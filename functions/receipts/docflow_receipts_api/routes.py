@@ -1,0 +1,225 @@
+"""``/api/v1/receipts``: upload, list, read, correct, delete, reprocess and export receipts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, BackgroundTasks, Query, Response
+from fastapi.responses import StreamingResponse
+
+from docflow.config import get_settings
+from docflow.errors import Conflict, NotFound, Unprocessable
+from docflow.http.deps import TenantConn, TenantContext, require_role
+from docflow.tenancy import Role
+from docflow_receipts_api import export, queries
+from docflow_receipts_api.corrections import COLUMNS, validate_update
+from docflow_receipts_api.cursor import decode_cursor, encode_cursor
+from docflow_receipts_api.schemas import (
+    ExportQuery,
+    FieldPublic,
+    ReceiptPage,
+    ReceiptPublic,
+    ReceiptQuery,
+    ReceiptSummary,
+    ReceiptUpdate,
+    ReprocessPublic,
+    UploadPublic,
+    UploadsCreate,
+    UploadsPublic,
+)
+from docflow_receipts_api.uploads import accepted_type, check_size, presign, upload_name
+
+router = APIRouter(prefix="/api/v1/receipts", tags=["receipts"])
+
+Writer = Annotated[TenantContext, require_role(Role.OWNER, Role.ADMIN, Role.MEMBER)]
+MAX_EXPORT_ROWS = 10_000
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _audit(tenant: TenantContext, action: str, receipt_id: uuid.UUID, details: dict[str, Any]) -> None:
+    import json
+
+    from docflow.observability import current_correlation_id
+
+    tenant.conn.execute(
+        """
+        insert into public.audit_log (tenant_id, actor_user_id, action, target_type, target_id, details,
+                                      correlation_id)
+        values (%s, %s, %s, 'receipt', %s, %s::jsonb, %s)
+        """,
+        (
+            tenant.tenant_id,
+            tenant.user_id,
+            action,
+            str(receipt_id),
+            json.dumps(details),
+            current_correlation_id(),
+        ),
+    )
+
+
+def _load(tenant: TenantContext, receipt_id: uuid.UUID) -> dict[str, Any]:
+    receipt = queries.get_receipt(tenant.conn, receipt_id)
+    if receipt is None:
+        raise NotFound("No such receipt")
+    return receipt
+
+
+@router.post("/uploads", status_code=201, summary="Create receipts and presigned uploads for files")
+def create_uploads(body: UploadsCreate, tenant: Writer, response: Response) -> UploadsPublic:
+    """One pending receipt per file, each with a presigned POST (key, type and length pinned)."""
+    from docflow.pipeline.review import duplicate_warning
+
+    checked = [(file, accepted_type(file)) for file in body.files]
+    for file, content_type in checked:
+        check_size(file, content_type)
+    uploads: list[UploadPublic] = []
+    for file, content_type in checked:
+        receipt_id = uuid.uuid4()
+        name = upload_name(file, content_type)
+        key, upload = presign(tenant.tenant_id, receipt_id, name, content_type, file.size_bytes)
+        duplicate = queries.find_by_hash(tenant.conn, file.sha256) if file.sha256 else None
+        queries.insert_pending(
+            tenant.conn,
+            receipt_id=receipt_id,
+            tenant_id=tenant.tenant_id,
+            user_id=tenant.user_id,
+            object_key=key,
+            filename=name,
+            content_type=content_type,
+            size_bytes=file.size_bytes,
+            duplicate_of=duplicate,
+            warnings=[duplicate_warning(duplicate)] if duplicate else [],
+        )
+        uploads.append(
+            UploadPublic(
+                receipt_id=receipt_id, filename=name, status="pending", upload=upload, duplicate_of=duplicate
+            )
+        )
+    response.headers.update(NO_STORE)
+    return UploadsPublic(uploads=uploads)
+
+
+@router.get("", summary="List receipts (newest first, cursor pagination)")
+def list_receipts(
+    tenant: TenantConn, params: Annotated[ReceiptQuery, Query()], response: Response
+) -> ReceiptPage:
+    """Receipts of the current tenant matching every given filter."""
+    filters = queries.ListFilters(
+        params.status,
+        params.date_from,
+        params.date_to,
+        params.merchant,
+        params.category,
+        params.min_total,
+        params.max_total,
+        params.q,
+    )
+    after = decode_cursor(params.cursor) if params.cursor else None
+    limit = params.limit
+    rows = queries.list_receipts(tenant.conn, filters, after=after, limit=limit)
+    page = rows[:limit]
+    next_cursor = encode_cursor(page[-1]["created_at"], page[-1]["id"]) if len(rows) > limit else None
+    response.headers.update(NO_STORE)
+    return ReceiptPage(items=[ReceiptSummary.model_validate(row) for row in page], next_cursor=next_cursor)
+
+
+@router.get("/export", summary="Export receipts for the accountant", response_class=StreamingResponse)
+def export_receipts(tenant: TenantConn, params: Annotated[ExportQuery, Query()]) -> StreamingResponse:
+    """``csv-fi``: ``;``, decimal comma, UTF-8 BOM, one row per VAT row; ``csv`` and ``json`` per receipt."""
+    date_from, date_to, export_format = params.date_from, params.date_to, params.export_format
+    if date_to < date_from or (date_to - date_from).days > 366:
+        raise Unprocessable("The range must run forwards and span at most a year")
+    rows = queries.export_rows(tenant.conn, date_from, date_to, MAX_EXPORT_ROWS + 1)
+    if len(rows) > MAX_EXPORT_ROWS:
+        raise Unprocessable("Too many receipts in the range; export a shorter range")
+    extension = "json" if export_format == "json" else "csv"
+    filename = f"receipts-{date_from.isoformat()}-{date_to.isoformat()}.{extension}"
+    return StreamingResponse(
+        export.render(rows, export_format),
+        media_type=export.MEDIA_TYPES[export_format],
+        headers={**NO_STORE, "Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _public(receipt: dict[str, Any]) -> ReceiptPublic:
+    from docflow.aws.s3 import presign_get
+
+    settings = get_settings()
+    corrected = set(receipt["corrected_fields"])
+    fields = {
+        name: FieldPublic(
+            value=item.get("value"), confidence=item.get("confidence"), corrected=name in corrected
+        )
+        for name, item in receipt["fields"].items()
+    }
+    url = presign_get(
+        settings.receipts_bucket,
+        receipt["object_key"],
+        expires_in=settings.receipts_download_url_seconds,
+        filename=receipt["original_filename"],
+    )
+    return ReceiptPublic.model_validate({**receipt, "fields": fields, "download_url": url})
+
+
+@router.get("/{receipt_id}", summary="A receipt with its fields, VAT rows, items and history")
+def get_receipt(receipt_id: uuid.UUID, tenant: TenantConn, response: Response) -> ReceiptPublic:
+    """Everything about one receipt, and a short-lived download URL of the original."""
+    response.headers.update(NO_STORE)
+    return _public(_load(tenant, receipt_id))
+
+
+@router.patch("/{receipt_id}", summary="Correct a receipt's fields")
+def update_receipt(
+    receipt_id: uuid.UUID, body: ReceiptUpdate, tenant: Writer, response: Response
+) -> ReceiptPublic:
+    """Validated corrections; each corrected field is marked and kept when the receipt is read again."""
+    from docflow.pipeline.store import replace_vat_rows
+
+    receipt = _load(tenant, receipt_id)
+    corrected = validate_update(body, receipt, dt.datetime.now(dt.UTC).date())
+    changes = [
+        queries.Change(column=COLUMNS[name][0], field=COLUMNS[name][1], value=getattr(body, name))
+        for name in sorted(body.model_fields_set)
+        if name in COLUMNS
+    ]
+    queries.apply_update(tenant.conn, receipt, changes, corrected)
+    if "vat_rows" in body.model_fields_set:
+        rows = [row.model_dump(mode="json") for row in body.vat_rows or []]
+        replace_vat_rows(tenant.conn, tenant.tenant_id, receipt_id, rows)
+    _audit(tenant, "receipt.corrected", receipt_id, {"fields": corrected})
+    response.headers.update(NO_STORE)
+    return _public(_load(tenant, receipt_id))
+
+
+@router.delete("/{receipt_id}", status_code=204, summary="Delete a receipt (the original is retained)")
+def delete_receipt(receipt_id: uuid.UUID, tenant: Writer) -> Response:
+    """Soft delete; the original is tagged so the bucket's retention rule governs it."""
+    from docflow.aws.s3 import tag_object
+
+    receipt = _load(tenant, receipt_id)
+    queries.soft_delete(tenant.conn, receipt_id)
+    _audit(tenant, "receipt.deleted", receipt_id, {})
+    tag_object(get_settings().receipts_bucket, receipt["object_key"], {"docflow-deleted": "true"})
+    return Response(status_code=204)
+
+
+@router.post("/{receipt_id}/reprocess", status_code=202, summary="Read a receipt again")
+def reprocess_receipt(receipt_id: uuid.UUID, tenant: Writer, background: BackgroundTasks) -> ReprocessPublic:
+    """Back to ``pending``; once committed, a new version of the original triggers processing."""
+    from docflow.aws.s3 import touch_object
+
+    receipt = _load(tenant, receipt_id)
+    if not queries.mark_for_reprocess(tenant.conn, receipt_id):
+        raise Conflict("The receipt is being processed right now")
+    _audit(tenant, "receipt.reprocess", receipt_id, {})
+    background.add_task(
+        touch_object,
+        get_settings().receipts_bucket,
+        receipt["object_key"],
+        content_type=receipt["content_type"],
+        reason=uuid.uuid4().hex,
+    )
+    return ReprocessPublic(id=receipt_id, status="pending")

@@ -1,0 +1,106 @@
+"""The S3 operations DocFlow uses on receipt originals, each bounded and typed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from docflow.aws.clients import s3_client
+
+#: Longest lifetime of a presigned upload (the policy's expiration).
+MAX_UPLOAD_URL_SECONDS = 600
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectHead:
+    """What a HEAD request says about an object, before any byte of it is read."""
+
+    size: int
+    content_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class PresignedPost:
+    """Where and how a client uploads: POST ``fields`` plus the file to ``url`` before it expires."""
+
+    url: str
+    fields: dict[str, str]
+
+
+def _version(version_id: str | None) -> dict[str, str]:
+    return {"VersionId": version_id} if version_id and version_id != "null" else {}
+
+
+def head_object(bucket: str, key: str, version_id: str | None = None) -> ObjectHead:
+    """Size and content type of an object (one version of it when ``version_id`` is given)."""
+    head = s3_client().head_object(Bucket=bucket, Key=key, **_version(version_id))  # type: ignore[arg-type]
+    return ObjectHead(size=int(head["ContentLength"]), content_type=str(head.get("ContentType", "")))
+
+
+def read_object(bucket: str, key: str, *, max_bytes: int, version_id: str | None = None) -> bytes:
+    """An object's bytes, never more than ``max_bytes`` (a longer object raises ``ValueError``)."""
+    response = s3_client().get_object(Bucket=bucket, Key=key, **_version(version_id))  # type: ignore[arg-type]
+    body = response["Body"]
+    try:
+        data = body.read(max_bytes + 1)
+    finally:
+        body.close()
+    if len(data) > max_bytes:
+        raise ValueError("object is larger than announced")
+    return data
+
+
+def presign_post(
+    bucket: str, key: str, *, content_type: str, min_bytes: int, max_bytes: int, expires_in: int
+) -> PresignedPost:
+    """A presigned POST whose policy pins the exact key, content type and a length range."""
+    if not 0 < expires_in <= MAX_UPLOAD_URL_SECONDS:
+        raise ValueError("presigned uploads expire within 10 minutes")
+    conditions: list[Any] = [
+        {"bucket": bucket},
+        {"key": key},
+        {"Content-Type": content_type},
+        ["content-length-range", min_bytes, max_bytes],
+    ]
+    post = s3_client().generate_presigned_post(
+        Bucket=bucket,
+        Key=key,
+        Fields={"Content-Type": content_type},
+        Conditions=conditions,
+        ExpiresIn=expires_in,
+    )
+    return PresignedPost(url=str(post["url"]), fields={k: str(v) for k, v in post["fields"].items()})
+
+
+def presign_get(bucket: str, key: str, *, expires_in: int, filename: str) -> str:
+    """A short-lived download URL of an object, served as an attachment."""
+    return s3_client().generate_presigned_url(
+        "get_object",
+        Params={
+            "Bucket": bucket,
+            "Key": key,
+            "ResponseContentDisposition": f'attachment; filename="{filename}"',
+        },
+        ExpiresIn=expires_in,
+    )
+
+
+def touch_object(bucket: str, key: str, *, content_type: str, reason: str) -> None:
+    """Copy an object onto itself (a new version): S3 sends a fresh ``ObjectCreated`` event for it."""
+    s3_client().copy_object(
+        Bucket=bucket,
+        Key=key,
+        CopySource={"Bucket": bucket, "Key": key},
+        MetadataDirective="REPLACE",
+        ContentType=content_type,
+        Metadata={"docflow-reprocess": reason},
+    )
+
+
+def tag_object(bucket: str, key: str, tags: dict[str, str]) -> None:
+    """Replace an object's tags (lifecycle rules act on them, e.g. retention of deleted receipts)."""
+    s3_client().put_object_tagging(
+        Bucket=bucket,
+        Key=key,
+        Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]},
+    )

@@ -1,0 +1,115 @@
+"""From an extracted receipt to what is stored: fields with confidences, rows, status and warnings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from docflow.receipts.models import FIELD_NAMES, LineItem, ReceiptData, VatRow
+
+#: Fields without which a receipt always needs a person to look at it.
+REQUIRED_FIELDS: tuple[str, ...] = ("date", "total")
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """The stored form of one reading: field values, rows, warnings and the resulting status."""
+
+    fields: dict[str, dict[str, Any]]
+    merchant: str | None
+    business_id: str | None
+    receipt_date: dt.date | None
+    total: Decimal | None
+    currency: str
+    vat_rows: tuple[VatRow, ...]
+    items: tuple[LineItem, ...]
+    warnings: tuple[dict[str, str], ...]
+    confidence: float
+    ocr_text: str
+    ocr_seconds: float
+    status: str
+    duplicate_of: uuid.UUID | None
+
+
+def json_value(value: object) -> Any:
+    """A field value as JSON: dates ISO, times ``HH:MM``, decimals as strings with a dot."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return value
+
+
+def field_map(receipt: ReceiptData) -> dict[str, dict[str, Any]]:
+    """``{name: {"value": ..., "confidence": ...}}`` for every field the extractor found."""
+    found: dict[str, dict[str, Any]] = {}
+    for name in FIELD_NAMES:
+        item = getattr(receipt, name)
+        if item is not None:
+            found[name] = {"value": json_value(item.value), "confidence": round(item.confidence, 3)}
+    return found
+
+
+def decide_status(receipt: ReceiptData, *, duplicate_of: uuid.UUID | None, review_confidence: float) -> str:
+    """``needs_review`` when a key field is missing, confidence is low or it looks like a duplicate."""
+    missing = any(getattr(receipt, name) is None for name in REQUIRED_FIELDS)
+    if missing or duplicate_of is not None or receipt.confidence < review_confidence:
+        return "needs_review"
+    return "processed"
+
+
+def duplicate_warning(other: uuid.UUID) -> dict[str, str]:
+    """The warning that links a receipt to the one it duplicates."""
+    return {
+        "code": "duplicate",
+        "message": "this looks like a receipt uploaded before",
+        "receipt_id": str(other),
+        "href": f"/api/v1/receipts/{other}",
+    }
+
+
+def _business_id(receipt: ReceiptData) -> str | None:
+    from docflow.receipts.identifiers import is_valid_ytunnus
+
+    value = receipt.business_id.value if receipt.business_id else None
+    if value is None or len(value) != 9 or value[7] != "-" or not is_valid_ytunnus(value):
+        return None
+    return value
+
+
+def build_review(
+    receipt: ReceiptData,
+    *,
+    ocr_text: str,
+    ocr_seconds: float,
+    duplicate_of: uuid.UUID | None,
+    review_confidence: float,
+) -> Review:
+    """Everything the store step writes for one reading."""
+    from docflow.pii import scrub_text
+
+    warnings = [warning.to_json() for warning in receipt.warnings]
+    if duplicate_of is not None:
+        warnings.append(duplicate_warning(duplicate_of))
+    currency = receipt.currency.value if receipt.currency is not None else "EUR"
+    return Review(
+        fields=field_map(receipt),
+        merchant=receipt.merchant.value[:200] if receipt.merchant else None,
+        business_id=_business_id(receipt),
+        receipt_date=receipt.date.value if receipt.date else None,
+        total=receipt.total.value if receipt.total else None,
+        currency=currency if len(currency) == 3 and currency.isalpha() else "EUR",
+        vat_rows=receipt.vat,
+        items=receipt.items,
+        warnings=tuple(warnings),
+        confidence=receipt.confidence,
+        ocr_text=scrub_text(ocr_text),
+        ocr_seconds=round(ocr_seconds, 3),
+        status=decide_status(receipt, duplicate_of=duplicate_of, review_confidence=review_confidence),
+        duplicate_of=duplicate_of,
+    )

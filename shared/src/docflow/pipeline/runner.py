@@ -1,0 +1,65 @@
+"""Run the steps for each record of an S3 event and turn their signals into outcomes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from docflow.config import get_settings
+from docflow.pipeline.events import ObjectCreated, parse_s3_event
+from docflow.pipeline.steps import STEPS, Context, PermanentFailure, Skip
+
+#: Called after each step with its name and the new context (tests inject crashes here).
+AfterStep = Callable[[str, Context], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessingResult:
+    """What happened to one record: ``skipped``, ``failed`` or the receipt's final status."""
+
+    key: str
+    outcome: str
+    reason: str | None = None
+
+
+def _fail(ctx: Context, reason: str, *, retryable: bool) -> bool:
+    from docflow.db import system_transaction
+    from docflow.pipeline.store import record_failure
+
+    if ctx.claim is None:
+        return False
+    with system_transaction("receipts.fail") as conn:
+        return record_failure(conn, ctx.claim, reason, retryable=retryable)
+
+
+def process_record(record: ObjectCreated, *, after_step: AfterStep | None = None) -> ProcessingResult:
+    """Run every step for one record. Transient errors release the claim and propagate (retry)."""
+    from docflow.observability import get_logger
+
+    logger = get_logger()
+    ctx = Context(record=record, settings=get_settings())
+    try:
+        for name, step in STEPS:
+            ctx = step(ctx)
+            if after_step is not None:
+                after_step(name, ctx)
+    except Skip as skip:
+        logger.info("receipt event skipped", extra={"reason": skip.reason})
+        return ProcessingResult(record.key, "skipped", skip.reason)
+    except PermanentFailure as failure:
+        _fail(ctx, failure.reason, retryable=False)
+        logger.warning("receipt failed", extra={"reason": failure.reason})
+        return ProcessingResult(record.key, "failed", failure.reason)
+    except Exception as error:
+        _fail(ctx, "transient_error", retryable=True)
+        logger.warning("receipt processing interrupted", extra={"error_type": type(error).__name__})
+        raise
+    assert ctx.review is not None
+    logger.info("receipt processed", extra={"status": ctx.review.status, "seconds": ctx.ocr_seconds})
+    return ProcessingResult(record.key, ctx.review.status)
+
+
+def process_event(event: dict[str, Any], *, after_step: AfterStep | None = None) -> list[ProcessingResult]:
+    """Process every ``ObjectCreated`` record of an S3 event, in order."""
+    return [process_record(record, after_step=after_step) for record in parse_s3_event(event)]
