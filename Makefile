@@ -57,8 +57,15 @@ lint: setup ## ruff, mypy and the SAM template lint
 	MYPYPATH=$(subst $(eval) ,:,$(FUNCTION_DIRS)) $(BIN)/mypy
 	$(MAKE) --no-print-directory template-lint
 
-template-lint: $(STAMP)
+# The SAM CLI lives in its own virtualenv: its pins must not steer the project's dependencies.
+SAM := $(VENV)/sam/bin/sam
+$(SAM):
+	$(PYTHON) -m venv $(VENV)/sam
+	$(VENV)/sam/bin/pip install --quiet aws-sam-cli==1.170.0 cfn-lint==1.53.0
+
+template-lint: $(STAMP) $(SAM) ## cfn-lint (1.53.0 runs the SAM transform) and sam validate --lint
 	$(BIN)/cfn-lint template.yaml
+	SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=eu-north-1 $(SAM) validate --lint -t template.yaml
 
 test: setup lint ## Lint, then the whole test suite against a PostgreSQL the session starts
 	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
