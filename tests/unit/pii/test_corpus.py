@@ -48,7 +48,7 @@ def test_given_whole_negative_corpus_when_scrubbed_then_precision_at_least_99_pe
 
 
 def test_given_positive_samples_when_scrubbed_then_no_value_survives() -> None:
-    leaks = []
+    leaks: list[str] = []
     for samples in POSITIVES.values():
         for sample in samples:
             scrubbed = scrub_text(sample.text)

@@ -13,7 +13,8 @@ from aws_lambda_powertools import Logger
 
 from docflow.pii.logging import ScrubbingFilter, ScrubbingFormatter
 
-from .test_sentry_envelope import API_KEY, BEARER, CANARIES, CARD, EMAIL, HETU, IBAN, JWT, PHONE
+from .test_scrub_text import JWT
+from .test_sentry_envelope import API_KEY, BEARER, CANARIES, CARD, EMAIL, HETU, IBAN, PHONE
 
 
 def powertools_logger() -> tuple[Logger, io.StringIO]:

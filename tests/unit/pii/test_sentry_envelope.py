@@ -92,7 +92,7 @@ def _charge_customer(customer_email: str, note: str) -> None:
     )
 
 
-def _add_request(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
+def _add_request(event: Any, hint: dict[str, Any]) -> Any:
     event["request"] = {
         "method": "POST",
         "url": f"https://api.docflow.fi/v1/clients?email={EMAIL}",
