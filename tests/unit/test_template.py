@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from fastapi.routing import iter_route_contexts
 
 from docflow.local.template import http_routes, load_template, zip_functions
 
@@ -70,5 +71,5 @@ def test_every_template_route_exists_in_its_function_app() -> None:
         if route.method == "OPTIONS":
             continue
         app = importlib.import_module(route.function.module).app
-        paths = {getattr(r, "path", None) for r in app.routes}
+        paths = {context.path for context in iter_route_contexts(app.routes)}  # included routers flattened
         assert route.path in paths, f"{route.method} {route.path} not served by {route.function.module}"
