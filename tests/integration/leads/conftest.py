@@ -33,13 +33,18 @@ def public(leads_app: Any) -> Iterator[TestClient]:
         yield client
 
 
-@pytest.fixture(autouse=True)
-def clean_leads(superuser_url: str, demo: DemoData) -> Iterator[None]:
-    """Every test starts with no leads and no rate-limit windows."""
-    yield
+def _clean(superuser_url: str) -> None:
     with psycopg.connect(superuser_url) as conn:
         conn.execute("delete from public.leads where tenant_id in (%s, %s)", (TENANT_A, TENANT_B))
         conn.execute("delete from app_private.rate_limits")
+
+
+@pytest.fixture(autouse=True)
+def clean_leads(superuser_url: str, demo: DemoData) -> Iterator[None]:
+    """Every test starts with no leads and no rate-limit windows, and leaves none behind."""
+    _clean(superuser_url)
+    yield
+    _clean(superuser_url)
 
 
 @pytest.fixture

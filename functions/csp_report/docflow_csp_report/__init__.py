@@ -1,0 +1,1 @@
+"""CSP violation reports from browsers: validated, scrubbed, rate limited, logged as events."""

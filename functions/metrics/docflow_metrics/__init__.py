@@ -1,0 +1,1 @@
+"""Business counters in the Prometheus text format, for the local stack and long-running deployments."""
