@@ -15,7 +15,6 @@ from functools import partial
 
 from docflow.auth import JwksCache, TokenVerifier
 from docflow.config import Settings
-
 from tests.support.forged_tokens import forged_tokens, signing_keys, valid_token
 from tests.support.jwks_server import serve_jwks
 

@@ -22,8 +22,9 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
-from docflow.config import Settings
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
+
+from docflow.config import Settings
 
 ES_KID = "docflow-test-es256"
 RSA_KID = "docflow-test-rs256"

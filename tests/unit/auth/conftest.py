@@ -6,9 +6,9 @@ import json
 from collections.abc import Iterator
 
 import pytest
+
 from docflow.auth import JwksCache, TokenVerifier, reset_verifier
 from docflow.config import Settings
-
 from tests.support.forged_tokens import SigningKeys, signing_keys
 
 SUPABASE_URL = "https://docflowtest.supabase.co"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+
 from docflow.auth import MAX_TOKEN_LENGTH, bearer_token
 from docflow.errors import Unauthorized
-
 from tests.support.forged_tokens import forged_authorization_headers
 
 TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from jwt.algorithms import ECAlgorithm, RSAAlgorithm
+
 from docflow.auth import JwksCache
 from docflow.auth.jwks import MAX_KID_LENGTH, JwksError, fetch_jwks, parse_jwks
 from docflow.config import Settings
-from jwt.algorithms import ECAlgorithm, RSAAlgorithm
-
 from tests.support.forged_tokens import SigningKeys
 from tests.support.jwks_server import serve_jwks
 from tests.unit.auth.conftest import FakeClock, RecordingFetcher

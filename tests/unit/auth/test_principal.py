@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+
 from docflow.auth import Principal
 from docflow.auth.principal import InvalidClaimsError
 

@@ -6,6 +6,7 @@ import uuid
 
 import jwt
 import pytest
+
 from docflow.auth import TokenVerifier, mint_token
 from docflow.config import Settings
 

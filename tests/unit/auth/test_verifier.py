@@ -12,13 +12,13 @@ from typing import Any
 
 import jwt
 import pytest
-from docflow.auth import JwksCache, TokenVerifier, get_verifier, reset_verifier
-from docflow.config import Settings, reset_settings
-from docflow.errors import Unauthorized
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from docflow.auth import JwksCache, TokenVerifier, get_verifier, reset_verifier
+from docflow.config import Settings, reset_settings
+from docflow.errors import Unauthorized
 from tests.support.forged_tokens import (
     FORGED_USER_ID,
     SigningKeys,

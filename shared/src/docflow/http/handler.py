@@ -29,8 +29,12 @@ def make_handler(app: FastAPI) -> LambdaHandler:
     The logger gets the Lambda context and clears request keys between invocations; metrics flush as
     EMF with a cold-start metric; Sentry starts once per process when a DSN is configured.
     """
+    import warnings
+
     from mangum import Mangum
 
+    # Most invocations emit no business metric; the cold-start metric still goes out when due.
+    warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
     init_error_reporting()
     asgi_handler = Mangum(
         app,
