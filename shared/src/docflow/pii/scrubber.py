@@ -157,15 +157,12 @@ def _simple(
     *,
     trigger: str | None = None,
     is_valid: Callable[[str], bool] | None = None,
-    not_after: re.Pattern[str] | None = None,
 ) -> Detector:
     def detect(source: _Source) -> Iterator[Entity]:
         text = source.text
         if trigger is not None and trigger not in text:
             return
         for match in pattern.finditer(text):
-            if _preceded_by(text, match.start(), not_after):
-                continue
             if is_valid is None or is_valid(match.group()):
                 yield Entity(kind, match.start(), match.end())
 
