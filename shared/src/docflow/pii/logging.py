@@ -17,7 +17,7 @@ from docflow.pii.scrubber import scrub_text
 if TYPE_CHECKING:
     from aws_lambda_powertools.logging.types import LogRecord
 
-#: Structured-log keys written by Powertools (and DocFlow's tenant id) that are copied unscrubbed.
+#: Structured-log keys written by Powertools (and DocFlow's tenant and user ids) copied unscrubbed.
 KEPT_LOG_KEYS: frozenset[str] = frozenset(
     {
         "level",
@@ -33,6 +33,7 @@ KEPT_LOG_KEYS: frozenset[str] = frozenset(
         "xray_trace_id",
         "sampling_rate",
         "tenant_id",
+        "user_id",
     }
 )
 
