@@ -161,3 +161,19 @@ def test_no_personal_data_reaches_the_logs_and_capture_is_audited(
         ).fetchall()
     assert [row[0] for row in audit] == ["lead.captured"]
     assert "maija" not in audit[0][2]
+
+
+def test_capture_emits_the_business_metrics(public: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from docflow import metrics
+
+    emitted: list[str] = []
+
+    class Recorder:
+        def add_metric(self, *, name: str, unit: str, value: float) -> None:
+            emitted.append(name)
+
+    monkeypatch.setattr(metrics, "get_metrics", Recorder)
+    public.post("/api/leads", json=submission())
+    public.post("/api/leads", json=submission())
+    public.post("/api/leads", json=submission(website="bot"))
+    assert emitted == ["LeadsCaptured", "LeadSubmissionsRejected", "LeadSubmissionsRejected"]
