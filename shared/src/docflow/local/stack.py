@@ -29,7 +29,7 @@ def prepare_database(pg: EmbeddedPostgres, root: Path) -> DemoData:
 
 @contextlib.contextmanager
 def local_s3(ports: LocalPorts) -> Iterator[Any]:
-    """A moto S3 server with the receipts bucket, stopped on exit."""
+    """A moto S3 server with the versioned receipts bucket whose uploads trigger processing."""
     from moto.server import ThreadedMotoServer
 
     from docflow.config import get_settings
@@ -45,7 +45,13 @@ def local_s3(ports: LocalPorts) -> Iterator[Any]:
             Bucket=settings.receipts_bucket,
             CreateBucketConfiguration={"LocationConstraint": settings.aws_region},  # type: ignore[typeddict-item]
         )
-        yield server
+        bucket = settings.receipts_bucket
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+        from docflow.local.environment import repo_root
+        from docflow.local.s3_events import deliver_receipt_events
+
+        with deliver_receipt_events(repo_root() / "template.yaml"):
+            yield server
     finally:
         server.stop()
 
