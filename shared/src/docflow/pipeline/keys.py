@@ -25,7 +25,7 @@ def safe_filename(name: str, *, fallback_extension: str = "") -> str:
         extension = extension[:10].lower()
     else:
         stem, extension = cleaned, fallback_extension
-    stem = stem[: MAX_NAME_LENGTH - len(extension) - 1] or "receipt"
+    stem = stem.strip("._-")[: MAX_NAME_LENGTH - len(extension) - 1] or "receipt"
     return f"{stem}.{extension}" if extension else stem
 
 
