@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytesseract
 import pytest
 
 from docflow.ocr import engine as engine_module
-from docflow.ocr.engine import OcrEngine, TesseractEngine, default_languages, fragments_from_data
+from docflow.ocr.engine import OcrEngine, TesseractEngine, default_languages, fragments_from_data, parse_tsv
 from docflow.ocr.errors import OcrTimeoutError, OcrUnavailableError
 
 from .corpus import text_image
@@ -112,3 +113,34 @@ def test_given_missing_binary_when_listing_languages_then_ocr_unavailable(
             engine_module.installed_languages()
     finally:
         engine_module.installed_languages.cache_clear()
+
+
+def test_given_page_when_recognized_then_tesseract_gets_psm_invert_off_and_thread_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: dict[str, Any] = {}
+
+    def fake_image_to_data(image: object, **kwargs: Any) -> dict[str, list[Any]]:
+        seen.update(kwargs, threads=os.environ.get("OMP_THREAD_LIMIT"))
+        return _tsv([(5, 1, 1, 1, 1, 0, 0, 10, 95, "OK")])
+
+    monkeypatch.setattr(engine_module, "installed_languages", lambda: frozenset({"eng", "fin"}))
+    monkeypatch.setattr(pytesseract, "image_to_data", fake_image_to_data)
+    monkeypatch.setenv("OMP_THREAD_LIMIT", "4")
+    fragments = TesseractEngine(psm=6).recognize(text_image(), languages="fin+eng", timeout_seconds=3)
+    assert [fragment.text for fragment in fragments] == ["OK"]
+    assert seen["lang"] == "fin+eng"
+    assert seen["timeout"] == 3
+    assert "--psm 6" in seen["config"]
+    assert "-c tessedit_do_invert=0" in seen["config"]
+    assert seen["threads"] == "1"
+
+
+def test_given_tsv_text_with_header_when_parsed_then_rows_by_column() -> None:
+    tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+    tsv += "5\t1\t1\t1\t1\t1\t4\t5\t6\t7\t88.5\tSUMMA\n4\t1\t1\t1\t1\t0\t4\t5\t6\t7\t-1\n"
+    data = parse_tsv(tsv)
+    assert data["text"] == ["SUMMA", ""]
+    assert data["conf"] == ["88.5", "-1"]
+    (fragment,) = fragments_from_data(data)
+    assert fragment.bbox == (4, 5, 10, 12)

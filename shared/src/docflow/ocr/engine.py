@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 
 #: Preferred languages in priority order: Finnish receipts first, Swedish, then English.
 PREFERRED_LANGUAGES: tuple[str, ...] = ("fin", "swe", "eng")
+#: Tesseract settings for every run. Tesseract 5 re-reads weak lines as inverted (light on dark)
+#: text; receipts are dark on light, and skipping that pass saves about a tenth of the time with
+#: the same text on the SROIE receipts.
+TESSERACT_VARIABLES: dict[str, str] = {"tessedit_do_invert": "0"}
 _LANGUAGES = re.compile(r"^[A-Za-z_]{3,}(\+[A-Za-z_]{3,})*$")
 
 
@@ -133,7 +137,8 @@ class TesseractEngine:
         lang = languages or self.languages
         check_languages(lang, installed_languages())
         os.environ["OMP_THREAD_LIMIT"] = "1"
-        config = f"--psm {self.psm} {self.extra_config}".strip()
+        variables = " ".join(f"-c {name}={value}" for name, value in TESSERACT_VARIABLES.items())
+        config = f"--psm {self.psm} {variables} {self.extra_config}".strip()
         try:
             data = pytesseract.image_to_data(
                 image, lang=lang, config=config, timeout=timeout_seconds, output_type=pytesseract.Output.DICT

@@ -14,7 +14,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docflow.ocr.engine import check_languages, fragments_from_data, parse_tsv, preferred_languages
+from docflow.ocr.engine import (
+    TESSERACT_VARIABLES,
+    check_languages,
+    fragments_from_data,
+    parse_tsv,
+    preferred_languages,
+)
 from docflow.ocr.errors import OcrTimeoutError, OcrUnavailableError
 
 if TYPE_CHECKING:
@@ -95,11 +101,12 @@ class TesserocrEngine:
         if languages not in self._apis:
             os.environ["OMP_THREAD_LIMIT"] = "1"
             try:
-                self._apis[languages] = _tesserocr().PyTessBaseAPI(
-                    path=self.tessdata, lang=languages, psm=self.psm
-                )
+                api = _tesserocr().PyTessBaseAPI(path=self.tessdata, lang=languages, psm=self.psm)
             except RuntimeError as exc:
                 raise OcrUnavailableError("The OCR engine cannot load its language data") from exc
+            for name, value in TESSERACT_VARIABLES.items():
+                api.SetVariable(name, value)
+            self._apis[languages] = api
         return self._apis[languages]
 
     def recognize(self, image: Image, *, languages: str | None, timeout_seconds: float) -> list[Fragment]:
