@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -45,14 +46,7 @@ async def read_receipt(request: Request, tenant: TenantConn, response: Response)
     """The body is the file itself; ``Content-Type`` must match its bytes. Limited per tenant."""
     from starlette.concurrency import run_in_threadpool
 
-    from docflow.ratelimit import bucket_key, check_rate_limit
-
-    check_rate_limit(
-        tenant.conn,
-        bucket_key("ocr.tenant", str(tenant.tenant_id)),
-        limit=get_settings().ocr_rate_limit_per_minute,
-        window_seconds=WINDOW_SECONDS,
-    )
+    _count_request(tenant.tenant_id)
     data = await request.body()
     if not data:
         raise BadRequest("Send the image or PDF as the request body")
@@ -61,6 +55,20 @@ async def read_receipt(request: Request, tenant: TenantConn, response: Response)
     result = await run_in_threadpool(_read, data, declared)
     response.headers["Cache-Control"] = "no-store"
     return OcrPublic(**result, seconds=round(time.perf_counter() - started, 3))
+
+
+def _count_request(tenant_id: uuid.UUID) -> None:
+    """One hit on the tenant's OCR budget, committed on its own so refused files count too (429 past it)."""
+    from docflow.db import system_transaction
+    from docflow.ratelimit import bucket_key, check_rate_limit
+
+    with system_transaction("ocr.rate_limit") as conn:
+        check_rate_limit(
+            conn,
+            bucket_key("ocr.tenant", str(tenant_id)),
+            limit=get_settings().ocr_rate_limit_per_minute,
+            window_seconds=WINDOW_SECONDS,
+        )
 
 
 def _read(data: bytes, declared_type: str | None) -> dict[str, Any]:

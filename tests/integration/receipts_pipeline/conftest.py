@@ -49,32 +49,11 @@ def next_sequencer() -> str:
 
 
 @pytest.fixture(scope="session")
-def s3_bucket(postgres: object) -> Iterator[str]:
-    """A moto S3 server on the session's S3 port with the versioned receipts bucket."""
-    from moto.server import ThreadedMotoServer
+def s3_bucket(postgres: object) -> str:
+    """The session's moto S3 server with the versioned receipts bucket."""
+    from tests.support.local_s3 import ensure_receipts_bucket
 
-    from docflow.aws import reset_clients, s3_client
-    from docflow.config import get_settings
-
-    settings = get_settings()
-    assert settings.s3_endpoint_url is not None
-    port = int(settings.s3_endpoint_url.rsplit(":", 1)[1])
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    reset_clients()
-    try:
-        s3 = s3_client()
-        s3.create_bucket(
-            Bucket=settings.receipts_bucket,
-            CreateBucketConfiguration={"LocationConstraint": settings.aws_region},  # type: ignore[typeddict-item]
-        )
-        s3.put_bucket_versioning(
-            Bucket=settings.receipts_bucket, VersioningConfiguration={"Status": "Enabled"}
-        )
-        yield settings.receipts_bucket
-    finally:
-        reset_clients()
-        server.stop()
+    return ensure_receipts_bucket()
 
 
 @pytest.fixture(scope="session")

@@ -24,6 +24,9 @@ def register(subparsers: Any) -> None:
     receipts = subparsers.add_parser("receipts", help="Read receipts into structured data.")
     commands = receipts.add_subparsers(dest="receipts_command", required=True)
     add_scan_command(commands)
+    from docflow.receipts.upload import add_upload_command
+
+    add_upload_command(commands)
 
 
 def add_scan_command(commands: Any) -> argparse.ArgumentParser:
