@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from docflow.ocr.engine import OcrEngine, default_engine
 from docflow.ocr.layout import Fragment, build_lines
@@ -10,6 +11,9 @@ from docflow.ocr.limits import OcrLimits
 from docflow.ocr.loader import LoadedPage, load_pages, validate_upload
 from docflow.ocr.models import OcrPage, OcrResult, make_page
 from docflow.ocr.preprocess import PreprocessOptions, prepare_for_ocr
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 
 def _to_page_pixels(fragment: Fragment, scale: float, width: int, height: int) -> Fragment:
@@ -20,25 +24,24 @@ def _to_page_pixels(fragment: Fragment, scale: float, width: int, height: int) -
 
 def _ocr_page(
     page: LoadedPage,
+    image: Image,
     *,
     engine: OcrEngine,
     languages: str,
     limits: OcrLimits,
     options: PreprocessOptions | None,
-) -> tuple[OcrPage, float]:
-    assert page.image is not None
+) -> OcrPage:
     started = time.perf_counter()
-    prepared = prepare_for_ocr(page.image, options)
+    prepared = prepare_for_ocr(image, options)
     fragments = engine.recognize(
         prepared.image, languages=languages, timeout_seconds=limits.page_timeout_seconds
     )
     in_page = (_to_page_pixels(f, prepared.scale, page.width, page.height) for f in fragments)
     lines = build_lines(in_page, page=page.number)
     seconds = time.perf_counter() - started
-    ocr_page = make_page(
+    return make_page(
         number=page.number, width=page.width, height=page.height, lines=lines, source="ocr", seconds=seconds
     )
-    return ocr_page, seconds
 
 
 def read_document(
@@ -55,7 +58,8 @@ def read_document(
 
     ``declared_type`` (the client's Content-Type) and ``filename`` must agree with the file's
     magic bytes. ``languages`` defaults to the engine's (``fin+swe+eng`` where installed);
-    ``engine`` defaults to the process-wide Tesseract engine. Raises only
+    ``engine`` defaults to the process-wide Tesseract engine (in-process tesserocr when installed,
+    else the ``tesseract`` command). Raises only
     :class:`~docflow.ocr.errors.DocumentError` subclasses for unreadable input.
     """
     started = time.perf_counter()
@@ -64,13 +68,14 @@ def read_document(
     pages: list[OcrPage] = []
     used_languages = ""
     for page in load_pages(data, content_type, limits):
-        if page.lines is not None:
+        if page.image is None:
+            lines = page.lines or ()
             pages.append(
                 make_page(
                     number=page.number,
                     width=page.width,
                     height=page.height,
-                    lines=page.lines,
+                    lines=lines,
                     source="text-layer",
                     seconds=0.0,
                 )
@@ -78,8 +83,9 @@ def read_document(
             continue
         active = engine or default_engine()
         used_languages = languages or active.languages
-        ocr_page, _ = _ocr_page(
-            page, engine=active, languages=used_languages, limits=limits, options=preprocess
+        pages.append(
+            _ocr_page(
+                page, page.image, engine=active, languages=used_languages, limits=limits, options=preprocess
+            )
         )
-        pages.append(ocr_page)
     return OcrResult(tuple(pages), content_type, used_languages, time.perf_counter() - started)
