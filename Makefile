@@ -75,6 +75,8 @@ unit: setup ## Only the unit tests (no database)
 
 bench: setup ## Cold import, warm invoke and Sentry init benchmarks (a table, not a test)
 	$(PY) -m tests.perf.bench_cold_start
+	$(PY) -m tests.perf.bench_auth
+	$(PY) -m tests.perf.bench_pii
 
 bench-receipts: setup ## Receipt reading accuracy and speed on SROIE and the Finnish set
 	$(PY) -m tests.perf.bench_receipts
