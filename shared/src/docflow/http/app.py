@@ -8,7 +8,7 @@ from starlette.middleware.cors import CORSMiddleware
 from docflow import __version__
 from docflow.config import get_settings
 from docflow.http.middleware import CORRELATION_HEADER, RequestGuardMiddleware
-from docflow.http.problems import install_problem_handlers
+from docflow.http.problems import PROBLEM_RESPONSES, install_problem_handlers
 
 CORS_ALLOWED_HEADERS = ["Authorization", "Content-Type", "X-Tenant-Id", "X-Correlation-Id", "Idempotency-Key"]
 CORS_EXPOSED_HEADERS = ["X-Correlation-Id", "Retry-After", "Location"]
@@ -33,7 +33,7 @@ def create_app(
         redoc_url=None,
     )
     for router in routers:
-        app.include_router(router)
+        app.include_router(router, responses=PROBLEM_RESPONSES)  # errors documented as problems
     install_problem_handlers(app)
     app.add_middleware(
         CORSMiddleware,

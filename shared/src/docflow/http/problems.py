@@ -34,6 +34,34 @@ _HTTP_CODES: Mapping[int, tuple[str, str]] = {
 }
 
 
+#: JSON Schema of a problem body, documented on every route (extra members such as ``errors`` allowed).
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "type": "object",
+    "required": ["type", "title", "status", "code", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "code": {"type": "string"},
+        "detail": {"type": "string"},
+        "correlation_id": {"type": ["string", "null"]},
+    },
+}
+
+#: OpenAPI responses every route may give: its errors, as ``application/problem+json``.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {
+        "description": description,
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": PROBLEM_SCHEMA}},
+    }
+    for status, description in (
+        ("4XX", "Client error (RFC 9457 problem)"),
+        ("5XX", "Server error (RFC 9457 problem)"),
+    )
+}
+
+
 def problem_body(
     status: int, code: str, title: str, detail: str | None = None, **extra: Any
 ) -> dict[str, Any]:
