@@ -46,7 +46,7 @@ def test_given_tesserocr_installed_when_default_engine_chosen_then_in_process_en
 @pytest.mark.ocr
 @needs_tesserocr
 def test_given_rendered_receipt_when_recognized_twice_then_same_lines_from_one_loaded_model() -> None:
-    engine = TesserocrEngine()
+    engine = TesserocrEngine(languages="eng")
     data = encode(render_receipt(), "PNG")
     first = read_document(data, engine=engine)
     second = read_document(data, engine=engine)
@@ -59,7 +59,7 @@ def test_given_rendered_receipt_when_recognized_twice_then_same_lines_from_one_l
 @needs_tesserocr
 def test_given_tiny_timeout_when_recognized_then_ocr_timeout() -> None:
     with pytest.raises(OcrTimeoutError):
-        TesserocrEngine().recognize(render_receipt(), languages=None, timeout_seconds=0.001)
+        TesserocrEngine(languages="eng").recognize(render_receipt(), languages=None, timeout_seconds=0.001)
 
 
 @pytest.mark.ocr
