@@ -17,7 +17,7 @@ from typing import Any, Literal
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 
-from docflow.http.deps import authenticate, platform_admin
+from docflow.http.deps import authenticate, platform_admin, tenant_context
 from docflow.http.middleware import RequestGuardMiddleware
 from docflow.local.template import http_routes, load_template
 
@@ -36,6 +36,7 @@ class Route:
     function: str
     module: str
     access: Access
+    tenant_scoped: bool
     query_params: frozenset[str]
 
     @property
@@ -110,6 +111,7 @@ def deployed_routes() -> tuple[Route, ...]:
                 function=spec.function.name,
                 module=spec.function.module,
                 access=_access(context.dependant) if context is not None else "public",
+                tenant_scoped=context is not None and tenant_context in _calls(context.dependant),
                 query_params=_query_params(app, spec.method, spec.path),
             )
         )
