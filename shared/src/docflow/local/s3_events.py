@@ -9,8 +9,10 @@ queue's redrive policy), then lands in the local dead-letter queue.
 from __future__ import annotations
 
 import contextlib
+import io
 import itertools
 import json
+import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -75,12 +77,15 @@ class S3EventPoller:
         self.handler = handler
         self.function_name = function_name
         self._stop = threading.Event()
+        self._workers = workers
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="s3-events")
         self._thread = threading.Thread(target=self._run, name="s3-event-poller", daemon=True)
         self._counter = itertools.count()
 
     def start(self) -> None:
-        """Start polling in the background."""
+        """Start polling in the background; each worker loads the OCR models first (a warm Lambda)."""
+        for _ in range(self._workers):
+            self._pool.submit(_warm_up)
         self._thread.start()
 
     def stop(self) -> None:
@@ -128,6 +133,22 @@ class S3EventPoller:
         sqs_client().delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
 
 
+def _warm_up() -> None:
+    """Read a tiny rendered line once, so the first receipt does not pay for loading the models."""
+    try:
+        from PIL import Image, ImageDraw
+
+        from docflow.ocr import read_document
+
+        image = Image.new("L", (240, 60), 255)
+        ImageDraw.Draw(image).text((10, 20), "YHTEENSA 1,00", fill=0)
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        read_document(buffer.getvalue(), declared_type="image/png")
+    except Exception:  # noqa: S110 - warming is best effort; real receipts report their own errors
+        pass
+
+
 @contextlib.contextmanager
 def deliver_receipt_events(template_path: Path) -> Iterator[S3EventPoller | None]:
     """While open, uploads under the receipts prefix reach the template's S3-triggered function."""
@@ -138,6 +159,7 @@ def deliver_receipt_events(template_path: Path) -> Iterator[S3EventPoller | None
         yield None
         return
     name, handler = found
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto logs every queue poll otherwise
     settings = get_settings()
     queue = configure_notifications(settings.receipts_bucket, settings.receipts_upload_prefix)
     poller = S3EventPoller(queue, handler, function_name=name)
