@@ -124,7 +124,9 @@ def parse_reports(content_type: str | None, body: bytes) -> list[CspRecord]:
     records: list[CspRecord] = []
     for item in items:
         if not isinstance(item, dict) or not isinstance(item.get("type"), str):
-            raise BadRequest("Each report is an object with a type")
+            raise BadRequest("Each report is an object with a type and a body")
+        if not isinstance(item.get("body"), dict):
+            raise BadRequest("Each report is an object with a type and a body")
         if item["type"] != "csp-violation":
             continue
         records.append(_record(item.get("body"), REPORTING_FIELDS))

@@ -13,17 +13,30 @@ from docflow.db import system_transaction
 from docflow.errors import RateLimited
 from docflow.observability import get_logger
 from docflow.ratelimit import bucket_key, check_rate_limit
-from docflow_csp_report.parse import MAX_BODY_BYTES, parse_reports
+from docflow_csp_report.parse import MAX_BODY_BYTES, MAX_REPORTS, parse_reports
 
 router = APIRouter(tags=["csp"])
 
-_REPORT_SCHEMA: dict[str, Any] = {"type": "object"}
+_LEGACY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["csp-report"],
+    "properties": {"csp-report": {"type": "object"}},
+}
+_REPORTS_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "maxItems": MAX_REPORTS,
+    "items": {
+        "type": "object",
+        "required": ["type", "body"],
+        "properties": {"type": {"type": "string"}, "body": {"type": "object"}},
+    },
+}
 _OPENAPI: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/csp-report": {"schema": {"type": "object", "required": ["csp-report"]}},
-            "application/reports+json": {"schema": {"type": "array", "items": _REPORT_SCHEMA}},
+            "application/csp-report": {"schema": _LEGACY_SCHEMA},
+            "application/reports+json": {"schema": _REPORTS_SCHEMA},
         },
     }
 }

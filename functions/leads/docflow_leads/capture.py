@@ -13,7 +13,7 @@ from enum import StrEnum
 from docflow import metrics
 from docflow.config import get_settings
 from docflow.db import system_transaction
-from docflow.errors import NotFound, Unprocessable
+from docflow.errors import NotFound
 from docflow.observability import current_correlation_id, get_logger
 from docflow.ratelimit import bucket_key, check_rate_limit
 from docflow_leads.schemas import LeadCapture
@@ -64,15 +64,13 @@ def _resolve_form(form_key: uuid.UUID, *, client_ip: str, email: str) -> tuple[u
     return row["id"], row["tenant_id"]
 
 
-def capture_lead(data: LeadCapture, *, form_key: uuid.UUID | None, client_ip: str) -> CaptureOutcome:
+def capture_lead(data: LeadCapture, *, form_key: uuid.UUID, client_ip: str) -> CaptureOutcome:
     """Store a contact-form submission for the form's tenant, unless it is a bot or a repeat."""
     logger = get_logger()
     if data.website:
         logger.info("lead submission filtered", extra={"reason": "honeypot"})
         metrics.emit(metrics.LEADS_REJECTED)
         return CaptureOutcome.HONEYPOT
-    if form_key is None:
-        raise Unprocessable("The form key is missing (form_key or X-Form-Key)")
     form_id, tenant_id = _resolve_form(form_key, client_ip=client_ip, email=data.email)
     digest = message_digest(data.message)
     hours = get_settings().leads_dedup_window_hours

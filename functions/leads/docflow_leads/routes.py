@@ -5,9 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request, status
+from fastapi import APIRouter, Query, Request, status
 
-from docflow.errors import Unprocessable
 from docflow.http.deps import TenantConn, TenantContext, require_role
 from docflow.tenancy import Role
 from docflow_leads import service
@@ -26,6 +25,7 @@ from docflow_leads.schemas import (
     LeadStatus,
     LeadUpdate,
 )
+from docflow_leads.service import CURSOR_PATTERN
 
 router = APIRouter(prefix="/api/leads", tags=["leads"])
 
@@ -64,17 +64,10 @@ def _client_ip(request: Request) -> str:
     summary="Contact form submission (public, no token)",
     responses=_PUBLIC_PROBLEMS,
 )
-def submit_lead(
-    body: LeadCapture,
-    request: Request,
-    x_form_key: Annotated[uuid.UUID | None, Header(description="Public key of the form")] = None,
-) -> CaptureAccepted:
-    """The tenant comes from the form's public key (body ``form_key`` or ``X-Form-Key``), never from
-    the body otherwise. Accepted, repeated and filtered submissions get the same 202."""
-    keys = {key for key in (body.form_key, x_form_key) if key is not None}
-    if len(keys) > 1:
-        raise Unprocessable("form_key and X-Form-Key differ")
-    capture_lead(body, form_key=next(iter(keys), None), client_ip=_client_ip(request))
+def submit_lead(body: LeadCapture, request: Request) -> CaptureAccepted:
+    """The tenant comes from the form's public key (``form_key``), never from anything else in the
+    body. Accepted, repeated and filtered submissions all get the same 202."""
+    capture_lead(body, form_key=body.form_key, client_ip=_client_ip(request))
     return CaptureAccepted()
 
 
@@ -87,7 +80,9 @@ def list_leads(
     q: Annotated[
         str | None, Query(min_length=1, max_length=200, description="Name, email or company")
     ] = None,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[
+        str | None, Query(pattern=CURSOR_PATTERN, description="next_cursor of the last page")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
 ) -> LeadPage:
     """Filter by status, owner and a search over name, email and company; page with ``cursor``."""

@@ -2,25 +2,54 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic.json_schema import SkipJsonSchema
 
 MAX_MESSAGE_LENGTH = 5000
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
-Phone = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=40, pattern=r"^\+?[0-9 ()./-]{5,40}$")
+# Every constraint lives in the JSON schema (no hidden rules), so what the OpenAPI document calls valid
+# is exactly what the API accepts. Texts must hold a visible character; surrounding space is trimmed.
+_VISIBLE = r"\S"
+_PHONE = r"^\+?(?:[ ()./-]*[0-9]){5,}[ ()./-]*$"
+_EMAIL = (
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
+
+
+def _strip(value: str) -> str:
+    return value.strip()
+
+
+def _lower_domain(value: str) -> str:
+    local, _, domain = value.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    return value or None
+
+
+Name = Annotated[
+    str, StringConstraints(min_length=1, max_length=200, pattern=_VISIBLE), AfterValidator(_strip)
 ]
+OptionalText = Annotated[str, StringConstraints(max_length=200), AfterValidator(_strip)]
+Phone = Annotated[str, StringConstraints(max_length=40, pattern=_PHONE), AfterValidator(_strip)]
 Message = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_LENGTH)
+    str,
+    StringConstraints(min_length=1, max_length=MAX_MESSAGE_LENGTH, pattern=_VISIBLE),
+    AfterValidator(_strip),
 ]
-NoteBody = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+NoteBody = Annotated[
+    str, StringConstraints(min_length=1, max_length=5000, pattern=_VISIBLE), AfterValidator(_strip)
+]
+Email = Annotated[str, StringConstraints(max_length=320, pattern=_EMAIL), AfterValidator(_lower_domain)]
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=_VISIBLE), AfterValidator(_strip)]
 
 
 class LeadStatus(StrEnum):
@@ -33,46 +62,18 @@ class LeadStatus(StrEnum):
     LOST = "lost"
 
 
-_EMAIL = re.compile(
-    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@"
-    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
-)
-
-
-def _valid_email(value: str) -> str:
-    local, _, domain = value.rpartition("@")
-    if not _EMAIL.match(value) or local.startswith(".") or local.endswith(".") or ".." in local:
-        raise ValueError("not a valid email address")
-    return f"{local}@{domain.lower()}"
-
-
-Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=320), AfterValidator(_valid_email)]
-
-
-def _blank_to_none(value: str | None) -> str | None:
-    return value or None
-
-
-def _must_be_true(value: bool) -> bool:
-    if value is not True:
-        raise ValueError("consent is required")
-    return value
-
-
 class LeadCapture(BaseModel):
     """The website's contact form. ``website`` is a honeypot: people leave it empty."""
 
     model_config = ConfigDict(extra="forbid")
 
-    form_key: uuid.UUID | None = Field(default=None, description="Public key of the form (or X-Form-Key)")
+    form_key: uuid.UUID = Field(description="Public key of the tenant's contact form")
     name: Name
     email: Email
     phone: Annotated[Phone | Literal[""] | None, AfterValidator(_blank_to_none)] = None
     company: Annotated[OptionalText | None, AfterValidator(_blank_to_none)] = None
     message: Message
-    consent: Annotated[bool, AfterValidator(_must_be_true)] = Field(
-        description="The sender agrees to be contacted; must be true"
-    )
+    consent: Literal[True] = Field(description="The sender agrees to be contacted; must be true")
     website: str | None = Field(default=None, max_length=500, description="Leave empty")
 
 
@@ -85,9 +86,9 @@ class CaptureAccepted(BaseModel):
 class LeadUpdate(BaseModel):
     """A status transition and/or a new owner (``owner_id: null`` clears it)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
 
-    status: LeadStatus | None = None
+    status: LeadStatus | SkipJsonSchema[None] = None
     owner_id: uuid.UUID | None = None
 
 
@@ -147,11 +148,9 @@ class LeadConvert(BaseModel):
 
     kind: Literal["company", "person"] | None = None
     name: Name | None = None
-    business_id: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{7}-\d$")] | None = None
-    vat_number: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^FI\d{8}$")] | None = None
-    tags: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]] = Field(
-        default_factory=list, max_length=20
-    )
+    business_id: Annotated[str, StringConstraints(pattern=r"^[0-9]{7}-[0-9]$")] | None = None
+    vat_number: Annotated[str, StringConstraints(pattern=r"^FI[0-9]{8}$")] | None = None
+    tags: list[Tag] = Field(default_factory=list, max_length=20)
 
 
 class ConversionResult(BaseModel):

@@ -152,6 +152,8 @@ def test_a_report_with_only_unknown_fields_or_other_types_is_still_204(client: T
         (LEGACY, b"null"),
         (LEGACY, b"[" * 20_000),
         (REPORTING, b'[{"body": {}}]'),
+        (REPORTING, b'[{"type": "deprecation", "body": [1]}]'),
+        (REPORTING, b'[{"type": "deprecation"}]'),
         (REPORTING, b"[1, 2]"),
         (REPORTING, b'[{"type": "csp-violation", "body": "x"}]'),
         (REPORTING, json.dumps([_violation()] * 101).encode()),

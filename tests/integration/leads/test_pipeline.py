@@ -77,7 +77,7 @@ def test_limit_outside_1_to_100_is_422(client: TestClient, auth_headers: Headers
     assert response.status_code == 422
 
 
-@pytest.mark.parametrize("cursor", ["garbage", "eyJ0IjoxfQ", "e30", "!!!"])
+@pytest.mark.parametrize("cursor", ["garbage", "eyJ0IjoxfQ", "1_abc", "!!!", "12345678901234567_" + "0" * 32])
 def test_a_malformed_cursor_is_422(client: TestClient, auth_headers: Headers, cursor: str) -> None:
     response = client.get("/api/leads", params={"cursor": cursor}, headers=auth_headers(TENANT_A))
     assert response.status_code == 422
