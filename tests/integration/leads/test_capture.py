@@ -197,3 +197,16 @@ def test_capture_emits_the_business_metrics(public: TestClient, monkeypatch: pyt
     public.post("/api/leads", json=submission())
     public.post("/api/leads", json=submission(website="bot"))
     assert emitted == ["LeadsCaptured", "LeadSubmissionsRejected", "LeadSubmissionsRejected"]
+
+
+def test_concurrent_repeats_store_one_lead(leads_app: Any, superuser_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def send(i: int) -> int:
+        with TestClient(leads_app, raise_server_exceptions=False, client=(f"192.0.2.{i}", 1)) as client:
+            return client.post("/api/leads", json=submission()).status_code
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        statuses = list(pool.map(send, range(3)))
+    assert statuses == [202, 202, 202]
+    assert len(_leads(superuser_url, TENANT_A)) == 1
