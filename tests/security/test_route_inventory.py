@@ -1,6 +1,7 @@
 """Route inventory (OWASP API5 and API9): every deployed route requires a user token unless it is on
-the reviewed public allowlist below, platform routes refuse every tenant role, and the merged route
-list is a snapshot, so an added route shows up as a diff in review.
+the reviewed public allowlist below, platform routes refuse every tenant role, browsers of foreign
+origins get no CORS grant (API8), and the merged route list is a snapshot, so an added route shows
+up as a diff in review.
 
 Refresh the snapshot after a reviewed route change:
     UPDATE_ROUTE_SNAPSHOT=1 .venv/bin/pytest -p no:cacheprovider tests/security -k snapshot
@@ -122,3 +123,17 @@ def test_route_snapshot() -> None:
     added = [r for r in current if r not in recorded]
     removed = [r for r in recorded if r not in current]
     assert (added, removed) == ([], []), "routes changed: review them, then refresh the snapshot (module doc)"
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.id)
+def test_cors_preflight_trusts_only_configured_origins(route: Route, clients: dict[str, TestClient]) -> None:
+    preflight = {
+        "Access-Control-Request-Method": route.method,
+        "Access-Control-Request-Headers": "authorization",
+    }
+    client = clients[route.function]
+    foreign = client.options(route.url(), headers={**preflight, "Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in foreign.headers
+    own = client.options(route.url(), headers={**preflight, "Origin": "https://app.docflow.test"})
+    assert own.headers.get("access-control-allow-origin") == "https://app.docflow.test"
+    assert "access-control-allow-credentials" not in own.headers
