@@ -1,0 +1,214 @@
+"""Request and response models of the clients route group.
+
+Inputs forbid unknown fields, so ``tenant_id``, ``archived_at``, ``created_at`` and the like in a body
+are a 422 rather than silently written (mass assignment).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal, Self
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from docflow_clients import identifiers
+
+ClientKind = Literal["company", "person"]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+BusinessId = Annotated[str, StringConstraints(max_length=20), AfterValidator(identifiers.normalize_ytunnus)]
+VatNumber = Annotated[str, StringConstraints(max_length=20), AfterValidator(identifiers.normalize_vat_number)]
+Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(identifiers.normalize_email)]
+Phone = Annotated[str, StringConstraints(max_length=40), AfterValidator(identifiers.normalize_phone)]
+Notes = Annotated[str, StringConstraints(max_length=5000)]
+PostalCode = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
+City = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+CountryCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")
+]
+Tags = Annotated[
+    list[Annotated[str, StringConstraints(max_length=40)]],
+    Field(max_length=20),
+    AfterValidator(identifiers.normalize_tags),
+]
+
+#: Fields a client may set; also the columns the routes write.
+CLIENT_FIELDS: tuple[str, ...] = (
+    "kind",
+    "name",
+    "business_id",
+    "vat_number",
+    "email",
+    "phone",
+    "notes",
+    "street_address",
+    "postal_code",
+    "city",
+    "country_code",
+    "tags",
+)
+
+
+class ClientCreate(BaseModel):
+    """A new client. ``business_id`` is the Y-tunnus (``1234567-8``), unique within the tenant."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: ClientKind = "company"
+    name: Name
+    business_id: BusinessId | None = None
+    vat_number: VatNumber | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    notes: Notes | None = None
+    street_address: ShortText | None = None
+    postal_code: PostalCode | None = None
+    city: City | None = None
+    country_code: CountryCode = "FI"
+    tags: Tags = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _vat_matches_business_id(self) -> Self:
+        identifiers.check_vat_matches_ytunnus(self.business_id, self.vat_number)
+        return self
+
+
+class ClientUpdate(BaseModel):
+    """A partial update: only the fields sent change; ``null`` clears an optional field."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: ClientKind | None = None
+    name: Name | None = None
+    business_id: BusinessId | None = None
+    vat_number: VatNumber | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    notes: Notes | None = None
+    street_address: ShortText | None = None
+    postal_code: PostalCode | None = None
+    city: City | None = None
+    country_code: CountryCode | None = None
+    tags: Tags | None = None
+
+    @model_validator(mode="after")
+    def _required_fields_not_cleared(self) -> Self:
+        for name in ("kind", "name", "country_code", "tags"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
+        return self
+
+    def changes(self) -> dict[str, object]:
+        """The fields the request sent, with their new values."""
+        return {name: getattr(self, name) for name in CLIENT_FIELDS if name in self.model_fields_set}
+
+
+class ClientPublic(BaseModel):
+    """A client as the API shows it."""
+
+    id: uuid.UUID
+    kind: ClientKind
+    name: str
+    business_id: str | None
+    vat_number: str | None
+    email: str | None
+    phone: str | None
+    notes: str | None
+    street_address: str | None
+    postal_code: str | None
+    city: str | None
+    country_code: str
+    tags: list[str]
+    source_lead_id: uuid.UUID | None
+    archived: bool
+    archived_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ContactCreate(BaseModel):
+    """A contact person of a client; at most one is primary."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    is_primary: bool = False
+
+
+class ContactUpdate(BaseModel):
+    """A partial update of a contact person."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | None = None
+    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    is_primary: bool | None = None
+
+    @model_validator(mode="after")
+    def _required_fields_not_cleared(self) -> Self:
+        for name in ("name", "is_primary"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
+        return self
+
+
+class ContactPublic(BaseModel):
+    """A contact person as the API shows it."""
+
+    id: uuid.UUID
+    client_id: uuid.UUID
+    name: str
+    title: str | None
+    email: str | None
+    phone: str | None
+    is_primary: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class ClientDetail(ClientPublic):
+    """One client with its contact persons."""
+
+    contacts: list[ContactPublic]
+
+
+class ClientPage(BaseModel):
+    """One page of clients ordered by name; pass ``next_cursor`` back as ``cursor`` for the next."""
+
+    items: list[ClientPublic]
+    next_cursor: str | None
+
+
+class TagCount(BaseModel):
+    """A tag in use and how many active clients carry it."""
+
+    tag: str
+    clients: int
+
+
+class ImportRowError(BaseModel):
+    """What is wrong with one row of an imported file (line numbers count the header as line 1)."""
+
+    line: int
+    field: str | None
+    message: str
+
+
+class ImportReport(BaseModel):
+    """The outcome of a CSV import: a dry run writes nothing; a real run writes every row or none."""
+
+    dry_run: bool
+    delimiter: str
+    rows: int
+    valid_rows: int
+    invalid_rows: int
+    created: int
+    ignored_columns: list[str]
+    errors: list[ImportRowError]
+    errors_truncated: bool
