@@ -33,6 +33,15 @@ _PHONE_PREFIX = re.compile(r"^[TF]\s?[:.]")
 #: Header lines that are neither name nor address: ``Site: 1046``, ``Licensee of ...``.
 _SKIP_IN_ADDRESS = re.compile(r"^[A-Z]+\s?:\s?\d+$|^LICENSEE\b")
 _STRAY_BARS = re.compile(r"\s*\|\s*")
+#: Contact words glued to a brand (``myNEWScareline``), e-mail addresses and web links end the address.
+_ADDRESS_STOP_ANYWHERE = re.compile(r"CARELINE|HOTLINE|@|WWW\.|HTTPS?:")
+#: A line ending in a country name is the last address line.
+_COUNTRY_END = re.compile(r"(?<![A-Z])(?:MALAYSIA?|SINGAPORE|FINLAND|SUOMI|SVERIGE|SWEDEN)\W*$")
+#: OCR misreadings in street addresses: ``N0.15`` (number), ``JIn``/``Jin`` (``Jln``, jalan).
+_ADDRESS_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b([Nn])0(?=[.:\s]*\d)"), r"\1O"),
+    (re.compile(r"\bJ[Il1|i]([nN])\b(?=\.?\s+[A-Z0-9])"), r"JL\1"),
+)
 _REGISTRATION = re.compile(r"^\(?\s*[A-Z]{0,3}\s?\d[\d\s-]*-?\s?[A-Z]?\s*\)?[:;.]?$|^\(.*\d.*\)$")
 _ADDRESS_STOP = re.compile(
     r"(?<![A-Z])(?:TEL|PUH|PHONE|FAX|GST|VAT|ALV|Y-?TUNNUS|FO-?NUMMER|BUSINESS\s?ID|E-?MAIL|WWW|HTTP|"
@@ -60,12 +69,29 @@ _OCR_LEGAL_FORM_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bS[O0]N(\.?\s?)BHD\b"), r"SDN\1BHD"),
     (re.compile(r"(?<![\w/])5/B\b"), "S/B"),
     (re.compile(r"[’‘`]"), "'"),
+    # ``HANDEL. SDN BHD``, ``INTERNATIONAL.SDN BHD``: a stray dot before the legal form.
+    (re.compile(r"(?<=[A-Za-z]{3})\.\s?(?=S[Dd][Nn]\.?\s?B[Hh][Dd]\b)"), " "),
 )
+#: A registration or contact note printed on the name line: ``(GST Reg No. ...)``, ``Co. No. 1138``.
+_NAME_TAIL = re.compile(
+    r"\s*[(\[]?\s*(?<![A-Za-z])(?:GST|VAT|ALV|Y-?TUNNUS|CO\.?\s?NO|COMPANY\s?NO|REG(?:ISTRATION)?\s?NO|ROC|TEL|PUH)\b.*$",
+    re.IGNORECASE,
+)
+#: Trailing OCR specks after a name: ``TRADING i``, ``SDN BHD ,``.
+_TRAILING_SPECKS = re.compile(r"(?:\s+(?:[a-z]|[^\w\s&.()]+))+$")
+#: Contact and registration lines: they close the merchant's own header block.
+_CONTACT = re.compile(
+    r"(?<![A-Z])(?:TEL|PUH|PHONE|FAX|GST\s?(?:REG\w*\s?)?(?:NO|ID)|VAT\s?(?:REG\w*\s?)?NO|Y-?TUNNUS|"
+    r"BUSINESS\s?ID|FO-?NUMMER|ORG\.?\s?NR|ROC|CO\.?\s?(?:REG\.?\s?)?NO|COMPANY\s?NO)(?![A-Z])"
+)
+#: A name below the merchant's contact lines (a customer, a brand) loses this much.
+AFTER_CONTACT_PENALTY = 3.0
 
 
 def _clean_name(text: str) -> str:
     """A merchant line without edge junk or a trailing registration number, legal forms repaired."""
-    name = _clean(_REGISTRATION_SUFFIX.sub("", text))
+    name = _clean(_REGISTRATION_SUFFIX.sub("", _NAME_TAIL.sub("", text)))
+    name = _clean(_TRAILING_SPECKS.sub("", name))
     for pattern, replacement in _OCR_LEGAL_FORM_FIXES:
         name = pattern.sub(replacement, name)
     return name
@@ -104,8 +130,13 @@ def find_merchant(lines: Sequence[TextLine]) -> tuple[str, int, float] | None:
     """(name, line index, confidence) of the merchant, or ``None``."""
     header = lines[:HEADER_LINES]
     best: tuple[float, int] | None = None
+    seen_name = False
+    after_contact = False
     for index, line in enumerate(header):
         folded = line.folded
+        after_contact = after_contact or (
+            index > 0 and seen_name and bool(_CONTACT.search(header[index - 1].folded))
+        )
         is_candidate = _name_like(line) or (
             COMPANY_MARK.search(folded)
             and _letters(line.text) >= 4
@@ -114,7 +145,8 @@ def find_merchant(lines: Sequence[TextLine]) -> tuple[str, int, float] | None:
         )
         if not is_candidate or (NOT_MERCHANT.search(folded) and not COMPANY_MARK.search(folded)):
             continue
-        score = _name_score(index, line)
+        seen_name = True
+        score = _name_score(index, line) - (AFTER_CONTACT_PENALTY if after_contact else 0.0)
         if best is None or score > best[0]:
             best = (score, index)
     if best is None:
@@ -138,12 +170,24 @@ def find_merchant(lines: Sequence[TextLine]) -> tuple[str, int, float] | None:
     return name, last, round(max(0.1, confidence), 3)
 
 
+def _ends_in_amount(text: str) -> bool:
+    """An item or price line: a money amount at the end (``WS CUT SCISSORS 18.00 S``)."""
+    amounts = find_amounts(text)
+    return bool(amounts) and len(text) - amounts[-1].end <= 2
+
+
 def find_address(lines: Sequence[TextLine], after: int) -> tuple[str, float] | None:
     """The address printed below the merchant line ``after``: (text, confidence), or ``None``."""
     collected: list[TextLine] = []
     for line in lines[after + 1 : after + 1 + MAX_ADDRESS_LINES + 2]:
         folded = line.folded
-        if _ADDRESS_STOP.search(folded) or find_dates(line.text) or _PHONE_PREFIX.match(folded):
+        if (
+            _ADDRESS_STOP.search(folded)
+            or _ADDRESS_STOP_ANYWHERE.search(folded)
+            or find_dates(line.text)
+            or _ends_in_amount(line.text)
+            or _PHONE_PREFIX.match(folded)
+        ):
             if collected:
                 break
             continue
@@ -158,12 +202,14 @@ def find_address(lines: Sequence[TextLine], after: int) -> tuple[str, float] | N
                 break
             continue
         collected.append(line)
-        if len(collected) == MAX_ADDRESS_LINES:
+        if len(collected) == MAX_ADDRESS_LINES or _COUNTRY_END.search(folded):
             break
     if not collected or not any(char.isdigit() for line in collected for char in line.text):
         return None
     parts = (_STRAY_BARS.sub(" ", _LEADING_JUNK.sub("", line.text)).strip() for line in collected)
     text = " ".join(part for part in parts if part)
+    for pattern, replacement in _ADDRESS_FIXES:
+        text = pattern.sub(replacement, text)
     confidence = sum(line.confidence for line in collected) / len(collected)
     return text, round(min(0.9, confidence * 0.9), 3)
 

@@ -1,0 +1,69 @@
+"""Merchant name and address from the header lines, including OCR noise cleanup."""
+
+from __future__ import annotations
+
+from docflow.receipts.lines import lines_from_text
+from docflow.receipts.merchant import find_party
+
+
+def _party(text: str) -> tuple[str | None, str | None]:
+    party = find_party(lines_from_text(text))
+    return party.name, party.address
+
+
+def test_given_a_stray_dot_before_sdn_bhd_when_read_then_the_legal_form_is_clean() -> None:
+    name, _ = _party("UNIHAKKA INTERNATIONAL.SDN BHD\n12, JALAN TAMPOI 7/4\n81200 JOHOR BAHRU\n")
+    assert name == "UNIHAKKA INTERNATIONAL SDN BHD"
+
+
+def test_given_a_registration_note_on_the_name_line_when_read_then_it_is_cut_off() -> None:
+    text = "POPULAR BOOK\nCO. (M) SDN BHD (GST Reg No. 0001) (Co. No. 113825\nNo 8, Jalan 7/118B\n"
+    name, _ = _party(text)
+    assert name == "POPULAR BOOK CO. (M) SDN BHD"
+
+
+def test_given_a_trailing_ocr_speck_when_read_then_the_name_ends_at_the_last_word() -> None:
+    name, _ = _party("YONG TAT HARDWARE TRADING i\nNO 4, JALAN PERJIRANAN 10\n")
+    assert name == "YONG TAT HARDWARE TRADING"
+
+
+def test_given_a_customer_company_below_the_contact_lines_when_read_then_the_seller_is_the_merchant() -> None:
+    text = (
+        "PERNIAGAAN ZHENG HUI\nNO.59 JALAN PERMAS 9/5\n81760 JOHOR BAHRU\nTEL : 07-386 7524\n"
+        "GST NO : 000800589824\nSIMPLIFIED TAX INVOICE\nGOGIANT ENGINEERING (M) SDN BHD\n"
+    )
+    name, address = _party(text)
+    assert name == "PERNIAGAAN ZHENG HUI"
+    assert address == "NO.59 JALAN PERMAS 9/5 81760 JOHOR BAHRU"
+
+
+def test_given_a_branch_name_after_the_country_when_read_then_the_address_ends_at_the_country() -> None:
+    text = (
+        "POPULAR BOOK CO. (M) SDN BHD\nNo 8, Jalan 7/118B, Desa Tun Razak\n"
+        "56000 Kuala Lumpur, Malaysia\nSUNWAY VELOCITY\n"
+    )
+    _, address = _party(text)
+    assert address == "No 8, Jalan 7/118B, Desa Tun Razak 56000 Kuala Lumpur, Malaysia"
+
+
+def test_given_a_careline_glued_to_a_brand_when_read_then_it_is_not_part_of_the_address() -> None:
+    text = "MYNEWS RETAIL SB\nLOT R1, KWS REHAT PAGOH\n84600,PAGOH,JOHOR\nmyNEWScareline : 1800 88 1231\n"
+    _, address = _party(text)
+    assert address == "LOT R1, KWS REHAT PAGOH 84600,PAGOH,JOHOR"
+
+
+def test_given_item_lines_right_after_the_address_when_read_then_they_end_the_address() -> None:
+    text = "WATSONS SDN BHD\nNO 3, USJ SUMMIT, SUBANG\n22241 WS CUT SCISSORS 18.00 S\n"
+    _, address = _party(text)
+    assert address == "NO 3, USJ SUMMIT, SUBANG"
+
+
+def test_given_ocr_misreads_of_no_and_jln_when_read_then_the_address_is_repaired() -> None:
+    text = "SHELL KEPONG ENTERPRISE\nN0.15, Jin Besar Kepong\n52100 KUALA LUMPUR\n"
+    _, address = _party(text)
+    assert address == "NO.15, JLn Besar Kepong 52100 KUALA LUMPUR"
+
+
+def test_given_a_finnish_header_when_read_then_name_and_address_stop_at_the_business_id() -> None:
+    text = "KYLÄKAUPPA SARVI\nSarvi Laaksonen Oy\nRantatie 58\n90100 OULU\nY-tunnus 4356585-3\n"
+    assert _party(text) == ("Sarvi Laaksonen Oy", "Rantatie 58 90100 OULU")
