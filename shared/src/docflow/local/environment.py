@@ -13,6 +13,9 @@ from pathlib import Path
 LOCAL_JWT_SECRET = "local-docflow-jwt-secret-not-for-production-use"  # noqa: S105
 LOCAL_APP_PASSWORD = "local-docflow-app"  # noqa: S105
 LOCAL_SUPABASE_URL = "http://127.0.0.1:54321"
+#: API keys of the local fake of Supabase Auth (docflow.local.fake_supabase).
+LOCAL_SUPABASE_ANON_KEY = "local-supabase-anon-key"
+LOCAL_SUPABASE_SERVICE_ROLE_KEY = "local-supabase-service-role-key"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +53,8 @@ def apply_local_environment(ports: LocalPorts, *, environment: str = "local") ->
         "JWT_SECRET": LOCAL_JWT_SECRET,
         "SUPABASE_URL": LOCAL_SUPABASE_URL,
         "SUPABASE_AUTH_ENABLED": "false",
+        "SUPABASE_ANON_KEY": LOCAL_SUPABASE_ANON_KEY,
+        "SUPABASE_SERVICE_ROLE_KEY": LOCAL_SUPABASE_SERVICE_ROLE_KEY,
         "S3_ENDPOINT_URL": f"http://127.0.0.1:{ports.s3}",
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",  # moto accepts any credentials

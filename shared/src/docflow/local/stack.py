@@ -56,6 +56,31 @@ def local_s3(ports: LocalPorts) -> Iterator[Any]:
         server.stop()
 
 
+@contextlib.contextmanager
+def local_supabase_auth(pg: EmbeddedPostgres) -> Iterator[Any]:
+    """The fake of Supabase Auth on ``SUPABASE_URL`` when that is a local address, stopped on exit."""
+    from urllib.parse import urlsplit
+
+    from docflow.config import get_settings
+    from docflow.local.fake_supabase import FakeSupabaseAuth
+
+    settings = get_settings()
+    parts = urlsplit(settings.supabase_url)
+    if parts.hostname not in {"127.0.0.1", "localhost"} or settings.supabase_auth_url:
+        yield None
+        return
+    fake = FakeSupabaseAuth(
+        jwt_secret=settings.require("jwt_secret"),
+        issuer=settings.jwt_issuer,
+        service_role_key=settings.require("supabase_service_role_key"),
+        anon_key=settings.require("supabase_anon_key"),
+        database_url=pg.superuser_url,
+        port=parts.port or 54321,
+    )
+    with fake:
+        yield fake
+
+
 def print_banner(ports: LocalPorts, demo: DemoData) -> None:
     """The URL and ready-to-use demo tokens."""
     from docflow.auth import mint_token
@@ -101,7 +126,7 @@ def run_dev(root: Path, ports: LocalPorts) -> int:
     pg.start()
     try:
         demo = prepare_database(pg, root)
-        with local_s3(ports):
+        with local_s3(ports), local_supabase_auth(pg):
             from docflow.local.gateway import LocalGateway
 
             gateway = LocalGateway(root / "template.yaml")
