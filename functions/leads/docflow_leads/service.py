@@ -135,19 +135,27 @@ def get_lead(tenant: TenantContext, lead_id: uuid.UUID) -> LeadDetail:
     return LeadDetail(**lead, notes=[LeadNotePublic.model_validate(note) for note in notes])
 
 
-def audit(tenant: TenantContext, action: str, lead_id: uuid.UUID, details: dict[str, Any]) -> None:
-    """Record a member's action on a lead (ids and statuses only, never contact details)."""
+def audit(
+    tenant: TenantContext,
+    action: str,
+    target_id: uuid.UUID,
+    details: dict[str, Any],
+    *,
+    target_type: str = "lead",
+) -> None:
+    """Record a member's action on a lead or form (ids and statuses only, never contact details)."""
     tenant.conn.execute(
         """
         insert into public.audit_log
           (tenant_id, actor_user_id, action, target_type, target_id, details, correlation_id)
-        values (%s, %s, %s, 'lead', %s, %s::jsonb, %s)
+        values (%s, %s, %s, %s, %s, %s::jsonb, %s)
         """,
         (
             tenant.tenant_id,
             tenant.user_id,
             action,
-            str(lead_id),
+            target_type,
+            str(target_id),
             json.dumps(details, default=str),
             current_correlation_id(),
         ),
