@@ -22,6 +22,7 @@ from docflow.receipts.vocabulary import (
     CHANGE,
     NOT_MERCHANT,
     ROUNDING,
+    SUBTOTAL,
     TOTAL_STRONG,
     TOTAL_WEAK,
     VAT_WORD,
@@ -57,7 +58,7 @@ def find_items(lines: Sequence[TextLine], stop: int | None, start: int = 0) -> l
             if abs(quantity[0] * quantity[1] - last.amount) <= CENT:
                 items[-1] = LineItem(last.name, last.amount, quantity[0], quantity[1])
                 continue
-        if not amounts or TOTAL_STRONG.search(folded) or TOTAL_WEAK.search(folded):
+        if not amounts or TOTAL_STRONG.search(folded) or TOTAL_WEAK.search(folded) or SUBTOTAL.search(folded):
             continue
         if CASH.search(folded) or CHANGE.search(folded) or CARD.search(folded) or ROUNDING.search(folded):
             continue

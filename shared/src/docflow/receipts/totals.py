@@ -7,6 +7,7 @@ the sum of the line items. Cash given and change are never candidates themselves
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from docflow.receipts.vocabulary import (
 
 STRONG_WEIGHT = 3.0
 WEAK_WEIGHT = 2.0
+RATED_TOTAL_WEIGHT = 1.5
 CHECK_WEIGHT = 2.5
 #: Subtotal + tax + rounding printed on separate lines: three readings that agree are strong evidence.
 COMPONENTS_WEIGHT = 1.5
@@ -45,7 +47,10 @@ FALLBACK_WEIGHTS: dict[str, float] = {
     "cash minus change": 1.3,
     "subtotal, tax and rounding": 1.2,
     "line items": 0.8,
+    "subtotal": 0.9,
 }
+#: A summary amount whose decimal point the OCR lost (``Total GST 571``): read as cents.
+_LOST_POINT = re.compile(r"(?<![\d.,])(\d{3,6})\W{0,2}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +69,8 @@ class Evidence:
     #: Subtotal + tax + rounding, and whether the subtotal says it is without tax.
     components: Decimal | None = None
     components_explicit: bool = False
+    #: The subtotal, a last resort when no total line is readable.
+    subtotal: Decimal | None = None
 
     @property
     def cash_paid(self) -> Decimal | None:
@@ -115,7 +122,11 @@ def collect_evidence(
             continue
         if TOTAL_STRONG.search(folded) and not is_change:
             continue
-        amounts = [match.value for match in _amount_for(lines, index) if match.value >= 0]
+        # A sign before cash or change (``Cash -50.00``, ``~50,00``) is print or OCR noise.
+        amounts = [
+            abs(match.value) if is_cash or is_change else match.value for match in _amount_for(lines, index)
+        ]
+        amounts = [amount for amount in amounts if amount >= 0]
         if not amounts:
             continue
         value = amounts[-1]
@@ -129,7 +140,7 @@ def collect_evidence(
             mobile.append(value)
         else:
             card.append(value)
-    rounding, components, explicit = _summary_amounts(lines)
+    rounding, components, explicit, subtotal = _summary_amounts(lines)
     return Evidence(
         tuple(card),
         tuple(mobile),
@@ -141,21 +152,35 @@ def collect_evidence(
         rounding,
         components,
         explicit,
+        subtotal,
     )
 
 
-def _summary_amounts(lines: Sequence[TextLine]) -> tuple[tuple[int, Decimal] | None, Decimal | None, bool]:
-    """The rounding adjustment and subtotal + tax + rounding, when the receipt prints them."""
+def _summary_value(line: TextLine) -> Decimal | None:
+    """The last amount of a subtotal or tax line, reading ``5142`` as ``51.42`` when the point is lost."""
+    amounts = find_amounts(line.text)
+    if amounts:
+        return amounts[-1].value
+    folded = line.folded
+    if not (SUBTOTAL.search(folded) or TAX_TOTAL.search(folded)) or "%" in line.text:
+        return None
+    lost = _LOST_POINT.search(line.text)
+    return Decimal(lost[1]) / 100 if lost else None
+
+
+def _summary_amounts(
+    lines: Sequence[TextLine],
+) -> tuple[tuple[int, Decimal] | None, Decimal | None, bool, Decimal | None]:
+    """The rounding adjustment, subtotal + tax + rounding (when printed) and the subtotal."""
     rounding: tuple[int, Decimal] | None = None
     subtotal: Decimal | None = None
     explicit = False
     tax: Decimal | None = None
     for index, line in enumerate(lines):
         folded = line.folded
-        amounts = find_amounts(line.text)
-        if not amounts:
+        value = _summary_value(line)
+        if value is None:
             continue
-        value = amounts[-1].value
         if ROUNDING.search(folded) and not TOTAL_STRONG.search(folded) and abs(value) < 1:
             rounding = (index, value)
         elif TAX_TOTAL.search(folded) and tax is None and value >= 0:
@@ -164,8 +189,8 @@ def _summary_amounts(lines: Sequence[TextLine]) -> tuple[tuple[int, Decimal] | N
             subtotal = value
             explicit = bool(EXCLUDING.search(folded))
     if subtotal is None or tax is None:
-        return rounding, None, False
-    return rounding, subtotal + tax + (rounding[1] if rounding else 0), explicit
+        return rounding, None, False, subtotal
+    return rounding, subtotal + tax + (rounding[1] if rounding else 0), explicit, subtotal
 
 
 def _bare_amount(text: str) -> Decimal | None:
@@ -195,12 +220,15 @@ def total_candidates(lines: Sequence[TextLine], excluded: frozenset[int]) -> lis
             continue
         if CASH.search(folded) or CHANGE.search(folded):
             continue
-        if ("@" in line.text or "%" in line.text) and not TOTAL_LOCAL.search(folded):
+        rated = ("@" in line.text or "%" in line.text) and not TOTAL_LOCAL.search(folded)
+        if rated and not strong:
             continue
         amounts = [match for match in _amount_for(lines, index) if match.value > 0]
         if not amounts:
             continue
-        weight = STRONG_WEIGHT if strong else WEAK_WEIGHT
+        # ``Total Incl. GST@6% RM 5,90`` is a total, ``(Total Included GST @ 6% : 1.42)`` a tax:
+        # a strong total word next to a rate counts, but less than a plain total line.
+        weight = RATED_TOTAL_WEIGHT if rated else STRONG_WEIGHT if strong else WEAK_WEIGHT
         position = 0.3 * index / max(1, len(lines))
         found.append((amounts[-1].value, weight + position, index))
     return found
@@ -245,9 +273,13 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
         sources.setdefault(evidence.components, "subtotal, tax and rounding")
     checks = _checks(evidence)
     if not scores:
-        for name, value in checks.items():
+        fallback = dict(checks)
+        if evidence.subtotal is not None and evidence.subtotal > 0:
+            fallback.setdefault("subtotal", evidence.subtotal)
+        for name, value in fallback.items():
             scores[value] += FALLBACK_WEIGHTS.get(name, 1.0)
             sources.setdefault(value, name)
+        checks = fallback
     if not scores:
         return None
     adjustment = evidence.rounding[1] if evidence.rounding else Decimal(0)

@@ -47,7 +47,13 @@ NOT_TOTAL = _words(
     r"(?:TAX|GST|VAT|ALV|MOMS|SST)\s?TOTAL",
 )
 #: Total words that stay total words on a line that also prints a tax rate.
-TOTAL_LOCAL = _words(r"YHTEENSA", r"MAKSETTAVA(?:A)?", r"SUMMA", r"ATT\s?BETALA", r"LOPPUSUMMA")
+TOTAL_LOCAL = _words(
+    r"YHTEENSA",
+    r"MAKSETTAVA(?:A)?",
+    r"SUMMA",
+    r"ATT\s?BETALA",
+    r"LOPPUSUMMA",
+)
 SUBTOTAL = _words(r"SUB\s?-?\s?TOTAL\w*", r"TOTAL\s?SALES\s?\(?EXCL\w*", r"TOTAL\s?\(?EXCL\w*", r"VALISUMMA")
 EXCLUDING = _words(r"EXCL\w*", r"EX", r"VEROTON")
 TAX_TOTAL = _words(
@@ -65,6 +71,7 @@ CASH = _words(
     r"TENDER",
     r"PAID\s?AMOUNT",
     r"AMOUNT\s?PAID",
+    r"PAID",
     r"RECEIVED",
     r"PAYMENT",
     r"PAY",

@@ -1,0 +1,61 @@
+"""Total selection rules: OCR-damaged total lines and the evidence that replaces them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from docflow.receipts.extract import extract_receipt
+
+TODAY = dt.date(2026, 6, 30)
+
+
+def _total(text: str) -> Decimal | None:
+    receipt = extract_receipt(text, today=TODAY)
+    return None if receipt.total is None else receipt.total.value
+
+
+def test_given_a_gst_inclusive_total_with_a_rate_when_extracted_then_it_is_the_total() -> None:
+    text = "MR. D.I.Y. SDN BHD\nCLOTH PEG 1X 5.90 5.90\nTotal Incl. GST@6% RM 5,90\nCASH RM 5.90\n"
+    assert _total(text) == Decimal("5.90")
+
+
+def test_given_summary_amounts_without_a_decimal_point_when_the_total_is_unreadable_then_they_add_up() -> (
+    None
+):
+    text = (
+        "SHOP SDN BHD\nBRAISED PORK 14.00\nTotal Sales (Excluding GST) 5142\nTotal GST 3.08\n"
+        "Rounding 0.00\nTotal Sales (Inclusive of GST) 64. sd\n"
+    )
+    assert _total(text) == Decimal("54.50")
+
+
+def test_given_a_lost_decimal_point_in_the_tax_when_the_total_is_misread_then_the_components_win() -> None:
+    text = (
+        "SHOP TRADING\nTotal Sales (Excluding GST) 95.17\nTotal GST 571\nRounding 0.02\n"
+        "Total Sales (Inclusive of GST) : 100.80\n"
+    )
+    assert _total(text) == Decimal("100.90")
+
+
+def test_given_only_a_subtotal_when_no_total_line_is_readable_then_the_subtotal_is_the_total() -> None:
+    text = "SUNFISH\nSALTED F.RICE 8.50\nFRIED EGG 1.80\nSUBTOTAL 28. 70\nINC 6% GST 1.62\n"
+    receipt = extract_receipt(text, today=TODAY)
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("28.70")
+    assert [item.name for item in receipt.items] == ["SALTED F.RICE", "FRIED EGG"]
+
+
+def test_given_a_sign_before_the_cash_given_when_the_total_has_no_amount_then_cash_minus_change_wins() -> (
+    None
+):
+    text = "POPULAR BOOK CO\nSpee 1.15\nTotal RM Incl. of GST FIL\nCash -50. 00\nCHANGE 44.25\n"
+    assert _total(text) == Decimal("5.75")
+
+
+def test_given_a_paid_line_and_zero_change_when_extracted_then_the_paid_amount_is_not_an_item() -> None:
+    text = "SUN VICTORY SDN BHD\nParking Fee Rate A RM4.00\nPaid RM4.00\nChange RM0.00\n"
+    receipt = extract_receipt(text, today=TODAY)
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("4.00")
+    assert [item.name for item in receipt.items] == ["Parking Fee Rate A"]
