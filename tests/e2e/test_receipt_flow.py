@@ -30,7 +30,7 @@ TENANT_B = demo_id("tenant:esimerkki-ab")
 LINES = (
     "K-MARKET TESTI",
     "Y-tunnus 1234567-1",
-    "12.03.2026 14:05",
+    "14.03.2026 14:05",
     "MAITO 1L          1,95",
     "LEIPA             3,40",
     "YHTEENSA          5,35",
@@ -106,7 +106,7 @@ def test_upload_is_read_reviewed_corrected_and_exported(
     assert (result["merchant"], result["business_id"], result["date"]) == (
         "K-MARKET TESTI",
         "1234567-1",
-        "2026-03-12",
+        "2026-03-14",
     )
     assert result["total"] == "5.35"
     assert result["vat"] == [{"rate": "13.50", "net": "4.71", "tax": "0.64", "gross": "5.35"}]
@@ -127,14 +127,14 @@ def test_upload_is_read_reviewed_corrected_and_exported(
 
     export = httpx.get(
         f"{stack}/api/v1/receipts/export",
-        params={"from": "2026-03-12", "to": "2026-03-12", "format": "csv-fi"},
+        params={"from": "2026-03-14", "to": "2026-03-14", "format": "csv-fi"},
         headers=auth,
     )
     assert export.status_code == 200
     row = next(
         line for line in export.content.decode("utf-8-sig").splitlines() if result["receipt_id"] in line
     )
-    assert row.startswith("12.03.2026;K-Market Testi;1234567-1;4,71;0,64;5,35;13,5;elintarvikkeet;")
+    assert row.startswith("14.03.2026;K-Market Testi;1234567-1;4,71;0,64;5,35;13,5;elintarvikkeet;")
 
     other = httpx.get(receipt_url, headers={"Authorization": f"Bearer {token(TENANT_B)}"})
     assert other.status_code == 404

@@ -194,3 +194,24 @@ def test_user_corrections_survive_a_new_reading(
     assert state["fields"]["merchant"]["value"] == "K-Market Kallio"
     assert state["fields"]["total"]["value"] == str(state["total"])
     assert fake_scan.calls == 2
+
+
+def test_the_ocr_lambda_handler_takes_s3_events(
+    upload: Callable[..., Uploaded], receipt_png: bytes, fake_scan: FakeScan
+) -> None:
+    import json
+    from pathlib import Path
+
+    from docflow.local.cli import LocalLambdaContext
+    from docflow_ocr.handler import handler
+    from tests.integration.receipts_pipeline.conftest import s3_event
+
+    sample = Path(__file__).resolve().parents[3] / "events" / "ocr" / "s3" / "object-created.json"
+    result = handler(json.loads(sample.read_text()), LocalLambdaContext("ocr"))
+    assert result == {"results": [{"outcome": "skipped", "reason": "not_claimable"}]}
+    uploaded = upload(receipt_png)
+    event = s3_event(uploaded.key, sequencer=next_sequencer(), size=len(receipt_png))
+    assert handler(event, LocalLambdaContext("ocr")) == {
+        "results": [{"outcome": "processed", "reason": None}]
+    }
+    assert fake_scan.calls == 1
