@@ -1,0 +1,53 @@
+"""Tenant choice and creation: ``POST /api/auth/switch-tenant`` and ``POST /api/auth/tenants``."""
+
+from __future__ import annotations
+
+import psycopg
+from fastapi import APIRouter, Response, status
+
+from docflow.config import get_settings
+from docflow.db import user_transaction
+from docflow.errors import Forbidden
+from docflow.http.deps import CurrentUser
+from docflow.observability import current_correlation_id
+from docflow.tenancy import Role, choose_membership, load_memberships
+from docflow_auth.schemas import CurrentTenant, SwitchTenantRequest, TenantCreate
+
+router = APIRouter(prefix="/api/auth", tags=["auth"])
+
+TENANT_LIMIT = "DF002"
+
+
+@router.post("/switch-tenant", summary="Check a tenant before acting for it")
+def switch_tenant(body: SwitchTenantRequest, principal: CurrentUser) -> CurrentTenant:
+    """The tenant must be one of the caller's active memberships (403 otherwise, whether or not it
+    exists). Nothing is stored: the client sends the id as ``X-Tenant-Id`` on later requests."""
+    with user_transaction(principal) as conn:
+        membership = choose_membership(load_memberships(conn), body.tenant_id)
+    return CurrentTenant(
+        tenant_id=membership.tenant_id, tenant_name=membership.tenant_name, role=membership.role
+    )
+
+
+@router.post("/tenants", status_code=status.HTTP_201_CREATED, summary="Create a tenant owned by the caller")
+def create_tenant(body: TenantCreate, principal: CurrentUser, response: Response) -> CurrentTenant:
+    """For a signed-up user: the new tenant has the caller as its only owner. One user may create a
+    limited number of tenants (``MAX_TENANTS_PER_USER``); anonymous sessions may create none."""
+    if principal.is_anonymous:
+        raise Forbidden("Sign up before creating a tenant")
+    limit = get_settings().max_tenants_per_user
+    try:
+        with user_transaction(principal) as conn:
+            row = conn.execute(
+                "select app_private.create_owned_tenant(%s, %s, %s) as tenant_id",
+                (body.name, limit, current_correlation_id()),
+            ).fetchone()
+    except psycopg.Error as exc:
+        if exc.sqlstate == TENANT_LIMIT:
+            raise Forbidden(f"You can create at most {limit} tenants") from None
+        if exc.sqlstate == "42501":
+            raise Forbidden("This account cannot create tenants") from None
+        raise
+    assert row is not None
+    response.headers["X-Tenant-Id"] = str(row["tenant_id"])
+    return CurrentTenant(tenant_id=row["tenant_id"], tenant_name=body.name, role=Role.OWNER)
