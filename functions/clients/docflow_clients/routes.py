@@ -123,11 +123,11 @@ async def upload_bytes(request: Request) -> bytes:
     limit = get_settings().clients_import_max_bytes
     media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media_type == "multipart/form-data":
-        form = await request.form(max_files=1, max_fields=5, max_part_size=limit + 1)
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise UnsupportedMediaType("Send the CSV file in the form field 'file'")
-        data = await upload.read(limit + 1)
+        async with request.form(max_files=1, max_fields=5, max_part_size=limit + 1) as form:
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str):
+                raise UnsupportedMediaType("Send the CSV file in the form field 'file'")
+            data = await upload.read(limit + 1)
     elif media_type in CSV_MEDIA_TYPES:
         data = await request.body()
     else:
