@@ -2,7 +2,8 @@
 
 ``STEPS`` is the whole pipeline: read it top to bottom. A step raises :class:`Skip` when there is
 nothing to do (not ours, already done, an older event) and :class:`PermanentFailure` when the object
-can never be read; any other exception is transient and the event is retried.
+can never be read; any other exception (:class:`ReceiptBusy` included: another run holds the
+receipt) is transient and the event is retried.
 """
 
 from __future__ import annotations
@@ -18,7 +19,14 @@ from docflow.config import Settings
 from docflow.pipeline.events import ObjectCreated
 from docflow.pipeline.keys import UploadKey, parse_upload_key
 from docflow.pipeline.review import Review, build_review
-from docflow.pipeline.store import Claim, claim_receipt, find_duplicate, record_hash, store_review
+from docflow.pipeline.store import (
+    Claim,
+    claim_receipt,
+    find_duplicate,
+    is_held,
+    record_hash,
+    store_review,
+)
 from docflow.receipts.scan import scan_bytes
 
 if TYPE_CHECKING:
@@ -39,6 +47,10 @@ class PermanentFailure(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class ReceiptBusy(Exception):
+    """Another run holds the receipt; retry later (Lambda's retry), by when it has finished or died."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +102,9 @@ def claim(ctx: Context) -> Context:
             sequencer=ctx.record.sequencer,
             lease_seconds=ctx.settings.receipts_lease_seconds,
         )
+        busy = held is None and is_held(conn, tenant_id=ctx.key.tenant_id, receipt_id=ctx.key.receipt_id)
+    if busy:
+        raise ReceiptBusy("another run holds this receipt")
     if held is None:
         raise Skip("not_claimable")
     return dataclasses.replace(ctx, claim=held)

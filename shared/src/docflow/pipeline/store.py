@@ -80,6 +80,18 @@ def claim_receipt(
     )
 
 
+def is_held(conn: Connection, *, tenant_id: uuid.UUID, receipt_id: uuid.UUID) -> bool:
+    """Whether another run holds the receipt right now (``processing`` with a live lease)."""
+    row = conn.execute(
+        """
+        select 1 from public.receipts
+         where id = %s and tenant_id = %s and status = 'processing' and lease_until >= now()
+        """,
+        (receipt_id, tenant_id),
+    ).fetchone()
+    return row is not None
+
+
 def record_hash(conn: Connection, claim: Claim, content_hash: str) -> None:
     """Remember the original's SHA-256 (the same bytes always give the same value)."""
     conn.execute(
