@@ -260,3 +260,15 @@ def test_given_a_lost_total_word_when_a_bare_amount_with_currency_matches_the_va
         "Rauta Oy\nVASARA 20,64\nSIVELLIN 8,63\n80,81 EUR\nMOMS% NETTO MOMS BRUTTO\n25,5% 64,39 16,42 80,81\n"
     )
     assert _total(text) == Decimal("80.81")
+
+
+def test_given_a_total_and_one_unreadable_vat_row_when_extracted_then_the_row_is_derived() -> None:
+    text = (
+        "Shop Oy\nY-tunnus 0112038-9\nPvm 12.03.2025\nYHTEENSÄ 15,53 EUR\nKORTTI 15,53\n"
+        "ALV% VEROTON VERO VEROLLINEN\n25,5 % 12:37 3 19\n"
+    )
+    receipt = extract_receipt(text, today=TODAY)
+    assert [(row.rate, row.net, row.tax, row.gross) for row in receipt.vat] == [
+        (Decimal("25.5"), Decimal("12.37"), Decimal("3.16"), Decimal("15.53"))
+    ]
+    assert receipt.vat[0].confidence < 0.9

@@ -9,7 +9,7 @@ import pytest
 
 from docflow.receipts.lines import lines_from_text
 from docflow.receipts.vat import is_valid_rate, rates_valid_on
-from docflow.receipts.vat_table import find_vat_rows, parse_vat_row, split_vat_amounts
+from docflow.receipts.vat_table import complete_vat_row, find_vat_rows, parse_vat_row, split_vat_amounts
 
 
 @pytest.mark.parametrize(
@@ -109,3 +109,52 @@ def test_given_only_net_and_gross_when_split_then_tax_is_their_difference() -> N
         Decimal("3.73"),
         Decimal("31.35"),
     )
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("14% 3232 453", ("14", "32.32", "4.53", "36.85")),
+        ("13,5 % 41:32 5/58 46,90", ("13.5", "41.32", "5.58", "46.90")),
+        ("25,5 % 32732 8724 40,56", ("25.5", "32.32", "8.24", "40.56")),
+    ],
+)
+def test_given_columns_whose_decimal_comma_the_ocr_lost_when_read_in_a_vat_table_then_they_are_reread(
+    row: str, expected: tuple[str, str, str, str]
+) -> None:
+    assert parse_vat_row(row, in_table=True) == tuple(Decimal(value) for value in expected)
+
+
+def test_given_a_lost_decimal_comma_outside_a_vat_table_when_parsed_then_it_is_not_guessed() -> None:
+    assert parse_vat_row("14% 3232 453") is None
+
+
+def test_given_one_misread_column_in_a_vat_table_when_parsed_then_the_two_that_fit_the_rate_are_kept() -> (
+    None
+):
+    assert parse_vat_row("14 % 15,79 2,24 18,00", in_table=True) == (
+        Decimal("14"),
+        Decimal("15.79"),
+        Decimal("2.21"),
+        Decimal("18.00"),
+    )
+
+
+def test_given_an_extra_digit_in_a_known_rate_when_parsed_then_the_table_rate_wins() -> None:
+    parsed = parse_vat_row("25,55% 24,51 6,25 30,76")
+    assert parsed is not None
+    assert parsed[0] == Decimal("25.5")
+
+
+def test_given_one_unreadable_vat_row_when_the_total_is_known_then_it_is_derived_from_the_total() -> None:
+    lines = lines_from_text(
+        "ALV% VEROTON VERO VEROLLINEN\n10% 6,20 0,62 6,82\n14% 17111239 19,50\n25,5% 2,85 0,73 3,58\n"
+    )
+    rows = find_vat_rows(lines)
+    derived = complete_vat_row(lines, rows, Decimal("29.90"))
+    assert derived == (2, (Decimal("14"), Decimal("17.11"), Decimal("2.39"), Decimal("19.50")))
+
+
+def test_given_a_derived_row_whose_amounts_are_not_printed_when_completed_then_nothing_is_guessed() -> None:
+    lines = lines_from_text("ALV% VEROTON VERO VEROLLINEN\n10% 6,20 0,62 6,82\n14% 99,99 1,11\n")
+    assert complete_vat_row(lines, find_vat_rows(lines), Decimal("29.90")) is None

@@ -28,7 +28,7 @@ from docflow.receipts.models import (
 from docflow.receipts.numbers import CENT, find_amounts
 from docflow.receipts.totals import TotalChoice, choose_total, collect_evidence, payment_method
 from docflow.receipts.vat import is_valid_rate
-from docflow.receipts.vat_table import find_vat_rows
+from docflow.receipts.vat_table import complete_vat_row, find_vat_rows
 from docflow.receipts.vocabulary import RECEIPT_NUMBER, TOTAL_STRONG, TOTAL_WEAK
 
 _DATE_WORD = re.compile(r"(?<![A-Z])(?:DATE|BIZDATE|PVM|PAIVAMAARA|PAIVAYS|DATUM|AIKA|TID)(?![A-Z])")
@@ -62,9 +62,8 @@ def extract_receipt(
     business_id, vat_number = _identifiers(lines)
     date_match = _choose_date(lines, today)
     time = _choose_time(lines, date_match)
-    vat_rows = tuple(
-        VatRow(rate, net, tax, gross, 0.9) for _, (rate, net, tax, gross) in find_vat_rows(lines)
-    )
+    found_rows = find_vat_rows(lines)
+    vat_rows = tuple(VatRow(rate, net, tax, gross, 0.9) for _, (rate, net, tax, gross) in found_rows)
     vat_gross = sum((row.gross for row in vat_rows), Decimal("0.00")) if vat_rows else None
     first_total = next(
         (
@@ -79,6 +78,14 @@ def extract_receipt(
     items_sum = sum((item.amount for item in items), Decimal("0.00")) if items else None
     evidence = collect_evidence(lines, vat_gross, items_sum)
     total = choose_total(lines, evidence)
+    if total is not None and "VAT rows" not in total.agrees_with and total.source != "VAT rows":
+        derived = complete_vat_row(lines, found_rows, total.value)
+        if derived is not None:
+            rows = sorted([*found_rows, derived])
+            vat_rows = tuple(
+                VatRow(rate, net, tax, gross, 0.6 if index == derived[0] else 0.9)
+                for index, (rate, net, tax, gross) in rows
+            )
     payment = payment_method(evidence, lines)
     currency = _currency(lines, business_id is not None)
     receipt = ReceiptData(
