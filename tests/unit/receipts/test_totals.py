@@ -59,3 +59,26 @@ def test_given_a_paid_line_and_zero_change_when_extracted_then_the_paid_amount_i
     assert receipt.total is not None
     assert receipt.total.value == Decimal("4.00")
     assert [item.name for item in receipt.items] == ["Parking Fee Rate A"]
+
+
+def test_given_cash_and_change_whose_words_are_lost_when_extracted_then_the_receipt_is_paid_in_cash() -> None:
+    text = "Shop Ab\nKAHVI 500G 16,72\nTALOUSPAPERI 16,14\n32,86 EUR\n50,00\n17,14\n"
+    receipt = extract_receipt(text, today=TODAY)
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("32.86")
+    assert receipt.payment is not None
+    assert receipt.payment.value == "cash"
+
+
+def test_given_two_bare_amounts_that_are_not_cash_and_change_when_extracted_then_no_payment_is_invented() -> (
+    None
+):
+    text = "Shop Ab\nKAHVI 500G 16,72\n32,86 EUR\n12,00\n7,14\n"
+    receipt = extract_receipt(text, today=TODAY)
+    assert receipt.payment is None
+
+
+def test_given_a_misread_visa_line_when_extracted_then_the_payment_is_card() -> None:
+    receipt = extract_receipt("Shop Oy\nYHTEENSÄ 12,00\nVISAS eg 122\n", today=TODAY)
+    assert receipt.payment is not None
+    assert receipt.payment.value == "card"

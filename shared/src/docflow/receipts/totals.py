@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import pairwise
 
 from docflow.receipts.lines import TextLine
 from docflow.receipts.numbers import AmountMatch, find_amounts
@@ -140,6 +141,13 @@ def collect_evidence(
             mobile.append(value)
         else:
             card.append(value)
+    if not cash and not change:
+        unlabelled = _unlabelled_cash(lines, vat_gross)
+        if unlabelled is not None:
+            index, given, returned = unlabelled
+            cash.append(given)
+            change.append(returned)
+            excluded.update((index, index + 1))
     rounding, components, explicit, subtotal = _summary_amounts(lines)
     return Evidence(
         tuple(card),
@@ -154,6 +162,27 @@ def collect_evidence(
         explicit,
         subtotal,
     )
+
+
+def _unlabelled_cash(
+    lines: Sequence[TextLine], vat_gross: Decimal | None
+) -> tuple[int, Decimal, Decimal] | None:
+    """(line index, cash given, change) from two bare amounts whose words the OCR lost.
+
+    The first is a round sum (a multiple of 5) and the difference is an amount printed alone above
+    them (the total whose word is lost too) or the sum of the VAT rows.
+    """
+    bare = [_bare_amount(line.text, need_currency=False) for line in lines]
+    for index, (given, returned) in enumerate(pairwise(bare)):
+        if given is None or returned is None:
+            continue
+        if given % 5 != 0 or returned >= given:
+            continue
+        paid = given - returned
+        earlier = {value for value in bare[:index] if value is not None}
+        if paid in earlier or paid == vat_gross:
+            return index, given, returned
+    return None
 
 
 def _summary_value(line: TextLine) -> Decimal | None:
@@ -193,10 +222,10 @@ def _summary_amounts(
     return rounding, subtotal + tax + (rounding[1] if rounding else 0), explicit, subtotal
 
 
-def _bare_amount(text: str) -> Decimal | None:
-    """The amount of a line that holds only one amount with a currency mark."""
+def _bare_amount(text: str, *, need_currency: bool = True) -> Decimal | None:
+    """The amount of a line that holds only one amount (with a currency mark, unless not needed)."""
     amounts = find_amounts(text)
-    if len(amounts) != 1 or amounts[0].currency is None or amounts[0].value <= 0:
+    if len(amounts) != 1 or (need_currency and amounts[0].currency is None) or amounts[0].value <= 0:
         return None
     rest = text[: amounts[0].start] + text[amounts[0].end :]
     return amounts[0].value if not any(char.isalnum() for char in rest) else None

@@ -85,7 +85,7 @@ CARD = _words(
     r"CARD",
     r"KORT\w*",
     r"BANKKORT",
-    r"VISA",
+    r"VISA\w?",
     r"MASTER\s?CARD",
     r"MASTERCARD",
     r"MAESTRO",
