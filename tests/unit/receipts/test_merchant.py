@@ -67,3 +67,13 @@ def test_given_ocr_misreads_of_no_and_jln_when_read_then_the_address_is_repaired
 def test_given_a_finnish_header_when_read_then_name_and_address_stop_at_the_business_id() -> None:
     text = "KYLÄKAUPPA SARVI\nSarvi Laaksonen Oy\nRantatie 58\n90100 OULU\nY-tunnus 4356585-3\n"
     assert _party(text) == ("Sarvi Laaksonen Oy", "Rantatie 58 90100 OULU")
+
+
+def test_given_ocr_noise_above_a_malay_business_name_when_read_then_the_business_name_wins() -> None:
+    name, _ = _party("3 18 OI OIF\nSYARIKAT PERNIAGAAN GIN KEE\n(81109-A)\nNO 290, JALAN AIR PANAS,\n")
+    assert name == "SYARIKAT PERNIAGAAN GIN KEE"
+
+
+def test_given_a_double_quote_for_an_apostrophe_when_read_then_the_name_has_an_apostrophe() -> None:
+    name, _ = _party("KING”S CONFECTIONERY S/B\nNO 5, JALAN 3\n")
+    assert name == "KING'S CONFECTIONERY S/B"

@@ -69,6 +69,8 @@ _OCR_LEGAL_FORM_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bS[O0]N(\.?\s?)BHD\b"), r"SDN\1BHD"),
     (re.compile(r"(?<![\w/])5/B\b"), "S/B"),
     (re.compile(r"[’‘`]"), "'"),
+    # ``KING”S``: a double quote between letters is a misread apostrophe.
+    (re.compile(r"(?<=[A-Za-z])[”“\"](?=[A-Za-z])"), "'"),
     # ``HANDEL. SDN BHD``, ``INTERNATIONAL.SDN BHD``: a stray dot before the legal form.
     (re.compile(r"(?<=[A-Za-z]{3})\.\s?(?=S[Dd][Nn]\.?\s?B[Hh][Dd]\b)"), " "),
 )
@@ -86,6 +88,8 @@ _CONTACT = re.compile(
 )
 #: A name below the merchant's contact lines (a customer, a brand) loses this much.
 AFTER_CONTACT_PENALTY = 3.0
+#: A line that is mostly short fragments (``3 18 OI OIF``) is OCR noise more often than a name.
+NOISE_PENALTY = 1.0
 
 
 def _clean_name(text: str) -> str:
@@ -123,6 +127,9 @@ def _name_score(index: int, line: TextLine) -> float:
         score -= 0.8
     if len(_clean(line.text)) < 4:
         score -= 0.5
+    tokens = line.text.split()
+    if sum(_letters(token) >= 3 for token in tokens) * 2 < len(tokens):
+        score -= NOISE_PENALTY
     return score
 
 
