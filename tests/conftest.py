@@ -27,6 +27,9 @@ for _name in (
     "JWT_SECRET",
     "SUPABASE_URL",
     "SUPABASE_AUTH_ENABLED",
+    "SUPABASE_AUTH_URL",
+    "SUPABASE_ANON_KEY",
+    "SUPABASE_SERVICE_ROLE_KEY",
     "S3_ENDPOINT_URL",
     "SENTRY_DSN",
     "CORS_ORIGINS",
@@ -72,6 +75,36 @@ def demo(superuser_url: str) -> object:
     from docflow.local.seed import seed_demo
 
     return seed_demo(superuser_url)
+
+
+@pytest.fixture(scope="session")
+def supabase_auth(superuser_url: str) -> Iterator[object]:
+    """The local fake of Supabase Auth (invitations write to the test database), at ``SUPABASE_AUTH_URL``."""
+    from docflow.config import get_settings, reset_settings
+    from docflow.local.fake_supabase import FakeSupabaseAuth
+
+    settings = get_settings()
+    with FakeSupabaseAuth(
+        jwt_secret=settings.require("jwt_secret"),
+        issuer=settings.jwt_issuer,
+        service_role_key=settings.require("supabase_service_role_key"),
+        anon_key=settings.require("supabase_anon_key"),
+        database_url=superuser_url,
+    ) as fake:
+        os.environ["SUPABASE_AUTH_URL"] = fake.url
+        reset_settings()
+        try:
+            yield fake
+        finally:
+            os.environ.pop("SUPABASE_AUTH_URL", None)
+            reset_settings()
+
+
+@pytest.fixture(autouse=True)
+def _supabase_auth_beside_the_database(request: pytest.FixtureRequest) -> None:
+    """Tests that use the database also get Supabase Auth, as a deployed function does."""
+    if "postgres" in request.fixturenames:
+        request.getfixturevalue("supabase_auth")
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
-from docflow.config import get_settings, reset_settings
+from docflow.config import reset_settings
 from docflow.local.fake_supabase import FakeSupabaseAuth, pkce_challenge
 from docflow.local.postgres import free_port
 from docflow.local.seed import ensure_user
@@ -20,21 +20,9 @@ pytestmark = pytest.mark.db
 
 
 @pytest.fixture(scope="module")
-def fake_auth(superuser_url: str) -> Iterator[FakeSupabaseAuth]:
-    settings = get_settings()
-    with FakeSupabaseAuth(
-        jwt_secret=settings.require("jwt_secret"),
-        issuer=settings.jwt_issuer,
-        service_role_key=settings.require("supabase_service_role_key"),
-        anon_key=settings.require("supabase_anon_key"),
-        database_url=superuser_url,
-    ) as fake:
-        patch = pytest.MonkeyPatch()
-        patch.setenv("SUPABASE_AUTH_URL", fake.url)
-        reset_settings()
-        yield fake
-        patch.undo()
-        reset_settings()
+def fake_auth(supabase_auth: FakeSupabaseAuth) -> FakeSupabaseAuth:
+    """The session's fake Supabase Auth (tests/conftest.py), where the functions send their calls."""
+    return supabase_auth
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
-from docflow.config import get_settings, reset_settings
 from docflow.local.fake_supabase import FakeSupabaseAuth
 from docflow.local.seed import ensure_user
 from docflow.tenancy import Role
@@ -26,22 +25,9 @@ class Tenant:
 
 
 @pytest.fixture(scope="module")
-def fake_auth(superuser_url: str) -> Iterator[FakeSupabaseAuth]:
-    """Supabase Auth as the users function sees it (``SUPABASE_AUTH_URL``), writing to auth.users."""
-    settings = get_settings()
-    with FakeSupabaseAuth(
-        jwt_secret=settings.require("jwt_secret"),
-        issuer=settings.jwt_issuer,
-        service_role_key=settings.require("supabase_service_role_key"),
-        anon_key=settings.require("supabase_anon_key"),
-        database_url=superuser_url,
-    ) as fake:
-        patch = pytest.MonkeyPatch()
-        patch.setenv("SUPABASE_AUTH_URL", fake.url)
-        reset_settings()
-        yield fake
-        patch.undo()
-        reset_settings()
+def fake_auth(supabase_auth: FakeSupabaseAuth) -> FakeSupabaseAuth:
+    """The session's fake Supabase Auth (tests/conftest.py), where the functions send their calls."""
+    return supabase_auth
 
 
 @pytest.fixture(scope="module")
