@@ -73,3 +73,20 @@ def test_given_a_printed_time_when_parsed_then_it_is_read(
 
 def test_given_an_amount_with_a_dot_when_times_are_searched_then_it_is_not_a_time() -> None:
     assert find_times("KAHVI 12.50") == []
+
+
+@pytest.mark.parametrize(
+    "text", ["_ 2703/2018 No : CS-20243", "27/03-2018", "Date 27.03,2018 12:00", "27/032018"]
+)
+def test_given_an_ocr_garbled_separator_when_parsed_then_the_date_is_read_with_less_confidence(
+    text: str,
+) -> None:
+    matches = find_dates(text, TODAY)
+    assert [match.value for match in matches] == [dt.date(2018, 3, 27)]
+    assert matches[0].confidence < 0.7
+
+
+def test_given_a_clean_date_and_a_garbled_one_when_parsed_then_the_clean_one_is_more_confident() -> None:
+    clean, garbled = find_dates("25/12/2018", TODAY)[0], find_dates("2512/2018", TODAY)[0]
+    assert clean.value == garbled.value == dt.date(2018, 12, 25)
+    assert clean.confidence > garbled.confidence

@@ -34,6 +34,12 @@ _MONTHS: dict[str, int] = {
 _MONTH_NAME = r"(?P<mon>JAN|FEB|MAR|APR|MA[YJ]|JUN|JUL|AUG|SEP|O[CK]T|NOV|DE[CS])[A-Z]*\.?"
 
 _NUMERIC = re.compile(r"(?<![\d.,/-])(\d{1,2})\s?([./-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d])")
+#: OCR-garbled separators, four-digit years only: mixed (``27/03-2018``, ``27.03,2018``) or one lost
+#: (``2703/2018``, ``27/032018``).
+_GARBLED = re.compile(
+    r"(?<![\d.,/-])(?:(\d{1,2})\s?[./,-]\s?(\d{1,2})\s?[./,-]\s?|(\d{2})(\d{2})[./-]|(\d{2})[./-](\d{2}))"
+    r"((?:19|20)\d\d)(?!\d)"
+)
 _ISO = re.compile(r"(?<![\d.,/-])(\d{4})([-./])(\d{1,2})\2(\d{1,2})(?![\d])")
 _COMPACT = re.compile(r"(?<!\d)(20\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
 _COMPACT_DAY_FIRST = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])(20\d\d)(?!\d)")
@@ -115,6 +121,12 @@ def find_dates(text: str, today: dt.date | None = None) -> list[DateMatch]:
             month = _MONTHS[match["mon"].upper()[:3]]
             value = _make_date(_year(match["year"]), month, int(match["day"]))
             add(value, match.start(), match.end(), 0.9)
+    for match in _GARBLED.finditer(text):
+        day, month = (
+            next(group for group in pair if group)
+            for pair in ((match[1], match[3], match[5]), (match[2], match[4], match[6]))
+        )
+        add(_make_date(int(match[7]), int(month), int(day)), match.start(), match.end(), 0.55)
     for match in _COMPACT.finditer(text):
         add(_make_date(int(match[1]), int(match[2]), int(match[3])), match.start(), match.end(), 0.7)
     for match in _COMPACT_DAY_FIRST.finditer(text):
