@@ -65,6 +65,15 @@ def insert_pending(
     )
 
 
+def client_exists(conn: Connection, client_id: uuid.UUID) -> bool:
+    """Whether the current tenant has this client (other tenants' clients are invisible here)."""
+    row = conn.execute(
+        "select 1 from public.clients where id = %s and tenant_id = (select app_private.current_tenant_id())",
+        (client_id,),
+    ).fetchone()
+    return row is not None
+
+
 def find_by_hash(conn: Connection, content_hash: str) -> uuid.UUID | None:
     """The earliest live receipt of the tenant with these exact bytes."""
     row = conn.execute(

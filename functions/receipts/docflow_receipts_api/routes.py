@@ -180,6 +180,10 @@ def update_receipt(
 
     receipt = _load(tenant, receipt_id)
     corrected = validate_update(body, receipt, dt.datetime.now(dt.UTC).date())
+    if body.client_id is not None and not queries.client_exists(tenant.conn, body.client_id):
+        raise Unprocessable(
+            "No such client", extra={"errors": [{"field": "client_id", "message": "unknown"}]}
+        )
     changes = [
         queries.Change(column=COLUMNS[name][0], field=COLUMNS[name][1], value=getattr(body, name))
         for name in sorted(body.model_fields_set)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
@@ -381,3 +382,25 @@ def test_reprocess_writes_a_new_version_that_is_processed_again(
     assert (
         client.post(f"/api/v1/receipts/{uploaded.receipt_id}/reprocess", headers=headers()).status_code == 409
     )
+
+
+def test_a_receipt_links_only_to_a_client_of_its_own_tenant(
+    client: TestClient, headers: Headers, db: Db
+) -> None:
+    receipt_id = insert_receipt(db)
+    own, foreign = uuid.uuid4(), uuid.uuid4()
+    for client_id, tenant in ((own, TENANT_A), (foreign, TENANT_B)):
+        db(
+            "insert into public.clients (id, tenant_id, kind, name) values (%s, %s, 'company', %s)",
+            client_id,
+            tenant,
+            f"Asiakas {client_id.hex[:6]}",
+        )
+    path = f"/api/v1/receipts/{receipt_id}"
+    assert client.patch(path, json={"client_id": str(foreign)}, headers=headers()).status_code == 422
+    assert client.patch(path, json={"client_id": str(uuid.uuid4())}, headers=headers()).status_code == 422
+    response = client.patch(path, json={"client_id": str(own)}, headers=headers())
+    assert response.status_code == 200
+    assert response.json()["client_id"] == str(own)
+    with pytest.raises(psycopg.errors.ForeignKeyViolation):
+        db("update public.receipts set client_id = %s where id = %s", foreign, receipt_id)

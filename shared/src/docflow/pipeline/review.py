@@ -35,13 +35,15 @@ class Review:
 
 
 def json_value(value: object) -> Any:
-    """A field value as JSON: dates ISO, times ``HH:MM``, decimals as strings with a dot."""
+    """A field value as JSON: dates ISO, times ``HH:MM``, decimals as strings with a dot, ids as text."""
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, dt.time):
         return value.strftime("%H:%M")
     if isinstance(value, Decimal):
         return format(value, "f")
+    if isinstance(value, uuid.UUID):
+        return str(value)
     return value
 
 
