@@ -122,11 +122,10 @@ def find_dates(text: str, today: dt.date | None = None) -> list[DateMatch]:
             value = _make_date(_year(match["year"]), month, int(match["day"]))
             add(value, match.start(), match.end(), 0.9)
     for match in _GARBLED.finditer(text):
-        day, month = (
-            next(group for group in pair if group)
-            for pair in ((match[1], match[3], match[5]), (match[2], match[4], match[6]))
-        )
-        add(_make_date(int(match[7]), int(month), int(day)), match.start(), match.end(), 0.55)
+        day_text = match[1] or match[3] or match[5]
+        month_text = match[2] or match[4] or match[6]
+        value = _make_date(int(match[7]), int(month_text), int(day_text))
+        add(value, match.start(), match.end(), 0.55)
     for match in _COMPACT.finditer(text):
         add(_make_date(int(match[1]), int(match[2]), int(match[3])), match.start(), match.end(), 0.7)
     for match in _COMPACT_DAY_FIRST.finditer(text):
