@@ -77,3 +77,8 @@ def test_given_ocr_noise_above_a_malay_business_name_when_read_then_the_business
 def test_given_a_double_quote_for_an_apostrophe_when_read_then_the_name_has_an_apostrophe() -> None:
     name, _ = _party("KING”S CONFECTIONERY S/B\nNO 5, JALAN 3\n")
     assert name == "KING'S CONFECTIONERY S/B"
+
+
+def test_given_a_dollar_sign_and_a_stray_apostrophe_in_an_address_when_read_then_they_are_repaired() -> None:
+    _, address = _party("SHOP SDN BHD\nLevel’6, Bangunan TH, Jalan $$21/39,\n47400 Petaling Jaya\n")
+    assert address == "Level 6, Bangunan TH, Jalan SS21/39, 47400 Petaling Jaya"

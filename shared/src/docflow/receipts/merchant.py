@@ -37,10 +37,14 @@ _STRAY_BARS = re.compile(r"\s*\|\s*")
 _ADDRESS_STOP_ANYWHERE = re.compile(r"CARELINE|HOTLINE|@|WWW\.|HTTPS?:")
 #: A line ending in a country name is the last address line.
 _COUNTRY_END = re.compile(r"(?<![A-Z])(?:MALAYSIA?|SINGAPORE|FINLAND|SUOMI|SVERIGE|SWEDEN)\W*$")
-#: OCR misreadings in street addresses: ``N0.15`` (number), ``JIn``/``Jin`` (``Jln``, jalan).
+#: OCR misreadings in street addresses: ``N0.15`` (number), ``JIn``/``Jin`` (``Jln``, jalan), ``$``, ``’``.
 _ADDRESS_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b([Nn])0(?=[.:\s]*\d)"), r"\1O"),
     (re.compile(r"\bJ[Il1|i]([nN])\b(?=\.?\s+[A-Z0-9])"), r"JL\1"),
+    # ``Jalan $$21/39``, ``Subang ($$)``: a dollar sign in an address is a misread S.
+    (re.compile(r"\$"), "S"),
+    # ``Level’6``: an apostrophe between a word and a number is a misread space.
+    (re.compile(r"(?<=[A-Za-z])[’'`](?=\d)"), " "),
 )
 _REGISTRATION = re.compile(r"^\(?\s*[A-Z]{0,3}\s?\d[\d\s-]*-?\s?[A-Z]?\s*\)?[:;.]?$|^\(.*\d.*\)$")
 _ADDRESS_STOP = re.compile(
