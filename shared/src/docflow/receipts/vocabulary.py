@@ -27,7 +27,8 @@ TOTAL_STRONG = _words(
     r"TOTALT",
     r"ROUND\w*\s?TOTAL",
 )
-TOTAL_WEAK = _words(r"TOTAL", r"SUMMA", r"BELOPP", r"TOTAL\w*", r"DUE")
+#: ``TOTA]``, ``T0TAL``, ``TOTAI``: the word as OCR misreads it.
+TOTAL_WEAK = _words(r"TOTAL", r"SUMMA", r"BELOPP", r"TOTAL\w*", r"DUE", r"T[O0]T[A4][L1I|\]]", r"YHTEENS\w?")
 #: Lines with a total-like word whose amount is something else.
 NOT_TOTAL = _words(
     r"SUB\s?-?\s?TOTAL\w*",
