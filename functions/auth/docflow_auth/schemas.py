@@ -67,11 +67,11 @@ class SignOutRequest(BaseModel):
 
 
 class SwitchTenantRequest(BaseModel):
-    """The tenant to act for next."""
+    """The tenant to act for next (its id)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    tenant_id: uuid.UUID
+    tenant: uuid.UUID
 
 
 class CurrentTenant(BaseModel):

@@ -23,7 +23,7 @@ def switch_tenant(body: SwitchTenantRequest, principal: CurrentUser) -> CurrentT
     """The tenant must be one of the caller's active memberships (403 otherwise, whether or not it
     exists). Nothing is stored: the client sends the id as ``X-Tenant-Id`` on later requests."""
     with user_transaction(principal) as conn:
-        membership = choose_membership(load_memberships(conn), body.tenant_id)
+        membership = choose_membership(load_memberships(conn), body.tenant)
     return CurrentTenant(
         tenant_id=membership.tenant_id, tenant_name=membership.tenant_name, role=membership.role
     )

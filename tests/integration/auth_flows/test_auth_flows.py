@@ -247,22 +247,22 @@ def test_switch_tenant_checks_membership_and_records_nothing(
         before = conn.execute("select count(*) from public.audit_log").fetchone()
     for tenant in (first, second):
         response = http.post(
-            "/api/auth/switch-tenant", json={"tenant_id": tenant["tenant_id"]}, headers=headers
+            "/api/auth/switch-tenant", json={"tenant": tenant["tenant_id"]}, headers=headers
         )
         assert response.status_code == 200
         assert response.json() == {**tenant, "header": "X-Tenant-Id"}
-    denied = http.post("/api/auth/switch-tenant", json={"tenant_id": foreign["tenant_id"]}, headers=headers)
-    missing = http.post("/api/auth/switch-tenant", json={"tenant_id": str(uuid.uuid4())}, headers=headers)
+    denied = http.post("/api/auth/switch-tenant", json={"tenant": foreign["tenant_id"]}, headers=headers)
+    missing = http.post("/api/auth/switch-tenant", json={"tenant": str(uuid.uuid4())}, headers=headers)
     assert denied.status_code == missing.status_code == 403
     assert denied.json()["detail"] == missing.json()["detail"]
     assert "Vieras" not in denied.text
     with psycopg.connect(superuser_url) as conn:
         conn.execute("update public.tenants set status = 'suspended' where id = %s", (second["tenant_id"],))
         after = conn.execute("select count(*) from public.audit_log").fetchone()
-    suspended = http.post("/api/auth/switch-tenant", json={"tenant_id": second["tenant_id"]}, headers=headers)
+    suspended = http.post("/api/auth/switch-tenant", json={"tenant": second["tenant_id"]}, headers=headers)
     assert suspended.status_code == 403
     assert suspended.json()["code"] == "tenant_suspended"
     assert before == after
     assert (
-        http.post("/api/auth/switch-tenant", json={"tenant_id": "nope"}, headers=headers).status_code == 422
+        http.post("/api/auth/switch-tenant", json={"tenant": "nope"}, headers=headers).status_code == 422
     )
