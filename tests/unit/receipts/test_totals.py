@@ -85,5 +85,5 @@ def test_given_a_misread_visa_line_when_extracted_then_the_payment_is_card() -> 
 
 
 def test_given_a_misread_total_word_when_extracted_then_its_amount_is_the_total() -> None:
-    text = "SHOP SDN BHD\nITEM A 4.00\nITEM B 3.50\nTota] (RM) 12.50\nCARD 12.50\n"
+    text = "SHOP SDN BHD\nITEM A 4.00\nITEM B 3.50\nTota] (RM) 12.50\n"
     assert _total(text) == Decimal("12.50")
