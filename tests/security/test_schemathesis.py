@@ -21,7 +21,7 @@ from tests.support.tenants import ScratchTenant, create_tenant
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
-EXAMPLES_PER_OPERATION = 12
+EXAMPLES_PER_OPERATION = 8
 #: ``positive_data_acceptance`` is off: it expects every schema-valid request to succeed, while opaque
 #: cursors and domain rules (Y-tunnus check digits, state transitions) are schema-valid yet refused.
 #: Invalid data may also be refused as too large (413) before it is read.
