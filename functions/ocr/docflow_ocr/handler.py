@@ -5,20 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from docflow.http import create_app, make_handler
+from docflow.observability import get_logger
 from docflow.pipeline.events import is_s3_event
 from docflow_ocr.routes import MAX_SYNC_BYTES, router
 
 app = create_app(router, title="DocFlow OCR", max_body_bytes=MAX_SYNC_BYTES)
 http_handler = make_handler(app)
+logger = get_logger()
 
 
+@logger.inject_lambda_context(clear_state=True, log_event=False)
 def s3_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Process every uploaded original of an S3 event; a transient error raises (Lambda retries)."""
-    from docflow.observability import get_logger
     from docflow.pipeline import process_event
 
-    logger = get_logger()
-    logger.append_keys(function_request_id=getattr(context, "aws_request_id", None))
     results = process_event(event)
     return {"results": [{"outcome": r.outcome, "reason": r.reason} for r in results]}
 

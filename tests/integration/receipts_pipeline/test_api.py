@@ -404,3 +404,31 @@ def test_a_receipt_links_only_to_a_client_of_its_own_tenant(
     assert response.json()["client_id"] == str(own)
     with pytest.raises(psycopg.errors.ForeignKeyViolation):
         db("update public.receipts set client_id = %s where id = %s", foreign, receipt_id)
+
+
+def test_upload_of_known_bytes_is_flagged_as_a_duplicate_at_once(
+    client: TestClient,
+    headers: Headers,
+    upload: Callable[..., Uploaded],
+    receipt_png: bytes,
+    fake_scan: FakeScan,
+) -> None:
+    import hashlib
+
+    first = upload(receipt_png)
+    process_record(record_for(first.key))
+    file = {
+        "filename": "again.png",
+        "content_type": "image/png",
+        "size_bytes": len(receipt_png),
+        "sha256": hashlib.sha256(receipt_png).hexdigest(),
+    }
+    response = client.post("/api/v1/receipts/uploads", json={"files": [file]}, headers=headers())
+    assert response.status_code == 201
+    again = response.json()["uploads"][0]
+    assert again["duplicate_of"] == str(first.receipt_id)
+    detail = client.get(f"/api/v1/receipts/{again['receipt_id']}", headers=headers()).json()
+    assert detail["warnings"][0]["code"] == "duplicate"
+    assert detail["warnings"][0]["receipt_id"] == str(first.receipt_id)
+    viewer = client.get(f"/api/v1/receipts/{first.receipt_id}", headers=headers(role=Role.VIEWER))
+    assert viewer.status_code == 200

@@ -134,3 +134,19 @@ def test_an_event_of_another_bucket_is_ignored(
     )[0]
     assert process_record(record).outcome == "skipped"
     assert fake_scan.calls == 0
+
+
+def test_the_sync_ocr_route_refuses_bodies_over_the_lambda_payload_cap(
+    headers: Callable[..., dict[str, str]],
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from docflow_ocr.handler import app
+
+    with TestClient(app) as client:
+        response = client.post(
+            "/api/v1/ocr",
+            content=b"\x89PNG\r\n\x1a\n" + b"\x00" * 4_600_000,
+            headers={**headers(), "Content-Type": "image/png"},
+        )
+    assert response.status_code == 413
