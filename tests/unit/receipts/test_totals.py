@@ -87,3 +87,20 @@ def test_given_a_misread_visa_line_when_extracted_then_the_payment_is_card() -> 
 def test_given_a_misread_total_word_when_extracted_then_its_amount_is_the_total() -> None:
     text = "SHOP SDN BHD\nITEM A 4.00\nITEM B 3.50\nTota] (RM) 12.50\n"
     assert _total(text) == Decimal("12.50")
+
+
+def test_given_subtotal_service_charge_and_a_rated_tax_when_the_total_is_misread_then_their_sum_wins() -> (
+    None
+):
+    text = (
+        "THREE STOOGES\nGUINESS 150.00\nTIGER 145.00\nSUB TOTAL 295.00\nSERVICE CHARGE 10% 29.50\n"
+        "GST 6% 19.47\nROUNDING ADJ -0.02\nMi TOTAL 13.35\n"
+    )
+    assert _total(text) == Decimal("343.95")
+
+
+def test_given_a_rated_tax_that_is_not_the_rate_of_the_subtotal_when_extracted_then_the_total_line_wins() -> (
+    None
+):
+    text = "SHOP\nA 10.00\nSUB TOTAL 10.00\nGST 6% 5.00\nTOTAL 10.60\n"
+    assert _total(text) == Decimal("10.60")

@@ -15,16 +15,19 @@ from decimal import Decimal
 from itertools import pairwise
 
 from docflow.receipts.lines import TextLine
-from docflow.receipts.numbers import AmountMatch, find_amounts
+from docflow.receipts.numbers import CENT, AmountMatch, find_amounts
 from docflow.receipts.vocabulary import (
     CARD,
     CASH,
     CHANGE,
     EXCLUDING,
+    INCLUSIVE,
     MOBILE,
     NOT_PAYMENT,
     NOT_TOTAL,
+    RATED_TAX,
     ROUNDING,
+    SERVICE_CHARGE,
     SUBTOTAL,
     TAX_TOTAL,
     TOTAL_LOCAL,
@@ -200,16 +203,23 @@ def _summary_value(line: TextLine) -> Decimal | None:
 def _summary_amounts(
     lines: Sequence[TextLine],
 ) -> tuple[tuple[int, Decimal] | None, Decimal | None, bool, Decimal | None]:
-    """The rounding adjustment, subtotal + tax + rounding (when printed) and the subtotal."""
+    """The rounding adjustment, subtotal + service + tax + rounding (when printed) and the subtotal.
+
+    The sum counts as tax-exclusive (``explicit``) when the subtotal says so, or when the tax line
+    prints a rate and its amount is that rate of the subtotal plus service charge.
+    """
     rounding: tuple[int, Decimal] | None = None
     subtotal: Decimal | None = None
     explicit = False
     tax: Decimal | None = None
+    tax_rate: Decimal | None = None
+    service: Decimal | None = None
     for index, line in enumerate(lines):
         folded = line.folded
         value = _summary_value(line)
         if value is None:
             continue
+        rated = RATED_TAX.search(folded)
         if ROUNDING.search(folded) and not TOTAL_STRONG.search(folded) and abs(value) < 1:
             rounding = (index, value)
         elif TAX_TOTAL.search(folded) and tax is None and value >= 0:
@@ -217,9 +227,17 @@ def _summary_amounts(
         elif SUBTOTAL.search(folded) and subtotal is None and value > 0:
             subtotal = value
             explicit = bool(EXCLUDING.search(folded))
+        elif subtotal is not None and service is None and SERVICE_CHARGE.search(folded) and value > 0:
+            service = value
+        elif subtotal is not None and tax is None and rated and not INCLUSIVE.search(folded) and value >= 0:
+            tax = value
+            tax_rate = Decimal(rated["rate"].replace(",", "."))
     if subtotal is None or tax is None:
         return rounding, None, False, subtotal
-    return rounding, subtotal + tax + (rounding[1] if rounding else 0), explicit, subtotal
+    base = subtotal + (service or 0)
+    if tax_rate is not None and abs(base * tax_rate / 100 - tax) <= CENT:
+        explicit = True
+    return rounding, base + tax + (rounding[1] if rounding else 0), explicit, subtotal
 
 
 def _bare_amount(text: str, *, need_currency: bool = True) -> Decimal | None:

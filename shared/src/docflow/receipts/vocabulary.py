@@ -56,6 +56,12 @@ TOTAL_LOCAL = _words(
     r"LOPPUSUMMA",
 )
 SUBTOTAL = _words(r"SUB\s?-?\s?TOTAL\w*", r"TOTAL\s?SALES\s?\(?EXCL\w*", r"TOTAL\s?\(?EXCL\w*", r"VALISUMMA")
+SERVICE_CHARGE = _words(
+    r"SERVICE\s?(?:CHARGE|CHG)\w*", r"SVC\s?CH\w*", r"SRV\s?CH\w*", r"PALVELUMAKSU", r"SERVICEAVGIFT"
+)
+#: A tax line that prints its rate: ``GST 6% 19.47``, ``SST @ 6 % 1.20``.
+RATED_TAX = re.compile(r"(?<![A-Z])(?:GST|SST|VAT|TAX|ALV|MOMS)\s?@?\s?(?P<rate>\d{1,2}(?:[.,]\d{1,2})?)\s?%")
+INCLUSIVE = _words(r"INC\w*", r"SIS\.?", r"SISALTAA", r"INKL\w*")
 EXCLUDING = _words(r"EXCL\w*", r"EX", r"VEROTON")
 TAX_TOTAL = _words(
     r"TOTAL\s?(?:GST|TAX|VAT)",
