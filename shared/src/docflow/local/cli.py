@@ -50,6 +50,7 @@ def _token(args: argparse.Namespace) -> int:
     from docflow.auth import mint_token
     from docflow.config import get_settings
     from docflow.local.environment import apply_local_environment, local_ports, repo_root
+    from docflow.local.seed import PLATFORM_ADMIN_EMAIL, demo_id
 
     ports = local_ports()
     apply_local_environment(ports)
@@ -57,6 +58,8 @@ def _token(args: argparse.Namespace) -> int:
     user_id: uuid.UUID | None = None
     if args.tenant:
         user_id = _ensure_membership(repo_root(), ports.postgres, args.email, args.tenant, args.role)
+    elif args.email == PLATFORM_ADMIN_EMAIL:
+        user_id = demo_id("user:staff")  # the seeded platform administrator
     token = mint_token(
         secret=settings.require("jwt_secret"),
         issuer=settings.jwt_issuer,
