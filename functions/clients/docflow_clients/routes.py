@@ -139,7 +139,7 @@ async def upload_bytes(request: Request) -> bytes:
 
 @router.post("/import", summary="Import clients from CSV", openapi_extra=_IMPORT_BODY)
 def import_clients(
-    data: Annotated[bytes, Depends(upload_bytes)], tenant: Writer, dry_run: bool = True
+    tenant: Writer, data: Annotated[bytes, Depends(upload_bytes)], dry_run: bool = True
 ) -> ImportReport:
     """``dry_run=true`` (the default) reports row errors and writes nothing; ``dry_run=false`` writes
     every row, or nothing and a 422 with the report when any row is invalid. ``,`` and ``;`` files,
