@@ -82,3 +82,10 @@ def test_given_a_double_quote_for_an_apostrophe_when_read_then_the_name_has_an_a
 def test_given_a_dollar_sign_and_a_stray_apostrophe_in_an_address_when_read_then_they_are_repaired() -> None:
     _, address = _party("SHOP SDN BHD\nLevel’6, Bangunan TH, Jalan $$21/39,\n47400 Petaling Jaya\n")
     assert address == "Level 6, Bangunan TH, Jalan SS21/39, 47400 Petaling Jaya"
+
+
+def test_given_a_legal_name_below_a_phone_line_but_above_the_title_when_read_then_it_is_the_merchant() -> (
+    None
+):
+    name, _ = _party("GUARDIAN\nTel: 03-7960 1234\nGUARDIAN HEALTH AND BEAUTY SDN BHD\nTAX INVOICE\n")
+    assert name == "GUARDIAN HEALTH AND BEAUTY SDN BHD"

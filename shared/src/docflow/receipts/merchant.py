@@ -90,7 +90,9 @@ _CONTACT = re.compile(
     r"(?<![A-Z])(?:TEL|PUH|PHONE|FAX|GST\s?(?:REG\w*\s?)?(?:NO|ID)|VAT\s?(?:REG\w*\s?)?NO|Y-?TUNNUS|"
     r"BUSINESS\s?ID|FO-?NUMMER|ORG\.?\s?NR|ROC|CO\.?\s?(?:REG\.?\s?)?NO|COMPANY\s?NO)(?![A-Z])"
 )
-#: A name below the merchant's contact lines (a customer, a brand) loses this much.
+#: The document title: below it and the contact lines, a company name is the customer's.
+_DOCUMENT_TITLE = re.compile(r"(?<![A-Z])(?:INVOICE|RECEIPT|BILL|KUITTI|KVITTO|LASKU|FAKTURA)(?![A-Z])")
+#: A name below the merchant's contact lines and the document title (a customer) loses this much.
 AFTER_CONTACT_PENALTY = 3.0
 #: A line that is mostly short fragments (``3 18 OI OIF``) is OCR noise more often than a name.
 NOISE_PENALTY = 1.0
@@ -142,12 +144,13 @@ def find_merchant(lines: Sequence[TextLine]) -> tuple[str, int, float] | None:
     header = lines[:HEADER_LINES]
     best: tuple[float, int] | None = None
     seen_name = False
-    after_contact = False
+    after_contact = after_title = False
     for index, line in enumerate(header):
         folded = line.folded
         after_contact = after_contact or (
             index > 0 and seen_name and bool(_CONTACT.search(header[index - 1].folded))
         )
+        after_title = after_title or (after_contact and bool(_DOCUMENT_TITLE.search(folded)))
         is_candidate = _name_like(line) or (
             COMPANY_MARK.search(folded)
             and _letters(line.text) >= 4
@@ -157,7 +160,7 @@ def find_merchant(lines: Sequence[TextLine]) -> tuple[str, int, float] | None:
         if not is_candidate or (NOT_MERCHANT.search(folded) and not COMPANY_MARK.search(folded)):
             continue
         seen_name = True
-        score = _name_score(index, line) - (AFTER_CONTACT_PENALTY if after_contact else 0.0)
+        score = _name_score(index, line) - (AFTER_CONTACT_PENALTY if after_title else 0.0)
         if best is None or score > best[0]:
             best = (score, index)
     if best is None:
