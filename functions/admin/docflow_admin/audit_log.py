@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from psycopg import sql
-
 from docflow.errors import Unprocessable
 from docflow_admin.cursor import decode_cursor, encode_cursor
 from docflow_admin.schemas import AuditEntryPublic, AuditPage, AuditQuery
@@ -16,6 +14,8 @@ if TYPE_CHECKING:
 
 def read_audit_log(conn: Connection, query: AuditQuery) -> AuditPage:
     """Audit rows matching every given filter; ``action`` ending in ``.*`` matches a prefix."""
+    from psycopg import sql
+
     conditions: list[sql.Composable] = []
     params: list[Any] = []
     for column, value in (("tenant_id", query.tenant_id), ("actor_user_id", query.actor_user_id)):

@@ -6,8 +6,6 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from psycopg import sql
-
 from docflow.errors import Conflict, NotFound, Unprocessable
 from docflow_admin.cursor import decode_cursor, encode_cursor
 from docflow_admin.schemas import TenantPage, TenantStatus, TenantUsagePublic
@@ -16,13 +14,11 @@ from docflow_admin.usage import receipt_usage
 if TYPE_CHECKING:
     from docflow.db import Connection
 
-_SELECT = sql.SQL(
-    """
+_SELECT = """
     select t.id, t.name, t.status, t.created_at, t.suspended_at,
            (select count(*) from public.tenant_members m where m.tenant_id = t.id) as members
       from public.tenants t
-    """
-)
+"""
 
 
 def _like_pattern(text: str) -> str:
@@ -51,6 +47,8 @@ def list_tenants(
     cursor: str | None,
 ) -> TenantPage:
     """Tenants oldest first (``created_at``, ``id``), searched by name or exact id."""
+    from psycopg import sql
+
     conditions: list[sql.Composable] = []
     params: list[Any] = []
     if query:
@@ -71,7 +69,7 @@ def list_tenants(
             raise Unprocessable("The cursor is not valid") from None
         conditions.append(sql.SQL("(t.created_at, t.id) > (%s, %s)"))
     where = sql.SQL(" where ") + sql.SQL(" and ").join(conditions) if conditions else sql.SQL("")
-    statement = _SELECT + where + sql.SQL(" order by t.created_at, t.id limit %s")
+    statement = sql.SQL(_SELECT) + where + sql.SQL(" order by t.created_at, t.id limit %s")
     rows = conn.execute(statement, [*params, limit + 1]).fetchall()
     page, more = rows[:limit], len(rows) > limit
     next_cursor = encode_cursor(page[-1]["created_at"].isoformat(), page[-1]["id"]) if more else None
@@ -80,7 +78,7 @@ def list_tenants(
 
 def get_tenant(conn: Connection, tenant_id: uuid.UUID) -> TenantUsagePublic:
     """One tenant with its usage (404 when there is none with this id)."""
-    row = conn.execute(_SELECT + sql.SQL(" where t.id = %s"), (tenant_id,)).fetchone()
+    row = conn.execute(_SELECT + " where t.id = %s", (tenant_id,)).fetchone()
     if row is None:
         raise NotFound("No tenant with this id")
     return _with_usage(conn, [row])[0]

@@ -6,8 +6,6 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from psycopg import sql
-
 if TYPE_CHECKING:
     from docflow.db import Connection
 
@@ -40,6 +38,8 @@ def receipt_usage(
     conn: Connection, tenant_ids: list[uuid.UUID], table: str = RECEIPTS_TABLE
 ) -> dict[uuid.UUID, ReceiptUsage] | None:
     """Usage per tenant (tenants with no receipts get zeros), or None without a receipts table."""
+    from psycopg import sql
+
     if not receipts_table_exists(conn, table):
         return None
     schema, name = table.split(".", 1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import psycopg
 from fastapi import APIRouter
 
 from docflow import audit
@@ -35,6 +34,8 @@ def migrations(admin: PlatformAdmin) -> MigrationStatus:
 @router.get("/health", summary="Database health and latency")
 def health(admin: PlatformAdmin) -> DatabaseHealth:
     """Timed round trips, server version and size, connections and the pool (503 when unreachable)."""
+    import psycopg
+
     try:
         with system_transaction("supabase.health") as conn:
             report = database_health(conn)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from psycopg.types.json import Jsonb
-
 from docflow.observability import current_correlation_id
 
 if TYPE_CHECKING:
@@ -24,6 +22,8 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> None:
     """Append one ``audit_log`` row (ids and codes only; callers scrub free text)."""
+    from psycopg.types.json import Jsonb  # psycopg loads with the first query, not at cold start
+
     conn.execute(
         """
         insert into public.audit_log
