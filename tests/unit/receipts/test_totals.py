@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from docflow.receipts.extract import extract_receipt
+import pytest
+
+from docflow.receipts.extract import extract_receipt, to_lines
+from docflow.receipts.totals import choose_total, collect_evidence
 
 TODAY = dt.date(2026, 6, 30)
 
@@ -104,3 +107,32 @@ def test_given_a_rated_tax_that_is_not_the_rate_of_the_subtotal_when_extracted_t
 ):
     text = "SHOP\nA 10.00\nSUB TOTAL 10.00\nGST 6% 5.00\nTOTAL 10.60\n"
     assert _total(text) == Decimal("10.60")
+
+
+def test_given_two_total_lines_when_cash_without_change_matches_one_then_that_one_wins() -> None:
+    text = "SHOP SDN BHD\nITEM 7.00\nTOTAL 8.00\nTOTAL 7.50\nCASH 8.00\n"
+    assert _total(text) == Decimal("8.00")
+
+
+def test_given_only_cash_given_when_no_total_is_readable_then_it_is_not_taken_for_the_total() -> None:
+    assert _total("SHOP SDN BHD\nCASH 50.00\n") is None
+
+
+def test_given_a_misread_change_line_when_extracted_then_it_is_never_the_total() -> None:
+    text = "SHOP SDN BHD\nTotal (RM) : 112.46\nCASH : 117.46\nGhange (RM) : 5.00\n"
+    receipt = extract_receipt(text, today=TODAY)
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("112.46")
+    assert "cash minus change" in _agreeing(text)
+
+
+def _agreeing(text: str) -> tuple[str, ...]:
+    lines = to_lines(text)
+    choice = choose_total(lines, collect_evidence(lines, None, None))
+    return choice.agrees_with if choice else ()
+
+
+@pytest.mark.parametrize("word", ["Nett Amount", "Amount Payable"])
+def test_given_more_total_words_when_extracted_then_they_outrank_a_plain_total(word: str) -> None:
+    text = f"SHOP SDN BHD\nTOTAL 9.99\n{word} 10.00\n"
+    assert _total(text) == Decimal("10.00")

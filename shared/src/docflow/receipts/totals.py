@@ -53,6 +53,8 @@ FALLBACK_WEIGHTS: dict[str, float] = {
     "line items": 0.8,
     "subtotal": 0.9,
 }
+#: Cash given with no change printed: it agrees with a total, but is no total on its own.
+EXACT_CASH = "cash without change"
 #: A summary amount whose decimal point the OCR lost (``Total GST 571``): read as cents.
 _LOST_POINT = re.compile(r"(?<![\d.,])(\d{3,6})\W{0,2}$")
 
@@ -292,6 +294,8 @@ def _checks(evidence: Evidence) -> dict[str, Decimal]:
         checks["VAT rows"] = evidence.vat_gross
     if evidence.cash_paid is not None and evidence.cash_paid > 0:
         checks["cash minus change"] = evidence.cash_paid
+    elif evidence.cash_given and not evidence.change:
+        checks[EXACT_CASH] = evidence.cash_given[-1]
     if evidence.items_sum is not None and evidence.items_sum > 0:
         checks["line items"] = evidence.items_sum
     if evidence.components is not None:
@@ -320,7 +324,8 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
         sources.setdefault(evidence.components, "subtotal, tax and rounding")
     checks = _checks(evidence)
     if not scores:
-        fallback = dict(checks)
+        # Cash given without change may be more than the total when the change line is lost.
+        fallback = {name: value for name, value in checks.items() if name != EXACT_CASH}
         if evidence.subtotal is not None and evidence.subtotal > 0:
             fallback.setdefault("subtotal", evidence.subtotal)
         for name, value in fallback.items():

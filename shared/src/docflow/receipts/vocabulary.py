@@ -21,6 +21,8 @@ TOTAL_STRONG = _words(
     r"TOTAL\s?(?:AMT\s?)?(?:ROUNDED|PAYABLE|DUE)",
     r"ROUNDED\s?TOTAL",
     r"AMOUNT\s?DUE",
+    r"AMOUNT\s?PAYABLE",
+    r"NET+\s?AMOUNT",
     r"TOTAL\s?AMOUNT",
     r"TOTAL\s?SALES\s?\(?INCL\w*",
     r"TOTAL\s?\(?INCL\w*",
@@ -83,7 +85,7 @@ CASH = _words(
     r"PAYMENT",
     r"PAY",
 )
-CHANGE = _words(r"TAKAISIN", r"VAIHTORAHA", r"CHANGE(?:\s?DUE)?", r"VAXEL", r"VAXELPENGAR", r"BALANCE")
+CHANGE = _words(r"TAKAISIN", r"VAIHTORAHA", r"[CG]HANGE(?:\s?DUE)?", r"VAXEL", r"VAXELPENGAR", r"BALANCE")
 CARD = _words(
     r"KORTTI\w*",
     r"PANKKIKORTTI",
