@@ -151,3 +151,24 @@ def test_writes_on_another_tenants_objects_change_nothing(
                 assert response.status_code in {404, 422}, f"{role} {route.id} {object_id}: {response.text}"
                 assert _leaks(planted, response.text) == [], f"{role} {route.id}"
     assert _fingerprint(superuser_url, planted) == before
+
+
+TENANT_SCOPED = [r for r in deployed_routes() if r.tenant_scoped]
+
+
+@pytest.mark.parametrize("route", TENANT_SCOPED, ids=lambda r: r.id)
+def test_naming_another_tenant_in_the_header_is_refused(
+    route: Route,
+    clients: dict[str, TestClient],
+    planted: Seeded,
+    demo: DemoData,
+    headers_for: Callable[..., dict[str, str]],
+) -> None:
+    """``X-Tenant-Id`` of a tenant the caller does not belong to: 403, whatever the route."""
+    body = {} if route.method in {"POST", "PUT", "PATCH"} else None
+    for role, user_id, email in _b_users(demo):
+        headers = headers_for(user_id, email, planted.tenant_id)
+        response = clients[route.function].request(route.method, route.url(), headers=headers, json=body)
+        assert response.status_code == 403, f"{role}: {response.status_code}"
+        assert response.json()["code"] == "forbidden"
+        assert _leaks(planted, response.text) == [], role
