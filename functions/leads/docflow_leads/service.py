@@ -7,7 +7,6 @@ cannot both pass the transition check.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -15,7 +14,6 @@ from typing import Any
 
 from docflow.errors import Conflict, NotFound, Unprocessable
 from docflow.http.deps import TenantContext
-from docflow.observability import current_correlation_id
 from docflow_leads.schemas import (
     LeadDetail,
     LeadNoteCreate,
@@ -144,21 +142,18 @@ def audit(
     target_type: str = "lead",
 ) -> None:
     """Record a member's action on a lead or form (ids and statuses only, never contact details)."""
-    tenant.conn.execute(
-        """
-        insert into public.audit_log
-          (tenant_id, actor_user_id, action, target_type, target_id, details, correlation_id)
-        values (%s, %s, %s, %s, %s, %s::jsonb, %s)
-        """,
-        (
-            tenant.tenant_id,
-            tenant.user_id,
-            action,
-            target_type,
-            str(target_id),
-            json.dumps(details, default=str),
-            current_correlation_id(),
-        ),
+    from docflow.audit import record
+
+    record(
+        tenant.conn,
+        action=action,
+        actor=tenant.user_id,
+        tenant_id=tenant.tenant_id,
+        target_type=target_type,
+        target_id=str(target_id),
+        details={
+            key: str(value) if isinstance(value, uuid.UUID) else value for key, value in details.items()
+        },
     )
 
 
