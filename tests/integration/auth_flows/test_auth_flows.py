@@ -246,9 +246,7 @@ def test_switch_tenant_checks_membership_and_records_nothing(
     with psycopg.connect(superuser_url) as conn:
         before = conn.execute("select count(*) from public.audit_log").fetchone()
     for tenant in (first, second):
-        response = http.post(
-            "/api/auth/switch-tenant", json={"tenant": tenant["tenant_id"]}, headers=headers
-        )
+        response = http.post("/api/auth/switch-tenant", json={"tenant": tenant["tenant_id"]}, headers=headers)
         assert response.status_code == 200
         assert response.json() == {**tenant, "header": "X-Tenant-Id"}
     denied = http.post("/api/auth/switch-tenant", json={"tenant": foreign["tenant_id"]}, headers=headers)
@@ -263,6 +261,4 @@ def test_switch_tenant_checks_membership_and_records_nothing(
     assert suspended.status_code == 403
     assert suspended.json()["code"] == "tenant_suspended"
     assert before == after
-    assert (
-        http.post("/api/auth/switch-tenant", json={"tenant": "nope"}, headers=headers).status_code == 422
-    )
+    assert http.post("/api/auth/switch-tenant", json={"tenant": "nope"}, headers=headers).status_code == 422
