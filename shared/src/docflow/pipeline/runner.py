@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from docflow.config import get_settings
+from docflow.metrics import OCR_SECONDS, RECEIPTS_FAILED, RECEIPTS_PROCESSED, emit
 from docflow.pipeline.events import ObjectCreated, parse_s3_event
 from docflow.pipeline.steps import STEPS, Context, PermanentFailure, Skip
 
@@ -50,12 +51,15 @@ def process_record(record: ObjectCreated, *, after_step: AfterStep | None = None
     except PermanentFailure as failure:
         _fail(ctx, failure.reason, retryable=False)
         logger.warning("receipt failed", extra={"reason": failure.reason})
+        emit(RECEIPTS_FAILED)
         return ProcessingResult(record.key, "failed", failure.reason)
     except Exception as error:
         _fail(ctx, "transient_error", retryable=True)
         logger.warning("receipt processing interrupted", extra={"error_type": type(error).__name__})
         raise
     assert ctx.review is not None
+    emit(RECEIPTS_PROCESSED)
+    emit(OCR_SECONDS, ctx.ocr_seconds)
     logger.info("receipt processed", extra={"status": ctx.review.status, "seconds": ctx.ocr_seconds})
     return ProcessingResult(record.key, ctx.review.status)
 
