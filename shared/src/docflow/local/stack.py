@@ -110,6 +110,7 @@ def print_banner(ports: LocalPorts, demo: DemoData) -> None:
         "Try:",
         f"  curl -H 'Authorization: Bearer <token>' http://127.0.0.1:{ports.api}/api/auth/me",
         "More tokens: docflow token --email someone@example.com --tenant 'Demo Oy' --role member",
+        f"Receipts: DOCFLOW_TOKEN=<token> docflow receipts upload FILE... --api http://127.0.0.1:{ports.api}",
         "Ctrl-C stops everything.",
         "",
     ]
