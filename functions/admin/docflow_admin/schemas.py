@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from docflow_admin.cursor import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+
 TenantStatus = Literal["active", "suspended"]
 
 
@@ -78,5 +80,5 @@ class AuditQuery(BaseModel):
     )
     since: datetime | None = Field(default=None, description="Entries at or after this instant")
     until: datetime | None = Field(default=None, description="Entries before this instant")
-    limit: int = Field(default=50, ge=1, le=100, description="Page size (at most 100)")
+    limit: int = Field(default=DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size (<= 100)")
     cursor: str | None = Field(default=None, max_length=512, description="`next_cursor` of the last page")
