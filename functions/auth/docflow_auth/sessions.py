@@ -10,18 +10,34 @@ from fastapi import APIRouter, Request, Response, status
 from pydantic import ValidationError
 
 from docflow.auth import bearer_token
+from docflow.config import get_settings
+from docflow.db import system_transaction
 from docflow.errors import UpstreamError
 from docflow.http.deps import CurrentUser
+from docflow.ratelimit import bucket_key, check_rate_limit
 from docflow_auth import supabase
 from docflow_auth.schemas import CallbackRequest, Session, SignOutRequest
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 
+def _limit_callbacks(client_ip: str) -> None:
+    """At most ``AUTH_CALLBACK_RATE_LIMIT_PER_IP`` callbacks per address and window (429 beyond)."""
+    settings = get_settings()
+    with system_transaction("auth.callback_rate_limit") as conn:
+        check_rate_limit(
+            conn,
+            bucket_key("auth.callback.ip", client_ip),
+            limit=settings.auth_callback_rate_limit_per_ip,
+            window_seconds=settings.auth_callback_rate_limit_window_seconds,
+        )
+
+
 @router.post("/callback", summary="Exchange an OAuth / PKCE code for a session")
-def callback(body: CallbackRequest) -> Session:
+def callback(body: CallbackRequest, request: Request) -> Session:
     """The client sends the ``code`` of the redirect and the ``code_verifier`` it generated; the answer
-    is the Supabase session (access and refresh token) to keep."""
+    is the Supabase session (access and refresh token) to keep. Rate limited per client address."""
+    _limit_callbacks(request.client.host if request.client else "unknown")
     raw = supabase.exchange_code(body.code, body.code_verifier)
     try:
         return Session.model_validate(raw)

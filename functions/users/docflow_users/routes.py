@@ -11,9 +11,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from docflow.config import get_settings
 from docflow.db import user_transaction
 from docflow.errors import UpstreamError
 from docflow.http.deps import CurrentUser, TenantConn, TenantContext, require_role
+from docflow.ratelimit import bucket_key, check_rate_limit
 from docflow.tenancy import Role
 from docflow_users import audit, members, profiles
 from docflow_users.invitations import AlreadyRegistered, send_invitation
@@ -52,6 +54,13 @@ def invite_member(body: InvitationCreate, tenant: Manager) -> InvitationResult:
     """A new address gets an invitation e-mail from Supabase Auth; an existing DocFlow user is added
     directly. Someone already in the tenant is a 409."""
     check_member_change(tenant.role, None, body.role)
+    settings = get_settings()
+    check_rate_limit(
+        tenant.conn,
+        bucket_key("users.invitations.tenant", str(tenant.tenant_id)),
+        limit=settings.invitations_rate_limit_per_tenant,
+        window_seconds=settings.invitations_rate_limit_window_seconds,
+    )
     user_id = members.existing_user_id(tenant, body.email)
     result: str = "added"
     if user_id is None:

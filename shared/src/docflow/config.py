@@ -79,6 +79,10 @@ class Settings(BaseSettings):
     supabase_auth_url: str = ""  # Supabase Auth base URL when not <SUPABASE_URL>/auth/v1 (local fake)
     invite_redirect_url: str = ""
     max_tenants_per_user: int = Field(default=3, ge=1, le=100)
+    auth_callback_rate_limit_per_ip: int = Field(default=30, ge=1, le=10_000)
+    auth_callback_rate_limit_window_seconds: int = Field(default=300, ge=1, le=86_400)
+    invitations_rate_limit_per_tenant: int = Field(default=50, ge=1, le=10_000)
+    invitations_rate_limit_window_seconds: int = Field(default=3600, ge=1, le=86_400)
 
     # Clients
     clients_import_max_bytes: int = Field(default=524_288, ge=1024, le=6_291_456)

@@ -29,7 +29,7 @@ def fake_auth(supabase_auth: FakeSupabaseAuth) -> FakeSupabaseAuth:
 def http(postgres: object, fake_auth: FakeSupabaseAuth) -> Iterator[TestClient]:
     from docflow_auth.handler import app
 
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with TestClient(app, raise_server_exceptions=False, client=("203.0.113.77", 50000)) as client:
         yield client
 
 
@@ -262,3 +262,27 @@ def test_switch_tenant_checks_membership_and_records_nothing(
     assert suspended.json()["code"] == "tenant_suspended"
     assert before == after
     assert http.post("/api/auth/switch-tenant", json={"tenant": "nope"}, headers=headers).status_code == 422
+
+
+def test_callbacks_are_rate_limited_per_address(
+    http: TestClient, fake_auth: FakeSupabaseAuth, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docflow_auth.handler import app
+
+    monkeypatch.setenv("AUTH_CALLBACK_RATE_LIMIT_PER_IP", "2")
+    reset_settings()
+    body = {"code": str(uuid.uuid4()), "code_verifier": "x" * 43}
+    address = f"198.51.100.{secrets.randbelow(250) + 1}"
+    try:
+        with TestClient(app, raise_server_exceptions=False, client=(address, 40000)) as client:
+            statuses = [client.post("/api/auth/callback", json=body).status_code for _ in range(3)]
+            refused = client.post("/api/auth/callback", json=body)
+        with TestClient(app, raise_server_exceptions=False, client=("192.0.2.200", 40000)) as elsewhere:
+            other = elsewhere.post("/api/auth/callback", json=body).status_code
+    finally:
+        monkeypatch.undo()
+        reset_settings()
+    assert statuses == [400, 400, 429]
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["retry-after"]) <= 300
+    assert other == 400

@@ -218,3 +218,24 @@ def test_requests_without_a_token_are_401(http: TestClient) -> None:
     assert http.get("/api/users").status_code == 401
     assert http.get("/api/users/me/profile").status_code == 401
     assert http.post("/api/users/invitations", json={"email": "x@y.test"}).status_code == 401
+
+
+def test_invitations_are_rate_limited_per_tenant(
+    http: TestClient, make_tenant: Callable[..., Tenant], auth: Headers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tenant = make_tenant("owner")
+    monkeypatch.setenv("INVITATIONS_RATE_LIMIT_PER_TENANT", "2")
+    reset_settings()
+    try:
+        statuses = [
+            http.post(
+                "/api/users/invitations",
+                json={"email": f"raja-{uuid.uuid4().hex[:8]}@example.test"},
+                headers=auth(tenant, "owner"),
+            ).status_code
+            for _ in range(3)
+        ]
+    finally:
+        monkeypatch.undo()
+        reset_settings()
+    assert statuses == [201, 201, 429]
