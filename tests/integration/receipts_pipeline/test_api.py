@@ -432,3 +432,8 @@ def test_upload_of_known_bytes_is_flagged_as_a_duplicate_at_once(
     assert detail["warnings"][0]["receipt_id"] == str(first.receipt_id)
     viewer = client.get(f"/api/v1/receipts/{first.receipt_id}", headers=headers(role=Role.VIEWER))
     assert viewer.status_code == 200
+
+
+def test_a_receipt_whose_upload_never_happened_can_be_deleted(client: TestClient, headers: Headers) -> None:
+    created = presign(client, headers(), filename="never.png", content_type="image/png", size=10)
+    assert client.delete(f"/api/v1/receipts/{created['receipt_id']}", headers=headers()).status_code == 204

@@ -97,10 +97,18 @@ def touch_object(bucket: str, key: str, *, content_type: str, reason: str) -> No
     )
 
 
-def tag_object(bucket: str, key: str, tags: dict[str, str]) -> None:
-    """Replace an object's tags (lifecycle rules act on them, e.g. retention of deleted receipts)."""
-    s3_client().put_object_tagging(
-        Bucket=bucket,
-        Key=key,
-        Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]},
-    )
+def tag_object(bucket: str, key: str, tags: dict[str, str]) -> bool:
+    """Replace an object's tags (lifecycle rules act on them); ``False`` when there is no such object."""
+    from botocore.exceptions import ClientError
+
+    try:
+        s3_client().put_object_tagging(
+            Bucket=bucket,
+            Key=key,
+            Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]},
+        )
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
+            return False
+        raise
+    return True
