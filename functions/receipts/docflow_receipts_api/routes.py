@@ -210,17 +210,28 @@ def delete_receipt(receipt_id: uuid.UUID, tenant: Writer) -> Response:
     return Response(status_code=204)
 
 
+def _touch_after_commit(bucket: str, key: str, *, content_type: str, reason: str) -> None:
+    """Runs after the response: the new object version triggers processing of the pending receipt."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from docflow.aws.s3 import touch_object
+    from docflow.observability import get_logger
+
+    try:
+        touch_object(bucket, key, content_type=content_type, reason=reason)
+    except (BotoCoreError, ClientError) as error:  # the receipt stays pending; reprocess again
+        get_logger().warning("reprocess trigger failed", extra={"error_type": type(error).__name__})
+
+
 @router.post("/{receipt_id}/reprocess", status_code=202, summary="Read a receipt again")
 def reprocess_receipt(receipt_id: uuid.UUID, tenant: Writer, background: BackgroundTasks) -> ReprocessPublic:
     """Back to ``pending``; once committed, a new version of the original triggers processing."""
-    from docflow.aws.s3 import touch_object
-
     receipt = _load(tenant, receipt_id)
     if not queries.mark_for_reprocess(tenant.conn, receipt_id):
         raise Conflict("The receipt is being processed right now")
     _audit(tenant, "receipt.reprocess", receipt_id, {})
     background.add_task(
-        touch_object,
+        _touch_after_commit,
         get_settings().receipts_bucket,
         receipt["object_key"],
         content_type=receipt["content_type"],

@@ -434,6 +434,12 @@ def test_upload_of_known_bytes_is_flagged_as_a_duplicate_at_once(
     assert viewer.status_code == 200
 
 
-def test_a_receipt_whose_upload_never_happened_can_be_deleted(client: TestClient, headers: Headers) -> None:
+def test_a_receipt_whose_upload_never_happened_can_be_reprocessed_and_deleted(
+    client: TestClient, headers: Headers, s3_bucket: str
+) -> None:
     created = presign(client, headers(), filename="never.png", content_type="image/png", size=10)
+    assert (
+        client.post(f"/api/v1/receipts/{created['receipt_id']}/reprocess", headers=headers()).status_code
+        == 202
+    )
     assert client.delete(f"/api/v1/receipts/{created['receipt_id']}", headers=headers()).status_code == 204
