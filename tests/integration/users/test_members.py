@@ -211,3 +211,23 @@ def test_role_changes_are_audited_without_personal_data(
         ("member.removed", {"role": "admin"}),
     ]
     assert "@" not in json.dumps([list(map(str, e)) for e in entries])
+
+
+def test_the_database_stops_an_admin_adding_an_owner(
+    make_tenant: Callable[..., Tenant], act_as: Callable[..., object], superuser_url: str
+) -> None:
+    tenant = make_tenant("owner", "admin")
+    outsider = make_tenant("viewer").users["viewer"]
+    for role, label in (("admin", "admin"), ("owner", "owner")):
+        claims = {"sub": str(tenant.users[label]), "role": "authenticated", "tenant_id": str(tenant.id)}
+        with act_as(claims) as conn:  # type: ignore[attr-defined]
+            statement = (
+                "insert into public.tenant_members (tenant_id, user_id, role) values (%s, %s, 'owner')"
+            )
+            if role == "admin":
+                with pytest.raises(psycopg.Error) as raised:
+                    conn.execute(statement, (tenant.id, outsider))
+                assert raised.value.sqlstate == "42501"
+            else:
+                conn.execute(statement, (tenant.id, outsider))  # owners may; rolled back by act_as
+    assert outsider not in roles_of(superuser_url, tenant)
