@@ -11,7 +11,7 @@ from typing import Any
 
 import psycopg.errors
 
-from docflow.errors import Conflict, NotFound
+from docflow.errors import Conflict, NotFound, Unprocessable
 from docflow.http.deps import TenantContext
 
 CLIENT_COLUMNS = (
@@ -20,6 +20,8 @@ CLIENT_COLUMNS = (
     " updated_at"
 )
 CONTACT_COLUMNS = "id, client_id, name, title, email, phone, is_primary, created_at, updated_at"
+#: Most clients one export holds (a Lambda response is at most 6 MB); larger tenants export by status.
+EXPORT_MAX_ROWS = 20_000
 DUPLICATE_BUSINESS_ID = "A client with this business ID already exists in this tenant (it may be archived)"
 
 
@@ -175,16 +177,20 @@ def tag_counts(tenant: TenantContext) -> list[dict[str, Any]]:
 
 
 def export_rows(tenant: TenantContext, status: str) -> list[dict[str, Any]]:
-    """Every client of the tenant for an export, ordered by name."""
-    return tenant.conn.execute(
+    """Every client of the tenant for an export, ordered by name (422 past ``EXPORT_MAX_ROWS``)."""
+    rows = tenant.conn.execute(
         f"""
         select {CLIENT_COLUMNS} from public.clients
          where tenant_id = %(tenant)s
            and (%(status)s = 'all' or (%(status)s = 'active') = (archived_at is null))
          order by name, id
+         limit %(limit)s
         """,  # noqa: S608
-        {"tenant": tenant.tenant_id, "status": status},
+        {"tenant": tenant.tenant_id, "status": status, "limit": EXPORT_MAX_ROWS + 1},
     ).fetchall()
+    if len(rows) > EXPORT_MAX_ROWS:
+        raise Unprocessable(f"An export holds at most {EXPORT_MAX_ROWS} clients; export by status instead")
+    return rows
 
 
 # Contact persons

@@ -236,3 +236,16 @@ def test_export_is_limited_to_the_tenant_and_the_status(
     assert (
         http.get("/api/v1/clients/export", params={"format": "xlsx"}, headers=auth(fresh)).status_code == 422
     )
+
+
+def test_export_size_is_capped(
+    http: TestClient, fresh: Tenant, auth: Headers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docflow_clients import store
+
+    for name in ("Yksi Oy", "Kaksi Oy", "Kolme Oy"):
+        http.post("/api/v1/clients", json={"name": name}, headers=auth(fresh))
+    monkeypatch.setattr(store, "EXPORT_MAX_ROWS", 2)
+    assert http.get("/api/v1/clients/export", headers=auth(fresh)).status_code == 422
+    monkeypatch.setattr(store, "EXPORT_MAX_ROWS", 3)
+    assert http.get("/api/v1/clients/export", headers=auth(fresh)).text.count("Oy") == 3
