@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import pytest
@@ -38,11 +39,19 @@ CONFIG = schemathesis.Config.from_dict(
 ACCESS: dict[tuple[str, str], Access] = {(r.method, r.path): r.access for r in deployed_routes()}
 
 
+@cache
+def _schema(function: str) -> schemathesis.BaseSchema:
+    """A function's OpenAPI, loaded once from its app."""
+    app = importlib.import_module(function_modules()[function]).app
+    return schemathesis.openapi.from_asgi("/openapi.json", app, config=CONFIG)
+
+
 def _operations() -> list[tuple[str, str]]:
-    found = []
-    for name, module in function_modules().items():
-        schema = schemathesis.openapi.from_asgi("/openapi.json", importlib.import_module(module).app)
-        found.extend((name, result.ok().label) for result in schema.get_all_operations())
+    found = [
+        (name, result.ok().label)
+        for name in function_modules()
+        for result in _schema(name).get_all_operations()
+    ]
     return sorted(found)
 
 
@@ -62,9 +71,7 @@ def test_operation_conforms_and_never_fails(
     demo: DemoData,
     headers_for: Callable[..., dict[str, str]],
 ) -> None:
-    app = importlib.import_module(function_modules()[function]).app
-    schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=CONFIG)
-    operation = schema.find_operation_by_label(label)
+    operation = _schema(function).find_operation_by_label(label)
     assert operation is not None
     access = ACCESS.get((operation.method.upper(), operation.path), "user")
     owner_id, owner_email = fuzz_tenant.users[Role.OWNER]
