@@ -18,7 +18,7 @@ logger = get_logger()
 @logger.inject_lambda_context(clear_state=True, log_event=False)
 def s3_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Process every uploaded original of an S3 event; a transient error raises (Lambda retries)."""
-    from docflow.pipeline import process_event
+    from docflow.pipeline.runner import process_event
 
     results = process_event(event)
     return {"results": [{"outcome": r.outcome, "reason": r.reason} for r in results]}

@@ -15,7 +15,7 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
-from docflow.pipeline import process_record
+from docflow.pipeline.runner import process_record
 from docflow.tenancy import Role
 from tests.integration.receipts_pipeline.conftest import (
     TENANT_A,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from docflow.pipeline import process_record
+from docflow.pipeline.runner import process_record
 from tests.integration.receipts_pipeline.conftest import (
     TENANT_B,
     FakeScan,

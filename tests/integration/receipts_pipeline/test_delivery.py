@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from docflow.pipeline import process_record
+from docflow.pipeline.runner import process_record
 from docflow.pipeline.steps import STEPS, Context, ReceiptBusy
 from tests.integration.receipts_pipeline.conftest import (
     TENANT_B,
