@@ -136,3 +136,8 @@ def _agreeing(text: str) -> tuple[str, ...]:
 def test_given_more_total_words_when_extracted_then_they_outrank_a_plain_total(word: str) -> None:
     text = f"SHOP SDN BHD\nTOTAL 9.99\n{word} 10.00\n"
     assert _total(text) == Decimal("10.00")
+
+
+def test_given_an_unconfirmed_tax_note_with_a_total_word_when_extracted_then_it_is_not_the_total() -> None:
+    text = "SHOP SDN BHD\nNASI LEMAK 25.15\n(Total Included GST @ 6% : 1.42)\n"
+    assert _total(text) == Decimal("25.15")

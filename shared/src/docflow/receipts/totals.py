@@ -251,8 +251,13 @@ def _bare_amount(text: str, *, need_currency: bool = True) -> Decimal | None:
     return amounts[0].value if not any(char.isalnum() for char in rest) else None
 
 
-def total_candidates(lines: Sequence[TextLine], excluded: frozenset[int]) -> list[tuple[Decimal, float, int]]:
-    """(value, weight, line index) for each amount on a total line."""
+def total_candidates(
+    lines: Sequence[TextLine], excluded: frozenset[int], confirmed: frozenset[Decimal] = frozenset()
+) -> list[tuple[Decimal, float, int]]:
+    """(value, weight, line index) for each amount on a total line.
+
+    A strong total word next to a rate counts only when its amount is among ``confirmed``.
+    """
     found: list[tuple[Decimal, float, int]] = []
     for index, line in enumerate(lines):
         if index in excluded:
@@ -277,6 +282,8 @@ def total_candidates(lines: Sequence[TextLine], excluded: frozenset[int]) -> lis
             continue
         # ``Total Incl. GST@6% RM 5,90`` is a total, ``(Total Included GST @ 6% : 1.42)`` a tax:
         # a strong total word next to a rate counts, but less than a plain total line.
+        if rated and amounts[-1].value not in confirmed:
+            continue
         weight = RATED_TOTAL_WEIGHT if rated else STRONG_WEIGHT if strong else WEAK_WEIGHT
         position = 0.3 * index / max(1, len(lines))
         found.append((amounts[-1].value, weight + position, index))
@@ -307,7 +314,10 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
     """The best-supported total, or ``None`` when the receipt shows nothing total-like."""
     scores: dict[Decimal, float] = defaultdict(float)
     sources: dict[Decimal, str] = {}
-    candidates = total_candidates(lines, evidence.excluded_lines)
+    checks = _checks(evidence)
+    # A total word next to a rate may be a tax note (``Total incl. GST @ 6% : 1.42``): such a line
+    # counts only when another reading confirms its amount.
+    candidates = total_candidates(lines, evidence.excluded_lines, frozenset(checks.values()))
     if evidence.rounding is not None and evidence.rounding[1] != 0:
         rounding_index, adjustment = evidence.rounding
         candidates += [
@@ -322,7 +332,6 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
     if evidence.components is not None and evidence.components_explicit and evidence.components > 0:
         scores[evidence.components] += COMPONENTS_WEIGHT
         sources.setdefault(evidence.components, "subtotal, tax and rounding")
-    checks = _checks(evidence)
     if not scores:
         # Cash given without change may be more than the total when the change line is lost.
         fallback = {name: value for name, value in checks.items() if name != EXACT_CASH}
