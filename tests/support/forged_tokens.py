@@ -32,6 +32,9 @@ RSA_KID = "docflow-test-rs256"
 FORGED_USER_ID = "6f0c1c1e-7d5a-4b0f-9a59-1b7e2f3c4d5e"
 OTHER_SECRET = "an-entirely-different-secret-of-sufficient-length-0123456789"
 TEN_YEARS = 10 * 365 * 24 * 3600
+#: How far in the future "not yet valid" claims lie: far beyond any leeway, and far enough that a
+#: corpus built at the start of a slow test session is still in the future when it is replayed.
+FUTURE_SECONDS = 1800
 
 
 @dataclass(frozen=True)
@@ -207,8 +210,8 @@ def forged_tokens(
         ),
         ("HS256 signed with another secret", jwt.encode(good, OTHER_SECRET, algorithm="HS256")),
         ("expired beyond leeway", trusted({**good, "exp": now - leeway - 30, "iat": now - 3600})),
-        ("nbf in the future", trusted({**good, "nbf": now + leeway + 120})),
-        ("iat in the future beyond leeway", trusted({**good, "iat": now + leeway + 120})),
+        ("nbf in the future", trusted({**good, "nbf": now + FUTURE_SECONDS})),
+        ("iat in the future beyond leeway", trusted({**good, "iat": now + FUTURE_SECONDS})),
         *[
             (f"missing {claim}", trusted(_without(good, claim)))
             for claim in ("exp", "iat", "sub", "aud", "iss", "role")
