@@ -144,16 +144,21 @@ def export_receipts(tenant: TenantConn, params: Annotated[ExportQuery, Query()])
     )
 
 
+def _field_public(item: object, *, corrected: bool) -> FieldPublic:
+    """A stored field: ``{"value", "confidence"}`` as the pipeline writes it; a bare value (written by
+    hand or by an older version) is shown with no confidence rather than failing the whole receipt."""
+    if isinstance(item, dict):
+        return FieldPublic(value=item.get("value"), confidence=item.get("confidence"), corrected=corrected)
+    return FieldPublic(value=item, confidence=None, corrected=corrected)
+
+
 def _public(receipt: dict[str, Any]) -> ReceiptPublic:
     from docflow.aws.s3 import presign_get
 
     settings = get_settings()
     corrected = set(receipt["corrected_fields"])
     fields = {
-        name: FieldPublic(
-            value=item.get("value"), confidence=item.get("confidence"), corrected=name in corrected
-        )
-        for name, item in receipt["fields"].items()
+        name: _field_public(item, corrected=name in corrected) for name, item in receipt["fields"].items()
     }
     url = presign_get(
         settings.receipts_bucket,
