@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import psycopg
 from fastapi import APIRouter, Response, status
 
 from docflow.config import get_settings
@@ -42,10 +41,11 @@ def create_tenant(body: TenantCreate, principal: CurrentUser, response: Response
                 "select app_private.create_owned_tenant(%s, %s, %s) as tenant_id",
                 (body.name, limit, current_correlation_id()),
             ).fetchone()
-    except psycopg.Error as exc:
-        if exc.sqlstate == TENANT_LIMIT:
+    except Exception as exc:  # psycopg errors carry a SQLSTATE; psycopg itself loads lazily
+        state = getattr(exc, "sqlstate", None)
+        if state == TENANT_LIMIT:
             raise Forbidden(f"You can create at most {limit} tenants") from None
-        if exc.sqlstate == "42501":
+        if state == "42501":
             raise Forbidden("This account cannot create tenants") from None
         raise
     assert row is not None

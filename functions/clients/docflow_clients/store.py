@@ -9,8 +9,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import psycopg.errors
-
 from docflow.errors import Conflict, NotFound, Unprocessable
 from docflow.http.deps import TenantContext
 
@@ -37,14 +35,19 @@ class ClientFilter:
     limit: int = 50
 
 
+UNIQUE_VIOLATION = "23505"
+
+
 @contextmanager
 def duplicate_is_conflict() -> Iterator[None]:
     """A unique violation becomes a generic 409: the index only holds this tenant's keys anyway,
     and the message names no value."""
     try:
         yield
-    except psycopg.errors.UniqueViolation:
-        raise Conflict(DUPLICATE_BUSINESS_ID) from None
+    except Exception as exc:  # psycopg errors carry a SQLSTATE; psycopg itself loads lazily
+        if getattr(exc, "sqlstate", None) == UNIQUE_VIOLATION:
+            raise Conflict(DUPLICATE_BUSINESS_ID) from None
+        raise
 
 
 def _like(text: str) -> str:

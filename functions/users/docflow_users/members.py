@@ -11,8 +11,6 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-import psycopg
-
 from docflow.errors import Conflict, Forbidden, NotFound, Unprocessable
 from docflow.http.deps import TenantContext
 from docflow.tenancy import Role
@@ -27,10 +25,11 @@ def membership_rules() -> Iterator[None]:
     """Translate the database's membership rule violations into problems."""
     try:
         yield
-    except psycopg.Error as exc:
-        if exc.sqlstate == LAST_OWNER:
+    except Exception as exc:  # psycopg errors carry a SQLSTATE; psycopg itself loads lazily
+        state = getattr(exc, "sqlstate", None)
+        if state == LAST_OWNER:
             raise Conflict(LAST_OWNER_DETAIL) from None
-        if exc.sqlstate == INSUFFICIENT_PRIVILEGE:
+        if state == INSUFFICIENT_PRIVILEGE:
             raise Forbidden("Your role in this tenant does not allow this change") from None
         raise
 

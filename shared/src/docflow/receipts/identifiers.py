@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from stdnum.fi import alv, ytunnus
-
 _YTUNNUS = re.compile(r"(?<![\d-])(\d{6,7})\s?[-‐‑–—]\s?(\d)(?!\d)")
 _VAT_NUMBER = re.compile(r"(?<![A-Z0-9])F[I1l]\s?(\d{8})(?!\d)", re.IGNORECASE)
 _LABEL = re.compile(r"y[-\s]?tunnus|y[-\s]?tun|fo[-\s]?nummer|business\s?id|org\.?\s?nr|ly[-\s]?tunnus", re.I)
@@ -27,11 +25,15 @@ class BusinessId:
 
 def is_valid_ytunnus(value: str) -> bool:
     """Whether ``value`` is a Y-tunnus with a correct check digit."""
+    from stdnum.fi import ytunnus  # python-stdnum loads its registry modules: keep it off cold start
+
     return bool(ytunnus.is_valid(value))
 
 
 def is_valid_vat_number(value: str) -> bool:
     """Whether ``value`` is a Finnish VAT number (``FI`` + 8 digits) with a correct check digit."""
+    from stdnum.fi import alv
+
     return bool(alv.is_valid(value))
 
 
