@@ -7,6 +7,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from docflow import __version__
 from docflow.errors import ServiceUnavailable
@@ -49,9 +50,12 @@ def _check_database() -> DatabaseCheck:
 @router.get("/", include_in_schema=False)
 @router.get("/health", include_in_schema=False)
 @router.get("/api/health", summary="Service health")
-def health(
+async def health(
     deep: bool = Query(default=False, description="Also check the database (503 when unreachable)"),
 ) -> Health:
-    """``{"status": "ok"}`` while the function runs; with ``deep=true`` the database answers too."""
-    database = _check_database() if deep else None
+    """``{"status": "ok"}`` while the function runs; with ``deep=true`` the database answers too.
+
+    Async so the cheap path never hops to a worker thread; the blocking database check does.
+    """
+    database = await run_in_threadpool(_check_database) if deep else None
     return Health(status="ok", service=service_name(), version=__version__, database=database)
