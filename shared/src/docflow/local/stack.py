@@ -30,10 +30,13 @@ def prepare_database(pg: EmbeddedPostgres, root: Path) -> DemoData:
 @contextlib.contextmanager
 def local_s3(ports: LocalPorts) -> Iterator[Any]:
     """A moto S3 server with the versioned receipts bucket whose uploads trigger processing."""
+    import logging
+
     from moto.server import ThreadedMotoServer
 
     from docflow.config import get_settings
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access line per S3 request
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=ports.s3, verbose=False)
     server.start()
     try:
