@@ -14,8 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from docflow.config import get_settings
 from docflow.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType
-from docflow.http.deps import TenantConn, TenantContext, require_role
-from docflow.tenancy import Role
+from docflow.http.deps import TenantConn, TenantWriter
 from docflow_clients import csv_io, importer, store
 from docflow_clients.identifiers import check_vat_matches_ytunnus
 from docflow_clients.pagination import decode_cursor, encode_cursor
@@ -35,7 +34,6 @@ from docflow_clients.schemas import (
 
 router = APIRouter(prefix="/api/v1/clients", tags=["clients"])
 
-Writer = Annotated[TenantContext, require_role(Role.OWNER, Role.ADMIN, Role.MEMBER)]
 StatusFilter = Literal["active", "archived", "all"]
 CSV_MEDIA_TYPES = ("text/csv", "application/csv", "text/plain", "application/vnd.ms-excel")
 
@@ -83,7 +81,7 @@ def list_clients(
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create a client")
-def create_client(body: ClientCreate, tenant: Writer, response: Response) -> ClientPublic:
+def create_client(body: ClientCreate, tenant: TenantWriter, response: Response) -> ClientPublic:
     """A Y-tunnus already used in this tenant is a 409."""
     (row,) = store.insert_clients(tenant, [body.model_dump()])
     client = ClientPublic.model_validate(row)
@@ -139,7 +137,7 @@ async def upload_bytes(request: Request) -> bytes:
 
 @router.post("/import", summary="Import clients from CSV", openapi_extra=_IMPORT_BODY)
 def import_clients(
-    tenant: Writer, data: Annotated[bytes, Depends(upload_bytes)], dry_run: bool = True
+    tenant: TenantWriter, data: Annotated[bytes, Depends(upload_bytes)], dry_run: bool = True
 ) -> ImportReport:
     """``dry_run=true`` (the default) reports row errors and writes nothing; ``dry_run=false`` writes
     every row, or nothing and a 422 with the report when any row is invalid. ``,`` and ``;`` files,
@@ -156,7 +154,7 @@ def get_client(client_id: uuid.UUID, tenant: TenantConn) -> ClientDetail:
 
 
 @router.patch("/{client_id}", summary="Change a client")
-def update_client(client_id: uuid.UUID, body: ClientUpdate, tenant: Writer) -> ClientPublic:
+def update_client(client_id: uuid.UUID, body: ClientUpdate, tenant: TenantWriter) -> ClientPublic:
     """Only the fields sent change; the Y-tunnus and a Finnish VAT number must still agree."""
     changes = body.changes()
     if {"business_id", "vat_number"} & changes.keys():
@@ -170,13 +168,13 @@ def update_client(client_id: uuid.UUID, body: ClientUpdate, tenant: Writer) -> C
 
 
 @router.post("/{client_id}/archive", summary="Archive a client")
-def archive_client(client_id: uuid.UUID, tenant: Writer) -> ClientPublic:
+def archive_client(client_id: uuid.UUID, tenant: TenantWriter) -> ClientPublic:
     """Archived clients leave the default list but keep their receipts and history."""
     return ClientPublic.model_validate(store.set_archived(tenant, client_id, archived=True))
 
 
 @router.post("/{client_id}/unarchive", summary="Restore an archived client")
-def unarchive_client(client_id: uuid.UUID, tenant: Writer) -> ClientPublic:
+def unarchive_client(client_id: uuid.UUID, tenant: TenantWriter) -> ClientPublic:
     return ClientPublic.model_validate(store.set_archived(tenant, client_id, archived=False))
 
 
@@ -187,14 +185,14 @@ def list_contacts(client_id: uuid.UUID, tenant: TenantConn) -> list[ContactPubli
 
 
 @router.post("/{client_id}/contacts", status_code=status.HTTP_201_CREATED, summary="Add a contact person")
-def create_contact(client_id: uuid.UUID, body: ContactCreate, tenant: Writer) -> ContactPublic:
+def create_contact(client_id: uuid.UUID, body: ContactCreate, tenant: TenantWriter) -> ContactPublic:
     """Marking a contact primary unmarks the client's previous primary contact."""
     return ContactPublic.model_validate(store.insert_contact(tenant, client_id, body.model_dump()))
 
 
 @router.patch("/{client_id}/contacts/{contact_id}", summary="Change a contact person")
 def update_contact(
-    client_id: uuid.UUID, contact_id: uuid.UUID, body: ContactUpdate, tenant: Writer
+    client_id: uuid.UUID, contact_id: uuid.UUID, body: ContactUpdate, tenant: TenantWriter
 ) -> ContactPublic:
     changes = body.model_dump(include=body.model_fields_set)
     return ContactPublic.model_validate(store.update_contact(tenant, client_id, contact_id, changes))
@@ -205,6 +203,6 @@ def update_contact(
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Remove a contact person",
 )
-def delete_contact(client_id: uuid.UUID, contact_id: uuid.UUID, tenant: Writer) -> Response:
+def delete_contact(client_id: uuid.UUID, contact_id: uuid.UUID, tenant: TenantWriter) -> Response:
     store.delete_contact(tenant, client_id, contact_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

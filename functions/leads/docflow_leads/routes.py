@@ -7,8 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, status
 
-from docflow.http.deps import TenantConn, TenantContext, require_role
-from docflow.tenancy import Role
+from docflow.http.deps import TenantConn, TenantWriter
 from docflow_leads import service
 from docflow_leads.capture import capture_lead
 from docflow_leads.convert import convert_lead
@@ -29,7 +28,6 @@ from docflow_leads.service import CURSOR_PATTERN
 
 router = APIRouter(prefix="/api/leads", tags=["leads"])
 
-Writer = Annotated[TenantContext, require_role(Role.OWNER, Role.ADMIN, Role.MEMBER)]
 
 _PROBLEMS: dict[int | str, dict[str, Any]] = {
     code: {"description": text, "content": {"application/problem+json": {}}}
@@ -98,7 +96,7 @@ def get_lead(lead_id: uuid.UUID, tenant: TenantConn) -> LeadDetail:
 
 
 @router.patch("/{lead_id}", summary="Change status and/or owner", responses=_PROBLEMS)
-def update_lead(lead_id: uuid.UUID, change: LeadUpdate, tenant: Writer) -> LeadPublic:
+def update_lead(lead_id: uuid.UUID, change: LeadUpdate, tenant: TenantWriter) -> LeadPublic:
     """Status moves ``new -> contacted -> qualified -> won | lost`` (any open lead may be lost);
     other moves are 409. The owner must be a member of the tenant."""
     return service.update_lead(tenant, lead_id, change)
@@ -110,7 +108,7 @@ def update_lead(lead_id: uuid.UUID, change: LeadUpdate, tenant: Writer) -> LeadP
     summary="Add a note",
     responses=_PROBLEMS,
 )
-def add_note(lead_id: uuid.UUID, note: LeadNoteCreate, tenant: Writer) -> LeadNotePublic:
+def add_note(lead_id: uuid.UUID, note: LeadNoteCreate, tenant: TenantWriter) -> LeadNotePublic:
     """Notes are kept in order and belong to the lead's tenant."""
     return service.add_note(tenant, lead_id, note)
 
@@ -121,6 +119,6 @@ def add_note(lead_id: uuid.UUID, note: LeadNoteCreate, tenant: Writer) -> LeadNo
     summary="Convert into a client",
     responses={**_PROBLEMS, 503: {"description": "Clients not available"}},
 )
-def convert(lead_id: uuid.UUID, tenant: Writer, data: LeadConvert | None = None) -> ConversionResult:
+def convert(lead_id: uuid.UUID, tenant: TenantWriter, data: LeadConvert | None = None) -> ConversionResult:
     """Creates the client and marks the lead won and converted, in one transaction."""
     return convert_lead(tenant, lead_id, data or LeadConvert())

@@ -11,8 +11,7 @@ from fastapi.responses import StreamingResponse
 
 from docflow.config import get_settings
 from docflow.errors import Conflict, NotFound, Unprocessable
-from docflow.http.deps import TenantConn, TenantContext, require_role
-from docflow.tenancy import Role
+from docflow.http.deps import TenantConn, TenantContext, TenantWriter
 from docflow_receipts_api import export, queries
 from docflow_receipts_api.corrections import COLUMNS, validate_update
 from docflow_receipts_api.cursor import decode_cursor, encode_cursor
@@ -33,30 +32,21 @@ from docflow_receipts_api.uploads import accepted_type, check_size, presign, upl
 
 router = APIRouter(prefix="/api/v1/receipts", tags=["receipts"])
 
-Writer = Annotated[TenantContext, require_role(Role.OWNER, Role.ADMIN, Role.MEMBER)]
 MAX_EXPORT_ROWS = 10_000
 NO_STORE = {"Cache-Control": "no-store"}
 
 
 def _audit(tenant: TenantContext, action: str, receipt_id: uuid.UUID, details: dict[str, Any]) -> None:
-    import json
+    from docflow import audit
 
-    from docflow.observability import current_correlation_id
-
-    tenant.conn.execute(
-        """
-        insert into public.audit_log (tenant_id, actor_user_id, action, target_type, target_id, details,
-                                      correlation_id)
-        values (%s, %s, %s, 'receipt', %s, %s::jsonb, %s)
-        """,
-        (
-            tenant.tenant_id,
-            tenant.user_id,
-            action,
-            str(receipt_id),
-            json.dumps(details),
-            current_correlation_id(),
-        ),
+    audit.record(
+        tenant.conn,
+        action=action,
+        actor=tenant.user_id,
+        tenant_id=tenant.tenant_id,
+        target_type="receipt",
+        target_id=str(receipt_id),
+        details=details,
     )
 
 
@@ -68,7 +58,7 @@ def _load(tenant: TenantContext, receipt_id: uuid.UUID) -> dict[str, Any]:
 
 
 @router.post("/uploads", status_code=201, summary="Create receipts and presigned uploads for files")
-def create_uploads(body: UploadsCreate, tenant: Writer, response: Response) -> UploadsPublic:
+def create_uploads(body: UploadsCreate, tenant: TenantWriter, response: Response) -> UploadsPublic:
     """One pending receipt per file, each with a presigned POST (key, type and length pinned)."""
     from docflow.pipeline.review import duplicate_warning
 
@@ -178,7 +168,7 @@ def get_receipt(receipt_id: uuid.UUID, tenant: TenantConn, response: Response) -
 
 @router.patch("/{receipt_id}", summary="Correct a receipt's fields")
 def update_receipt(
-    receipt_id: uuid.UUID, body: ReceiptUpdate, tenant: Writer, response: Response
+    receipt_id: uuid.UUID, body: ReceiptUpdate, tenant: TenantWriter, response: Response
 ) -> ReceiptPublic:
     """Validated corrections; each corrected field is marked and kept when the receipt is read again."""
     from docflow.pipeline.store import replace_vat_rows
@@ -204,7 +194,7 @@ def update_receipt(
 
 
 @router.delete("/{receipt_id}", status_code=204, summary="Delete a receipt (the original is retained)")
-def delete_receipt(receipt_id: uuid.UUID, tenant: Writer) -> Response:
+def delete_receipt(receipt_id: uuid.UUID, tenant: TenantWriter) -> Response:
     """Soft delete; the original is tagged so the bucket's retention rule governs it."""
     from docflow.aws.s3 import tag_object
 
@@ -229,7 +219,9 @@ def _touch_after_commit(bucket: str, key: str, *, content_type: str, reason: str
 
 
 @router.post("/{receipt_id}/reprocess", status_code=202, summary="Read a receipt again")
-def reprocess_receipt(receipt_id: uuid.UUID, tenant: Writer, background: BackgroundTasks) -> ReprocessPublic:
+def reprocess_receipt(
+    receipt_id: uuid.UUID, tenant: TenantWriter, background: BackgroundTasks
+) -> ReprocessPublic:
     """Back to ``pending``; once committed, a new version of the original triggers processing."""
     receipt = _load(tenant, receipt_id)
     if not queries.mark_for_reprocess(tenant.conn, receipt_id):

@@ -98,6 +98,10 @@ def require_role(*roles: Role) -> Any:
     return Depends(check)
 
 
+#: Members who may change the tenant's data: everyone but viewers.
+TenantWriter = Annotated[TenantContext, require_role(Role.OWNER, Role.ADMIN, Role.MEMBER)]
+
+
 def platform_admin(principal: CurrentUser) -> Principal:
     """Admit DocFlow staff only: the ``platform_admins`` table decides, not the token."""
     from docflow.db import user_transaction
