@@ -42,6 +42,21 @@ os.environ["CORS_ORIGINS"] = '["https://app.docflow.test"]'
 apply_local_environment(_PORTS, environment="test")
 
 
+def _remove_stale_test_clusters(folder: Path) -> None:
+    """Stop and delete clusters left behind by test sessions that were killed (their pid is gone)."""
+    for data_dir in folder.glob("pg-*"):
+        try:
+            pid = int(data_dir.name.removeprefix("pg-"))
+            os.kill(pid, 0)
+        except ValueError:
+            continue
+        except ProcessLookupError:
+            EmbeddedPostgres(data_dir=data_dir, port=0).stop(quiet=True)
+            shutil.rmtree(data_dir, ignore_errors=True)
+        except PermissionError:
+            continue
+
+
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[EmbeddedPostgres]:
     """A migrated PostgreSQL for the session; ``DATABASE_URL`` already points at it."""
@@ -50,6 +65,7 @@ def postgres() -> Iterator[EmbeddedPostgres]:
     from docflow.local.environment import LOCAL_APP_PASSWORD
     from docflow.local.postgres import bootstrap_runtime_role
 
+    _remove_stale_test_clusters(ROOT / ".local" / "test")
     data_dir = ROOT / ".local" / "test" / f"pg-{os.getpid()}"
     server = EmbeddedPostgres(data_dir=data_dir, port=_PORTS.postgres)
     server.start()
