@@ -13,7 +13,7 @@ from docflow.auth import bearer_token
 from docflow.config import get_settings
 from docflow.db import system_transaction
 from docflow.errors import UpstreamError
-from docflow.http.deps import CurrentUser
+from docflow.http.deps import CurrentUser, client_address
 from docflow.ratelimit import bucket_key, check_rate_limit
 from docflow_auth import supabase
 from docflow_auth.schemas import CallbackRequest, Session, SignOutRequest
@@ -37,7 +37,7 @@ def _limit_callbacks(client_ip: str) -> None:
 def callback(body: CallbackRequest, request: Request) -> Session:
     """The client sends the ``code`` of the redirect and the ``code_verifier`` it generated; the answer
     is the Supabase session (access and refresh token) to keep. Rate limited per client address."""
-    _limit_callbacks(request.client.host if request.client else "unknown")
+    _limit_callbacks(client_address(request))
     raw = supabase.exchange_code(body.code, body.code_verifier)
     try:
         return Session.model_validate(raw)

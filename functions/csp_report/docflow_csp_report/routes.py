@@ -11,6 +11,7 @@ from docflow import metrics
 from docflow.config import get_settings
 from docflow.db import system_transaction
 from docflow.errors import RateLimited
+from docflow.http.deps import client_address
 from docflow.observability import get_logger
 from docflow.ratelimit import bucket_key, check_rate_limit
 from docflow_csp_report.parse import MAX_BODY_BYTES, MAX_REPORTS, parse_reports
@@ -77,7 +78,7 @@ def _count_hit(client_ip: str) -> None:
 )
 async def receive_reports(request: Request) -> Response:
     """204 for any well-formed report; each violation is logged as one scrubbed structured event."""
-    client_ip = request.client.host if request.client else "unknown"
+    client_ip = client_address(request)
     await run_in_threadpool(_count_hit, client_ip)
     records = parse_reports(request.headers.get("content-type"), await request.body())
     logger = get_logger()

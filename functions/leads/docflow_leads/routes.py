@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, status
 
-from docflow.http.deps import TenantConn, TenantWriter
+from docflow.http.deps import TenantConn, TenantWriter, client_address
 from docflow_leads import service
 from docflow_leads.capture import capture_lead
 from docflow_leads.convert import convert_lead
@@ -51,11 +51,6 @@ _PUBLIC_PROBLEMS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _client_ip(request: Request) -> str:
-    """The caller's address as API Gateway saw it (``requestContext.http.sourceIp``, via Mangum)."""
-    return request.client.host if request.client else "unknown"
-
-
 @router.post(
     "",
     status_code=status.HTTP_202_ACCEPTED,
@@ -65,7 +60,7 @@ def _client_ip(request: Request) -> str:
 def submit_lead(body: LeadCapture, request: Request) -> CaptureAccepted:
     """The tenant comes from the form's public key (``form_key``), never from anything else in the
     body. Accepted, repeated and filtered submissions all get the same 202."""
-    capture_lead(body, form_key=body.form_key, client_ip=_client_ip(request))
+    capture_lead(body, form_key=body.form_key, client_ip=client_address(request))
     return CaptureAccepted()
 
 

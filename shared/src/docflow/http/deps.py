@@ -36,6 +36,12 @@ def authenticate(request: Request) -> Principal:
 CurrentUser = Annotated[Principal, Depends(authenticate)]
 
 
+def client_address(request: Request) -> str:
+    """The caller's address as API Gateway saw it (``requestContext.http.sourceIp``, via Mangum),
+    for rate limits; never log it in clear."""
+    return request.client.host if request.client else "unknown"
+
+
 @dataclass(frozen=True, slots=True)
 class TenantContext:
     """A request acting for one tenant: its open transaction (RLS-bound), who, where and as what."""
