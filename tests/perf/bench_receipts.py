@@ -52,6 +52,7 @@ class Job:
     image: str
     cache: str | None
     reuse: bool
+    languages: str | None = None
 
 
 def _scan(job: Job) -> dict[str, Any]:
@@ -71,7 +72,9 @@ def _scan(job: Job) -> dict[str, Any]:
     from docflow.ocr import DocumentError, read_document
 
     try:
-        result = read_document(Path(job.image).read_bytes(), filename=Path(job.image).name)
+        result = read_document(
+            Path(job.image).read_bytes(), filename=Path(job.image).name, languages=job.languages
+        )
     except DocumentError as error:
         return {"id": job.receipt_id, "receipt": None, "seconds": None, "error": error.code}
     receipt = extract_receipt(result.lines, today=TODAY)
@@ -152,6 +155,7 @@ def run_set(
             str(image_dir / label["image"]),
             str(OCR_CACHE / name / f"{label['id']}.json") if args.save_ocr or args.reuse_ocr else None,
             args.reuse_ocr,
+            args.languages,
         )
         for label in labels
     ]
@@ -242,6 +246,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="only the first N receipts of each set")
     parser.add_argument("--skip-sroie", action="store_true")
     parser.add_argument("--skip-finnish", action="store_true")
+    parser.add_argument(
+        "--languages", default=None, help="OCR languages, e.g. fin+eng (default: the engine's)"
+    )
     parser.add_argument("--save-ocr", action="store_true", help="keep OCR lines for --reuse-ocr")
     parser.add_argument("--reuse-ocr", action="store_true", help="extraction only, on saved OCR lines")
     args = parser.parse_args(argv)
