@@ -241,7 +241,7 @@ def make_receipt(index: int, seed: int) -> SyntheticReceipt:
 
     payment = "cash" if rng.random() < 0.3 else "card"
     if payment == "cash":
-        given = Decimal(next(n for n in (5, 10, 20, 50, 100, 200) if n >= total))
+        given = Decimal(next(n for n in (5, 10, 20, 50, 100, 200, 500, 1000) if n >= total))
         rows.append((words["cash"], money(given)))
         rows.append((words["change"], money(given - total)))
     else:
