@@ -141,3 +141,24 @@ def test_given_more_total_words_when_extracted_then_they_outrank_a_plain_total(w
 def test_given_an_unconfirmed_tax_note_with_a_total_word_when_extracted_then_it_is_not_the_total() -> None:
     text = "SHOP SDN BHD\nNASI LEMAK 25.15\n(Total Included GST @ 6% : 1.42)\n"
     assert _total(text) == Decimal("25.15")
+
+
+@pytest.mark.parametrize("word", ["TAKAISIN", "VÄXEL", "CHANGE"])
+def test_given_a_change_word_whose_amount_is_lost_when_extracted_then_the_payment_is_cash(word: str) -> None:
+    receipt = extract_receipt(f"Taksi Oy\nTAKSIMATKA\n{word}\nALV% VEROTON VERO\n", today=TODAY)
+    assert receipt.payment is not None
+    assert receipt.payment.value == "cash"
+
+
+def test_given_a_balance_line_without_an_amount_when_extracted_then_no_cash_payment_is_invented() -> None:
+    assert extract_receipt("Shop Sdn Bhd\nITEM 4.00\nBALANCE\n", today=TODAY).payment is None
+
+
+def test_given_a_misread_total_when_vat_rows_and_cash_minus_change_agree_then_their_value_wins() -> None:
+    text = (
+        "Kahvila Oy\nKAHVI 3,96\nPIZZA 29,30\n121.58 €\n200,00\n72,42\n"
+        "MOMS% NETTO MOMS BRUTTO\n14% 96,60 13,52 110,12\n25,5% 13,91 3,55 17,46\n"
+    )
+    receipt = extract_receipt(text, today=TODAY)
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("127.58")

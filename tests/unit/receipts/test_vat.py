@@ -148,7 +148,7 @@ def test_given_an_extra_digit_in_a_known_rate_when_parsed_then_the_table_rate_wi
 
 def test_given_one_unreadable_vat_row_when_the_total_is_known_then_it_is_derived_from_the_total() -> None:
     lines = lines_from_text(
-        "ALV% VEROTON VERO VEROLLINEN\n10% 6,20 0,62 6,82\n14% 17111239 19,50\n25,5% 2,85 0,73 3,58\n"
+        "ALV% VEROTON VERO VEROLLINEN\n10% 6,20 0,62 6,82\n14% 17111239 1950\n25,5% 2,85 0,73 3,58\n"
     )
     rows = find_vat_rows(lines)
     derived = complete_vat_row(lines, rows, Decimal("29.90"))
@@ -158,3 +158,72 @@ def test_given_one_unreadable_vat_row_when_the_total_is_known_then_it_is_derived
 def test_given_a_derived_row_whose_amounts_are_not_printed_when_completed_then_nothing_is_guessed() -> None:
     lines = lines_from_text("ALV% VEROTON VERO VEROLLINEN\n10% 6,20 0,62 6,82\n14% 99,99 1,11\n")
     assert complete_vat_row(lines, find_vat_rows(lines), Decimal("29.90")) is None
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("14 % 20,47 3,71", ("14", "26.47", "3.71", "30.18")),  # a 6 read as 0 in the net
+        ("14 % 52,27 7,52", ("14", "52.27", "7.32", "59.59")),  # a 3 read as 5 in the tax
+    ],
+)
+def test_given_one_misread_digit_in_a_vat_table_row_when_parsed_then_the_only_fitting_correction_is_used(
+    row: str, expected: tuple[str, ...]
+) -> None:
+    assert parse_vat_row(row, in_table=True) == tuple(Decimal(value) for value in expected)
+    assert parse_vat_row(row) is None
+
+
+def test_given_two_corrections_that_fit_when_parsed_then_the_row_is_not_guessed() -> None:
+    # 10,00 and 1,40 fit 14 %, and so do 10,70 and 1,50.
+    assert parse_vat_row("14 % 10,00 1,50", in_table=True) is None
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("29,9. % 96,98 24,73 127,71", ("25.5", "96.98", "24.73", "121.71")),
+        ("295% 743 1.50 933", ("25.5", "7.43", "1.90", "9.33")),
+    ],
+)
+def test_given_two_pairs_of_columns_that_fit_when_parsed_then_the_one_nearest_the_third_column_wins(
+    row: str, expected: tuple[str, ...]
+) -> None:
+    assert parse_vat_row(row, in_table=True) == tuple(Decimal(value) for value in expected)
+
+
+def test_given_a_misread_rate_with_a_percent_sign_when_reread_then_it_is_not_taken_for_an_amount() -> None:
+    assert parse_vat_row("255% 1251 3195", in_table=True) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("VAT% NET VAT\n13,5 % 23.49 3547\n", ("13.5", "23.49", "3.17", "26.66")),
+        ("ALV% VEROTON VERO VEROLLINEN\n13,5 % 5,26 OVI\n", ("13.5", "5.26", "0.71", "5.97")),
+        ("ALV% VERO VEROTON VEROLLINEN\n13.5% 32,33.234736 36,69\n", ("13.5", "32.33", "4.36", "36.69")),
+    ],
+)
+def test_given_one_readable_amount_in_a_vat_table_row_when_read_then_the_rate_completes_the_row(
+    text: str, expected: tuple[str, ...]
+) -> None:
+    rows = find_vat_rows(lines_from_text(text))
+    assert rows == [(1, tuple(Decimal(value) for value in expected))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "VAT% NET VAT\n14 % 45,32\n",  # grosses 51,66 and 51,67 both give the net 45,32
+        "ALV% VERO VEROTON VEROLLINEN\n13,5 % 23.49 3547\n",  # the first column is not the net
+        "VAT% NET VAT\n14 % 6,36 117\n",  # 1,17 is far from the 0,89 that a net of 6,36 gives
+    ],
+)
+def test_given_one_amount_that_does_not_fix_the_row_when_read_then_nothing_is_guessed(text: str) -> None:
+    assert find_vat_rows(lines_from_text(text)) == []
+
+
+def test_given_a_decimal_comma_read_as_5_when_a_row_is_completed_from_the_total_then_it_is_found() -> None:
+    lines = lines_from_text("MOMS% NETTO MOMS BRUTTO\n14 % 25,69 3,60 29,29\n25,5 % 2115014067 90 33597\n")
+    derived = complete_vat_row(lines, find_vat_rows(lines), Decimal("63.26"))
+    assert derived == (2, (Decimal("25.5"), Decimal("27.07"), Decimal("6.90"), Decimal("33.97")))

@@ -2,7 +2,8 @@
 
 Candidates come from total lines (YHTEENSÄ, SUMMA, TOTAL, ...). Each candidate value gains support
 when it equals the card payment, the sum of the VAT rows' gross amounts, cash given minus change, or
-the sum of the line items. Cash given and change are never candidates themselves.
+the sum of the line items. Cash given and change are never candidates themselves. A value on which two
+independent checks agree is a candidate even when no total line prints it (the total line misread).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from docflow.receipts.vocabulary import (
     CARD,
     CASH,
     CHANGE,
+    CHANGE_GIVEN,
     EXCLUDING,
     INCLUSIVE,
     MOBILE,
@@ -53,6 +55,8 @@ FALLBACK_WEIGHTS: dict[str, float] = {
     "line items": 0.8,
     "subtotal": 0.9,
 }
+#: A value two independent checks agree on, when no total line prints it: the checks then add their weight.
+AGREED_CHECKS_WEIGHT = 1.5
 #: Cash given with no change printed: it agrees with a total, but is no total on its own.
 EXACT_CASH = "cash without change"
 #: A summary amount whose decimal point the OCR lost (``Total GST 571``): read as cents.
@@ -310,6 +314,15 @@ def _checks(evidence: Evidence) -> dict[str, Decimal]:
     return checks
 
 
+def _agreed_checks(checks: dict[str, Decimal]) -> dict[Decimal, list[str]]:
+    """Each positive value that two or more checks read, with their names."""
+    names: dict[Decimal, list[str]] = defaultdict(list)
+    for name, value in checks.items():
+        if value > 0:
+            names[value].append(name)
+    return {value: found for value, found in names.items() if len(found) >= 2}
+
+
 def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice | None:
     """The best-supported total, or ``None`` when the receipt shows nothing total-like."""
     scores: dict[Decimal, float] = defaultdict(float)
@@ -332,6 +345,11 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
     if evidence.components is not None and evidence.components_explicit and evidence.components > 0:
         scores[evidence.components] += COMPONENTS_WEIGHT
         sources.setdefault(evidence.components, "subtotal, tax and rounding")
+    if scores:
+        for value, names in _agreed_checks(checks).items():
+            if value not in scores:
+                scores[value] = AGREED_CHECKS_WEIGHT
+                sources[value] = " and ".join(names)
     if not scores:
         # Cash given without change may be more than the total when the change line is lost.
         fallback = {name: value for name, value in checks.items() if name != EXACT_CASH}
@@ -357,7 +375,11 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
 
 
 def payment_method(evidence: Evidence, lines: Sequence[TextLine]) -> tuple[str, float] | None:
-    """("card" | "cash" | "mobile", confidence) from the payment lines, or ``None``."""
+    """("card" | "cash" | "mobile", confidence) from the payment lines, or ``None``.
+
+    Without a payment amount, a payment word decides, and a change word (``TAKAISIN``, ``VÄXEL``)
+    whose amount the OCR lost still means cash.
+    """
     if evidence.mobile:
         return "mobile", 0.8
     if evidence.card:
@@ -368,6 +390,6 @@ def payment_method(evidence: Evidence, lines: Sequence[TextLine]) -> tuple[str, 
         folded = line.folded
         if CARD.search(folded) and not NOT_PAYMENT.search(folded):
             return "card", 0.5
-        if CASH.search(folded):
+        if CASH.search(folded) or CHANGE_GIVEN.search(folded):
             return "cash", 0.5
     return None

@@ -2,7 +2,10 @@
 
 A row is a rate (``14 %``, ``13,5%``, ``A 25,5 %``) followed by two or three amounts. The columns are
 identified by arithmetic, not by position: net + tax = gross (within a cent) and tax = net x rate
-(within rounding). A row whose amounts do not fit together is not a VAT row.
+(within rounding). A row whose amounts do not fit together is not a VAT row, except inside a VAT table:
+there one misread digit is corrected when exactly one correction makes the row fit its printed rate,
+and a row with one readable amount is completed by the rate (tax = gross x rate / (100 + rate), as
+Finnish receipts compute it) when that amount can only be its gross or its net.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from itertools import combinations, permutations, product
 from docflow.receipts.lines import TextLine
 from docflow.receipts.numbers import CENT, find_amounts
 from docflow.receipts.vat import KNOWN_RATES
-from docflow.receipts.vocabulary import VAT_HEADER, VAT_WORD
+from docflow.receipts.vocabulary import GROSS_WORD, NET_WORD, TAX_WORD, VAT_HEADER, VAT_WORD
 
 _RATE = re.compile(r"(?<![\d.,])(\d{1,2}(?:[.,]\d{1,2})?)\s?%")
 _BARE_RATE = re.compile(r"^(?:[A-Z]\s)?(\d{1,2}(?:[.,]\d)?)(?:[.,]0{1,2})?(?=\s)")
@@ -99,37 +102,61 @@ def _column_readings(token: str) -> list[Decimal]:
         return [Decimal(f"{token[:-3]}.{token[-2:]}").quantize(CENT)]
     if _NO_SEPARATOR.fullmatch(token):
         readings = [(Decimal(token) / 100).quantize(CENT)]
-        if len(token) >= 4 and token[-3] in "71":
+        if len(token) >= 4 and token[-3] in "715":
             readings.append((Decimal(token[:-3] + token[-2:]) / 100).quantize(CENT))
         return readings
     return []
 
 
 def _reread_amounts(text: str) -> list[list[Decimal]]:
-    """Every way of reading a VAT row's columns when the OCR damaged their decimal commas."""
-    columns = [readings for readings in map(_column_readings, text.split()) if readings]
+    """Every way of reading a VAT row's columns when the OCR damaged their decimal commas.
+
+    A token that ends in ``%`` (``255%``, a misread ``25,5 %``) is the rate column, never an amount.
+    """
+    tokens = [token for token in text.split() if not token.endswith("%")]
+    columns = [readings for readings in map(_column_readings, tokens) if readings]
     return [list(reading) for reading in product(*columns[-_MAX_REREAD_COLUMNS:])] if columns else []
 
 
-def _split_pairs(rate: Decimal, amounts: Sequence[Decimal]) -> tuple[Decimal, Decimal, Decimal] | None:
-    """(net, tax, gross) from two of three columns that fit the rate, when the third is misread."""
+def _digit_distance(first: Decimal, second: Decimal) -> int:
+    """How many printed digits differ (``121,71`` / ``127,71``: 1); amounts of other lengths are far."""
+    left, right = f"{first:.2f}", f"{second:.2f}"
+    if len(left) != len(right):
+        return 10 + abs(len(left) - len(right))
+    return sum(a != b for a, b in zip(left, right, strict=True))
+
+
+def _split_pairs(
+    rate: Decimal, amounts: Sequence[Decimal]
+) -> tuple[int, tuple[Decimal, Decimal, Decimal]] | None:
+    """(distance, (net, tax, gross)) from two of three columns that fit the rate, when the third is
+    misread; of several pairs that fit, the one whose derived third amount is nearest the printed one
+    (fewest differing digits)."""
     if len(amounts) < 3:
         return None
-    for pair in combinations(amounts[-3:], 2):
-        split = split_vat_amounts(rate, pair)
-        if split is not None:
-            return split
-    return None
+    columns = list(amounts[-3:])
+    best: tuple[int, tuple[Decimal, Decimal, Decimal]] | None = None
+    for left, right in combinations(range(3), 2):
+        split = split_vat_amounts(rate, (columns[left], columns[right]))
+        if split is None:
+            continue
+        printed = columns[3 - left - right]
+        distance = min(_digit_distance(value, printed) for value in split)
+        if best is None or distance < best[0]:
+            best = (distance, split)
+    return best
 
 
-def parse_vat_row(text: str, *, in_table: bool = False) -> tuple[Decimal, Decimal, Decimal, Decimal] | None:
+def parse_vat_row(
+    text: str, *, in_table: bool = False, net_first: bool = False
+) -> tuple[Decimal, Decimal, Decimal, Decimal] | None:
     """(rate, net, tax, gross) when ``text`` is a consistent VAT row, else ``None``.
 
     A rate that is not in the table (``25,9 %`` misread for ``25,5 %``, ``135%`` for ``13,5 %``) is
     replaced by the known rate the amounts fit; inside a VAT table (``in_table``) a row whose rate is
     unreadable is read the same way. Inside a VAT table, columns whose decimal comma the OCR lost or
     misread are re-read (``3232 453`` -> 32.32 and 4.53), and when one of three columns is misread the
-    two that fit the rate are kept.
+    two that fit the rate are kept. ``net_first``: the table's header names the net column first.
     """
     rate, rest = _rate_of(text)
     if rate is None and not in_table:
@@ -148,12 +175,105 @@ def parse_vat_row(text: str, *, in_table: bool = False) -> tuple[Decimal, Decima
             split = split_vat_amounts(candidate, reading)
             if split is not None:
                 return (candidate, *split)
-    for candidate in rates:
-        for reading in [amounts, *readings]:
-            split = _split_pairs(candidate, reading)
-            if split is not None:
-                return (candidate, *split)
-    return None
+    return _damaged_row(rate, rest, [amounts, *readings], net_first=net_first)
+
+
+def _damaged_row(
+    rate: Decimal | None, rest: str, readings: Sequence[Sequence[Decimal]], *, net_first: bool
+) -> tuple[Decimal, Decimal, Decimal, Decimal] | None:
+    """A VAT table row none of whose readings fits as a whole: two columns that fit (the pair nearest
+    the third column), else one corrected digit, else the one readable amount completed by the rate."""
+    best: tuple[int, Decimal, tuple[Decimal, Decimal, Decimal]] | None = None
+    for candidate in _rates_to_try(rate):
+        for reading in readings:
+            paired = _split_pairs(candidate, reading)
+            if paired is not None and (best is None or paired[0] < best[0]):
+                best = (paired[0], candidate, paired[1])
+    if best is not None:
+        return (best[1], *best[2])
+    if rate is None or rate not in KNOWN_RATES or rate == 0:
+        return None
+    amounts = readings[0]
+    fixed = _one_digit_repair(rate, amounts) if len(amounts) == 2 else None
+    if fixed is None:
+        fixed = _single_amount_row(rate, rest, net_first=net_first)
+    return None if fixed is None else (rate, *fixed)
+
+
+def _from_gross(rate: Decimal, gross: Decimal) -> tuple[Decimal, Decimal, Decimal]:
+    tax = (gross * rate / (100 + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return gross - tax, tax, gross
+
+
+def _from_net(rate: Decimal, net: Decimal) -> tuple[Decimal, Decimal, Decimal] | None:
+    """The one (net, tax, gross) whose gross gives ``net``, or ``None`` when two grosses do."""
+    guess = (net * (100 + rate) / 100).quantize(CENT)
+    fits = [split for step in range(-3, 4) if (split := _from_gross(rate, guess + step * CENT))[0] == net]
+    return fits[0] if len(fits) == 1 else None
+
+
+def _single_amount_row(
+    rate: Decimal, rest: str, *, net_first: bool
+) -> tuple[Decimal, Decimal, Decimal] | None:
+    """(net, tax, gross) from a row whose other columns the OCR damaged beyond reading.
+
+    The amount is taken for the gross when the net or tax that gives is printed in the damaged
+    columns (``36,69`` beside ``32,33.2347``), else for the net when it is the first column of a
+    table whose header puts the net first (``13,5 % 23.49 3547``) and only one gross gives it; what
+    can be read of the damaged columns must then differ from the tax or gross it gives by one digit at most.
+    """
+    amounts = find_amounts(rest)
+    if len(amounts) != 1 or amounts[0].value <= 0:
+        return None
+    amount = amounts[0]
+    digits = re.sub(r"\D", "", rest[: amount.start] + " " + rest[amount.end :])
+    from_gross = _from_gross(rate, amount.value)
+    if any(len(text) >= 3 and text in digits for text in (_digits(from_gross[0]), _digits(from_gross[1]))):
+        return from_gross
+    if not net_first or any(char.isdigit() for char in rest[: amount.start]):
+        return None
+    from_net = _from_net(rate, amount.value)
+    damaged = {value for reading in _reread_amounts(rest[amount.end :]) for value in reading}
+    if from_net is None or not damaged:
+        return from_net
+    # What is left of the tax or gross column must be near what the net gives (``3547`` ~ 3,17).
+    near = any(_digit_distance(value, derived) <= 1 for value in damaged for derived in from_net[1:])
+    return from_net if near else None
+
+
+def _digits(value: Decimal) -> str:
+    return f"{value:.2f}".replace(".", "")
+
+
+def _digit_variants(value: Decimal) -> list[Decimal]:
+    """Every amount that differs from ``value`` in exactly one printed digit (``20,47`` -> ``26,47``)."""
+    digits = f"{value:.2f}".replace(".", "")
+    variants = []
+    for position, digit in enumerate(digits):
+        for other in "0123456789":
+            if other == digit or (position == 0 and other == "0" and len(digits) > 3):
+                continue
+            changed = digits[:position] + other + digits[position + 1 :]
+            variants.append(Decimal(f"{changed[:-2]}.{changed[-2:]}"))
+    return variants
+
+
+def _one_digit_repair(rate: Decimal, amounts: Sequence[Decimal]) -> tuple[Decimal, Decimal, Decimal] | None:
+    """(net, tax, gross) when changing one digit of one of two amounts makes them fit the printed rate,
+    and only one such change does (``14 % 20,47 3,71`` -> 26.47 and 3.71: a 6 read as 0).
+
+    A corrected row must fit closely: its tax within a cent of gross x rate / (100 + rate).
+    """
+    first, second = amounts
+    pairs = [(variant, second) for variant in _digit_variants(first)]
+    pairs += [(first, variant) for variant in _digit_variants(second)]
+    fits = {
+        split
+        for pair in pairs
+        if (split := split_vat_amounts(rate, pair)) is not None
+        and abs(split[2] * rate / (100 + rate) - split[1]) <= CENT
+    }
+    return fits.pop() if len(fits) == 1 else None
 
 
 def find_vat_rows(lines: Sequence[TextLine]) -> list[tuple[int, tuple[Decimal, Decimal, Decimal, Decimal]]]:
@@ -163,14 +283,15 @@ def find_vat_rows(lines: Sequence[TextLine]) -> list[tuple[int, tuple[Decimal, D
     """
     rows: list[tuple[int, tuple[Decimal, Decimal, Decimal, Decimal]]] = []
     seen_rates: set[Decimal] = set()
-    in_table = False
+    in_table = net_first = False
     for index, line in enumerate(lines):
         folded = line.folded
         if VAT_WORD.search(folded) and VAT_HEADER.search(folded):
             in_table = True
+            net_first = _net_first(folded)
         if "%" not in line.text and not in_table:
             continue
-        row = parse_vat_row(line.text, in_table=in_table)
+        row = parse_vat_row(line.text, in_table=in_table, net_first=net_first)
         if row is None or row[0] in seen_rates:
             continue
         if row[0] == 0 and row[2] == 0 and row[1] == 0:
@@ -178,6 +299,19 @@ def find_vat_rows(lines: Sequence[TextLine]) -> list[tuple[int, tuple[Decimal, D
         seen_rates.add(row[0])
         rows.append((index, row))
     return rows
+
+
+def _net_first(header: str) -> bool:
+    """Whether a VAT table header (folded) names the net column before the tax and gross columns."""
+    columns = re.sub(r"\S+\s?%", " ", header)
+    found = [
+        match.start()
+        for pattern in (TAX_WORD, GROSS_WORD)
+        for match in [pattern.search(columns)]
+        if match is not None
+    ]
+    net = NET_WORD.search(columns)
+    return net is not None and all(net.start() < start for start in found)
 
 
 def _row_rate(text: str) -> Decimal | None:

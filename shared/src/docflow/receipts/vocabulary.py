@@ -85,7 +85,10 @@ CASH = _words(
     r"PAYMENT",
     r"PAY",
 )
-CHANGE = _words(r"TAKAISIN", r"VAIHTORAHA", r"[CG]HANGE(?:\s?DUE)?", r"VAXEL", r"VAXELPENGAR", r"BALANCE")
+_CHANGE_WORDS = (r"TAKAISIN", r"VAIHTORAHA", r"[CG]HANGE(?:\s?DUE)?", r"VAXEL", r"VAXELPENGAR")
+CHANGE = _words(*_CHANGE_WORDS, r"BALANCE")
+#: Change handed back: only a cash payment has it (``BALANCE`` may be the amount still due).
+CHANGE_GIVEN = _words(*_CHANGE_WORDS)
 CARD = _words(
     r"KORTTI\w*",
     r"PANKKIKORTTI",
@@ -116,6 +119,10 @@ VAT_WORD = _words(r"ALV\w*", r"MOMS\w*", r"VAT", r"GST", r"VERO\w*", r"TAX\w*", 
 VAT_HEADER = _words(
     r"VEROTON", r"VEROLLINEN", r"NETTO", r"BRUTTO", r"EXCL\w*", r"INCL\w*", r"NET", r"GROSS", r"ALV\s?%"
 )
+#: The columns of a VAT table header, once its rate column (``ALV%``) is removed.
+NET_WORD = _words(r"VEROTON", r"NETTO", r"NET", r"EXCL\w*")
+TAX_WORD = _words(r"VERO", r"MOMS", r"VAT", r"ALV", r"TAX", r"GST")
+GROSS_WORD = _words(r"VEROLLINEN", r"BRUTTO", r"GROSS", r"INCL\w*", r"TOTAL")
 RECEIPT_NUMBER = re.compile(
     r"(?<![A-Z])(?:KUITTI\s?(?:NRO|NUMERO|NO)?|KVITTO\s?(?:NR|NUMMER)?|RECEIPT\s?(?:NO|NUMBER|#)?|"
     r"INV(?:OICE)?\s?(?:NO|NUMBER|#)|BILL\s?(?:NO|#)|DOC(?:UMENT)?\s?NO|TRANS(?:ACTION)?\s?(?:NO|#)|"
