@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -55,6 +56,16 @@ class Job:
     cache: str | None
     reuse: bool
     languages: str | None = None
+    psm: int | None = None
+
+
+@functools.lru_cache(maxsize=4)
+def _engine(psm: int | None) -> Any:
+    """The worker's OCR engine: the default one, or Tesseract in-process with another ``psm``."""
+    from docflow.ocr.engine import default_engine
+    from docflow.ocr.tesserocr_engine import TesserocrEngine
+
+    return default_engine() if psm is None else TesserocrEngine(psm=psm)
 
 
 def _scan(job: Job) -> dict[str, Any]:
@@ -73,9 +84,13 @@ def _scan(job: Job) -> dict[str, Any]:
         return {"id": job.receipt_id, "receipt": receipt.to_json(), "seconds": None, "error": None}
     from docflow.ocr import DocumentError, read_document
 
+    engine = _engine(job.psm)
     try:
         result = read_document(
-            Path(job.image).read_bytes(), filename=Path(job.image).name, languages=job.languages
+            Path(job.image).read_bytes(),
+            filename=Path(job.image).name,
+            languages=job.languages,
+            engine=engine,
         )
     except DocumentError as error:
         return {"id": job.receipt_id, "receipt": None, "seconds": None, "error": error.code}
@@ -158,6 +173,7 @@ def run_set(
             str(OCR_CACHE / name / f"{label['id']}.json") if args.save_ocr or args.reuse_ocr else None,
             args.reuse_ocr,
             args.languages,
+            args.psm,
         )
         for label in labels
     ]
@@ -251,6 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="only the first N receipts of each set")
     parser.add_argument("--skip-sroie", action="store_true")
     parser.add_argument("--skip-finnish", action="store_true")
+    parser.add_argument("--psm", type=int, default=None, help="Tesseract page segmentation mode")
     parser.add_argument(
         "--languages", default=None, help="OCR languages, e.g. fin+eng (default: the engine's)"
     )

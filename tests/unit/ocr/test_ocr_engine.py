@@ -47,10 +47,27 @@ def test_given_tesseract_words_when_parsed_then_one_fragment_per_line_with_box_a
 def test_given_installed_languages_when_defaulted_then_preferred_subset_in_order(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.delenv("OCR_LANGUAGES", raising=False)
+    monkeypatch.setattr(engine_module, "installed_languages", lambda: frozenset({"eng", "osd", "fin", "swe"}))
+    assert default_languages() == "fin+eng"
     monkeypatch.setattr(engine_module, "installed_languages", lambda: frozenset({"eng", "osd", "swe"}))
-    assert default_languages() == "swe+eng"
+    assert default_languages() == "eng"
     monkeypatch.setattr(engine_module, "installed_languages", lambda: frozenset({"deu"}))
     assert default_languages() == "eng"
+
+
+def test_given_ocr_languages_set_when_defaulted_then_it_wins_and_must_be_installed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(engine_module, "installed_languages", lambda: frozenset({"eng", "fin", "swe"}))
+    monkeypatch.setenv("OCR_LANGUAGES", "fin+swe+eng")
+    assert default_languages() == "fin+swe+eng"
+    monkeypatch.setenv("OCR_LANGUAGES", "deu")
+    with pytest.raises(OcrUnavailableError):
+        default_languages()
+    monkeypatch.setenv("OCR_LANGUAGES", "fin;eng")
+    with pytest.raises(ValueError, match="languages"):
+        default_languages()
 
 
 def test_given_malformed_languages_when_engine_created_then_value_error() -> None:

@@ -10,14 +10,14 @@ from docflow.ocr.layout import Fragment, build_lines
 from docflow.ocr.limits import OcrLimits
 from docflow.ocr.loader import LoadedPage, load_pages, validate_upload
 from docflow.ocr.models import OcrPage, OcrResult, make_page
-from docflow.ocr.preprocess import PreprocessOptions, prepare_for_ocr
+from docflow.ocr.preprocess import PreparedImage, PreprocessOptions, prepare_for_ocr
 
 if TYPE_CHECKING:
     from PIL.Image import Image
 
 
-def _to_page_pixels(fragment: Fragment, scale: float, width: int, height: int) -> Fragment:
-    x0, y0, x1, y1 = (round(value / scale) for value in fragment.bbox)
+def _to_page_pixels(fragment: Fragment, prepared: PreparedImage, width: int, height: int) -> Fragment:
+    x0, y0, x1, y1 = prepared.to_page(fragment.bbox)
     box = (min(max(0, x0), width), min(max(0, y0), height), min(max(0, x1), width), min(max(0, y1), height))
     return Fragment(fragment.text, fragment.confidence, box)
 
@@ -36,7 +36,7 @@ def _ocr_page(
     fragments = engine.recognize(
         prepared.image, languages=languages, timeout_seconds=limits.page_timeout_seconds
     )
-    in_page = (_to_page_pixels(f, prepared.scale, page.width, page.height) for f in fragments)
+    in_page = (_to_page_pixels(f, prepared, page.width, page.height) for f in fragments)
     lines = build_lines(in_page, page=page.number)
     seconds = time.perf_counter() - started
     return make_page(
@@ -57,7 +57,7 @@ def read_document(
     """Read the text of an uploaded image or PDF.
 
     ``declared_type`` (the client's Content-Type) and ``filename`` must agree with the file's
-    magic bytes. ``languages`` defaults to the engine's (``fin+swe+eng`` where installed);
+    magic bytes. ``languages`` defaults to the engine's (``OCR_LANGUAGES``, else ``fin+eng`` where installed);
     ``engine`` defaults to the process-wide Tesseract engine (in-process tesserocr when installed,
     else the ``tesseract`` command). Raises only
     :class:`~docflow.ocr.errors.DocumentError` subclasses for unreadable input.

@@ -1,4 +1,4 @@
-"""Prepare a grayscale page image for Tesseract: scale it so its text has a good height.
+"""Prepare a grayscale page image for Tesseract: crop it to the paper, scale it so its text has a good height.
 
 Tesseract reads best when text lines are roughly 20-40 pixels tall. The line height is estimated
 from the horizontal ink profile (rows that hold dark pixels form runs, one per text line); pages
@@ -30,7 +30,8 @@ class PreprocessOptions:
 
     Text whose estimated line height is below ``min_text_height`` or above ``max_text_height`` is
     scaled to ``target_text_height``; the scale is then bounded so the long side stays within
-    ``min_long_side``..``max_long_side``.
+    ``min_long_side``..``max_long_side``. ``crop_to_paper`` cuts a photo's background away first
+    (see :mod:`docflow.ocr.paper`).
     """
 
     min_text_height: int = 16
@@ -38,15 +39,23 @@ class PreprocessOptions:
     target_text_height: int = 24
     min_long_side: int = 600
     max_long_side: int = 3200
+    crop_to_paper: bool = True
 
 
 @dataclass(frozen=True, slots=True)
 class PreparedImage:
-    """The image Tesseract reads and the factor from page pixels to its pixels."""
+    """The image Tesseract reads; page pixel ``(x, y)`` is ``((x - ox) * scale, (y - oy) * scale)`` in it."""
 
     image: Image
     scale: float
     text_height: float | None
+    offset: tuple[int, int] = (0, 0)
+
+    def to_page(self, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+        """A box in this image's pixels as a box in page pixels."""
+        x_offset, y_offset = self.offset
+        x0, y0, x1, y1 = (value / self.scale for value in box)
+        return round(x0) + x_offset, round(y0) + y_offset, round(x1) + x_offset, round(y1) + y_offset
 
 
 def estimate_text_height(image: Image) -> float | None:
@@ -86,10 +95,16 @@ def choose_scale(size: tuple[int, int], text_height: float | None, options: Prep
 
 
 def prepare_for_ocr(image: Image, options: PreprocessOptions | None = None) -> PreparedImage:
-    """Scale a grayscale page so its text has a height Tesseract reads well."""
+    """Crop a grayscale page to its paper and scale it so its text has a height Tesseract reads well."""
     from PIL import Image as PILImage
 
+    from docflow.ocr.paper import find_paper
+
     options = options or PreprocessOptions()
+    paper = find_paper(image) if options.crop_to_paper else None
+    offset = (0, 0)
+    if paper is not None:
+        image, offset = image.crop(paper), (paper[0], paper[1])
     text_height = estimate_text_height(image)
     scale = choose_scale(image.size, text_height, options)
     if abs(scale - 1.0) > 0.05:
@@ -98,4 +113,4 @@ def prepare_for_ocr(image: Image, options: PreprocessOptions | None = None) -> P
         image = image.resize(size, resample)
     else:
         scale = 1.0
-    return PreparedImage(image, scale, text_height)
+    return PreparedImage(image, scale, text_height, offset)

@@ -1,6 +1,6 @@
 """Tesseract in-process through tesserocr: models load once per process, not once per page.
 
-Loading ``fin+swe+eng`` costs about a second of CPU; the command-line engine pays it for every
+Loading ``fin+eng`` costs about half a second of CPU; the command-line engine pays it for every
 page, this engine once per warm Lambda. Used by default when the ``tesserocr`` wheel is installed.
 """
 

@@ -39,7 +39,11 @@ def add_scan_command(commands: Any) -> argparse.ArgumentParser:
     scan.add_argument("paths", nargs="+", metavar="PATH", help="receipt files or folders of them")
     scan.add_argument("--format", choices=FORMATS, default="jsonl", help="output format (default: jsonl)")
     scan.add_argument("--today", type=dt.date.fromisoformat, default=None, help="latest plausible date")
-    scan.add_argument("--languages", default=None, help="Tesseract languages, e.g. fin+swe+eng")
+    scan.add_argument(
+        "--languages",
+        default=None,
+        help="Tesseract languages, e.g. fin+swe+eng (default: OCR_LANGUAGES or fin+eng)",
+    )
     scan.set_defaults(handler=run_scan)
     return scan
 
