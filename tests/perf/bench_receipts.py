@@ -9,6 +9,8 @@ Sets:
 - A synthetic Finnish set rendered deterministically into ``.local/bench/finnish``. ``--finnish-seed N``
   renders a second set with another seed into ``.local/bench/finnish-seedN`` (its OCR lines and failures
   are kept under the name ``finnish-seedN``), to check that rule changes are not tuned to the first set.
+- The first ``--photo-count`` (30) Finnish receipts enlarged to phone-photo size (long side 4032 px, as a
+  12 MP camera delivers them) into ``.local/bench/finnish-photo``: the seconds per photo-sized receipt.
 
 Receipts are scanned in a pool of worker processes (one core each, ``OMP_THREAD_LIMIT=1``); the
 seconds per receipt are measured inside the worker around OCR + extraction. ``--save-ocr`` keeps each
@@ -263,6 +265,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--finnish-seed", type=int, default=None, help="render a hold-out set with this seed instead"
     )
+    parser.add_argument(
+        "--photo-count", type=int, default=30, help="Finnish receipts also read at phone-photo size (0: none)"
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--limit", type=int, default=None, help="only the first N receipts of each set")
     parser.add_argument("--skip-sroie", action="store_true")
@@ -288,6 +293,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         labels_path = build_set(folder, count=args.finnish_count, **seed)
         labels = _load_jsonl(labels_path)[: args.limit]
         reports.append(run_set(name, labels, folder, score_finnish, args))
+        if args.photo_count:
+            from tests.perf.finnish_receipts.render import build_photo_set
+
+            photo_folder = folder.with_name(f"{name}-photo")
+            photo_labels = _load_jsonl(build_photo_set(folder, photo_folder, args.photo_count))
+            reports.append(run_set(f"{name}-photo", photo_labels, photo_folder, score_finnish, args))
     print_report(reports, args)
     return 0
 

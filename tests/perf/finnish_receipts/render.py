@@ -82,3 +82,32 @@ def build_set(out_dir: Path, count: int = DEFAULT_COUNT, seed: int = DEFAULT_SEE
                 target.write_bytes(buffer.getvalue())
             labels.write(json.dumps({**receipt.labels, "image": image_name}, ensure_ascii=False) + "\n")
     return labels_path
+
+
+#: Long side of a phone camera's photo (a 12 MP picture is 4032 x 3024).
+PHOTO_LONG_SIDE = 4032
+
+
+def build_photo_set(source_dir: Path, out_dir: Path, count: int) -> Path:
+    """The first ``count`` receipts of a rendered set enlarged to phone-photo size (for timing).
+
+    Each image is scaled (Lanczos) so its long side is :data:`PHOTO_LONG_SIDE`, as a phone camera
+    would deliver it; the labels are the source set's.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    source_labels = (source_dir / "labels.jsonl").read_text(encoding="utf-8").splitlines()[:count]
+    for line in source_labels:
+        image_name = json.loads(line)["image"]
+        target = out_dir / image_name
+        if target.exists():
+            continue
+        with Image.open(source_dir / image_name) as source:
+            factor = PHOTO_LONG_SIDE / max(source.size)
+            size = (round(source.width * factor), round(source.height * factor))
+            photo = source.resize(size, Image.Resampling.LANCZOS)
+        buffer = io.BytesIO()
+        photo.save(buffer, format="JPEG", quality=90)
+        target.write_bytes(buffer.getvalue())
+    labels_path = out_dir / "labels.jsonl"
+    labels_path.write_text("\n".join(source_labels) + "\n", encoding="utf-8")
+    return labels_path
