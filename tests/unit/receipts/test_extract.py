@@ -272,3 +272,15 @@ def test_given_a_total_and_one_unreadable_vat_row_when_extracted_then_the_row_is
         (Decimal("25.5"), Decimal("12.37"), Decimal("3.16"), Decimal("15.53"))
     ]
     assert receipt.vat[0].confidence < 0.9
+
+
+def test_given_2026_row_read_as_14_percent_when_extracted_then_13_5_percent_from_the_gross() -> None:
+    receipt = extract_receipt(
+        "TAKSI HELSINKI OY\nY-tunnus 0112038-9\nPvm 20.06.2026\nTAKSIMATKA 19,48\nYHTEENSÄ 19,48\n"
+        "KORTTI 19,48\nALV% VEROTON VERO VEROLLINEN\n14% 17,10 2,38 19,48\n",
+        today=TODAY,
+    )
+    assert [(row.rate, row.net, row.tax, row.gross) for row in receipt.vat] == [
+        (Decimal("13.5"), Decimal("17.16"), Decimal("2.32"), Decimal("19.48"))
+    ]
+    assert "vat_rate_invalid" not in {warning.code for warning in receipt.warnings}

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from docflow.receipts.lines import lines_from_text
-from docflow.receipts.vat import is_valid_rate, rates_valid_on
+from docflow.receipts.vat import is_valid_rate, rate_for_date, rates_valid_on
 from docflow.receipts.vat_table import complete_vat_row, find_vat_rows, parse_vat_row, split_vat_amounts
 
 
@@ -227,3 +227,24 @@ def test_given_a_decimal_comma_read_as_5_when_a_row_is_completed_from_the_total_
     lines = lines_from_text("MOMS% NETTO MOMS BRUTTO\n14 % 25,69 3,60 29,29\n25,5 % 2115014067 90 33597\n")
     derived = complete_vat_row(lines, find_vat_rows(lines), Decimal("63.26"))
     assert derived == (2, (Decimal("25.5"), Decimal("27.07"), Decimal("6.90"), Decimal("33.97")))
+
+
+@pytest.mark.parametrize(
+    ("rate", "net", "tax", "day", "expected"),
+    [
+        # 2026: 14 % no longer applies; 17,10 x 14 % is not 2,38, so the 14 was a misread 13.5.
+        ("14", "17.10", "2.38", dt.date(2026, 6, 20), Decimal("13.5")),
+        # August 2024: 25.5 % did not apply yet, and 4,00 x 25.5 % is not 0,96.
+        ("25.5", "4.00", "0.96", dt.date(2024, 8, 20), Decimal("24")),
+        # The tax fits the printed 14 %: the merchant printed it; keep it (the receipt gets a warning).
+        ("14", "17.09", "2.39", dt.date(2026, 6, 20), None),
+        # 14 % is valid in 2025: nothing to correct.
+        ("14", "17.10", "2.38", dt.date(2025, 6, 20), None),
+        # 10 % has no neighbour to be mistaken for.
+        ("10", "9.00", "0.95", dt.date(2026, 6, 20), None),
+    ],
+)
+def test_given_a_rate_not_valid_on_the_day_when_checked_then_only_a_misread_neighbour_is_corrected(
+    rate: str, net: str, tax: str, day: dt.date, expected: Decimal | None
+) -> None:
+    assert rate_for_date(Decimal(rate), Decimal(net), Decimal(tax), day) == expected

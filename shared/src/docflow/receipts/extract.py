@@ -27,7 +27,7 @@ from docflow.receipts.models import (
 )
 from docflow.receipts.numbers import CENT, find_amounts
 from docflow.receipts.totals import TotalChoice, choose_total, collect_evidence, payment_method
-from docflow.receipts.vat import is_valid_rate
+from docflow.receipts.vat import is_valid_rate, rate_for_date
 from docflow.receipts.vat_table import complete_vat_row, find_vat_rows
 from docflow.receipts.vocabulary import RECEIPT_NUMBER, TOTAL_STRONG, TOTAL_WEAK
 
@@ -86,6 +86,8 @@ def extract_receipt(
                 VatRow(rate, net, tax, gross, 0.6 if index == derived[0] else 0.9)
                 for index, (rate, net, tax, gross) in rows
             )
+    if date_match is not None:
+        vat_rows = tuple(_rate_for_date(row, date_match[0].value) for row in vat_rows)
     payment = payment_method(evidence, lines)
     currency = _currency(lines, business_id is not None)
     receipt = ReceiptData(
@@ -104,6 +106,15 @@ def extract_receipt(
     )
     warnings = build_warnings(receipt, total, items)
     return replace(receipt, warnings=warnings)
+
+
+def _rate_for_date(row: VatRow, day: dt.date) -> VatRow:
+    """The row with its rate corrected to the one valid on ``day`` and net and tax derived from the gross."""
+    rate = rate_for_date(row.rate, row.net, row.tax, day)
+    if rate is None:
+        return row
+    net = (row.gross * 100 / (100 + rate)).quantize(CENT)
+    return VatRow(rate, net, row.gross - net, row.gross, min(row.confidence, 0.6))
 
 
 def _header_end(

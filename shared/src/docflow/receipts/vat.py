@@ -46,3 +46,31 @@ def rates_valid_on(day: dt.date, table: tuple[VatRate, ...] = FINNISH_VAT_RATES)
 def is_valid_rate(rate: Decimal, day: dt.date, table: tuple[VatRate, ...] = FINNISH_VAT_RATES) -> bool:
     """Whether ``rate`` (percent) applies on ``day``."""
     return rate in rates_valid_on(day, table)
+
+
+#: Each rate and the one that replaced it (or that it replaced): a row printed with one of a pair
+#: belongs to the pair's other rate when only that one applies on the receipt's date.
+RATE_SUCCESSORS: dict[Decimal, Decimal] = {
+    Decimal("24"): Decimal("25.5"),
+    Decimal("25.5"): Decimal("24"),
+    Decimal("14"): Decimal("13.5"),
+    Decimal("13.5"): Decimal("14"),
+}
+
+
+def tax_fits_rate(rate: Decimal, net: Decimal, tax: Decimal) -> bool:
+    """Whether ``tax`` is ``rate`` percent of ``net`` within a cent."""
+    return abs(net * rate / 100 - tax) <= Decimal("0.01")
+
+
+def rate_for_date(rate: Decimal, net: Decimal, tax: Decimal, day: dt.date) -> Decimal | None:
+    """The rate a row read as ``rate`` really has on ``day``, when the reading cannot be right.
+
+    A rate that does not apply on ``day`` but whose neighbour (14 / 13.5 %, 24 / 25.5 %) does, on a
+    row whose tax does not fit the rate read either, is an OCR misreading of the neighbour. A row
+    whose tax fits the invalid rate was printed that way: ``None`` (the receipt gets a warning).
+    """
+    other = RATE_SUCCESSORS.get(rate)
+    if other is None or is_valid_rate(rate, day) or not is_valid_rate(other, day):
+        return None
+    return None if tax_fits_rate(rate, net, tax) else other
