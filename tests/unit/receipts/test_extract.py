@@ -284,3 +284,15 @@ def test_given_2026_row_read_as_14_percent_when_extracted_then_13_5_percent_from
         (Decimal("13.5"), Decimal("17.16"), Decimal("2.32"), Decimal("19.48"))
     ]
     assert "vat_rate_invalid" not in {warning.code for warning in receipt.warnings}
+
+
+def test_given_glued_amounts_on_a_lost_point_rate_row_when_extracted_then_completed_from_total() -> None:
+    receipt = extract_receipt(
+        "KAUPPA KUUSI OY\nY-tunnus 0112038-9\nPvm 12.08.2025\nYHTEENSÄ 85,56 €\nPANKKIKORTTI 85,56\n"
+        "ALV% VEROTON VERO VEROLLINEN\n14% 37,43 5,24 42,67\n255% 34,188,741 42,89\n",
+        today=TODAY,
+    )
+    assert [(row.rate, row.net, row.tax, row.gross) for row in receipt.vat] == [
+        (Decimal("14"), Decimal("37.43"), Decimal("5.24"), Decimal("42.67")),
+        (Decimal("25.5"), Decimal("34.18"), Decimal("8.71"), Decimal("42.89")),
+    ]

@@ -248,3 +248,15 @@ def test_given_a_rate_not_valid_on_the_day_when_checked_then_only_a_misread_neig
     rate: str, net: str, tax: str, day: dt.date, expected: Decimal | None
 ) -> None:
     assert rate_for_date(Decimal(rate), Decimal(net), Decimal(tax), day) == expected
+
+
+def test_given_a_rate_whose_decimal_point_was_lost_when_parsed_then_the_known_rate_is_read() -> None:
+    assert parse_vat_row("255% 34,18 8,71 42,89") == (
+        Decimal("25.5"),
+        Decimal("34.18"),
+        Decimal("8.71"),
+        Decimal("42.89"),
+    )
+    # 100 % is no lost-point 10 %, and 24,5 % is no rate at all.
+    assert parse_vat_row("100% 5,00 0,50 5,50") is None
+    assert parse_vat_row("245% 4,00 0,98 4,98") is None

@@ -22,6 +22,8 @@ from docflow.receipts.vocabulary import GROSS_WORD, NET_WORD, TAX_WORD, VAT_HEAD
 
 _RATE = re.compile(r"(?<![\d.,])(\d{1,2}(?:[.,]\d{1,2})?)\s?%")
 _BARE_RATE = re.compile(r"^(?:[A-Z]\s)?(\d{1,2}(?:[.,]\d)?)(?:[.,]0{1,2})?(?=\s)")
+#: A rate whose decimal point the OCR lost (``255%``, ``135%``): taken only when it is a known rate.
+_LOST_POINT_RATE = re.compile(r"(?<![\d.,])(\d{2})([1-9])\s?%")
 _MAX_RATE = Decimal("30")
 _RATE_TOLERANCE = Decimal("0.02")
 #: An amount whose decimal comma the OCR read as another mark (``41:32``, ``5/58``).
@@ -43,6 +45,11 @@ def _rate_of(text: str) -> tuple[Decimal | None, str]:
         rate = _normal_rate(bare[1])
         if rate in KNOWN_RATES:
             return rate, text[bare.end() :]
+    lost_point = _LOST_POINT_RATE.search(text)
+    if lost_point:
+        rate = _normal_rate(f"{lost_point[1]}.{lost_point[2]}")
+        if rate in KNOWN_RATES:
+            return rate, text[: lost_point.start()] + text[lost_point.end() :]
     return None, text
 
 
