@@ -296,3 +296,14 @@ def test_given_glued_amounts_on_a_lost_point_rate_row_when_extracted_then_comple
         (Decimal("14"), Decimal("37.43"), Decimal("5.24"), Decimal("42.67")),
         (Decimal("25.5"), Decimal("34.18"), Decimal("8.71"), Decimal("42.89")),
     ]
+
+
+def test_given_vat_rows_when_extracted_then_repaired_rows_are_less_confident_than_printed_ones() -> None:
+    receipt = extract_receipt(
+        "KAUPPA KUUSI OY\nY-tunnus 0112038-9\nPvm 12.08.2025\nYHTEENSÄ 85,56 €\nPANKKIKORTTI 85,56\n"
+        "ALV% VEROTON VERO VEROLLINEN\n14% 37,43 5,24 42,67\n255% 34,188,741 42,89\n",
+        today=TODAY,
+    )
+    printed, repaired = receipt.vat
+    assert printed.confidence == 0.9
+    assert repaired.confidence <= 0.6

@@ -63,7 +63,10 @@ def extract_receipt(
     date_match = _choose_date(lines, today)
     time = _choose_time(lines, date_match)
     found_rows = find_vat_rows(lines)
-    vat_rows = tuple(VatRow(rate, net, tax, gross, 0.9) for _, (rate, net, tax, gross) in found_rows)
+    vat_rows = tuple(
+        VatRow(rate, net, tax, gross, vat_row_confidence(lines[index], (net, tax, gross)))
+        for index, (rate, net, tax, gross) in found_rows
+    )
     vat_gross = sum((row.gross for row in vat_rows), Decimal("0.00")) if vat_rows else None
     first_total = next(
         (
@@ -106,6 +109,17 @@ def extract_receipt(
     )
     warnings = build_warnings(receipt, total, items)
     return replace(receipt, warnings=warnings)
+
+
+#: A VAT row's confidence by how many of its three amounts are printed on its line as read (the
+#: others were repaired or derived from the rate).
+VAT_ROW_CONFIDENCE = {3: 0.9, 2: 0.75, 1: 0.6, 0: 0.5}
+
+
+def vat_row_confidence(line: TextLine, amounts: tuple[Decimal, Decimal, Decimal]) -> float:
+    """0.9 for a row read as printed, less for each amount that had to be repaired or derived."""
+    printed = {match.value for match in find_amounts(line.text)}
+    return VAT_ROW_CONFIDENCE[sum(amount in printed for amount in amounts)]
 
 
 def _rate_for_date(row: VatRow, day: dt.date) -> VatRow:
