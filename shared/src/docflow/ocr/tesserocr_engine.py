@@ -6,6 +6,7 @@ page, this engine once per warm Lambda. Used by default when the ``tesserocr`` w
 
 from __future__ import annotations
 
+import ctypes
 import importlib
 import os
 import threading
@@ -45,6 +46,34 @@ def find_tessdata() -> str | None:
         if (Path(candidate) / "eng.traineddata").is_file():
             return candidate.rstrip("/") + "/"
     return None
+
+
+#: Leptonica's ``L_SEVERITY_NONE``: it prints no messages at all.
+LEPTONICA_SILENT = 6
+
+
+def _loaded_libraries(prefix: str) -> list[str]:
+    """Paths of the shared libraries named ``prefix*`` this process has loaded (Linux; else none)."""
+    try:
+        maps = Path("/proc/self/maps").read_text()
+    except OSError:
+        return []
+    paths = {line.split()[-1] for line in maps.splitlines() if f"/{prefix}" in line}
+    return sorted(path for path in paths if path.startswith("/"))
+
+
+def quiet_leptonica() -> list[str]:
+    """Stop Leptonica (Tesseract's image library) printing ``Error in pixScanForForeground: invalid
+    box`` and the like on stderr: harmless internal messages that would fill the function's logs.
+    Returns the libraries quieted."""
+    quieted = []
+    for path in _loaded_libraries("libleptonica") + _loaded_libraries("liblept."):
+        try:
+            ctypes.CDLL(path).setMsgSeverity(LEPTONICA_SILENT)
+        except (OSError, AttributeError):
+            continue
+        quieted.append(path)
+    return quieted
 
 
 def tesserocr_available() -> bool:
@@ -106,6 +135,8 @@ class TesserocrEngine:
                 raise OcrUnavailableError("The OCR engine cannot load its language data") from exc
             for name, value in TESSERACT_VARIABLES.items():
                 api.SetVariable(name, value)
+            if not self._apis:
+                quiet_leptonica()
             self._apis[languages] = api
         return self._apis[languages]
 
