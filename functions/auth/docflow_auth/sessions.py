@@ -11,10 +11,9 @@ from pydantic import ValidationError
 
 from docflow.auth import bearer_token
 from docflow.config import get_settings
-from docflow.db import system_transaction
 from docflow.errors import UpstreamError
 from docflow.http.deps import CurrentUser, client_address
-from docflow.ratelimit import bucket_key, check_rate_limit
+from docflow.ratelimit import Limit, bucket_key, enforce_rate_limits
 from docflow_auth import supabase
 from docflow_auth.schemas import CallbackRequest, Session, SignOutRequest
 
@@ -24,13 +23,14 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
 def _limit_callbacks(client_ip: str) -> None:
     """At most ``AUTH_CALLBACK_RATE_LIMIT_PER_IP`` callbacks per address and window (429 beyond)."""
     settings = get_settings()
-    with system_transaction("auth.callback_rate_limit") as conn:
-        check_rate_limit(
-            conn,
+    enforce_rate_limits(
+        "auth.callback_rate_limit",
+        Limit(
             bucket_key("auth.callback.ip", client_ip),
-            limit=settings.auth_callback_rate_limit_per_ip,
-            window_seconds=settings.auth_callback_rate_limit_window_seconds,
-        )
+            settings.auth_callback_rate_limit_per_ip,
+            settings.auth_callback_rate_limit_window_seconds,
+        ),
+    )
 
 
 @router.post("/callback", summary="Exchange an OAuth / PKCE code for a session")

@@ -9,11 +9,10 @@ from starlette.concurrency import run_in_threadpool
 
 from docflow import metrics
 from docflow.config import get_settings
-from docflow.db import system_transaction
 from docflow.errors import RateLimited
 from docflow.http.deps import client_address
 from docflow.observability import get_logger
-from docflow.ratelimit import bucket_key, check_rate_limit
+from docflow.ratelimit import Limit, bucket_key, enforce_rate_limits
 from docflow_csp_report.parse import MAX_BODY_BYTES, MAX_REPORTS, parse_reports
 
 router = APIRouter(tags=["csp"])
@@ -55,14 +54,13 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 def _count_hit(client_ip: str) -> None:
     """One hit on the caller's window. Reports are best effort: a database outage lets them through."""
     settings = get_settings()
+    limit = Limit(
+        bucket_key("csp.ip", client_ip),
+        settings.csp_report_rate_limit_per_ip,
+        settings.csp_report_rate_limit_window_seconds,
+    )
     try:
-        with system_transaction("csp.report") as conn:
-            check_rate_limit(
-                conn,
-                bucket_key("csp.ip", client_ip),
-                limit=settings.csp_report_rate_limit_per_ip,
-                window_seconds=settings.csp_report_rate_limit_window_seconds,
-            )
+        enforce_rate_limits("csp.report", limit)
     except RateLimited:
         raise
     except Exception as exc:

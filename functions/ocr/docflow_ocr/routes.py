@@ -59,16 +59,12 @@ async def read_receipt(request: Request, tenant: TenantConn, response: Response)
 
 def _count_request(tenant_id: uuid.UUID) -> None:
     """One hit on the tenant's OCR budget, committed on its own so refused files count too (429 past it)."""
-    from docflow.db import system_transaction
-    from docflow.ratelimit import bucket_key, check_rate_limit
+    from docflow.ratelimit import Limit, bucket_key, enforce_rate_limits
 
-    with system_transaction("ocr.rate_limit") as conn:
-        check_rate_limit(
-            conn,
-            bucket_key("ocr.tenant", str(tenant_id)),
-            limit=get_settings().ocr_rate_limit_per_minute,
-            window_seconds=WINDOW_SECONDS,
-        )
+    limit = Limit(
+        bucket_key("ocr.tenant", str(tenant_id)), get_settings().ocr_rate_limit_per_minute, WINDOW_SECONDS
+    )
+    enforce_rate_limits("ocr.rate_limit", limit)
 
 
 def _read(data: bytes, declared_type: str | None) -> dict[str, Any]:

@@ -39,6 +39,7 @@ SECRET_FIELDS: tuple[str, ...] = (
     "stripe_secret_key",
     "stripe_webhook_secret",
     "metrics_token",
+    "rate_limit_key",
 )
 
 
@@ -107,6 +108,9 @@ class Settings(BaseSettings):
     sentry_environment: str = ""
     sentry_traces_sample_rate: float = Field(default=0.0, ge=0, le=1)
     metrics_token: SecretStr | None = None
+
+    # Rate limits: the HMAC key their bucket names (IP addresses, e-mails) are hashed with.
+    rate_limit_key: SecretStr | None = None
 
     # HTTP
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)

@@ -1,20 +1,25 @@
 """Rate limits that hold across Lambda instances, counted in PostgreSQL.
 
 A bucket names what is limited, e.g. ``leads.ip:198.51.100.7`` or ``ocr.tenant:<uuid>``. It is
-hashed (SHA-256) before it reaches the database, so emails and IP addresses are never stored. The
-window is fixed: the first hit opens it, ``limit`` hits are allowed in it, later ones are refused
-with the seconds left until it closes (sent as ``Retry-After``).
+hashed with HMAC-SHA256 under ``RATE_LIMIT_KEY`` before it reaches the database, so e-mails and IP
+addresses are never stored, and the digests cannot be reversed by hashing every IPv4 address
+without the key. The window is fixed: the first hit opens it, ``limit`` hits are allowed in it,
+later ones are refused with the seconds left until it closes (sent as ``Retry-After``).
 
 The counting happens in ``app_private.hit_rate_limit`` (migration 0010), one atomic upsert per hit;
 call :func:`check_rate_limit` on any transaction whose role may execute it (``service_role`` in
-system jobs, ``authenticated`` in requests).
+system jobs, ``authenticated`` in requests), or :func:`enforce_rate_limits` to count in a system
+transaction of its own.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from docflow.config import get_settings
 from docflow.errors import RateLimited
 
 if TYPE_CHECKING:
@@ -22,6 +27,17 @@ if TYPE_CHECKING:
 
 #: Longest window the database function accepts (31 days).
 MAX_WINDOW_SECONDS = 86_400 * 31
+#: The key used in the ``local`` and ``test`` environments when ``RATE_LIMIT_KEY`` is not set.
+LOCAL_KEY = b"docflow-local-rate-limit-key"
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """At most ``limit`` hits on ``bucket`` per ``window_seconds``."""
+
+    bucket: str
+    limit: int
+    window_seconds: int
 
 
 def bucket_key(scope: str, value: str) -> str:
@@ -29,9 +45,17 @@ def bucket_key(scope: str, value: str) -> str:
     return f"{scope}:{value.strip().lower()}"
 
 
-def hash_bucket(bucket: str) -> str:
-    """The stored form of a bucket: the hex SHA-256 of its UTF-8 text."""
-    return hashlib.sha256(bucket.encode("utf-8")).hexdigest()
+def _key() -> bytes:
+    settings = get_settings()
+    if settings.rate_limit_key is None and settings.is_relaxed:
+        return LOCAL_KEY
+    return settings.require("rate_limit_key").encode("utf-8")
+
+
+def hash_bucket(bucket: str, key: bytes | None = None) -> str:
+    """The stored form of a bucket: hex HMAC-SHA256 of its UTF-8 text under ``key`` (default: the
+    ``RATE_LIMIT_KEY`` setting; a fixed local key in ``local``/``test`` when it is not set)."""
+    return hmac.new(key or _key(), bucket.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def hit_rate_limit(
@@ -61,4 +85,22 @@ def check_rate_limit(conn: psycopg.Connection[Any], bucket: str, *, limit: int, 
         raise RateLimited(retry_after, "Too many requests; try again later")
 
 
-__all__ = ["MAX_WINDOW_SECONDS", "bucket_key", "check_rate_limit", "hash_bucket", "hit_rate_limit"]
+def enforce_rate_limits(job: str, *limits: Limit) -> None:
+    """Count one hit on each limit in a system transaction of its own, committed before the request
+    goes on (so requests refused later still count); raise :class:`RateLimited` past any limit."""
+    from docflow.db import system_transaction
+
+    with system_transaction(job) as conn:
+        for limit in limits:
+            check_rate_limit(conn, limit.bucket, limit=limit.limit, window_seconds=limit.window_seconds)
+
+
+__all__ = [
+    "MAX_WINDOW_SECONDS",
+    "Limit",
+    "bucket_key",
+    "check_rate_limit",
+    "enforce_rate_limits",
+    "hash_bucket",
+    "hit_rate_limit",
+]

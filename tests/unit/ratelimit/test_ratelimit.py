@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 from types import TracebackType
 from typing import Any
 
 import pytest
 
+from docflow import ratelimit
+from docflow.config import ConfigurationError, Settings, reset_settings
 from docflow.errors import RateLimited
 from docflow.ratelimit import MAX_WINDOW_SECONDS, bucket_key, check_rate_limit, hash_bucket, hit_rate_limit
 
@@ -42,14 +45,31 @@ class FakeConnection:
         return _Cursor(self.answer, self.calls)
 
 
-def test_buckets_are_sent_as_sha256_digests_never_in_clear() -> None:
+def test_buckets_are_sent_as_keyed_digests_never_in_clear(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RATE_LIMIT_KEY", "k" * 32)
+    reset_settings()
     conn = FakeConnection(True, 0)
     bucket = bucket_key("leads.email", "  Maija@Example.FI ")
     check_rate_limit(conn, bucket, limit=3, window_seconds=60)  # type: ignore[arg-type]
     sql, params = conn.calls[0]
     assert "app_private.hit_rate_limit" in sql
-    assert params == (hashlib.sha256(b"leads.email:maija@example.fi").hexdigest(), 60, 3)
+    expected = hmac.new(b"k" * 32, b"leads.email:maija@example.fi", hashlib.sha256).hexdigest()
+    assert params == (expected, 60, 3)
+    # Not the bare SHA-256 anyone could compute for every IPv4 address or a list of e-mails.
+    assert expected != hashlib.sha256(b"leads.email:maija@example.fi").hexdigest()
     assert "maija" not in repr(conn.calls)
+    reset_settings()
+
+
+def test_digests_depend_on_the_key() -> None:
+    assert hash_bucket("leads.ip:198.51.100.7", b"a" * 32) != hash_bucket("leads.ip:198.51.100.7", b"b" * 32)
+
+
+def test_deployed_environment_without_a_key_refuses_to_hash(monkeypatch: pytest.MonkeyPatch) -> None:
+    reset_settings()
+    monkeypatch.setattr(ratelimit, "get_settings", lambda: Settings.model_construct(environment="prod"))
+    with pytest.raises(ConfigurationError, match="RATE_LIMIT_KEY"):
+        hash_bucket("leads.ip:198.51.100.7")
 
 
 def test_bucket_keys_normalise_case_and_space() -> None:
