@@ -89,3 +89,14 @@ def test_given_a_legal_name_below_a_phone_line_but_above_the_title_when_read_the
 ):
     name, _ = _party("GUARDIAN\nTel: 03-7960 1234\nGUARDIAN HEALTH AND BEAUTY SDN BHD\nTAX INVOICE\n")
     assert name == "GUARDIAN HEALTH AND BEAUTY SDN BHD"
+
+
+def test_given_misread_malaysian_legal_forms_when_read_then_they_are_repaired() -> None:
+    assert (
+        _party("BOOK TA .K (TAMAN DAYA) SDN 8HD\nNO.53, JALAN SAGU 18\n")[0]
+        == "BOOK TA .K (TAMAN DAYA) SDN BHD"
+    )
+    assert _party("MR D.I.Y. (M) SDN BH0\nLOT 1851-A, JALAN KPB 6\n")[0] == "MR D.I.Y. (M) SDN BHD"
+    assert _party("KING'S CONFECTIONERY 5/E\nNO.41, JALAN SERI BINTANG 2\n")[0] == "KING'S CONFECTIONERY S/B"
+    # A unit or street number is no legal form.
+    assert _party("KEDAI RUNCIT 5/8A\nNO.41, JALAN 5/8\n")[0] == "KEDAI RUNCIT 5/8A"

@@ -70,8 +70,10 @@ def _clean(text: str) -> str:
 
 
 _OCR_LEGAL_FORM_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\bS[O0]N(\.?\s?)BHD\b"), r"SDN\1BHD"),
-    (re.compile(r"(?<![\w/])5/B\b"), "S/B"),
+    # ``SON BHD``, ``SDN 8HD``, ``S0N BH0``: O/0 for D and 8 for B in the Malaysian legal form.
+    (re.compile(r"\bS[DO0]N(\.?\s?)[B8]H[DO0]\b"), r"SDN\1BHD"),
+    # ``5/B``, ``S/E``, ``5/8``: the short form ``S/B`` (Sendirian Berhad).
+    (re.compile(r"(?<![\w/])[S5]/[BE8](?![\w/])"), "S/B"),
     (re.compile(r"[’‘`]"), "'"),
     # ``KING”S``: a double quote between letters is a misread apostrophe.
     (re.compile(r"(?<=[A-Za-z])[”“\"](?=[A-Za-z])"), "'"),
