@@ -7,7 +7,6 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Query, Response
-from fastapi.responses import StreamingResponse
 
 from docflow.config import get_settings
 from docflow.errors import Conflict, NotFound, Unprocessable
@@ -33,6 +32,8 @@ from docflow_receipts_api.uploads import accepted_type, check_size, presign, upl
 router = APIRouter(prefix="/api/v1/receipts", tags=["receipts"])
 
 MAX_EXPORT_ROWS = 10_000
+#: Lambda answers at most 6 MB through API Gateway; an export stays well below it.
+MAX_EXPORT_BYTES = 5 * 1024 * 1024
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -116,9 +117,10 @@ def list_receipts(
     return ReceiptPage(items=[ReceiptSummary.model_validate(row) for row in page], next_cursor=next_cursor)
 
 
-@router.get("/export", summary="Export receipts for the accountant", response_class=StreamingResponse)
-def export_receipts(tenant: TenantConn, params: Annotated[ExportQuery, Query()]) -> StreamingResponse:
-    """``csv-fi``: ``;``, decimal comma, UTF-8 BOM, one row per VAT row; ``csv`` and ``json`` per receipt."""
+@router.get("/export", summary="Export receipts for the accountant", response_class=Response)
+def export_receipts(tenant: TenantConn, params: Annotated[ExportQuery, Query()]) -> Response:
+    """``csv-fi``: ``;``, decimal comma, UTF-8 BOM, one row per VAT row; ``csv`` and ``json`` per receipt.
+    At most ``MAX_EXPORT_ROWS`` receipts and ``MAX_EXPORT_BYTES`` of file (a 422 asks for a shorter range)."""
     date_from, date_to, export_format = params.date_from, params.date_to, params.export_format
     if date_to < date_from or (date_to - date_from).days > 366:
         raise Unprocessable("The range must run forwards and span at most a year")
@@ -127,8 +129,11 @@ def export_receipts(tenant: TenantConn, params: Annotated[ExportQuery, Query()])
         raise Unprocessable("Too many receipts in the range; export a shorter range")
     extension = "json" if export_format == "json" else "csv"
     filename = f"receipts-{date_from.isoformat()}-{date_to.isoformat()}.{extension}"
-    return StreamingResponse(
-        export.render(rows, export_format),
+    body = b"".join(export.render(rows, export_format))
+    if len(body) > MAX_EXPORT_BYTES:
+        raise Unprocessable("The export is too large for one file; export a shorter range")
+    return Response(
+        body,
         media_type=export.MEDIA_TYPES[export_format],
         headers={**NO_STORE, "Content-Disposition": f'attachment; filename="{filename}"'},
     )

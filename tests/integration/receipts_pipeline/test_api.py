@@ -331,6 +331,24 @@ def test_exports_in_finnish_and_plain_dialects(client: TestClient, headers: Head
     assert too_long.status_code == 422
 
 
+def test_an_export_larger_than_one_response_may_carry_is_refused(
+    client: TestClient, headers: Headers, db: Db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docflow_receipts_api import routes
+
+    day = dt.date(2016, 3, 1)
+    for index in range(3):
+        insert_receipt(db, merchant=f"Kauppa {index}", total=Decimal("10.00"), receipt_date=day)
+    params = {"from": "2016-03-01", "to": "2016-03-31", "format": "csv"}
+    fits = client.get("/api/v1/receipts/export", params=params, headers=headers())
+    assert fits.status_code == 200
+    monkeypatch.setattr(routes, "MAX_EXPORT_BYTES", len(fits.content) - 1)
+    refused = client.get("/api/v1/receipts/export", params=params, headers=headers())
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert "shorter range" in refused.json()["detail"]
+
+
 def test_delete_hides_the_receipt_and_tags_the_original(
     *,
     client: TestClient,
