@@ -58,9 +58,19 @@ RATE_SUCCESSORS: dict[Decimal, Decimal] = {
 }
 
 
-def tax_fits_rate(rate: Decimal, net: Decimal, tax: Decimal) -> bool:
-    """Whether ``tax`` is ``rate`` percent of ``net`` within a cent."""
-    return abs(net * rate / 100 - tax) <= Decimal("0.01")
+#: How far a printed tax may be from ``net x rate`` and still fit: two cents or half a percent of it
+#: (receipts round per line or per total).
+TAX_TOLERANCE = Decimal("0.02")
+TAX_TOLERANCE_SHARE = Decimal("0.005")
+
+
+def tax_fits_rate(rate: Decimal, net: Decimal, tax: Decimal, *, strict: bool = False) -> bool:
+    """Whether ``tax`` is ``rate`` percent of ``net``: within the rounding tolerance, or within a cent
+    when ``strict``."""
+    expected = net * rate / 100
+    if strict:
+        return abs(expected - tax) <= Decimal("0.01")
+    return abs(expected - tax) <= max(TAX_TOLERANCE, abs(expected) * TAX_TOLERANCE_SHARE)
 
 
 def rate_for_date(rate: Decimal, net: Decimal, tax: Decimal, day: dt.date) -> Decimal | None:
@@ -73,4 +83,4 @@ def rate_for_date(rate: Decimal, net: Decimal, tax: Decimal, day: dt.date) -> De
     other = RATE_SUCCESSORS.get(rate)
     if other is None or is_valid_rate(rate, day) or not is_valid_rate(other, day):
         return None
-    return None if tax_fits_rate(rate, net, tax) else other
+    return None if tax_fits_rate(rate, net, tax, strict=True) else other

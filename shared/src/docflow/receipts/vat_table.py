@@ -17,7 +17,7 @@ from itertools import combinations, permutations, product
 
 from docflow.receipts.lines import TextLine
 from docflow.receipts.numbers import CENT, find_amounts
-from docflow.receipts.vat import KNOWN_RATES
+from docflow.receipts.vat import KNOWN_RATES, tax_fits_rate
 from docflow.receipts.vocabulary import GROSS_WORD, NET_WORD, TAX_WORD, VAT_HEADER, VAT_WORD
 
 _RATE = re.compile(r"(?<![\d.,])(\d{1,2}(?:[.,]\d{1,2})?)\s?%")
@@ -25,7 +25,6 @@ _BARE_RATE = re.compile(r"^(?:[A-Z]\s)?(\d{1,2}(?:[.,]\d)?)(?:[.,]0{1,2})?(?=\s)
 #: A rate whose decimal point the OCR lost (``255%``, ``135%``): taken only when it is a known rate.
 _LOST_POINT_RATE = re.compile(r"(?<![\d.,])(\d{2})([1-9])\s?%")
 _MAX_RATE = Decimal("30")
-_RATE_TOLERANCE = Decimal("0.02")
 #: An amount whose decimal comma the OCR read as another mark (``41:32``, ``5/58``).
 _ODD_SEPARATOR = re.compile(r"\d{1,5}[.,:;/]\d{2}")
 #: An amount whose decimal comma the OCR lost (``3232``) or read as a digit (``32732``).
@@ -61,29 +60,24 @@ def _normal_rate(text: str) -> Decimal:
     return rate.quantize(Decimal("0.1")) if rate * 10 == (rate * 10).to_integral_value() else rate
 
 
-def _tax_fits(rate: Decimal, net: Decimal, tax: Decimal) -> bool:
-    expected = net * rate / 100
-    return abs(expected - tax) <= max(_RATE_TOLERANCE, abs(expected) * Decimal("0.005"))
-
-
 def split_vat_amounts(rate: Decimal, amounts: Sequence[Decimal]) -> tuple[Decimal, Decimal, Decimal] | None:
     """(net, tax, gross) from a row's amounts in any order, or ``None`` when they do not fit the rate."""
     values = [value for value in amounts if value >= 0]
     if len(values) >= 3:
         for net, tax, gross in permutations(values[-3:], 3):
-            if abs(net + tax - gross) <= CENT and _tax_fits(rate, net, tax):
+            if abs(net + tax - gross) <= CENT and tax_fits_rate(rate, net, tax):
                 return net, tax, gross
         return None
     if len(values) == 2:
         first, second = values
         for net, tax in ((first, second), (second, first)):
-            if tax < net and _tax_fits(rate, net, tax) and tax > 0:
+            if tax < net and tax_fits_rate(rate, net, tax) and tax > 0:
                 return net, tax, (net + tax).quantize(CENT)
         for tax, gross in ((first, second), (second, first)):
-            if tax < gross and _tax_fits(rate, gross - tax, tax):
+            if tax < gross and tax_fits_rate(rate, gross - tax, tax):
                 return (gross - tax).quantize(CENT), tax, gross
         net, gross = min(values), max(values)
-        if net < gross and _tax_fits(rate, net, gross - net):
+        if net < gross and tax_fits_rate(rate, net, gross - net):
             return net, (gross - net).quantize(CENT), gross
     return None
 
