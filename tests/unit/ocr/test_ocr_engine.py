@@ -66,7 +66,7 @@ def test_given_ocr_languages_set_when_defaulted_then_it_wins_and_must_be_install
     with pytest.raises(OcrUnavailableError):
         default_languages()
     monkeypatch.setenv("OCR_LANGUAGES", "fin;eng")
-    with pytest.raises(ValueError, match="languages"):
+    with pytest.raises(OcrUnavailableError, match="OCR_LANGUAGES"):
         default_languages()
 
 

@@ -67,7 +67,10 @@ def preferred_languages(installed: frozenset[str]) -> str:
     """
     configured = os.environ.get(LANGUAGES_VARIABLE, "").strip()
     if configured:
-        check_languages(configured, installed)
+        try:
+            check_languages(configured, installed)
+        except ValueError:
+            raise OcrUnavailableError(f"{LANGUAGES_VARIABLE} must look like 'fin+eng'") from None
         return configured
     return "+".join(lang for lang in PREFERRED_LANGUAGES if lang in installed) or "eng"
 
