@@ -51,6 +51,7 @@ SELECTS = {
     "tenants": "select count(*) as n from public.tenants where id = %(b)s",
     "tenant_members": "select count(*) as n from public.tenant_members where tenant_id = %(b)s",
     "audit_log": "select count(*) as n from public.audit_log where tenant_id = %(b)s",
+    "tenant_invitations": "select count(*) as n from public.tenant_invitations where tenant_id = %(b)s",
 }
 WRITES = {
     "tenants.update": "update public.tenants set name = 'pwned' where id = %(b)s",
@@ -62,15 +63,25 @@ WRITES = {
     "audit_log.insert": (
         "insert into public.audit_log (tenant_id, actor_user_id, action) values (%(b)s, %(me)s, 'x')"
     ),
+    "tenant_invitations.insert": (
+        "insert into public.tenant_invitations (tenant_id, email, role, invited_by)"
+        " values (%(b)s, 'matrix@example.test', 'owner', %(me)s)"
+    ),
+    "tenant_invitations.delete": "delete from public.tenant_invitations where tenant_id = %(b)s",
 }
 
 
 @pytest.fixture(scope="module", autouse=True)
-def audit_row_for_b(superuser_url: str, demo: DemoData) -> None:
+def rows_for_b(superuser_url: str, demo: DemoData) -> None:
     with psycopg.connect(superuser_url) as conn:
         conn.execute(
             "insert into public.audit_log (tenant_id, actor_user_id, action)"
             " values (%s, %s, 'canary.created')",
+            (TENANT_B, _user(demo, TENANT_B, Role.OWNER).user_id),
+        )
+        conn.execute(
+            "insert into public.tenant_invitations (tenant_id, email, role, invited_by)"
+            " values (%s, 'pending-b@example.test', 'member', %s) on conflict do nothing",
             (TENANT_B, _user(demo, TENANT_B, Role.OWNER).user_id),
         )
 

@@ -9,14 +9,22 @@ from docflow import audit
 from docflow.http.deps import TenantContext
 
 
-def record(tenant: TenantContext, action: str, *, target_user: uuid.UUID, details: dict[str, Any]) -> None:
+def record(
+    tenant: TenantContext,
+    action: str,
+    *,
+    target_user: uuid.UUID | None = None,
+    target_invitation: uuid.UUID | None = None,
+    details: dict[str, Any],
+) -> None:
     """Append one entry to ``public.audit_log``: ids and roles only, never an e-mail address."""
+    target_type, target = ("invitation", target_invitation) if target_invitation else ("user", target_user)
     audit.record(
         tenant.conn,
         action=action,
         actor=tenant.user_id,
         tenant_id=tenant.tenant_id,
-        target_type="user",
-        target_id=str(target_user),
+        target_type=target_type,
+        target_id=str(target),
         details=details,
     )

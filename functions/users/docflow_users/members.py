@@ -93,20 +93,6 @@ def lock_role(tenant: TenantContext, user_id: uuid.UUID) -> Role:
     return Role(row["role"])
 
 
-def add_member(tenant: TenantContext, user_id: uuid.UUID, role: Role) -> None:
-    """Insert a membership; an existing one is a 409."""
-    row = tenant.conn.execute(
-        """
-        insert into public.tenant_members (tenant_id, user_id, role) values (%s, %s, %s)
-        on conflict (tenant_id, user_id) do nothing
-        returning user_id
-        """,
-        (tenant.tenant_id, user_id, role.value),
-    ).fetchone()
-    if row is None:
-        raise Conflict("This person is already a member of the tenant")
-
-
 def set_role(tenant: TenantContext, user_id: uuid.UUID, role: Role) -> None:
     with membership_rules():
         tenant.conn.execute(
@@ -123,9 +109,3 @@ def remove_member(tenant: TenantContext, user_id: uuid.UUID) -> None:
         ).fetchone()
     if row is None:
         raise NotFound("No such member in this tenant")
-
-
-def existing_user_id(tenant: TenantContext, email: str) -> uuid.UUID | None:
-    """The account of an e-mail address, if DocFlow already has one (owners and admins only)."""
-    row = tenant.conn.execute("select app_private.user_id_for_invitation(%s) as user_id", (email,)).fetchone()
-    return row["user_id"] if row and row["user_id"] else None

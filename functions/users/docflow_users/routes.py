@@ -1,30 +1,37 @@
-"""``/api/users``: members of the current tenant, invitations, roles, leaving, and the caller's profile.
+"""``/api/users``: members of the current tenant, invitations, roles, leaving, and the caller's profile
+and pending invitations.
 
-Only owners and admins manage members; admins can neither touch owners nor make them; the last owner
-can neither leave nor be demoted (the database enforces the same). Every change is audited.
+Only owners and admins manage members and invitations; nobody joins a tenant without accepting an
+invitation; admins can neither touch owners nor make them; the last owner can neither leave nor be
+demoted (the database enforces the same). Every change is audited.
 """
 
 from __future__ import annotations
 
 import uuid
+from contextlib import suppress
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
 from docflow.config import get_settings
 from docflow.db import user_transaction
-from docflow.errors import UpstreamError
+from docflow.errors import Conflict
 from docflow.http.deps import CurrentUser, TenantConn, TenantContext, require_role
 from docflow.ratelimit import bucket_key, check_rate_limit
 from docflow.tenancy import Role
-from docflow_users import audit, members, profiles
+from docflow_users import audit, invitation_store, members, profiles
 from docflow_users.invitations import AlreadyRegistered, send_invitation
 from docflow_users.rules import check_member_change
 from docflow_users.schemas import (
+    AcceptedInvitation,
     InvitationCreate,
-    InvitationResult,
+    InvitationPage,
+    InvitationPublic,
     MemberPage,
     MemberPublic,
+    MyInvitation,
+    MyInvitationList,
     ProfilePublic,
     ProfileUpdate,
     RoleChange,
@@ -50,9 +57,10 @@ def list_members(
 
 
 @router.post("/invitations", status_code=status.HTTP_201_CREATED, summary="Invite someone by e-mail")
-def invite_member(body: InvitationCreate, tenant: Manager) -> InvitationResult:
-    """A new address gets an invitation e-mail from Supabase Auth; an existing DocFlow user is added
-    directly. Someone already in the tenant is a 409."""
+def invite_member(body: InvitationCreate, tenant: Manager) -> InvitationPublic:
+    """A pending invitation, which the person accepts or declines in DocFlow; Supabase Auth e-mails
+    an address it does not know yet. The answer is the same whether or not the address has an account.
+    A member of the tenant, or an address with a pending invitation, is a 409."""
     check_member_change(tenant.role, None, body.role)
     settings = get_settings()
     check_rate_limit(
@@ -61,28 +69,69 @@ def invite_member(body: InvitationCreate, tenant: Manager) -> InvitationResult:
         limit=settings.invitations_rate_limit_per_tenant,
         window_seconds=settings.invitations_rate_limit_window_seconds,
     )
-    user_id = members.existing_user_id(tenant, body.email)
-    result: str = "added"
-    if user_id is None:
-        try:
-            user_id = send_invitation(
-                body.email, data={"tenant_id": str(tenant.tenant_id), "role": body.role.value}
-            )
-            result = "invited"
-        except AlreadyRegistered:
-            user_id = members.existing_user_id(tenant, body.email)
-            if user_id is None:
-                raise UpstreamError(
-                    "Supabase Auth knows this address but DocFlow does not yet; try again"
-                ) from None
-    members.add_member(tenant, user_id, body.role)
+    email = body.email.lower()
+    if invitation_store.is_member(tenant, email):
+        raise Conflict("This person is already a member of the tenant")
+    invitation = InvitationPublic.model_validate(invitation_store.create_invitation(tenant, email, body.role))
+    with suppress(AlreadyRegistered):  # an existing account sees the invitation in DocFlow
+        send_invitation(email, data={"tenant_id": str(tenant.tenant_id), "role": body.role.value})
+    audit.record(tenant, "member.invited", target_invitation=invitation.id, details={"role": body.role.value})
+    return invitation
+
+
+@router.get("/invitations", summary="Pending invitations of the current tenant")
+def list_invitations(
+    tenant: Manager,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> InvitationPage:
+    """Owners and admins see the invitations nobody has answered yet, oldest first."""
+    after = members.decode_cursor(cursor) if cursor else None
+    rows = invitation_store.list_invitations(tenant, after=after, limit=limit)
+    items = [InvitationPublic.model_validate(row) for row in rows[:limit]]
+    next_cursor = members.encode_cursor(items[-1].invited_at, items[-1].id) if len(rows) > limit else None
+    return InvitationPage(items=items, next_cursor=next_cursor)
+
+
+@router.delete(
+    "/invitations/{invitation_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Revoke an invitation"
+)
+def revoke_invitation(invitation_id: uuid.UUID, tenant: Manager) -> Response:
+    """Admins cannot revoke an invitation to become an owner."""
+    role = invitation_store.invitation_role(tenant, invitation_id)
+    check_member_change(tenant.role, None, role)
+    invitation_store.revoke_invitation(tenant, invitation_id)
     audit.record(
-        tenant, "member.invited", target_user=user_id, details={"role": body.role.value, "result": result}
+        tenant, "member.invitation_revoked", target_invitation=invitation_id, details={"role": role.value}
     )
-    return InvitationResult(
-        status="invited" if result == "invited" else "added",
-        member=MemberPublic.model_validate(members.get_member(tenant, user_id)),
-    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/me/invitations", summary="Invitations waiting for the caller")
+def list_my_invitations(principal: CurrentUser) -> MyInvitationList:
+    """Pending invitations to the caller's confirmed e-mail address, in any tenant; no tenant needed."""
+    with user_transaction(principal) as conn:
+        rows = invitation_store.my_invitations(conn)
+    return MyInvitationList(items=[MyInvitation.model_validate(row) for row in rows])
+
+
+@router.post("/me/invitations/{invitation_id}/accept", summary="Accept an invitation")
+def accept_invitation(invitation_id: uuid.UUID, principal: CurrentUser) -> AcceptedInvitation:
+    """Join the inviting tenant with the invited role. An unknown, expired, revoked or someone else's
+    invitation is a 404."""
+    with user_transaction(principal) as conn:
+        return AcceptedInvitation.model_validate(invitation_store.accept(conn, invitation_id))
+
+
+@router.post(
+    "/me/invitations/{invitation_id}/decline",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Decline an invitation",
+)
+def decline_invitation(invitation_id: uuid.UUID, principal: CurrentUser) -> Response:
+    with user_transaction(principal) as conn:
+        invitation_store.decline(conn, invitation_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/me/profile", summary="The caller's profile")

@@ -66,11 +66,47 @@ class InvitationCreate(BaseModel):
     role: Role = Role.MEMBER
 
 
-class InvitationResult(BaseModel):
-    """``invited``: Supabase Auth e-mailed a new user; ``added``: an existing user became a member."""
+class InvitationPublic(BaseModel):
+    """A pending invitation of the current tenant (the same answer whether or not the address has an
+    account)."""
 
-    status: Literal["invited", "added"]
-    member: MemberPublic
+    id: uuid.UUID
+    email: str
+    role: Role
+    invited_at: datetime
+    expires_at: datetime
+    invited_by: uuid.UUID
+
+
+class InvitationPage(BaseModel):
+    """Pending invitations, oldest first; pass ``next_cursor`` back as ``cursor`` for the next page."""
+
+    items: list[InvitationPublic]
+    next_cursor: str | None
+
+
+class MyInvitation(BaseModel):
+    """An invitation addressed to the caller, waiting for them to accept or decline it."""
+
+    id: uuid.UUID
+    tenant_id: uuid.UUID
+    tenant_name: str
+    role: Role
+    invited_at: datetime
+    expires_at: datetime
+
+
+class MyInvitationList(BaseModel):
+    """The caller's pending invitations, newest first."""
+
+    items: list[MyInvitation]
+
+
+class AcceptedInvitation(BaseModel):
+    """The tenant the caller joined and their role there (send the id as ``X-Tenant-Id``)."""
+
+    tenant_id: uuid.UUID
+    role: Role
 
 
 class RoleChange(BaseModel):

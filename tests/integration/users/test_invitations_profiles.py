@@ -1,4 +1,5 @@
-"""Invitations through the real Supabase Auth client against the local fake, and the caller's profile."""
+"""Sending invitations (through the real Supabase Auth client against the local fake) and the caller's
+profile."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from tests.integration.users.conftest import Headers, Tenant, audit_actions, rol
 pytestmark = pytest.mark.db
 
 
-def test_a_new_address_is_invited_through_supabase_auth(
+def test_an_invitation_waits_for_the_invitee_and_supabase_auth_emails_a_new_address(
     http: TestClient,
     make_tenant: Callable[..., Tenant],
     auth: Headers,
@@ -32,39 +33,44 @@ def test_a_new_address_is_invited_through_supabase_auth(
     )
     assert response.status_code == 201, response.text
     body = response.json()
-    assert body["status"] == "invited"
-    assert body["member"]["role"] == "member"
-    stored_email = email.rsplit("@", 1)[0] + "@example.test"
-    assert body["member"]["email"] == stored_email
+    stored_email = email.lower()
+    assert set(body) == {"id", "email", "role", "invited_at", "expires_at", "invited_by"}
+    assert (body["email"], body["role"], body["invited_by"]) == (
+        stored_email,
+        "member",
+        str(tenant.users["admin"]),
+    )
     invitation = fake_auth.state.invitations[-1]
     assert invitation.email == stored_email
     assert invitation.data == {"tenant_id": str(tenant.id), "role": "member"}
-    assert str(invitation.user_id) == body["member"]["user_id"]
-    assert roles_of(superuser_url, tenant)[invitation.user_id] == "member"
+    # nobody joins before accepting
+    assert invitation.user_id not in roles_of(superuser_url, tenant)
     entry = audit_actions(superuser_url, tenant)[-1]
-    assert entry[:3] == ("member.invited", tenant.users["admin"], str(invitation.user_id))
-    assert entry[3] == {"role": "member", "result": "invited"}
+    assert entry[:3] == ("member.invited", tenant.users["admin"], body["id"])
+    assert entry[3] == {"role": "member"}
     assert "@" not in json.dumps(entry[3])
 
 
-def test_an_existing_user_is_added_without_an_email(
+def test_a_member_or_a_pending_invitation_is_a_409(
     http: TestClient, make_tenant: Callable[..., Tenant], auth: Headers, fake_auth: FakeSupabaseAuth
 ) -> None:
-    tenant = make_tenant("owner")
-    elsewhere = make_tenant("viewer")
+    tenant = make_tenant("owner", "viewer")
+    member_email = f"viewer-{tenant.id.hex[:10]}@users.test"
     sent_before = len(fake_auth.state.invitations)
-    email = f"viewer-{elsewhere.id.hex[:10]}@users.test"
-    response = http.post(
-        "/api/users/invitations", json={"email": email, "role": "viewer"}, headers=auth(tenant, "owner")
+    member = http.post(
+        "/api/users/invitations",
+        json={"email": member_email.upper(), "role": "admin"},
+        headers=auth(tenant, "owner"),
     )
-    assert response.status_code == 201, response.text
-    assert response.json()["status"] == "added"
-    assert response.json()["member"]["user_id"] == str(elsewhere.users["viewer"])
-    assert len(fake_auth.state.invitations) == sent_before
+    assert member.status_code == 409
+    assert member.json()["code"] == "conflict"
+    email = f"kahdesti-{uuid.uuid4().hex[:8]}@example.test"
+    first = http.post("/api/users/invitations", json={"email": email}, headers=auth(tenant, "owner"))
     again = http.post(
         "/api/users/invitations", json={"email": email, "role": "admin"}, headers=auth(tenant, "owner")
     )
-    assert again.status_code == 409
+    assert (first.status_code, again.status_code) == (201, 409)
+    assert len(fake_auth.state.invitations) == sent_before + 1
 
 
 @pytest.mark.parametrize(
@@ -139,6 +145,11 @@ def test_supabase_auth_down_is_503_and_adds_no_one(
     assert response.status_code == 503
     assert "nobody-home" not in response.text
     assert len(roles_of(superuser_url, tenant)) == 1
+    with psycopg.connect(superuser_url) as conn:
+        pending = conn.execute(
+            "select count(*) from public.tenant_invitations where tenant_id = %s", (tenant.id,)
+        ).fetchone()
+    assert pending == (0,)
 
 
 def test_a_wrong_service_key_is_a_502(
@@ -218,6 +229,15 @@ def test_requests_without_a_token_are_401(http: TestClient) -> None:
     assert http.get("/api/users").status_code == 401
     assert http.get("/api/users/me/profile").status_code == 401
     assert http.post("/api/users/invitations", json={"email": "x@y.test"}).status_code == 401
+    some = uuid.uuid4()
+    for method, path in (
+        ("GET", "/api/users/invitations"),
+        ("DELETE", f"/api/users/invitations/{some}"),
+        ("GET", "/api/users/me/invitations"),
+        ("POST", f"/api/users/me/invitations/{some}/accept"),
+        ("POST", f"/api/users/me/invitations/{some}/decline"),
+    ):
+        assert http.request(method, path).status_code == 401, path
 
 
 def test_invitations_are_rate_limited_per_tenant(

@@ -2,9 +2,11 @@
 
 Served by the local stack on ``LOCAL_SUPABASE_URL`` and started by the tests on a free port:
 
-- ``POST /auth/v1/invite`` (service role key): creates the user, records the invitation e-mail;
+- ``POST /auth/v1/invite`` (service role key): creates the user (address not yet confirmed), records
+  the invitation e-mail;
 - ``POST /auth/v1/token?grant_type=pkce``: exchanges an authorization code and its PKCE verifier for a
-  session whose access token is signed with the project's JWT secret (HS256, as the legacy key);
+  session whose access token is signed with the project's JWT secret (HS256, as the legacy key); the
+  user's address counts as confirmed from then on, as after following an invitation link;
 - ``POST /auth/v1/logout?scope=local|global|others``: revokes the caller's session;
 - ``GET /auth/v1/.well-known/jwks.json``: the asymmetric keys (none: the fake signs with HS256).
 
@@ -173,6 +175,7 @@ class FakeSupabaseAuth:
             raise AuthProblem(
                 403, "bad_code_verifier", "code challenge does not match previously saved code verifier"
             )
+        self._confirm_email(grant.user)
         return self._session(grant.user)
 
     def logout(self, token: str | None, scope: str) -> None:
@@ -236,6 +239,18 @@ class FakeSupabaseAuth:
 
         with psycopg.connect(self.database_url) as conn:
             conn.execute("insert into auth.users (id, email) values (%s, %s)", (user.id, user.email))
+
+    def _confirm_email(self, user: FakeUser) -> None:
+        if self.database_url is None:
+            return
+        import psycopg
+
+        with psycopg.connect(self.database_url) as conn:
+            conn.execute(
+                "update auth.users set email_confirmed_at = coalesce(email_confirmed_at, now())"
+                " where lower(email) = lower(%s)",
+                (user.email,),
+            )
 
 
 def _user_json(user: FakeUser) -> dict[str, Any]:

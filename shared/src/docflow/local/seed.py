@@ -58,14 +58,18 @@ def demo_users() -> tuple[DemoUser, ...]:
 
 
 def ensure_user(conn: object, *, email: str, user_id: uuid.UUID | None = None) -> uuid.UUID:
-    """The id of the ``auth.users`` row for ``email``, created if missing (local database only)."""
+    """The id of the ``auth.users`` row for ``email``, created if missing, with the address confirmed
+    (local database only)."""
     import psycopg
 
     assert isinstance(conn, psycopg.Connection)
     row = conn.execute(
         """
-        insert into auth.users (id, email) values (coalesce(%s, gen_random_uuid()), %s)
-        on conflict (email) do update set email = excluded.email
+        insert into auth.users (id, email, email_confirmed_at)
+        values (coalesce(%s, gen_random_uuid()), %s, now())
+        on conflict (email) do update
+           set email = excluded.email,
+               email_confirmed_at = coalesce(auth.users.email_confirmed_at, excluded.email_confirmed_at)
         returning id
         """,
         (user_id, email),

@@ -1,0 +1,145 @@
+"""Pending invitations (``public.tenant_invitations``, migration 0043).
+
+The inviting side runs on the request's RLS-bound tenant transaction (owners and admins only); the
+invitee's side goes through the SECURITY DEFINER functions ``app_private.my_invitations()``,
+``accept_invitation()`` and ``decline_invitation()``, which match the caller's confirmed e-mail address.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from docflow.db import Connection
+from docflow.errors import Conflict, Forbidden, NotFound, TenantSuspended
+from docflow.http.deps import TenantContext
+from docflow.observability import current_correlation_id
+from docflow.tenancy import Role
+
+NO_SUCH_INVITATION = "DF003"
+TENANT_SUSPENDED = "DF005"
+INSUFFICIENT_PRIVILEGE = "42501"
+
+
+@contextmanager
+def invitation_rules() -> Iterator[None]:
+    """Translate the database's answers about invitations into problems."""
+    try:
+        yield
+    except Exception as exc:  # psycopg errors carry a SQLSTATE; psycopg itself loads lazily
+        state = getattr(exc, "sqlstate", None)
+        if state == NO_SUCH_INVITATION:
+            raise NotFound("No such invitation") from None
+        if state == TENANT_SUSPENDED:
+            raise TenantSuspended("This tenant is suspended; contact DocFlow support") from None
+        if state == INSUFFICIENT_PRIVILEGE:
+            raise Forbidden("Your role in this tenant does not allow this invitation") from None
+        raise
+
+
+def is_member(tenant: TenantContext, email: str) -> bool:
+    """Whether a member of the current tenant has this address (members see each other anyway)."""
+    row = tenant.conn.execute(
+        "select exists (select from app_private.tenant_member_directory() where lower(email) = %s) as found",
+        (email,),
+    ).fetchone()
+    return bool(row and row["found"])
+
+
+def create_invitation(tenant: TenantContext, email: str, role: Role) -> dict[str, Any]:
+    """A new pending invitation; an expired one for the same address is replaced, a pending one is 409."""
+    with invitation_rules():
+        tenant.conn.execute(
+            "delete from public.tenant_invitations"
+            " where tenant_id = %s and email = %s and expires_at <= now()",
+            (tenant.tenant_id, email),
+        )
+        row = tenant.conn.execute(
+            """
+            insert into public.tenant_invitations (tenant_id, email, role, invited_by)
+            values (%s, %s, %s, auth.uid())
+            on conflict (tenant_id, email) do nothing
+            returning id, email, role, created_at as invited_at, expires_at, invited_by
+            """,
+            (tenant.tenant_id, email, role.value),
+        ).fetchone()
+    if row is None:
+        raise Conflict("This address already has a pending invitation to the tenant")
+    return row
+
+
+def list_invitations(
+    tenant: TenantContext, *, after: tuple[datetime, uuid.UUID] | None, limit: int
+) -> list[dict[str, Any]]:
+    """``limit + 1`` pending invitations of the current tenant, oldest first."""
+    return tenant.conn.execute(
+        """
+        select id, email, role, created_at as invited_at, expires_at, invited_by
+          from public.tenant_invitations
+         where tenant_id = %(tenant)s and expires_at > now()
+           and (%(after_at)s::timestamptz is null or (created_at, id) > (%(after_at)s, %(after_id)s::uuid))
+         order by created_at, id
+         limit %(limit)s
+        """,
+        {
+            "tenant": tenant.tenant_id,
+            "after_at": after[0] if after else None,
+            "after_id": after[1] if after else None,
+            "limit": limit + 1,
+        },
+    ).fetchall()
+
+
+def invitation_role(tenant: TenantContext, invitation_id: uuid.UUID) -> Role:
+    """The role of one of the current tenant's invitations (404 otherwise); the delete policy checks it
+    again, so a change in between cannot slip through."""
+    row = tenant.conn.execute(
+        "select role from public.tenant_invitations where tenant_id = %s and id = %s",
+        (tenant.tenant_id, invitation_id),
+    ).fetchone()
+    if row is None:
+        raise NotFound("No such invitation in this tenant")
+    return Role(row["role"])
+
+
+def revoke_invitation(tenant: TenantContext, invitation_id: uuid.UUID) -> None:
+    with invitation_rules():
+        row = tenant.conn.execute(
+            "delete from public.tenant_invitations where tenant_id = %s and id = %s returning id",
+            (tenant.tenant_id, invitation_id),
+        ).fetchone()
+    if row is None:
+        raise NotFound("No such invitation in this tenant")
+
+
+def my_invitations(conn: Connection) -> list[dict[str, Any]]:
+    """The caller's pending invitations (nothing until their address is confirmed)."""
+    return conn.execute(
+        "select id, tenant_id, tenant_name, role, invited_at, expires_at from app_private.my_invitations()"
+    ).fetchall()
+
+
+def accept(conn: Connection, invitation_id: uuid.UUID) -> dict[str, Any]:
+    """Join the tenant of one of the caller's invitations; its tenant id and the caller's role there."""
+    with invitation_rules():
+        row = conn.execute(
+            "select app_private.accept_invitation(%s, %s) as tenant_id",
+            (invitation_id, current_correlation_id()),
+        ).fetchone()
+    assert row is not None
+    membership = conn.execute(
+        "select tenant_id, role from public.tenant_members where tenant_id = %s and user_id = auth.uid()",
+        (row["tenant_id"],),
+    ).fetchone()
+    assert membership is not None
+    return dict(membership)
+
+
+def decline(conn: Connection, invitation_id: uuid.UUID) -> None:
+    with invitation_rules():
+        conn.execute(
+            "select app_private.decline_invitation(%s, %s)", (invitation_id, current_correlation_id())
+        )
