@@ -143,3 +143,32 @@ def test_given_rendered_receipts_and_a_truncated_image_when_scanned_then_each_ge
     assert rows[1]["error"]["code"] in {"truncated_file", "corrupt_file"}
     assert rows[2]["total"] == "7.20"
     assert rows[2]["payment"] == "cash"
+
+
+@pytest.mark.ocr
+def test_given_jobs_when_a_folder_is_scanned_then_results_match_one_job_in_input_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for index in range(4):
+        _render(
+            tmp_path / f"{index}.png", [f"Kauppa {index} Oy", "Pvm 12.03.2025", f"YHTEENSÄ {index + 1},50"]
+        )
+    (tmp_path / "4.png").write_bytes(b"\x89PNG\r\n\x1a\n broken")
+
+    _, serial, _ = _scan(capsys, str(tmp_path))
+    status, parallel, err = _scan(capsys, "--jobs", "3", str(tmp_path))
+
+    assert status == 0
+    assert [row["file"] for row in parallel] == [str(tmp_path / f"{index}.png") for index in range(5)]
+    assert [row["total"] for row in parallel] == ["1.50", "2.50", "3.50", "4.50", None]
+    assert parallel[4]["error"] is not None
+    assert [{**row, "seconds": None} for row in parallel] == [{**row, "seconds": None} for row in serial]
+    assert "5/5" in err
+
+
+def test_given_too_many_jobs_when_parsed_then_the_command_is_refused(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["receipts", "scan", "--jobs", "0", "x.png"])
+    assert "--jobs" in capsys.readouterr().err

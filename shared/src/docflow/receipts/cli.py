@@ -7,6 +7,7 @@ added with their own ``add_*_command(commands)`` function next to :func:`add_sca
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import sys
@@ -17,6 +18,8 @@ from typing import Any, TextIO
 from docflow.receipts.scan import ScanError, ScanOutcome, expand_paths, scan_file
 
 FORMATS = ("jsonl", "json", "table")
+#: Most worker processes ``--jobs`` may ask for (each holds its own OCR models, ~100 MB).
+MAX_JOBS = 32
 
 
 def register(subparsers: Any) -> None:
@@ -44,16 +47,38 @@ def add_scan_command(commands: Any) -> argparse.ArgumentParser:
         default=None,
         help="Tesseract languages, e.g. fin+swe+eng (default: OCR_LANGUAGES or fin+eng)",
     )
+    scan.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=1,
+        help="files read at once, one process (and core) each (default: 1)",
+    )
     scan.set_defaults(handler=run_scan)
     return scan
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_JOBS}")
+    return value
 
 
 def run_scan(args: argparse.Namespace) -> int:
     """Scan every input and print the results; exit status 0 even when some files failed."""
     inputs = expand_paths(list(args.paths))
-    outcomes = scan_all(inputs, today=args.today, languages=args.languages, progress=sys.stderr)
+    outcomes = scan_all(
+        inputs, today=args.today, languages=args.languages, progress=sys.stderr, jobs=args.jobs
+    )
     write_outcomes(outcomes, args.format, sys.stdout)
     return 0
+
+
+def _scan_one(name: str, path: Path, today: dt.date | None, languages: str | None) -> ScanOutcome:
+    try:
+        return scan_file(path, display_name=name, today=today, languages=languages)
+    except Exception as error:  # one broken file must not stop a batch
+        return ScanOutcome(name, None, ScanError("internal_error", type(error).__name__), 0.0)
 
 
 def scan_all(
@@ -62,17 +87,33 @@ def scan_all(
     today: dt.date | None,
     languages: str | None,
     progress: TextIO | None,
+    jobs: int = 1,
 ) -> Iterable[ScanOutcome]:
-    """Scan the inputs in order, yielding each outcome as soon as it is ready."""
+    """Scan the inputs, yielding the outcomes in input order, each as soon as it (and those before
+    it) are ready; ``jobs`` > 1 reads that many files at once in worker processes."""
     show = progress is not None and len(inputs) > 1
-    for done, (name, path) in enumerate(inputs, start=1):
-        try:
-            outcome = scan_file(path, display_name=name, today=today, languages=languages)
-        except Exception as error:  # one broken file must not stop a batch
-            outcome = ScanOutcome(name, None, ScanError("internal_error", type(error).__name__), 0.0)
-        if show and progress is not None:
-            _progress(progress, done, len(inputs))
-        yield outcome
+    args = (
+        [name for name, _ in inputs],
+        [path for _, path in inputs],
+        [today] * len(inputs),
+        [languages] * len(inputs),
+    )
+    with contextlib.ExitStack() as stack:
+        if jobs > 1 and len(inputs) > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # Fresh interpreters: forking a process that runs threads (a connection pool) is unsafe.
+            context = multiprocessing.get_context("spawn")
+            workers = min(jobs, len(inputs))
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers, mp_context=context))
+            outcomes: Iterable[ScanOutcome] = pool.map(_scan_one, *args)
+        else:
+            outcomes = map(_scan_one, *args)
+        for done, outcome in enumerate(outcomes, start=1):
+            if show and progress is not None:
+                _progress(progress, done, len(inputs))
+            yield outcome
     if show and progress is not None:
         progress.write("\n")
         progress.flush()
