@@ -50,12 +50,12 @@ def is_member(tenant: TenantContext, email: str) -> bool:
 
 
 def create_invitation(tenant: TenantContext, email: str, role: Role) -> dict[str, Any]:
-    """A new pending invitation; an expired one for the same address is replaced, a pending one is 409."""
+    """A new pending invitation; a pending one for the same address is a 409. The tenant's expired
+    invitations are deleted first (those the caller's role may revoke), so they never pile up."""
     with invitation_rules():
         tenant.conn.execute(
-            "delete from public.tenant_invitations"
-            " where tenant_id = %s and email = %s and expires_at <= now()",
-            (tenant.tenant_id, email),
+            "delete from public.tenant_invitations where tenant_id = %s and expires_at <= now()",
+            (tenant.tenant_id,),
         )
         row = tenant.conn.execute(
             """

@@ -110,6 +110,31 @@ def test_the_tenant_lists_its_pending_invitations_in_pages(
     assert again.json()["id"] != expired["id"]
 
 
+def test_inviting_sweeps_the_tenants_expired_invitations(
+    http: TestClient, make_tenant: Callable[..., Tenant], auth: Headers, superuser_url: str
+) -> None:
+    tenant = make_tenant("owner")
+    other = make_tenant("owner")
+    stale = _invite(http, auth(tenant, "owner"), f"vanha-{uuid.uuid4().hex[:8]}@example.test")
+    elsewhere = _invite(http, auth(other, "owner"), f"muualla-{uuid.uuid4().hex[:8]}@example.test")
+    with psycopg.connect(superuser_url) as conn:
+        conn.execute(
+            "update public.tenant_invitations set expires_at = now() - interval '1 second'"
+            " where id = any(%s)",
+            ([uuid.UUID(stale["id"]), uuid.UUID(elsewhere["id"])],),
+        )
+    _invite(http, auth(tenant, "owner"), f"uusi-{uuid.uuid4().hex[:8]}@example.test")
+    with psycopg.connect(superuser_url) as conn:
+        left = {
+            str(row[0])
+            for row in conn.execute(
+                "select id from public.tenant_invitations where id = any(%s)",
+                ([uuid.UUID(stale["id"]), uuid.UUID(elsewhere["id"])],),
+            )
+        }
+    assert left == {elsewhere["id"]}  # this tenant's expired invitation is gone, the other's stays
+
+
 def test_revoke_removes_the_invitation_and_is_404_elsewhere(
     http: TestClient,
     make_tenant: Callable[..., Tenant],
