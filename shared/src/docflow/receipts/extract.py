@@ -63,10 +63,7 @@ def extract_receipt(
     date_match = _choose_date(lines, today)
     time = _choose_time(lines, date_match)
     found_rows = find_vat_rows(lines)
-    vat_rows = tuple(
-        VatRow(rate, net, tax, gross, vat_row_confidence(lines[index], (net, tax, gross)))
-        for index, (rate, net, tax, gross) in found_rows
-    )
+    vat_rows = _vat_rows(lines, found_rows)
     vat_gross = sum((row.gross for row in vat_rows), Decimal("0.00")) if vat_rows else None
     first_total = next(
         (
@@ -84,11 +81,7 @@ def extract_receipt(
     if total is not None and "VAT rows" not in total.agrees_with and total.source != "VAT rows":
         derived = complete_vat_row(lines, found_rows, total.value)
         if derived is not None:
-            rows = sorted([*found_rows, derived])
-            vat_rows = tuple(
-                VatRow(rate, net, tax, gross, 0.6 if index == derived[0] else 0.9)
-                for index, (rate, net, tax, gross) in rows
-            )
+            vat_rows = _vat_rows(lines, sorted([*found_rows, derived]), derived_index=derived[0])
     if date_match is not None:
         vat_rows = tuple(_rate_for_date(row, date_match[0].value) for row in vat_rows)
     payment = payment_method(evidence, lines)
@@ -120,6 +113,32 @@ def vat_row_confidence(line: TextLine, amounts: tuple[Decimal, Decimal, Decimal]
     """0.9 for a row read as printed, less for each amount that had to be repaired or derived."""
     printed = {match.value for match in find_amounts(line.text)}
     return VAT_ROW_CONFIDENCE[sum(amount in printed for amount in amounts)]
+
+
+#: A row derived from the total minus the other rows is trusted no more than this.
+DERIVED_ROW_CONFIDENCE = 0.6
+
+
+def _vat_rows(
+    lines: Sequence[TextLine],
+    rows: Sequence[tuple[int, tuple[Decimal, Decimal, Decimal, Decimal]]],
+    *,
+    derived_index: int | None = None,
+) -> tuple[VatRow, ...]:
+    """The VAT rows found on ``lines`` (``(line index, row)``), each with its confidence."""
+    return tuple(
+        VatRow(
+            rate,
+            net,
+            tax,
+            gross,
+            min(
+                vat_row_confidence(lines[index], (net, tax, gross)),
+                DERIVED_ROW_CONFIDENCE if index == derived_index else 1.0,
+            ),
+        )
+        for index, (rate, net, tax, gross) in rows
+    )
 
 
 def _rate_for_date(row: VatRow, day: dt.date) -> VatRow:
