@@ -74,10 +74,10 @@ def test_given_language_without_data_when_recognized_then_ocr_unavailable() -> N
 def test_given_engine_in_use_when_leptonica_is_asked_then_it_prints_nothing() -> None:
     import ctypes
 
-    from docflow.ocr.tesserocr_engine import LEPTONICA_SILENT, _loaded_libraries
+    from docflow.ocr.tesserocr_engine import LEPTONICA_SILENT, leptonica_libraries
 
     TesserocrEngine().recognize(render_receipt(), languages="eng", timeout_seconds=10)
-    libraries = _loaded_libraries("libleptonica") + _loaded_libraries("liblept.")
+    libraries = leptonica_libraries()
     assert libraries
     # setMsgSeverity returns the severity it replaces: the engine has already silenced Leptonica.
     assert [ctypes.CDLL(path).setMsgSeverity(LEPTONICA_SILENT) for path in libraries] == [

@@ -166,9 +166,10 @@ def test_given_jobs_when_a_folder_is_scanned_then_results_match_one_job_in_input
     assert "5/5" in err
 
 
-def test_given_too_many_jobs_when_parsed_then_the_command_is_refused(
-    capsys: pytest.CaptureFixture[str],
+@pytest.mark.parametrize("jobs", ["0", "33", "two"])
+def test_given_jobs_out_of_range_when_parsed_then_the_command_is_refused(
+    jobs: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(SystemExit):
-        main(["receipts", "scan", "--jobs", "0", "x.png"])
+        main(["receipts", "scan", "--jobs", jobs, "x.png"])
     assert "--jobs" in capsys.readouterr().err

@@ -62,12 +62,17 @@ def _loaded_libraries(prefix: str) -> list[str]:
     return sorted(path for path in paths if path.startswith("/"))
 
 
+def leptonica_libraries() -> list[str]:
+    """Paths of the Leptonica libraries loaded in this process (the wheel's own or the system's)."""
+    return _loaded_libraries("libleptonica") + _loaded_libraries("liblept.")
+
+
 def quiet_leptonica() -> list[str]:
     """Stop Leptonica (Tesseract's image library) printing ``Error in pixScanForForeground: invalid
     box`` and the like on stderr: harmless internal messages that would fill the function's logs.
     Returns the libraries quieted."""
     quieted = []
-    for path in _loaded_libraries("libleptonica") + _loaded_libraries("liblept."):
+    for path in leptonica_libraries():
         try:
             ctypes.CDLL(path).setMsgSeverity(LEPTONICA_SILENT)
         except (OSError, AttributeError):
