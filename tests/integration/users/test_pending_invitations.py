@@ -43,6 +43,16 @@ def _invite(http: TestClient, headers: dict[str, str], email: str, role: str = "
     return body
 
 
+def _expire(superuser_url: str, *invitations: dict[str, Any]) -> None:
+    """Let invitations run out, behind the API's back."""
+    with psycopg.connect(superuser_url) as conn:
+        conn.execute(
+            "update public.tenant_invitations set expires_at = now() - interval '1 second'"
+            " where id = any(%s)",
+            ([uuid.UUID(invitation["id"]) for invitation in invitations],),
+        )
+
+
 def _user_id(superuser_url: str, email: str) -> uuid.UUID:
     with psycopg.connect(superuser_url) as conn:
         row = conn.execute("select id from auth.users where lower(email) = lower(%s)", (email,)).fetchone()
@@ -87,11 +97,7 @@ def test_the_tenant_lists_its_pending_invitations_in_pages(
     ids = [_invite(http, auth(tenant, "owner"), email)["id"] for email in emails]
     _invite(http, auth(other, "owner"), f"muualla-{uuid.uuid4().hex[:8]}@example.test")
     expired = _invite(http, auth(tenant, "owner"), f"vanha-{uuid.uuid4().hex[:8]}@example.test")
-    with psycopg.connect(superuser_url) as conn:
-        conn.execute(
-            "update public.tenant_invitations set expires_at = now() - interval '1 second' where id = %s",
-            (expired["id"],),
-        )
+    _expire(superuser_url, expired)
     first = http.get(INVITATIONS, params={"limit": 2}, headers=auth(tenant, "admin"))
     assert first.status_code == 200, first.text
     seen = [i["id"] for i in first.json()["items"]]
@@ -117,12 +123,7 @@ def test_inviting_sweeps_the_tenants_expired_invitations(
     other = make_tenant("owner")
     stale = _invite(http, auth(tenant, "owner"), f"vanha-{uuid.uuid4().hex[:8]}@example.test")
     elsewhere = _invite(http, auth(other, "owner"), f"muualla-{uuid.uuid4().hex[:8]}@example.test")
-    with psycopg.connect(superuser_url) as conn:
-        conn.execute(
-            "update public.tenant_invitations set expires_at = now() - interval '1 second'"
-            " where id = any(%s)",
-            ([uuid.UUID(stale["id"]), uuid.UUID(elsewhere["id"])],),
-        )
+    _expire(superuser_url, stale, elsewhere)
     _invite(http, auth(tenant, "owner"), f"uusi-{uuid.uuid4().hex[:8]}@example.test")
     with psycopg.connect(superuser_url) as conn:
         left = {
@@ -212,11 +213,7 @@ def test_expired_or_someone_elses_invitation_cannot_be_accepted(
         assert refused.status_code == 404
         assert refused.json()["code"] == "not_found"
     assert http.get(MINE, headers=somebody_else).json()["items"] == []
-    with psycopg.connect(superuser_url) as conn:
-        conn.execute(
-            "update public.tenant_invitations set expires_at = now() - interval '1 second' where id = %s",
-            (invitation["id"],),
-        )
+    _expire(superuser_url, invitation)
     assert http.get(MINE, headers=invitee).json()["items"] == []
     assert http.post(f"{MINE}/{invitation['id']}/accept", headers=invitee).status_code == 404
     assert http.post(f"{MINE}/{uuid.uuid4()}/accept", headers=invitee).status_code == 404
