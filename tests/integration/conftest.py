@@ -12,6 +12,7 @@ from psycopg.rows import dict_row
 
 from docflow.config import get_settings
 from docflow.db import set_request_claims
+from docflow.local.seed import DemoData
 
 pytestmark = pytest.mark.db
 
@@ -40,3 +41,10 @@ def act_as(postgres: object) -> Callable[..., Any]:
                 conn.rollback()
 
     return open_as
+
+
+@pytest.fixture
+def staff(demo: DemoData, token_for: Callable[..., str]) -> dict[str, str]:
+    """Headers of a platform administrator (a row in ``platform_admins``, no tenant role)."""
+    token = token_for(demo.platform_admin_id, demo.platform_admin_email)
+    return {"Authorization": f"Bearer {token}"}
