@@ -20,7 +20,7 @@ import pytest
 
 from docflow.local.seed import DemoData, demo_id
 from docflow.tenancy import Role
-from tests.unit.ocr.corpus import encode, render_receipt
+from tests.support.ocr_corpus import encode, render_receipt
 
 pytestmark = [pytest.mark.db, pytest.mark.ocr]
 

@@ -13,8 +13,8 @@ import tempfile
 import time
 
 from docflow.pii import scrub_text
-from tests.unit.pii.corpus import mixed_text, negative_corpus, positive_corpus
-from tests.unit.pii.metrics import score, unchanged_share
+from tests.support.pii_corpus import mixed_text, negative_corpus, positive_corpus
+from tests.support.pii_metrics import score, unchanged_share
 
 COLD_RUNS = 7
 WARM_RUNS = 30

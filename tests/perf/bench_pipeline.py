@@ -110,7 +110,7 @@ def run(pg: object, count: int, interval: float) -> None:
     from docflow.tenancy import Role
     from docflow_receipts_api.handler import app
     from tests.support.local_s3 import ensure_receipts_bucket
-    from tests.unit.ocr.corpus import encode, render_receipt
+    from tests.support.ocr_corpus import encode, render_receipt
 
     demo = prepare_database(pg, ROOT)  # type: ignore[arg-type]
     ensure_receipts_bucket()

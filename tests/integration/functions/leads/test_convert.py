@@ -1,0 +1,156 @@
+"""Lead -> client conversion in one transaction, with the shared ``public.clients`` contract."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+
+from docflow.tenancy import Role
+from tests.integration.functions.leads.conftest import TENANT_A, TENANT_B, insert_lead
+
+pytestmark = pytest.mark.db
+
+Headers = Callable[..., dict[str, str]]
+
+
+@pytest.fixture
+def client(leads_app: Any, superuser_url: str) -> Iterator[TestClient]:
+    with psycopg.connect(superuser_url) as conn:
+        present = conn.execute("select to_regclass('public.clients') is not null").fetchone()
+    if not present or not present[0]:
+        pytest.skip("public.clients (migration 0020) is not applied")
+    yield TestClient(leads_app, raise_server_exceptions=False)
+    with psycopg.connect(superuser_url) as conn:
+        conn.execute("delete from public.clients where source_lead_id is not null")
+
+
+def _client_row(superuser_url: str, client_id: str) -> dict[str, Any]:
+    with psycopg.connect(superuser_url, row_factory=psycopg.rows.dict_row) as conn:
+        row = conn.execute("select * from public.clients where id = %s", (client_id,)).fetchone()
+    assert row is not None
+    return dict(row)
+
+
+def test_convert_creates_a_company_client_and_marks_the_lead_won(
+    client: TestClient, superuser_url: str, auth_headers: Headers
+) -> None:
+    lead = insert_lead(superuser_url, TENANT_A, name="Pekka", company="Pekan Paja Oy", email="pekka@paja.fi")
+    response = client.post(
+        f"/api/leads/{lead}/convert",
+        json={"business_id": "0112038-9", "tags": ["web"]},
+        headers=auth_headers(TENANT_A, Role.MEMBER),
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["lead"]["status"] == "won"
+    assert body["lead"]["client_id"] == body["client_id"]
+    assert body["lead"]["converted_at"] is not None
+    row = _client_row(superuser_url, body["client_id"])
+    assert (row["tenant_id"], row["kind"], row["name"], row["business_id"]) == (
+        TENANT_A,
+        "company",
+        "Pekan Paja Oy",
+        "0112038-9",
+    )
+    assert (row["email"], row["source_lead_id"], row["tags"]) == ("pekka@paja.fi", lead, ["web"])
+    with psycopg.connect(superuser_url) as conn:
+        audit = conn.execute(
+            "select details->>'client_id' from public.audit_log"
+            " where action = 'lead.converted' and target_id = %s",
+            (str(lead),),
+        ).fetchall()
+    assert audit == [(body["client_id"],)]
+
+
+def test_a_lead_without_company_becomes_a_person(
+    client: TestClient, superuser_url: str, auth_headers: Headers
+) -> None:
+    lead = insert_lead(superuser_url, TENANT_A, name="Anna Asiakas", status="qualified")
+    response = client.post(f"/api/leads/{lead}/convert", headers=auth_headers(TENANT_A))
+    assert response.status_code == 201
+    row = _client_row(superuser_url, response.json()["client_id"])
+    assert (row["kind"], row["name"]) == ("person", "Anna Asiakas")
+
+
+def test_converting_twice_is_409_and_creates_one_client(
+    client: TestClient, superuser_url: str, auth_headers: Headers
+) -> None:
+    lead = insert_lead(superuser_url, TENANT_A)
+    headers = auth_headers(TENANT_A)
+    assert client.post(f"/api/leads/{lead}/convert", json={}, headers=headers).status_code == 201
+    assert client.post(f"/api/leads/{lead}/convert", json={}, headers=headers).status_code == 409
+    with psycopg.connect(superuser_url) as conn:
+        count = conn.execute(
+            "select count(*) from public.clients where source_lead_id = %s", (lead,)
+        ).fetchone()
+    assert count == (1,)
+
+
+def test_a_lost_lead_cannot_be_converted(
+    client: TestClient, superuser_url: str, auth_headers: Headers
+) -> None:
+    lead = insert_lead(superuser_url, TENANT_A, status="lost")
+    assert (
+        client.post(f"/api/leads/{lead}/convert", json={}, headers=auth_headers(TENANT_A)).status_code == 409
+    )
+
+
+def test_a_duplicate_business_id_is_a_generic_409_and_rolls_everything_back(
+    client: TestClient, superuser_url: str, auth_headers: Headers
+) -> None:
+    headers = auth_headers(TENANT_A)
+    first = insert_lead(superuser_url, TENANT_A, company="Eka Oy")
+    second = insert_lead(superuser_url, TENANT_A, company="Toka Oy")
+    assert (
+        client.post(
+            f"/api/leads/{first}/convert", json={"business_id": "0112038-9"}, headers=headers
+        ).status_code
+        == 201
+    )
+    clash = client.post(f"/api/leads/{second}/convert", json={"business_id": "0112038-9"}, headers=headers)
+    assert clash.status_code == 409
+    assert "Eka" not in clash.text
+    with psycopg.connect(superuser_url) as conn:
+        lead = conn.execute("select status, client_id from public.leads where id = %s", (second,)).fetchone()
+    assert lead == ("new", None)
+
+
+def test_the_same_business_id_in_another_tenant_is_fine(
+    client: TestClient, superuser_url: str, auth_headers: Headers
+) -> None:
+    a = insert_lead(superuser_url, TENANT_A, company="A Oy")
+    b = insert_lead(superuser_url, TENANT_B, company="B Oy")
+    body = {"business_id": "0112038-9"}
+    assert (
+        client.post(f"/api/leads/{a}/convert", json=body, headers=auth_headers(TENANT_A)).status_code == 201
+    )
+    assert (
+        client.post(f"/api/leads/{b}/convert", json=body, headers=auth_headers(TENANT_B)).status_code == 201
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"business_id": "0112038-8"},
+        {"business_id": "112038-9"},
+        {"vat_number": "FI01120388"},
+        {"kind": "robot"},
+        {"tenant_id": str(TENANT_B)},
+        {"source_lead_id": str(uuid.uuid4())},
+    ],
+)
+def test_invalid_client_details_are_422_and_nothing_is_written(
+    client: TestClient, superuser_url: str, auth_headers: Headers, body: dict[str, Any]
+) -> None:
+    lead = insert_lead(superuser_url, TENANT_A, company="Virhe Oy")
+    response = client.post(f"/api/leads/{lead}/convert", json=body, headers=auth_headers(TENANT_A))
+    assert response.status_code == 422
+    with psycopg.connect(superuser_url) as conn:
+        assert conn.execute("select client_id from public.leads where id = %s", (lead,)).fetchone() == (None,)
+        assert conn.execute("select count(*) from public.clients where name = 'Virhe Oy'").fetchone() == (0,)

@@ -1,0 +1,288 @@
+"""GIVEN an access token WHEN the verifier checks it THEN only genuine Supabase user tokens pass."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+import uuid
+from typing import Any
+
+import jwt
+import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from docflow.auth import JwksCache, TokenVerifier, get_verifier, reset_verifier
+from docflow.config import Settings, reset_settings
+from docflow.errors import Unauthorized
+from tests.support.forged_tokens import (
+    FORGED_USER_ID,
+    SigningKeys,
+    forged_tokens,
+    signing_keys,
+    valid_claims,
+    valid_token,
+)
+from tests.support.jwks_server import serve_jwks
+from tests.unit.shared.auth.conftest import (
+    JWT_SECRET,
+    SUPABASE_URL,
+    FakeClock,
+    RecordingFetcher,
+    make_settings,
+)
+
+CORPUS = forged_tokens(make_settings(), es_private_key=signing_keys().es_private_key)
+CORPUS_WITHOUT_SECRET = forged_tokens(make_settings(jwt_secret=None))
+GENERIC_DETAILS = {"invalid token", "token expired"}
+
+
+def _accepts(verifier: TokenVerifier, token: str) -> bool:
+    """Whether the verifier accepts the token; any exception other than Unauthorized propagates."""
+    try:
+        verifier.verify(token)
+    except Unauthorized:
+        return False
+    return True
+
+
+def assert_refused(verifier: TokenVerifier, token: str) -> Unauthorized:
+    """The token is refused with a generic 401 that does not echo it."""
+    with pytest.raises(Unauthorized) as raised:
+        verifier.verify(token)
+    error = raised.value
+    assert error.detail in GENERIC_DETAILS
+    if token:
+        assert token not in str(error.args) + str(error.headers) + str(error.extra)
+    assert error.__cause__ is None
+    return error
+
+
+class TestGenuineTokens:
+    @pytest.mark.parametrize("algorithm", ["HS256", "ES256", "RS256"])
+    def test_each_supported_algorithm_verifies(
+        self, verifier: TokenVerifier, settings: Settings, keys: SigningKeys, algorithm: str
+    ) -> None:
+        principal = verifier.verify(valid_token(settings, keys, algorithm=algorithm, email="a@b.fi"))
+        assert principal.user_id == uuid.UUID(FORGED_USER_ID)
+        assert principal.email == "a@b.fi"
+        assert principal.role == "authenticated"
+
+    def test_verified_claims_are_kept_for_the_database_session(
+        self, verifier: TokenVerifier, settings: Settings, keys: SigningKeys
+    ) -> None:
+        claims = valid_claims(settings)
+        token = jwt.encode(claims, keys.es_private_key, algorithm="ES256", headers={"kid": keys.es_kid})
+        assert json.loads(verifier.verify(token).claims_json()) == claims
+
+    def test_hs256_token_with_a_kid_outside_the_jwks_verifies(
+        self, verifier: TokenVerifier, settings: Settings, fetcher: RecordingFetcher, clock: FakeClock
+    ) -> None:
+        """GIVEN a legacy-secret token's kid is unknown to the JWKS THEN it verifies without refetches."""
+        token = jwt.encode(valid_claims(settings), JWT_SECRET, algorithm="HS256", headers={"kid": "legacy-1"})
+        assert verifier.verify(token).user_id == uuid.UUID(FORGED_USER_ID)
+        clock.advance(settings.jwks_refetch_cooldown_seconds)
+        assert verifier.verify(token).user_id == uuid.UUID(FORGED_USER_ID)
+        assert len(fetcher.calls) == 1, "the key set is loaded once, not refetched for the legacy kid"
+
+    def test_es256_token_verifies_against_a_real_jwks_endpoint(self, keys: SigningKeys) -> None:
+        with serve_jwks(keys.jwks()) as server:
+            settings = make_settings(supabase_url=server.base_url)
+            verifier = TokenVerifier(settings)
+            principal = verifier.verify(valid_token(settings, keys, algorithm="ES256"))
+            assert principal.user_id == uuid.UUID(FORGED_USER_ID)
+            assert server.request_count == 1
+
+
+class TestForgedTokens:
+    def test_the_corpus_is_large_enough(self) -> None:
+        assert len(CORPUS) >= 25
+        assert len({name for name, _ in CORPUS}) == len(CORPUS)
+
+    @pytest.mark.parametrize(("name", "token"), CORPUS, ids=[name for name, _ in CORPUS])
+    def test_forged_token_is_unauthorized(self, verifier: TokenVerifier, name: str, token: str) -> None:
+        assert_refused(verifier, token)
+
+    def test_forged_tokens_are_unauthorized_when_only_asymmetric_keys_are_trusted(
+        self, keys: SigningKeys
+    ) -> None:
+        fetcher = RecordingFetcher(json.dumps(keys.jwks()).encode())
+        settings = make_settings(jwt_secret=None)
+        verifier = TokenVerifier(settings, jwks=JwksCache.from_settings(settings, fetcher=fetcher))
+        assert verifier.verify(valid_token(make_settings(), keys, algorithm="ES256"))
+        accepted = [name for name, token in CORPUS_WITHOUT_SECRET if _accepts(verifier, token)]
+        assert accepted == []
+
+    def test_claim_forgeries_differ_from_a_token_that_verifies(
+        self, verifier: TokenVerifier, settings: Settings
+    ) -> None:
+        """GIVEN claim forgeries are signed with the trusted secret THEN that signer alone still passes."""
+        assert verifier.verify(jwt.encode(valid_claims(settings), JWT_SECRET, algorithm="HS256"))
+
+    def test_key_urls_in_headers_are_never_fetched(
+        self, verifier: TokenVerifier, fetcher: RecordingFetcher, settings: Settings
+    ) -> None:
+        for _, token in CORPUS:
+            with pytest.raises(Unauthorized):
+                verifier.verify(token)
+        assert set(fetcher.calls) <= {settings.jwks_url}
+
+    def test_random_kid_storm_costs_at_most_one_fetch_per_cooldown(
+        self,
+        verifier: TokenVerifier,
+        jwks: JwksCache,
+        clock: FakeClock,
+        settings: Settings,
+        keys: SigningKeys,
+    ) -> None:
+        verifier.verify(valid_token(settings, keys, algorithm="ES256"))
+        clock.advance(settings.jwks_refetch_cooldown_seconds)
+        for _ in range(100):
+            token = jwt.encode(
+                valid_claims(settings),
+                keys.es_private_key,
+                algorithm="ES256",
+                headers={"kid": uuid.uuid4().hex},
+            )
+            with pytest.raises(Unauthorized):
+                verifier.verify(token)
+        assert jwks.fetch_count == 2
+
+    def test_rejections_are_logged_without_the_token(
+        self, verifier: TokenVerifier, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        caplog.set_level(logging.DEBUG, logger="docflow.auth")
+        for _, token in CORPUS:
+            with pytest.raises(Unauthorized):
+                verifier.verify(token)
+        assert caplog.records
+        logged = "\n".join(record.getMessage() for record in caplog.records)
+        assert all(token not in logged for _, token in CORPUS if token)
+
+
+class TestTimeChecks:
+    @pytest.mark.parametrize("seconds_late", [1, 20])
+    def test_expiry_within_the_leeway_is_accepted(
+        self, verifier: TokenVerifier, settings: Settings, seconds_late: int
+    ) -> None:
+        now = int(time.time())
+        token = jwt.encode(valid_claims(settings, exp=now - seconds_late, iat=now - 3600), JWT_SECRET)
+        assert verifier.verify(token)
+
+    def test_expiry_beyond_the_leeway_is_token_expired(
+        self, verifier: TokenVerifier, settings: Settings
+    ) -> None:
+        now = int(time.time())
+        token = jwt.encode(
+            valid_claims(settings, exp=now - settings.jwt_leeway_seconds - 15, iat=now - 3600), JWT_SECRET
+        )
+        assert assert_refused(verifier, token).detail == "token expired"
+
+    def test_issue_time_slightly_ahead_is_accepted(self, verifier: TokenVerifier, settings: Settings) -> None:
+        now = int(time.time())
+        assert verifier.verify(jwt.encode(valid_claims(settings, iat=now + 20), JWT_SECRET))
+
+    def test_issue_time_beyond_the_leeway_is_refused(
+        self, verifier: TokenVerifier, settings: Settings
+    ) -> None:
+        now = int(time.time())
+        token = jwt.encode(valid_claims(settings, iat=now + settings.jwt_leeway_seconds + 15), JWT_SECRET)
+        assert assert_refused(verifier, token).detail == "invalid token"
+
+
+class TestConfiguration:
+    def test_without_supabase_auth_only_the_local_secret_works(
+        self, keys: SigningKeys, fetcher: RecordingFetcher
+    ) -> None:
+        settings = make_settings(supabase_auth_enabled=False)
+        verifier = TokenVerifier(settings, jwks=JwksCache.from_settings(settings, fetcher=fetcher))
+        assert verifier.verify(valid_token(settings, keys, algorithm="HS256"))
+        for algorithm in ("ES256", "RS256"):
+            assert_refused(verifier, valid_token(settings, keys, algorithm=algorithm))
+        assert fetcher.calls == []
+
+    def test_without_a_secret_hs256_tokens_are_refused(
+        self, keys: SigningKeys, fetcher: RecordingFetcher
+    ) -> None:
+        settings = make_settings(jwt_secret=None)
+        verifier = TokenVerifier(settings, jwks=JwksCache.from_settings(settings, fetcher=fetcher))
+        assert_refused(verifier, valid_token(make_settings(), keys, algorithm="HS256"))
+        assert verifier.verify(valid_token(settings, keys, algorithm="ES256"))
+
+    def test_a_secret_shorter_than_32_bytes_is_never_used(self) -> None:
+        short = "only-31-bytes-of-secret-0123456"
+        settings = make_settings(jwt_secret=short, supabase_auth_enabled=False)
+        header = jwt.utils.base64url_encode(b'{"alg":"HS256","typ":"JWT"}').decode()
+        payload = jwt.utils.base64url_encode(json.dumps(valid_claims(settings)).encode()).decode()
+        signature = hmac.new(short.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()
+        token = f"{header}.{payload}.{jwt.utils.base64url_encode(signature).decode()}"
+        assert_refused(TokenVerifier(settings), token)
+
+    def test_get_verifier_is_cached_until_reset(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("ENVIRONMENT", "test")
+        monkeypatch.setenv("SUPABASE_URL", SUPABASE_URL)
+        monkeypatch.setenv("JWT_SECRET", JWT_SECRET)
+        monkeypatch.setenv("SUPABASE_AUTH_ENABLED", "false")
+        reset_settings()
+        try:
+            first = get_verifier()
+            assert get_verifier() is first
+            assert first.verify(valid_token(make_settings()))
+            reset_verifier()
+            assert get_verifier() is not first
+        finally:
+            reset_settings()
+
+
+FUZZ = hypothesis_settings(
+    max_examples=100,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+HEADER_NAMES = ["alg", "kid", "typ", "crit", "cty"]
+CLAIM_NAMES = ["exp", "iat", "nbf", "sub", "aud", "iss", "role", "app_metadata", "email", "is_anonymous"]
+
+
+def _segment(value: object) -> str:
+    return jwt.utils.base64url_encode(json.dumps(value).encode()).decode()
+
+
+class TestArbitraryInput:
+    @FUZZ
+    @given(
+        st.text(max_size=300)
+        | st.from_regex(r"[A-Za-z0-9_-]{0,60}\.[A-Za-z0-9_-]{0,60}\.[A-Za-z0-9_-]{0,60}")
+    )
+    def test_any_string_is_unauthorized(self, verifier: TokenVerifier, token: str) -> None:
+        with pytest.raises(Unauthorized):
+            verifier.verify(token)
+
+    @FUZZ
+    @given(
+        header=st.dictionaries(st.sampled_from(HEADER_NAMES), JSON_VALUES, max_size=4),
+        overrides=st.dictionaries(st.sampled_from(CLAIM_NAMES), JSON_VALUES, max_size=3),
+    )
+    def test_signed_tokens_with_arbitrary_headers_and_claims_raise_only_unauthorized(
+        self,
+        verifier: TokenVerifier,
+        settings: Settings,
+        header: dict[str, Any],
+        overrides: dict[str, Any],
+    ) -> None:
+        """GIVEN hostile header and claim values signed with the trusted secret THEN only 401 escapes."""
+        signing_input = f"{_segment(header)}.{_segment(valid_claims(settings, **overrides))}"
+        signature = hmac.new(JWT_SECRET.encode(), signing_input.encode(), hashlib.sha256).digest()
+        token = f"{signing_input}.{jwt.utils.base64url_encode(signature).decode()}"
+        _accepts(verifier, token)

@@ -1,0 +1,96 @@
+"""Cropping a photo to its receipt paper before OCR."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from docflow.ocr import PreprocessOptions, read_document
+from docflow.ocr.paper import find_paper, otsu_threshold
+from docflow.ocr.preprocess import prepare_for_ocr
+from tests.support.ocr_corpus import MONO_FONT_PATH, encode, render_receipt
+
+PAPER = (120, 90, 620, 900)
+
+
+def photo_of(
+    paper: Image.Image, *, size: tuple[int, int] = (760, 1000), at: tuple[int, int] = PAPER[:2]
+) -> Image.Image:
+    """``paper`` lying on a dark grey table."""
+    photo = Image.new("L", size, 90)
+    photo.paste(paper, at)
+    return photo
+
+
+def blank_paper() -> Image.Image:
+    return Image.new("L", (PAPER[2] - PAPER[0], PAPER[3] - PAPER[1]), 240)
+
+
+def test_given_bimodal_histogram_when_thresholded_then_level_separates_the_modes() -> None:
+    histogram = [0] * 256
+    histogram[50], histogram[200] = 1000, 3000
+    assert 50 <= otsu_threshold(histogram) < 200
+
+
+def test_given_paper_on_dark_table_when_searched_then_box_is_the_paper_without_the_table() -> None:
+    box = find_paper(photo_of(blank_paper()))
+    assert box is not None
+    x0, y0, x1, y1 = box
+    # Inside the paper (no table left), and at most ~2 % of the side short of each edge.
+    assert PAPER[0] <= x0 <= PAPER[0] + 16
+    assert PAPER[1] <= y0 <= PAPER[1] + 20
+    assert PAPER[2] - 16 <= x1 <= PAPER[2]
+    assert PAPER[3] - 20 <= y1 <= PAPER[3]
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        pytest.param(render_receipt(), id="scan filling the frame"),
+        pytest.param(Image.new("L", (600, 800), 128), id="flat grey"),
+        pytest.param(photo_of(Image.new("L", (60, 60), 250)), id="small bright spot"),
+    ],
+)
+def test_given_no_paper_on_a_background_when_searched_then_image_is_kept_whole(image: Image.Image) -> None:
+    assert find_paper(image) is None
+
+
+def test_given_photo_when_prepared_then_offset_maps_boxes_back_to_the_page() -> None:
+    prepared = prepare_for_ocr(photo_of(blank_paper()))
+    box = find_paper(photo_of(blank_paper()))
+    assert box is not None
+    assert prepared.offset == box[:2]
+    assert prepared.to_page((0, 0, prepared.image.width, prepared.image.height)) == pytest.approx(box, abs=2)
+    assert prepare_for_ocr(photo_of(blank_paper()), PreprocessOptions(crop_to_paper=False)).offset == (0, 0)
+
+
+def receipt_with_amount_column() -> Image.Image:
+    """Labels on the left, amounts right-aligned far away: the layout Tesseract drops in photos."""
+    font = ImageFont.truetype(MONO_FONT_PATH, 24)
+    paper = blank_paper()
+    draw = ImageDraw.Draw(paper)
+    rows = [
+        ("KAHVILA MUSTA OY", ""),
+        ("Y-tunnus 1234567-1", ""),
+        ("", ""),
+        ("KAHVI", "3,90"),
+        ("PULLA", "2,80"),
+        ("------------", ""),
+        ("YHTEENSA", "6,70"),
+        ("", ""),
+        ("KORTTI", "6,70"),
+    ]
+    for row, (left, right) in enumerate(rows):
+        y = 40 + row * 40
+        draw.text((30, y), left, font=font, fill=20)
+        if right:
+            draw.text((paper.width - 30 - draw.textlength(right, font=font), y), right, font=font, fill=20)
+    return paper
+
+
+@pytest.mark.ocr
+def test_given_receipt_photo_when_read_then_right_aligned_amounts_are_kept() -> None:
+    data = encode(photo_of(receipt_with_amount_column()), "PNG")
+    lines = [line.text for line in read_document(data, declared_type="image/png").lines]
+    assert any("YHTEENS" in text and "6,70" in text for text in lines), lines
+    assert any("KORTTI" in text and "6,70" in text for text in lines), lines
