@@ -8,12 +8,10 @@ from collections.abc import Callable, Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from docflow.local.seed import DemoData, demo_id
+from docflow.local.seed import DemoData
 from docflow.tenancy import Role
 from tests.security.inventory import function_modules
-
-DEMO_OY = demo_id("tenant:demo-oy")
-ESIMERKKI = demo_id("tenant:esimerkki-ab")
+from tests.support.demo import DEMO_OY, demo_user
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +42,7 @@ def headers_for(token_for: Callable[..., str]) -> Callable[..., dict[str, str]]:
 @pytest.fixture
 def owner_headers(demo: DemoData, headers_for: Callable[..., dict[str, str]]) -> dict[str, str]:
     """The owner of Demo Oy, naming the tenant."""
-    owner = next(u for u in demo.users if u.tenant_id == DEMO_OY and u.role == Role.OWNER)
+    owner = demo_user(demo, DEMO_OY, Role.OWNER)
     return headers_for(owner.user_id, owner.email, DEMO_OY)
 
 

@@ -15,9 +15,9 @@ from psycopg import sql
 from docflow.local.seed import DemoData
 from docflow.tenancy import Role
 from tests.security.canaries import Seeded, plant_canaries
-from tests.security.conftest import ESIMERKKI
 from tests.security.inventory import Route, deployed_routes
-from tests.support.tenants import ScratchTenant, create_tenant
+from tests.support.demo import ESIMERKKI
+from tests.support.tenants import Tenant, create_tenant
 
 pytestmark = pytest.mark.db
 
@@ -31,15 +31,15 @@ SEARCH_PARAMS = ("q", "search", "merchant", "name")
 
 
 @pytest.fixture(scope="module")
-def tenant_a(superuser_url: str, demo: DemoData) -> ScratchTenant:
+def tenant_a(superuser_url: str, demo: DemoData) -> Tenant:
     run = uuid.uuid4().hex[:10]
-    return create_tenant(superuser_url, f"zq{run} Oy", roles=tuple(Role))
+    return create_tenant(superuser_url, *Role, name=f"zq{run} Oy")
 
 
 @pytest.fixture(scope="module")
-def planted(tenant_a: ScratchTenant, superuser_url: str) -> Seeded:
+def planted(tenant_a: Tenant, superuser_url: str) -> Seeded:
     run = tenant_a.name.split()[0].removeprefix("zq")
-    return plant_canaries(superuser_url, tenant_a.tenant_id, run)
+    return plant_canaries(superuser_url, tenant_a.id, run)
 
 
 def _leaks(seeded: Seeded, text: str) -> list[str]:
@@ -59,13 +59,13 @@ def test_every_tenant_table_got_a_canary(planted: Seeded) -> None:
 
 def test_tenant_a_sees_its_own_canary(
     clients: dict[str, TestClient],
-    tenant_a: ScratchTenant,
+    tenant_a: Tenant,
     planted: Seeded,
     headers_for: Callable[..., dict[str, str]],
 ) -> None:
     """The control: the detector finds A's canaries where A may see them."""
-    owner_id, owner_email = tenant_a.users[Role.OWNER]
-    headers = headers_for(owner_id, owner_email, tenant_a.tenant_id)
+    owner_id, owner_email = tenant_a.members[Role.OWNER]
+    headers = headers_for(owner_id, owner_email, tenant_a.id)
     hits = [
         route.id
         for route in LISTS

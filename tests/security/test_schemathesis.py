@@ -18,7 +18,7 @@ from schemathesis import GenerationMode
 from docflow.local.seed import DemoData
 from docflow.tenancy import Role
 from tests.security.inventory import Access, deployed_routes, function_modules
-from tests.support.tenants import ScratchTenant, create_tenant
+from tests.support.tenants import Tenant, create_tenant
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
@@ -59,25 +59,25 @@ OPERATIONS = _operations()
 
 
 @pytest.fixture(scope="module")
-def fuzz_tenant(superuser_url: str, demo: DemoData) -> ScratchTenant:
-    return create_tenant(superuser_url, "Fuzz Oy", roles=(Role.OWNER,))
+def fuzz_tenant(superuser_url: str, demo: DemoData) -> Tenant:
+    return create_tenant(superuser_url, Role.OWNER, name="Fuzz Oy")
 
 
 @pytest.mark.parametrize(("function", "label"), OPERATIONS, ids=[f"{f}: {label}" for f, label in OPERATIONS])
 def test_operation_conforms_and_never_fails(
     function: str,
     label: str,
-    fuzz_tenant: ScratchTenant,
+    fuzz_tenant: Tenant,
     demo: DemoData,
     headers_for: Callable[..., dict[str, str]],
 ) -> None:
     operation = _schema(function).find_operation_by_label(label)
     assert operation is not None
     access = ACCESS.get((operation.method.upper(), operation.path), "user")
-    owner_id, owner_email = fuzz_tenant.users[Role.OWNER]
+    owner_id, owner_email = fuzz_tenant.members[Role.OWNER]
     headers: dict[str, Any] = {
         "public": {},
-        "user": headers_for(owner_id, owner_email, fuzz_tenant.tenant_id),
+        "user": headers_for(owner_id, owner_email, fuzz_tenant.id),
         "platform_admin": headers_for(demo.platform_admin_id, demo.platform_admin_email),
     }[access]
     strategy = st.one_of(

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from docflow.local.seed import DemoData
 from docflow.tenancy import Role
 from tests.security.inventory import Route, deployed_routes
-from tests.support.tenants import ScratchTenant, create_tenant
+from tests.support.tenants import Tenant, create_tenant
 
 pytestmark = pytest.mark.db
 
@@ -20,11 +20,11 @@ TENANT_ROUTES = [r for r in deployed_routes() if r.tenant_scoped]
 
 
 @pytest.fixture(scope="module")
-def suspended(superuser_url: str, demo: DemoData, clients: dict[str, TestClient]) -> ScratchTenant:
+def suspended(superuser_url: str, demo: DemoData, clients: dict[str, TestClient]) -> Tenant:
     from docflow.auth import mint_token
     from docflow.config import get_settings
 
-    tenant = create_tenant(superuser_url, "Suspended Oy", roles=tuple(Role))
+    tenant = create_tenant(superuser_url, *Role, name="Suspended Oy")
     settings = get_settings()
     staff = mint_token(
         secret=settings.require("jwt_secret"),
@@ -33,7 +33,7 @@ def suspended(superuser_url: str, demo: DemoData, clients: dict[str, TestClient]
         email=demo.platform_admin_email,
     )
     response = clients["admin"].post(
-        f"/api/v1/admin/tenants/{tenant.tenant_id}/suspend",
+        f"/api/v1/admin/tenants/{tenant.id}/suspend",
         headers={"Authorization": f"Bearer {staff}"},
         json={"reason": "security sweep"},
     )
@@ -49,12 +49,12 @@ def test_tenant_scoped_routes_were_found() -> None:
 def test_members_of_a_suspended_tenant_are_refused(
     route: Route,
     clients: dict[str, TestClient],
-    suspended: ScratchTenant,
+    suspended: Tenant,
     headers_for: Callable[..., dict[str, str]],
 ) -> None:
     body = {} if route.method in {"POST", "PUT", "PATCH"} else None
-    for role, (user_id, email) in suspended.users.items():
-        headers = headers_for(user_id, email, suspended.tenant_id)
+    for role, (user_id, email) in suspended.members.items():
+        headers = headers_for(user_id, email, suspended.id)
         response = clients[route.function].request(route.method, route.url(), headers=headers, json=body)
         assert response.status_code == 403, f"{role}: {response.status_code} {response.text}"
         assert response.json()["code"] == "tenant_suspended"

@@ -18,13 +18,12 @@ import pytest
 from fastapi.testclient import TestClient
 from psycopg.rows import dict_row
 
-from docflow.local.seed import DemoData, demo_id
+from docflow.local.seed import DemoData
 from docflow.pipeline.events import ObjectCreated, parse_s3_event
 from docflow.tenancy import Role
+from tests.support.demo import DEMO_OY as TENANT_A
+from tests.support.demo import demo_user
 from tests.support.ocr_corpus import encode, render_receipt
-
-TENANT_A = demo_id("tenant:demo-oy")
-TENANT_B = demo_id("tenant:esimerkki-ab")
 
 RECEIPT_LINES: tuple[str, ...] = (
     "K-MARKET TESTI",
@@ -83,7 +82,7 @@ def headers(demo: DemoData, token_for: Callable[..., str]) -> Callable[..., dict
     """``headers(tenant, role)``: the Authorization header of that demo user."""
 
     def make(tenant: uuid.UUID = TENANT_A, role: Role = Role.OWNER) -> dict[str, str]:
-        user = next(u for u in demo.users if u.tenant_id == tenant and u.role == role)
+        user = demo_user(demo, tenant, role)
         return {"Authorization": f"Bearer {token_for(user.user_id, user.email)}"}
 
     return make

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from tests.support.identifiers import ytunnus_check_digit
+
 CENT = Decimal("0.01")
 LANGUAGES = ("fi", "sv", "en")
 KINDS = ("grocery", "restaurant", "fuel", "pharmacy", "taxi", "hardware")
@@ -157,14 +159,12 @@ def money(value: Decimal) -> str:
 
 
 def random_ytunnus(rng: random.Random) -> str:
-    """A random Y-tunnus with a valid check digit (weights 7,9,10,5,8,4,2; remainder 1 is skipped)."""
+    """A random Y-tunnus with a valid check digit (seven digits without one are skipped)."""
     while True:
-        digits = [rng.randrange(10) for _ in range(7)]
-        remainder = sum(d * w for d, w in zip(digits, (7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
-        if remainder == 1:
-            continue
-        check = 0 if remainder == 0 else 11 - remainder
-        return "".join(map(str, digits)) + f"-{check}"
+        digits = "".join(str(rng.randrange(10)) for _ in range(7))
+        check = ytunnus_check_digit(digits)
+        if check is not None:
+            return f"{digits}-{check}"
 
 
 def _rate(category: str, day: dt.date) -> Decimal:

@@ -17,7 +17,7 @@ from docflow.http.deps import TenantConn
 from docflow.local.seed import DemoData
 from docflow.tenancy import Role
 from docflow_auth.handler import app as auth_app
-from tests.support.tenants import ScratchTenant, create_tenant
+from tests.support.tenants import Tenant, create_tenant
 
 pytestmark = pytest.mark.db
 
@@ -38,8 +38,8 @@ def tenant_client() -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def scratch(superuser_url: str) -> ScratchTenant:
-    return create_tenant(superuser_url, f"Suspend Oy {uuid.uuid4().hex[:6]}", roles=(Role.OWNER, Role.VIEWER))
+def scratch(superuser_url: str) -> Tenant:
+    return create_tenant(superuser_url, Role.OWNER, Role.VIEWER, name=f"Suspend Oy {uuid.uuid4().hex[:6]}")
 
 
 def _headers(token: str, tenant_id: uuid.UUID | None = None) -> dict[str, str]:
@@ -63,18 +63,18 @@ def test_suspend_then_reactivate_end_to_end(  # noqa: PLR0917 - fixtures
     client: TestClient,
     tenant_client: TestClient,
     staff: dict[str, str],
-    scratch: ScratchTenant,
+    scratch: Tenant,
     demo: DemoData,
     superuser_url: str,
     token_for: Callable[..., str],
 ) -> None:
-    owner_id, owner_email = scratch.users[Role.OWNER]
+    owner_id, owner_email = scratch.members[Role.OWNER]
     member = _headers(token_for(owner_id, owner_email))
     assert tenant_client.get("/api/probe/members", headers=member).json()["members"] == 2
 
     # WHEN staff suspend the tenant
     response = client.post(
-        f"/api/v1/admin/tenants/{scratch.tenant_id}/suspend",
+        f"/api/v1/admin/tenants/{scratch.id}/suspend",
         headers=staff,
         json={"reason": "Unpaid invoices; owner matti.meikalainen@example.com informed"},
     )
@@ -83,24 +83,24 @@ def test_suspend_then_reactivate_end_to_end(  # noqa: PLR0917 - fixtures
     assert response.json()["suspended_at"] is not None
 
     # THEN every member request is refused with a clear problem, on tenant routes and /me alike
-    for user_id, email in scratch.users.values():
+    for user_id, email in scratch.members.values():
         refused = tenant_client.get("/api/probe/members", headers=_headers(token_for(user_id, email)))
         assert refused.status_code == 403
         assert refused.json()["code"] == "tenant_suspended"
         assert refused.headers["content-type"] == "application/problem+json"
-    me = auth_app_client_get(_headers(token_for(owner_id, owner_email), scratch.tenant_id))
+    me = auth_app_client_get(_headers(token_for(owner_id, owner_email), scratch.id))
     assert me.status_code == 403
     assert me.json()["code"] == "tenant_suspended"
 
     # AND suspending twice is a conflict
     again = client.post(
-        f"/api/v1/admin/tenants/{scratch.tenant_id}/suspend", headers=staff, json={"reason": "again"}
+        f"/api/v1/admin/tenants/{scratch.id}/suspend", headers=staff, json={"reason": "again"}
     )
     assert again.status_code == 409
 
     # WHEN staff reactivate it, members are let in again
     response = client.post(
-        f"/api/v1/admin/tenants/{scratch.tenant_id}/reactivate", headers=staff, json={"reason": "Paid"}
+        f"/api/v1/admin/tenants/{scratch.id}/reactivate", headers=staff, json={"reason": "Paid"}
     )
     assert response.status_code == 200
     assert response.json()["status"] == "active"
@@ -108,7 +108,7 @@ def test_suspend_then_reactivate_end_to_end(  # noqa: PLR0917 - fixtures
     assert tenant_client.get("/api/probe/members", headers=member).status_code == 200
 
     # AND both actions are in the audit log, by the staff member, with the reason scrubbed of PII
-    rows = _audit_rows(superuser_url, scratch.tenant_id)
+    rows = _audit_rows(superuser_url, scratch.id)
     assert [row[0] for row in rows] == ["admin.tenant.suspend", "admin.tenant.reactivate"]
     assert {row[1] for row in rows} == {demo.platform_admin_id}
     assert "Unpaid invoices" in rows[0][2]["reason"]
@@ -121,13 +121,13 @@ def auth_app_client_get(headers: dict[str, str]) -> Any:
 
 
 def test_reactivating_an_active_tenant_is_a_conflict_and_not_audited(
-    client: TestClient, staff: dict[str, str], scratch: ScratchTenant, superuser_url: str
+    client: TestClient, staff: dict[str, str], scratch: Tenant, superuser_url: str
 ) -> None:
     response = client.post(
-        f"/api/v1/admin/tenants/{scratch.tenant_id}/reactivate", headers=staff, json={"reason": "why not"}
+        f"/api/v1/admin/tenants/{scratch.id}/reactivate", headers=staff, json={"reason": "why not"}
     )
     assert response.status_code == 409
-    assert _audit_rows(superuser_url, scratch.tenant_id) == []
+    assert _audit_rows(superuser_url, scratch.id) == []
 
 
 def test_suspending_an_unknown_tenant_is_404_and_not_audited(
@@ -152,22 +152,22 @@ def test_suspending_an_unknown_tenant_is_404_and_not_audited(
     ],
 )
 def test_suspension_bodies_are_strict(
-    client: TestClient, staff: dict[str, str], scratch: ScratchTenant, body: dict[str, object]
+    client: TestClient, staff: dict[str, str], scratch: Tenant, body: dict[str, object]
 ) -> None:
-    response = client.post(f"/api/v1/admin/tenants/{scratch.tenant_id}/suspend", headers=staff, json=body)
+    response = client.post(f"/api/v1/admin/tenants/{scratch.id}/suspend", headers=staff, json=body)
     assert response.status_code == 422
-    with_status = client.get(f"/api/v1/admin/tenants/{scratch.tenant_id}", headers=staff).json()["status"]
+    with_status = client.get(f"/api/v1/admin/tenants/{scratch.id}", headers=staff).json()["status"]
     assert with_status == "active"
 
 
 def test_tenant_owners_cannot_suspend_anyone(
-    client: TestClient, scratch: ScratchTenant, token_for: Callable[..., str], superuser_url: str
+    client: TestClient, scratch: Tenant, token_for: Callable[..., str], superuser_url: str
 ) -> None:
-    owner_id, owner_email = scratch.users[Role.OWNER]
+    owner_id, owner_email = scratch.members[Role.OWNER]
     response = client.post(
-        f"/api/v1/admin/tenants/{scratch.tenant_id}/suspend",
-        headers=_headers(token_for(owner_id, owner_email), scratch.tenant_id),
+        f"/api/v1/admin/tenants/{scratch.id}/suspend",
+        headers=_headers(token_for(owner_id, owner_email), scratch.id),
         json={"reason": "self-service"},
     )
     assert response.status_code == 403
-    assert _audit_rows(superuser_url, scratch.tenant_id) == []
+    assert _audit_rows(superuser_url, scratch.id) == []

@@ -3,31 +3,19 @@ mass assignment, pagination and limits."""
 
 from __future__ import annotations
 
-import random
 import uuid
 
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from stdnum.fi import ytunnus
 
 from docflow.tenancy import Role
-from tests.integration.functions.clients.conftest import Headers, Tenant
+from tests.support.identifiers import random_ytunnus
+from tests.support.tenants import Headers, Tenant, create_tenant
 
 pytestmark = pytest.mark.db
 
 BASE = "/api/v1/clients"
-
-
-def new_ytunnus() -> str:
-    """A random Y-tunnus with a correct check digit."""
-    while True:
-        digits = f"{random.randrange(10**7):07d}"
-        remainder = sum(int(d) * w for d, w in zip(digits, (7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
-        if remainder != 1:
-            candidate = f"{digits}-{0 if remainder == 0 else 11 - remainder}"
-            assert ytunnus.is_valid(candidate)
-            return candidate
 
 
 def create(http: TestClient, headers: dict[str, str], **fields: object) -> dict[str, object]:
@@ -39,7 +27,7 @@ def create(http: TestClient, headers: dict[str, str], **fields: object) -> dict[
 
 def test_create_read_update_archive_unarchive(http: TestClient, tenant_a: Tenant, auth: Headers) -> None:
     headers = auth(tenant_a, Role.MEMBER)
-    business_id = new_ytunnus()
+    business_id = random_ytunnus()
     response = http.post(
         BASE,
         json={
@@ -117,7 +105,7 @@ def test_invalid_fields_are_422_without_echoing_them(
 def test_finnish_vat_number_must_match_the_business_id(
     http: TestClient, tenant_a: Tenant, auth: Headers
 ) -> None:
-    business_id, other = new_ytunnus(), new_ytunnus()
+    business_id, other = random_ytunnus(), random_ytunnus()
     response = http.post(
         BASE,
         json={"name": "Mismatch Oy", "business_id": business_id, "vat_number": "FI" + other.replace("-", "")},
@@ -139,7 +127,7 @@ def test_foreign_eu_vat_numbers_are_accepted(http: TestClient, tenant_a: Tenant,
 def test_duplicate_business_id_is_a_generic_409_only_within_the_tenant(
     http: TestClient, tenant_a: Tenant, tenant_b: Tenant, auth: Headers
 ) -> None:
-    business_id = new_ytunnus()
+    business_id = random_ytunnus()
     first = create(http, auth(tenant_a), name="Kanarialintu Oy", business_id=business_id)
     duplicate = http.post(
         BASE, json={"name": "Toinen Oy", "business_id": business_id}, headers=auth(tenant_a)
@@ -273,11 +261,9 @@ def test_requests_without_a_token_are_401(http: TestClient) -> None:
 def test_search_by_name_business_id_email_and_tag(
     http: TestClient, superuser_url: str, auth: Headers
 ) -> None:
-    from tests.integration.functions.clients.conftest import make_tenant
-
-    tenant = make_tenant(superuser_url, "Haku Oy")
+    tenant = create_tenant(superuser_url, *Role, name="Haku Oy")
     headers = auth(tenant)
-    business_id = new_ytunnus()
+    business_id = random_ytunnus()
     a = create(http, headers, name="Aalto 100% Oy", business_id=business_id, tags=["tilitoimisto"])
     b = create(http, headers, name="Bertta Tmi", kind="person", email="bertta@posti.example")
     create(http, headers, name="Ceder Ab", tags=["ruotsi"])
@@ -304,9 +290,7 @@ def test_search_by_name_business_id_email_and_tag(
 def test_cursor_pagination_is_stable_and_complete(
     http: TestClient, superuser_url: str, auth: Headers
 ) -> None:
-    from tests.integration.functions.clients.conftest import make_tenant
-
-    tenant = make_tenant(superuser_url, "Sivutus Oy")
+    tenant = create_tenant(superuser_url, *Role, name="Sivutus Oy")
     headers = auth(tenant)
     with psycopg.connect(superuser_url) as conn:
         conn.execute(

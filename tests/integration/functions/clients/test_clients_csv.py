@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from docflow.tenancy import Role
-from tests.integration.functions.clients.conftest import Headers, Tenant, make_tenant
-from tests.integration.functions.clients.test_clients_api import new_ytunnus
+from tests.support.identifiers import random_ytunnus
+from tests.support.tenants import Headers, Tenant, create_tenant
 
 pytestmark = pytest.mark.db
 
@@ -20,7 +20,7 @@ IMPORT = "/api/v1/clients/import"
 
 @pytest.fixture
 def fresh(superuser_url: str) -> Tenant:
-    return make_tenant(superuser_url, "CSV Oy")
+    return create_tenant(superuser_url, *Role, name="CSV Oy")
 
 
 def _count(superuser_url: str, tenant: Tenant) -> int:
@@ -39,7 +39,7 @@ def _csv(headers: Headers, tenant: Tenant) -> dict[str, str]:
 def test_finnish_dialect_with_bom_dry_run_then_real(
     http: TestClient, fresh: Tenant, auth: Headers, superuser_url: str
 ) -> None:
-    y1, y2 = new_ytunnus(), new_ytunnus()
+    y1, y2 = random_ytunnus(), random_ytunnus()
     text = (
         "Nimi;Y-tunnus;Sähköposti;Tyyppi;Tunnisteet;Postitoimipaikka;Sarake X\r\n"
         f"Rakennus Mäkinen Oy;{y1};info@makinen.example;yritys;rakennus|vip;Jyväskylä;ohita\r\n"
@@ -90,9 +90,9 @@ def test_comma_dialect_multipart_upload(http: TestClient, fresh: Tenant, auth: H
 def test_row_errors_are_reported_and_a_real_run_writes_nothing(
     http: TestClient, fresh: Tenant, auth: Headers, superuser_url: str
 ) -> None:
-    taken = new_ytunnus()
+    taken = random_ytunnus()
     http.post("/api/v1/clients", json={"name": "Olemassa Oy", "business_id": taken}, headers=auth(fresh))
-    repeated = new_ytunnus()
+    repeated = random_ytunnus()
     text = (
         "name;business_id;email;kind\n"
         "Hyvä Oy;;hyva@example.test;company\n"  # line 2: fine
@@ -179,7 +179,7 @@ def _export(http: TestClient, headers: dict[str, str], fmt: str) -> tuple[str, b
 def test_export_dialects_round_trip_and_neutralize_formulas(
     http: TestClient, fresh: Tenant, auth: Headers, superuser_url: str
 ) -> None:
-    business_id = new_ytunnus()
+    business_id = random_ytunnus()
     http.post(
         "/api/v1/clients",
         json={
@@ -212,7 +212,7 @@ def test_export_dialects_round_trip_and_neutralize_formulas(
     assert fi_rows[1]["postitoimipaikka"] == "Pori"
 
     # the Finnish export imports back into another tenant (unknown columns ignored, formulas stay text)
-    other = make_tenant(superuser_url, "Paluu Oy")
+    other = create_tenant(superuser_url, *Role, name="Paluu Oy")
     back = http.post(IMPORT, params={"dry_run": "false"}, content=finnish, headers=_csv(auth, other))
     assert back.status_code == 200, back.text
     assert back.json()["created"] == 2

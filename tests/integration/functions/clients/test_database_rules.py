@@ -9,7 +9,7 @@ import psycopg
 import pytest
 from stdnum.fi import ytunnus
 
-from tests.integration.functions.clients.conftest import Tenant
+from tests.support.tenants import Tenant
 
 pytestmark = pytest.mark.db
 

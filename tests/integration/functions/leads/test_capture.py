@@ -9,7 +9,7 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.integration.functions.leads.conftest import FORM_A, FORM_B, TENANT_A, TENANT_B, submission
+from tests.support.leads import FORM_A, FORM_B, TENANT_A, TENANT_B, submission
 
 pytestmark = pytest.mark.db
 

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from docflow.tenancy import Role
-from tests.integration.functions.leads.conftest import TENANT_A, TENANT_B, insert_lead
+from tests.support.leads import TENANT_A, TENANT_B, insert_lead
 
 pytestmark = pytest.mark.db
 

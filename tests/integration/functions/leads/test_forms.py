@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from docflow.tenancy import Role
-from tests.integration.functions.leads.conftest import FORM_A, TENANT_A, TENANT_B, submission
+from tests.support.leads import FORM_A, TENANT_A, TENANT_B, submission
 
 pytestmark = pytest.mark.db
 

@@ -11,7 +11,7 @@ import pytest
 
 from docflow.local.seed import DemoData
 from docflow.tenancy import Role
-from tests.integration.functions.leads.conftest import TENANT_A, TENANT_B, insert_lead, user_id
+from tests.support.leads import TENANT_A, TENANT_B, insert_lead, user_id
 
 pytestmark = pytest.mark.db
 

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from docflow.config import reset_settings
 from docflow.http import create_app
 from docflow.local.cli import LocalLambdaContext
-from tests.integration.functions.leads.conftest import TENANT_A, submission
+from tests.support.leads import TENANT_A, submission
 from tests.support.paths import REPO_ROOT as ROOT
 
 pytestmark = pytest.mark.db

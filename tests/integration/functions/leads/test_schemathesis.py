@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import allow_header_conformance
 from docflow.config import reset_settings
 from docflow.local.seed import DemoData
 from docflow.tenancy import Role
-from tests.integration.functions.leads.conftest import TENANT_A
+from tests.support.leads import TENANT_A
 
 pytestmark = pytest.mark.db
 

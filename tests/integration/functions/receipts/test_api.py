@@ -17,14 +17,9 @@ from fastapi.testclient import TestClient
 
 from docflow.pipeline.runner import process_record
 from docflow.tenancy import Role
-from tests.support.receipt_pipeline import (
-    TENANT_A,
-    TENANT_B,
-    FakeScan,
-    Uploaded,
-    presign,
-    record_for,
-)
+from tests.support.demo import DEMO_OY as TENANT_A
+from tests.support.demo import ESIMERKKI as TENANT_B
+from tests.support.receipt_pipeline import FakeScan, Uploaded, presign, record_for
 
 pytestmark = pytest.mark.db
 

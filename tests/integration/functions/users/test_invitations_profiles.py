@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from docflow.config import reset_settings
 from docflow.local.fake_supabase import FakeSupabaseAuth
 from docflow.local.postgres import free_port
-from tests.integration.functions.users.conftest import Headers, Tenant, audit_actions, roles_of
+from tests.support.tenants import Headers, Tenant, audit_actions, roles_of
 
 pytestmark = pytest.mark.db
 
@@ -55,7 +55,7 @@ def test_a_member_or_a_pending_invitation_is_a_409(
     http: TestClient, make_tenant: Callable[..., Tenant], auth: Headers, fake_auth: FakeSupabaseAuth
 ) -> None:
     tenant = make_tenant("owner", "viewer")
-    member_email = f"viewer-{tenant.id.hex[:10]}@users.test"
+    member_email = tenant.members["viewer"].email
     sent_before = len(fake_auth.state.invitations)
     member = http.post(
         "/api/users/invitations",

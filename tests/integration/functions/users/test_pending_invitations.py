@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from docflow.local.fake_supabase import FakeSupabaseAuth
 from docflow.local.seed import ensure_user
-from tests.integration.functions.users.conftest import Headers, Tenant, audit_actions, roles_of
+from tests.support.tenants import Headers, Tenant, audit_actions, roles_of
 
 pytestmark = pytest.mark.db
 
@@ -175,7 +175,7 @@ def test_the_invitee_lists_and_accepts_and_becomes_a_member_with_the_invited_rol
     assert mine.status_code == 200, mine.text
     items = mine.json()["items"]
     assert [(i["id"], i["tenant_id"], i["tenant_name"], i["role"]) for i in items] == [
-        (invitation["id"], str(tenant.id), f"Users {tenant.id.hex[:6]}", "admin")
+        (invitation["id"], str(tenant.id), tenant.name, "admin")
     ]
     accepted = http.post(f"{MINE}/{invitation['id']}/accept", headers=invitee)
     assert accepted.status_code == 200, accepted.text

@@ -10,13 +10,9 @@ from typing import Any
 import pytest
 
 from docflow.pipeline.runner import process_record
+from tests.support.demo import ESIMERKKI as TENANT_B
 from tests.support.ocr_corpus import encode, gif_with_frame, pdf_flate_bomb, png_header_only, text_image
-from tests.support.receipt_pipeline import (
-    TENANT_B,
-    FakeScan,
-    Uploaded,
-    record_for,
-)
+from tests.support.receipt_pipeline import FakeScan, Uploaded, record_for
 
 pytestmark = pytest.mark.db
 

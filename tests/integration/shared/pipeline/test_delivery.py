@@ -10,9 +10,9 @@ import pytest
 
 from docflow.pipeline.runner import process_record
 from docflow.pipeline.steps import STEPS, Context, ReceiptBusy
+from tests.support.demo import ESIMERKKI as TENANT_B
 from tests.support.paths import REPO_ROOT
 from tests.support.receipt_pipeline import (
-    TENANT_B,
     FakeScan,
     Uploaded,
     expire_lease,

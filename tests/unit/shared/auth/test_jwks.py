@@ -14,9 +14,9 @@ from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 from docflow.auth import JwksCache
 from docflow.auth.jwks import MAX_KID_LENGTH, JwksError, fetch_jwks, parse_jwks
 from docflow.config import Settings
+from tests.support.auth_fakes import FakeClock, RecordingFetcher
 from tests.support.forged_tokens import SigningKeys
 from tests.support.jwks_server import serve_jwks
-from tests.unit.shared.auth.conftest import FakeClock, RecordingFetcher
 
 
 def ec_jwk(curve: ec.EllipticCurve | None = None, **extra: Any) -> dict[str, Any]:

@@ -19,6 +19,13 @@ from hypothesis import strategies as st
 from docflow.auth import JwksCache, TokenVerifier, get_verifier, reset_verifier
 from docflow.config import Settings, reset_settings
 from docflow.errors import Unauthorized
+from tests.support.auth_fakes import (
+    JWT_SECRET,
+    SUPABASE_URL,
+    FakeClock,
+    RecordingFetcher,
+    make_settings,
+)
 from tests.support.forged_tokens import (
     FORGED_USER_ID,
     SigningKeys,
@@ -28,13 +35,6 @@ from tests.support.forged_tokens import (
     valid_token,
 )
 from tests.support.jwks_server import serve_jwks
-from tests.unit.shared.auth.conftest import (
-    JWT_SECRET,
-    SUPABASE_URL,
-    FakeClock,
-    RecordingFetcher,
-    make_settings,
-)
 
 CORPUS = forged_tokens(make_settings(), es_private_key=signing_keys().es_private_key)
 CORPUS_WITHOUT_SECRET = forged_tokens(make_settings(jwt_secret=None))

@@ -1,0 +1,16 @@
+"""The seeded demo tenants of the local stack, and their users by role."""
+
+from __future__ import annotations
+
+import uuid
+
+from docflow.local.seed import DemoData, DemoUser, demo_id
+from docflow.tenancy import Role
+
+DEMO_OY = demo_id("tenant:demo-oy")
+ESIMERKKI = demo_id("tenant:esimerkki-ab")
+
+
+def demo_user(demo: DemoData, tenant: uuid.UUID, role: Role = Role.OWNER) -> DemoUser:
+    """The demo user with ``role`` in ``tenant``."""
+    return next(u for u in demo.users if u.tenant_id == tenant and u.role == role)
