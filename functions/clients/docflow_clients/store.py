@@ -31,13 +31,12 @@ CONTACT_COLUMNS = "id, client_id, name, title, email, phone, is_primary, created
 #: Most clients one export holds (a Lambda response is at most 6 MB); larger tenants export by status.
 EXPORT_MAX_ROWS = 20_000
 DUPLICATE_BUSINESS_ID = "A client with this business ID already exists in this tenant (it may be archived)"
-
-
 #: Columns a request may write: the schema's fields, never the tenant, id or timestamps.
 WRITABLE_CLIENT_COLUMNS = frozenset(CLIENT_FIELDS)
 WRITABLE_CONTACT_COLUMNS = frozenset(ContactCreate.model_fields)
 CLIENT_ORDER = Keyset("clients", ("name", "id"), (str, uuid.UUID))
-
+#: The condition of each status filter (``all`` has none).
+STATUS_CONDITIONS = {"active": "archived_at is null", "archived": "archived_at is not null"}
 
 UNIQUE_VIOLATION = "23505"
 
@@ -54,16 +53,12 @@ def duplicate_is_conflict() -> Iterator[None]:
         raise
 
 
-def _status_filter(where: Conditions, status: str) -> None:
-    if status != "all":
-        where.add("(archived_at is null) = %(active)s", active=status == "active")
-
-
 def list_clients(tenant: TenantContext, query: ClientQuery) -> Page[ClientPublic]:
     """One page of the tenant's clients ordered by ``(name, id)``."""
     where = Conditions()
     where.add("tenant_id = %(tenant)s", tenant=tenant.tenant_id)
-    _status_filter(where, query.status)
+    if query.status in STATUS_CONDITIONS:
+        where.add(STATUS_CONDITIONS[query.status])
     q = query.q.strip() if query.q else None
     if q:
         digits = "".join(ch for ch in q if ch.isdigit())
@@ -190,7 +185,8 @@ def export_rows(tenant: TenantContext, status: str) -> list[dict[str, Any]]:
     """Every client of the tenant for an export, ordered by name (422 past ``EXPORT_MAX_ROWS``)."""
     where = Conditions()
     where.add("tenant_id = %(tenant)s", tenant=tenant.tenant_id)
-    _status_filter(where, status)
+    if status in STATUS_CONDITIONS:
+        where.add(STATUS_CONDITIONS[status])
     where.bind(limit=EXPORT_MAX_ROWS + 1)
     rows = tenant.conn.execute(
         statement(
