@@ -16,6 +16,7 @@ import httpx
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
+from psycopg import sql
 from psycopg.rows import dict_row
 
 from docflow.local.seed import DemoData
@@ -262,7 +263,8 @@ STATE_COLUMNS = (
 
 def final_state(db: Callable[..., Any], receipt_id: uuid.UUID) -> dict[str, Any]:
     """The receipt's result columns, VAT rows and items (what a clean run determines)."""
-    row = db(f"select {STATE_COLUMNS} from public.receipts where id = %s", receipt_id)[0]  # noqa: S608
+    select = sql.SQL("select {} from public.receipts where id = %s").format(sql.SQL(STATE_COLUMNS))
+    row = db(select, receipt_id)[0]
     row["vat"] = db(
         "select position, rate, net, tax, gross from public.receipt_vat_rows"
         " where receipt_id = %s order by 1",

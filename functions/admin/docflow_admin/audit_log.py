@@ -2,58 +2,34 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from docflow.errors import Unprocessable
-from docflow_admin.cursor import decode_cursor, encode_cursor
-from docflow_admin.schemas import AuditEntryPublic, AuditPage, AuditQuery
+from docflow.db.compose import Conditions, statement
+from docflow.http.pagination import Keyset, Page, fetch_page
+from docflow_admin.schemas import AuditEntryPublic, AuditQuery
 
 if TYPE_CHECKING:
     from docflow.db import Connection
 
 
-def read_audit_log(conn: Connection, query: AuditQuery) -> AuditPage:
-    """Audit rows matching every given filter; ``action`` ending in ``.*`` matches a prefix."""
-    from psycopg import sql
+AUDIT_ORDER = Keyset("audit_log", ("id",), (int,), descending=True)
+SELECT = (
+    "select id, tenant_id, actor_user_id, action, target_type, target_id, details, correlation_id, created_at"
+    " from public.audit_log"
+)
 
-    conditions: list[sql.Composable] = []
-    params: list[Any] = []
-    for column, value in (("tenant_id", query.tenant_id), ("actor_user_id", query.actor_user_id)):
-        if value is not None:
-            conditions.append(sql.SQL("{} = %s").format(sql.Identifier(column)))
-            params.append(value)
-    action, limit = query.action, query.limit
-    if action:
-        if action.endswith(".*"):
-            conditions.append(sql.SQL("action like %s"))
-            params.append(action[:-1].replace("_", "\\_") + "%")
-        else:
-            conditions.append(sql.SQL("action = %s"))
-            params.append(action)
-    if query.since is not None:
-        conditions.append(sql.SQL("created_at >= %s"))
-        params.append(query.since)
-    if query.until is not None:
-        conditions.append(sql.SQL("created_at < %s"))
-        params.append(query.until)
-    after = decode_cursor(query.cursor, size=1)
-    if after is not None:
-        if not after[0].isdigit():
-            raise Unprocessable("The cursor is not valid")
-        conditions.append(sql.SQL("id < %s"))
-        params.append(int(after[0]))
-    where = sql.SQL(" where ") + sql.SQL(" and ").join(conditions) if conditions else sql.SQL("")
-    statement = (
-        sql.SQL(
-            "select id, tenant_id, actor_user_id, action, target_type, target_id, details,"
-            " correlation_id, created_at from public.audit_log"
-        )
-        + where
-        + sql.SQL(" order by id desc limit %s")
-    )
-    rows = conn.execute(statement, [*params, limit + 1]).fetchall()
-    page, more = rows[:limit], len(rows) > limit
-    return AuditPage(
-        items=[AuditEntryPublic(**row) for row in page],
-        next_cursor=encode_cursor(page[-1]["id"]) if more else None,
+
+def read_audit_log(conn: Connection, query: AuditQuery) -> Page[AuditEntryPublic]:
+    """Audit rows matching every given filter; ``action`` ending in ``.*`` matches a prefix."""
+    where = Conditions()
+    where.add_if_given("tenant_id = %(tenant_id)s", tenant_id=query.tenant_id)
+    where.add_if_given("actor_user_id = %(actor)s", actor=query.actor_user_id)
+    if query.action and query.action.endswith(".*"):
+        where.add("action like %(action)s", action=query.action[:-1].replace("_", "\\_") + "%")
+    elif query.action:
+        where.add("action = %(action)s", action=query.action)
+    where.add_if_given("created_at >= %(since)s", since=query.since)
+    where.add_if_given("created_at < %(until)s", until=query.until)
+    return fetch_page(
+        conn, statement(SELECT), where, order=AUDIT_ORDER, page=query, item=AuditEntryPublic.model_validate
     )

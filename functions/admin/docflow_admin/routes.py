@@ -14,13 +14,13 @@ from fastapi import APIRouter, Query
 from docflow import audit
 from docflow.db import system_transaction
 from docflow.http.deps import PlatformAdmin
+from docflow.http.pagination import Page
 from docflow.pii import scrub_text
 from docflow_admin.audit_log import read_audit_log
-from docflow_admin.cursor import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from docflow_admin.schemas import (
-    AuditPage,
+    AuditEntryPublic,
     AuditQuery,
-    TenantPage,
+    TenantQuery,
     TenantStatus,
     TenantStatusChange,
     TenantUsagePublic,
@@ -29,26 +29,17 @@ from docflow_admin.tenants import get_tenant, list_tenants, set_status
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 
-Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size (at most 100)")]
-Cursor = Annotated[str | None, Query(max_length=512, description="`next_cursor` of the previous page")]
-
 
 @router.get("/tenants", summary="List and search tenants with their usage")
-def tenants(
-    admin: PlatformAdmin,
-    q: Annotated[str | None, Query(min_length=1, max_length=200, description="Name part or id")] = None,
-    status: TenantStatus | None = None,
-    limit: Limit = DEFAULT_PAGE_SIZE,
-    cursor: Cursor = None,
-) -> TenantPage:
+def tenants(admin: PlatformAdmin, query: Annotated[TenantQuery, Query()]) -> Page[TenantUsagePublic]:
     """Tenants oldest first with members, receipts and storage bytes."""
     with system_transaction("admin.tenants.list") as conn:
-        page = list_tenants(conn, query=q, status=status, limit=limit, cursor=cursor)
+        page = list_tenants(conn, query)
         audit.record(
             conn,
             action="admin.tenants.list",
             actor=admin.user_id,
-            details={"searched": q is not None, "status": status, "returned": len(page.items)},
+            details={"searched": query.q is not None, "status": query.status, "returned": len(page.items)},
         )
     return page
 
@@ -100,7 +91,7 @@ def reactivate(admin: PlatformAdmin, tenant_id: uuid.UUID, body: TenantStatusCha
 
 
 @router.get("/audit-log", summary="Read the audit log, newest first")
-def audit_log(admin: PlatformAdmin, query: Annotated[AuditQuery, Query()]) -> AuditPage:
+def audit_log(admin: PlatformAdmin, query: Annotated[AuditQuery, Query()]) -> Page[AuditEntryPublic]:
     """Every filter narrows the result; pages follow ``next_cursor``."""
     with system_transaction("admin.audit.read") as conn:
         page = read_audit_log(conn, query)

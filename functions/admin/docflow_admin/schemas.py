@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from docflow_admin.cursor import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from docflow.http.pagination import PageParams
 
 TenantStatus = Literal["active", "suspended"]
 
@@ -27,13 +27,6 @@ class TenantUsagePublic(BaseModel):
     members: int
     receipts: int | None
     storage_bytes: int | None
-
-
-class TenantPage(BaseModel):
-    """One page of tenants; pass ``next_cursor`` back as ``cursor`` for the next one."""
-
-    items: list[TenantUsagePublic]
-    next_cursor: str | None
 
 
 class TenantStatusChange(BaseModel):
@@ -58,14 +51,14 @@ class AuditEntryPublic(BaseModel):
     created_at: datetime
 
 
-class AuditPage(BaseModel):
-    """One page of the audit log, newest first."""
+class TenantQuery(PageParams):
+    """Filters of the tenant list."""
 
-    items: list[AuditEntryPublic]
-    next_cursor: str | None
+    q: str | None = Field(default=None, min_length=1, max_length=200, description="Name part or id")
+    status: TenantStatus | None = None
 
 
-class AuditQuery(BaseModel):
+class AuditQuery(PageParams):
     """Filters of the audit log; each one given narrows the result."""
 
     model_config = ConfigDict(extra="forbid")
@@ -80,5 +73,3 @@ class AuditQuery(BaseModel):
     )
     since: datetime | None = Field(default=None, description="Entries at or after this instant")
     until: datetime | None = Field(default=None, description="Entries before this instant")
-    limit: int = Field(default=DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size (<= 100)")
-    cursor: str | None = Field(default=None, max_length=512, description="`next_cursor` of the last page")

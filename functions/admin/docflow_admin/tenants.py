@@ -6,9 +6,10 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from docflow.errors import Conflict, NotFound, Unprocessable
-from docflow_admin.cursor import decode_cursor, encode_cursor
-from docflow_admin.schemas import TenantPage, TenantStatus, TenantUsagePublic
+from docflow.db.compose import Conditions, contains_pattern, statement
+from docflow.errors import Conflict, NotFound
+from docflow.http.pagination import Keyset, Page, fetch_page
+from docflow_admin.schemas import TenantQuery, TenantStatus, TenantUsagePublic
 from docflow_admin.usage import receipt_usage
 
 if TYPE_CHECKING:
@@ -19,11 +20,6 @@ _SELECT = """
            (select count(*) from public.tenant_members m where m.tenant_id = t.id) as members
       from public.tenants t
 """
-
-
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def _with_usage(conn: Connection, rows: list[dict[str, Any]]) -> list[TenantUsagePublic]:
@@ -38,47 +34,25 @@ def _with_usage(conn: Connection, rows: list[dict[str, Any]]) -> list[TenantUsag
     ]
 
 
-def list_tenants(
-    conn: Connection,
-    *,
-    query: str | None,
-    status: TenantStatus | None,
-    limit: int,
-    cursor: str | None,
-) -> TenantPage:
-    """Tenants oldest first (``created_at``, ``id``), searched by name or exact id."""
-    from psycopg import sql
+TENANT_ORDER = Keyset("tenants", ("t.created_at", "t.id"), (datetime, uuid.UUID))
 
-    conditions: list[sql.Composable] = []
-    params: list[Any] = []
-    if query:
+
+def list_tenants(conn: Connection, query: TenantQuery) -> Page[TenantUsagePublic]:
+    """Tenants oldest first (``created_at``, ``id``), searched by name or exact id."""
+    where = Conditions()
+    if query.q:
         try:
-            params.append(uuid.UUID(query))
-            conditions.append(sql.SQL("t.id = %s"))
+            where.add("t.id = %(id)s", id=uuid.UUID(query.q))
         except ValueError:
-            params.append(_like_pattern(query))
-            conditions.append(sql.SQL("t.name ilike %s"))
-    if status:
-        conditions.append(sql.SQL("t.status = %s"))
-        params.append(status)
-    after = decode_cursor(cursor, size=2)
-    if after is not None:
-        try:
-            params.extend([datetime.fromisoformat(after[0]), uuid.UUID(after[1])])
-        except ValueError:
-            raise Unprocessable("The cursor is not valid") from None
-        conditions.append(sql.SQL("(t.created_at, t.id) > (%s, %s)"))
-    where = sql.SQL(" where ") + sql.SQL(" and ").join(conditions) if conditions else sql.SQL("")
-    statement = sql.SQL(_SELECT) + where + sql.SQL(" order by t.created_at, t.id limit %s")
-    rows = conn.execute(statement, [*params, limit + 1]).fetchall()
-    page, more = rows[:limit], len(rows) > limit
-    next_cursor = encode_cursor(page[-1]["created_at"].isoformat(), page[-1]["id"]) if more else None
-    return TenantPage(items=_with_usage(conn, page), next_cursor=next_cursor)
+            where.add("t.name ilike %(name)s", name=contains_pattern(query.q))
+    where.add_if_given("t.status = %(status)s", status=query.status)
+    page = fetch_page(conn, statement(_SELECT), where, order=TENANT_ORDER, page=query, item=dict)
+    return Page(items=_with_usage(conn, page.items), next_cursor=page.next_cursor)
 
 
 def get_tenant(conn: Connection, tenant_id: uuid.UUID) -> TenantUsagePublic:
     """One tenant with its usage (404 when there is none with this id)."""
-    row = conn.execute(_SELECT + " where t.id = %s", (tenant_id,)).fetchone()
+    row = conn.execute(statement("{select} where t.id = %s", select=_SELECT), (tenant_id,)).fetchone()
     if row is None:
         raise NotFound("No tenant with this id")
     return _with_usage(conn, [row])[0]

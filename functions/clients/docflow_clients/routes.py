@@ -8,33 +8,32 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from docflow.config import get_settings
 from docflow.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType
 from docflow.http.deps import TenantConn, TenantWriter
+from docflow.http.pagination import Page
 from docflow_clients import csv_io, importer, store
 from docflow_clients.identifiers import check_vat_matches_ytunnus
-from docflow_clients.pagination import decode_cursor, encode_cursor
 from docflow_clients.schemas import (
     ClientCreate,
     ClientDetail,
-    ClientKind,
-    ClientPage,
     ClientPublic,
+    ClientQuery,
     ClientUpdate,
     ContactCreate,
     ContactPublic,
     ContactUpdate,
     ImportReport,
+    StatusFilter,
     TagCount,
 )
 
 router = APIRouter(prefix="/api/v1/clients", tags=["clients"])
 
-StatusFilter = Literal["active", "archived", "all"]
 CSV_MEDIA_TYPES = ("text/csv", "application/csv", "text/plain", "application/vnd.ms-excel")
 
 _IMPORT_BODY: dict[str, Any] = {
@@ -55,29 +54,9 @@ _IMPORT_BODY: dict[str, Any] = {
 
 
 @router.get("", summary="List and search clients")
-def list_clients(
-    tenant: TenantConn,
-    *,
-    q: Annotated[str | None, Query(max_length=100, description="name, business ID, e-mail or tag")] = None,
-    tag: Annotated[str | None, Query(max_length=40)] = None,
-    kind: ClientKind | None = None,
-    status_filter: Annotated[StatusFilter, Query(alias="status")] = "active",
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: Annotated[str | None, Query(max_length=400)] = None,
-) -> ClientPage:
+def list_clients(tenant: TenantConn, query: Annotated[ClientQuery, Query()]) -> Page[ClientPublic]:
     """Ordered by name; ``next_cursor`` is null on the last page."""
-    flt = store.ClientFilter(
-        status=status_filter,
-        q=q,
-        tag=tag,
-        kind=kind,
-        after=decode_cursor(cursor) if cursor else None,
-        limit=limit,
-    )
-    rows = store.list_clients(tenant, flt)
-    items = [ClientPublic.model_validate(row) for row in rows[:limit]]
-    next_cursor = encode_cursor(items[-1].name, items[-1].id) if len(rows) > limit else None
-    return ClientPage(items=items, next_cursor=next_cursor)
+    return store.list_clients(tenant, query)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create a client")

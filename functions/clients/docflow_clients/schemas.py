@@ -12,6 +12,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from docflow.http.pagination import PageParams
 from docflow_clients import identifiers
 
 ClientKind = Literal["company", "person"]
@@ -178,11 +179,16 @@ class ClientDetail(ClientPublic):
     contacts: list[ContactPublic]
 
 
-class ClientPage(BaseModel):
-    """One page of clients ordered by name; pass ``next_cursor`` back as ``cursor`` for the next."""
+StatusFilter = Literal["active", "archived", "all"]
 
-    items: list[ClientPublic]
-    next_cursor: str | None
+
+class ClientQuery(PageParams):
+    """Filters of the client list; each one given narrows it."""
+
+    q: str | None = Field(default=None, max_length=100, description="name, business ID, e-mail or tag")
+    tag: str | None = Field(default=None, max_length=40)
+    kind: ClientKind | None = None
+    status: StatusFilter = "active"
 
 
 class TagCount(BaseModel):

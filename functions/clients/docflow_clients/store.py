@@ -6,11 +6,21 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
+from docflow.db.compose import (
+    Conditions,
+    checked_columns,
+    column_list,
+    contains_pattern,
+    set_list,
+    statement,
+    value_list,
+)
 from docflow.errors import Conflict, NotFound, Unprocessable
 from docflow.http.deps import TenantContext
+from docflow.http.pagination import Keyset, Page, fetch_page
+from docflow_clients.schemas import CLIENT_FIELDS, ClientPublic, ClientQuery, ContactCreate
 
 CLIENT_COLUMNS = (
     "id, kind, name, business_id, vat_number, email, phone, notes, street_address, postal_code, city,"
@@ -21,19 +31,12 @@ CONTACT_COLUMNS = "id, client_id, name, title, email, phone, is_primary, created
 #: Most clients one export holds (a Lambda response is at most 6 MB); larger tenants export by status.
 EXPORT_MAX_ROWS = 20_000
 DUPLICATE_BUSINESS_ID = "A client with this business ID already exists in this tenant (it may be archived)"
-
-
-@dataclass(frozen=True, slots=True)
-class ClientFilter:
-    """What a list request asks for."""
-
-    status: str = "active"
-    q: str | None = None
-    tag: str | None = None
-    kind: str | None = None
-    after: tuple[str, uuid.UUID] | None = None
-    limit: int = 50
-
+#: Columns a request may write: the schema's fields, never the tenant, id or timestamps.
+WRITABLE_CLIENT_COLUMNS = frozenset(CLIENT_FIELDS)
+WRITABLE_CONTACT_COLUMNS = frozenset(ContactCreate.model_fields)
+CLIENT_ORDER = Keyset("clients", ("name", "id"), (str, uuid.UUID))
+#: The condition of each status filter (``all`` has none).
+STATUS_CONDITIONS = {"active": "archived_at is null", "archived": "archived_at is not null"}
 
 UNIQUE_VIOLATION = "23505"
 
@@ -50,52 +53,40 @@ def duplicate_is_conflict() -> Iterator[None]:
         raise
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def list_clients(tenant: TenantContext, flt: ClientFilter) -> list[dict[str, Any]]:
-    """One page (``limit + 1`` rows, to know whether another follows) ordered by ``(name, id)``."""
-    q = flt.q.strip() if flt.q else None
-    params: dict[str, Any] = {
-        "tenant": tenant.tenant_id,
-        "status": flt.status,
-        "q": q or None,
-        "pattern": _like(q) if q else None,
-        "qtag": q.lower() if q else None,
-        "qdigits": "".join(ch for ch in q if ch.isdigit()) if q else None,
-        "tag": flt.tag.strip().lower() if flt.tag else None,
-        "kind": flt.kind,
-        "after_name": flt.after[0] if flt.after else None,
-        "after_id": flt.after[1] if flt.after else None,
-        "limit": flt.limit + 1,
-    }
-    return tenant.conn.execute(
-        f"""
-        select {CLIENT_COLUMNS}
-          from public.clients
-         where tenant_id = %(tenant)s
-           and (%(status)s = 'all' or (%(status)s = 'active') = (archived_at is null))
-           and (%(q)s::text is null
-                or name ilike %(pattern)s or email ilike %(pattern)s or business_id ilike %(pattern)s
+def list_clients(tenant: TenantContext, query: ClientQuery) -> Page[ClientPublic]:
+    """One page of the tenant's clients ordered by ``(name, id)``."""
+    where = Conditions()
+    where.add("tenant_id = %(tenant)s", tenant=tenant.tenant_id)
+    if query.status in STATUS_CONDITIONS:
+        where.add(STATUS_CONDITIONS[query.status])
+    q = query.q.strip() if query.q else None
+    if q:
+        digits = "".join(ch for ch in q if ch.isdigit())
+        where.add(
+            """(name ilike %(pattern)s or email ilike %(pattern)s or business_id ilike %(pattern)s
                 or (length(%(qdigits)s) >= 7 and replace(business_id, '-', '') like %(qdigits)s || '%%')
-                or %(qtag)s = any (tags))
-           and (%(tag)s::text is null or tags @> array[%(tag)s::text])
-           and (%(kind)s::text is null or kind = %(kind)s)
-           and (%(after_name)s::text is null or (name, id) > (%(after_name)s, %(after_id)s::uuid))
-         order by name, id
-         limit %(limit)s
-        """,  # noqa: S608 - the interpolated text is the constant column list
-        params,
-    ).fetchall()
+                or %(qtag)s = any (tags))""",
+            pattern=contains_pattern(q),
+            qdigits=digits,
+            qtag=q.lower(),
+        )
+    if query.tag:
+        where.add("tags @> array[%(tag)s::text]", tag=query.tag.strip().lower())
+    where.add_if_given("kind = %(kind)s", kind=query.kind)
+    select = statement("select {columns} from public.clients", columns=CLIENT_COLUMNS)
+    return fetch_page(
+        tenant.conn, select, where, order=CLIENT_ORDER, page=query, item=ClientPublic.model_validate
+    )
 
 
 def get_client(tenant: TenantContext, client_id: uuid.UUID, *, for_update: bool = False) -> dict[str, Any]:
     """One client of the tenant (404 for anything else, including another tenant's id)."""
-    lock = " for update" if for_update else ""
     row = tenant.conn.execute(
-        f"select {CLIENT_COLUMNS} from public.clients where tenant_id = %s and id = %s{lock}",  # noqa: S608
+        statement(
+            "select {columns} from public.clients where tenant_id = %s and id = %s{lock}",
+            columns=CLIENT_COLUMNS,
+            lock=" for update" if for_update else "",
+        ),
         (tenant.tenant_id, client_id),
     ).fetchone()
     if row is None:
@@ -108,11 +99,15 @@ def insert_clients(tenant: TenantContext, rows: Sequence[Mapping[str, Any]]) -> 
     created: list[dict[str, Any]] = []
     with duplicate_is_conflict():
         for values in rows:
-            columns = ", ".join(values)
-            placeholders = ", ".join(f"%({name})s" for name in values)
+            names = checked_columns(values, WRITABLE_CLIENT_COLUMNS)
             row = tenant.conn.execute(
-                f"insert into public.clients (tenant_id, {columns}) values (%(tenant_id)s, {placeholders})"  # noqa: S608
-                f" returning {CLIENT_COLUMNS}",
+                statement(
+                    "insert into public.clients (tenant_id, {names}) values (%(tenant_id)s, {values})"
+                    " returning {columns}",
+                    names=column_list(names),
+                    values=value_list(names),
+                    columns=CLIENT_COLUMNS,
+                ),
                 {**values, "tenant_id": tenant.tenant_id},
             ).fetchone()
             assert row is not None
@@ -124,11 +119,15 @@ def update_client(tenant: TenantContext, client_id: uuid.UUID, changes: Mapping[
     """Apply ``changes`` (column -> value; the names come from the schema, never from the client)."""
     if not changes:
         return get_client(tenant, client_id)
-    assignments = ", ".join(f"{name} = %({name})s" for name in changes)
+    assignments = set_list(checked_columns(changes, WRITABLE_CLIENT_COLUMNS))
     with duplicate_is_conflict():
         row = tenant.conn.execute(
-            f"update public.clients set {assignments} where tenant_id = %(tenant_id)s and id = %(client_id)s"  # noqa: S608
-            f" returning {CLIENT_COLUMNS}",
+            statement(
+                "update public.clients set {assignments}"
+                " where tenant_id = %(tenant_id)s and id = %(client_id)s returning {columns}",
+                assignments=assignments,
+                columns=CLIENT_COLUMNS,
+            ),
             {**changes, "tenant_id": tenant.tenant_id, "client_id": client_id},
         ).fetchone()
     if row is None:
@@ -140,12 +139,15 @@ def set_archived(tenant: TenantContext, client_id: uuid.UUID, *, archived: bool)
     """Archive (keeping the first archive time) or restore a client."""
     with duplicate_is_conflict():
         row = tenant.conn.execute(
-            f"""
-            update public.clients
-               set archived_at = case when %(archived)s then coalesce(archived_at, now()) end
-             where tenant_id = %(tenant)s and id = %(client_id)s
-            returning {CLIENT_COLUMNS}
-            """,  # noqa: S608
+            statement(
+                """
+                update public.clients
+                   set archived_at = case when %(archived)s then coalesce(archived_at, now()) end
+                 where tenant_id = %(tenant)s and id = %(client_id)s
+                returning {columns}
+                """,
+                columns=CLIENT_COLUMNS,
+            ),
             {"archived": archived, "tenant": tenant.tenant_id, "client_id": client_id},
         ).fetchone()
     if row is None:
@@ -181,15 +183,18 @@ def tag_counts(tenant: TenantContext) -> list[dict[str, Any]]:
 
 def export_rows(tenant: TenantContext, status: str) -> list[dict[str, Any]]:
     """Every client of the tenant for an export, ordered by name (422 past ``EXPORT_MAX_ROWS``)."""
+    where = Conditions()
+    where.add("tenant_id = %(tenant)s", tenant=tenant.tenant_id)
+    if status in STATUS_CONDITIONS:
+        where.add(STATUS_CONDITIONS[status])
+    where.bind(limit=EXPORT_MAX_ROWS + 1)
     rows = tenant.conn.execute(
-        f"""
-        select {CLIENT_COLUMNS} from public.clients
-         where tenant_id = %(tenant)s
-           and (%(status)s = 'all' or (%(status)s = 'active') = (archived_at is null))
-         order by name, id
-         limit %(limit)s
-        """,  # noqa: S608
-        {"tenant": tenant.tenant_id, "status": status, "limit": EXPORT_MAX_ROWS + 1},
+        statement(
+            "select {columns} from public.clients{where} order by name, id limit %(limit)s",
+            columns=CLIENT_COLUMNS,
+            where=where.sql(),
+        ),
+        where.params,
     ).fetchall()
     if len(rows) > EXPORT_MAX_ROWS:
         raise Unprocessable(f"An export holds at most {EXPORT_MAX_ROWS} clients; export by status instead")
@@ -202,12 +207,15 @@ def export_rows(tenant: TenantContext, status: str) -> list[dict[str, Any]]:
 def list_contacts(tenant: TenantContext, client_id: uuid.UUID) -> list[dict[str, Any]]:
     """The contact persons of one client, primary first (at most 200)."""
     return tenant.conn.execute(
-        f"""
-        select {CONTACT_COLUMNS} from public.client_contacts
-         where tenant_id = %s and client_id = %s
-         order by is_primary desc, name, id
-         limit 200
-        """,  # noqa: S608
+        statement(
+            """
+            select {columns} from public.client_contacts
+             where tenant_id = %s and client_id = %s
+             order by is_primary desc, name, id
+             limit 200
+            """,
+            columns=CONTACT_COLUMNS,
+        ),
         (tenant.tenant_id, client_id),
     ).fetchall()
 
@@ -225,11 +233,15 @@ def insert_contact(tenant: TenantContext, client_id: uuid.UUID, values: Mapping[
     get_client(tenant, client_id, for_update=True)
     if values.get("is_primary"):
         _clear_primary(tenant, client_id)
-    columns = ", ".join(values)
-    placeholders = ", ".join(f"%({name})s" for name in values)
+    names = checked_columns(values, WRITABLE_CONTACT_COLUMNS)
     row = tenant.conn.execute(
-        f"insert into public.client_contacts (tenant_id, client_id, {columns})"  # noqa: S608
-        f" values (%(tenant_id)s, %(client_id)s, {placeholders}) returning {CONTACT_COLUMNS}",
+        statement(
+            "insert into public.client_contacts (tenant_id, client_id, {names})"
+            " values (%(tenant_id)s, %(client_id)s, {values}) returning {columns}",
+            names=column_list(names),
+            values=value_list(names),
+            columns=CONTACT_COLUMNS,
+        ),
         {**values, "tenant_id": tenant.tenant_id, "client_id": client_id},
     ).fetchone()
     assert row is not None
@@ -243,11 +255,15 @@ def update_contact(
     get_client(tenant, client_id, for_update=True)
     if changes.get("is_primary"):
         _clear_primary(tenant, client_id)
-    assignments = ", ".join(f"{name} = %({name})s" for name in changes) or "name = name"
+    names = checked_columns(changes, WRITABLE_CONTACT_COLUMNS)
     row = tenant.conn.execute(
-        f"update public.client_contacts set {assignments}"  # noqa: S608
-        " where tenant_id = %(tenant_id)s and client_id = %(client_id)s and id = %(contact_id)s"
-        f" returning {CONTACT_COLUMNS}",
+        statement(
+            "update public.client_contacts set {assignments}"
+            " where tenant_id = %(tenant_id)s and client_id = %(client_id)s and id = %(contact_id)s"
+            " returning {columns}",
+            assignments=set_list(names) if names else "name = name",
+            columns=CONTACT_COLUMNS,
+        ),
         {**changes, "tenant_id": tenant.tenant_id, "client_id": client_id, "contact_id": contact_id},
     ).fetchone()
     if row is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from docflow.db.compose import statement
 from docflow.errors import Conflict, ServiceUnavailable, Unprocessable
 from docflow.http.deps import TenantContext
 from docflow.receipts.identifiers import is_valid_vat_number, is_valid_ytunnus
@@ -68,12 +69,15 @@ def convert_lead(tenant: TenantContext, lead_id: uuid.UUID, data: LeadConvert) -
     assert row is not None
     client_id: uuid.UUID = row["id"]
     updated = conn.execute(
-        f"""
-        update public.leads
-           set status = 'won', client_id = %s, converted_at = now(), updated_at = now()
-         where id = %s and tenant_id = %s and client_id is null
-        returning {LEAD_COLUMNS}
-        """,  # noqa: S608
+        statement(
+            """
+            update public.leads
+               set status = 'won', client_id = %s, converted_at = now(), updated_at = now()
+             where id = %s and tenant_id = %s and client_id is null
+            returning {columns}
+            """,
+            columns=LEAD_COLUMNS,
+        ),
         (client_id, lead_id, tenant.tenant_id),
     ).fetchone()
     if updated is None:

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, status
 
+from docflow.db.compose import statement
 from docflow.errors import NotFound, Unprocessable
 from docflow.http.deps import TenantConn, TenantContext, require_role
 from docflow.tenancy import Role
@@ -37,7 +38,10 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {
 def list_forms(tenant: TenantConn) -> list[LeadFormPublic]:
     """Oldest first; at most a handful per tenant."""
     rows = tenant.conn.execute(
-        f"select {FORM_COLUMNS} from public.lead_forms where tenant_id = %s order by created_at, id",  # noqa: S608
+        statement(
+            "select {columns} from public.lead_forms where tenant_id = %s order by created_at, id",
+            columns=FORM_COLUMNS,
+        ),
         (tenant.tenant_id,),
     ).fetchall()
     return [LeadFormPublic.model_validate(row) for row in rows]
@@ -48,7 +52,10 @@ def create_form(tenant: Manager, form: LeadFormCreate | None = None) -> LeadForm
     """A new form with a fresh public key."""
     data = form or LeadFormCreate()
     row = tenant.conn.execute(
-        f"insert into public.lead_forms (tenant_id, name) values (%s, %s) returning {FORM_COLUMNS}",  # noqa: S608
+        statement(
+            "insert into public.lead_forms (tenant_id, name) values (%s, %s) returning {columns}",
+            columns=FORM_COLUMNS,
+        ),
         (tenant.tenant_id, data.name),
     ).fetchone()
     assert row is not None
@@ -63,11 +70,14 @@ def update_form(form_id: uuid.UUID, change: LeadFormUpdate, tenant: Manager) -> 
     if not fields or any(value is None for value in fields.values()):
         raise Unprocessable("Give name and/or active, not null")
     row = tenant.conn.execute(
-        f"""
-        update public.lead_forms set name = coalesce(%s, name), active = coalesce(%s, active)
-         where id = %s and tenant_id = %s
-        returning {FORM_COLUMNS}
-        """,  # noqa: S608
+        statement(
+            """
+            update public.lead_forms set name = coalesce(%s, name), active = coalesce(%s, active)
+             where id = %s and tenant_id = %s
+            returning {columns}
+            """,
+            columns=FORM_COLUMNS,
+        ),
         (fields.get("name"), fields.get("active"), form_id, tenant.tenant_id),
     ).fetchone()
     if row is None:

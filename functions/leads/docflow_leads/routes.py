@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, status
 
 from docflow.http.deps import TenantConn, TenantWriter, client_address
+from docflow.http.pagination import Page
 from docflow_leads import service
 from docflow_leads.capture import capture_lead
 from docflow_leads.convert import convert_lead
@@ -19,12 +20,10 @@ from docflow_leads.schemas import (
     LeadDetail,
     LeadNoteCreate,
     LeadNotePublic,
-    LeadPage,
     LeadPublic,
-    LeadStatus,
+    LeadQuery,
     LeadUpdate,
 )
-from docflow_leads.service import CURSOR_PATTERN
 
 router = APIRouter(prefix="/api/leads", tags=["leads"])
 
@@ -65,23 +64,9 @@ def submit_lead(body: LeadCapture, request: Request) -> CaptureAccepted:
 
 
 @router.get("", summary="List leads (newest first)", responses=_PROBLEMS)
-def list_leads(
-    tenant: TenantConn,
-    *,
-    status_filter: Annotated[LeadStatus | None, Query(alias="status")] = None,
-    owner_id: Annotated[uuid.UUID | None, Query()] = None,
-    q: Annotated[
-        str | None, Query(min_length=1, max_length=200, description="Name, email or company")
-    ] = None,
-    cursor: Annotated[
-        str | None, Query(pattern=CURSOR_PATTERN, description="next_cursor of the last page")
-    ] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 25,
-) -> LeadPage:
+def list_leads(tenant: TenantConn, query: Annotated[LeadQuery, Query()]) -> Page[LeadPublic]:
     """Filter by status, owner and a search over name, email and company; page with ``cursor``."""
-    return service.list_leads(
-        tenant, status=status_filter, owner_id=owner_id, search=q, cursor=cursor, limit=limit
-    )
+    return service.list_leads(tenant, query)
 
 
 @router.get("/{lead_id}", summary="One lead with its notes", responses=_PROBLEMS)

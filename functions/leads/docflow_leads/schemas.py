@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.json_schema import SkipJsonSchema
 
+from docflow.http.pagination import PageParams
+
 MAX_MESSAGE_LENGTH = 5000
 
 # Every constraint lives in the JSON schema (no hidden rules), so what the OpenAPI document calls valid
@@ -134,11 +136,12 @@ class LeadDetail(LeadPublic):
     notes: list[LeadNotePublic]
 
 
-class LeadPage(BaseModel):
-    """One page of leads, newest first; pass ``next_cursor`` back as ``cursor`` for the next."""
+class LeadQuery(PageParams):
+    """Filters of the lead list; each one given narrows it."""
 
-    items: list[LeadPublic]
-    next_cursor: str | None
+    status: LeadStatus | None = None
+    owner_id: uuid.UUID | None = None
+    q: str | None = Field(default=None, min_length=1, max_length=200, description="Name, email or company")
 
 
 class LeadConvert(BaseModel):

@@ -7,19 +7,20 @@ cannot both pass the transition check.
 
 from __future__ import annotations
 
-import re
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
+from docflow.db.compose import Conditions, contains_pattern, statement
 from docflow.errors import Conflict, NotFound, Unprocessable
 from docflow.http.deps import TenantContext
+from docflow.http.pagination import Keyset, Page, fetch_page
 from docflow_leads.schemas import (
     LeadDetail,
     LeadNoteCreate,
     LeadNotePublic,
-    LeadPage,
     LeadPublic,
+    LeadQuery,
     LeadStatus,
     LeadUpdate,
 )
@@ -42,77 +43,33 @@ def can_transition(current: LeadStatus, target: LeadStatus) -> bool:
     return target in TRANSITIONS[current]
 
 
-#: A cursor is ``<created_at in microseconds since 1970>_<lead id in hex>``: every string matching the
-#: pattern names a position, so a well-formed cursor never fails.
-CURSOR_PATTERN = r"^[0-9]{1,16}_[0-9a-f]{32}$"
-_CURSOR = re.compile(CURSOR_PATTERN)
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+LEAD_ORDER = Keyset("leads", ("created_at", "id"), (datetime, uuid.UUID), descending=True)
 
 
-def encode_cursor(created_at: datetime, lead_id: uuid.UUID) -> str:
-    """The cursor for the position after ``(created_at, id)``."""
-    micros = (created_at - _EPOCH) // timedelta(microseconds=1)
-    return f"{micros}_{lead_id.hex}"
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    """The position a cursor names; anything else is a 422."""
-    match = _CURSOR.match(cursor)
-    if not match:
-        raise Unprocessable("The cursor is not valid; start again without it")
-    micros, _, hex_id = cursor.partition("_")
-    return _EPOCH + timedelta(microseconds=int(micros)), uuid.UUID(hex=hex_id)
-
-
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def list_leads(
-    tenant: TenantContext,
-    *,
-    status: LeadStatus | None,
-    owner_id: uuid.UUID | None,
-    search: str | None,
-    cursor: str | None,
-    limit: int,
-) -> LeadPage:
+def list_leads(tenant: TenantContext, query: LeadQuery) -> Page[LeadPublic]:
     """One page of the tenant's leads, newest first, filtered."""
-    after = decode_cursor(cursor) if cursor else None
-    params: dict[str, Any] = {
-        "tenant": tenant.tenant_id,
-        "status": status.value if status else None,
-        "owner": owner_id,
-        "q": _like_pattern(search) if search else None,
-        "after_t": after[0] if after else None,
-        "after_i": after[1] if after else None,
-        "limit": limit + 1,
-    }
-    rows = tenant.conn.execute(
-        f"""
-        select {LEAD_COLUMNS} from public.leads
-         where tenant_id = %(tenant)s
-           and (%(status)s::text is null or status = %(status)s::text)
-           and (%(owner)s::uuid is null or owner_id = %(owner)s::uuid)
-           and (%(q)s::text is null or name ilike %(q)s::text or email ilike %(q)s::text
-                or company ilike %(q)s::text)
-           and (%(after_t)s::timestamptz is null
-                or (created_at, id) < (%(after_t)s::timestamptz, %(after_i)s::uuid))
-         order by created_at desc, id desc
-         limit %(limit)s
-        """,  # noqa: S608 - the interpolated text is a constant column list
-        params,
-    ).fetchall()
-    items = [LeadPublic.model_validate(row) for row in rows[:limit]]
-    next_cursor = encode_cursor(items[-1].created_at, items[-1].id) if len(rows) > limit else None
-    return LeadPage(items=items, next_cursor=next_cursor)
+    where = Conditions()
+    where.add("tenant_id = %(tenant)s", tenant=tenant.tenant_id)
+    if query.status is not None:
+        where.add("status = %(status)s", status=query.status.value)
+    where.add_if_given("owner_id = %(owner)s", owner=query.owner_id)
+    if query.q is not None:
+        where.add(
+            "(name ilike %(q)s or email ilike %(q)s or company ilike %(q)s)", q=contains_pattern(query.q)
+        )
+    select = statement("select {columns} from public.leads", columns=LEAD_COLUMNS)
+    return fetch_page(
+        tenant.conn, select, where, order=LEAD_ORDER, page=query, item=LeadPublic.model_validate
+    )
 
 
 def _load(tenant: TenantContext, lead_id: uuid.UUID, *, lock: bool = False) -> dict[str, Any]:
     row = tenant.conn.execute(
-        f"select {LEAD_COLUMNS} from public.leads where id = %s and tenant_id = %s"  # noqa: S608
-        + (" for update" if lock else ""),
+        statement(
+            "select {columns} from public.leads where id = %s and tenant_id = %s{lock}",
+            columns=LEAD_COLUMNS,
+            lock=" for update" if lock else "",
+        ),
         (lead_id, tenant.tenant_id),
     ).fetchone()
     if row is None:
@@ -182,11 +139,14 @@ def update_lead(tenant: TenantContext, lead_id: uuid.UUID, change: LeadUpdate) -
     if "owner_id" in fields and owner is not None:
         _ensure_member(tenant, owner)
     row = tenant.conn.execute(
-        f"""
-        update public.leads set status = %s, owner_id = %s, updated_at = now()
-         where id = %s and tenant_id = %s and status = %s
-        returning {LEAD_COLUMNS}
-        """,  # noqa: S608
+        statement(
+            """
+            update public.leads set status = %s, owner_id = %s, updated_at = now()
+             where id = %s and tenant_id = %s and status = %s
+            returning {columns}
+            """,
+            columns=LEAD_COLUMNS,
+        ),
         (target.value, owner, lead_id, tenant.tenant_id, current.value),
     ).fetchone()
     if row is None:  # changed under us despite the lock (or hidden by RLS)

@@ -6,10 +6,13 @@ import datetime as dt
 import json
 import uuid
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from docflow.db import Connection
+from docflow.db.compose import Conditions, checked_columns, contains_pattern, set_list, statement
+from docflow.http.pagination import Keyset, Page, fetch_page
+from docflow_receipts_api.corrections import COLUMNS
+from docflow_receipts_api.schemas import ReceiptQuery, ReceiptSummary
 
 SUMMARY_COLUMNS = """
     id, status, failure_reason, original_filename, merchant, business_id, receipt_date, total, currency,
@@ -17,18 +20,9 @@ SUMMARY_COLUMNS = """
 """
 
 
-@dataclass(frozen=True, slots=True)
-class ListFilters:
-    """Filters of ``GET /api/v1/receipts``; ``None`` means not filtered."""
-
-    status: str | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    merchant: str | None = None
-    category: str | None = None
-    min_total: Decimal | None = None
-    max_total: Decimal | None = None
-    q: str | None = None
+#: The receipts columns a correction may write.
+CORRECTABLE_COLUMNS = frozenset(column for column, _ in COLUMNS.values())
+RECEIPT_ORDER = Keyset("receipts", ("created_at", "id"), (dt.datetime, uuid.UUID), descending=True)
 
 
 def insert_pending(
@@ -88,63 +82,42 @@ def find_by_hash(conn: Connection, content_hash: str) -> uuid.UUID | None:
     return None if row is None else uuid.UUID(str(row["id"]))
 
 
-def _where(filters: ListFilters) -> tuple[list[str], dict[str, Any]]:
-    clauses = ["tenant_id = (select app_private.current_tenant_id())", "deleted_at is null"]
-    params: dict[str, Any] = {}
-    checks: list[tuple[object, str]] = [
-        (filters.status, "status = %(status)s"),
-        (filters.date_from, "receipt_date >= %(date_from)s"),
-        (filters.date_to, "receipt_date <= %(date_to)s"),
-        (filters.merchant, "lower(merchant) like %(merchant)s escape '\\'"),
-        (filters.category, "category = %(category)s"),
-        (filters.min_total, "total >= %(min_total)s"),
-        (filters.max_total, "total <= %(max_total)s"),
-        (
-            filters.q,
-            "to_tsvector('simple', coalesce(ocr_text, '') || ' ' || coalesce(merchant, ''))"
-            " @@ plainto_tsquery('simple', %(q)s)",
-        ),
-    ]
-    for value, clause in checks:
-        if value is not None:
-            clauses.append(clause)
-    params.update({k: v for k, v in vars_of(filters).items() if v is not None})
-    if filters.merchant is not None:
-        escaped = filters.merchant.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        params["merchant"] = f"%{escaped}%"
-    return clauses, params
-
-
-def vars_of(filters: ListFilters) -> dict[str, Any]:
-    """The filters as query parameters."""
-    return {name: getattr(filters, name) for name in filters.__slots__}
-
-
-def list_receipts(
-    conn: Connection, filters: ListFilters, *, after: tuple[dt.datetime, uuid.UUID] | None, limit: int
-) -> list[dict[str, Any]]:
-    """One page (``limit + 1`` rows tell whether there is another), newest first."""
-    clauses, params = _where(filters)
-    if after is not None:
-        clauses.append("(created_at, id) < (%(after_created)s, %(after_id)s)")
-        params.update({"after_created": after[0], "after_id": after[1]})
-    params["limit"] = limit + 1
-    sql = (
-        f"select {SUMMARY_COLUMNS} from public.receipts where {' and '.join(clauses)}"  # noqa: S608 - fixed
-        " order by created_at desc, id desc limit %(limit)s"
+def list_receipts(conn: Connection, query: ReceiptQuery) -> Page[ReceiptSummary]:
+    """One page of the current tenant's live receipts matching every given filter, newest first."""
+    where = Conditions()
+    where.add("tenant_id = (select app_private.current_tenant_id())")
+    where.add("deleted_at is null")
+    where.add_if_given("status = %(status)s", status=query.status)
+    where.add_if_given("receipt_date >= %(date_from)s", date_from=query.date_from)
+    where.add_if_given("receipt_date <= %(date_to)s", date_to=query.date_to)
+    if query.merchant is not None:
+        where.add("lower(merchant) like %(merchant)s", merchant=contains_pattern(query.merchant.lower()))
+    where.add_if_given("category = %(category)s", category=query.category)
+    where.add_if_given("total >= %(min_total)s", min_total=query.min_total)
+    where.add_if_given("total <= %(max_total)s", max_total=query.max_total)
+    where.add_if_given(
+        "to_tsvector('simple', coalesce(ocr_text, '') || ' ' || coalesce(merchant, ''))"
+        " @@ plainto_tsquery('simple', %(q)s)",
+        q=query.q,
     )
-    return list(conn.execute(sql, params).fetchall())
+    select = statement("select {columns} from public.receipts", columns=SUMMARY_COLUMNS)
+    return fetch_page(
+        conn, select, where, order=RECEIPT_ORDER, page=query, item=ReceiptSummary.model_validate
+    )
 
 
 def get_receipt(conn: Connection, receipt_id: uuid.UUID) -> dict[str, Any] | None:
     """A live receipt of the current tenant with its rows, items and history."""
     row = conn.execute(
-        f"""
-        select {SUMMARY_COLUMNS}, content_type, size_bytes, fields, corrected_fields, warnings, ocr_seconds,
-               processed_at, object_key, tenant_id
-          from public.receipts
-         where id = %s and tenant_id = (select app_private.current_tenant_id()) and deleted_at is null
-        """,  # noqa: S608 - fixed column list
+        statement(
+            """
+            select {columns}, content_type, size_bytes, fields, corrected_fields, warnings, ocr_seconds,
+                   processed_at, object_key, tenant_id
+              from public.receipts
+             where id = %s and tenant_id = (select app_private.current_tenant_id()) and deleted_at is null
+            """,
+            columns=SUMMARY_COLUMNS,
+        ),
         (receipt_id,),
     ).fetchone()
     if row is None:
@@ -185,9 +158,7 @@ def apply_update(
 
     fields = dict(receipt["fields"])
     params: dict[str, Any] = {}
-    assignments: list[str] = []
     for change in changes:
-        assignments.append(f"{change.column} = %({change.column})s")
         params[change.column] = change.value
         if change.value is None:
             fields.pop(change.field, None)
@@ -200,9 +171,14 @@ def apply_update(
             "id": receipt["id"],
         }
     )
-    set_clause = ", ".join([*assignments, "fields = %(fields)s::jsonb", "corrected_fields = %(corrected)s"])
+    assignments = set_list(checked_columns([change.column for change in changes], CORRECTABLE_COLUMNS))
     conn.execute(
-        f"update public.receipts set {set_clause}, updated_at = now() where id = %(id)s",  # noqa: S608
+        statement(
+            "update public.receipts set {assignments}{sep}fields = %(fields)s::jsonb,"
+            " corrected_fields = %(corrected)s, updated_at = now() where id = %(id)s",
+            assignments=assignments,
+            sep=", " if changes else "",
+        ),
         params,
     )
 

@@ -11,13 +11,12 @@ from fastapi import APIRouter, BackgroundTasks, Query, Response
 from docflow.config import get_settings
 from docflow.errors import Conflict, NotFound, Unprocessable
 from docflow.http.deps import TenantConn, TenantContext, TenantWriter
+from docflow.http.pagination import Page
 from docflow_receipts_api import export, queries
 from docflow_receipts_api.corrections import COLUMNS, validate_update
-from docflow_receipts_api.cursor import decode_cursor, encode_cursor
 from docflow_receipts_api.schemas import (
     ExportQuery,
     FieldPublic,
-    ReceiptPage,
     ReceiptPublic,
     ReceiptQuery,
     ReceiptSummary,
@@ -96,25 +95,10 @@ def create_uploads(body: UploadsCreate, tenant: TenantWriter, response: Response
 @router.get("", summary="List receipts (newest first, cursor pagination)")
 def list_receipts(
     tenant: TenantConn, params: Annotated[ReceiptQuery, Query()], response: Response
-) -> ReceiptPage:
+) -> Page[ReceiptSummary]:
     """Receipts of the current tenant matching every given filter."""
-    filters = queries.ListFilters(
-        params.status,
-        params.date_from,
-        params.date_to,
-        params.merchant,
-        params.category,
-        params.min_total,
-        params.max_total,
-        params.q,
-    )
-    after = decode_cursor(params.cursor) if params.cursor else None
-    limit = params.limit
-    rows = queries.list_receipts(tenant.conn, filters, after=after, limit=limit)
-    page = rows[:limit]
-    next_cursor = encode_cursor(page[-1]["created_at"], page[-1]["id"]) if len(rows) > limit else None
     response.headers.update(NO_STORE)
-    return ReceiptPage(items=[ReceiptSummary.model_validate(row) for row in page], next_cursor=next_cursor)
+    return queries.list_receipts(tenant.conn, params)
 
 
 @router.get("/export", summary="Export receipts for the accountant", response_class=Response)

@@ -9,9 +9,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from docflow.http.pagination import PageParams
+
 Status = Literal["pending", "processing", "processed", "needs_review", "failed"]
 Money = Decimal
-MAX_PAGE = 100
 
 
 class UploadFileCreate(BaseModel):
@@ -123,13 +124,6 @@ class ReceiptSummary(BaseModel):
     updated_at: dt.datetime
 
 
-class ReceiptPage(BaseModel):
-    """A page of receipts, newest first; pass ``next_cursor`` as ``cursor`` for the next one."""
-
-    items: list[ReceiptSummary]
-    next_cursor: str | None
-
-
 class ReceiptPublic(ReceiptSummary):
     """A receipt with everything a reviewer needs."""
 
@@ -161,7 +155,7 @@ class ReceiptUpdate(BaseModel):
     vat_rows: list[VatRowIn] | None = Field(default=None, max_length=10)
 
 
-class ReceiptQuery(BaseModel):
+class ReceiptQuery(PageParams):
     """Filters and paging of the receipt list (every filter given must match)."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -174,8 +168,6 @@ class ReceiptQuery(BaseModel):
     min_total: Money | None = Field(default=None, ge=0)
     max_total: Money | None = Field(default=None, ge=0)
     q: str | None = Field(default=None, min_length=2, max_length=200, description="words in the text")
-    cursor: str | None = Field(default=None, max_length=200)
-    limit: int = Field(default=50, ge=1, le=MAX_PAGE)
 
 
 class ExportQuery(BaseModel):

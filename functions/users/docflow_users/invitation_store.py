@@ -14,10 +14,13 @@ from datetime import datetime
 from typing import Any
 
 from docflow.db import Connection
+from docflow.db.compose import Conditions, statement
 from docflow.errors import Conflict, Forbidden, NotFound, TenantSuspended
 from docflow.http.deps import TenantContext
+from docflow.http.pagination import Keyset, Page, PageParams, fetch_page
 from docflow.observability import current_correlation_id
 from docflow.tenancy import Role
+from docflow_users.schemas import InvitationPublic
 
 NO_SUCH_INVITATION = "DF003"
 TENANT_SUSPENDED = "DF005"
@@ -71,26 +74,23 @@ def create_invitation(tenant: TenantContext, email: str, role: Role) -> dict[str
     return row
 
 
-def list_invitations(
-    tenant: TenantContext, *, after: tuple[datetime, uuid.UUID] | None, limit: int
-) -> list[dict[str, Any]]:
-    """``limit + 1`` pending invitations of the current tenant, oldest first."""
-    return tenant.conn.execute(
-        """
-        select id, email, role, created_at as invited_at, expires_at, invited_by
-          from public.tenant_invitations
-         where tenant_id = %(tenant)s and expires_at > now()
-           and (%(after_at)s::timestamptz is null or (created_at, id) > (%(after_at)s, %(after_id)s::uuid))
-         order by created_at, id
-         limit %(limit)s
-        """,
-        {
-            "tenant": tenant.tenant_id,
-            "after_at": after[0] if after else None,
-            "after_id": after[1] if after else None,
-            "limit": limit + 1,
-        },
-    ).fetchall()
+INVITATION_ORDER = Keyset(
+    "invitations", ("created_at", "id"), (datetime, uuid.UUID), fields=("invited_at", "id")
+)
+
+
+def list_invitations(tenant: TenantContext, page: PageParams) -> Page[InvitationPublic]:
+    """One page of the current tenant's pending invitations, oldest first."""
+    where = Conditions()
+    where.add("tenant_id = %(tenant)s", tenant=tenant.tenant_id)
+    where.add("expires_at > now()")
+    select = statement(
+        "select id, email, role, created_at as invited_at, expires_at, invited_by"
+        " from public.tenant_invitations"
+    )
+    return fetch_page(
+        tenant.conn, select, where, order=INVITATION_ORDER, page=page, item=InvitationPublic.model_validate
+    )
 
 
 def invitation_role(tenant: TenantContext, invitation_id: uuid.UUID) -> Role:

@@ -3,17 +3,18 @@ last word on the owner rules; its errors become a 409 (last owner) or a 403 (adm
 
 from __future__ import annotations
 
-import base64
-import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from docflow.errors import Conflict, Forbidden, NotFound, Unprocessable
+from docflow.db.compose import Conditions, statement
+from docflow.errors import Conflict, Forbidden, NotFound
 from docflow.http.deps import TenantContext
+from docflow.http.pagination import Keyset, Page, PageParams, fetch_page
 from docflow.tenancy import Role
+from docflow_users.schemas import MemberPublic
 
 LAST_OWNER = "DF001"
 INSUFFICIENT_PRIVILEGE = "42501"
@@ -34,38 +35,18 @@ def membership_rules() -> Iterator[None]:
         raise
 
 
-def encode_cursor(joined_at: datetime, user_id: uuid.UUID) -> str:
-    raw = json.dumps([joined_at.isoformat(), str(user_id)]).encode()
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+MEMBER_ORDER = Keyset("members", ("joined_at", "user_id"), (datetime, uuid.UUID))
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        joined_at, user_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return datetime.fromisoformat(joined_at), uuid.UUID(user_id)
-    except (ValueError, TypeError):
-        raise Unprocessable("The cursor is not valid; start again without one") from None
-
-
-def list_members(
-    tenant: TenantContext, *, after: tuple[datetime, uuid.UUID] | None, limit: int
-) -> list[dict[str, Any]]:
-    """``limit + 1`` members of the current tenant in joining order."""
-    return tenant.conn.execute(
-        """
-        select user_id, email, display_name, role, joined_at, user_id = auth.uid() as is_me
-          from app_private.tenant_member_directory()
-         where (%(after_at)s::timestamptz is null
-                or (joined_at, user_id) > (%(after_at)s, %(after_id)s::uuid))
-         order by joined_at, user_id
-         limit %(limit)s
-        """,
-        {
-            "after_at": after[0] if after else None,
-            "after_id": after[1] if after else None,
-            "limit": limit + 1,
-        },
-    ).fetchall()
+def list_members(tenant: TenantContext, page: PageParams) -> Page[MemberPublic]:
+    """One page of the current tenant's members in joining order."""
+    select = statement(
+        "select user_id, email, display_name, role, joined_at, user_id = auth.uid() as is_me"
+        " from app_private.tenant_member_directory()"
+    )
+    return fetch_page(
+        tenant.conn, select, Conditions(), order=MEMBER_ORDER, page=page, item=MemberPublic.model_validate
+    )
 
 
 def get_member(tenant: TenantContext, user_id: uuid.UUID) -> dict[str, Any]:

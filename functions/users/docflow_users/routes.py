@@ -12,12 +12,13 @@ import uuid
 from contextlib import suppress
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Response, status
 
 from docflow.config import get_settings
 from docflow.db import user_transaction
 from docflow.errors import Conflict
 from docflow.http.deps import CurrentUser, TenantConn, TenantContext, require_role
+from docflow.http.pagination import Page, PageQuery
 from docflow.ratelimit import bucket_key, check_rate_limit
 from docflow.tenancy import Role
 from docflow_users import audit, invitation_store, members, profiles
@@ -26,9 +27,7 @@ from docflow_users.rules import check_member_change
 from docflow_users.schemas import (
     AcceptedInvitation,
     InvitationCreate,
-    InvitationPage,
     InvitationPublic,
-    MemberPage,
     MemberPublic,
     MyInvitation,
     MyInvitationList,
@@ -43,17 +42,9 @@ Manager = Annotated[TenantContext, require_role(Role.OWNER, Role.ADMIN)]
 
 
 @router.get("", summary="Members of the current tenant")
-def list_members(
-    tenant: TenantConn,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
-) -> MemberPage:
+def list_members(tenant: TenantConn, page: PageQuery) -> Page[MemberPublic]:
     """Every member sees the others (e-mail, name, role), in the order they joined."""
-    after = members.decode_cursor(cursor) if cursor else None
-    rows = members.list_members(tenant, after=after, limit=limit)
-    items = [MemberPublic.model_validate(row) for row in rows[:limit]]
-    next_cursor = members.encode_cursor(items[-1].joined_at, items[-1].user_id) if len(rows) > limit else None
-    return MemberPage(items=items, next_cursor=next_cursor)
+    return members.list_members(tenant, page)
 
 
 @router.post("/invitations", status_code=status.HTTP_201_CREATED, summary="Invite someone by e-mail")
@@ -80,17 +71,9 @@ def invite_member(body: InvitationCreate, tenant: Manager) -> InvitationPublic:
 
 
 @router.get("/invitations", summary="Pending invitations of the current tenant")
-def list_invitations(
-    tenant: Manager,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
-) -> InvitationPage:
+def list_invitations(tenant: Manager, page: PageQuery) -> Page[InvitationPublic]:
     """Owners and admins see the invitations nobody has answered yet, oldest first."""
-    after = members.decode_cursor(cursor) if cursor else None
-    rows = invitation_store.list_invitations(tenant, after=after, limit=limit)
-    items = [InvitationPublic.model_validate(row) for row in rows[:limit]]
-    next_cursor = members.encode_cursor(items[-1].invited_at, items[-1].id) if len(rows) > limit else None
-    return InvitationPage(items=items, next_cursor=next_cursor)
+    return invitation_store.list_invitations(tenant, page)
 
 
 @router.delete(

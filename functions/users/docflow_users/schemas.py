@@ -50,13 +50,6 @@ class MemberPublic(BaseModel):
     is_me: bool
 
 
-class MemberPage(BaseModel):
-    """Members in the order they joined; pass ``next_cursor`` back as ``cursor`` for the next page."""
-
-    items: list[MemberPublic]
-    next_cursor: str | None
-
-
 class InvitationCreate(BaseModel):
     """Invite someone by e-mail into the current tenant with a role (admins cannot invite owners)."""
 
@@ -76,13 +69,6 @@ class InvitationPublic(BaseModel):
     invited_at: datetime
     expires_at: datetime
     invited_by: uuid.UUID
-
-
-class InvitationPage(BaseModel):
-    """Pending invitations, oldest first; pass ``next_cursor`` back as ``cursor`` for the next page."""
-
-    items: list[InvitationPublic]
-    next_cursor: str | None
 
 
 class MyInvitation(BaseModel):

@@ -14,10 +14,11 @@ from decimal import Decimal
 from typing import Any
 
 from docflow.db import Connection
+from docflow.db.compose import statement
 from docflow.pipeline.review import Review
 
 #: Hex sequencers of different lengths compare as numbers once padded to the same width.
-_SEQ = "lpad(upper({}), 64, '0')"
+_SEQ = "lpad(upper({value}), 64, '0')"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +44,9 @@ def claim_receipt(
     lease_seconds: int,
 ) -> Claim | None:
     """Take the receipt for processing, or ``None`` when it is done, taken, deleted or newer."""
-    stored, given = _SEQ.format("r.sequencer"), _SEQ.format("%(seq)s")
-    row = conn.execute(
-        f"""
+    stored, given = statement(_SEQ, value="r.sequencer"), statement(_SEQ, value="%(seq)s")
+    claim = statement(
+        """
         update public.receipts r
            set status = 'processing', attempts = r.attempts + 1, sequencer = %(seq)s,
                lease_until = now() + make_interval(secs => %(lease)s),
@@ -58,7 +59,12 @@ def claim_receipt(
                 or ({stored} = {given} and (r.status <> 'failed' or r.failure_retryable)))
         returning r.id, r.tenant_id, r.attempts, r.object_key, r.size_bytes, r.content_type,
                   r.original_filename
-        """,  # noqa: S608 - only fixed SQL fragments are formatted in
+        """,
+        stored=stored,
+        given=given,
+    )
+    row = conn.execute(
+        claim,
         {
             "seq": sequencer,
             "lease": lease_seconds,

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
+from psycopg import sql
 
 from docflow.db import system_transaction
 from docflow.local.seed import DemoData, demo_id
@@ -64,11 +65,13 @@ def test_receipt_usage_counts_files_and_bytes_per_tenant(superuser_url: str) -> 
     # GIVEN a receipts-shaped table in a scratch schema with two receipts of one tenant
     schema = f"usage_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(superuser_url) as conn:
-        conn.execute(f"create schema {schema}")
-        conn.execute(f"create table {schema}.receipts (tenant_id uuid not null, size_bytes bigint not null)")
-        conn.execute(f"grant usage on schema {schema} to service_role")
-        conn.execute(f"grant select on {schema}.receipts to service_role")
-        insert = f"insert into {schema}.receipts values (%s, 1000), (%s, 2500)"  # noqa: S608
+        name = sql.Identifier(schema)
+        conn.execute(sql.SQL("create schema {}").format(name))
+        table = sql.SQL("create table {}.receipts (tenant_id uuid not null, size_bytes bigint not null)")
+        conn.execute(table.format(name))
+        conn.execute(sql.SQL("grant usage on schema {} to service_role").format(name))
+        conn.execute(sql.SQL("grant select on {}.receipts to service_role").format(name))
+        insert = sql.SQL("insert into {}.receipts values (%s, 1000), (%s, 2500)").format(name)
         conn.execute(insert, (DEMO_OY, DEMO_OY))
     try:
         # WHEN usage is read for both demo tenants
@@ -77,7 +80,7 @@ def test_receipt_usage_counts_files_and_bytes_per_tenant(superuser_url: str) -> 
             missing = receipt_usage(conn, [DEMO_OY], table=f"{schema}.nothing_here")
     finally:
         with psycopg.connect(superuser_url) as conn:
-            conn.execute(f"drop schema {schema} cascade")
+            conn.execute(sql.SQL("drop schema {} cascade").format(sql.Identifier(schema)))
     # THEN files and bytes are summed, a tenant without receipts has zeros, no table means unknown
     assert usage == {DEMO_OY: ReceiptUsage(2, 3500), ESIMERKKI: ReceiptUsage(0, 0)}
     assert missing is None

@@ -14,6 +14,7 @@ from typing import Any
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
+from psycopg import sql
 
 from docflow.pipeline.runner import process_record
 from docflow.tenancy import Role
@@ -41,9 +42,11 @@ def insert_receipt(db: Db, tenant: uuid.UUID = TENANT_A, **columns: Any) -> uuid
         **columns,
     }
     vat_rows = values.pop("vat_rows", [])
-    names = ", ".join(values)
-    marks = ", ".join(["%s"] * len(values))
-    db(f"insert into public.receipts ({names}) values ({marks})", *values.values())  # noqa: S608
+    insert = sql.SQL("insert into public.receipts ({}) values ({})").format(
+        sql.SQL(", ").join(sql.Identifier(name) for name in values),
+        sql.SQL(", ").join(sql.Placeholder() for _ in values),
+    )
+    db(insert, *values.values())
     for position, (rate, net, tax, gross) in enumerate(vat_rows):
         db(
             "insert into public.receipt_vat_rows (tenant_id, receipt_id, position, rate, net, tax, gross)"
