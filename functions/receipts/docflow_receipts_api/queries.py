@@ -151,7 +151,7 @@ def get_receipt(conn: Connection, receipt_id: uuid.UUID) -> dict[str, Any] | Non
         return None
     receipt = dict(row)
     receipt["vat_rows"] = conn.execute(
-        "select rate, net, tax, gross from public.receipt_vat_rows where receipt_id = %s and tenant_id = %s"
+        "select rate, net, tax, gross, confidence from public.receipt_vat_rows where receipt_id = %s and tenant_id = %s"
         " order by position",
         (receipt_id, receipt["tenant_id"]),
     ).fetchall()

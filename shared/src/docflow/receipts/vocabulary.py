@@ -119,6 +119,14 @@ VAT_WORD = _words(r"ALV\w*", r"MOMS\w*", r"VAT", r"GST", r"VERO\w*", r"TAX\w*", 
 VAT_HEADER = _words(
     r"VEROTON", r"VEROLLINEN", r"NETTO", r"BRUTTO", r"EXCL\w*", r"INCL\w*", r"NET", r"GROSS", r"ALV\s?%"
 )
+#: The title of a VAT breakdown section: ``ALV-ERITTELY``, ``Momsspecifikation``, ``VAT summary``.
+VAT_SECTION = _words(
+    r"ALV-?\s?ERITTELY",
+    r"VEROERITTELY",
+    r"MOMS\s?SPECIFIKATION",
+    r"MOMSSPEC\w*",
+    r"VAT\s?(?:SUMMARY|ANALYSIS|BREAKDOWN|SPECIFICATION)",
+)
 #: The columns of a VAT table header, once its rate column (``ALV%``) is removed.
 NET_WORD = _words(r"VEROTON", r"NETTO", r"NET", r"EXCL\w*")
 TAX_WORD = _words(r"VERO", r"MOMS", r"VAT", r"ALV", r"TAX", r"GST")
