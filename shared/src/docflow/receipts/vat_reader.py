@@ -190,22 +190,50 @@ def _row_readings(text: str, index: int, rates: frozenset[Decimal]) -> Iterator[
     with damaged decimal commas re-read (``25,5 % 25,93 6,59 32,42``: 6.59 and 32.42 fit, 25.93 is
     misread)."""
     rate, rest = rate_of(ocr_digits(text), rates)
-    if rate is None or rate not in rates or rate == 0:
+    if rate is not None and (rate not in rates or rate == 0):
         return
     printed = [value for value in _amounts(rest) if value > 0]
     readings = [printed, *reread_amounts(rest)]
     seen: set[VatAmounts] = set()
-    for reading in readings:
-        values = list(dict.fromkeys(value for value in reading if value > 0))
-        if len(values) > 4:
-            continue
-        for size in (3, 2):
-            for subset in combinations(values, size):
-                split = split_vat_amounts(rate, subset)
-                if split is None or (row := VatAmounts(rate, *split)) in seen:
-                    continue
-                seen.add(row)
-                yield Candidate(row, index, sum(value in printed for value in split), RowSource.WINDOW)
+    for candidate_rate in [rate] if rate is not None else sorted(rates - {Decimal(0)}):
+        for reading in readings:
+            values = list(dict.fromkeys(value for value in reading if value > 0))
+            if len(values) > 4:
+                continue
+            for size in (3, 2):
+                for subset in combinations(values, size):
+                    split = split_vat_amounts(candidate_rate, subset)
+                    if split is None or (row := VatAmounts(candidate_rate, *split)) in seen:
+                        continue
+                    seen.add(row)
+                    yield Candidate(row, index, sum(value in printed for value in split), RowSource.WINDOW)
+        if rate is not None:
+            yield from _gross_readings(rate, printed, rest, index)
+
+
+def _gross_readings(rate: Decimal, printed: Sequence[Decimal], rest: str, index: int) -> Iterator[Candidate]:
+    """Rows from one printed amount taken as the gross, when the net or tax it gives is what is left of
+    another column (``14 % 23297 306 26,53``: 26.53 gives tax 3.26, printed ``306``)."""
+    digits = re.sub(r"\D", " ", rest).split()
+    for gross in printed:
+        tax = tax_from_gross(rate, gross)
+        net = gross - tax
+        others = [token for token in digits if token != _digit_text(gross)]
+        if any(_near_digits(_digit_text(value), token) for value in (net, tax) for token in others):
+            yield Candidate(VatAmounts(rate, net, tax, gross), index, 1, RowSource.WINDOW)
+
+
+def _digit_text(value: Decimal) -> str:
+    return f"{value:.2f}".replace(".", "")
+
+
+def _near_digits(expected: str, printed: str) -> bool:
+    """Whether ``printed`` is ``expected`` with at most one digit changed, or contains it whole."""
+    if len(expected) < 3:
+        return False
+    if expected in printed:
+        return True
+    return len(expected) == len(printed) and sum(a != b for a, b in zip(expected, printed, strict=True)) <= 1
 
 
 def _code_rates(lines: Sequence[TextLine], rates: frozenset[Decimal]) -> dict[str, Decimal]:

@@ -38,7 +38,8 @@ class LocatedRow(NamedTuple):
     row: VatAmounts
 
 
-_RATE = re.compile(r"(?<![\d.,])(\d{1,2}(?:[.,]\d{1,2})?)\s?%")
+#: A rate and its ``%``, also with a colon for the comma or a stray dot before the sign (``13:5.%``).
+_RATE = re.compile(r"(?<![\d.,:])(\d{1,2}(?:[.,:]\d{1,2})?)[.,]?\s?%")
 _BARE_RATE = re.compile(r"^(?:[A-Z]\s)?(\d{1,2}(?:[.,]\d)?)(?:[.,]0{1,2})?(?=\s)")
 #: A rate whose decimal point the OCR lost (``255%``, ``135%``): taken only when it is a known rate.
 _LOST_POINT_RATE = re.compile(r"(?<![\d.,])(\d{2})([1-9])\s?%")
@@ -80,7 +81,7 @@ def rate_of(text: str, rates: frozenset[Decimal] = KNOWN_RATES) -> tuple[Decimal
 
 def _normal_rate(text: str) -> Decimal:
     """``"14,00"`` -> ``14``, ``"13,50"`` -> ``13.5``."""
-    rate = Decimal(text.replace(",", "."))
+    rate = Decimal(text.replace(",", ".").replace(":", "."))
     if rate == rate.to_integral_value():
         return rate.quantize(Decimal(1))
     return rate.quantize(Decimal("0.1")) if rate * 10 == (rate * 10).to_integral_value() else rate
