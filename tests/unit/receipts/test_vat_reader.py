@@ -159,6 +159,12 @@ LAYOUTS: dict[str, tuple[str, str, str, list[Row]]] = {
         "YHTEENSÄ 100,00\nALV 25,5 %\n79,68 20,32 100,00\n",
         [("25.5", "79.68", "20.32", "100.00")],
     ),
+    "ocr: 10 % read as 0 %": (
+        FI_HEAD,
+        "12.03.2025",
+        "YHTEENSÄ 85,46\nALV% VEROTON VERO VEROLLINEN\n14% 21,83 3,06 24,89\n0% 55,06 SIOEN 60,57\n",
+        [("14", "21.83", "3.06", "24.89"), ("10", "55.06", "5.51", "60.57")],
+    ),
     "ocr: thousands separators": (
         FI_HEAD,
         "12.03.2025",

@@ -155,18 +155,29 @@ def _is_window_line(line: TextLine) -> bool:
     return not any(char.isalpha() for char in folded.replace("EUR", ""))
 
 
+def _signed_split(rate: Decimal, subset: Sequence[Decimal]) -> VatAmounts | None:
+    """A row from amounts of one sign: a refund prints its net, tax and gross negative."""
+    if all(value > 0 for value in subset):
+        split = split_vat_amounts(rate, subset)
+        return None if split is None else VatAmounts(rate, *split)
+    if all(value < 0 for value in subset):
+        split = split_vat_amounts(rate, [-value for value in subset])
+        return None if split is None else VatAmounts(rate, *(-value for value in split))
+    return None
+
+
 def _window_candidates(
     lines: Sequence[TextLine], index: int, rate: Decimal, rest: str
 ) -> Iterator[Candidate]:
     """Rows at ``rate`` from the amounts on the rate line and the net/gross lines around it."""
-    pool = list(dict.fromkeys(value for value in _amounts(rest) if value > 0))
+    pool = list(dict.fromkeys(value for value in _amounts(rest) if value != 0))
     for step in [*range(1, _WINDOW_AFTER + 1), *range(-1, -_WINDOW_BEFORE - 1, -1)]:
         near = index + step
         if not 0 <= near < len(lines) or not _is_window_line(lines[near]):
             if step > 0:
                 continue
             break
-        found = [value for value in _amounts(ocr_digits(lines[near].text)) if value > 0]
+        found = [value for value in _amounts(ocr_digits(lines[near].text)) if value != 0]
         if len(found) > 3:
             continue
         pool += [value for value in found if value not in pool]
@@ -175,14 +186,11 @@ def _window_candidates(
     seen: set[VatAmounts] = set()
     for size in (3, 2):
         for subset in combinations(pool, size):
-            split = split_vat_amounts(rate, subset)
-            if split is None:
-                continue
-            row = VatAmounts(rate, *split)
-            if row in seen:
+            row = _signed_split(rate, subset)
+            if row is None or row in seen:
                 continue
             seen.add(row)
-            yield Candidate(row, index, sum(value in pool for value in split), RowSource.WINDOW)
+            yield Candidate(row, index, sum(value in pool for value in row[1:]), RowSource.WINDOW)
 
 
 def _row_readings(text: str, index: int, rates: frozenset[Decimal]) -> Iterator[Candidate]:
@@ -190,23 +198,25 @@ def _row_readings(text: str, index: int, rates: frozenset[Decimal]) -> Iterator[
     with damaged decimal commas re-read (``25,5 % 25,93 6,59 32,42``: 6.59 and 32.42 fit, 25.93 is
     misread)."""
     rate, rest = rate_of(ocr_digits(text), rates)
-    if rate is not None and (rate not in rates or rate == 0):
+    if rate is not None and rate not in rates:
         return
-    printed = [value for value in _amounts(rest) if value > 0]
+    # A 0 % row with a tax is a misread rate (``0%`` for ``10%``): every rate is tried.
+    rate = None if rate == 0 else rate
+    printed = [value for value in _amounts(rest) if value != 0]
     readings = [printed, *reread_amounts(rest)]
     seen: set[VatAmounts] = set()
     for candidate_rate in [rate] if rate is not None else sorted(rates - {Decimal(0)}):
         for reading in readings:
-            values = list(dict.fromkeys(value for value in reading if value > 0))
+            values = list(dict.fromkeys(value for value in reading if value != 0))
             if len(values) > 4:
                 continue
             for size in (3, 2):
                 for subset in combinations(values, size):
-                    split = split_vat_amounts(candidate_rate, subset)
-                    if split is None or (row := VatAmounts(candidate_rate, *split)) in seen:
+                    row = _signed_split(candidate_rate, subset)
+                    if row is None or row in seen:
                         continue
                     seen.add(row)
-                    yield Candidate(row, index, sum(value in printed for value in split), RowSource.WINDOW)
+                    yield Candidate(row, index, sum(value in printed for value in row[1:]), RowSource.WINDOW)
         if rate is not None:
             yield from _gross_readings(rate, printed, rest, index)
 
@@ -450,7 +460,7 @@ def read_vat(
 ) -> VatReading:
     """The VAT rows of a receipt, chosen so that they add up to ``total``, each with its confidence."""
     preliminary = preliminary_rows(gathered)
-    if total is None or total <= 0:
+    if total is None or total == 0:
         return _reading(preliminary, checked=False, contradicted=False)
     rows = _matching(gathered, total, day, country)
     if rows is None:
