@@ -102,7 +102,7 @@ class VatReading:
 
 #: A rate after a VAT word without its ``%`` (``ALV 25,5 36,68``): one decimal at most.
 _WORD_RATE = re.compile(
-    r"(?<![A-Z])(?:ALV|MOMS|VAT|MWST|MW\.?ST|KM|VERO)\w*\.?\s?(?:[A-F]\s)?(\d{1,2}(?:[.,]\d)?)(?=\s|$)"
+    r"(?<![A-Z])(?:ALV|ALY|MOMS|VAT|MWST|MW\.?ST|KM|VERO)\w*\.?\s?(?:[A-F]\s)?(\d{1,2}(?:[.,]\d)?)(?=\s|$)"
 )
 #: A letter code defined with its rate: ``A 25,5 %``, ``B=13,5%``, ``ALV B 14 %``.
 _CODE_RATE = re.compile(r"(?<![A-Z0-9])([A-F])\s?[:=]?\s?(\d{1,2}(?:[.,]\d{1,2})?)\s?%")
