@@ -82,7 +82,8 @@ def extract_receipt(
     evidence = collect_evidence(lines, vat_gross, items_sum)
     total = choose_total(lines, evidence)
     day = date_match[0].value if date_match is not None else None
-    reading = read_vat(lines, gathered, total.value if total is not None else None, day=day, country=country)
+    total_value = total.value if total is not None else None
+    reading = read_vat(lines, gathered, total_value, day=day, country=country, items_sum=items_sum)
     vat_rows = tuple(VatRow(row.rate, row.net, row.tax, row.gross, score) for row, score in reading.rows)
     if day is not None:
         vat_rows = tuple(_rate_for_date(row, day, country) for row in vat_rows)

@@ -457,11 +457,17 @@ def read_vat(
     *,
     day: dt.date | None,
     country: str | None,
+    items_sum: Decimal | None = None,
 ) -> VatReading:
-    """The VAT rows of a receipt, chosen so that they add up to ``total``, each with its confidence."""
+    """The VAT rows of a receipt, chosen so that they add up to ``total``, each with its confidence.
+
+    Without a total, rows that add up to the line items' sum are taken (a tax note's gross is then
+    that sum), but not trusted as rows the total confirms.
+    """
     preliminary = preliminary_rows(gathered)
     if total is None or total == 0:
-        return _reading(preliminary, checked=False, contradicted=False)
+        by_items = _matching(gathered, items_sum, day, country) if items_sum else None
+        return _reading(by_items or preliminary, checked=False, contradicted=False)
     rows = _matching(gathered, total, day, country)
     if rows is None:
         rates = frozenset(rate.rate for rate in rate_table(country))
