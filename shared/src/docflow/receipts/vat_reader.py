@@ -29,7 +29,7 @@ from docflow.receipts import confidence
 from docflow.receipts.country import is_foreign
 from docflow.receipts.lines import TextLine
 from docflow.receipts.numbers import CENT, find_amounts
-from docflow.receipts.vat import is_valid_rate, known_rates, rate_table, tax_fits_rate
+from docflow.receipts.vat import is_valid_rate, known_rates, rate_table
 from docflow.receipts.vat_table import (
     LocatedRow,
     VatAmounts,
@@ -89,7 +89,6 @@ class Gathered:
     notes: tuple[TaxNote, ...]
     #: Rates printed next to a VAT word (with or without amounts).
     mentioned: frozenset[Decimal]
-    line_rows: tuple[LocatedRow, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,7 +312,7 @@ def gather(lines: Sequence[TextLine], country: str | None) -> Gathered:
         if note is not None and abs(note.tax - tax) <= _NOTE_TOLERANCE:
             tax, printed = note.tax, 2
         candidates.append(Candidate(VatAmounts(rate, gross - tax, tax, gross), -1, printed, RowSource.CODES))
-    return Gathered(tuple(candidates), tuple(notes), frozenset(mentioned), tuple(line_rows))
+    return Gathered(tuple(candidates), tuple(notes), frozenset(mentioned))
 
 
 def _printed(text: str, row: VatAmounts) -> int:
@@ -500,8 +499,3 @@ def _reading(rows: Sequence[Candidate], *, checked: bool, contradicted: bool) ->
                 value = min(value, confidence.VAT_ROW_CONTRADICTED)
         scored.append((row.row, value))
     return VatReading(tuple(scored), checked)
-
-
-def consistent(row: VatAmounts) -> bool:
-    """Whether a row's amounts fit together: net + tax = gross and tax = net x rate."""
-    return abs(row.net + row.tax - row.gross) <= CENT and tax_fits_rate(row.rate, row.net, row.tax)
