@@ -109,7 +109,9 @@ def test_upload_is_read_reviewed_corrected_and_exported(
         "2026-03-14",
     )
     assert result["total"] == "5.35"
-    assert result["vat"] == [{"rate": "13.50", "net": "4.71", "tax": "0.64", "gross": "5.35"}]
+    assert result["vat"] == [
+        {"rate": "13.50", "net": "4.71", "tax": "0.64", "gross": "5.35", "confidence": 0.97}
+    ]
     assert elapsed < 30
 
     auth = {"Authorization": f"Bearer {token()}"}

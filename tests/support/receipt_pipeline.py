@@ -209,7 +209,7 @@ def fixed_reading(data: bytes = b"") -> tuple[Any, Any]:
         date=Field(dt.date(2026, 3, 12), 0.99),
         total=Field(total, 0.99),
         currency=Field("EUR", 0.6),
-        vat=(VatRow(Decimal("13.5"), net, total - net, total),),
+        vat=(VatRow(Decimal("13.5"), net, total - net, total, confidence=0.93),),
     )
     lines = tuple(OcrLine(text, 0.9, (0, 0, 10, 10), 1) for text in ("K-MARKET TESTI", "puh 040 123 4567"))
     page = make_page(number=1, width=10, height=10, lines=lines, source="ocr", seconds=0.01)

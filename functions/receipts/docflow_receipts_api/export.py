@@ -71,7 +71,7 @@ def rows_fi(receipts: Iterable[dict[str, Any]]) -> Iterator[str]:
         )
         tail = (safe_text(receipt["category"]), str(receipt["id"]))
         no_breakdown = {"rate": None, "net": None, "tax": None, "gross": receipt["total"]}
-        vat_rows = receipt["vat_rows"] or [no_breakdown]
+        vat_rows = _deductible_rows(receipt) or [no_breakdown]
         for row in vat_rows:
             rate = row["rate"]
             amounts = (
@@ -87,7 +87,8 @@ def rows_csv(receipts: Iterable[dict[str, Any]]) -> Iterator[str]:
     """Plain CSV: ``,``, dot decimals, ISO dates, one row per receipt."""
     yield _line(CSV_HEADER, delimiter=",")
     for receipt in receipts:
-        vat = sum((_dec(row["tax"]) or Decimal(0) for row in receipt["vat_rows"] or []), Decimal(0))
+        deductible = _deductible_rows(receipt)
+        vat = sum((_dec(row["tax"]) or Decimal(0) for row in deductible), Decimal(0))
         yield _line(
             (
                 str(receipt["id"]),
@@ -96,7 +97,7 @@ def rows_csv(receipts: Iterable[dict[str, Any]]) -> Iterator[str]:
                 receipt["business_id"] or "",
                 "" if receipt["total"] is None else format(receipt["total"], "f"),
                 receipt["currency"],
-                format(vat, "f") if receipt["vat_rows"] else "",
+                format(vat, "f") if deductible else "",
                 safe_text(receipt["category"]),
                 receipt["status"],
             ),
@@ -116,6 +117,11 @@ def render(receipts: Iterable[dict[str, Any]], export_format: ExportFormat) -> I
     """The export as encoded chunks."""
     writer = {"csv": rows_csv, "csv-fi": rows_fi, "json": rows_json}[export_format]
     return (chunk.encode("utf-8") for chunk in writer(receipts))
+
+
+def _deductible_rows(receipt: dict[str, Any]) -> list[dict[str, Any]]:
+    """The VAT rows that are Finnish deductible VAT: none for a receipt from abroad."""
+    return [] if receipt.get("foreign_vat") else list(receipt["vat_rows"] or [])
 
 
 def _dec(value: object) -> Decimal | None:

@@ -124,8 +124,8 @@ def get_receipt(conn: Connection, receipt_id: uuid.UUID) -> dict[str, Any] | Non
         return None
     receipt = dict(row)
     receipt["vat_rows"] = conn.execute(
-        "select rate, net, tax, gross from public.receipt_vat_rows where receipt_id = %s and tenant_id = %s"
-        " order by position",
+        "select rate, net, tax, gross, confidence from public.receipt_vat_rows"
+        " where receipt_id = %s and tenant_id = %s order by position",
         (receipt_id, receipt["tenant_id"]),
     ).fetchall()
     receipt["items"] = conn.execute(
@@ -210,6 +210,7 @@ def export_rows(conn: Connection, date_from: dt.date, date_to: dt.date, limit: i
     rows = conn.execute(
         """
         select r.id, r.receipt_date, r.merchant, r.business_id, r.total, r.currency, r.category, r.status,
+               coalesce(r.fields->'country'->>'value', 'FI') <> 'FI' as foreign_vat,
                coalesce((select jsonb_agg(jsonb_build_object('rate', v.rate, 'net', v.net, 'tax', v.tax,
                                                              'gross', v.gross) order by v.position)
                            from public.receipt_vat_rows v

@@ -84,6 +84,7 @@ class VatRowPublic(BaseModel):
     net: Money
     tax: Money
     gross: Money
+    confidence: float = Field(ge=0, le=1, description="how sure the reading is; 1 for a row a person entered")
 
 
 class ItemPublic(BaseModel):

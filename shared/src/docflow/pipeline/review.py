@@ -12,6 +12,10 @@ from docflow.receipts.models import FIELD_NAMES, LineItem, ReceiptData, VatRow
 
 #: Fields without which a receipt always needs a person to look at it.
 REQUIRED_FIELDS: tuple[str, ...] = ("date", "total")
+#: Extraction warnings that mean total, date and VAT rows do not agree: the VAT cannot be booked as read.
+VAT_DISAGREEMENTS: tuple[str, ...] = ("vat_total_mismatch", "vat_row_inconsistent", "vat_rate_invalid")
+#: A VAT row the engine is less sure of than this is not booked without a person's look.
+VAT_ROW_REVIEW_CONFIDENCE = 0.7
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,15 +58,46 @@ def field_map(receipt: ReceiptData) -> dict[str, dict[str, Any]]:
         item = getattr(receipt, name)
         if item is not None:
             found[name] = {"value": json_value(item.value), "confidence": round(item.confidence, 3)}
+    if receipt.country is not None:
+        found["country"] = {"value": receipt.country, "confidence": None}
     return found
 
 
+def review_reasons(
+    receipt: ReceiptData, *, duplicate_of: uuid.UUID | None, review_confidence: float
+) -> list[str]:
+    """Why a person must look at the receipt (empty: it can be booked as read).
+
+    A receipt is booked only when total, date and VAT rows agree with each other: the gross amounts
+    add up to the total, each row is arithmetic and its rate valid on the date in the receipt's country.
+    """
+    reasons = [f"no_{name}" for name in REQUIRED_FIELDS if getattr(receipt, name) is None]
+    if duplicate_of is not None:
+        reasons.append("duplicate")
+    if receipt.confidence < review_confidence:
+        reasons.append("low_confidence")
+    if receipt.total is not None and not receipt.vat:
+        reasons.append("no_vat_breakdown")
+    codes = {warning.code for warning in receipt.warnings}
+    reasons.extend(code for code in VAT_DISAGREEMENTS if code in codes)
+    if any(row.confidence < VAT_ROW_REVIEW_CONFIDENCE for row in receipt.vat):
+        reasons.append("vat_rows_uncertain")
+    return reasons
+
+
 def decide_status(receipt: ReceiptData, *, duplicate_of: uuid.UUID | None, review_confidence: float) -> str:
-    """``needs_review`` when a key field is missing, confidence is low or it looks like a duplicate."""
-    missing = any(getattr(receipt, name) is None for name in REQUIRED_FIELDS)
-    if missing or duplicate_of is not None or receipt.confidence < review_confidence:
-        return "needs_review"
-    return "processed"
+    """``needs_review`` when :func:`review_reasons` finds any reason, else ``processed``."""
+    reasons = review_reasons(receipt, duplicate_of=duplicate_of, review_confidence=review_confidence)
+    return "needs_review" if reasons else "processed"
+
+
+def review_warning(reasons: list[str]) -> dict[str, str]:
+    """The warning that says why the receipt needs review (the reasons as stable codes)."""
+    return {
+        "code": "needs_review",
+        "message": "needs review: " + ", ".join(reasons),
+        "reasons": ",".join(reasons),
+    }
 
 
 def duplicate_warning(other: uuid.UUID) -> dict[str, str]:
@@ -98,6 +133,9 @@ def build_review(
     warnings = [warning.to_json() for warning in receipt.warnings]
     if duplicate_of is not None:
         warnings.append(duplicate_warning(duplicate_of))
+    reasons = review_reasons(receipt, duplicate_of=duplicate_of, review_confidence=review_confidence)
+    if reasons:
+        warnings.append(review_warning(reasons))
     currency = receipt.currency.value if receipt.currency is not None else "EUR"
     return Review(
         fields=field_map(receipt),
@@ -112,6 +150,6 @@ def build_review(
         confidence=receipt.confidence,
         ocr_text=scrub_text(ocr_text),
         ocr_seconds=round(ocr_seconds, 3),
-        status=decide_status(receipt, duplicate_of=duplicate_of, review_confidence=review_confidence),
+        status="needs_review" if reasons else "processed",
         duplicate_of=duplicate_of,
     )

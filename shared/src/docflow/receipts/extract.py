@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
+from docflow.receipts import confidence
+from docflow.receipts.country import detect_country, is_foreign
 from docflow.receipts.dates import DateMatch, find_dates, find_times
 from docflow.receipts.identifiers import find_business_ids, find_vat_numbers
 from docflow.receipts.items import find_items
@@ -27,8 +29,8 @@ from docflow.receipts.models import (
 )
 from docflow.receipts.numbers import CENT, find_amounts
 from docflow.receipts.totals import TotalChoice, choose_total, collect_evidence, payment_method
-from docflow.receipts.vat import is_valid_rate, rate_for_date
-from docflow.receipts.vat_table import complete_vat_row, find_vat_rows
+from docflow.receipts.vat import is_valid_rate, rate_for_date, rate_table
+from docflow.receipts.vat_reader import gather, preliminary_rows, read_vat
 from docflow.receipts.vocabulary import RECEIPT_NUMBER, TOTAL_STRONG, TOTAL_WEAK
 
 _DATE_WORD = re.compile(r"(?<![A-Z])(?:DATE|BIZDATE|PVM|PAIVAMAARA|PAIVAYS|DATUM|AIKA|TID)(?![A-Z])")
@@ -62,9 +64,10 @@ def extract_receipt(
     business_id, vat_number = _identifiers(lines)
     date_match = _choose_date(lines, today)
     time = _choose_time(lines, date_match)
-    found_rows = find_vat_rows(lines)
-    vat_rows = _vat_rows(lines, found_rows)
-    vat_gross = sum((row.gross for row in vat_rows), Decimal("0.00")) if vat_rows else None
+    country = detect_country(lines)
+    gathered = gather(lines, country)
+    preliminary = preliminary_rows(gathered)
+    vat_gross = sum((row.row.gross for row in preliminary), Decimal("0.00")) if preliminary else None
     first_total = next(
         (
             i
@@ -78,12 +81,12 @@ def extract_receipt(
     items_sum = sum((item.amount for item in items), Decimal("0.00")) if items else None
     evidence = collect_evidence(lines, vat_gross, items_sum)
     total = choose_total(lines, evidence)
-    if total is not None and "VAT rows" not in total.agrees_with and total.source != "VAT rows":
-        derived = complete_vat_row(lines, found_rows, total.value)
-        if derived is not None:
-            vat_rows = _vat_rows(lines, sorted([*found_rows, derived]), derived_index=derived[0])
-    if date_match is not None:
-        vat_rows = tuple(_rate_for_date(row, date_match[0].value) for row in vat_rows)
+    day = date_match[0].value if date_match is not None else None
+    total_value = total.value if total is not None else None
+    reading = read_vat(lines, gathered, total_value, day=day, country=country, items_sum=items_sum)
+    vat_rows = tuple(VatRow(row.rate, row.net, row.tax, row.gross, score) for row, score in reading.rows)
+    if day is not None:
+        vat_rows = tuple(_rate_for_date(row, day, country) for row in vat_rows)
     payment = payment_method(evidence, lines)
     currency = _currency(lines, business_id is not None)
     receipt = ReceiptData(
@@ -95,6 +98,7 @@ def extract_receipt(
         time=time,
         total=Field(total.value, total.confidence, total.source) if total else None,
         currency=currency,
+        country=country,
         vat=vat_rows,
         payment=_payment_field(payment),
         receipt_number=_receipt_number(lines),
@@ -104,50 +108,15 @@ def extract_receipt(
     return replace(receipt, warnings=warnings)
 
 
-#: A VAT row's confidence by how many of its three amounts are printed on its line as read (the
-#: others were repaired or derived from the rate).
-VAT_ROW_CONFIDENCE = {3: 0.9, 2: 0.75, 1: 0.6, 0: 0.5}
-
-
-def vat_row_confidence(line: TextLine, amounts: tuple[Decimal, Decimal, Decimal]) -> float:
-    """0.9 for a row read as printed, less for each amount that had to be repaired or derived."""
-    printed = {match.value for match in find_amounts(line.text)}
-    return VAT_ROW_CONFIDENCE[sum(amount in printed for amount in amounts)]
-
-
-#: A row derived from the total minus the other rows is trusted no more than this.
-DERIVED_ROW_CONFIDENCE = 0.6
-
-
-def _vat_rows(
-    lines: Sequence[TextLine],
-    rows: Sequence[tuple[int, tuple[Decimal, Decimal, Decimal, Decimal]]],
-    *,
-    derived_index: int | None = None,
-) -> tuple[VatRow, ...]:
-    """The VAT rows found on ``lines`` (``(line index, row)``), each with its confidence."""
-    return tuple(
-        VatRow(
-            rate,
-            net,
-            tax,
-            gross,
-            min(
-                vat_row_confidence(lines[index], (net, tax, gross)),
-                DERIVED_ROW_CONFIDENCE if index == derived_index else 1.0,
-            ),
-        )
-        for index, (rate, net, tax, gross) in rows
-    )
-
-
-def _rate_for_date(row: VatRow, day: dt.date) -> VatRow:
+def _rate_for_date(row: VatRow, day: dt.date, country: str | None) -> VatRow:
     """The row with its rate corrected to the one valid on ``day`` and net and tax derived from the gross."""
-    rate = rate_for_date(row.rate, row.net, row.tax, day)
+    rate = rate_for_date(row.rate, row.net, row.tax, day, country)
     if rate is None:
         return row
     net = (row.gross * 100 / (100 + rate)).quantize(CENT)
-    return VatRow(rate, net, row.gross - net, row.gross, min(row.confidence, 0.6))
+    return VatRow(
+        rate, net, row.gross - net, row.gross, min(row.confidence, confidence.VAT_ROW_RATE_CORRECTED)
+    )
 
 
 def _header_end(
@@ -178,9 +147,9 @@ def _identifiers(lines: Sequence[TextLine]) -> tuple[Field[str] | None, Field[st
     business_id: Field[str] | None = None
     if business_ids:
         _, best = max(business_ids, key=lambda pair: (pair[1].labelled, -pair[0]))
-        confidence = 0.97 if best.labelled else 0.8
-        business_id = Field(best.value, confidence)
-    vat_number = Field(vat_numbers[0], 0.95) if vat_numbers else None
+        score = confidence.BUSINESS_ID_LABELLED if best.labelled else confidence.BUSINESS_ID_UNLABELLED
+        business_id = Field(best.value, score)
+    vat_number = Field(vat_numbers[0], confidence.VAT_NUMBER) if vat_numbers else None
     return business_id, vat_number
 
 
@@ -213,11 +182,11 @@ def _choose_time(
     if date_match is not None:
         times = find_times(date_match[2], after_date=True)
         if times:
-            return Field(times[0].value, 0.9, date_match[2])
+            return Field(times[0].value, confidence.TIME_ON_DATE_LINE, date_match[2])
     for line in lines:
         times = find_times(line.text)
         if times:
-            return Field(times[0].value, 0.6, line.text)
+            return Field(times[0].value, confidence.TIME_ELSEWHERE, line.text)
     return None
 
 
@@ -244,7 +213,7 @@ def _receipt_number(lines: Sequence[TextLine]) -> Field[str] | None:
     for line in lines:
         match = RECEIPT_NUMBER.search(line.folded)
         if match and any(char.isdigit() for char in match["number"]):
-            return Field(match["number"], 0.7, line.text)
+            return Field(match["number"], confidence.RECEIPT_NUMBER, line.text)
     return None
 
 
@@ -268,6 +237,8 @@ def build_warnings(
 
 
 def _is_domestic(receipt: ReceiptData) -> bool:
+    if is_foreign(receipt.country):
+        return False
     return receipt.currency is None or receipt.currency.value == "EUR"
 
 
@@ -289,21 +260,28 @@ def _missing_field_warnings(receipt: ReceiptData) -> list[ReceiptWarning]:
 
 def _vat_warnings(receipt: ReceiptData) -> list[ReceiptWarning]:
     warnings: list[ReceiptWarning] = []
-    domestic = _is_domestic(receipt)
     if receipt.vat and receipt.total is not None:
         gross = sum((row.gross for row in receipt.vat), Decimal("0.00"))
         if abs(gross - receipt.total.value) > CENT:
             warnings.append(ReceiptWarning("vat_total_mismatch", "VAT rows do not add up to the total"))
+    if receipt.vat and is_foreign(receipt.country):
+        warnings.append(
+            ReceiptWarning(
+                "foreign_vat", f"VAT of another country ({receipt.country}): not deductible Finnish VAT"
+            )
+        )
+    table = rate_table(receipt.country)
     for row in receipt.vat:
         if abs(row.gross - row.net - row.tax) > CENT:
             warnings.append(
                 ReceiptWarning("vat_row_inconsistent", f"VAT {row.rate} %: tax is not gross - net")
             )
-        if domestic and receipt.date is not None and not is_valid_rate(row.rate, receipt.date.value):
+        if receipt.date is not None and not is_valid_rate(row.rate, receipt.date.value, table):
             warnings.append(
                 ReceiptWarning(
                     "vat_rate_invalid",
-                    f"VAT rate {row.rate} % is not valid on {receipt.date.value.isoformat()}",
+                    f"VAT rate {row.rate} % is not valid on {receipt.date.value.isoformat()}"
+                    + (f" in {receipt.country}" if receipt.country else ""),
                 )
             )
     return warnings

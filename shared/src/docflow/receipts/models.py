@@ -45,13 +45,14 @@ class VatRow:
     gross: Decimal
     confidence: float = 1.0
 
-    def to_json(self) -> dict[str, str]:
-        """The row as decimal strings with a dot."""
+    def to_json(self) -> dict[str, str | float]:
+        """The row as decimal strings with a dot, and its confidence (0..1)."""
         return {
             "rate": format_decimal(self.rate),
             "net": format_decimal(self.net),
             "tax": format_decimal(self.tax),
             "gross": format_decimal(self.gross),
+            "confidence": round(self.confidence, 3),
         }
 
 
@@ -98,6 +99,8 @@ class ReceiptData:
     time: Field[dt.time] | None = None
     total: Field[Decimal] | None = None
     currency: Field[str] | None = None
+    #: ISO 3166 code of the country the receipt is from (``docflow.receipts.country``); ``None``: unknown.
+    country: str | None = None
     vat: tuple[VatRow, ...] = ()
     payment: Field[PaymentMethod] | None = None
     receipt_number: Field[str] | None = None
@@ -137,6 +140,7 @@ class ReceiptData:
             "time": None if time is None else time.strftime("%H:%M"),
             "total": None if total is None else format_decimal(total),
             "currency": plain(self.currency),
+            "country": self.country,
             "vat": [row.to_json() for row in self.vat],
             "payment": plain(self.payment),
             "receipt_number": plain(self.receipt_number),

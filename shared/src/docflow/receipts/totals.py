@@ -13,7 +13,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from itertools import pairwise
+from typing import NamedTuple
 
 from docflow.receipts.lines import TextLine
 from docflow.receipts.numbers import CENT, AmountMatch, find_amounts
@@ -45,20 +47,35 @@ CHECK_WEIGHT = 2.5
 COMPONENTS_WEIGHT = 1.5
 #: A line that is nothing but an amount with a currency mark (``80,81 EUR``): a total whose word is lost.
 BARE_AMOUNT_WEIGHT = 1.5
+
+
+class Check(StrEnum):
+    """An independent reading of the total; the value is the name shown in a total's source."""
+
+    CARD = "card payment"
+    MOBILE = "mobile payment"
+    VAT_ROWS = "VAT rows"
+    CASH_MINUS_CHANGE = "cash minus change"
+    #: Cash given with no change printed: it agrees with a total, but is no total on its own.
+    EXACT_CASH = "cash without change"
+    LINE_ITEMS = "line items"
+    COMPONENTS = "subtotal, tax and rounding"
+    SUBTOTAL = "subtotal"
+
+
 #: Without any total line, how far each check is trusted on its own (VAT rows are verified arithmetic).
-FALLBACK_WEIGHTS: dict[str, float] = {
-    "VAT rows": 1.5,
-    "card payment": 1.4,
-    "mobile payment": 1.4,
-    "cash minus change": 1.3,
-    "subtotal, tax and rounding": 1.2,
-    "line items": 0.8,
-    "subtotal": 0.9,
+FALLBACK_WEIGHTS: dict[Check, float] = {
+    Check.VAT_ROWS: 1.5,
+    Check.CARD: 1.4,
+    Check.MOBILE: 1.4,
+    Check.CASH_MINUS_CHANGE: 1.3,
+    Check.COMPONENTS: 1.2,
+    Check.LINE_ITEMS: 0.8,
+    Check.SUBTOTAL: 0.9,
 }
 #: A value two independent checks agree on, when no total line prints it: the checks then add their weight.
 AGREED_CHECKS_WEIGHT = 1.5
-#: Cash given with no change printed: it agrees with a total, but is no total on its own.
-EXACT_CASH = "cash without change"
+EXACT_CASH = Check.EXACT_CASH
 #: A summary amount whose decimal point the OCR lost (``Total GST 571``): read as cents.
 _LOST_POINT = re.compile(r"(?<![\d.,])(\d{3,6})\W{0,2}$")
 
@@ -75,7 +92,7 @@ class Evidence:
     items_sum: Decimal | None = None
     excluded_lines: frozenset[int] = field(default_factory=frozenset)
     #: (line index, amount) of a rounding adjustment.
-    rounding: tuple[int, Decimal] | None = None
+    rounding: Rounding | None = None
     #: Subtotal + tax + rounding, and whether the subtotal says it is without tax.
     components: Decimal | None = None
     components_explicit: bool = False
@@ -97,7 +114,7 @@ class TotalChoice:
     value: Decimal
     confidence: float
     source: str
-    agrees_with: tuple[str, ...]
+    agrees_with: tuple[Check, ...]
 
 
 def _amount_for(lines: Sequence[TextLine], index: int) -> list[AmountMatch]:
@@ -157,19 +174,19 @@ def collect_evidence(
             cash.append(given)
             change.append(returned)
             excluded.update((index, index + 1))
-    rounding, components, explicit, subtotal = _summary_amounts(lines)
+    summary = _summary_amounts(lines)
     return Evidence(
-        tuple(card),
-        tuple(mobile),
-        tuple(cash),
-        tuple(change),
-        vat_gross,
-        items_sum,
-        frozenset(excluded),
-        rounding,
-        components,
-        explicit,
-        subtotal,
+        card=tuple(card),
+        mobile=tuple(mobile),
+        cash_given=tuple(cash),
+        change=tuple(change),
+        vat_gross=vat_gross,
+        items_sum=items_sum,
+        excluded_lines=frozenset(excluded),
+        rounding=summary.rounding,
+        components=summary.components,
+        components_explicit=summary.explicit,
+        subtotal=summary.subtotal,
     )
 
 
@@ -206,15 +223,30 @@ def _summary_value(line: TextLine) -> Decimal | None:
     return Decimal(lost[1]) / 100 if lost else None
 
 
-def _summary_amounts(
-    lines: Sequence[TextLine],
-) -> tuple[tuple[int, Decimal] | None, Decimal | None, bool, Decimal | None]:
+class Rounding(NamedTuple):
+    """A rounding adjustment and the line it is printed on."""
+
+    line: int
+    amount: Decimal
+
+
+class SummaryAmounts(NamedTuple):
+    """What the summary lines print: rounding, subtotal + service + tax + rounding, and the subtotal."""
+
+    rounding: Rounding | None
+    components: Decimal | None
+    #: Whether the subtotal is known to be without tax.
+    explicit: bool
+    subtotal: Decimal | None
+
+
+def _summary_amounts(lines: Sequence[TextLine]) -> SummaryAmounts:
     """The rounding adjustment, subtotal + service + tax + rounding (when printed) and the subtotal.
 
     The sum counts as tax-exclusive (``explicit``) when the subtotal says so, or when the tax line
     prints a rate and its amount is that rate of the subtotal plus service charge.
     """
-    rounding: tuple[int, Decimal] | None = None
+    rounding: Rounding | None = None
     subtotal: Decimal | None = None
     explicit = False
     tax: Decimal | None = None
@@ -227,7 +259,7 @@ def _summary_amounts(
             continue
         rated = RATED_TAX.search(folded)
         if ROUNDING.search(folded) and not TOTAL_STRONG.search(folded) and abs(value) < 1:
-            rounding = (index, value)
+            rounding = Rounding(index, value)
         elif TAX_TOTAL.search(folded) and tax is None and value >= 0:
             tax = value
         elif SUBTOTAL.search(folded) and subtotal is None and value > 0:
@@ -239,11 +271,11 @@ def _summary_amounts(
             tax = value
             tax_rate = Decimal(rated["rate"].replace(",", "."))
     if subtotal is None or tax is None:
-        return rounding, None, False, subtotal
+        return SummaryAmounts(rounding, None, False, subtotal)
     base = subtotal + (service or 0)
     if tax_rate is not None and abs(base * tax_rate / 100 - tax) <= CENT:
         explicit = True
-    return rounding, base + tax + (rounding[1] if rounding else 0), explicit, subtotal
+    return SummaryAmounts(rounding, base + tax + (rounding.amount if rounding else 0), explicit, subtotal)
 
 
 def _bare_amount(text: str, *, need_currency: bool = True) -> Decimal | None:
@@ -294,29 +326,29 @@ def total_candidates(
     return found
 
 
-def _checks(evidence: Evidence) -> dict[str, Decimal]:
+def _checks(evidence: Evidence) -> dict[Check, Decimal]:
     """Independent readings of the total, by name."""
-    checks: dict[str, Decimal] = {}
+    checks: dict[Check, Decimal] = {}
     if evidence.card:
-        checks["card payment"] = evidence.card[-1]
+        checks[Check.CARD] = evidence.card[-1]
     if evidence.mobile:
-        checks["mobile payment"] = evidence.mobile[-1]
+        checks[Check.MOBILE] = evidence.mobile[-1]
     if evidence.vat_gross is not None:
-        checks["VAT rows"] = evidence.vat_gross
+        checks[Check.VAT_ROWS] = evidence.vat_gross
     if evidence.cash_paid is not None and evidence.cash_paid > 0:
-        checks["cash minus change"] = evidence.cash_paid
+        checks[Check.CASH_MINUS_CHANGE] = evidence.cash_paid
     elif evidence.cash_given and not evidence.change:
         checks[EXACT_CASH] = evidence.cash_given[-1]
     if evidence.items_sum is not None and evidence.items_sum > 0:
-        checks["line items"] = evidence.items_sum
+        checks[Check.LINE_ITEMS] = evidence.items_sum
     if evidence.components is not None:
-        checks["subtotal, tax and rounding"] = evidence.components
+        checks[Check.COMPONENTS] = evidence.components
     return checks
 
 
-def _agreed_checks(checks: dict[str, Decimal]) -> dict[Decimal, list[str]]:
+def _agreed_checks(checks: dict[Check, Decimal]) -> dict[Decimal, list[Check]]:
     """Each positive value that two or more checks read, with their names."""
-    names: dict[Decimal, list[str]] = defaultdict(list)
+    names: dict[Decimal, list[Check]] = defaultdict(list)
     for name, value in checks.items():
         if value > 0:
             names[value].append(name)
@@ -331,7 +363,7 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
     # A total word next to a rate may be a tax note (``Total incl. GST @ 6% : 1.42``): such a line
     # counts only when another reading confirms its amount.
     candidates = total_candidates(lines, evidence.excluded_lines, frozenset(checks.values()))
-    if evidence.rounding is not None and evidence.rounding[1] != 0:
+    if evidence.rounding is not None and evidence.rounding.amount != 0:
         rounding_index, adjustment = evidence.rounding
         candidates += [
             (value + adjustment, weight + 0.5, index)
@@ -344,7 +376,7 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
         sources.setdefault(value, lines[index].text)
     if evidence.components is not None and evidence.components_explicit and evidence.components > 0:
         scores[evidence.components] += COMPONENTS_WEIGHT
-        sources.setdefault(evidence.components, "subtotal, tax and rounding")
+        sources.setdefault(evidence.components, Check.COMPONENTS)
     if scores:
         for value, names in _agreed_checks(checks).items():
             if value not in scores:
@@ -354,14 +386,14 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
         # Cash given without change may be more than the total when the change line is lost.
         fallback = {name: value for name, value in checks.items() if name != EXACT_CASH}
         if evidence.subtotal is not None and evidence.subtotal > 0:
-            fallback.setdefault("subtotal", evidence.subtotal)
+            fallback.setdefault(Check.SUBTOTAL, evidence.subtotal)
         for name, value in fallback.items():
             scores[value] += FALLBACK_WEIGHTS.get(name, 1.0)
             sources.setdefault(value, name)
         checks = fallback
     if not scores:
         return None
-    adjustment = evidence.rounding[1] if evidence.rounding else Decimal(0)
+    adjustment = evidence.rounding.amount if evidence.rounding else Decimal(0)
 
     def agrees_with(check: Decimal, value: Decimal) -> bool:
         return check in (value, value - adjustment)

@@ -14,13 +14,32 @@ import re
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import combinations, permutations, product
+from typing import NamedTuple
 
 from docflow.receipts.lines import TextLine
 from docflow.receipts.numbers import CENT, find_amounts
 from docflow.receipts.vat import KNOWN_RATES, tax_fits_rate
-from docflow.receipts.vocabulary import GROSS_WORD, NET_WORD, TAX_WORD, VAT_HEADER, VAT_WORD
+from docflow.receipts.vocabulary import GROSS_WORD, NET_WORD, TAX_WORD, VAT_HEADER, VAT_SECTION, VAT_WORD
 
-_RATE = re.compile(r"(?<![\d.,])(\d{1,2}(?:[.,]\d{1,2})?)\s?%")
+
+class VatAmounts(NamedTuple):
+    """One VAT row as read: the rate in percent and its net, tax and gross amounts."""
+
+    rate: Decimal
+    net: Decimal
+    tax: Decimal
+    gross: Decimal
+
+
+class LocatedRow(NamedTuple):
+    """A VAT row and the index of the line it was read from."""
+
+    line: int
+    row: VatAmounts
+
+
+#: A rate and its ``%``, also with a colon for the comma or a stray dot before the sign (``13:5.%``).
+_RATE = re.compile(r"(?<![\d.,:])(\d{1,2}(?:[.,:]\d{1,2})?)[.,]?\s?%")
 _BARE_RATE = re.compile(r"^(?:[A-Z]\s)?(\d{1,2}(?:[.,]\d)?)(?:[.,]0{1,2})?(?=\s)")
 #: A rate whose decimal point the OCR lost (``255%``, ``135%``): taken only when it is a known rate.
 _LOST_POINT_RATE = re.compile(r"(?<![\d.,])(\d{2})([1-9])\s?%")
@@ -32,29 +51,37 @@ _NO_SEPARATOR = re.compile(r"\d{3,6}")
 _EDGE = re.compile(r"^\D+|\D+$")
 #: At most this many columns are re-read, so the readings stay few (2 ** 4).
 _MAX_REREAD_COLUMNS = 4
+#: A letter O the OCR read for a zero inside an amount or rate (``1O,5O``, ``25,5O %``).
+_LETTER_ZERO = re.compile(r"(?<=[\d.,])[Oo]|[Oo](?=[\dOo]*[.,][\dOo]{1,2}(?!\w))")
 
 
-def _rate_of(text: str) -> tuple[Decimal | None, str]:
-    """The rate printed in a row and the row text without it."""
+def ocr_digits(text: str) -> str:
+    """``O`` read for ``0`` next to digits turned back into ``0`` (``1O,OO`` -> ``10,00``)."""
+    return _LETTER_ZERO.sub("0", text) if "O" in text or "o" in text else text
+
+
+def rate_of(text: str, rates: frozenset[Decimal] = KNOWN_RATES) -> tuple[Decimal | None, str]:
+    """The rate printed in a row and the row text without it; a rate without ``%`` or whose decimal
+    point is lost only when it is one of ``rates``."""
     match = _RATE.search(text)
     if match:
         return _normal_rate(match[1]), text[: match.start()] + text[match.end() :]
     bare = _BARE_RATE.match(text)
     if bare:
         rate = _normal_rate(bare[1])
-        if rate in KNOWN_RATES:
+        if rate in rates:
             return rate, text[bare.end() :]
     lost_point = _LOST_POINT_RATE.search(text)
     if lost_point:
         rate = _normal_rate(f"{lost_point[1]}.{lost_point[2]}")
-        if rate in KNOWN_RATES:
+        if rate in rates:
             return rate, text[: lost_point.start()] + text[lost_point.end() :]
     return None, text
 
 
 def _normal_rate(text: str) -> Decimal:
     """``"14,00"`` -> ``14``, ``"13,50"`` -> ``13.5``."""
-    rate = Decimal(text.replace(",", "."))
+    rate = Decimal(text.replace(",", ".").replace(":", "."))
     if rate == rate.to_integral_value():
         return rate.quantize(Decimal(1))
     return rate.quantize(Decimal("0.1")) if rate * 10 == (rate * 10).to_integral_value() else rate
@@ -82,16 +109,16 @@ def split_vat_amounts(rate: Decimal, amounts: Sequence[Decimal]) -> tuple[Decima
     return None
 
 
-def _rates_to_try(rate: Decimal | None) -> list[Decimal]:
-    """The printed rate when it is a known one; else the known rates nearest to it, then the printed one.
+def _rates_to_try(rate: Decimal | None, rates: frozenset[Decimal] = KNOWN_RATES) -> list[Decimal]:
+    """The printed rate when it is one of ``rates``; else those nearest to it, then the printed one.
 
     ``25,55 %`` fits amounts at 25.5 % as well as at 25.55 %; the rate in the table wins.
     """
-    if rate in KNOWN_RATES:
+    if rate in rates:
         assert rate is not None
         return [rate]
     printed = rate if rate is not None else Decimal(0)
-    known = sorted(KNOWN_RATES - {Decimal(0)}, key=lambda candidate: (abs(candidate - printed), candidate))
+    known = sorted(rates - {Decimal(0)}, key=lambda candidate: (abs(candidate - printed), candidate))
     return known + ([rate] if rate is not None and rate <= _MAX_RATE else [])
 
 
@@ -109,7 +136,7 @@ def _column_readings(token: str) -> list[Decimal]:
     return []
 
 
-def _reread_amounts(text: str) -> list[list[Decimal]]:
+def reread_amounts(text: str) -> list[list[Decimal]]:
     """Every way of reading a VAT row's columns when the OCR damaged their decimal commas.
 
     A token that ends in ``%`` (``255%``, a misread ``25,5 %``) is the rate column, never an amount.
@@ -149,8 +176,12 @@ def _split_pairs(
 
 
 def parse_vat_row(
-    text: str, *, in_table: bool = False, net_first: bool = False
-) -> tuple[Decimal, Decimal, Decimal, Decimal] | None:
+    text: str,
+    *,
+    in_table: bool = False,
+    net_first: bool = False,
+    rates: frozenset[Decimal] = KNOWN_RATES,
+) -> VatAmounts | None:
     """(rate, net, tax, gross) when ``text`` is a consistent VAT row, else ``None``.
 
     A rate that is not in the table (``25,9 %`` misread for ``25,5 %``, ``135%`` for ``13,5 %``) is
@@ -158,51 +189,57 @@ def parse_vat_row(
     unreadable is read the same way. Inside a VAT table, columns whose decimal comma the OCR lost or
     misread are re-read (``3232 453`` -> 32.32 and 4.53), and when one of three columns is misread the
     two that fit the rate are kept. ``net_first``: the table's header names the net column first.
+    ``rates``: the rates the receipt's country has ever had.
     """
-    rate, rest = _rate_of(text)
+    rate, rest = rate_of(ocr_digits(text), rates)
     if rate is None and not in_table:
         return None
     amounts = [match.value for match in find_amounts(rest)]
-    rates = _rates_to_try(rate)
-    for candidate in rates:
+    candidates = _rates_to_try(rate, rates)
+    for candidate in candidates:
         split = split_vat_amounts(candidate, amounts)
         if split is not None:
-            return (candidate, *split)
+            return VatAmounts(candidate, *split)
     if not in_table:
         return None
-    readings = _reread_amounts(rest)
-    for candidate in rates:
+    readings = reread_amounts(rest)
+    for candidate in candidates:
         for reading in readings:
             split = split_vat_amounts(candidate, reading)
             if split is not None:
-                return (candidate, *split)
-    return _damaged_row(rate, rest, [amounts, *readings], net_first=net_first)
+                return VatAmounts(candidate, *split)
+    return _damaged_row(rate, rest, [amounts, *readings], net_first=net_first, rates=rates)
 
 
 def _damaged_row(
-    rate: Decimal | None, rest: str, readings: Sequence[Sequence[Decimal]], *, net_first: bool
-) -> tuple[Decimal, Decimal, Decimal, Decimal] | None:
+    rate: Decimal | None,
+    rest: str,
+    readings: Sequence[Sequence[Decimal]],
+    *,
+    net_first: bool,
+    rates: frozenset[Decimal],
+) -> VatAmounts | None:
     """A VAT table row none of whose readings fits as a whole: two columns that fit (the pair nearest
     the third column), else one corrected digit, else the one readable amount completed by the rate."""
     best: tuple[int, Decimal, tuple[Decimal, Decimal, Decimal]] | None = None
-    for candidate in _rates_to_try(rate):
+    for candidate in _rates_to_try(rate, rates):
         for reading in readings:
             paired = _split_pairs(candidate, reading)
             if paired is not None and (best is None or paired[0] < best[0]):
                 best = (paired[0], candidate, paired[1])
     if best is not None:
-        return (best[1], *best[2])
-    if rate is None or rate not in KNOWN_RATES or rate == 0:
+        return VatAmounts(best[1], *best[2])
+    if rate is None or rate not in rates or rate == 0:
         return None
     amounts = readings[0]
     fixed = _one_digit_repair(rate, amounts) if len(amounts) == 2 else None
     if fixed is None:
         fixed = _single_amount_row(rate, rest, net_first=net_first)
-    return None if fixed is None else (rate, *fixed)
+    return None if fixed is None else VatAmounts(rate, *fixed)
 
 
 def _from_gross(rate: Decimal, gross: Decimal) -> tuple[Decimal, Decimal, Decimal]:
-    tax = (gross * rate / (100 + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
+    tax = tax_from_gross(rate, gross)
     return gross - tax, tax, gross
 
 
@@ -234,7 +271,7 @@ def _single_amount_row(
     if not net_first or any(char.isdigit() for char in rest[: amount.start]):
         return None
     from_net = _from_net(rate, amount.value)
-    damaged = {value for reading in _reread_amounts(rest[amount.end :]) for value in reading}
+    damaged = {value for reading in reread_amounts(rest[amount.end :]) for value in reading}
     if from_net is None or not damaged:
         return from_net
     # What is left of the tax or gross column must be near what the net gives (``3547`` ~ 3,17).
@@ -277,28 +314,33 @@ def _one_digit_repair(rate: Decimal, amounts: Sequence[Decimal]) -> tuple[Decima
     return fits.pop() if len(fits) == 1 else None
 
 
-def find_vat_rows(lines: Sequence[TextLine]) -> list[tuple[int, tuple[Decimal, Decimal, Decimal, Decimal]]]:
-    """(line index, row) of every VAT row, one per rate (the first consistent reading wins).
+def is_table_header(folded: str) -> bool:
+    """Whether a (folded) line starts a VAT table: column names, or a section title (``ALV-ERITTELY``)."""
+    return bool(VAT_SECTION.search(folded) or (VAT_WORD.search(folded) and VAT_HEADER.search(folded)))
+
+
+def find_vat_rows(lines: Sequence[TextLine], rates: frozenset[Decimal] = KNOWN_RATES) -> list[LocatedRow]:
+    """Every VAT row printed on one line, one per rate (the first consistent reading wins).
 
     Rows are looked for anywhere, but a bare rate without ``%`` counts only after a VAT header.
     """
-    rows: list[tuple[int, tuple[Decimal, Decimal, Decimal, Decimal]]] = []
+    rows: list[LocatedRow] = []
     seen_rates: set[Decimal] = set()
     in_table = net_first = False
     for index, line in enumerate(lines):
         folded = line.folded
-        if VAT_WORD.search(folded) and VAT_HEADER.search(folded):
+        if is_table_header(folded):
             in_table = True
-            net_first = _net_first(folded)
+            net_first = net_first or _net_first(folded)
         if "%" not in line.text and not in_table:
             continue
-        row = parse_vat_row(line.text, in_table=in_table, net_first=net_first)
-        if row is None or row[0] in seen_rates:
+        row = parse_vat_row(line.text, in_table=in_table, net_first=net_first, rates=rates)
+        if row is None or row.rate in seen_rates:
             continue
-        if row[0] == 0 and row[2] == 0 and row[1] == 0:
+        if row.rate == 0 and row.tax == 0 and row.net == 0:
             continue
-        seen_rates.add(row[0])
-        rows.append((index, row))
+        seen_rates.add(row.rate)
+        rows.append(LocatedRow(index, row))
     return rows
 
 
@@ -315,9 +357,9 @@ def _net_first(header: str) -> bool:
     return net is not None and all(net.start() < start for start in found)
 
 
-def _row_rate(text: str) -> Decimal | None:
+def _row_rate(text: str, rates: frozenset[Decimal] = KNOWN_RATES) -> Decimal | None:
     """The rate printed at the start of a VAT row, known or not (``14%``, ``25 ...``)."""
-    rate, _ = _rate_of(text)
+    rate, _ = rate_of(text, rates)
     if rate is not None:
         return rate
     bare = _BARE_RATE.match(text)
@@ -326,45 +368,44 @@ def _row_rate(text: str) -> Decimal | None:
 
 def complete_vat_row(
     lines: Sequence[TextLine],
-    rows: Sequence[tuple[int, tuple[Decimal, Decimal, Decimal, Decimal]]],
+    rows: Sequence[LocatedRow],
     total: Decimal,
-) -> tuple[int, tuple[Decimal, Decimal, Decimal, Decimal]] | None:
+    rates: frozenset[Decimal] = KNOWN_RATES,
+) -> LocatedRow | None:
     """The one VAT row the OCR damaged, derived from the total minus the rows that were read.
 
     Only inside a VAT table, only when exactly one row there is unread, and only when an amount the
     derivation gives (gross, net or tax, with tax = gross x rate / (100 + rate)) is printed on that row.
     """
-    header = next(
-        (
-            index
-            for index, line in enumerate(lines)
-            if VAT_WORD.search(line.folded) and VAT_HEADER.search(line.folded)
-        ),
-        None,
-    )
+    header = next((index for index, line in enumerate(lines) if is_table_header(line.folded)), None)
     if header is None:
         return None
-    read = {index for index, _ in rows}
+    read = {found.line for found in rows}
     unread = [
         index
         for index in range(header + 1, min(len(lines), header + 6))
-        if index not in read and _row_rate(lines[index].text) is not None
+        if index not in read and _row_rate(lines[index].text, rates) is not None
     ]
     if len(unread) != 1:
         return None
     index = unread[0]
-    gross = total - sum((row[3] for _, row in rows), Decimal("0.00"))
+    gross = total - sum((found.row.gross for found in rows), Decimal("0.00"))
     if gross <= 0:
         return None
     text = lines[index].text
     printed = {match.value for match in find_amounts(text)}
-    printed.update(value for reading in _reread_amounts(text) for value in reading)
-    taken = {row[0] for _, row in rows}
-    for rate in _rates_to_try(_row_rate(text)):
+    printed.update(value for reading in reread_amounts(text) for value in reading)
+    taken = {found.row.rate for found in rows}
+    for rate in _rates_to_try(_row_rate(text, rates), rates):
         if rate in taken or rate == 0:
             continue
-        tax = (gross * rate / (100 + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
+        tax = tax_from_gross(rate, gross)
         net = gross - tax
         if printed & {gross, net, tax}:
-            return index, (rate, net, tax, gross)
+            return LocatedRow(index, VatAmounts(rate, net, tax, gross))
     return None
+
+
+def tax_from_gross(rate: Decimal, gross: Decimal) -> Decimal:
+    """The tax included in ``gross`` at ``rate`` percent, rounded to the cent as receipts do."""
+    return (gross * rate / (100 + rate)).quantize(CENT, rounding=ROUND_HALF_UP)

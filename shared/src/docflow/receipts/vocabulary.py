@@ -115,9 +115,18 @@ NOT_PAYMENT = _words(
 ROUNDING = _words(r"ROUND\w*", r"PYORISTYS", r"AVRUNDNING", r"ROUNDING\s?ADJ\w*")
 DISCOUNT = _words(r"ALENNUS", r"ALE", r"RABATT", r"DISCOUNT", r"DISC", r"ETU", r"SAVING\w*")
 DEPOSIT = _words(r"PANTTI", r"PANT", r"DEPOSIT")
-VAT_WORD = _words(r"ALV\w*", r"MOMS\w*", r"VAT", r"GST", r"VERO\w*", r"TAX\w*", r"SST")
+#: ``ALY`` and ``AIV``: ``ALV`` as OCR misreads it.
+VAT_WORD = _words(r"ALV\w*", r"ALY", r"AIV%?", r"MOMS\w*", r"VAT", r"GST", r"VERO\w*", r"TAX\w*", r"SST")
 VAT_HEADER = _words(
     r"VEROTON", r"VEROLLINEN", r"NETTO", r"BRUTTO", r"EXCL\w*", r"INCL\w*", r"NET", r"GROSS", r"ALV\s?%"
+)
+#: The title of a VAT breakdown section: ``ALV-ERITTELY``, ``Momsspecifikation``, ``VAT summary``.
+VAT_SECTION = _words(
+    r"ALV-?\s?ERITTELY",
+    r"VEROERITTELY",
+    r"MOMS\s?SPECIFIKATION",
+    r"MOMSSPEC\w*",
+    r"VAT\s?(?:SUMMARY|ANALYSIS|BREAKDOWN|SPECIFICATION)",
 )
 #: The columns of a VAT table header, once its rate column (``ALV%``) is removed.
 NET_WORD = _words(r"VEROTON", r"NETTO", r"NET", r"EXCL\w*")

@@ -215,7 +215,10 @@ def test_corrections_are_validated_marked_and_audited(client: TestClient, header
     assert body["merchant"] == "K-Market Kallio"
     assert body["fields"]["merchant"] == {"value": "K-Market Kallio", "confidence": 1.0, "corrected": True}
     assert sorted(body["corrected_fields"]) == ["business_id", "category", "merchant", "vat"]
-    assert body["vat_rows"] == [{"rate": "13.50", "net": "4.71", "tax": "0.64", "gross": "5.35"}]
+    # A row a person entered is certain.
+    assert body["vat_rows"] == [
+        {"rate": "13.50", "net": "4.71", "tax": "0.64", "gross": "5.35", "confidence": 1.0}
+    ]
     audit = db("select action, details from public.audit_log where target_id = %s", str(receipt_id))
     assert audit == [
         {"action": "receipt.corrected", "details": {"fields": ["business_id", "category", "merchant", "vat"]}}

@@ -39,6 +39,8 @@ def test_one_delivery_stores_fields_rows_and_history(
     assert state["merchant"] == "K-MARKET TESTI"
     assert state["total"] == state["vat"][0]["gross"]
     assert [str(row["rate"]) for row in state["vat"]] == ["13.50"]
+    stored = db("select confidence from public.receipt_vat_rows where receipt_id = %s", uploaded.receipt_id)
+    assert [round(row["confidence"], 2) for row in stored] == [0.93]  # the reading's, not a default 1.0
     assert state["fields"]["total"] == {"value": str(state["total"]), "confidence": 0.99}
     assert "040 123 4567" not in state["ocr_text"]  # phone numbers are scrubbed from stored text
     assert state["lease_until"] is None

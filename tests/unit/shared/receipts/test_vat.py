@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from docflow.receipts.country import detect_country
 from docflow.receipts.lines import lines_from_text
-from docflow.receipts.vat import is_valid_rate, rate_for_date, rates_valid_on
+from docflow.receipts.vat import is_valid_rate, rate_for_date, rate_table, rates_valid_on
 from docflow.receipts.vat_table import complete_vat_row, find_vat_rows, parse_vat_row, split_vat_amounts
 
 
@@ -260,3 +261,47 @@ def test_given_a_rate_whose_decimal_point_was_lost_when_parsed_then_the_known_ra
     # 100 % is no lost-point 10 %, and 24,5 % is no rate at all.
     assert parse_vat_row("100% 5,00 0,50 5,50") is None
     assert parse_vat_row("245% 4,00 0,98 4,98") is None
+
+
+@pytest.mark.parametrize(
+    ("country", "rate", "day", "valid"),
+    [
+        ("SE", "25", dt.date(2025, 5, 1), True),
+        ("SE", "25.5", dt.date(2025, 5, 1), False),
+        ("EE", "20", dt.date(2023, 12, 31), True),
+        ("EE", "22", dt.date(2024, 1, 1), True),
+        ("EE", "22", dt.date(2025, 7, 1), False),
+        ("EE", "24", dt.date(2025, 7, 1), True),
+        ("DE", "16", dt.date(2020, 7, 1), True),
+        ("DE", "19", dt.date(2020, 12, 31), False),
+        ("DE", "19", dt.date(2021, 1, 1), True),
+        ("DE", "5", dt.date(2021, 1, 1), False),
+    ],
+)
+def test_given_a_country_and_a_day_when_a_rate_is_checked_then_that_countrys_table_decides(
+    country: str, rate: str, day: dt.date, valid: bool
+) -> None:
+    assert is_valid_rate(Decimal(rate), day, rate_table(country)) is valid
+
+
+def test_given_a_swedish_row_read_as_25_percent_when_dated_then_it_is_never_repaired_to_finnish_25_5() -> (
+    None
+):
+    assert rate_for_date(Decimal("25"), Decimal("2.00"), Decimal("0.50"), dt.date(2025, 5, 1), "SE") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Kauppa Oy\nY-tunnus 0112038-9\nYHTEENSÄ 5,00\n", "FI"),
+        ("Butik AB\nMomsreg.nr SE556677889901\nTotalt 5,00\n", "SE"),
+        ("Pood OÜ\nKMKR EE100123456\nKokku 5,00\n", "EE"),
+        ("Laden GmbH\nUSt-IdNr. DE123456789\nSUMME 5,00\n", "DE"),
+        ("Shop\nTotal 5,00 SEK\n", "SE"),
+        ("Shop\nTotal 5.00\n", None),
+    ],
+)
+def test_given_receipt_evidence_when_the_country_is_detected_then_it_follows_the_evidence(
+    text: str, country: str | None
+) -> None:
+    assert detect_country(lines_from_text(text)) == country

@@ -1,0 +1,30 @@
+"""How sure the engine is of what it reads: every confidence constant of the receipt engine, in one place.
+
+A value reaches 0.9 only when something independent confirms it (a VAT row whose gross amounts add
+up to the total, a total that the card payment repeats).
+"""
+
+from __future__ import annotations
+
+#: A VAT row by how many of its amounts (net, tax, gross) are printed as read, when the rows add up to
+#: the total: the total cross-checks them.
+VAT_ROW_CHECKED: dict[int, float] = {3: 0.97, 2: 0.93, 1: 0.75, 0: 0.6}
+#: A printed tax whose gross is what the total leaves (``Sis. ALV 25,5 % 23,48``): total and tax agree.
+VAT_ROW_TAX_NOTE = 0.9
+#: The same when no total confirms the rows: at most 0.8, however cleanly the row is printed.
+VAT_ROW_UNCHECKED: dict[int, float] = {3: 0.8, 2: 0.7, 1: 0.6, 0: 0.5}
+#: Rows whose gross amounts do not add up to the total: some of them are wrong.
+VAT_ROW_CONTRADICTED = 0.4
+#: A row whose rate was corrected to the one valid on the receipt's date.
+VAT_ROW_RATE_CORRECTED = 0.6
+#: A row derived from the total minus the other rows is trusted no more than this.
+VAT_ROW_DERIVED = 0.6
+
+#: A business id printed with its label (``Y-tunnus``), and one found without it.
+BUSINESS_ID_LABELLED = 0.97
+BUSINESS_ID_UNLABELLED = 0.8
+VAT_NUMBER = 0.95
+#: A time printed on the date's line, and one found elsewhere.
+TIME_ON_DATE_LINE = 0.9
+TIME_ELSEWHERE = 0.6
+RECEIPT_NUMBER = 0.7

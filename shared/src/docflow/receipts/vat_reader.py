@@ -1,0 +1,501 @@
+"""The VAT breakdown whatever the layout: amounts near VAT words, chosen by arithmetic and the total.
+
+Candidate rows come from
+- rows printed on one line, in a table or not (:func:`docflow.receipts.vat_table.find_vat_rows`);
+- a rate line whose amounts continue on the lines around it (``ALV 25,5 %  36,68`` / ``VEROTON
+  143,82``), a rate without ``%`` after a VAT word, amounts split onto the next line;
+- letter codes (``A 25,5 %``) whose item lines (ending in ``A``) add up to the rate's gross;
+- tax-included notes that print only the tax (``Sis. ALV 25,5 % 23,48``, ``Veron osuus``): their gross
+  is what the total leaves;
+- one rate the prices include and nothing else (``ALV 25,5 % sisältyy hintaan``): the tax derived from
+  the total.
+Every candidate is arithmetic (net + tax = gross, tax = net x rate within rounding). The rows kept,
+one per rate, are those whose gross amounts add up to the total, at rates valid on the receipt's date
+in its country; a row gets confidence >= 0.9 only when the total confirms it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from itertools import combinations, product
+
+from docflow.receipts import confidence
+from docflow.receipts.country import is_foreign
+from docflow.receipts.lines import TextLine
+from docflow.receipts.numbers import CENT, find_amounts
+from docflow.receipts.vat import is_valid_rate, known_rates, rate_table
+from docflow.receipts.vat_table import (
+    LocatedRow,
+    VatAmounts,
+    complete_vat_row,
+    find_vat_rows,
+    is_table_header,
+    ocr_digits,
+    rate_of,
+    reread_amounts,
+    split_vat_amounts,
+    tax_from_gross,
+)
+from docflow.receipts.vocabulary import (
+    GROSS_WORD,
+    NET_WORD,
+    TOTAL_STRONG,
+    TOTAL_WEAK,
+    VAT_WORD,
+)
+
+
+class RowSource(StrEnum):
+    """Where a VAT row came from."""
+
+    LINE = "line"
+    WINDOW = "window"
+    CODES = "letter codes"
+    TAX_NOTE = "tax note"
+    COMPLETED = "completed from the total"
+    FROM_TOTAL = "derived from the total"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A possible VAT row: its amounts, the line it was read near and how many amounts are printed."""
+
+    row: VatAmounts
+    line: int
+    printed: int
+    source: RowSource
+
+
+@dataclass(frozen=True, slots=True)
+class TaxNote:
+    """A rate printed with its tax alone (``Sis. ALV 25,5 % 23,48``): the gross is not printed."""
+
+    rate: Decimal
+    tax: Decimal
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Gathered:
+    """Everything VAT-like on a receipt, before the total chooses among it."""
+
+    candidates: tuple[Candidate, ...]
+    notes: tuple[TaxNote, ...]
+    #: Rates printed next to a VAT word (with or without amounts).
+    mentioned: frozenset[Decimal]
+
+
+@dataclass(frozen=True, slots=True)
+class VatReading:
+    """The rows chosen, each with its confidence, and whether they add up to the total."""
+
+    rows: tuple[tuple[VatAmounts, float], ...]
+    matches_total: bool
+
+
+#: A rate after a VAT word without its ``%`` (``ALV 25,5 36,68``): one decimal at most.
+_WORD_RATE = re.compile(
+    r"(?<![A-Z])(?:ALV|ALY|MOMS|VAT|MWST|MW\.?ST|KM|VERO)\w*\.?\s?(?:[A-F]\s)?(\d{1,2}(?:[.,]\d)?)(?=\s|$)"
+)
+#: A letter code defined with its rate: ``A 25,5 %``, ``B=13,5%``, ``ALV B 14 %``.
+_CODE_RATE = re.compile(r"(?<![A-Z0-9])([A-F])\s?[:=]?\s?(\d{1,2}(?:[.,]\d{1,2})?)\s?%")
+#: An item line that ends with a letter code after its amount: ``MAITO 1,89 B``.
+_ITEM_CODE = re.compile(r"\d[.,]\d\d\s?(?:€|EUR)?\s?\*?\s?([A-F])\s?$")
+#: Thousands separated by a space (``1 234,56``): read joined as well.
+_SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}) (\d{3}[.,]\d\d)(?!\d)")
+#: At most this many rates and readings per rate are weighed against the total.
+_MAX_RATES = 5
+_MAX_OPTIONS = 3
+#: How far a tax note may be from the tax its derived gross gives.
+_NOTE_TOLERANCE = Decimal("0.02")
+_WINDOW_BEFORE = 1
+_WINDOW_AFTER = 2
+
+
+def _line_rate(text: str, folded: str, rates: frozenset[Decimal]) -> tuple[Decimal, str] | None:
+    """The rate printed on a VAT line and the rest of the line, also when its ``%`` is lost."""
+    rate, rest = rate_of(ocr_digits(text), rates)
+    if rate is not None and "%" in text:
+        return rate, rest
+    match = _WORD_RATE.search(ocr_digits(folded))
+    if match is not None:
+        value = Decimal(match[1].replace(",", "."))
+        normal = next((known for known in rates if known == value), None)
+        if normal is not None:
+            return normal, folded[: match.start(1)] + " " + folded[match.end(1) :]
+    return None
+
+
+def _amounts(text: str) -> list[Decimal]:
+    """The amounts of a text, also read with space-separated thousands joined (``1 234,56``)."""
+    values = [match.value for match in find_amounts(text)]
+    joined = _SPACED_THOUSANDS.sub(r"\1\2", text)
+    if joined != text:
+        values += [match.value for match in find_amounts(joined) if match.value not in values]
+    return values
+
+
+def _is_window_line(line: TextLine) -> bool:
+    """Whether a line next to a rate line may hold that rate's amounts: a net, gross, tax or total
+    label, or nothing but amounts; never a line with a rate of its own."""
+    if "%" in line.text or is_table_header(line.folded):
+        return False
+    folded = line.folded
+    if NET_WORD.search(folded) or GROSS_WORD.search(folded) or VAT_WORD.search(folded):
+        return True
+    if TOTAL_STRONG.search(folded) or TOTAL_WEAK.search(folded):
+        return True
+    return not any(char.isalpha() for char in folded.replace("EUR", ""))
+
+
+def _signed_split(rate: Decimal, subset: Sequence[Decimal]) -> VatAmounts | None:
+    """A row from amounts of one sign: a refund prints its net, tax and gross negative."""
+    if all(value > 0 for value in subset):
+        split = split_vat_amounts(rate, subset)
+        return None if split is None else VatAmounts(rate, *split)
+    if all(value < 0 for value in subset):
+        split = split_vat_amounts(rate, [-value for value in subset])
+        return None if split is None else VatAmounts(rate, *(-value for value in split))
+    return None
+
+
+def _window_candidates(
+    lines: Sequence[TextLine], index: int, rate: Decimal, rest: str
+) -> Iterator[Candidate]:
+    """Rows at ``rate`` from the amounts on the rate line and the net/gross lines around it."""
+    pool = list(dict.fromkeys(value for value in _amounts(rest) if value != 0))
+    for step in [*range(1, _WINDOW_AFTER + 1), *range(-1, -_WINDOW_BEFORE - 1, -1)]:
+        near = index + step
+        if not 0 <= near < len(lines) or not _is_window_line(lines[near]):
+            if step > 0:
+                continue
+            break
+        found = [value for value in _amounts(ocr_digits(lines[near].text)) if value != 0]
+        if len(found) > 3:
+            continue
+        pool += [value for value in found if value not in pool]
+    if len(pool) < 2 or len(pool) > 6:
+        return
+    seen: set[VatAmounts] = set()
+    for size in (3, 2):
+        for subset in combinations(pool, size):
+            row = _signed_split(rate, subset)
+            if row is None or row in seen:
+                continue
+            seen.add(row)
+            yield Candidate(row, index, sum(value in pool for value in row[1:]), RowSource.WINDOW)
+
+
+def _row_readings(text: str, index: int, rates: frozenset[Decimal]) -> Iterator[Candidate]:
+    """Every consistent reading of a table row's own amounts: any two or three of its columns, also
+    with damaged decimal commas re-read (``25,5 % 25,93 6,59 32,42``: 6.59 and 32.42 fit, 25.93 is
+    misread)."""
+    rate, rest = rate_of(ocr_digits(text), rates)
+    if rate is not None and rate not in rates:
+        return
+    # A 0 % row with a tax is a misread rate (``0%`` for ``10%``): every rate is tried.
+    rate = None if rate == 0 else rate
+    printed = [value for value in _amounts(rest) if value != 0]
+    readings = [printed, *reread_amounts(rest)]
+    seen: set[VatAmounts] = set()
+    for candidate_rate in [rate] if rate is not None else sorted(rates - {Decimal(0)}):
+        for reading in readings:
+            values = list(dict.fromkeys(value for value in reading if value != 0))
+            if len(values) > 4:
+                continue
+            for size in (3, 2):
+                for subset in combinations(values, size):
+                    row = _signed_split(candidate_rate, subset)
+                    if row is None or row in seen:
+                        continue
+                    seen.add(row)
+                    yield Candidate(row, index, sum(value in printed for value in row[1:]), RowSource.WINDOW)
+        if rate is not None:
+            yield from _gross_readings(rate, printed, rest, index)
+
+
+def _gross_readings(rate: Decimal, printed: Sequence[Decimal], rest: str, index: int) -> Iterator[Candidate]:
+    """Rows from one printed amount taken as the gross, when the net or tax it gives is what is left of
+    another column (``14 % 23297 306 26,53``: 26.53 gives tax 3.26, printed ``306``)."""
+    digits = re.sub(r"\D", " ", rest).split()
+    for gross in printed:
+        tax = tax_from_gross(rate, gross)
+        net = gross - tax
+        others = [token for token in digits if token != _digit_text(gross)]
+        if any(_near_digits(_digit_text(value), token) for value in (net, tax) for token in others):
+            yield Candidate(VatAmounts(rate, net, tax, gross), index, 1, RowSource.WINDOW)
+
+
+def _digit_text(value: Decimal) -> str:
+    return f"{value:.2f}".replace(".", "")
+
+
+def _near_digits(expected: str, printed: str) -> bool:
+    """Whether ``printed`` is ``expected`` with at most one digit changed, or contains it whole."""
+    if len(expected) < 3:
+        return False
+    if expected in printed:
+        return True
+    return len(expected) == len(printed) and sum(a != b for a, b in zip(expected, printed, strict=True)) <= 1
+
+
+def _code_rates(lines: Sequence[TextLine], rates: frozenset[Decimal]) -> dict[str, Decimal]:
+    """Letter codes and the rates they stand for (``A 25,5 %`` -> ``{"A": 25.5}``)."""
+    codes: dict[str, Decimal] = {}
+    for line in lines:
+        for match in _CODE_RATE.finditer(ocr_digits(line.text).upper()):
+            rate, _ = rate_of(f"{match[2]} %", rates)
+            if rate is not None and rate in rates:
+                codes.setdefault(match[1], rate)
+    return codes
+
+
+def _code_sums(lines: Sequence[TextLine], codes: dict[str, Decimal]) -> dict[str, Decimal]:
+    """The sum of the item lines that end with each letter code."""
+    sums: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
+    for line in lines:
+        folded = line.folded
+        if "%" in line.text or TOTAL_STRONG.search(folded) or VAT_WORD.search(folded):
+            continue
+        match = _ITEM_CODE.search(line.text.upper())
+        if match is None or match[1] not in codes:
+            continue
+        amounts = find_amounts(line.text)
+        if amounts:
+            sums[match[1]] += amounts[-1].value
+    return dict(sums)
+
+
+def gather(lines: Sequence[TextLine], country: str | None) -> Gathered:
+    """Every candidate VAT row and tax note on ``lines``, at the rates ``country`` has had."""
+    rates = frozenset(rate.rate for rate in rate_table(country))
+    line_rows = find_vat_rows(lines, rates)
+    candidates = [
+        Candidate(found.row, found.line, _printed(lines[found.line].text, found.row), RowSource.LINE)
+        for found in line_rows
+    ]
+    notes: list[TaxNote] = []
+    mentioned: set[Decimal] = set()
+    # A foreign receipt keeps a rate of another country as printed (the row is then flagged invalid),
+    # never bent to a rate of its own country.
+    printable = rates | known_rates(None) if is_foreign(country) else rates
+    in_table = False
+    for index, line in enumerate(lines):
+        folded = line.folded
+        in_table = in_table or is_table_header(folded)
+        if VAT_WORD.search(folded) or _CODE_RATE.search(line.text.upper()):
+            found = _line_rate(line.text, folded, printable)
+            if found is None or found[0] not in printable:
+                continue
+            rate, rest = found
+            mentioned.add(rate)
+            candidates.extend(_window_candidates(lines, index, rate, rest))
+            on_line = [value for value in _amounts(rest) if value > 0]
+            if len(on_line) == 1 and rate > 0:
+                notes.append(TaxNote(rate, on_line[0], index))
+        elif "%" in line.text or in_table:
+            candidates.extend(_row_readings(line.text, index, printable))
+    codes = _code_rates(lines, rates)
+    for code, gross in _code_sums(lines, codes).items():
+        rate = codes[code]
+        if gross <= 0:
+            continue
+        note = next((note for note in notes if note.rate == rate), None)
+        tax = tax_from_gross(rate, gross)
+        printed = 1
+        if note is not None and abs(note.tax - tax) <= _NOTE_TOLERANCE:
+            tax, printed = note.tax, 2
+        candidates.append(Candidate(VatAmounts(rate, gross - tax, tax, gross), -1, printed, RowSource.CODES))
+    return Gathered(tuple(candidates), tuple(notes), frozenset(mentioned))
+
+
+def _printed(text: str, row: VatAmounts) -> int:
+    """How many of a row's amounts are printed on ``text`` as read."""
+    printed = set(_amounts(ocr_digits(text)))
+    return sum(amount in printed for amount in (row.net, row.tax, row.gross))
+
+
+def _options(gathered: Gathered) -> dict[Decimal, list[Candidate]]:
+    """The best few distinct readings of each rate, the most printed first."""
+    by_rate: dict[Decimal, list[Candidate]] = defaultdict(list)
+    order = {source: position for position, source in enumerate(RowSource)}
+    for candidate in sorted(
+        gathered.candidates, key=lambda item: (-item.printed, order[item.source], item.line)
+    ):
+        readings = by_rate[candidate.row.rate]
+        if all(other.row != candidate.row for other in readings) and len(readings) < _MAX_OPTIONS:
+            readings.append(candidate)
+    ranked = sorted(by_rate.items(), key=lambda item: -item[1][0].printed)
+    return dict(ranked[:_MAX_RATES])
+
+
+def preliminary_rows(gathered: Gathered) -> list[Candidate]:
+    """The rows to show before the total is known: the rows printed on one line (the first reading of
+    each rate), and for other rates the best reading that prints at least two amounts."""
+    chosen = {
+        candidate.row.rate: candidate
+        for candidate in gathered.candidates
+        if candidate.source is RowSource.LINE
+    }
+    for rate, readings in _options(gathered).items():
+        if rate not in chosen and readings[0].printed >= 2:
+            chosen[rate] = readings[0]
+    return sorted(chosen.values(), key=lambda candidate: candidate.line)
+
+
+def _note_rows(notes: Sequence[TaxNote], residual: Decimal) -> list[Candidate] | None:
+    """Rows for the tax notes when their grosses can share ``residual``; ``None`` when they cannot."""
+    if len(notes) == 1:
+        note = notes[0]
+        if abs(tax_from_gross(note.rate, residual) - note.tax) > _NOTE_TOLERANCE:
+            return None
+        row = VatAmounts(note.rate, residual - note.tax, note.tax, residual)
+        return [Candidate(row, note.line, 1, RowSource.TAX_NOTE)]
+    if len(notes) == 2:
+        first, second = notes
+        # Each tax gives its gross to within a few cents; the pair that shares the residual and stays
+        # nearest both estimates wins.
+        first_estimate = first.tax * (100 + first.rate) / first.rate
+        second_estimate = second.tax * (100 + second.rate) / second.rate
+        start = first_estimate.quantize(CENT)
+        fits = [
+            gross
+            for step in range(-10, 11)
+            if (gross := start + step * CENT) > 0
+            and residual - gross > 0
+            and tax_from_gross(first.rate, gross) == first.tax
+            and tax_from_gross(second.rate, residual - gross) == second.tax
+        ]
+        if not fits:
+            return None
+        gross = min(
+            fits, key=lambda value: abs(value - first_estimate) + abs(residual - value - second_estimate)
+        )
+        return [
+            Candidate(
+                VatAmounts(first.rate, gross - first.tax, first.tax, gross), first.line, 1, RowSource.TAX_NOTE
+            ),
+            Candidate(
+                VatAmounts(second.rate, residual - gross - second.tax, second.tax, residual - gross),
+                second.line,
+                1,
+                RowSource.TAX_NOTE,
+            ),
+        ]
+    return None
+
+
+def _valid(rows: Sequence[Candidate], day: dt.date | None, country: str | None) -> bool:
+    if day is None:
+        return True
+    table = rate_table(country)
+    return all(is_valid_rate(row.row.rate, day, table) for row in rows)
+
+
+def _add_up(rows: Sequence[Candidate], total: Decimal) -> bool:
+    gross = sum((row.row.gross for row in rows), Decimal("0.00"))
+    return abs(gross - total) <= CENT * max(1, len(rows) - 1)
+
+
+def _matching(
+    gathered: Gathered, total: Decimal, day: dt.date | None, country: str | None
+) -> list[Candidate] | None:
+    """The readings, one per rate, whose gross amounts add up to ``total`` (tax notes completing
+    them), the most printed and valid first; ``None`` when no choice adds up."""
+    options = _options(gathered)
+    best: tuple[tuple[bool, int, int], list[Candidate]] | None = None
+    for combo in product(*([None, *readings] for readings in options.values())):
+        chosen = [candidate for candidate in combo if candidate is not None]
+        gross = sum((candidate.row.gross for candidate in chosen), Decimal("0.00"))
+        residual = total - gross
+        rows: list[Candidate] | None = None
+        if chosen and _add_up(chosen, total):
+            rows = chosen
+        elif residual > 0:
+            taken = {candidate.row.rate for candidate in chosen}
+            notes = list(
+                {note.rate: note for note in reversed(gathered.notes) if note.rate not in taken}.values()
+            )
+            for size in (1, 2):
+                for group in combinations(notes, size):
+                    completed = _note_rows(group, residual)
+                    if completed is not None:
+                        rows = chosen + completed
+                        break
+                if rows is not None:
+                    break
+        if rows is None:
+            continue
+        score = (_valid(rows, day, country), sum(row.printed**2 for row in rows), -len(rows))
+        if best is None or score > best[0]:
+            best = (score, rows)
+    return None if best is None else best[1]
+
+
+def _single_rate_from_total(gathered: Gathered, total: Decimal) -> list[Candidate] | None:
+    """One rate the receipt names and nothing else VAT-like: its tax derived from the total."""
+    if gathered.candidates or gathered.notes or len(gathered.mentioned) != 1:
+        return None
+    rate = next(iter(gathered.mentioned))
+    if rate == 0:
+        return None
+    tax = tax_from_gross(rate, total)
+    return [Candidate(VatAmounts(rate, total - tax, tax, total), -1, 0, RowSource.FROM_TOTAL)]
+
+
+def read_vat(
+    lines: Sequence[TextLine],
+    gathered: Gathered,
+    total: Decimal | None,
+    *,
+    day: dt.date | None,
+    country: str | None,
+    items_sum: Decimal | None = None,
+) -> VatReading:
+    """The VAT rows of a receipt, chosen so that they add up to ``total``, each with its confidence.
+
+    Without a total, rows that add up to the line items' sum are taken (a tax note's gross is then
+    that sum), but not trusted as rows the total confirms.
+    """
+    preliminary = preliminary_rows(gathered)
+    if total is None or total == 0:
+        by_items = _matching(gathered, items_sum, day, country) if items_sum else None
+        return _reading(by_items or preliminary, checked=False, contradicted=False)
+    rows = _matching(gathered, total, day, country)
+    if rows is None:
+        rates = frozenset(rate.rate for rate in rate_table(country))
+        line_rows = [LocatedRow(row.line, row.row) for row in preliminary if row.source is RowSource.LINE]
+        derived = complete_vat_row(lines, line_rows, total, rates)
+        if derived is not None:
+            completed = [*preliminary, Candidate(derived.row, derived.line, 0, RowSource.COMPLETED)]
+            if _add_up(completed, total):
+                rows = sorted(completed, key=lambda candidate: candidate.line)
+    if rows is None:
+        rows = _single_rate_from_total(gathered, total)
+    if rows is None:
+        return _reading(preliminary, checked=False, contradicted=bool(preliminary))
+    return _reading(rows, checked=True, contradicted=False)
+
+
+def _reading(rows: Sequence[Candidate], *, checked: bool, contradicted: bool) -> VatReading:
+    scored: list[tuple[VatAmounts, float]] = []
+    for row in rows:
+        printed = min(3, row.printed)
+        if checked:
+            value = confidence.VAT_ROW_CHECKED[printed]
+            if row.source is RowSource.TAX_NOTE:
+                value = confidence.VAT_ROW_TAX_NOTE
+            if row.source is RowSource.COMPLETED:
+                value = min(value, confidence.VAT_ROW_DERIVED)
+        else:
+            value = confidence.VAT_ROW_UNCHECKED[printed]
+            if contradicted:
+                value = min(value, confidence.VAT_ROW_CONTRADICTED)
+        scored.append((row.row, value))
+    return VatReading(tuple(scored), checked)

@@ -1,0 +1,229 @@
+"""The layout-independent VAT reader: one text fixture per layout, in Finnish, Swedish and English."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from docflow.receipts.extract import extract_receipt
+from docflow.receipts.models import ReceiptData
+
+TODAY = dt.date(2026, 11, 27)
+FI_HEAD = "Kauppa Oy\nY-tunnus 0112038-9\nPvm {day}\n"
+SE_HEAD = "Butik AB\nOrg.nr 556677-8899\nDatum {day}\n"
+EN_HEAD = "Corner Shop\nDate {day}\n"
+
+Row = tuple[str, str, str, str]
+
+
+def _rows(receipt: ReceiptData) -> list[Row]:
+    return [(str(row.rate), str(row.net), str(row.tax), str(row.gross)) for row in receipt.vat]
+
+
+def _read(head: str, day: str, body: str) -> ReceiptData:
+    return extract_receipt(head.format(day=day) + body, today=TODAY)
+
+
+LAYOUTS: dict[str, tuple[str, str, str, list[Row]]] = {
+    "fi header table": (
+        FI_HEAD,
+        "12.03.2025",
+        "MAITO 11,40\nPARISTOT 100,00\nYHTEENSÄ 111,40\nALV% VEROTON VERO VEROLLINEN\n"
+        "25,5 79,68 20,32 100,00\n14 10,00 1,40 11,40\n",
+        [("25.5", "79.68", "20.32", "100.00"), ("14", "10.00", "1.40", "11.40")],
+    ),
+    "fi rate and tax, net on the next line": (
+        FI_HEAD,
+        "12.03.2025",
+        "TYÖKALU 180,50\nYHTEENSÄ 180,50\nALV 25,5 %   36,68\nVEROTON   143,82\n",
+        [("25.5", "143.82", "36.68", "180.50")],
+    ),
+    "se moms and net on the next line": (
+        SE_HEAD,
+        "2025-05-10",
+        "VERKTYG 125,00\nTotalt 125,00 kr\nMoms 25 %  25,00\nNetto 100,00\n",
+        [("25", "100.00", "25.00", "125.00")],
+    ),
+    "en vat and excl. vat on the next line": (
+        EN_HEAD,
+        "12.03.2025",
+        "TOOL 100.00\nTOTAL 100.00\nVAT 25.5%  20.32\nTotal excl. VAT 79.68\n",
+        [("25.5", "79.68", "20.32", "100.00")],
+    ),
+    "fi tax-included note": (
+        FI_HEAD,
+        "12.03.2025",
+        "LAMPPU 92,08\nYHTEENSÄ 92,08\nKORTTI 92,08\nSis. ALV 25,5 % 18,71\n",
+        [("25.5", "73.37", "18.71", "92.08")],
+    ),
+    "fi prices include vat, two tax notes": (
+        FI_HEAD,
+        "01.06.2025",
+        "YHTEENSÄ 35,00\nHinnat sisältävät ALV:n\nALV 25,5 % 5,08\nALV 14 % 1,23\n",
+        [("25.5", "19.92", "5.08", "25.00"), ("14", "8.77", "1.23", "10.00")],
+    ),
+    "se varav moms": (
+        SE_HEAD,
+        "2025-05-10",
+        "MIDDAG 250,00\nTotalt 250,00 SEK\nVarav moms 12 % 26,79\n",
+        [("12", "223.21", "26.79", "250.00")],
+    ),
+    "fi letter codes": (
+        FI_HEAD,
+        "01.02.2026",
+        "MAITO 1,89 B\nKAHVI 5,99 B\nPARISTOT 12,90 A\nYHTEENSÄ 20,78\nA 25,5 % 2,62\nB 13,5 % 0,94\n",
+        [("13.5", "6.94", "0.94", "7.88"), ("25.5", "10.28", "2.62", "12.90")],
+    ),
+    "en letter codes": (
+        EN_HEAD,
+        "01.04.2025",
+        "COFFEE 3.50 A\nSANDWICH 6.80 B\nTOTAL 10.30\nVAT A 25.5% 0.71\nVAT B 14% 0.84\n",
+        [("25.5", "2.79", "0.71", "3.50"), ("14", "5.96", "0.84", "6.80")],
+    ),
+    "fi alv-erittely, gross first and tax last": (
+        FI_HEAD,
+        "12.03.2025",
+        "TUOLI 100,00\nYHTEENSÄ 100,00\nALV-erittely\nALV% Brutto Netto Vero\n25,5 100,00 79,68 20,32\n",
+        [("25.5", "79.68", "20.32", "100.00")],
+    ),
+    "se momsspecifikation, two rates": (
+        SE_HEAD,
+        "2025-05-10",
+        "Totalt 181,00 kr\nMomsspecifikation\nMoms% Brutto Netto Moms\n25 125,00 100,00 25,00\n"
+        "12 56,00 50,00 6,00\n",
+        [("25", "100.00", "25.00", "125.00"), ("12", "50.00", "6.00", "56.00")],
+    ),
+    "fi veron osuus": (
+        FI_HEAD,
+        "12.03.2025",
+        "HIUSTENLEIKKUU 45,00\nYHTEENSÄ 45,00\nVeron osuus 25,5 % 9,14\n",
+        [("25.5", "35.86", "9.14", "45.00")],
+    ),
+    "fi swedish-language moms and netto": (
+        "Bokhandel Ab\nFO-nummer 0112038-9\nDatum {day}\n",
+        "12.03.2025",
+        "Totalt 100,00\nMoms 25,5 % 20,32\nNetto 79,68\n",
+        [("25.5", "79.68", "20.32", "100.00")],
+    ),
+    "en vat and excl. vat on one line": (
+        EN_HEAD,
+        "12.03.2025",
+        "TOTAL 100.00\nVAT 25.5% 20.32 excl. VAT 79.68\n",
+        [("25.5", "79.68", "20.32", "100.00")],
+    ),
+    "fi one rate and no table": (
+        FI_HEAD,
+        "12.03.2025",
+        "KAHVI 24,90\nYHTEENSÄ 24,90\nKORTTI 24,90\nALV 25,5 % sisältyy hintaan\n",
+        [("25.5", "19.84", "5.06", "24.90")],
+    ),
+    "fi three rates": (
+        FI_HEAD,
+        "15.02.2026",
+        "YHTEENSÄ 35,00\nALV% VEROTON VERO VEROLLINEN\n25,5 % 15,94 4,06 20,00\n13,5 % 8,81 1,19 10,00\n"
+        "10 % 4,55 0,45 5,00\n",
+        [
+            ("25.5", "15.94", "4.06", "20.00"),
+            ("13.5", "8.81", "1.19", "10.00"),
+            ("10", "4.55", "0.45", "5.00"),
+        ],
+    ),
+    "fi two rates, tax and net on separate lines": (
+        FI_HEAD,
+        "12.03.2025",
+        "YHTEENSÄ 36,50\nALV 25,5 %  5,10\nVEROTON  20,00\nALV 14 %  1,40\nVEROTON  10,00\n",
+        [("25.5", "20.00", "5.10", "25.10"), ("14", "10.00", "1.40", "11.40")],
+    ),
+    "ocr: letter O for zero": (
+        FI_HEAD,
+        "12.03.2025",
+        "YHTEENSÄ 100,00\nALV% VEROTON VERO VEROLLINEN\n25,5 % 79,68 2O,32 1OO,OO\n",
+        [("25.5", "79.68", "20.32", "100.00")],
+    ),
+    "ocr: missing percent sign": (
+        FI_HEAD,
+        "12.03.2025",
+        "YHTEENSÄ 180,50\nALV 25,5   36,68\nVEROTON   143,82\n",
+        [("25.5", "143.82", "36.68", "180.50")],
+    ),
+    "ocr: lost decimal point in the rate": (
+        FI_HEAD,
+        "12.03.2025",
+        "YHTEENSÄ 180,50\nALV 255 %   36,68\nVEROTON   143,82\n",
+        [("25.5", "143.82", "36.68", "180.50")],
+    ),
+    "ocr: amounts split onto the next line": (
+        FI_HEAD,
+        "12.03.2025",
+        "YHTEENSÄ 100,00\nALV 25,5 %\n79,68 20,32 100,00\n",
+        [("25.5", "79.68", "20.32", "100.00")],
+    ),
+    "ocr: 10 % read as 0 %": (
+        FI_HEAD,
+        "12.03.2025",
+        "YHTEENSÄ 85,46\nALV% VEROTON VERO VEROLLINEN\n14% 21,83 3,06 24,89\n0% 55,06 SIOEN 60,57\n",
+        [("14", "21.83", "3.06", "24.89"), ("10", "55.06", "5.51", "60.57")],
+    ),
+    "ocr: thousands separators": (
+        FI_HEAD,
+        "12.03.2025",
+        "YHTEENSÄ 1.500,00\nALV 25,5 % 304,78\nVEROTON 1 195,22\n",
+        [("25.5", "1195.22", "304.78", "1500.00")],
+    ),
+}
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_given_a_layout_when_read_then_the_vat_rows_add_up_to_the_total(layout: str) -> None:
+    head, day, body, expected = LAYOUTS[layout]
+    receipt = _read(head, day, body)
+    assert sorted(_rows(receipt)) == sorted(expected)
+    assert "vat_total_mismatch" not in {warning.code for warning in receipt.warnings}
+
+
+def test_given_rows_that_add_up_to_the_total_when_read_then_they_are_confident() -> None:
+    receipt = _read(FI_HEAD, "12.03.2025", LAYOUTS["fi header table"][2])
+    assert all(row.confidence >= 0.9 for row in receipt.vat)
+
+
+def test_given_rows_that_do_not_add_up_to_the_total_when_read_then_they_are_not_confident() -> None:
+    receipt = _read(
+        FI_HEAD,
+        "12.03.2025",
+        "YHTEENSÄ 150,00\nKORTTI 150,00\nALV% VEROTON VERO VEROLLINEN\n25,5 79,68 20,32 100,00\n",
+    )
+    assert all(row.confidence < 0.9 for row in receipt.vat)
+    assert "vat_total_mismatch" in {warning.code for warning in receipt.warnings}
+
+
+def test_given_only_a_rate_the_prices_include_when_read_then_the_derived_row_is_not_confident() -> None:
+    receipt = _read(FI_HEAD, "12.03.2025", LAYOUTS["fi one rate and no table"][2])
+    assert receipt.vat[0].confidence < 0.9
+
+
+def test_given_a_small_swedish_25_percent_row_when_read_then_it_is_never_repaired_to_25_5() -> None:
+    receipt = _read(SE_HEAD, "2025-05-10", "Totalt 2,50 kr\nMoms 25 % 0,50\nNetto 2,00\n")
+    assert _rows(receipt) == [("25", "2.00", "0.50", "2.50")]
+    assert receipt.country == "SE"
+
+
+def test_given_a_swedish_receipt_when_read_then_its_vat_is_flagged_foreign() -> None:
+    head, day, body, _ = LAYOUTS["se momsspecifikation, two rates"]
+    receipt = _read(head, day, body)
+    codes = {warning.code for warning in receipt.warnings}
+    assert "foreign_vat" in codes
+    assert "vat_rate_invalid" not in codes
+    assert "no_business_id" not in codes
+
+
+def test_given_a_finnish_rate_on_a_swedish_receipt_when_read_then_it_is_invalid_there() -> None:
+    receipt = _read(SE_HEAD, "2025-05-10", "Totalt 125,50 SEK\nMoms 25,5 % 25,50\nNetto 100,00\n")
+    assert "vat_rate_invalid" in {warning.code for warning in receipt.warnings}
+
+
+def test_given_a_finnish_receipt_when_read_then_its_vat_is_not_foreign() -> None:
+    head, day, body, _ = LAYOUTS["fi header table"]
+    receipt = _read(head, day, body)
+    assert receipt.country == "FI"
+    assert "foreign_vat" not in {warning.code for warning in receipt.warnings}
