@@ -17,6 +17,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from docflow.auth import JwksCache, TokenVerifier, get_verifier, reset_verifier
+from docflow.auth.verifier import FORBIDDEN_HEADER_PARAMETERS
 from docflow.config import Settings, reset_settings
 from docflow.errors import Unauthorized
 from tests.support.auth_fakes import (
@@ -48,6 +49,20 @@ def _accepts(verifier: TokenVerifier, token: str) -> bool:
     except Unauthorized:
         return False
     return True
+
+
+def rejection_reason(verifier: TokenVerifier, token: str, caplog: pytest.LogCaptureFixture) -> str:
+    """Why the verifier refused the token, as it logs it (the client only ever sees a generic 401)."""
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="docflow.auth.verifier"), pytest.raises(Unauthorized):
+        verifier.verify(token)
+    reasons = [
+        r.getMessage().removeprefix("access token rejected: ")
+        for r in caplog.records
+        if r.getMessage().startswith("access token rejected: ")
+    ]
+    assert len(reasons) == 1, reasons
+    return reasons[0]
 
 
 def assert_refused(verifier: TokenVerifier, token: str) -> Unauthorized:
@@ -242,7 +257,7 @@ FUZZ = hypothesis_settings(
     max_examples=100,
     deadline=None,
     database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.differing_executors],
 )
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20),
@@ -257,6 +272,35 @@ CLAIM_NAMES = ["exp", "iat", "nbf", "sub", "aud", "iss", "role", "app_metadata",
 
 def _segment(value: object) -> str:
     return jwt.utils.base64url_encode(json.dumps(value).encode()).decode()
+
+
+class TestRejectionReasons:
+    """Which check refuses a token: a later check refusing it for another reason would hide a hole."""
+
+    @pytest.mark.parametrize(
+        "algorithm",
+        ["none", "None", "NONE", "nOnE", "", None, 256, "HS384", "HS512", "RS512", "PS256", "EdDSA"],
+    )
+    def test_an_algorithm_outside_the_allowlist_is_refused_by_the_allowlist(
+        self, verifier: TokenVerifier, settings: Settings, caplog: pytest.LogCaptureFixture, algorithm: object
+    ) -> None:
+        signing_input = f"{_segment({'alg': algorithm, 'typ': 'JWT'})}.{_segment(valid_claims(settings))}"
+        signature = hmac.new(JWT_SECRET.encode(), signing_input.encode(), hashlib.sha256).digest()
+        token = f"{signing_input}.{jwt.utils.base64url_encode(signature).decode()}"
+        assert rejection_reason(verifier, token, caplog) == "algorithm not allowed"
+
+    def test_a_missing_algorithm_is_refused_by_the_allowlist(
+        self, verifier: TokenVerifier, settings: Settings, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        token = f"{_segment({'typ': 'JWT'})}.{_segment(valid_claims(settings))}.c2lnbmF0dXJl"
+        assert rejection_reason(verifier, token, caplog) == "algorithm not allowed"
+
+    @pytest.mark.parametrize("parameter", sorted(FORBIDDEN_HEADER_PARAMETERS))
+    def test_a_key_naming_header_parameter_is_refused_as_such(
+        self, verifier: TokenVerifier, settings: Settings, caplog: pytest.LogCaptureFixture, parameter: str
+    ) -> None:
+        token = jwt.encode(valid_claims(settings), JWT_SECRET, algorithm="HS256", headers={parameter: "x"})
+        assert rejection_reason(verifier, token, caplog) == "forbidden header parameter"
 
 
 class TestArbitraryInput:
@@ -285,4 +329,6 @@ class TestArbitraryInput:
         signing_input = f"{_segment(header)}.{_segment(valid_claims(settings, **overrides))}"
         signature = hmac.new(JWT_SECRET.encode(), signing_input.encode(), hashlib.sha256).digest()
         token = f"{signing_input}.{jwt.utils.base64url_encode(signature).decode()}"
-        _accepts(verifier, token)
+        if _accepts(verifier, token):  # only an HS256 header without key-naming parameters can pass
+            assert header.get("alg") == "HS256"
+            assert not FORBIDDEN_HEADER_PARAMETERS & header.keys()
