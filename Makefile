@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: help setup tesseract postgres dev test lint typecheck template-lint unit bench bench-receipts build clean
+.PHONY: help setup tesseract postgres dev test lint typecheck template-lint unit mutate bench bench-receipts build clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -83,6 +83,11 @@ test: setup lint ## Lint, then the whole test suite against a PostgreSQL the ses
 
 unit: setup ## Only the unit tests (no database)
 	$(BIN)/pytest -p no:cacheprovider tests/unit $(PYTEST_ARGS)
+
+MUTATE ?=
+mutate: setup ## Mutation testing (mutmut, one worker) of the costliest modules; MUTATE="docflow/auth/verifier.py ..." picks some
+	$(PY) -m pip install -qq mutmut==3.8.1
+	$(PY) -m tests.mutation $(MUTATE)
 
 bench: setup ## Cold import, warm invoke and Sentry init benchmarks (a table, not a test)
 	$(PY) -m tests.perf.bench_cold_start

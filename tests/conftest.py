@@ -140,3 +140,23 @@ def token_for() -> Callable[..., str]:
         )
 
     return mint
+
+
+#: Test modules that run a real OCR engine (Tesseract or tesserocr), besides tests using the engine
+#: through the ``counted_scan`` fixture.
+_OCR_MODULES = frozenset({"test_ocr_tesseract.py", "test_ocr_tesserocr.py", "test_receipt_flow.py"})
+#: Suites that take more than a few seconds: the local stack end to end and the fuzzers.
+_SLOW_MODULES = frozenset({"test_receipt_flow.py", "test_schemathesis.py"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark what each test needs, from what it uses: ``db`` (the session's PostgreSQL), ``ocr`` (a real
+    engine) and ``slow``, so ``-m "not db"`` and friends select reliably."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if "postgres" in fixtures:
+            item.add_marker(pytest.mark.db)
+        if item.path.name in _OCR_MODULES or "counted_scan" in fixtures:
+            item.add_marker(pytest.mark.ocr)
+        if item.path.name in _SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)

@@ -124,6 +124,8 @@ def test_route_snapshot() -> None:
     current = _inventory()
     if os.environ.get("UPDATE_ROUTE_SNAPSHOT") == "1":
         SNAPSHOT.write_text("[\n" + ",\n".join(json.dumps(r) for r in current) + "\n]\n")  # a line per route
+        # A refreshed snapshot equals the routes by construction: this run compared nothing.
+        pytest.fail("route snapshot refreshed: review its diff, then run again without UPDATE_ROUTE_SNAPSHOT")
     recorded = json.loads(SNAPSHOT.read_text())
     added = [r for r in current if r not in recorded]
     removed = [r for r in recorded if r not in current]

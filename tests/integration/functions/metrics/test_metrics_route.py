@@ -145,23 +145,39 @@ def test_the_exposition_counts_leads_tenants_and_members(client: TestClient, sup
 
 
 @pytest.mark.usefixtures("configured")
-def test_receipt_counters_follow_the_receipts_table(client: TestClient, superuser_url: str) -> None:
+def test_receipt_counters_count_processed_failed_and_ocr_seconds(
+    client: TestClient, superuser_url: str
+) -> None:
+    """GIVEN receipts of every outcome written behind the API WHEN scraped THEN each counter moves by
+    exactly what was added (pending and processing receipts count nowhere)."""
+    added = [
+        ("processed", 1.25),
+        ("needs_review", 2.5),
+        ("failed", 0.75),
+        ("pending", None),
+        ("processing", None),
+    ]
+    ids = [uuid.uuid4() for _ in added]
+    before = _scrape(client)
     with psycopg.connect(superuser_url) as conn:
-        present = conn.execute("select to_regclass('public.receipts') is not null").fetchone()
-        if not present or not present[0]:
-            pytest.skip("public.receipts (migration 0040) is not applied")
-        row = conn.execute(
-            """
-            select count(*) filter (where status in ('processed', 'needs_review')),
-                   count(*) filter (where status = 'failed'), coalesce(sum(ocr_seconds), 0)
-              from public.receipts
-            """
-        ).fetchone()
-    assert row is not None
-    samples = _scrape(client)
-    assert samples[("docflow_receipts_processed_total", "")] == row[0]
-    assert samples[("docflow_receipts_failed_total", "")] == row[1]
-    assert samples[("docflow_ocr_seconds_total", "")] == pytest.approx(float(row[2]))
+        for receipt_id, (status, seconds) in zip(ids, added, strict=True):
+            conn.execute(
+                "insert into public.receipts (id, tenant_id, status, object_key, size_bytes, content_type,"
+                " original_filename, ocr_seconds) values (%s, %s, %s, %s, 100, 'image/png', 'k.png', %s)",
+                (receipt_id, TENANT_A, status, f"incoming/{TENANT_A}/{receipt_id}/k.png", seconds),
+            )
+    try:
+        after = _scrape(client)
+    finally:
+        with psycopg.connect(superuser_url) as conn:
+            conn.execute("delete from public.receipts where id = any(%s)", (ids,))
+
+    def delta(name: str) -> float:
+        return after[(name, "")] - before[(name, "")]
+
+    assert delta("docflow_receipts_processed_total") == 2
+    assert delta("docflow_receipts_failed_total") == 1
+    assert delta("docflow_ocr_seconds_total") == pytest.approx(4.5)
 
 
 @pytest.mark.usefixtures("configured")

@@ -231,3 +231,21 @@ def test_the_database_stops_an_admin_adding_an_owner(
             else:
                 conn.execute(statement, (tenant.id, outsider))  # owners may; rolled back by act_as
     assert outsider not in roles_of(superuser_url, tenant)
+
+
+def test_one_member_is_shown_to_every_role_of_the_tenant(
+    http: TestClient, make_tenant: Callable[..., Tenant], auth: Headers, superuser_url: str
+) -> None:
+    """GIVEN a tenant with every role WHEN each asks for a colleague and for itself THEN 200 with the
+    member's id, email, role and whether it is the caller."""
+    tenant = make_tenant(*EVERYONE)
+    stored = roles_of(superuser_url, tenant)
+    for caller in ("owner", "admin", "member", "viewer"):
+        for label, member in tenant.members.items():
+            response = http.get(f"/api/users/{member.user_id}", headers=auth(tenant, caller))
+            assert response.status_code == 200, response.text
+            body = response.json()
+            assert body["user_id"] == str(member.user_id)
+            assert body["email"] == member.email
+            assert body["role"] == stored[member.user_id]
+            assert body["is_me"] is (label == caller)

@@ -17,6 +17,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from docflow.auth import JwksCache, TokenVerifier, get_verifier, reset_verifier
+from docflow.auth.verifier import FORBIDDEN_HEADER_PARAMETERS
 from docflow.config import Settings, reset_settings
 from docflow.errors import Unauthorized
 from tests.support.auth_fakes import (
@@ -48,6 +49,20 @@ def _accepts(verifier: TokenVerifier, token: str) -> bool:
     except Unauthorized:
         return False
     return True
+
+
+def rejection_reason(verifier: TokenVerifier, token: str, caplog: pytest.LogCaptureFixture) -> str:
+    """Why the verifier refused the token, as it logs it (the client only ever sees a generic 401)."""
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="docflow.auth.verifier"), pytest.raises(Unauthorized):
+        verifier.verify(token)
+    reasons = [
+        r.getMessage().removeprefix("access token rejected: ")
+        for r in caplog.records
+        if r.getMessage().startswith("access token rejected: ")
+    ]
+    assert len(reasons) == 1, reasons
+    return reasons[0]
 
 
 def assert_refused(verifier: TokenVerifier, token: str) -> Unauthorized:
@@ -242,7 +257,7 @@ FUZZ = hypothesis_settings(
     max_examples=100,
     deadline=None,
     database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.differing_executors],
 )
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20),
@@ -257,6 +272,137 @@ CLAIM_NAMES = ["exp", "iat", "nbf", "sub", "aud", "iss", "role", "app_metadata",
 
 def _segment(value: object) -> str:
     return jwt.utils.base64url_encode(json.dumps(value).encode()).decode()
+
+
+#: Why each forged token is refused (the check that catches it first).
+CORPUS_REASONS: dict[str, str] = {
+    "alg none": "malformed token",
+    "alg None": "malformed token",
+    "alg NONE": "malformed token",
+    "alg nOnE with a signature": "algorithm not allowed",
+    "alg missing": "algorithm not allowed",
+    "alg null": "algorithm not allowed",
+    "HS256 signed with the EC public key PEM": "InvalidSignatureError",
+    "HS256 signed with the RSA public key PEM": "InvalidSignatureError",
+    "ES256 to HS256 swap": "kid belongs to an asymmetric key",
+    "RS256 to HS256 swap": "kid belongs to an asymmetric key",
+    "HS256 with the real secret under the EC kid": "kid belongs to an asymmetric key",
+    "HS256 signed with the JWK JSON": "kid belongs to an asymmetric key",
+    "RS256 under the EC kid": "algorithm does not match the key",
+    "ES256 under the RSA kid": "algorithm does not match the key",
+    "ES256 without kid": "missing kid",
+    "ES256 signed by another key": "InvalidSignatureError",
+    "truncated signature": "DecodeError",
+    "empty signature": "malformed token",
+    "signature of another token": "InvalidSignatureError",
+    "HS256 signed with another secret": "InvalidSignatureError",
+    "expired beyond leeway": "expired",
+    "nbf in the future": "ImmatureSignatureError",
+    "iat in the future beyond leeway": "ImmatureSignatureError",
+    "missing exp": "MissingRequiredClaimError",
+    "missing iat": "MissingRequiredClaimError",
+    "missing sub": "MissingRequiredClaimError",
+    "missing aud": "MissingRequiredClaimError",
+    "missing iss": "MissingRequiredClaimError",
+    "missing role": "MissingRequiredClaimError",
+    "exp as a string": "non-numeric exp",
+    "exp beyond the representable range": "lifetime too long",
+    "lifetime of ten years": "lifetime too long",
+    "aud anon": "InvalidAudienceError",
+    "aud of another service": "InvalidAudienceError",
+    "aud as an array": "InvalidAudienceError",
+    "iss supabase": "InvalidIssuerError",
+    "iss of another project": "InvalidIssuerError",
+    "role anon": "not a user token",
+    "role service_role": "not a user token",
+    "role postgres": "not a user token",
+    "legacy anon API key": "MissingRequiredClaimError",
+    "legacy service_role API key": "MissingRequiredClaimError",
+    "sub not a UUID": "claim 'sub' must be a UUID",
+    "sub a UUID in braces": "claim 'sub' must be a UUID",
+    "sub a number": "InvalidSubjectError",
+    "app_metadata not an object": "claim 'app_metadata' must be an object",
+    "is_anonymous not a boolean": "claim 'is_anonymous' must be a boolean",
+    "unknown kid": "unknown kid",
+    "kid path traversal": "InvalidSignatureError",
+    "kid SQL injection": "InvalidSignatureError",
+    "kid of 10 KB": "malformed token",
+    "kid not a string": "malformed kid",
+    "unknown crit header": "forbidden header parameter",
+    "crit b64": "forbidden header parameter",
+    "jku header": "forbidden header parameter",
+    "x5u header": "forbidden header parameter",
+    "x5c header": "forbidden header parameter",
+    "embedded jwk header": "forbidden header parameter",
+    "duplicate alg in header": "duplicate header member",
+    "two segments": "malformed token",
+    "four segments": "malformed token",
+    "non-base64 segments": "malformed token",
+    "non-JSON header": "malformed header",
+    "header a JSON array": "malformed header",
+    "non-JSON payload": "InvalidSignatureError",
+    "empty string": "malformed token",
+    "oversized token": "malformed token",
+    "HS384": "algorithm not allowed",
+    "HS512": "algorithm not allowed",
+    "HS384 with the real secret": "algorithm not allowed",
+    "PS256": "algorithm not allowed",
+    "EdDSA": "algorithm not allowed",
+}
+
+
+class TestRejectionReasons:
+    """Which check refuses a token: a later check refusing it for another reason would hide a hole."""
+
+    def test_every_forgery_has_its_reason(self) -> None:
+        assert {name for name, _ in CORPUS} == set(CORPUS_REASONS)
+
+    @pytest.mark.parametrize(("name", "token"), CORPUS, ids=[name for name, _ in CORPUS])
+    def test_each_forgery_is_refused_by_its_own_check(
+        self, verifier: TokenVerifier, caplog: pytest.LogCaptureFixture, name: str, token: str
+    ) -> None:
+        assert rejection_reason(verifier, token, caplog) == CORPUS_REASONS[name]
+
+    def test_hs256_without_a_usable_secret_is_refused_as_not_configured(
+        self, keys: SigningKeys, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        settings = make_settings(jwt_secret=None)
+        fetcher = RecordingFetcher(json.dumps(keys.jwks()).encode())
+        verifier = TokenVerifier(settings, jwks=JwksCache.from_settings(settings, fetcher=fetcher))
+        token = jwt.encode(valid_claims(make_settings()), JWT_SECRET, algorithm="HS256")
+        assert rejection_reason(verifier, token, caplog) == "HS256 not configured"
+
+    def test_an_asymmetric_token_without_supabase_auth_is_refused_as_not_configured(
+        self, keys: SigningKeys, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        settings = make_settings(supabase_auth_enabled=False)
+        token = valid_token(settings, keys, algorithm="ES256")
+        assert rejection_reason(TokenVerifier(settings), token, caplog) == "asymmetric keys not configured"
+
+    @pytest.mark.parametrize(
+        "algorithm",
+        ["none", "None", "NONE", "nOnE", "", None, 256, "HS384", "HS512", "RS512", "PS256", "EdDSA"],
+    )
+    def test_an_algorithm_outside_the_allowlist_is_refused_by_the_allowlist(
+        self, verifier: TokenVerifier, settings: Settings, caplog: pytest.LogCaptureFixture, algorithm: object
+    ) -> None:
+        signing_input = f"{_segment({'alg': algorithm, 'typ': 'JWT'})}.{_segment(valid_claims(settings))}"
+        signature = hmac.new(JWT_SECRET.encode(), signing_input.encode(), hashlib.sha256).digest()
+        token = f"{signing_input}.{jwt.utils.base64url_encode(signature).decode()}"
+        assert rejection_reason(verifier, token, caplog) == "algorithm not allowed"
+
+    def test_a_missing_algorithm_is_refused_by_the_allowlist(
+        self, verifier: TokenVerifier, settings: Settings, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        token = f"{_segment({'typ': 'JWT'})}.{_segment(valid_claims(settings))}.c2lnbmF0dXJl"
+        assert rejection_reason(verifier, token, caplog) == "algorithm not allowed"
+
+    @pytest.mark.parametrize("parameter", sorted(FORBIDDEN_HEADER_PARAMETERS))
+    def test_a_key_naming_header_parameter_is_refused_as_such(
+        self, verifier: TokenVerifier, settings: Settings, caplog: pytest.LogCaptureFixture, parameter: str
+    ) -> None:
+        token = jwt.encode(valid_claims(settings), JWT_SECRET, algorithm="HS256", headers={parameter: "x"})
+        assert rejection_reason(verifier, token, caplog) == "forbidden header parameter"
 
 
 class TestArbitraryInput:
@@ -285,4 +431,6 @@ class TestArbitraryInput:
         signing_input = f"{_segment(header)}.{_segment(valid_claims(settings, **overrides))}"
         signature = hmac.new(JWT_SECRET.encode(), signing_input.encode(), hashlib.sha256).digest()
         token = f"{signing_input}.{jwt.utils.base64url_encode(signature).decode()}"
-        _accepts(verifier, token)
+        if _accepts(verifier, token):  # only an HS256 header without key-naming parameters can pass
+            assert header.get("alg") == "HS256"
+            assert not FORBIDDEN_HEADER_PARAMETERS & header.keys()

@@ -8,11 +8,12 @@ import pytest
 
 from docflow.ocr import OcrLimits, read_document
 from docflow.ocr.errors import OcrTimeoutError
+from tests.support.ci import skip_unless
 from tests.support.ocr_corpus import encode, pdf_with_image, render_receipt
 
 pytestmark = [
     pytest.mark.ocr,
-    pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs the Tesseract binary"),
+    skip_unless(shutil.which("tesseract") is not None, "needs the Tesseract binary"),
 ]
 
 

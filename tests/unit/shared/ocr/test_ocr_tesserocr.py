@@ -1,4 +1,4 @@
-"""The in-process tesserocr engine (skipped where the tesserocr wheel is not installed)."""
+"""The in-process tesserocr engine (skipped where the tesserocr wheel is not installed, except in CI)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from docflow.ocr import read_document
 from docflow.ocr.engine import default_engine
 from docflow.ocr.errors import OcrTimeoutError, OcrUnavailableError
 from docflow.ocr.tesserocr_engine import TesserocrEngine, find_tessdata, tesserocr_available
+from tests.support.ci import skip_unless
 from tests.support.ocr_corpus import encode, render_receipt
 
 
@@ -33,7 +34,7 @@ def test_given_malformed_languages_when_created_then_value_error() -> None:
         TesserocrEngine(languages="../../etc/passwd")
 
 
-needs_tesserocr = pytest.mark.skipif(not tesserocr_available(), reason="needs the tesserocr wheel")
+needs_tesserocr = skip_unless(tesserocr_available(), "needs the tesserocr wheel")
 
 
 @pytest.mark.ocr

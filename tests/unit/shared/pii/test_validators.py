@@ -183,3 +183,75 @@ def test_given_generated_cards_when_validated_then_all_valid() -> None:
     rng = random.Random(13)
     numbers = [make_card(rng) for _ in range(500)]
     assert [number for number in numbers if not is_valid_card(number)] == []
+
+
+# --- the edges of each check (each pins one comparison the validators make) -----------------------
+
+
+def _hetu(body: str, sign: str, individual: str) -> str:
+    return f"{body}{sign}{individual}{HETU_CHECK[int(body + individual) % 31]}"
+
+
+def _luhn_complete(partial: str) -> str:
+    return next(partial + d for d in "0123456789" if stdnum_luhn.is_valid(partial + d))
+
+
+@pytest.mark.parametrize(
+    ("code", "valid"),
+    [
+        ("131052-308T", True),
+        ("131052-308T0", False),  # twelve characters, the first eleven valid
+        ("131052-3A8T", False),  # a letter in the individual number
+        ("131052-X08T", False),
+        (_hetu("131052", "-", "002"), True),  # 002 is the first individual number issued
+        (_hetu("131052", "-", "001"), False),
+        (_hetu("290212", "-", "123"), True),  # 1912 was a leap year (the year is both digits)
+        (_hetu("290202", "-", "123"), False),  # 1902 was not
+    ],
+)
+def test_given_hetu_edges_when_validated_then_each_check_holds(code: str, valid: bool) -> None:
+    assert is_valid_hetu(code) is valid
+    assert bool(stdnum_hetu.is_valid(code)) is valid or len(code) != 11
+
+
+def _spaced_iban(length: int) -> str:
+    """A valid Finnish IBAN in groups of four, padded with spaces to ``length`` characters."""
+    grouped = " ".join(re.findall(".{1,4}", "FI2112345600000785"))
+    return grouped + " " * (length - len(grouped))
+
+
+def test_given_a_spaced_iban_when_it_is_42_characters_then_valid_and_longer_invalid() -> None:
+    assert is_valid_iban(_spaced_iban(42))
+    assert not is_valid_iban(_spaced_iban(43))
+
+
+def test_given_a_letter_among_the_check_digits_when_validated_then_invalid() -> None:
+    """GIVEN ``FI`` + letter + digit whose mod 97 still comes out right THEN the letter refuses it."""
+    bban = "12345600000785"
+    forged = next(
+        f"FI{letter}{digit}{bban}"
+        for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        for digit in "0123456789"
+        if int("".join(str(int(c, 36)) for c in f"{bban}FI{letter}{digit}")) % 97 == 1
+    )
+    assert not is_valid_iban(forged)
+
+
+UNIONPAY_17 = _luhn_complete("6200000000000000")
+
+
+@pytest.mark.parametrize(
+    ("number", "valid"),
+    [
+        ("411 1111 1111 1111 1", False),  # first group of three
+        ("4111 111 1111 1111 1", False),  # second group of three
+        ("4111 1111 1111 111 1", False),  # the group before the last of three
+        ("4111 111111111111", False),  # a last group longer than four
+        (" ".join(re.findall(".{1,4}", UNIONPAY_17)), True),  # 4-4-4-4-1
+        (f"{UNIONPAY_17[:4]} {UNIONPAY_17[4:8]} {UNIONPAY_17[8:12]} {UNIONPAY_17[12:]}", False),  # 4-4-4-5
+    ],
+)
+def test_given_card_groupings_when_validated_then_fours_with_a_short_last_group_only(
+    number: str, valid: bool
+) -> None:
+    assert is_valid_card(number) is valid

@@ -9,7 +9,14 @@ import pytest
 
 from docflow.receipts.country import detect_country
 from docflow.receipts.lines import lines_from_text
-from docflow.receipts.vat import is_valid_rate, rate_for_date, rate_table, rates_valid_on
+from docflow.receipts.vat import (
+    VatRate,
+    is_valid_rate,
+    rate_for_date,
+    rate_table,
+    rates_valid_on,
+    tax_fits_rate,
+)
 from docflow.receipts.vat_table import complete_vat_row, find_vat_rows, parse_vat_row, split_vat_amounts
 
 
@@ -305,3 +312,27 @@ def test_given_receipt_evidence_when_the_country_is_detected_then_it_follows_the
     text: str, country: str | None
 ) -> None:
     assert detect_country(lines_from_text(text)) == country
+
+
+def test_given_another_rate_table_when_a_rate_is_checked_then_that_table_decides() -> None:
+    table = (VatRate(Decimal("7"), dt.date(2030, 1, 1), None, "a future reduced rate"),)
+    assert is_valid_rate(Decimal("7"), dt.date(2030, 1, 1), table)
+    assert not is_valid_rate(Decimal("7"), dt.date(2029, 12, 31), table)
+    assert not is_valid_rate(Decimal("24"), dt.date(2020, 1, 1), table)
+
+
+@pytest.mark.parametrize(
+    ("net", "tax", "strict", "fits"),
+    [
+        (Decimal("10.00"), Decimal("1.01"), True, True),  # one cent off: still exact enough
+        (Decimal("10.00"), Decimal("1.02"), True, False),
+        (Decimal("1.00"), Decimal("0.12"), False, True),  # two cents off: the rounding tolerance
+        (Decimal("1.00"), Decimal("0.13"), False, False),
+        (Decimal("1000.00"), Decimal("100.50"), False, True),  # half a percent of the tax
+        (Decimal("1000.00"), Decimal("100.51"), False, False),
+    ],
+)
+def test_given_a_tax_at_the_tolerance_when_fitted_then_the_bound_is_inclusive(
+    net: Decimal, tax: Decimal, strict: bool, fits: bool
+) -> None:
+    assert tax_fits_rate(Decimal("10"), net, tax, strict=strict) is fits
