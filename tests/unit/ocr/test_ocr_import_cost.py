@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-HEAVY = ("PIL", "pytesseract", "pypdfium2", "pillow_heif", "tesserocr")
+HEAVY = ("PIL", "numpy", "pytesseract", "pypdfium2", "pillow_heif", "tesserocr")
 
 
 def test_given_fresh_interpreter_when_docflow_ocr_imported_then_no_heavy_library_loaded() -> None:

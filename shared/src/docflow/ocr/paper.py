@@ -12,11 +12,14 @@ mostly bright column, and its rows the same within those columns.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from PIL.Image import Image
+
+    from docflow.ocr.geometry import Point, Quad
 
 #: Long side of the thumbnail the paper is looked for on.
 THUMBNAIL_SIDE = 128
@@ -99,3 +102,168 @@ def find_paper(image: Image) -> PaperBox | None:
         min(image.width, round(x1 * scale_x)),
         min(image.height, round(y1 * scale_y)),
     )
+
+
+#: Long side of the thumbnail the paper's corners are looked for on.
+QUAD_SIDE = 256
+#: The paper's edges are fitted on this middle share of each side (the corners are left out).
+EDGE_SPAN = 0.8
+#: Edge points farther than this many thumbnail pixels from the fitted line are dropped, then the
+#: line is fitted again (a hand, a fold, an object touching the paper).
+EDGE_TOLERANCE = 1.5
+#: A quadrilateral whose corners all lie within this many thumbnail pixels of its bounding box's
+#: corners is an upright rectangle: cropping it is enough.
+UPRIGHT_TOLERANCE = 1.5
+
+
+def _runs(row: Any) -> list[tuple[int, int]]:
+    import numpy as np
+
+    edges = np.diff(np.concatenate(([0], row.astype(np.int8), [0])))
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True))
+
+
+def largest_component(mask: Any) -> Any:
+    """The largest 4-connected region of a boolean array, as a boolean array (runs joined row by row)."""
+    import numpy as np
+
+    parent: list[int] = []
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    runs: list[tuple[int, int, int]] = []
+    previous: list[tuple[int, int, int]] = []
+    for y, row in enumerate(mask):
+        current = []
+        for start, stop in _runs(row):
+            index = len(runs)
+            parent.append(index)
+            runs.append((y, start, stop))
+            for other_start, other_stop, other in previous:
+                if start < other_stop and other_start < stop:
+                    parent[root(index)] = root(other)
+            current.append((start, stop, index))
+        previous = current
+    if not runs:
+        return np.zeros_like(mask)
+    sizes: dict[int, int] = {}
+    for index, (_, start, stop) in enumerate(runs):
+        sizes[root(index)] = sizes.get(root(index), 0) + stop - start
+    best = max(sizes, key=lambda key: sizes[key])
+    component = np.zeros_like(mask)
+    for index, (y, start, stop) in enumerate(runs):
+        if root(index) == best:
+            component[y, start:stop] = True
+    return component
+
+
+def _fit_edge(positions: Any, values: Any) -> tuple[float, float] | None:
+    """``value = slope * position + intercept`` fitted to edge points, far points dropped twice."""
+    import numpy as np
+
+    keep = np.ones(len(positions), dtype=bool)
+    line: tuple[float, float] | None = None
+    for _ in range(3):
+        if keep.sum() < 4:
+            return line
+        slope, intercept = np.polyfit(positions[keep], values[keep], 1)
+        line = (float(slope), float(intercept))
+        keep = np.abs(values - (slope * positions + intercept)) <= EDGE_TOLERANCE
+    return line
+
+
+def _inner(start: float, stop: float) -> Any:
+    """The integers in the middle :data:`EDGE_SPAN` share of ``start..stop``."""
+    import numpy as np
+
+    low, high = sorted((start, stop))
+    margin = (high - low) * (1 - EDGE_SPAN) / 2
+    return np.arange(math.ceil(low + margin), math.floor(high - margin) + 1)
+
+
+def _rough_corners(mask: Any) -> list[tuple[int, int]]:
+    """The region's extreme points towards each corner (top-left, top-right, bottom-right, bottom-left)."""
+    import numpy as np
+
+    ys, xs = np.nonzero(mask)
+    picks = (np.argmin(xs + ys), np.argmax(xs - ys), np.argmax(xs + ys), np.argmin(xs - ys))
+    return [(int(xs[index]), int(ys[index])) for index in picks]
+
+
+def _intersect(vertical: tuple[float, float], horizontal: tuple[float, float]) -> Point:
+    """Where ``x = a*y + b`` meets ``y = c*x + d``."""
+    a, b = vertical
+    c, d = horizontal
+    y = (c * b + d) / (1 - a * c)
+    return a * y + b, y
+
+
+def paper_mask(image: Image, side: int) -> Any | None:
+    """The paper on a thumbnail with long side ``side`` (largest bright region), or ``None``."""
+    import numpy as np
+
+    thumbnail = image.copy()
+    thumbnail.thumbnail((side, side))
+    histogram = thumbnail.histogram()
+    threshold = otsu_threshold(histogram)
+    if _mean(histogram, threshold + 1, 256) - _mean(histogram, 0, threshold + 1) < MIN_CONTRAST:
+        return None
+    component = largest_component(np.asarray(thumbnail) > threshold)
+    kept = float(component.mean())
+    if not MIN_KEPT_AREA <= kept <= MAX_KEPT_AREA:
+        return None
+    return component
+
+
+def find_paper_quad(image: Image) -> Quad | None:
+    """The paper's four corners in a grayscale photo when it lies tilted or in perspective.
+
+    ``None`` when there is no paper standing out from a background, or when the paper is an
+    upright rectangle (:func:`find_paper` crops it). Corners are in image pixels, one thumbnail
+    pixel inside the paper, ordered top-left, top-right, bottom-right, bottom-left.
+    """
+    mask = paper_mask(image, QUAD_SIDE)
+    if mask is None:
+        return None
+    height, width = mask.shape
+    top_left, top_right, bottom_right, bottom_left = _rough_corners(mask)
+    left_rows = _inner(top_left[1], bottom_left[1])
+    right_rows = _inner(top_right[1], bottom_right[1])
+    top_columns = _inner(top_left[0], top_right[0])
+    bottom_columns = _inner(bottom_left[0], bottom_right[0])
+    if min(len(left_rows), len(right_rows), len(top_columns), len(bottom_columns)) < 8:
+        return None
+    flipped_x, flipped_y = mask[:, ::-1], mask[::-1]
+    left = _fit_edge(left_rows, mask[left_rows].argmax(axis=1).astype(float))
+    right = _fit_edge(right_rows, (width - flipped_x[right_rows].argmax(axis=1)).astype(float))
+    top = _fit_edge(top_columns, mask[:, top_columns].argmax(axis=0).astype(float))
+    bottom = _fit_edge(bottom_columns, (height - flipped_y[:, bottom_columns].argmax(axis=0)).astype(float))
+    if left is None or right is None or top is None or bottom is None:
+        return None
+    corners = [
+        _intersect(left, top),
+        _intersect(right, top),
+        _intersect(right, bottom),
+        _intersect(left, bottom),
+    ]
+    xs, ys = [x for x, _ in corners], [y for _, y in corners]
+    box = [(min(xs), min(ys)), (max(xs), min(ys)), (max(xs), max(ys)), (min(xs), max(ys))]
+    deviation = max(max(abs(x - bx), abs(y - by)) for (x, y), (bx, by) in zip(corners, box, strict=True))
+    if deviation <= UPRIGHT_TOLERANCE:
+        return None
+    if min(xs) < -2 or min(ys) < -2 or max(xs) > width + 2 or max(ys) > height + 2:
+        return None
+    # One thumbnail pixel inwards, towards the centre, so no background is left at the edges.
+    cx, cy = sum(xs) / 4, sum(ys) / 4
+    scale_x, scale_y = image.width / width, image.height / height
+    inset: list[Point] = []
+    for x, y in corners:
+        length = max(1e-6, ((x - cx) ** 2 + (y - cy) ** 2) ** 0.5)
+        step = 1.4 / length
+        inset.append(((x + (cx - x) * step) * scale_x, (y + (cy - y) * step) * scale_y))
+    quad: Quad = (inset[0], inset[1], inset[2], inset[3])
+    return quad
