@@ -12,7 +12,6 @@ mostly bright column, and its rows the same within those columns.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -106,11 +105,10 @@ def find_paper(image: Image) -> PaperBox | None:
 
 #: Long side of the thumbnail the paper's corners are looked for on.
 QUAD_SIDE = 256
-#: The paper's edges are fitted on this middle share of each side (the corners are left out).
-EDGE_SPAN = 0.8
-#: Edge points farther than this many thumbnail pixels from the fitted line are dropped, then the
-#: line is fitted again (a hand, a fold, an object touching the paper).
+#: Edge points within this many thumbnail pixels of a line support it.
 EDGE_TOLERANCE = 1.5
+#: Largest difference between the slopes of opposite edges (about 10 degrees).
+MAX_EDGE_SPREAD = 0.18
 #: A quadrilateral whose corners all lie within this many thumbnail pixels of its bounding box's
 #: corners is an upright rectangle: cropping it is enough.
 UPRIGHT_TOLERANCE = 1.5
@@ -162,36 +160,33 @@ def largest_component(mask: Any) -> Any:
 
 
 def _fit_edge(positions: Any, values: Any) -> tuple[float, float] | None:
-    """``value = slope * position + intercept`` fitted to edge points, far points dropped twice."""
+    """``value = slope * position + intercept`` through most of the edge points.
+
+    Part of an edge may be hidden (a shadow darker than the table, an object over the paper) and
+    the points at its ends belong to the neighbouring edges, so the line is chosen by consensus:
+    of the lines through pairs of sampled points, the one with the most points near it wins, and
+    is then fitted to those points by least squares.
+    """
     import numpy as np
 
-    keep = np.ones(len(positions), dtype=bool)
-    line: tuple[float, float] | None = None
-    for _ in range(3):
-        if keep.sum() < 4:
-            return line
-        slope, intercept = np.polyfit(positions[keep], values[keep], 1)
-        line = (float(slope), float(intercept))
-        keep = np.abs(values - (slope * positions + intercept)) <= EDGE_TOLERANCE
-    return line
-
-
-def _inner(start: float, stop: float) -> Any:
-    """The integers in the middle :data:`EDGE_SPAN` share of ``start..stop``."""
-    import numpy as np
-
-    low, high = sorted((start, stop))
-    margin = (high - low) * (1 - EDGE_SPAN) / 2
-    return np.arange(math.ceil(low + margin), math.floor(high - margin) + 1)
-
-
-def _rough_corners(mask: Any) -> list[tuple[int, int]]:
-    """The region's extreme points towards each corner (top-left, top-right, bottom-right, bottom-left)."""
-    import numpy as np
-
-    ys, xs = np.nonzero(mask)
-    picks = (np.argmin(xs + ys), np.argmax(xs - ys), np.argmax(xs + ys), np.argmin(xs - ys))
-    return [(int(xs[index]), int(ys[index])) for index in picks]
+    count = len(positions)
+    if count < 8:
+        return None
+    samples = np.unique(np.linspace(0, count - 1, 24).round().astype(int))
+    first, second = np.triu_indices(len(samples), k=1)
+    first, second = samples[first], samples[second]
+    apart = second - first >= count // 4
+    first, second = first[apart], second[apart]
+    run = positions[second] - positions[first]
+    slopes = (values[second] - values[first]) / np.where(run == 0, 1, run)
+    intercepts = values[first] - slopes * positions[first]
+    distances = np.abs(values[None, :] - (slopes[:, None] * positions[None, :] + intercepts[:, None]))
+    best = int(np.argmax((distances <= EDGE_TOLERANCE).sum(axis=1)))
+    keep = distances[best] <= EDGE_TOLERANCE
+    if keep.sum() < max(6, count // 5):
+        return None
+    slope, intercept = np.polyfit(positions[keep], values[keep], 1)
+    return float(slope), float(intercept)
 
 
 def _intersect(vertical: tuple[float, float], horizontal: tuple[float, float]) -> Point:
@@ -226,23 +221,25 @@ def find_paper_quad(image: Image) -> Quad | None:
     upright rectangle (:func:`find_paper` crops it). Corners are in image pixels, one thumbnail
     pixel inside the paper, ordered top-left, top-right, bottom-right, bottom-left.
     """
+    import numpy as np
+
     mask = paper_mask(image, QUAD_SIDE)
     if mask is None:
         return None
     height, width = mask.shape
-    top_left, top_right, bottom_right, bottom_left = _rough_corners(mask)
-    left_rows = _inner(top_left[1], bottom_left[1])
-    right_rows = _inner(top_right[1], bottom_right[1])
-    top_columns = _inner(top_left[0], top_right[0])
-    bottom_columns = _inner(bottom_left[0], bottom_right[0])
-    if min(len(left_rows), len(right_rows), len(top_columns), len(bottom_columns)) < 8:
-        return None
+    rows = np.flatnonzero(mask.any(axis=1))
+    columns = np.flatnonzero(mask.any(axis=0))
     flipped_x, flipped_y = mask[:, ::-1], mask[::-1]
-    left = _fit_edge(left_rows, mask[left_rows].argmax(axis=1).astype(float))
-    right = _fit_edge(right_rows, (width - flipped_x[right_rows].argmax(axis=1)).astype(float))
-    top = _fit_edge(top_columns, mask[:, top_columns].argmax(axis=0).astype(float))
-    bottom = _fit_edge(bottom_columns, (height - flipped_y[:, bottom_columns].argmax(axis=0)).astype(float))
+    # Edge points: the first paper pixel of each row (column) seen from that side.
+    left = _fit_edge(rows, mask[rows].argmax(axis=1).astype(float))
+    right = _fit_edge(rows, (width - flipped_x[rows].argmax(axis=1)).astype(float))
+    top = _fit_edge(columns, mask[:, columns].argmax(axis=0).astype(float))
+    bottom = _fit_edge(columns, (height - flipped_y[:, columns].argmax(axis=0)).astype(float))
     if left is None or right is None or top is None or bottom is None:
+        return None
+    # Opposite edges of a photographed rectangle are close to parallel; far from it, an edge was
+    # fitted to something else (a shadow's rim, a neighbouring object).
+    if abs(left[0] - right[0]) > MAX_EDGE_SPREAD or abs(top[0] - bottom[0]) > MAX_EDGE_SPREAD:
         return None
     corners = [
         _intersect(left, top),
