@@ -28,7 +28,7 @@ def tilted(image: Image.Image, degrees: float) -> Image.Image:
 
 
 @pytest.mark.parametrize("degrees", [-15.0, -8.0, -3.5, -1.0, 0.0, 0.7, 4.2, 6.0, 12.5, 15.0])
-def test_given_page_rotated_by_known_angle_when_estimated_then_skew_within_half_a_degree(degrees: float) -> None:
+def test_given_page_rotated_by_known_angle_when_estimated_then_within_half_a_degree(degrees: float) -> None:
     estimate = estimate_skew(tilted(receipt(), degrees))
     assert estimate is not None
     # Turned counter-clockwise, lines rise to the right: a negative tilt in image coordinates.
