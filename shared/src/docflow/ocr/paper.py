@@ -8,6 +8,11 @@ paper fills the frame is left alone.
 The paper is found on a thumbnail small enough to blur printed text into the paper's grey: Otsu's
 threshold splits paper from background, the paper's columns are the span from the first to the last
 mostly bright column, and its rows the same within those columns.
+
+A paper lying tilted or foreshortened is a quadrilateral instead (:func:`find_paper_quad`): on a
+256 px thumbnail the largest bright region is taken, each of its four edges is the line most of
+its outermost pixels lie on (chosen by consensus, so a shadow or an object over part of an edge
+does not bend it), and the corners are where the lines meet.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ Tesseract reads best when text lines are roughly 20-40 pixels tall. The line hei
 from the horizontal ink profile (rows that hold dark pixels form runs, one per text line); pages
 whose text is too small are enlarged and pages whose text is needlessly large are reduced, which
 also saves time. When no estimate is possible the long side is kept within bounds instead.
+
+Photos get more (see :mod:`docflow.ocr.photo`): the paper straightened from its corners, the text
+lines levelled and the light evened out, each switchable in :class:`PreprocessOptions`.
 """
 
 from __future__ import annotations
