@@ -62,6 +62,8 @@ def configurations() -> dict[str, PreprocessOptions]:
         configs[f"all -{step}"] = dataclasses.replace(ALL_OPTIONS, **{step: False})
     for step in STEPS[:3]:
         configs[f"today +{step}"] = dataclasses.replace(TODAY_OPTIONS, **{step: True})
+    for height in (20, 30):
+        configs[f"all text {height} px"] = dataclasses.replace(ALL_OPTIONS, target_text_height=height)
     return configs
 
 
