@@ -8,15 +8,22 @@ paper fills the frame is left alone.
 The paper is found on a thumbnail small enough to blur printed text into the paper's grey: Otsu's
 threshold splits paper from background, the paper's columns are the span from the first to the last
 mostly bright column, and its rows the same within those columns.
+
+A paper lying tilted or foreshortened is a quadrilateral instead (:func:`find_paper_quad`): on a
+256 px thumbnail the largest bright region is taken, each of its four edges is the line most of
+its outermost pixels lie on (chosen by consensus, so a shadow or an object over part of an edge
+does not bend it), and the corners are where the lines meet.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from PIL.Image import Image
+
+    from docflow.ocr.geometry import Point, Quad
 
 #: Long side of the thumbnail the paper is looked for on.
 THUMBNAIL_SIDE = 128
@@ -99,3 +106,166 @@ def find_paper(image: Image) -> PaperBox | None:
         min(image.width, round(x1 * scale_x)),
         min(image.height, round(y1 * scale_y)),
     )
+
+
+#: Long side of the thumbnail the paper's corners are looked for on.
+QUAD_SIDE = 256
+#: Edge points within this many thumbnail pixels of a line support it.
+EDGE_TOLERANCE = 1.5
+#: Largest difference between the slopes of opposite edges (about 10 degrees).
+MAX_EDGE_SPREAD = 0.18
+#: A quadrilateral whose corners all lie within this many thumbnail pixels of its bounding box's
+#: corners is an upright rectangle: cropping it is enough.
+UPRIGHT_TOLERANCE = 1.5
+
+
+def _runs(row: Any) -> list[tuple[int, int]]:
+    import numpy as np
+
+    edges = np.diff(np.concatenate(([0], row.astype(np.int8), [0])))
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True))
+
+
+def largest_component(mask: Any) -> Any:
+    """The largest 4-connected region of a boolean array, as a boolean array (runs joined row by row)."""
+    import numpy as np
+
+    parent: list[int] = []
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    runs: list[tuple[int, int, int]] = []
+    previous: list[tuple[int, int, int]] = []
+    for y, row in enumerate(mask):
+        current = []
+        for start, stop in _runs(row):
+            index = len(runs)
+            parent.append(index)
+            runs.append((y, start, stop))
+            for other_start, other_stop, other in previous:
+                if start < other_stop and other_start < stop:
+                    parent[root(index)] = root(other)
+            current.append((start, stop, index))
+        previous = current
+    if not runs:
+        return np.zeros_like(mask)
+    sizes: dict[int, int] = {}
+    for index, (_, start, stop) in enumerate(runs):
+        sizes[root(index)] = sizes.get(root(index), 0) + stop - start
+    best = max(sizes, key=lambda key: sizes[key])
+    component = np.zeros_like(mask)
+    for index, (y, start, stop) in enumerate(runs):
+        if root(index) == best:
+            component[y, start:stop] = True
+    return component
+
+
+def _fit_edge(positions: Any, values: Any) -> tuple[float, float] | None:
+    """``value = slope * position + intercept`` through most of the edge points.
+
+    Part of an edge may be hidden (a shadow darker than the table, an object over the paper) and
+    the points at its ends belong to the neighbouring edges, so the line is chosen by consensus:
+    of the lines through pairs of sampled points, the one with the most points near it wins, and
+    is then fitted to those points by least squares.
+    """
+    import numpy as np
+
+    count = len(positions)
+    if count < 8:
+        return None
+    samples = np.unique(np.linspace(0, count - 1, 24).round().astype(int))
+    first, second = np.triu_indices(len(samples), k=1)
+    first, second = samples[first], samples[second]
+    apart = second - first >= count // 4
+    first, second = first[apart], second[apart]
+    run = positions[second] - positions[first]
+    slopes = (values[second] - values[first]) / np.where(run == 0, 1, run)
+    intercepts = values[first] - slopes * positions[first]
+    distances = np.abs(values[None, :] - (slopes[:, None] * positions[None, :] + intercepts[:, None]))
+    best = int(np.argmax((distances <= EDGE_TOLERANCE).sum(axis=1)))
+    keep = distances[best] <= EDGE_TOLERANCE
+    if keep.sum() < max(6, count // 5):
+        return None
+    slope, intercept = np.polyfit(positions[keep], values[keep], 1)
+    return float(slope), float(intercept)
+
+
+def _intersect(vertical: tuple[float, float], horizontal: tuple[float, float]) -> Point:
+    """Where ``x = a*y + b`` meets ``y = c*x + d``."""
+    a, b = vertical
+    c, d = horizontal
+    y = (c * b + d) / (1 - a * c)
+    return a * y + b, y
+
+
+def paper_mask(image: Image, side: int) -> Any | None:
+    """The paper on a thumbnail with long side ``side`` (largest bright region), or ``None``."""
+    import numpy as np
+
+    thumbnail = image.copy()
+    thumbnail.thumbnail((side, side))
+    histogram = thumbnail.histogram()
+    threshold = otsu_threshold(histogram)
+    if _mean(histogram, threshold + 1, 256) - _mean(histogram, 0, threshold + 1) < MIN_CONTRAST:
+        return None
+    component = largest_component(np.asarray(thumbnail) > threshold)
+    kept = float(component.mean())
+    if not MIN_KEPT_AREA <= kept <= MAX_KEPT_AREA:
+        return None
+    return component
+
+
+def find_paper_quad(image: Image) -> Quad | None:
+    """The paper's four corners in a grayscale photo when it lies tilted or in perspective.
+
+    ``None`` when there is no paper standing out from a background, or when the paper is an
+    upright rectangle (:func:`find_paper` crops it). Corners are in image pixels, one thumbnail
+    pixel inside the paper, ordered top-left, top-right, bottom-right, bottom-left.
+    """
+    import numpy as np
+
+    mask = paper_mask(image, QUAD_SIDE)
+    if mask is None:
+        return None
+    height, width = mask.shape
+    rows = np.flatnonzero(mask.any(axis=1))
+    columns = np.flatnonzero(mask.any(axis=0))
+    flipped_x, flipped_y = mask[:, ::-1], mask[::-1]
+    # Edge points: the first paper pixel of each row (column) seen from that side.
+    left = _fit_edge(rows, mask[rows].argmax(axis=1).astype(float))
+    right = _fit_edge(rows, (width - flipped_x[rows].argmax(axis=1)).astype(float))
+    top = _fit_edge(columns, mask[:, columns].argmax(axis=0).astype(float))
+    bottom = _fit_edge(columns, (height - flipped_y[:, columns].argmax(axis=0)).astype(float))
+    if left is None or right is None or top is None or bottom is None:
+        return None
+    # Opposite edges of a photographed rectangle are close to parallel; far from it, an edge was
+    # fitted to something else (a shadow's rim, a neighbouring object).
+    if abs(left[0] - right[0]) > MAX_EDGE_SPREAD or abs(top[0] - bottom[0]) > MAX_EDGE_SPREAD:
+        return None
+    corners = [
+        _intersect(left, top),
+        _intersect(right, top),
+        _intersect(right, bottom),
+        _intersect(left, bottom),
+    ]
+    xs, ys = [x for x, _ in corners], [y for _, y in corners]
+    box = [(min(xs), min(ys)), (max(xs), min(ys)), (max(xs), max(ys)), (min(xs), max(ys))]
+    deviation = max(max(abs(x - bx), abs(y - by)) for (x, y), (bx, by) in zip(corners, box, strict=True))
+    if deviation <= UPRIGHT_TOLERANCE:
+        return None
+    if min(xs) < -2 or min(ys) < -2 or max(xs) > width + 2 or max(ys) > height + 2:
+        return None
+    # One thumbnail pixel inwards, towards the centre, so no background is left at the edges.
+    cx, cy = sum(xs) / 4, sum(ys) / 4
+    scale_x, scale_y = image.width / width, image.height / height
+    inset: list[Point] = []
+    for x, y in corners:
+        length = max(1e-6, ((x - cx) ** 2 + (y - cy) ** 2) ** 0.5)
+        step = 1.4 / length
+        inset.append(((x + (cx - x) * step) * scale_x, (y + (cy - y) * step) * scale_y))
+    quad: Quad = (inset[0], inset[1], inset[2], inset[3])
+    return quad

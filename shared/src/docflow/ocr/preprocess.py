@@ -4,6 +4,9 @@ Tesseract reads best when text lines are roughly 20-40 pixels tall. The line hei
 from the horizontal ink profile (rows that hold dark pixels form runs, one per text line); pages
 whose text is too small are enlarged and pages whose text is needlessly large are reduced, which
 also saves time. When no estimate is possible the long side is kept within bounds instead.
+
+Photos get more (see :mod:`docflow.ocr.photo`): the paper straightened from its corners, the text
+lines levelled and the light evened out, each switchable in :class:`PreprocessOptions`.
 """
 
 from __future__ import annotations
@@ -26,12 +29,16 @@ _PROFILE_WIDTH = 512
 
 @dataclass(frozen=True, slots=True)
 class PreprocessOptions:
-    """How a page is prepared for OCR.
+    """How a page is prepared for OCR; each step can be switched off on its own.
 
     Text whose estimated line height is below ``min_text_height`` or above ``max_text_height`` is
-    scaled to ``target_text_height``; the scale is then bounded so the long side stays within
-    ``min_long_side``..``max_long_side``. ``crop_to_paper`` cuts a photo's background away first
-    (see :mod:`docflow.ocr.paper`).
+    scaled to ``target_text_height`` (``scale_text``); the scale is then bounded so the long side
+    stays within ``min_long_side``..``max_long_side``. ``crop_to_paper`` cuts a photo's background
+    away (see :mod:`docflow.ocr.paper`); with it, ``straighten_paper`` maps a tilted or foreshortened paper
+    whose edges show onto an upright rectangle, ``deskew`` levels text lines tilted by up to
+    ``max_skew_degrees`` (see :mod:`docflow.ocr.skew`) and ``flatten_light`` evens out shadows and
+    uneven light (see :mod:`docflow.ocr.light`). With the last three off, a page is prepared as
+    before they existed (crop and scale only).
     """
 
     min_text_height: int = 16
@@ -40,16 +47,35 @@ class PreprocessOptions:
     min_long_side: int = 600
     max_long_side: int = 3200
     crop_to_paper: bool = True
+    straighten_paper: bool = True
+    deskew: bool = True
+    max_skew_degrees: float = 15.0
+    flatten_light: bool = True
+    scale_text: bool = True
+
+    @property
+    def photo_steps(self) -> bool:
+        """Whether any of the photo steps (straighten, deskew, flatten light) is on."""
+        return self.straighten_paper or self.deskew or self.flatten_light
 
 
 @dataclass(frozen=True, slots=True)
 class PreparedImage:
-    """The image Tesseract reads; page pixel ``(x, y)`` is ``((x - ox) * scale, (y - oy) * scale)`` in it."""
+    """The image Tesseract reads; page pixel ``(x, y)`` is ``((x - ox) * scale, (y - oy) * scale)`` in it.
+
+    A page that was deskewed or straightened is read in its levelled frame: boxes are mapped back
+    with the scale and offset only, so lines stay level (the receipt engine groups rows by their
+    boxes) and lie near, not exactly on, the tilted text of the upload.
+    """
 
     image: Image
     scale: float
     text_height: float | None
     offset: tuple[int, int] = (0, 0)
+    #: Degrees the text lines were levelled by (0.0: not rotated).
+    skew: float = 0.0
+    #: Whether the paper was straightened from its four corners (perspective).
+    straightened: bool = False
 
     def to_page(self, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
         """A box in this image's pixels as a box in page pixels."""
@@ -95,22 +121,35 @@ def choose_scale(size: tuple[int, int], text_height: float | None, options: Prep
 
 
 def prepare_for_ocr(image: Image, options: PreprocessOptions | None = None) -> PreparedImage:
-    """Crop a grayscale page to its paper and scale it so its text has a height Tesseract reads well."""
+    """Prepare a grayscale page for Tesseract: paper cropped (or straightened), text levelled, light
+    evened out and text scaled to a height Tesseract reads well, each as ``options`` allow."""
+    options = options or PreprocessOptions()
+    if options.photo_steps:
+        from docflow.ocr.photo import prepare_photo
+
+        return prepare_photo(image, options)
+    return prepare_scan(image, options)
+
+
+def resize_to(image: Image, scale: float) -> tuple[Image, float]:
+    """``image`` resized by ``scale`` (kept as it is within 5 %) and the scale applied."""
     from PIL import Image as PILImage
 
+    if abs(scale - 1.0) <= 0.05:
+        return image, 1.0
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    resample = PILImage.Resampling.LANCZOS if scale < 1 else PILImage.Resampling.BICUBIC
+    return image.resize(size, resample), scale
+
+
+def prepare_scan(image: Image, options: PreprocessOptions) -> PreparedImage:
+    """Crop a grayscale page to its paper and scale it so its text has a height Tesseract reads well."""
     from docflow.ocr.paper import find_paper
 
-    options = options or PreprocessOptions()
     paper = find_paper(image) if options.crop_to_paper else None
     offset = (0, 0)
     if paper is not None:
         image, offset = image.crop(paper), (paper[0], paper[1])
-    text_height = estimate_text_height(image)
-    scale = choose_scale(image.size, text_height, options)
-    if abs(scale - 1.0) > 0.05:
-        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-        resample = PILImage.Resampling.LANCZOS if scale < 1 else PILImage.Resampling.BICUBIC
-        image = image.resize(size, resample)
-    else:
-        scale = 1.0
+    text_height = estimate_text_height(image) if options.scale_text else None
+    image, scale = resize_to(image, choose_scale(image.size, text_height, options))
     return PreparedImage(image, scale, text_height, offset)

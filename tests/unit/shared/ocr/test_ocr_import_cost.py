@@ -8,7 +8,7 @@ import sys
 
 from tests.support.paths import REPO_ROOT
 
-HEAVY = ("PIL", "pytesseract", "pypdfium2", "pillow_heif", "tesserocr")
+HEAVY = ("PIL", "numpy", "pytesseract", "pypdfium2", "pillow_heif", "tesserocr")
 
 
 def test_given_fresh_interpreter_when_docflow_ocr_imported_then_no_heavy_library_loaded() -> None:

@@ -1,0 +1,72 @@
+"""Flatten uneven light on a photographed page: divide by the paper's brightness, then stretch.
+
+A shadow or a lamp makes the paper darker on one side; Tesseract's single global threshold then
+loses the text in the dark part or turns the paper there into ink. The paper's brightness at each
+point (the background) is estimated on a reduced copy: a maximum filter wider than a character
+removes the text, a blur smooths the rest. Dividing the page by it makes the paper evenly white and
+keeps the contrast of the ink; the result is stretched so the ink is dark again. A page whose
+background is already even (a scan, an evenly lit photo) is left alone.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+#: Long side of the copy the background is estimated on.
+BACKGROUND_SIDE = 160
+#: Side of the maximum filter on that copy (odd): wider than a character, narrower than a shadow.
+TEXT_FILTER = 5
+#: Blur radius on that copy.
+BLUR_RADIUS = 2
+#: A background whose brightness varies less than this (5th to 95th percentile, 0..255) is even.
+EVEN_RANGE = 24
+#: The darkest share of pixels mapped to black when stretching.
+INK_SHARE = 0.005
+
+
+def estimate_background(image: Image) -> Image:
+    """The paper's brightness across a grayscale page, at a reduced size (text filtered out)."""
+    from PIL import Image as PILImage
+    from PIL import ImageFilter
+
+    factor = max(1, max(image.size) // BACKGROUND_SIDE)
+    small = image.reduce(factor) if factor > 1 else image.copy()
+    # Dark text is removed by the maximum filter; the medium filter smooths out small noise first.
+    small = small.filter(ImageFilter.MedianFilter(3)).filter(ImageFilter.MaxFilter(TEXT_FILTER))
+    small = small.filter(ImageFilter.GaussianBlur(BLUR_RADIUS))
+    return small if small.mode == "L" else small.convert("L", dither=PILImage.Dither.NONE)
+
+
+def is_even(background: Image) -> bool:
+    """Whether a background estimate is practically uniform."""
+    import numpy as np
+
+    values = np.asarray(background)
+    low, high = np.percentile(values, (5, 95))
+    return bool(high - low < EVEN_RANGE)
+
+
+def flatten_light(image: Image, *, force: bool = False) -> Image | None:
+    """The page with an even background and stretched contrast, or ``None`` when it is lit evenly.
+
+    ``force`` flattens an evenly lit page too (its contrast is still stretched).
+    """
+    import numpy as np
+    from PIL import Image as PILImage
+
+    background = estimate_background(image)
+    if not force and is_even(background):
+        return None
+    full = background.resize(image.size, PILImage.Resampling.BILINEAR)
+    pixels = np.asarray(image, dtype=np.float32)
+    ratio = pixels / np.maximum(np.asarray(full, dtype=np.float32), 1.0)
+    sample = ratio[::3, ::3]
+    low = float(np.quantile(sample, INK_SHARE))
+    high = float(np.median(sample))
+    if high - low < 0.05:
+        return None
+    stretched = (ratio - low) * (255.0 / (high - low))
+    return PILImage.fromarray(np.clip(stretched, 0, 255).astype(np.uint8))

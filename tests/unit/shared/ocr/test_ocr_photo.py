@@ -1,0 +1,127 @@
+"""Photo preparation: skew from text lines, the paper's corners, light flattening, each step switchable."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from PIL import Image, ImageChops
+
+from docflow.ocr.geometry import apply, homography, pillow_coefficients
+from docflow.ocr.light import estimate_background, flatten_light
+from docflow.ocr.paper import find_paper_quad
+from docflow.ocr.preprocess import PreprocessOptions, prepare_for_ocr
+from docflow.ocr.skew import estimate_skew
+
+from .corpus import RECEIPT_LINES, render_receipt
+
+OFF = PreprocessOptions(straighten_paper=False, deskew=False, flatten_light=False)
+
+
+def receipt() -> Image.Image:
+    return render_receipt((*RECEIPT_LINES, *RECEIPT_LINES), size=28)
+
+
+def tilted(image: Image.Image, degrees: float) -> Image.Image:
+    """``image`` turned counter-clockwise by ``degrees`` (its lines then rise to the right)."""
+    return image.rotate(degrees, Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+
+
+@pytest.mark.parametrize("degrees", [-15.0, -8.0, -3.5, -1.0, 0.0, 0.7, 4.2, 6.0, 12.5, 15.0])
+def test_given_page_rotated_by_known_angle_when_estimated_then_within_half_a_degree(degrees: float) -> None:
+    estimate = estimate_skew(tilted(receipt(), degrees))
+    assert estimate is not None
+    # Turned counter-clockwise, lines rise to the right: a negative tilt in image coordinates.
+    assert estimate == pytest.approx(-degrees, abs=0.5)
+
+
+def test_given_page_without_ink_when_estimated_then_no_skew() -> None:
+    assert estimate_skew(Image.new("L", (400, 600), 250)) is None
+
+
+def test_given_tilted_page_when_prepared_then_levelled_and_reported() -> None:
+    prepared = prepare_for_ocr(tilted(receipt(), 6.0))
+    assert prepared.skew == pytest.approx(-6.0, abs=0.5)
+    assert estimate_skew(prepared.image) == pytest.approx(0.0, abs=0.5)
+
+
+def test_given_deskew_off_when_prepared_then_not_rotated() -> None:
+    prepared = prepare_for_ocr(tilted(receipt(), 6.0), PreprocessOptions(deskew=False))
+    assert prepared.skew == 0.0
+
+
+TRUE_CORNERS = ((230.0, 160.0), (760.0, 210.0), (700.0, 1180.0), (150.0, 1130.0))
+
+
+def photo_in_perspective() -> Image.Image:
+    """A receipt warped onto the quadrilateral :data:`TRUE_CORNERS` of a dark table."""
+    paper = receipt().point(lambda value: min(value, 235))
+    rectangle = ((0.0, 0.0), (paper.width, 0.0), (paper.width, paper.height), (0.0, paper.height))
+    coefficients = pillow_coefficients(homography(TRUE_CORNERS, rectangle))
+    size = (900, 1300)
+    warped = paper.transform(size, Image.Transform.PERSPECTIVE, coefficients, Image.Resampling.BICUBIC)
+    mask = Image.new("L", paper.size, 255).transform(size, Image.Transform.PERSPECTIVE, coefficients)
+    return Image.composite(warped, Image.new("L", size, 70), mask)
+
+
+def test_given_paper_in_perspective_when_searched_then_its_four_corners_are_found() -> None:
+    quad = find_paper_quad(photo_in_perspective())
+    assert quad is not None
+    for found, true in zip(quad, TRUE_CORNERS, strict=True):
+        # One thumbnail pixel (about 5 px here) inside the paper, no more than a few pixels off.
+        assert math.dist(found, true) < 15
+
+
+def test_given_upright_paper_when_searched_then_no_quad_so_it_is_only_cropped() -> None:
+    photo = Image.new("L", (800, 1200), 70)
+    photo.paste(receipt(), (150, 100))
+    assert find_paper_quad(photo) is None
+
+
+def test_given_paper_in_perspective_when_prepared_then_straightened_with_level_text() -> None:
+    prepared = prepare_for_ocr(photo_in_perspective())
+    assert prepared.straightened
+    assert estimate_skew(prepared.image) == pytest.approx(0.0, abs=0.5)
+    assert not prepare_for_ocr(photo_in_perspective(), PreprocessOptions(straighten_paper=False)).straightened
+
+
+def test_homography_sends_each_corner_to_its_match() -> None:
+    rectangle = ((0.0, 0.0), (100.0, 0.0), (100.0, 300.0), (0.0, 300.0))
+    matrix = homography(rectangle, TRUE_CORNERS)
+    for point, target in zip(rectangle, TRUE_CORNERS, strict=True):
+        assert apply(matrix, point) == pytest.approx(target, abs=1e-6)
+
+
+def shadowed(image: Image.Image) -> Image.Image:
+    """``image`` under light falling from full on the left to a third on the right."""
+    ramp = Image.linear_gradient("L").rotate(90).resize(image.size)
+    light = ramp.point(lambda value: 85 + value * 170 // 255)
+    return ImageChops.multiply(image, light)
+
+
+def _spread(background: Image.Image) -> int:
+    low, high = background.getextrema()  # type: ignore[misc]
+    return int(high) - int(low)
+
+
+def test_given_uneven_light_when_flattened_then_paper_is_even_and_ink_dark() -> None:
+    page = shadowed(receipt())
+    assert _spread(estimate_background(page)) > 100
+    flattened = flatten_light(page)
+    assert flattened is not None
+    assert _spread(estimate_background(flattened)) < 30
+    # The ink on the dark side is still ink: its darkest pixels stay near black.
+    dark_side = flattened.crop((flattened.width * 2 // 3, 0, flattened.width, flattened.height))
+    assert dark_side.getextrema()[0] < 60  # type: ignore[index]
+
+
+def test_given_even_light_when_flattened_then_left_alone() -> None:
+    assert flatten_light(receipt()) is None
+
+
+def test_given_all_photo_steps_off_when_prepared_then_same_as_crop_and_scale() -> None:
+    page = tilted(receipt(), 5.0)
+    prepared = prepare_for_ocr(page, OFF)
+    assert prepared.skew == 0.0
+    assert not prepared.straightened
+    assert prepared.image.size == page.size
