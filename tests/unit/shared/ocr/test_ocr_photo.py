@@ -12,8 +12,7 @@ from docflow.ocr.light import estimate_background, flatten_light
 from docflow.ocr.paper import find_paper_quad
 from docflow.ocr.preprocess import PreprocessOptions, prepare_for_ocr
 from docflow.ocr.skew import estimate_skew
-
-from .corpus import RECEIPT_LINES, render_receipt
+from tests.support.ocr_corpus import RECEIPT_LINES, render_receipt
 
 OFF = PreprocessOptions(straighten_paper=False, deskew=False, flatten_light=False)
 
