@@ -260,7 +260,10 @@ def print_report(reports: list[dict[str, Any]], args: argparse.Namespace) -> Non
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--sroie-split", default="test.jsonl", help="labels file in the SROIE folder")
+    parser.add_argument("--sroie-dir", type=Path, default=SROIE_DIR, help="the SROIE folder")
+    parser.add_argument(
+        "--sroie-split", default="test.jsonl", help="labels file in the SROIE folder: dev.jsonl or test.jsonl"
+    )
     parser.add_argument("--finnish-count", type=int, default=150)
     parser.add_argument(
         "--finnish-seed", type=int, default=None, help="render a hold-out set with this seed instead"
@@ -281,9 +284,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     reports = []
     if not args.skip_sroie:
-        labels = _load_jsonl(SROIE_DIR / args.sroie_split)[: args.limit]
+        labels = _load_jsonl(args.sroie_dir / args.sroie_split)[: args.limit]
         name = f"sroie-{args.sroie_split.removesuffix('.jsonl')}"
-        reports.append(run_set(name, labels, SROIE_DIR, score_sroie, args))
+        reports.append(run_set(name, labels, args.sroie_dir, score_sroie, args))
     if not args.skip_finnish:
         from tests.perf.finnish_receipts.render import build_set
 
