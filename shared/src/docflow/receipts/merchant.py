@@ -30,8 +30,9 @@ _REGISTRATION_SUFFIX = re.compile(r"\s*\(?\s*\d{4,}[\d-]*-?\s?[A-Z]\s*\)?(?:\s*\
 _REGISTRATION_ANYWHERE = re.compile(r"\(\s*\d{3,}[\d-]*-?\s?[A-Z]\s*\)")
 _CONTINUATION = re.compile(r"^(?:CO\.?|\(M\)|SDN|BHD|S/B|OYJ?|AB|LTD)(?![A-Z])")
 _PHONE_PREFIX = re.compile(r"^[TF]\s?[:.]")
-#: Header lines that are neither name nor address: ``Site: 1046``, ``Licensee of ...``.
-_SKIP_IN_ADDRESS = re.compile(r"^[A-Z]+\s?:\s?\d+$|^LICENSEE\b")
+#: Header lines that are neither name nor address: ``Site: 1046``, ``Counter: 12 Take Away``,
+#: ``Licensee of ...``; a house number (``NO: 28, JALAN ...``) is no such label.
+_SKIP_IN_ADDRESS = re.compile(r"^[A-Z]+\s?:\s?\d+$|^(?!NO\b|LOT\b)[A-Z]{3,}\s?:\s?\d+(?![\d,])|^LICENSEE\b")
 _STRAY_BARS = re.compile(r"\s*\|\s*")
 #: Contact words glued to a brand (``myNEWScareline``), e-mail addresses and web links end the address.
 _ADDRESS_STOP_ANYWHERE = re.compile(r"CARELINE|HOTLINE|@|WWW\.|HTTPS?:")
@@ -45,7 +46,11 @@ _ADDRESS_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\$"), "S"),
     # ``Level’6``: an apostrophe between a word and a number is a misread space.
     (re.compile(r"(?<=[A-Za-z])[’'`](?=\d)"), " "),
+    # ``No. 53``: the number abbreviation is printed tight against its number (``NO.53``).
+    (re.compile(r"\b(N[Oo])\.\s+(?=\d)"), r"\1."),
 )
+#: An OCR speck after the last word of an address line: ``81200 Johor Bahru, Johor i``.
+_ADDRESS_TRAILING_SPECK = re.compile(r"(?<=[\w.,)])\s+[a-z|]$")
 _REGISTRATION = re.compile(r"^\(?\s*[A-Z]{0,3}\s?\d[\d\s-]*-?\s?[A-Z]?\s*\)?[:;.]?$|^\(.*\d.*\)$")
 _ADDRESS_STOP = re.compile(
     r"(?<![A-Z])(?:TEL|PUH|PHONE|FAX|GST|VAT|ALV|Y-?TUNNUS|FO-?NUMMER|BUSINESS\s?ID|E-?MAIL|WWW|HTTP|"
@@ -222,7 +227,10 @@ def find_address(lines: Sequence[TextLine], after: int) -> tuple[str, float] | N
             break
     if not collected or not any(char.isdigit() for line in collected for char in line.text):
         return None
-    parts = (_STRAY_BARS.sub(" ", _LEADING_JUNK.sub("", line.text)).strip() for line in collected)
+    parts = (
+        _ADDRESS_TRAILING_SPECK.sub("", _STRAY_BARS.sub(" ", _LEADING_JUNK.sub("", line.text)).strip())
+        for line in collected
+    )
     text = " ".join(part for part in parts if part)
     for pattern, replacement in _ADDRESS_FIXES:
         text = pattern.sub(replacement, text)

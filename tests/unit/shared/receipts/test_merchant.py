@@ -100,3 +100,25 @@ def test_given_misread_malaysian_legal_forms_when_read_then_they_are_repaired() 
     assert _party("KING'S CONFECTIONERY 5/E\nNO.41, JALAN SERI BINTANG 2\n")[0] == "KING'S CONFECTIONERY S/B"
     # A unit or street number is no legal form.
     assert _party("KEDAI RUNCIT 5/8A\nNO.41, JALAN 5/8\n")[0] == "KEDAI RUNCIT 5/8A"
+
+
+def test_given_a_space_after_the_number_abbreviation_when_read_then_it_is_printed_tight() -> None:
+    _, address = _party("KEDAI BUKU MAJU SDN BHD\nNo. 12, Jalan Mawar 3,\n43000 Kajang, Selangor\n")
+    assert address == "No.12, Jalan Mawar 3, 43000 Kajang, Selangor"
+
+
+def test_given_an_ocr_speck_after_an_address_line_when_read_then_the_address_ends_at_the_last_word() -> None:
+    text = "SYARIKAT MAJU JAYA\n7, Jalan Kenari 2, Taman Kenari i\n08000 Sungai Petani, Kedah |\n"
+    _, address = _party(text)
+    assert address == "7, Jalan Kenari 2, Taman Kenari 08000 Sungai Petani, Kedah"
+
+
+def test_given_a_labelled_number_line_after_the_address_when_read_then_it_ends_the_address() -> None:
+    text = "RESTORAN SRI MELATI\nLOT 5, JALAN MELATI 4\n68000 AMPANG\nCounter: 0412 Dine In\nCASH 10.00\n"
+    _, address = _party(text)
+    assert address == "LOT 5, JALAN MELATI 4 68000 AMPANG"
+
+
+def test_given_a_house_number_after_a_colon_when_read_then_it_stays_in_the_address() -> None:
+    _, address = _party("KEDAI RUNCIT SETIA\nNO: 8, JALAN SETIA 2\n41000 KLANG\n")
+    assert address == "NO: 8, JALAN SETIA 2 41000 KLANG"
