@@ -48,6 +48,10 @@ _SPLIT_YEAR = re.compile(
     r"(?<![\d.,/-])(\d{1,2})\s?([./-])\s?(\d{1,2})\s?\2\s?"
     r"(?P<year>2 0\d\d|20 \d\d|20\d \d)(?!\d)(?!\s?[:.]\d)"
 )
+#: A four-digit year glued to the time printed after it: ``15/01/201810:30``.
+_GLUED_TIME = re.compile(
+    r"(?<![\d.,/-])(\d{1,2})\s?([./-])\s?(\d{1,2})\s?\2\s?((?:19|20)\d\d)(?=[0-2]?\d[:.][0-5]\d)"
+)
 #: Letters OCR reads for digits inside a date (``1O/05/2O18``, ``l7.01.2018``): same length, so the
 #: spans found in the repaired text are the spans in the original.
 _DIGIT_LOOKALIKE = re.compile(r"(?<=[\d./-])[OoQD](?=[\d./-])|(?<=[\d./-])[Il|](?=[\d./-])|[OoIl](?=\d[./-])")
@@ -127,6 +131,8 @@ def find_dates(text: str, today: dt.date | None = None) -> list[DateMatch]:
     for match in _SPLIT_YEAR.finditer(text):
         first, second, year = int(match[1]), int(match[3]), int(match["year"].replace(" ", ""))
         add(_make_date(year, second, first), match.start(), match.end(), 0.75)
+    for match in _GLUED_TIME.finditer(text):
+        add(_make_date(int(match[4]), int(match[3]), int(match[1])), match.start(), match.end(), 0.8)
     for match in _ISO.finditer(text):
         add(_make_date(int(match[1]), int(match[3]), int(match[4])), match.start(), match.end(), 0.95)
     for match in _NUMERIC.finditer(text):

@@ -143,3 +143,8 @@ def test_given_letters_misread_for_digits_in_a_date_when_parsed_then_they_are_re
 
 def test_given_letters_next_to_numbers_outside_a_date_when_parsed_then_no_date_is_invented() -> None:
     assert find_dates("NO1 JALAN 2O 12.50 TOTAL 1O.50", TODAY) == []
+
+
+def test_given_a_year_glued_to_the_time_when_parsed_then_the_date_is_read() -> None:
+    assert parse_date("Date 03/09/201714:05", TODAY) == dt.date(2017, 9, 3)
+    assert parse_date("03.09.20179.05", TODAY) == dt.date(2017, 9, 3)
