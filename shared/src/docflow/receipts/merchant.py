@@ -20,15 +20,23 @@ from docflow.receipts.vocabulary import COMPANY_MARK, NOT_MERCHANT
 HEADER_LINES = 12
 MAX_ADDRESS_LINES = 5
 
-_LEGAL_FORM_ONLY = re.compile(r"^(?:SDN\.?\s?BHD\.?|BHD\.?|SDN|S/B|OYJ?|AB|KY|LTD\.?|LIMITED|INC\.?)$")
+#: A parenthesised place or ``(M)`` (Malaysia) printed before a Malaysian legal form: ``(KL) SDN BHD``.
+_FORM_PLACE = r"(?:CO\.?\s?)?(?:\([A-Z][A-Z .]{0,19}\)\s?)?"
+_LEGAL_FORM_ONLY = re.compile(
+    rf"^(?:{_FORM_PLACE}(?:SDN\.?\s?BHD\.?|BHD\.?|SDN|S/B|BERHAD|SENDIRIAN\s?BERHAD)|OYJ?|AB|KY|LTD\.?|"
+    r"LIMITED|INC\.?)$"
+)
 _STRONG_LEGAL_FORM = re.compile(
-    r"(?<![A-Z])(?:SDN\.?\s?BHD\.?|BHD|OYJ|OY|AB|LTD|LIMITED|INC|S/B|TMI|KY)(?![A-Z])"
+    r"(?<![A-Z])(?:SDN\.?\s?BHD\.?|BHD|BERHAD|OYJ|OY|AB|LTD|LIMITED|INC|S/B|TMI|KY)(?![A-Z])"
 )
 _EDGE_JUNK = re.compile(r"^[^\w(]+|[^\w.)&]+$")
 _LEADING_JUNK = re.compile(r"^[^\w(]+")
 _REGISTRATION_SUFFIX = re.compile(r"\s*\(?\s*\d{4,}[\d-]*-?\s?[A-Z]\s*\)?(?:\s*\(.*\))?\s*$")
 _REGISTRATION_ANYWHERE = re.compile(r"\(\s*\d{3,}[\d-]*-?\s?[A-Z]\s*\)")
-_CONTINUATION = re.compile(r"^(?:CO\.?|\(M\)|SDN|BHD|S/B|OYJ?|AB|LTD)(?![A-Z])")
+_CONTINUATION = re.compile(
+    r"^(?:CO\.?|\(M\)|SDN|BHD|BERHAD|S/B|OYJ?|AB|LTD)(?![A-Z])|"
+    r"^\([A-Z][A-Z .]{0,19}\)\s?(?:SDN|BHD|BERHAD|S/B)(?![A-Z])"
+)
 _PHONE_PREFIX = re.compile(r"^[TF]\s?[:.]")
 #: Header lines that are neither name nor address: ``Site: 1046``, ``Counter: 12 Take Away``,
 #: ``Licensee of ...``; a house number (``NO: 28, JALAN ...``) is no such label.

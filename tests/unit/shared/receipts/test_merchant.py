@@ -122,3 +122,17 @@ def test_given_a_labelled_number_line_after_the_address_when_read_then_it_ends_t
 def test_given_a_house_number_after_a_colon_when_read_then_it_stays_in_the_address() -> None:
     _, address = _party("KEDAI RUNCIT SETIA\nNO: 8, JALAN SETIA 2\n41000 KLANG\n")
     assert address == "NO: 8, JALAN SETIA 2 41000 KLANG"
+
+
+def test_given_a_place_and_legal_form_on_the_line_below_the_name_when_read_then_they_join_the_name() -> None:
+    name, _ = _party("SINAR BAKERIES TRADING\n(KL) SDN BHD\nNO 3, JALAN 1\n")
+    assert name == "SINAR BAKERIES TRADING (KL) SDN BHD"
+    assert _party("TAMAN JAYA STATIONERY\nSDN. BHD.\nNO 3, JALAN 1\n")[0] == "TAMAN JAYA STATIONERY SDN. BHD."
+
+
+def test_given_a_place_and_legal_form_chosen_below_a_name_when_read_then_the_name_above_is_kept() -> None:
+    assert _party("GOLDEN LEAF\n(PENANG) SDN BHD\nNO 3, JALAN 1\n")[0] == "GOLDEN LEAF (PENANG) SDN BHD"
+
+
+def test_given_berhad_on_its_own_line_when_read_then_it_is_part_of_the_name() -> None:
+    assert _party("SURIA RUNCIT HOLDINGS\nBERHAD\nLOT 7, JALAN 2\n")[0] == "SURIA RUNCIT HOLDINGS BERHAD"
