@@ -46,6 +46,15 @@ _STRAY_BARS = re.compile(r"\s*\|\s*")
 _ADDRESS_STOP_ANYWHERE = re.compile(r"CARELINE|HOTLINE|@|WWW\.|HTTPS?:")
 #: A line ending in a country name is the last address line.
 _COUNTRY_END = re.compile(r"(?<![A-Z])(?:MALAYSIA?|SINGAPORE|FINLAND|SUOMI|SVERIGE|SWEDEN)\W*$")
+#: A five-digit postcode with the town after it on the same line: ``47400 Petaling Jaya``.
+_POSTCODE_AND_TOWN = re.compile(r"(?<![\w-])\d{5}(?![\w-])\W*[A-Z]{2}")
+#: What may follow the postcode line: a state, a country or a parenthesised branch note.
+_REGION_LINE = re.compile(
+    r"^\W*(?:(?:JOHOR|KEDAH|KELANTAN|MELAKA|MALACCA|NEGERI|SEMBILAN|PAHANG|PERAK|PERLIS|PULAU|PINANG|PENANG|"
+    r"SABAH|SARAWAK|SELANGOR|TERENGGANU|KUALA|LUMPUR|KL|W\.?\s?P\.?|WILAYAH|PERSEKUTUAN|PUTRAJAYA|LABUAN|"
+    r"DARUL|EHSAN|TAKZIM|AMAN|D\.?\s?E\.?|MALAYSIA?|SINGAPORE|FINLAND|SUOMI|SVERIGE|SWEDEN|DEUTSCHLAND|"
+    r"GERMANY)(?![A-Z])\W*)+$|^\(.*\)\W*$"
+)
 #: OCR misreadings in street addresses: ``N0.15`` (number), ``JIn``/``Jin`` (``Jln``, jalan), ``$``, ``’``.
 _ADDRESS_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b([Nn])0(?=[.:\s]*\d)"), r"\1O"),
@@ -210,6 +219,8 @@ def find_address(lines: Sequence[TextLine], after: int) -> tuple[str, float] | N
     collected: list[TextLine] = []
     for line in lines[after + 1 : after + 1 + MAX_ADDRESS_LINES + 2]:
         folded = line.folded
+        if collected and _POSTCODE_AND_TOWN.search(collected[-1].folded) and not _REGION_LINE.match(folded):
+            break
         if (
             _ADDRESS_STOP.search(folded)
             or _ADDRESS_STOP_ANYWHERE.search(folded)

@@ -136,3 +136,22 @@ def test_given_a_place_and_legal_form_chosen_below_a_name_when_read_then_the_nam
 
 def test_given_berhad_on_its_own_line_when_read_then_it_is_part_of_the_name() -> None:
     assert _party("SURIA RUNCIT HOLDINGS\nBERHAD\nLOT 7, JALAN 2\n")[0] == "SURIA RUNCIT HOLDINGS BERHAD"
+
+
+def test_given_a_branch_name_below_the_postcode_and_town_when_read_then_the_address_ends_at_the_town() -> (
+    None
+):
+    text = "PETRO JAYA ENTERPRISE\nJalan Lapangan 3\n46000 Petaling Jaya\nKiosk Sri Damai\nCASHIER 2\n"
+    assert _party(text)[1] == "Jalan Lapangan 3 46000 Petaling Jaya"
+
+
+def test_given_the_state_and_a_branch_note_below_the_postcode_and_town_when_read_then_they_are_kept() -> None:
+    text = "KEDAI EMAS SDN BHD\nNO 5, JALAN BESAR,\n45600 BATANG KALI\nSELANGOR DARUL EHSAN\nTEL 03-123\n"
+    assert _party(text)[1] == "NO 5, JALAN BESAR, 45600 BATANG KALI SELANGOR DARUL EHSAN"
+    text = "KEDAI EMAS SDN BHD\nLOT 9, JALAN 2,\n43300 SERI KEMBANGAN\n(AEON BALAKONG)\nTEL 03-1234 5678\n"
+    assert _party(text)[1] == "LOT 9, JALAN 2, 43300 SERI KEMBANGAN (AEON BALAKONG)"
+
+
+def test_given_a_postcode_at_the_end_of_a_line_when_read_then_the_town_on_the_next_line_is_kept() -> None:
+    text = "KEDAI EMAS SDN BHD\nLOT 9, TAMAN MAJU, 41050\nKLANG\nTEL 03-1234 5678\n"
+    assert _party(text)[1] == "LOT 9, TAMAN MAJU, 41050 KLANG"
