@@ -55,6 +55,13 @@ _REGION_LINE = re.compile(
     r"DARUL|EHSAN|TAKZIM|AMAN|D\.?\s?E\.?|MALAYSIA?|SINGAPORE|FINLAND|SUOMI|SVERIGE|SWEDEN|DEUTSCHLAND|"
     r"GERMANY)(?![A-Z])\W*)+$|^\(.*\)\W*$"
 )
+#: An address starts at its house, lot, unit or level number: ``No 2A Jalan ...``, ``LOT 5, ...``.
+_HOUSE_NUMBER = re.compile(r"^(?:NO\b|NO\.|LOT\b|UNIT\b|LEVEL\b|\d)")
+#: Words of a building or street name, which belong to the address: ``WISMA MAJU``, ``PLAZA BATAI``.
+_BUILDING_WORD = re.compile(
+    r"(?<![A-Z])(?:WISMA|PLAZA|MENARA|KOMPLEKS|COMPLEX|BANGUNAN|BUILDING|BLO[CK]K?|TAMAN|JALAN|JLN|LORONG|"
+    r"MALL|CENTRE|CENTER|PUSAT|SQUARE|PARADE|ARCADE|TOWER|KAWASAN|PERSIARAN|LEBUH|STATION|AIRPORT)(?![A-Z])"
+)
 #: OCR misreadings in street addresses: ``N0.15`` (number), ``JIn``/``Jin`` (``Jln``, jalan), ``$``, ``’``.
 _ADDRESS_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b([Nn])0(?=[.:\s]*\d)"), r"\1O"),
@@ -214,6 +221,14 @@ def _ends_in_amount(text: str) -> bool:
     return bool(amounts) and len(text) - amounts[-1].end <= 2
 
 
+def _is_branch_name(line: TextLine) -> bool:
+    """A short line without digits, commas or building words (``IKEA Cheras``): a branch, not a street."""
+    text = line.text
+    if any(char.isdigit() or char == "," for char in text) or len(text.split()) > 3:
+        return False
+    return not _BUILDING_WORD.search(line.folded)
+
+
 def find_address(lines: Sequence[TextLine], after: int) -> tuple[str, float] | None:
     """The address printed below the merchant line ``after``: (text, confidence), or ``None``."""
     collected: list[TextLine] = []
@@ -246,6 +261,8 @@ def find_address(lines: Sequence[TextLine], after: int) -> tuple[str, float] | N
             break
     if not collected or not any(char.isdigit() for line in collected for char in line.text):
         return None
+    if len(collected) > 1 and _is_branch_name(collected[0]) and _HOUSE_NUMBER.match(collected[1].folded):
+        collected = collected[1:]
     parts = (
         _ADDRESS_TRAILING_SPECK.sub("", _STRAY_BARS.sub(" ", _LEADING_JUNK.sub("", line.text)).strip())
         for line in collected

@@ -155,3 +155,13 @@ def test_given_the_state_and_a_branch_note_below_the_postcode_and_town_when_read
 def test_given_a_postcode_at_the_end_of_a_line_when_read_then_the_town_on_the_next_line_is_kept() -> None:
     text = "KEDAI EMAS SDN BHD\nLOT 9, TAMAN MAJU, 41050\nKLANG\nTEL 03-1234 5678\n"
     assert _party(text)[1] == "LOT 9, TAMAN MAJU, 41050 KLANG"
+
+
+def test_given_a_branch_name_above_the_house_number_when_read_then_the_address_starts_at_the_number() -> None:
+    text = "KEDAI BUKU ILMU SDN BHD\n(123456-K)\nILMU Bangsar\nNo 5 Jalan Telawi\n59100 KUALA LUMPUR\n"
+    assert _party(text)[1] == "No 5 Jalan Telawi 59100 KUALA LUMPUR"
+
+
+def test_given_a_building_name_above_the_house_number_when_read_then_it_stays_in_the_address() -> None:
+    text = "KEDAI BUKU ILMU SDN BHD\n(123456-K)\nWISMA ILMU\nNO 5 JALAN TELAWI\n59100 KUALA LUMPUR\n"
+    assert _party(text)[1] == "WISMA ILMU NO 5 JALAN TELAWI 59100 KUALA LUMPUR"
