@@ -70,6 +70,10 @@ _ADDRESS_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\$"), "S"),
     # ``Level’6``: an apostrophe between a word and a number is a misread space.
     (re.compile(r"(?<=[A-Za-z])[’'`](?=\d)"), " "),
+    # ``Kuala !umpur``: an exclamation mark before a lower-case letter is a misread l.
+    (re.compile(r"(?<![^\s\w])!(?=[a-z])"), "l"),
+    # ``SELATAN,, 84600``: a doubled comma is one comma.
+    (re.compile(r",(?:\s*,)+"), ","),
     # ``No. 53``: the number abbreviation is printed tight against its number (``NO.53``).
     (re.compile(r"\b(N[Oo])\.\s+(?=\d)"), r"\1."),
 )

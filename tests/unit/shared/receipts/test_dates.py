@@ -148,3 +148,8 @@ def test_given_letters_next_to_numbers_outside_a_date_when_parsed_then_no_date_i
 def test_given_a_year_glued_to_the_time_when_parsed_then_the_date_is_read() -> None:
     assert parse_date("Date 03/09/201714:05", TODAY) == dt.date(2017, 9, 3)
     assert parse_date("03.09.20179.05", TODAY) == dt.date(2017, 9, 3)
+
+
+def test_given_a_slash_misread_as_a_bar_or_letter_when_parsed_then_the_date_is_read() -> None:
+    assert parse_date("23/04l2017", TODAY) == dt.date(2017, 4, 23)
+    assert parse_date("23|04/2017", TODAY) == dt.date(2017, 4, 23)

@@ -165,3 +165,8 @@ def test_given_a_branch_name_above_the_house_number_when_read_then_the_address_s
 def test_given_a_building_name_above_the_house_number_when_read_then_it_stays_in_the_address() -> None:
     text = "KEDAI BUKU ILMU SDN BHD\n(123456-K)\nWISMA ILMU\nNO 5 JALAN TELAWI\n59100 KUALA LUMPUR\n"
     assert _party(text)[1] == "WISMA ILMU NO 5 JALAN TELAWI 59100 KUALA LUMPUR"
+
+
+def test_given_an_exclamation_mark_for_l_and_a_doubled_comma_when_read_then_the_address_is_repaired() -> None:
+    _, address = _party("KEDAI EMAS SDN BHD\nLot 9, Jalan Lembah,,\n50450 Kuala !umpur\n")
+    assert address == "Lot 9, Jalan Lembah, 50450 Kuala lumpur"
