@@ -3,9 +3,9 @@
 Run from the repository root: ``python -m tests.perf.bench_receipts`` (``make bench-receipts``).
 
 Sets:
-- SROIE (``../shared/data/sroie``): 100 scanned receipts of ``test.jsonl`` (rules were tuned on
-  ``dev.jsonl`` only). Date and total are compared by value, company and address exactly after
-  collapsing whitespace and case.
+- SROIE (``../shared/data/sroie``, or ``--sroie-dir``): 100 scanned receipts of ``test.jsonl`` (rules
+  are tuned on ``dev.jsonl`` only, ``--sroie-split dev.jsonl``). Date and total are compared by value,
+  company and address exactly after collapsing whitespace and case.
 - A synthetic Finnish set rendered deterministically into ``.local/bench/finnish``. ``--finnish-seed N``
   renders a second set with another seed into ``.local/bench/finnish-seedN`` (its OCR lines and failures
   are kept under the name ``finnish-seedN``), to check that rule changes are not tuned to the first set.
