@@ -3,9 +3,9 @@
 Run from the repository root: ``python -m tests.perf.bench_receipts`` (``make bench-receipts``).
 
 Sets:
-- SROIE (``../shared/data/sroie``): 100 scanned receipts of ``test.jsonl`` (rules were tuned on
-  ``dev.jsonl`` only). Date and total are compared by value, company and address exactly after
-  collapsing whitespace and case.
+- SROIE (``../shared/data/sroie``, or ``--sroie-dir``): 100 scanned receipts of ``test.jsonl`` (rules
+  are tuned on ``dev.jsonl`` only, ``--sroie-split dev.jsonl``). Date and total are compared by value,
+  company and address exactly after collapsing whitespace and case.
 - A synthetic Finnish set rendered deterministically into ``.local/bench/finnish``. ``--finnish-seed N``
   renders a second set with another seed into ``.local/bench/finnish-seedN`` (its OCR lines and failures
   are kept under the name ``finnish-seedN``), to check that rule changes are not tuned to the first set.
@@ -260,7 +260,10 @@ def print_report(reports: list[dict[str, Any]], args: argparse.Namespace) -> Non
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--sroie-split", default="test.jsonl", help="labels file in the SROIE folder")
+    parser.add_argument("--sroie-dir", type=Path, default=SROIE_DIR, help="the SROIE folder")
+    parser.add_argument(
+        "--sroie-split", default="test.jsonl", help="labels file in the SROIE folder: dev.jsonl or test.jsonl"
+    )
     parser.add_argument("--finnish-count", type=int, default=150)
     parser.add_argument(
         "--finnish-seed", type=int, default=None, help="render a hold-out set with this seed instead"
@@ -281,9 +284,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     reports = []
     if not args.skip_sroie:
-        labels = _load_jsonl(SROIE_DIR / args.sroie_split)[: args.limit]
+        labels = _load_jsonl(args.sroie_dir / args.sroie_split)[: args.limit]
         name = f"sroie-{args.sroie_split.removesuffix('.jsonl')}"
-        reports.append(run_set(name, labels, SROIE_DIR, score_sroie, args))
+        reports.append(run_set(name, labels, args.sroie_dir, score_sroie, args))
     if not args.skip_finnish:
         from tests.perf.finnish_receipts.render import build_set
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 EARLIEST_YEAR = 2000
@@ -34,12 +35,29 @@ _MONTHS: dict[str, int] = {
 _MONTH_NAME = r"(?P<mon>JAN|FEB|MAR|APR|MA[YJ]|JUN|JUL|AUG|SEP|O[CK]T|NOV|DE[CS])[A-Z]*\.?"
 
 _NUMERIC = re.compile(r"(?<![\d.,/-])(\d{1,2})\s?([./-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d])")
-#: OCR-garbled separators, four-digit years only: mixed (``27/03-2018``, ``27.03,2018``) or one lost
-#: (``2703/2018``, ``27/032018``).
+#: A separator as OCR reads it: the printed ``.``, ``/`` or ``-``, or a misread ``,``, ``:``, ``;`` or
+#: (for ``/``) ``|``, ``l``, ``I``.
+_NOISY_SEPARATOR = r"\s?[./,:;|lI-]\s?"
+#: OCR-garbled separators, four-digit years only: mixed or misread (``27/03-2018``, ``27.03,2018``,
+#: ``17/01:2018``, ``17/01l2018``) or one lost (``2703/2018``, ``27/032018``).
 _GARBLED = re.compile(
-    r"(?<![\d.,/-])(?:(\d{1,2})\s?[./,-]\s?(\d{1,2})\s?[./,-]\s?|(\d{2})(\d{2})[./-]|(\d{2})[./-](\d{2}))"
-    r"((?:19|20)\d\d)(?!\d)"
+    rf"(?<![\d.,/-])(?:(\d{{1,2}}){_NOISY_SEPARATOR}(\d{{1,2}}){_NOISY_SEPARATOR}|(\d{{2}})(\d{{2}})[./-]|"
+    r"(\d{2})[./-](\d{2}))((?:19|20)\d\d)(?!\d)"
 )
+#: A four-digit year split by a stray space (``10-05-20 17``, ``10/05/201 7``); not when a time follows
+#: the two-digit year (``10-05-20 17:30`` is 10 May 2020).
+_SPLIT_YEAR = re.compile(
+    r"(?<![\d.,/-])(\d{1,2})\s?([./-])\s?(\d{1,2})\s?\2\s?"
+    r"(?P<year>2 0\d\d|20 \d\d|20\d \d)(?!\d)(?!\s?[:.]\d)"
+)
+#: A four-digit year glued to the time printed after it: ``15/01/201810:30``.
+_GLUED_TIME = re.compile(
+    r"(?<![\d.,/-])(\d{1,2})\s?([./-])\s?(\d{1,2})\s?\2\s?((?:19|20)\d\d)(?=[0-2]?\d[:.][0-5]\d)"
+)
+#: Letters OCR reads for digits inside a date (``1O/05/2O18``, ``l7.01.2018``): same length, so the
+#: spans found in the repaired text are the spans in the original.
+_DIGIT_LOOKALIKE = re.compile(r"(?<=[\d./-])[OoQD](?=[\d./-])|(?<=[\d./-])[Il|](?=[\d./-])|[OoIl](?=\d[./-])")
+_LOOKALIKE_DIGITS = str.maketrans("OoQDIl|", "0000111")
 _ISO = re.compile(r"(?<![\d.,/-])(\d{4})([-./])(\d{1,2})\2(\d{1,2})(?![\d])")
 _COMPACT = re.compile(r"(?<!\d)(20\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
 _COMPACT_DAY_FIRST = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])(20\d\d)(?!\d)")
@@ -93,6 +111,25 @@ def _plausible(value: dt.date | None, today: dt.date) -> bool:
     return value is not None and value.year >= EARLIEST_YEAR and value <= today
 
 
+#: A date reading before the plausibility check: (date or ``None``, start, end, confidence).
+_Reading = tuple[dt.date | None, int, int, float]
+
+
+def _noisy_readings(text: str) -> Iterator[_Reading]:
+    """Readings of OCR-damaged dates that must win over the clean patterns on the same span."""
+    # Letters misread for digits: ``l7.01.2018`` is 17 January, not 7 January.
+    repaired = _DIGIT_LOOKALIKE.sub(lambda match: match[0].translate(_LOOKALIKE_DIGITS), text)
+    for match in _NUMERIC.finditer(repaired):
+        if repaired[match.start() : match.end()] != text[match.start() : match.end()]:
+            value = _make_date(_year(match[4]), int(match[3]), int(match[1]))
+            yield value, match.start(), match.end(), 0.5
+    for match in _SPLIT_YEAR.finditer(text):
+        first, second, year = int(match[1]), int(match[3]), int(match["year"].replace(" ", ""))
+        yield _make_date(year, second, first), match.start(), match.end(), 0.75
+    for match in _GLUED_TIME.finditer(text):
+        yield _make_date(int(match[4]), int(match[3]), int(match[1])), match.start(), match.end(), 0.8
+
+
 def find_dates(text: str, today: dt.date | None = None) -> list[DateMatch]:
     """Every plausible date in ``text`` (day-first), left to right; ``today`` bounds the future."""
     today = today or dt.date.today()
@@ -106,6 +143,8 @@ def find_dates(text: str, today: dt.date | None = None) -> list[DateMatch]:
         taken.append(range(start, end))
         found.append(DateMatch(value, start, end, confidence))
 
+    for reading in _noisy_readings(text):
+        add(*reading)
     for match in _ISO.finditer(text):
         add(_make_date(int(match[1]), int(match[3]), int(match[4])), match.start(), match.end(), 0.95)
     for match in _NUMERIC.finditer(text):

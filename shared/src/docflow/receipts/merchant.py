@@ -20,23 +20,48 @@ from docflow.receipts.vocabulary import COMPANY_MARK, NOT_MERCHANT
 HEADER_LINES = 12
 MAX_ADDRESS_LINES = 5
 
-_LEGAL_FORM_ONLY = re.compile(r"^(?:SDN\.?\s?BHD\.?|BHD\.?|SDN|S/B|OYJ?|AB|KY|LTD\.?|LIMITED|INC\.?)$")
+#: A parenthesised place or ``(M)`` (Malaysia) printed before a Malaysian legal form: ``(KL) SDN BHD``.
+_FORM_PLACE = r"(?:CO\.?\s?)?(?:\([A-Z][A-Z .]{0,19}\)\s?)?"
+_LEGAL_FORM_ONLY = re.compile(
+    rf"^(?:{_FORM_PLACE}(?:SDN\.?\s?BHD\.?|BHD\.?|SDN|S/B|BERHAD|SENDIRIAN\s?BERHAD)|OYJ?|AB|KY|LTD\.?|"
+    r"LIMITED|INC\.?)$"
+)
 _STRONG_LEGAL_FORM = re.compile(
-    r"(?<![A-Z])(?:SDN\.?\s?BHD\.?|BHD|OYJ|OY|AB|LTD|LIMITED|INC|S/B|TMI|KY)(?![A-Z])"
+    r"(?<![A-Z])(?:SDN\.?\s?BHD\.?|BHD|BERHAD|OYJ|OY|AB|LTD|LIMITED|INC|S/B|TMI|KY)(?![A-Z])"
 )
 _EDGE_JUNK = re.compile(r"^[^\w(]+|[^\w.)&]+$")
 _LEADING_JUNK = re.compile(r"^[^\w(]+")
 _REGISTRATION_SUFFIX = re.compile(r"\s*\(?\s*\d{4,}[\d-]*-?\s?[A-Z]\s*\)?(?:\s*\(.*\))?\s*$")
 _REGISTRATION_ANYWHERE = re.compile(r"\(\s*\d{3,}[\d-]*-?\s?[A-Z]\s*\)")
-_CONTINUATION = re.compile(r"^(?:CO\.?|\(M\)|SDN|BHD|S/B|OYJ?|AB|LTD)(?![A-Z])")
+_CONTINUATION = re.compile(
+    r"^(?:CO\.?|\(M\)|SDN|BHD|BERHAD|S/B|OYJ?|AB|LTD)(?![A-Z])|"
+    r"^\([A-Z][A-Z .]{0,19}\)\s?(?:SDN|BHD|BERHAD|S/B)(?![A-Z])"
+)
 _PHONE_PREFIX = re.compile(r"^[TF]\s?[:.]")
-#: Header lines that are neither name nor address: ``Site: 1046``, ``Licensee of ...``.
-_SKIP_IN_ADDRESS = re.compile(r"^[A-Z]+\s?:\s?\d+$|^LICENSEE\b")
+#: Header lines that are neither name nor address: ``Site: 1046``, ``Counter: 12 Take Away``,
+#: ``Licensee of ...``; a house number (``NO: 28, JALAN ...``) is no such label.
+_SKIP_IN_ADDRESS = re.compile(r"^[A-Z]+\s?:\s?\d+$|^(?!NO\b|LOT\b)[A-Z]{3,}\s?:\s?\d+(?![\d,])|^LICENSEE\b")
 _STRAY_BARS = re.compile(r"\s*\|\s*")
 #: Contact words glued to a brand (``myNEWScareline``), e-mail addresses and web links end the address.
 _ADDRESS_STOP_ANYWHERE = re.compile(r"CARELINE|HOTLINE|@|WWW\.|HTTPS?:")
 #: A line ending in a country name is the last address line.
 _COUNTRY_END = re.compile(r"(?<![A-Z])(?:MALAYSIA?|SINGAPORE|FINLAND|SUOMI|SVERIGE|SWEDEN)\W*$")
+#: A five-digit postcode with the town after it on the same line: ``47400 Petaling Jaya``.
+_POSTCODE_AND_TOWN = re.compile(r"(?<![\w-])\d{5}(?![\w-])\W*[A-Z]{2}")
+#: What may follow the postcode line: a state, a country or a parenthesised branch note.
+_REGION_LINE = re.compile(
+    r"^\W*(?:(?:JOHOR|KEDAH|KELANTAN|MELAKA|MALACCA|NEGERI|SEMBILAN|PAHANG|PERAK|PERLIS|PULAU|PINANG|PENANG|"
+    r"SABAH|SARAWAK|SELANGOR|TERENGGANU|KUALA|LUMPUR|KL|W\.?\s?P\.?|WILAYAH|PERSEKUTUAN|PUTRAJAYA|LABUAN|"
+    r"DARUL|EHSAN|TAKZIM|AMAN|D\.?\s?E\.?|MALAYSIA?|SINGAPORE|FINLAND|SUOMI|SVERIGE|SWEDEN|DEUTSCHLAND|"
+    r"GERMANY)(?![A-Z])\W*)+$|^\(.*\)\W*$"
+)
+#: An address starts at its house, lot, unit or level number: ``No 2A Jalan ...``, ``LOT 5, ...``.
+_HOUSE_NUMBER = re.compile(r"^(?:NO\b|NO\.|LOT\b|UNIT\b|LEVEL\b|\d)")
+#: Words of a building or street name, which belong to the address: ``WISMA MAJU``, ``PLAZA BATAI``.
+_BUILDING_WORD = re.compile(
+    r"(?<![A-Z])(?:WISMA|PLAZA|MENARA|KOMPLEKS|COMPLEX|BANGUNAN|BUILDING|BLO[CK]K?|TAMAN|JALAN|JLN|LORONG|"
+    r"MALL|CENTRE|CENTER|PUSAT|SQUARE|PARADE|ARCADE|TOWER|KAWASAN|PERSIARAN|LEBUH|STATION|AIRPORT)(?![A-Z])"
+)
 #: OCR misreadings in street addresses: ``N0.15`` (number), ``JIn``/``Jin`` (``Jln``, jalan), ``$``, ``’``.
 _ADDRESS_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b([Nn])0(?=[.:\s]*\d)"), r"\1O"),
@@ -45,7 +70,15 @@ _ADDRESS_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\$"), "S"),
     # ``Level’6``: an apostrophe between a word and a number is a misread space.
     (re.compile(r"(?<=[A-Za-z])[’'`](?=\d)"), " "),
+    # ``Kuala !umpur``: an exclamation mark before a lower-case letter is a misread l.
+    (re.compile(r"(?<![^\s\w])!(?=[a-z])"), "l"),
+    # ``SELATAN,, 84600``: a doubled comma is one comma.
+    (re.compile(r",(?:\s*,)+"), ","),
+    # ``No. 53``: the number abbreviation is printed tight against its number (``NO.53``).
+    (re.compile(r"\b(N[Oo])\.\s+(?=\d)"), r"\1."),
 )
+#: An OCR speck after the last word of an address line: ``81200 Johor Bahru, Johor i``.
+_ADDRESS_TRAILING_SPECK = re.compile(r"(?<=[\w.,)])\s+[a-z|]$")
 _REGISTRATION = re.compile(r"^\(?\s*[A-Z]{0,3}\s?\d[\d\s-]*-?\s?[A-Z]?\s*\)?[:;.]?$|^\(.*\d.*\)$")
 _ADDRESS_STOP = re.compile(
     r"(?<![A-Z])(?:TEL|PUH|PHONE|FAX|GST|VAT|ALV|Y-?TUNNUS|FO-?NUMMER|BUSINESS\s?ID|E-?MAIL|WWW|HTTP|"
@@ -192,11 +225,21 @@ def _ends_in_amount(text: str) -> bool:
     return bool(amounts) and len(text) - amounts[-1].end <= 2
 
 
+def _is_branch_name(line: TextLine) -> bool:
+    """A short line without digits, commas or building words (``IKEA Cheras``): a branch, not a street."""
+    text = line.text
+    if any(char.isdigit() or char == "," for char in text) or len(text.split()) > 3:
+        return False
+    return not _BUILDING_WORD.search(line.folded)
+
+
 def find_address(lines: Sequence[TextLine], after: int) -> tuple[str, float] | None:
     """The address printed below the merchant line ``after``: (text, confidence), or ``None``."""
     collected: list[TextLine] = []
     for line in lines[after + 1 : after + 1 + MAX_ADDRESS_LINES + 2]:
         folded = line.folded
+        if collected and _POSTCODE_AND_TOWN.search(collected[-1].folded) and not _REGION_LINE.match(folded):
+            break
         if (
             _ADDRESS_STOP.search(folded)
             or _ADDRESS_STOP_ANYWHERE.search(folded)
@@ -222,7 +265,12 @@ def find_address(lines: Sequence[TextLine], after: int) -> tuple[str, float] | N
             break
     if not collected or not any(char.isdigit() for line in collected for char in line.text):
         return None
-    parts = (_STRAY_BARS.sub(" ", _LEADING_JUNK.sub("", line.text)).strip() for line in collected)
+    if len(collected) > 1 and _is_branch_name(collected[0]) and _HOUSE_NUMBER.match(collected[1].folded):
+        collected = collected[1:]
+    parts = (
+        _ADDRESS_TRAILING_SPECK.sub("", _STRAY_BARS.sub(" ", _LEADING_JUNK.sub("", line.text)).strip())
+        for line in collected
+    )
     text = " ".join(part for part in parts if part)
     for pattern, replacement in _ADDRESS_FIXES:
         text = pattern.sub(replacement, text)

@@ -90,3 +90,66 @@ def test_given_a_clean_date_and_a_garbled_one_when_parsed_then_the_clean_one_is_
     clean, garbled = find_dates("25/12/2018", TODAY)[0], find_dates("2512/2018", TODAY)[0]
     assert clean.value == garbled.value == dt.date(2018, 12, 25)
     assert clean.confidence > garbled.confidence
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Date: 23/04:2017 11:02", dt.date(2017, 4, 23)),
+        ("23;04;2017", dt.date(2017, 4, 23)),
+        ("23.04 ,2017", dt.date(2017, 4, 23)),
+    ],
+)
+def test_given_a_separator_misread_as_colon_or_semicolon_when_parsed_then_the_date_is_read(
+    text: str, expected: dt.date
+) -> None:
+    assert parse_date(text, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("DATE 06-11-20 16", dt.date(2016, 11, 6)),
+        ("06/11/201 6", dt.date(2016, 11, 6)),
+        ("06.11.2 016", dt.date(2016, 11, 6)),
+    ],
+)
+def test_given_a_four_digit_year_split_by_a_space_when_parsed_then_the_whole_year_is_read(
+    text: str, expected: dt.date
+) -> None:
+    assert parse_date(text, TODAY) == expected
+
+
+def test_given_a_two_digit_year_followed_by_a_time_when_parsed_then_the_year_is_not_joined_to_the_hour() -> (
+    None
+):
+    assert parse_date("06-11-20 16:45", TODAY) == dt.date(2020, 11, 6)
+    assert parse_date("06-11-20 16.45", TODAY) == dt.date(2020, 11, 6)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2O.11.2O16", dt.date(2016, 11, 20)),
+        ("l9/11/2016 14:20", dt.date(2016, 11, 19)),
+        ("08-1I-2016", dt.date(2016, 11, 8)),
+    ],
+)
+def test_given_letters_misread_for_digits_in_a_date_when_parsed_then_they_are_read_as_digits(
+    text: str, expected: dt.date
+) -> None:
+    assert parse_date(text, TODAY) == expected
+
+
+def test_given_letters_next_to_numbers_outside_a_date_when_parsed_then_no_date_is_invented() -> None:
+    assert find_dates("NO1 JALAN 2O 12.50 TOTAL 1O.50", TODAY) == []
+
+
+def test_given_a_year_glued_to_the_time_when_parsed_then_the_date_is_read() -> None:
+    assert parse_date("Date 03/09/201714:05", TODAY) == dt.date(2017, 9, 3)
+    assert parse_date("03.09.20179.05", TODAY) == dt.date(2017, 9, 3)
+
+
+def test_given_a_slash_misread_as_a_bar_or_letter_when_parsed_then_the_date_is_read() -> None:
+    assert parse_date("23/04l2017", TODAY) == dt.date(2017, 4, 23)
+    assert parse_date("23|04/2017", TODAY) == dt.date(2017, 4, 23)

@@ -100,3 +100,73 @@ def test_given_misread_malaysian_legal_forms_when_read_then_they_are_repaired() 
     assert _party("KING'S CONFECTIONERY 5/E\nNO.41, JALAN SERI BINTANG 2\n")[0] == "KING'S CONFECTIONERY S/B"
     # A unit or street number is no legal form.
     assert _party("KEDAI RUNCIT 5/8A\nNO.41, JALAN 5/8\n")[0] == "KEDAI RUNCIT 5/8A"
+
+
+def test_given_a_space_after_the_number_abbreviation_when_read_then_it_is_printed_tight() -> None:
+    _, address = _party("KEDAI BUKU MAJU SDN BHD\nNo. 12, Jalan Mawar 3,\n43000 Kajang, Selangor\n")
+    assert address == "No.12, Jalan Mawar 3, 43000 Kajang, Selangor"
+
+
+def test_given_an_ocr_speck_after_an_address_line_when_read_then_the_address_ends_at_the_last_word() -> None:
+    text = "SYARIKAT MAJU JAYA\n7, Jalan Kenari 2, Taman Kenari i\n08000 Sungai Petani, Kedah |\n"
+    _, address = _party(text)
+    assert address == "7, Jalan Kenari 2, Taman Kenari 08000 Sungai Petani, Kedah"
+
+
+def test_given_a_labelled_number_line_after_the_address_when_read_then_it_ends_the_address() -> None:
+    text = "RESTORAN SRI MELATI\nLOT 5, JALAN MELATI 4\n68000 AMPANG\nCounter: 0412 Dine In\nCASH 10.00\n"
+    _, address = _party(text)
+    assert address == "LOT 5, JALAN MELATI 4 68000 AMPANG"
+
+
+def test_given_a_house_number_after_a_colon_when_read_then_it_stays_in_the_address() -> None:
+    _, address = _party("KEDAI RUNCIT SETIA\nNO: 8, JALAN SETIA 2\n41000 KLANG\n")
+    assert address == "NO: 8, JALAN SETIA 2 41000 KLANG"
+
+
+def test_given_a_place_and_legal_form_on_the_line_below_the_name_when_read_then_they_join_the_name() -> None:
+    name, _ = _party("SINAR BAKERIES TRADING\n(KL) SDN BHD\nNO 3, JALAN 1\n")
+    assert name == "SINAR BAKERIES TRADING (KL) SDN BHD"
+    assert _party("TAMAN JAYA STATIONERY\nSDN. BHD.\nNO 3, JALAN 1\n")[0] == "TAMAN JAYA STATIONERY SDN. BHD."
+
+
+def test_given_a_place_and_legal_form_chosen_below_a_name_when_read_then_the_name_above_is_kept() -> None:
+    assert _party("GOLDEN LEAF\n(PENANG) SDN BHD\nNO 3, JALAN 1\n")[0] == "GOLDEN LEAF (PENANG) SDN BHD"
+
+
+def test_given_berhad_on_its_own_line_when_read_then_it_is_part_of_the_name() -> None:
+    assert _party("SURIA RUNCIT HOLDINGS\nBERHAD\nLOT 7, JALAN 2\n")[0] == "SURIA RUNCIT HOLDINGS BERHAD"
+
+
+def test_given_a_branch_name_below_the_postcode_and_town_when_read_then_the_address_ends_at_the_town() -> (
+    None
+):
+    text = "PETRO JAYA ENTERPRISE\nJalan Lapangan 3\n46000 Petaling Jaya\nKiosk Sri Damai\nCASHIER 2\n"
+    assert _party(text)[1] == "Jalan Lapangan 3 46000 Petaling Jaya"
+
+
+def test_given_the_state_and_a_branch_note_below_the_postcode_and_town_when_read_then_they_are_kept() -> None:
+    text = "KEDAI EMAS SDN BHD\nNO 5, JALAN BESAR,\n45600 BATANG KALI\nSELANGOR DARUL EHSAN\nTEL 03-123\n"
+    assert _party(text)[1] == "NO 5, JALAN BESAR, 45600 BATANG KALI SELANGOR DARUL EHSAN"
+    text = "KEDAI EMAS SDN BHD\nLOT 9, JALAN 2,\n43300 SERI KEMBANGAN\n(AEON BALAKONG)\nTEL 03-1234 5678\n"
+    assert _party(text)[1] == "LOT 9, JALAN 2, 43300 SERI KEMBANGAN (AEON BALAKONG)"
+
+
+def test_given_a_postcode_at_the_end_of_a_line_when_read_then_the_town_on_the_next_line_is_kept() -> None:
+    text = "KEDAI EMAS SDN BHD\nLOT 9, TAMAN MAJU, 41050\nKLANG\nTEL 03-1234 5678\n"
+    assert _party(text)[1] == "LOT 9, TAMAN MAJU, 41050 KLANG"
+
+
+def test_given_a_branch_name_above_the_house_number_when_read_then_the_address_starts_at_the_number() -> None:
+    text = "KEDAI BUKU ILMU SDN BHD\n(123456-K)\nILMU Bangsar\nNo 5 Jalan Telawi\n59100 KUALA LUMPUR\n"
+    assert _party(text)[1] == "No 5 Jalan Telawi 59100 KUALA LUMPUR"
+
+
+def test_given_a_building_name_above_the_house_number_when_read_then_it_stays_in_the_address() -> None:
+    text = "KEDAI BUKU ILMU SDN BHD\n(123456-K)\nWISMA ILMU\nNO 5 JALAN TELAWI\n59100 KUALA LUMPUR\n"
+    assert _party(text)[1] == "WISMA ILMU NO 5 JALAN TELAWI 59100 KUALA LUMPUR"
+
+
+def test_given_an_exclamation_mark_for_l_and_a_doubled_comma_when_read_then_the_address_is_repaired() -> None:
+    _, address = _party("KEDAI EMAS SDN BHD\nLot 9, Jalan Lembah,,\n50450 Kuala !umpur\n")
+    assert address == "Lot 9, Jalan Lembah, 50450 Kuala lumpur"
