@@ -406,7 +406,10 @@ def run_corpus(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "name": name,
         "count": len(labels),
-        "groups": {group: {key: tally.to_json() for key, tally in tallies.items()} for group, tallies in groups.items()},
+        "groups": {
+            group: {key: tally.to_json() for key, tally in tallies.items()}
+            for group, tallies in groups.items()
+        },
         "deductible": deductible_by_quarter(pairs),
         "deductible_held_out": deductible_by_quarter(held),
         "family_split": {label["family"]: label["split"] for label in labels},
@@ -425,14 +428,23 @@ def print_corpus(report: dict[str, Any], args: argparse.Namespace) -> None:
     """The corpus tables: per split, per tier, per family; confident errors, status, deductible VAT, speed."""
     from tests.perf.corpus_scores import FIELDS, percent_error
 
-    short = {"merchant": "merch", "business_id": "y-tun", "date": "date", "total": "total",
-             "currency": "curr", "vat_exact": "vatEx"}
+    short = {
+        "merchant": "merch",
+        "business_id": "y-tun",
+        "date": "date",
+        "total": "total",
+        "currency": "curr",
+        "vat_exact": "vatEx",
+    }
     head = f"{'':<22}{'n':>4} " + " ".join(f"{short[name]:>6}" for name in FIELDS) + f"{'vatP':>7}{'vatR':>7}"
     print(f"\n== receipt corpus (seed {args.corpus_seed}): {report['count']} images, accuracy in % ==")
 
     def line(key: str, tally: dict[str, Any]) -> None:
         cells = " ".join(f"{_cell(tally['accuracy'][name]):>6}" for name in FIELDS)
-        print(f"{key:<22}{tally['count']:>4} {cells}{_cell(tally['vat_precision']):>7}{_cell(tally['vat_recall']):>7}")
+        print(
+            f"{key:<22}{tally['count']:>4} {cells}"
+            f"{_cell(tally['vat_precision']):>7}{_cell(tally['vat_recall']):>7}"
+        )
 
     groups = report["groups"]
     print(head)
@@ -449,14 +461,23 @@ def print_corpus(report: dict[str, Any], args: argparse.Namespace) -> None:
     for key in sorted(groups["family"], key=lambda name: (report["family_split"][name] != "held_out", name)):
         mark = "*" if report["family_split"][key] == "held_out" else " "
         line(f"{mark} {key}", groups["family"][key])
-    print(f"\nwrong values with confidence >= 0.9 (count), status (pipeline rule, no duplicates)")
-    print(f"{'':<22}" + " ".join(f"{short[name]:>6}" for name in FIELDS) + f"{'processed':>11}{'review':>8}{'proc+badVAT':>13}")
+    print("\nwrong values with confidence >= 0.9 (count), status (pipeline rule, no duplicates)")
+    print(
+        f"{'':<22}"
+        + " ".join(f"{short[name]:>6}" for name in FIELDS)
+        + f"{'processed':>11}{'review':>8}{'proc+badVAT':>13}"
+    )
     for key in ("held_out", "tuning"):
         tally = groups["split"].get(key)
         if tally:
             cells = " ".join(f"{tally['confident_wrong'][name]:>6}" for name in FIELDS)
-            print(f"{key:<22}{cells}{tally['processed']:>11}{tally['needs_review']:>8}{tally['processed_wrong_vat']:>13}")
-    for title, quarters in (("all Finnish", report["deductible"]), ("held-out Finnish", report["deductible_held_out"])):
+            print(
+                f"{key:<22}{cells}{tally['processed']:>11}{tally['needs_review']:>8}{tally['processed_wrong_vat']:>13}"
+            )
+    for title, quarters in (
+        ("all Finnish", report["deductible"]),
+        ("held-out Finnish", report["deductible_held_out"]),
+    ):
         truth = sum((q["truth"] for q in quarters.values()), Decimal(0))
         engine = sum((q["engine"] for q in quarters.values()), Decimal(0))
         abs_error = sum((abs(q["engine"] - q["truth"]) for q in quarters.values()), Decimal(0))
@@ -464,22 +485,32 @@ def print_corpus(report: dict[str, Any], args: argparse.Namespace) -> None:
         print(f"{'quarter':<10}{'truth':>10}{'engine':>10}{'error':>9}")
         for quarter, amounts in quarters.items():
             error = percent_error(amounts["truth"], amounts["engine"])
-            print(f"{quarter:<10}{amounts['truth']:>10}{amounts['engine']:>10}{'-' if error is None else f'{error:+.1f} %':>9}")
+            print(
+                f"{quarter:<10}{amounts['truth']:>10}{amounts['engine']:>10}"
+                f"{'-' if error is None else f'{error:+.1f} %':>9}"
+            )
         total_error = percent_error(truth, engine)
         share = float(abs_error / truth * 100) if truth else None
-        print(f"{'all':<10}{truth:>10}{engine:>10}{'-' if total_error is None else f'{total_error:+.1f} %':>9}"
-              f"   sum of |quarter error| / truth: {'-' if share is None else f'{share:.1f} %'}")
+        print(
+            f"{'all':<10}{truth:>10}{engine:>10}{'-' if total_error is None else f'{total_error:+.1f} %':>9}"
+            f"   sum of |quarter error| / truth: {'-' if share is None else f'{share:.1f} %'}"
+        )
     median, baseline = report["photo_median"], report["baseline_median"]
     ratio = f"{median / baseline:.2f}x" if median and baseline else "-"
-    print(f"\nseconds per phone photo (long side {PHOTO_LONG_SIDE} px, one core): engine median {_seconds(median)} "
-          f"over {report['photo_count']}; plain tesseract median {_seconds(baseline)} over "
-          f"{report['baseline_count']}; ratio {ratio}")
+    print(
+        f"\nseconds per phone photo (long side {PHOTO_LONG_SIDE} px, one core): "
+        f"engine median {_seconds(median)} "
+        f"over {report['photo_count']}; plain tesseract median {_seconds(baseline)} over "
+        f"{report['baseline_count']}; ratio {ratio}"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--quick", action="store_true", help="one receipt per family, SROIE and scans cut to 10")
+    parser.add_argument(
+        "--quick", action="store_true", help="one receipt per family, SROIE and scans cut to 10"
+    )
     parser.add_argument("--per-family", type=int, default=None, help="corpus receipts per family (default 4)")
     parser.add_argument("--corpus-seed", type=int, default=2026)
     parser.add_argument("--speed-sample", type=int, default=None, help="photos timed with plain tesseract")
@@ -510,10 +541,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     reports = []
     corpus = None if args.skip_corpus else run_corpus(args)
     if not args.skip_german:
-        labels = [{**label, "id": Path(label["image"]).stem} for label in _load_jsonl(GERMAN_DIR / "labels.jsonl")]
+        labels = [
+            {**label, "id": Path(label["image"]).stem} for label in _load_jsonl(GERMAN_DIR / "labels.jsonl")
+        ]
         from tests.perf.corpus_scores import score_german_scan
 
-        reports.append(run_set("receipts-de", labels[: small or args.limit], GERMAN_DIR, score_german_scan, args))
+        reports.append(
+            run_set("receipts-de", labels[: small or args.limit], GERMAN_DIR, score_german_scan, args)
+        )
     if not args.skip_sroie:
         labels = _load_jsonl(SROIE_DIR / args.sroie_split)[: small or args.limit]
         name = f"sroie-{args.sroie_split.removesuffix('.jsonl')}"

@@ -15,8 +15,14 @@ from typing import Any
 #: Fields scored per receipt, in table order.
 FIELDS = ("merchant", "business_id", "date", "total", "currency", "vat_exact")
 #: The engine's confidence key of each field (VAT rows: the lowest row confidence).
-CONFIDENCE_KEY = {"merchant": "merchant", "business_id": "business_id", "date": "date", "total": "total",
-                  "currency": "currency", "vat_exact": "vat"}
+CONFIDENCE_KEY = {
+    "merchant": "merchant",
+    "business_id": "business_id",
+    "date": "date",
+    "total": "total",
+    "currency": "currency",
+    "vat_exact": "vat",
+}
 CONFIDENT = 0.9
 
 
@@ -118,7 +124,9 @@ def _quarter(iso_date: str) -> str:
     return f"{year}Q{(month - 1) // 3 + 1}"
 
 
-def deductible_by_quarter(pairs: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, dict[str, Decimal]]:
+def deductible_by_quarter(
+    pairs: Iterable[tuple[dict[str, Any], dict[str, Any]]],
+) -> dict[str, dict[str, Decimal]]:
     """Per quarter: the true deductible Finnish VAT and what the engine would book automatically.
 
     Truth: the tax of every Finnish receipt whose VAT is deductible, by its date's quarter. Engine: the

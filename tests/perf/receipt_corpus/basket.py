@@ -89,5 +89,14 @@ def make_items(
         if product.deposit:
             # Outside VAT in Finland and Estonia; in Sweden and Germany the deposit takes the drink's rate.
             deposit_rate = None if country in ("FI", "EE") else rate
-            items.append(Item("", cents(product.deposit) * units, deposit_rate, "deposit", Decimal(units), cents(product.deposit)))
+            items.append(
+                Item(
+                    "",
+                    cents(product.deposit) * units,
+                    deposit_rate,
+                    "deposit",
+                    Decimal(units),
+                    cents(product.deposit),
+                )
+            )
     return items

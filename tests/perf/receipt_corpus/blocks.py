@@ -121,13 +121,24 @@ def rate_codes(rows: tuple[VatRow, ...], letters: str = "ABCD") -> dict[Decimal,
     return {row.rate: letters[index] for index, row in enumerate(sorted(rows, key=lambda row: -row.rate))}
 
 
-def header(s: Sheet, r: Receipt, rng: random.Random, *, centered: bool = True, logo: bool = True,
-           legal: bool = True, business_id_word: str | None = None, phone: bool = True) -> None:
+def header(
+    s: Sheet,
+    r: Receipt,
+    rng: random.Random,
+    *,
+    centered: bool = True,
+    logo: bool = True,
+    legal: bool = True,
+    business_id_word: str | None = None,
+    phone: bool = True,
+) -> None:
     """Trade name (large), legal name, address, business ID (Y-tunnus in Finland, VAT number abroad)."""
     put = s.center if centered else s.left
     seller = r.seller
     if logo:
-        s.center(seller.trade_name, scale=rng.choice((1.4, 1.6, 1.8)), bold=True) if centered else s.left(seller.trade_name, bold=True)
+        s.center(seller.trade_name, scale=rng.choice((1.4, 1.6, 1.8)), bold=True) if centered else s.left(
+            seller.trade_name, bold=True
+        )
     else:
         put(seller.trade_name)
     if legal:
@@ -142,7 +153,9 @@ def header(s: Sheet, r: Receipt, rng: random.Random, *, centered: bool = True, l
         if rng.random() < 0.3:
             put(f"ALV-rek. {seller.vat_number}" if r.language == "fi" else f"VAT {seller.vat_number}")
     else:
-        vat_word = {"sv": "Momsreg.nr", "et": "KMKR", "de": "USt-IdNr.", "en": "VAT no."}.get(r.language, "VAT")
+        vat_word = {"sv": "Momsreg.nr", "et": "KMKR", "de": "USt-IdNr.", "en": "VAT no."}.get(
+            r.language, "VAT"
+        )
         put(f"{vat_word} {seller.vat_number}")
 
 
@@ -155,10 +168,14 @@ def stamp(s: Sheet, r: Receipt, look: Look, rng: random.Random, *, one_line: boo
         s.lr(f"{day} {clock}", f"{receipt_word} {r.receipt_number}")
     else:
         s.left(f"{day}  {clock}")
-        s.left(f"{receipt_word} {r.receipt_number}  {word(r.language, 'cashier', rng)} {rng.randrange(1, 12)}")
+        s.left(
+            f"{receipt_word} {r.receipt_number}  {word(r.language, 'cashier', rng)} {rng.randrange(1, 12)}"
+        )
 
 
-def item_lines(s: Sheet, r: Receipt, look: Look, rng: random.Random, codes: dict[Decimal, str] | None = None) -> None:
+def item_lines(
+    s: Sheet, r: Receipt, look: Look, rng: random.Random, codes: dict[Decimal, str] | None = None
+) -> None:
     """Every item line: quantity and weight lines under the name, discounts and deposits as own lines."""
     pcs = word(r.language, "pcs", rng)
     discount_word = word(r.language, "discount", rng)
@@ -181,13 +198,20 @@ def item_lines(s: Sheet, r: Receipt, look: Look, rng: random.Random, codes: dict
         amount = look.amount(item.amount) + code(item)
         if item.kind == "weight":
             s.left(name(item))
-            s.lr(f"  {number(item.quantity or Decimal(0), 3 if item.unit == 'kg' else 2)} {item.unit} x "
-                 f"{look.amount(item.unit_price or Decimal(0))} {per}/{item.unit}", amount)
+            s.lr(
+                f"  {number(item.quantity or Decimal(0), 3 if item.unit == 'kg' else 2)} {item.unit} x "
+                f"{look.amount(item.unit_price or Decimal(0))} {per}/{item.unit}",
+                amount,
+            )
         elif item.kind == "discount":
             s.lr(f"  {discount_word} {item.name}".rstrip(), amount)
         elif item.kind == "deposit":
             units = item.quantity or Decimal(1)
-            text = f"  {deposit_word}" if units == 1 else f"  {deposit_word} {units} x {look.amount(item.unit_price or Decimal(0))}"
+            text = (
+                f"  {deposit_word}"
+                if units == 1
+                else f"  {deposit_word} {units} x {look.amount(item.unit_price or Decimal(0))}"
+            )
             s.lr(text, amount)
         elif item.quantity is not None:
             if look.quantity_under:
@@ -230,11 +254,16 @@ def footer(s: Sheet, r: Receipt, rng: random.Random) -> None:
 # --- VAT blocks -------------------------------------------------------------------------------------
 
 
-def vat_header_table(s: Sheet, r: Receipt, look: Look, labels: tuple[str, str, str, str] = ("ALV%", "VEROTON", "VERO", "VEROLLINEN"),
-                     order: tuple[str, ...] = ("net", "tax", "gross")) -> None:
+def vat_header_table(
+    s: Sheet,
+    r: Receipt,
+    look: Look,
+    labels: tuple[str, str, str, str] = ("ALV%", "VEROTON", "VERO", "VEROLLINEN"),
+    order: tuple[str, ...] = ("net", "tax", "gross"),
+) -> None:
     """``ALV%  VEROTON  VERO  VEROLLINEN`` and one row per rate; ``order`` sets the amount columns."""
     w = s.width
-    ends = [w - 2 * (w // 4) - 2, w - (w // 4) - 1, w][-len(order):]
+    ends = [w - 2 * (w // 4) - 2, w - (w // 4) - 1, w][-len(order) :]
     s.columns(labels[0], list(labels[1:]), ends)
     for row in r.vat:
         s.columns(look.rate(row.rate), [look.amount(getattr(row, key)) for key in order], ends)
@@ -251,13 +280,26 @@ def vat_rate_then_net(s: Sheet, r: Receipt, look: Look, rng: random.Random) -> N
 def vat_included_notes(s: Sheet, r: Receipt, look: Look, rng: random.Random) -> None:
     """``Hinnat sisältävät ALV:n`` and ``Sis. ALV 25,5 %  23,48`` per rate."""
     if rng.random() < 0.6:
-        s.left(rng.choice(("Hinnat sisältävät ALV:n", "Hinnat sis. arvonlisäveron", "HINNAT SISÄLTÄVÄT ALV:N")))
+        s.left(
+            rng.choice(("Hinnat sisältävät ALV:n", "Hinnat sis. arvonlisäveron", "HINNAT SISÄLTÄVÄT ALV:N"))
+        )
     for row in r.vat:
-        s.lr(f"{rng.choice(('Sis. ALV', 'sis. alv', 'Sisältää ALV'))} {look.rate(row.rate)}", look.amount(row.tax))
+        s.lr(
+            f"{rng.choice(('Sis. ALV', 'sis. alv', 'Sisältää ALV'))} {look.rate(row.rate)}",
+            look.amount(row.tax),
+        )
 
 
-def vat_letter_table(s: Sheet, r: Receipt, look: Look, codes: dict[Decimal, str], heading: str,
-                     labels: tuple[str, ...], order: tuple[str, ...]) -> None:
+def vat_letter_table(
+    s: Sheet,
+    r: Receipt,
+    look: Look,
+    *,
+    codes: dict[Decimal, str],
+    heading: str,
+    labels: tuple[str, ...],
+    order: tuple[str, ...],
+) -> None:
     """A heading, then ``A 25,5 %`` rows with amounts in ``order`` (e.g. gross, net, tax)."""
     w = s.width
     step = max(9, (w - 12) // len(order))
@@ -265,7 +307,11 @@ def vat_letter_table(s: Sheet, r: Receipt, look: Look, codes: dict[Decimal, str]
     s.left(heading)
     s.columns(labels[0], list(labels[1:]), ends)
     for row in r.vat:
-        s.columns(f"{codes[row.rate]} {look.rate(row.rate)}", [look.amount(getattr(row, key)) for key in order], ends)
+        s.columns(
+            f"{codes[row.rate]} {look.rate(row.rate)}",
+            [look.amount(getattr(row, key)) for key in order],
+            ends,
+        )
 
 
 def vat_share(s: Sheet, r: Receipt, look: Look, rng: random.Random) -> None:
@@ -280,16 +326,22 @@ def vat_moms_netto(s: Sheet, r: Receipt, look: Look) -> None:
     """``Moms 25,5 %  2,34  Netto 9,18``: tax and net on one line per rate."""
     w = s.width
     for row in r.vat:
-        s.add(Cell(f"Moms {look.rate(row.rate)}", 0), Cell(look.amount(row.tax), w // 2 + 2, "r"),
-              Cell(f"Netto {look.amount(row.net)}", w, "r"))
+        s.add(
+            Cell(f"Moms {look.rate(row.rate)}", 0),
+            Cell(look.amount(row.tax), w // 2 + 2, "r"),
+            Cell(f"Netto {look.amount(row.net)}", w, "r"),
+        )
 
 
 def vat_english(s: Sheet, r: Receipt, look: Look) -> None:
     """``VAT 25.5%  2.34  excl. VAT 9.18`` per rate."""
     w = s.width
     for row in r.vat:
-        s.add(Cell(f"VAT {look.rate(row.rate)}", 0), Cell(look.amount(row.tax), w // 2, "r"),
-              Cell(f"excl. VAT {look.amount(row.net)}", w, "r"))
+        s.add(
+            Cell(f"VAT {look.rate(row.rate)}", 0),
+            Cell(look.amount(row.tax), w // 2, "r"),
+            Cell(f"excl. VAT {look.amount(row.net)}", w, "r"),
+        )
 
 
 def vat_single_included(s: Sheet, r: Receipt, look: Look, rng: random.Random) -> None:

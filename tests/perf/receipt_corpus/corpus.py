@@ -26,6 +26,8 @@ from tests.perf.receipt_corpus.render import print_sheet
 GENERATOR_VERSION = 1
 DEFAULT_SEED = 2026
 DEFAULT_PER_FAMILY = 5
+#: The folder shared with engine work: tuning families only.
+SHARED_FOLDER = Path("/work/bench-corpus")
 
 
 def families_of(split: str) -> tuple[str, ...]:
@@ -51,24 +53,33 @@ def _render_one(task: tuple[str, int, int, tuple[str, ...], str]) -> list[dict[s
             buffer = io.BytesIO()
             image.save(buffer, format="JPEG", quality=quality)
             target.write_bytes(buffer.getvalue())
-        labels.append({
-            **receipt.label(),
-            "id": f"{receipt.receipt_id}-{tier}",
-            "receipt": receipt.receipt_id,
-            "tier": tier,
-            "image": image_name,
-            "image_size": list(image.size),
-            "jpeg_quality": quality,
-            "font": printed.font,
-            "print_style": style,
-            "width_chars": sheet.width,
-            "printed_lines": len(sheet.rows),
-        })
+        labels.append(
+            {
+                **receipt.label(),
+                "id": f"{receipt.receipt_id}-{tier}",
+                "receipt": receipt.receipt_id,
+                "tier": tier,
+                "image": image_name,
+                "image_size": list(image.size),
+                "jpeg_quality": quality,
+                "font": printed.font,
+                "print_style": style,
+                "width_chars": sheet.width,
+                "printed_lines": len(sheet.rows),
+            }
+        )
     return labels
 
 
-def build_corpus(out_dir: Path, families: Sequence[str], *, per_family: int = DEFAULT_PER_FAMILY,
-                 seed: int = DEFAULT_SEED, tiers: Sequence[str] = TIERS, workers: int = 2) -> Path:
+def build_corpus(
+    out_dir: Path,
+    families: Sequence[str],
+    *,
+    per_family: int = DEFAULT_PER_FAMILY,
+    seed: int = DEFAULT_SEED,
+    tiers: Sequence[str] = TIERS,
+    workers: int = 2,
+) -> Path:
     """Render ``per_family`` receipts of each family in each tier into ``out_dir``; returns labels.jsonl."""
     out_dir.mkdir(parents=True, exist_ok=True)
     version_file = out_dir / ".generator"
@@ -77,13 +88,24 @@ def build_corpus(out_dir: Path, families: Sequence[str], *, per_family: int = DE
         for old in out_dir.glob("*.jpg"):
             old.unlink()
         version_file.write_text(stamp)
-    tasks = [(name, index, seed, tuple(tiers), str(out_dir)) for name in families for index in range(per_family)]
+    labels_path = out_dir / "labels.jsonl"
+    wanted = {
+        f"{name}-{index:03d}-{tier}" for name in families for index in range(per_family) for tier in tiers
+    }
+    if labels_path.exists():
+        cached = [json.loads(line) for line in labels_path.read_text(encoding="utf-8").splitlines()]
+        if {label["id"] for label in cached} == wanted and all(
+            (out_dir / label["image"]).exists() for label in cached
+        ):
+            return labels_path  # rendered before by this generator version and seed
+    tasks = [
+        (name, index, seed, tuple(tiers), str(out_dir)) for name in families for index in range(per_family)
+    ]
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             results = list(pool.map(_render_one, tasks))
     else:
         results = [_render_one(task) for task in tasks]
-    labels_path = out_dir / "labels.jsonl"
     with labels_path.open("w", encoding="utf-8") as handle:
         for labels in results:
             for label in labels:
@@ -101,10 +123,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clean", action="store_true", help="empty the folder first")
     args = parser.parse_args(argv)
+    if args.split != "tuning" and SHARED_FOLDER in args.out.resolve().parents:
+        parser.error(f"held-out families never go to {SHARED_FOLDER}: use --split tuning there")
     if args.clean and args.out.exists():
         shutil.rmtree(args.out)
-    labels = build_corpus(args.out, families_of(args.split), per_family=args.per_family, seed=args.seed,
-                          workers=args.workers)
+    labels = build_corpus(
+        args.out, families_of(args.split), per_family=args.per_family, seed=args.seed, workers=args.workers
+    )
     print(f"{sum(1 for _ in labels.open())} images and labels in {args.out}")
     return 0
 

@@ -84,7 +84,9 @@ def _background(width: int, height: int, clutter: bool, rng: random.Random) -> I
     w, h = small.size
     if clutter and rng.random() < 0.5:
         for y in range(0, h, rng.randrange(3, 7)):
-            draw.line((0, y, w, y + rng.randrange(-6, 7)), fill=rng.randrange(60, 150), width=rng.randrange(1, 3))
+            draw.line(
+                (0, y, w, y + rng.randrange(-6, 7)), fill=rng.randrange(60, 150), width=rng.randrange(1, 3)
+            )
     if clutter:
         for _ in range(rng.randrange(3, 9)):
             x, y = rng.randrange(-w // 4, w), rng.randrange(-h // 4, h)
@@ -96,13 +98,16 @@ def _background(width: int, height: int, clutter: bool, rng: random.Random) -> I
                 draw.rectangle((x, y, x + sw, y + sh), fill=shade)
                 if shade > 150:  # another paper with text on it
                     for line in range(y + 6, y + sh - 4, 7):
-                        draw.line((x + 5, line, x + rng.randrange(10, max(11, sw - 5)), line), fill=90, width=2)
+                        draw.line(
+                            (x + 5, line, x + rng.randrange(10, max(11, sw - 5)), line), fill=90, width=2
+                        )
     small = small.filter(ImageFilter.GaussianBlur(1.2))
     return small.resize((width, height), Image.Resampling.BILINEAR)
 
 
-def _paper_quad(size: tuple[int, int], canvas: tuple[int, int], params: TierParams,
-                rng: random.Random) -> list[tuple[float, float]]:
+def _paper_quad(
+    size: tuple[int, int], canvas: tuple[int, int], params: TierParams, rng: random.Random
+) -> list[tuple[float, float]]:
     """Where the paper's four corners land on the canvas (scale, rotation, perspective)."""
     pw, ph = size
     cw, ch = canvas
@@ -113,14 +118,19 @@ def _paper_quad(size: tuple[int, int], canvas: tuple[int, int], params: TierPara
     for x, y in ((0, 0), (pw, 0), (pw, ph), (0, ph)):
         dx = (x - pw / 2) * scale + rng.uniform(-1, 1) * params.perspective * pw * scale
         dy = (y - ph / 2) * scale + rng.uniform(-1, 1) * params.perspective * ph * scale
-        corners.append((cx + dx * math.cos(angle) - dy * math.sin(angle), cy + dx * math.sin(angle) + dy * math.cos(angle)))
+        corners.append(
+            (
+                cx + dx * math.cos(angle) - dy * math.sin(angle),
+                cy + dx * math.sin(angle) + dy * math.cos(angle),
+            )
+        )
     return corners
 
 
 def _solve(matrix: list[list[float]], values: list[float]) -> list[float]:
     """Gaussian elimination with partial pivoting (an 8 x 8 system)."""
     n = len(values)
-    rows = [row[:] + [value] for row, value in zip(matrix, values, strict=True)]
+    rows = [[*row[:], value] for row, value in zip(matrix, values, strict=True)]
     for col in range(n):
         pivot = max(range(col, n), key=lambda r: abs(rows[r][col]))
         rows[col], rows[pivot] = rows[pivot], rows[col]
@@ -142,8 +152,12 @@ def _place(paper: Image.Image, quad: list[tuple[float, float]], background: Imag
         matrix.append([0, 0, 0, x, y, 1, -v * x, -v * y])
         values.append(v)
     coeffs = tuple(_solve(matrix, values))
-    warped = paper.transform(background.size, Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BICUBIC, fillcolor=0)
-    mask = Image.new("L", paper.size, 255).transform(background.size, Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BILINEAR, fillcolor=0)
+    warped = paper.transform(
+        background.size, Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BICUBIC, fillcolor=0
+    )
+    mask = Image.new("L", paper.size, 255).transform(
+        background.size, Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BILINEAR, fillcolor=0
+    )
     return Image.composite(warped, background, mask)
 
 
@@ -151,7 +165,11 @@ def _light(photo: Image.Image, falloff: float, rng: random.Random) -> Image.Imag
     """Light falling off towards one side or corner by up to ``falloff``."""
     if falloff <= 0.01:
         return photo
-    gradient = Image.linear_gradient("L").rotate(rng.uniform(0, 360), fillcolor=255).resize(photo.size, Image.Resampling.BILINEAR)
+    gradient = (
+        Image.linear_gradient("L")
+        .rotate(rng.uniform(0, 360), fillcolor=255)
+        .resize(photo.size, Image.Resampling.BILINEAR)
+    )
     light = gradient.point(lambda v: round(255 - v * falloff))
     return ImageChops.multiply(photo, light)
 
@@ -162,9 +180,16 @@ def _shadow(photo: Image.Image, strength: float, rng: random.Random) -> Image.Im
     mask = Image.new("L", (w, h), 255)
     draw = ImageDraw.Draw(mask)
     x0 = rng.uniform(-0.3, 0.6) * w
-    points = [(x0, -10), (x0 + rng.uniform(0.3, 0.8) * w, -10), (x0 + rng.uniform(0.1, 0.9) * w, h + 10), (x0 - rng.uniform(0, 0.3) * w, h + 10)]
+    points = [
+        (x0, -10),
+        (x0 + rng.uniform(0.3, 0.8) * w, -10),
+        (x0 + rng.uniform(0.1, 0.9) * w, h + 10),
+        (x0 - rng.uniform(0, 0.3) * w, h + 10),
+    ]
     draw.polygon(points, fill=round(255 * (1 - strength)))
-    mask = mask.filter(ImageFilter.GaussianBlur(rng.uniform(4, 12))).resize(photo.size, Image.Resampling.BILINEAR)
+    mask = mask.filter(ImageFilter.GaussianBlur(rng.uniform(4, 12))).resize(
+        photo.size, Image.Resampling.BILINEAR
+    )
     return ImageChops.multiply(photo, mask)
 
 

@@ -53,26 +53,57 @@ def make_vat_number(country: str, rng: random.Random, business_id: str | None = 
     if country == "EE":
         return "EE" + _complete(f"10{rng.randrange(10**6, 10**7):07d}"[:8], kmkr.is_valid)
     if country == "DE":
-        return "DE" + _complete(f"{rng.randrange(1, 4)}{rng.randrange(10**7, 10**8):08d}"[:8], de_vat.is_valid)
+        return "DE" + _complete(
+            f"{rng.randrange(1, 4)}{rng.randrange(10**7, 10**8):08d}"[:8], de_vat.is_valid
+        )
     raise ValueError(country)
 
 
 _STREETS = {
-    "FI": ["Mannerheimintie", "Hämeenkatu", "Kauppakatu", "Rantatie", "Koulukatu", "Asemantie", "Teollisuustie",
-           "Pohjoisesplanadi", "Itäinen Pitkäkatu", "Kirkkokatu", "Satamakatu", "Länsiväylä", "Kalevankatu"],
+    "FI": [
+        "Mannerheimintie",
+        "Hämeenkatu",
+        "Kauppakatu",
+        "Rantatie",
+        "Koulukatu",
+        "Asemantie",
+        "Teollisuustie",
+        "Pohjoisesplanadi",
+        "Itäinen Pitkäkatu",
+        "Kirkkokatu",
+        "Satamakatu",
+        "Länsiväylä",
+        "Kalevankatu",
+    ],
     "SE": ["Storgatan", "Drottninggatan", "Kungsgatan", "Sveavägen", "Götgatan", "Järnvägsgatan"],
     "EE": ["Narva mnt", "Pärnu mnt", "Tartu mnt", "Viru väljak", "Mustamäe tee", "Pikk tn", "Rävala pst"],
     "DE": ["Hauptstraße", "Bahnhofstraße", "Schillerstraße", "Lindenallee", "Friedrichstraße", "Marktplatz"],
 }
 _CITIES = {
-    "FI": ["00100 HELSINKI", "33100 TAMPERE", "20100 TURKU", "65100 VAASA", "90100 OULU", "02150 ESPOO",
-           "40100 JYVÄSKYLÄ", "70100 KUOPIO", "15110 LAHTI", "96200 ROVANIEMI", "68600 PIETARSAARI"],
+    "FI": [
+        "00100 HELSINKI",
+        "33100 TAMPERE",
+        "20100 TURKU",
+        "65100 VAASA",
+        "90100 OULU",
+        "02150 ESPOO",
+        "40100 JYVÄSKYLÄ",
+        "70100 KUOPIO",
+        "15110 LAHTI",
+        "96200 ROVANIEMI",
+        "68600 PIETARSAARI",
+    ],
     "SE": ["111 20 STOCKHOLM", "411 05 GÖTEBORG", "211 20 MALMÖ", "753 20 UPPSALA", "951 31 LULEÅ"],
     "EE": ["10111 TALLINN", "51004 TARTU", "80010 PÄRNU", "20308 NARVA"],
     "DE": ["10117 BERLIN", "20095 HAMBURG", "80331 MÜNCHEN", "50667 KÖLN", "18055 ROSTOCK"],
 }
 _PHONE = {"FI": "+358 {a} {b}", "SE": "+46 {a} {b}", "EE": "+372 {a} {b}", "DE": "+49 {a} {b}"}
-_FORMS = {"FI": ["Oy", "Oy", "Oy", "Ab", "Ky", "Oyj"], "SE": ["AB"], "EE": ["OÜ", "AS"], "DE": ["GmbH", "KG", "GmbH & Co. KG"]}
+_FORMS = {
+    "FI": ["Oy", "Oy", "Oy", "Ab", "Ky", "Oyj"],
+    "SE": ["AB"],
+    "EE": ["OÜ", "AS"],
+    "DE": ["GmbH", "KG", "GmbH & Co. KG"],
+}
 
 
 def make_seller(country: str, trade_name: str, owner: str, rng: random.Random) -> Seller:

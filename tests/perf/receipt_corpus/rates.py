@@ -32,7 +32,13 @@ EE_GENERAL_CHANGE = dt.date(2025, 7, 1)
 DE_RESTAURANT_CHANGE = dt.date(2026, 1, 1)
 
 #: Dates around which a quarter mixes old and new rates; the corpus puts many receipts near them.
-RATE_CHANGE_DATES = (FI_GENERAL_CHANGE, FI_TEN_TO_FOURTEEN, FI_REDUCED_CHANGE, EE_GENERAL_CHANGE, SE_FOOD_CUT[0])
+RATE_CHANGE_DATES = (
+    FI_GENERAL_CHANGE,
+    FI_TEN_TO_FOURTEEN,
+    FI_REDUCED_CHANGE,
+    EE_GENERAL_CHANGE,
+    SE_FOOD_CUT[0],
+)
 
 
 def _fi(category: str, day: dt.date) -> Decimal:
@@ -54,7 +60,9 @@ def _se(category: str, day: dt.date) -> Decimal:
         return Decimal("6") if SE_FOOD_CUT[0] <= day <= SE_FOOD_CUT[1] else Decimal("12")
     if category == "restaurant":
         return Decimal("12")
-    return Decimal("6")  # medicine (prescription medicines are exempt; others are 25 % in reality), transport, books
+    return Decimal(
+        "6"
+    )  # medicine (prescription medicines are exempt; others are 25 % in reality), transport, books
 
 
 def _ee(category: str, day: dt.date) -> Decimal:

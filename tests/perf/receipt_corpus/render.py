@@ -105,15 +105,25 @@ def print_sheet(sheet: Sheet, rng: random.Random, style: str) -> Printed:
     ink = rng.randrange(0, 50) if not dots else 0
     y = margin
     for row, row_height in zip(sheet.rows, heights, strict=True):
-        _draw_row(draw, row, font, relative, margin, y, cell, ink, size)
+        _draw_row(draw, row, font=font, relative=relative, margin=margin, y=y, cell=cell, ink=ink, size=size)
         y += row_height
     if dots:
         paper = _dots(paper, rng)
     return Printed(paper, Path(relative).stem, style)
 
 
-def _draw_row(draw: ImageDraw.ImageDraw, row: Row, font: ImageFont.FreeTypeFont, relative: str,
-              margin: int, y: int, cell: float, ink: int, size: int) -> None:
+def _draw_row(
+    draw: ImageDraw.ImageDraw,
+    row: Row,
+    *,
+    font: ImageFont.FreeTypeFont,
+    relative: str,
+    margin: int,
+    y: int,
+    cell: float,
+    ink: int,
+    size: int,
+) -> None:
     if row.scale > 1.0:
         font = _font(font_path(relative), round(size * row.scale))
     stroke = 1 if row.bold and size >= 14 else 0

@@ -60,7 +60,9 @@ class Sheet:
 
     def columns(self, first: str, rest: list[str], ends: list[int], *, bold: bool = False) -> None:
         """``first`` at the left edge, each of ``rest`` right-aligned at the matching column of ``ends``."""
-        self.add(Cell(first, 0), *(Cell(text, end, "r") for text, end in zip(rest, ends, strict=True)), bold=bold)
+        self.add(
+            Cell(first, 0), *(Cell(text, end, "r") for text, end in zip(rest, ends, strict=True)), bold=bold
+        )
 
     def text_lines(self) -> list[str]:
         """The rows as plain monospace text (for tests and for looking at a receipt)."""
@@ -68,7 +70,9 @@ class Sheet:
         for row in self.rows:
             chars = [" "] * (self.width + 40)
             for cell in row.cells:
-                start = {"l": cell.col, "r": cell.col - len(cell.text), "c": cell.col - len(cell.text) // 2}[cell.align]
+                start = {"l": cell.col, "r": cell.col - len(cell.text), "c": cell.col - len(cell.text) // 2}[
+                    cell.align
+                ]
                 for offset, char in enumerate(cell.text):
                     if 0 <= start + offset < len(chars):
                         chars[start + offset] = char
