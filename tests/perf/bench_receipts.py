@@ -56,7 +56,17 @@ from typing import Any
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 REPO = Path(__file__).resolve().parents[2]
-SROIE_DIR = (REPO / ".." / "shared" / "data" / "sroie").resolve()
+
+
+def _shared_data() -> Path:
+    """``shared/data`` beside the checkout (a worktree's checkout may sit one folder deeper)."""
+    for parent in REPO.parents:
+        if (parent / "shared" / "data").is_dir():
+            return parent / "shared" / "data"
+    return (REPO / ".." / "shared" / "data").resolve()
+
+
+SROIE_DIR = _shared_data() / "sroie"
 FINNISH_DIR = REPO / ".local" / "bench" / "finnish"
 OCR_CACHE = REPO / ".local" / "ocr-cache" / "bench"
 #: Dates in both sets are long past; a fixed "today" keeps the runs reproducible.
@@ -331,7 +341,7 @@ def print_report(reports: list[dict[str, Any]], args: argparse.Namespace) -> Non
 
 
 CORPUS_DIR = REPO / ".local" / "bench"
-GERMAN_DIR = (REPO / ".." / "shared" / "data" / "receipts-de").resolve()
+GERMAN_DIR = _shared_data() / "receipts-de"
 PHOTO_LONG_SIDE = 4032
 
 
