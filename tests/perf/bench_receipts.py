@@ -1,21 +1,37 @@
-"""Receipt reading benchmark: field accuracy, VAT rows, seconds per receipt and peak memory.
+"""Receipt reading benchmark: field accuracy, VAT rows, status, deductible VAT, seconds per receipt.
 
-Run from the repository root: ``python -m tests.perf.bench_receipts`` (``make bench-receipts``).
+Run from the repository root: ``python -m tests.perf.bench_receipts`` (``make bench-receipts``);
+``--quick`` reads one receipt per family and tier.
 
 Sets:
-- SROIE (``../shared/data/sroie``, or ``--sroie-dir``): 100 scanned receipts of ``test.jsonl`` (rules
-  are tuned on ``dev.jsonl`` only, ``--sroie-split dev.jsonl``). Date and total are compared by value,
+- The receipt corpus (``tests/perf/receipt_corpus``, the main figure): every layout family rendered
+  in three damage tiers into ``.local/bench/corpus-SEED``. Scored per family, per tier and per split;
+  the HELD-OUT families' figures are the ones that count (the tuning families are in the shared corpus
+  folder for engine work). Fields: merchant (trade or legal name, case and spaces collapsed), Y-tunnus
+  (abroad: the VAT number), date, total, currency (as stored: none means EUR), VAT rows exact (the set of
+  (rate, tax) pairs equals the truth's, also when the truth has none) and VAT row precision / recall over
+  those pairs. Per field, how many wrong values carried a confidence >= 0.9. Status counts with the
+  pipeline's own rule (:func:`docflow.pipeline.review.decide_status`, no duplicate) and how many
+  ``processed`` receipts have wrong VAT rows. Deductible VAT per quarter: the tax of the VAT rows of
+  Finnish deductible receipts that would be ``processed``, by the quarter of the read date, against the
+  truth over all Finnish deductible receipts, as a % error.
+- Real German scans (``../shared/data/receipts-de``): total, date, merchant (the chain's name appears in
+  the read merchant).
+- SROIE (``../shared/data/sroie``, or ``--sroie-dir``): 100 scanned receipts of ``test.jsonl``
+  (rules were tuned on ``dev.jsonl`` only). Date and total are compared by value,
   company and address exactly after collapsing whitespace and case.
-- A synthetic Finnish set rendered deterministically into ``.local/bench/finnish``. ``--finnish-seed N``
-  renders a second set with another seed into ``.local/bench/finnish-seedN`` (its OCR lines and failures
-  are kept under the name ``finnish-seedN``), to check that rule changes are not tuned to the first set.
-- The first ``--photo-count`` (30) Finnish receipts enlarged to phone-photo size (long side 4032 px, as a
-  12 MP camera delivers them) into ``.local/bench/finnish-photo``: the seconds per photo-sized receipt.
+- ``--old-finnish``: the earlier single-generator Finnish set (``tests/perf/finnish_receipts``).
 
-Receipts are scanned in a pool of worker processes (one core each, ``OMP_THREAD_LIMIT=1``); the
-seconds per receipt are measured inside the worker around OCR + extraction. ``--save-ocr`` keeps each
-receipt's OCR lines under ``.local/ocr-cache/bench`` and ``--reuse-ocr`` re-runs only the extraction
-on them.
+Speed: the median seconds (OCR + extraction, one core) over the corpus photos whose long side is 4032 px,
+next to plain ``tesseract IMAGE stdout`` on the same images in the same run, as a ratio.
+
+``--engine-option NAME=VALUE`` (repeatable) sets a field of the engine's preprocessing options when the
+engine has one of that name (``docflow.ocr.preprocess.PreprocessOptions``); unknown names are reported
+and ignored, so the bench runs on engines with and without them.
+
+Receipts are scanned in a pool of worker processes (one core each, ``OMP_THREAD_LIMIT=1``). ``--save-ocr``
+keeps each receipt's OCR lines under ``.local/ocr-cache/bench`` and ``--reuse-ocr`` re-runs only the
+extraction on them.
 """
 
 from __future__ import annotations
@@ -40,7 +56,17 @@ from typing import Any
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 REPO = Path(__file__).resolve().parents[2]
-SROIE_DIR = (REPO / ".." / "shared" / "data" / "sroie").resolve()
+
+
+def _shared_data() -> Path:
+    """``shared/data`` beside the checkout (a worktree's checkout may sit one folder deeper)."""
+    for parent in REPO.parents:
+        if (parent / "shared" / "data").is_dir():
+            return parent / "shared" / "data"
+    return (REPO / ".." / "shared" / "data").resolve()
+
+
+SROIE_DIR = _shared_data() / "sroie"
 FINNISH_DIR = REPO / ".local" / "bench" / "finnish"
 OCR_CACHE = REPO / ".local" / "ocr-cache" / "bench"
 #: Dates in both sets are long past; a fixed "today" keeps the runs reproducible.
@@ -59,6 +85,7 @@ class Job:
     reuse: bool
     languages: str | None = None
     psm: int | None = None
+    options: tuple[tuple[str, Any], ...] = ()
 
 
 @functools.lru_cache(maxsize=4)
@@ -68,6 +95,33 @@ def _engine(psm: int | None) -> Any:
     from docflow.ocr.tesserocr_engine import TesserocrEngine
 
     return default_engine() if psm is None else TesserocrEngine(psm=psm)
+
+
+def _preprocess(options: tuple[tuple[str, Any], ...]) -> Any:
+    """The engine's preprocessing options with ``options`` set, or ``None`` for the engine's defaults."""
+    if not options:
+        return None
+    from docflow.ocr.preprocess import PreprocessOptions
+
+    return PreprocessOptions(**dict(options))
+
+
+@functools.cache
+def _review_confidence() -> float:
+    """The pipeline's default review threshold (``Settings.receipts_review_confidence``)."""
+    from docflow.config import Settings
+
+    return float(Settings.model_fields["receipts_review_confidence"].default)
+
+
+def _outcome(receipt: Any) -> dict[str, Any]:
+    """The JSON contract plus what the bench needs beyond it: the stored status and VAT row confidence."""
+    from docflow.pipeline.review import decide_status
+
+    data: dict[str, Any] = receipt.to_json()
+    data["status"] = decide_status(receipt, duplicate_of=None, review_confidence=_review_confidence())
+    data["vat_confidence"] = min((row.confidence for row in receipt.vat), default=None)
+    return data
 
 
 def _scan(job: Job) -> dict[str, Any]:
@@ -83,7 +137,7 @@ def _scan(job: Job) -> dict[str, Any]:
             TextLine(item["text"], item["confidence"], tuple(item["bbox"]), item["page"]) for item in cached
         ]
         receipt = extract_receipt(lines, today=TODAY)
-        return {"id": job.receipt_id, "receipt": receipt.to_json(), "seconds": None, "error": None}
+        return {"id": job.receipt_id, "receipt": _outcome(receipt), "seconds": None, "error": None}
     from docflow.ocr import DocumentError, read_document
 
     engine = _engine(job.psm)
@@ -93,6 +147,7 @@ def _scan(job: Job) -> dict[str, Any]:
             filename=Path(job.image).name,
             languages=job.languages,
             engine=engine,
+            preprocess=_preprocess(job.options),
         )
     except DocumentError as error:
         return {"id": job.receipt_id, "receipt": None, "seconds": None, "error": error.code}
@@ -105,7 +160,7 @@ def _scan(job: Job) -> dict[str, Any]:
             for line in result.lines
         ]
         cache.write_text(json.dumps(lines_json, ensure_ascii=False))
-    return {"id": job.receipt_id, "receipt": receipt.to_json(), "seconds": seconds, "error": None}
+    return {"id": job.receipt_id, "receipt": _outcome(receipt), "seconds": seconds, "error": None}
 
 
 def _norm_text(value: str | None) -> str:
@@ -160,14 +215,10 @@ def _empty_receipt() -> dict[str, Any]:
     return ReceiptData().to_json()
 
 
-def run_set(
-    name: str,
-    labels: list[dict[str, Any]],
-    image_dir: Path,
-    scorer: Callable[[dict[str, Any], dict[str, Any]], dict[str, bool | None]],
-    args: argparse.Namespace,
-) -> dict[str, Any]:
-    """Scan every labelled receipt of a set and aggregate the scores."""
+def scan_set(
+    name: str, labels: list[dict[str, Any]], image_dir: Path, args: argparse.Namespace
+) -> list[dict[str, Any]]:
+    """OCR + extraction of every labelled receipt in the worker pool, in label order."""
     jobs = [
         Job(
             label["id"],
@@ -176,12 +227,44 @@ def run_set(
             args.reuse_ocr,
             args.languages,
             args.psm,
+            args.engine_options,
         )
         for label in labels
     ]
-    started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
-        results = list(pool.map(_scan, jobs))
+        return list(pool.map(_scan, jobs))
+
+
+def _plain_tesseract(image: str) -> float:
+    """Worker: seconds for plain ``tesseract IMAGE stdout`` (one thread), the speed baseline."""
+    import subprocess
+
+    started = time.perf_counter()
+    subprocess.run(
+        ["tesseract", image, "stdout", "-l", "fin+eng"],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+    )
+    return time.perf_counter() - started
+
+
+def plain_tesseract_seconds(images: list[str], workers: int) -> list[float]:
+    """Seconds per image of plain Tesseract on ``images``, in the worker pool."""
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_plain_tesseract, images))
+
+
+def run_set(
+    name: str,
+    labels: list[dict[str, Any]],
+    image_dir: Path,
+    scorer: Callable[[dict[str, Any], dict[str, Any]], dict[str, bool | None]],
+    args: argparse.Namespace,
+) -> dict[str, Any]:
+    """Scan every labelled receipt of a set and aggregate the scores."""
+    started = time.perf_counter()
+    results = scan_set(name, labels, image_dir, args)
     wall = time.perf_counter() - started
     per_field: dict[str, list[bool]] = {}
     vat_tp = vat_predicted = vat_expected = 0
@@ -257,24 +340,206 @@ def print_report(reports: list[dict[str, Any]], args: argparse.Namespace) -> Non
     print(f"\npeak memory (ru_maxrss, largest process): {peak_mib:.0f} MiB")
 
 
+CORPUS_DIR = REPO / ".local" / "bench"
+GERMAN_DIR = _shared_data() / "receipts-de"
+PHOTO_LONG_SIDE = 4032
+
+
+def engine_options(pairs: Sequence[str]) -> tuple[tuple[str, Any], ...]:
+    """``NAME=VALUE`` pairs the engine's preprocessing options know, typed like their defaults."""
+    import dataclasses
+
+    try:
+        from docflow.ocr.preprocess import PreprocessOptions
+    except ImportError:
+        known: dict[str, Any] = {}
+    else:
+        known = {field.name: field.default for field in dataclasses.fields(PreprocessOptions)}
+    chosen: list[tuple[str, Any]] = []
+    for pair in pairs:
+        name, _, text = pair.partition("=")
+        if name not in known:
+            print(f"engine option {name!r} is not known to this engine: ignored", file=sys.stderr)
+            continue
+        default = known[name]
+        value: Any
+        if isinstance(default, bool):
+            value = text.lower() in ("1", "true", "yes", "on")
+        elif isinstance(default, int):
+            value = int(text)
+        elif isinstance(default, float):
+            value = float(text)
+        else:
+            value = text
+        chosen.append((name, value))
+    return tuple(chosen)
+
+
+def run_corpus(args: argparse.Namespace) -> dict[str, Any]:
+    """Render (or reuse) the corpus, read it, and score it per family, tier and split."""
+    from tests.perf.corpus_scores import Tally, deductible_by_quarter, score_receipt
+    from tests.perf.receipt_corpus.corpus import build_corpus, families_of
+
+    folder = CORPUS_DIR / f"corpus-{args.corpus_seed}-{args.per_family}"
+    labels_path = build_corpus(
+        folder, families_of("all"), per_family=args.per_family, seed=args.corpus_seed, workers=args.workers
+    )
+    labels = _load_jsonl(labels_path)[: args.limit]
+    name = f"corpus-{args.corpus_seed}"
+    results = scan_set(name, labels, folder, args)
+    groups: dict[str, dict[str, Tally]] = {"family": {}, "tier": {}, "split": {}, "split_tier": {}}
+    failures = []
+    pairs = []
+    for label, result in zip(labels, results, strict=True):
+        got = result["receipt"] or {**_empty_receipt(), "status": "needs_review", "vat_confidence": None}
+        scores = score_receipt(label, got)
+        pairs.append((label, got))
+        keys = {
+            "family": label["family"],
+            "tier": label["tier"],
+            "split": label["split"],
+            "split_tier": f"{label['split']}/{label['tier']}",
+        }
+        for group, key in keys.items():
+            groups[group].setdefault(key, Tally()).add(label, got, scores)
+        if not all(ok in (True, None) for ok in scores.values()):
+            failures.append({"id": label["id"], "scores": scores, "got": got, "error": result["error"]})
+    (CORPUS_DIR / f"failures-{name}.json").write_text(json.dumps(failures, ensure_ascii=False, indent=1))
+    photo_seconds = sorted(
+        result["seconds"]
+        for label, result in zip(labels, results, strict=True)
+        if result["seconds"] is not None and max(label["image_size"]) == PHOTO_LONG_SIDE
+    )
+    photos = [str(folder / label["image"]) for label in labels if max(label["image_size"]) == PHOTO_LONG_SIDE]
+    baseline = plain_tesseract_seconds(photos[: args.speed_sample], args.workers) if photo_seconds else []
+    held = [(label, got) for label, got in pairs if label["split"] == "held_out"]
+    return {
+        "name": name,
+        "count": len(labels),
+        "groups": {
+            group: {key: tally.to_json() for key, tally in tallies.items()}
+            for group, tallies in groups.items()
+        },
+        "deductible": deductible_by_quarter(pairs),
+        "deductible_held_out": deductible_by_quarter(held),
+        "family_split": {label["family"]: label["split"] for label in labels},
+        "photo_median": statistics.median(photo_seconds) if photo_seconds else None,
+        "photo_count": len(photo_seconds),
+        "baseline_median": statistics.median(baseline) if baseline else None,
+        "baseline_count": len(baseline),
+    }
+
+
+def _cell(value: float | None) -> str:
+    return "    -" if value is None else f"{100 * value:5.1f}"
+
+
+def print_corpus(report: dict[str, Any], args: argparse.Namespace) -> None:
+    """The corpus tables: per split, per tier, per family; confident errors, status, deductible VAT, speed."""
+    from tests.perf.corpus_scores import FIELDS, percent_error
+
+    short = {
+        "merchant": "merch",
+        "business_id": "y-tun",
+        "date": "date",
+        "total": "total",
+        "currency": "curr",
+        "vat_exact": "vatEx",
+    }
+    head = f"{'':<22}{'n':>4} " + " ".join(f"{short[name]:>6}" for name in FIELDS) + f"{'vatP':>7}{'vatR':>7}"
+    print(f"\n== receipt corpus (seed {args.corpus_seed}): {report['count']} images, accuracy in % ==")
+
+    def line(key: str, tally: dict[str, Any]) -> None:
+        cells = " ".join(f"{_cell(tally['accuracy'][name]):>6}" for name in FIELDS)
+        print(
+            f"{key:<22}{tally['count']:>4} {cells}"
+            f"{_cell(tally['vat_precision']):>7}{_cell(tally['vat_recall']):>7}"
+        )
+
+    groups = report["groups"]
+    print(head)
+    for key in ("held_out", "tuning"):
+        if key in groups["split"]:
+            line(key.upper() if key == "held_out" else key, groups["split"][key])
+    for key in sorted(groups["split_tier"]):
+        line(f"  {key}", groups["split_tier"][key])
+    print("by tier")
+    for key in ("clean", "light", "heavy"):
+        if key in groups["tier"]:
+            line(f"  {key}", groups["tier"][key])
+    print("by family (* held out)")
+    for key in sorted(groups["family"], key=lambda name: (report["family_split"][name] != "held_out", name)):
+        mark = "*" if report["family_split"][key] == "held_out" else " "
+        line(f"{mark} {key}", groups["family"][key])
+    print("\nwrong values with confidence >= 0.9 (count), status (pipeline rule, no duplicates)")
+    print(
+        f"{'':<22}"
+        + " ".join(f"{short[name]:>6}" for name in FIELDS)
+        + f"{'processed':>11}{'review':>8}{'proc+badVAT':>13}"
+    )
+    for key in ("held_out", "tuning"):
+        tally = groups["split"].get(key)
+        if tally:
+            cells = " ".join(f"{tally['confident_wrong'][name]:>6}" for name in FIELDS)
+            print(
+                f"{key:<22}{cells}{tally['processed']:>11}{tally['needs_review']:>8}{tally['processed_wrong_vat']:>13}"
+            )
+    for title, quarters in (
+        ("all Finnish", report["deductible"]),
+        ("held-out Finnish", report["deductible_held_out"]),
+    ):
+        truth = sum((q["truth"] for q in quarters.values()), Decimal(0))
+        engine = sum((q["engine"] for q in quarters.values()), Decimal(0))
+        abs_error = sum((abs(q["engine"] - q["truth"]) for q in quarters.values()), Decimal(0))
+        print(f"\ndeductible VAT per quarter, {title} receipts (processed ones booked by the read date)")
+        print(f"{'quarter':<10}{'truth':>10}{'engine':>10}{'error':>9}")
+        for quarter, amounts in quarters.items():
+            error = percent_error(amounts["truth"], amounts["engine"])
+            print(
+                f"{quarter:<10}{amounts['truth']:>10}{amounts['engine']:>10}"
+                f"{'-' if error is None else f'{error:+.1f} %':>9}"
+            )
+        total_error = percent_error(truth, engine)
+        share = float(abs_error / truth * 100) if truth else None
+        print(
+            f"{'all':<10}{truth:>10}{engine:>10}{'-' if total_error is None else f'{total_error:+.1f} %':>9}"
+            f"   sum of |quarter error| / truth: {'-' if share is None else f'{share:.1f} %'}"
+        )
+    median, baseline = report["photo_median"], report["baseline_median"]
+    ratio = f"{median / baseline:.2f}x" if median and baseline else "-"
+    print(
+        f"\nseconds per phone photo (long side {PHOTO_LONG_SIDE} px, one core): "
+        f"engine median {_seconds(median)} "
+        f"over {report['photo_count']}; plain tesseract median {_seconds(baseline)} over "
+        f"{report['baseline_count']}; ratio {ratio}"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the benchmark and print the table."""
+    """Run the benchmark and print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="one receipt per family, SROIE and scans cut to 10"
+    )
+    parser.add_argument("--per-family", type=int, default=None, help="corpus receipts per family (default 4)")
+    parser.add_argument("--corpus-seed", type=int, default=2026)
+    parser.add_argument("--speed-sample", type=int, default=None, help="photos timed with plain tesseract")
+    parser.add_argument("--engine-option", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("--sroie-dir", type=Path, default=SROIE_DIR, help="the SROIE folder")
     parser.add_argument(
         "--sroie-split", default="test.jsonl", help="labels file in the SROIE folder: dev.jsonl or test.jsonl"
     )
+    parser.add_argument("--old-finnish", action="store_true", help="also the earlier single-generator set")
     parser.add_argument("--finnish-count", type=int, default=150)
     parser.add_argument(
-        "--finnish-seed", type=int, default=None, help="render a hold-out set with this seed instead"
+        "--finnish-seed", type=int, default=None, help="render the old set with this seed instead"
     )
-    parser.add_argument(
-        "--photo-count", type=int, default=30, help="Finnish receipts also read at phone-photo size (0: none)"
-    )
+    parser.add_argument("--photo-count", type=int, default=0, help="old set: receipts also at photo size")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--limit", type=int, default=None, help="only the first N receipts of each set")
     parser.add_argument("--skip-sroie", action="store_true")
-    parser.add_argument("--skip-finnish", action="store_true")
+    parser.add_argument("--skip-corpus", action="store_true")
+    parser.add_argument("--skip-german", action="store_true")
     parser.add_argument("--psm", type=int, default=None, help="Tesseract page segmentation mode")
     parser.add_argument(
         "--languages", default=None, help="OCR languages, e.g. fin+eng (default: the engine's)"
@@ -282,19 +547,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--save-ocr", action="store_true", help="keep OCR lines for --reuse-ocr")
     parser.add_argument("--reuse-ocr", action="store_true", help="extraction only, on saved OCR lines")
     args = parser.parse_args(argv)
+    args.engine_options = engine_options(args.engine_option)
+    args.per_family = args.per_family or (1 if args.quick else 4)
+    args.speed_sample = args.speed_sample or (2 if args.quick else 8)
+    small = 10 if args.quick else None
     reports = []
+    corpus = None if args.skip_corpus else run_corpus(args)
+    if not args.skip_german:
+        labels = [
+            {**label, "id": Path(label["image"]).stem} for label in _load_jsonl(GERMAN_DIR / "labels.jsonl")
+        ]
+        from tests.perf.corpus_scores import score_german_scan
+
+        reports.append(
+            run_set("receipts-de", labels[: small or args.limit], GERMAN_DIR, score_german_scan, args)
+        )
     if not args.skip_sroie:
-        labels = _load_jsonl(args.sroie_dir / args.sroie_split)[: args.limit]
+        labels = _load_jsonl(args.sroie_dir / args.sroie_split)[: small or args.limit]
         name = f"sroie-{args.sroie_split.removesuffix('.jsonl')}"
         reports.append(run_set(name, labels, args.sroie_dir, score_sroie, args))
-    if not args.skip_finnish:
+    if args.old_finnish:
         from tests.perf.finnish_receipts.render import build_set
 
         name = "finnish" if args.finnish_seed is None else f"finnish-seed{args.finnish_seed}"
         folder = FINNISH_DIR.with_name(name)
         seed = {} if args.finnish_seed is None else {"seed": args.finnish_seed}
         labels_path = build_set(folder, count=args.finnish_count, **seed)
-        labels = _load_jsonl(labels_path)[: args.limit]
+        labels = _load_jsonl(labels_path)[: small or args.limit]
         reports.append(run_set(name, labels, folder, score_finnish, args))
         if args.photo_count:
             from tests.perf.finnish_receipts.render import build_photo_set
@@ -302,6 +581,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             photo_folder = folder.with_name(f"{name}-photo")
             photo_labels = _load_jsonl(build_photo_set(folder, photo_folder, args.photo_count))
             reports.append(run_set(f"{name}-photo", photo_labels, photo_folder, score_finnish, args))
+    if args.engine_options:
+        print(f"engine options: {dict(args.engine_options)}")
+    if corpus is not None:
+        print_corpus(corpus, args)
+        (CORPUS_DIR / "report-corpus.json").write_text(json.dumps(corpus, default=str, indent=1))
     print_report(reports, args)
     return 0
 
