@@ -1,0 +1,70 @@
+"""The configuration of the local stack: fixed local ports, a local secret, local endpoints.
+
+Values already in the environment win, so a developer can point any of them elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+#: HS256 secret of the local stack only; outside local/test such a value is refused at start-up.
+LOCAL_JWT_SECRET = "local-docflow-jwt-secret-not-for-production-use"  # noqa: S105
+LOCAL_APP_PASSWORD = "local-docflow-app"  # noqa: S105
+LOCAL_SUPABASE_URL = "http://127.0.0.1:54321"
+#: API keys of the local fake of Supabase Auth (docflow_local.fake_supabase).
+LOCAL_SUPABASE_ANON_KEY = "local-supabase-anon-key"
+LOCAL_SUPABASE_SERVICE_ROLE_KEY = "local-supabase-service-role-key"
+
+
+@dataclass(frozen=True, slots=True)
+class LocalPorts:
+    """Where the local services listen."""
+
+    api: int
+    postgres: int
+    s3: int
+
+
+def repo_root() -> Path:
+    """The repository folder (the one holding ``template.yaml``), from the working directory up."""
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "template.yaml").exists():
+            return folder
+    raise FileNotFoundError("run this from the DocFlow repository (no template.yaml found)")
+
+
+def local_ports() -> LocalPorts:
+    """Ports from ``PORT``, ``PG_PORT`` and ``S3_PORT``, with local defaults."""
+    return LocalPorts(
+        api=int(os.environ.get("PORT", "8000")),
+        postgres=int(os.environ.get("PG_PORT", "54329")),
+        s3=int(os.environ.get("S3_PORT", "54330")),
+    )
+
+
+def apply_local_environment(ports: LocalPorts, *, environment: str = "local") -> None:
+    """Set the local defaults into ``os.environ`` (existing values are kept) and reset settings."""
+    defaults = {
+        "ENVIRONMENT": environment,
+        "DATABASE_URL": f"postgresql://docflow_app:{LOCAL_APP_PASSWORD}@127.0.0.1:{ports.postgres}/docflow",
+        "JWT_SECRET": LOCAL_JWT_SECRET,
+        "SUPABASE_URL": LOCAL_SUPABASE_URL,
+        "SUPABASE_AUTH_ENABLED": "false",
+        "SUPABASE_ANON_KEY": LOCAL_SUPABASE_ANON_KEY,
+        "SUPABASE_SERVICE_ROLE_KEY": LOCAL_SUPABASE_SERVICE_ROLE_KEY,
+        "S3_ENDPOINT_URL": f"http://127.0.0.1:{ports.s3}",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",  # moto accepts any credentials
+        "AWS_DEFAULT_REGION": "eu-north-1",
+        "CORS_ORIGINS": '["http://localhost:3000", "http://127.0.0.1:3000"]',
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        "OMP_THREAD_LIMIT": "1",
+    }
+    for name, value in defaults.items():
+        os.environ.setdefault(name, value)
+    from docflow.config import reset_settings
+
+    reset_settings()

@@ -1,0 +1,145 @@
+"""``docflow dev``: PostgreSQL, local S3 and every route group on one uvicorn, until Ctrl-C."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from docflow_local.environment import LOCAL_APP_PASSWORD, LocalPorts, apply_local_environment
+from docflow_local.postgres import EmbeddedPostgres, bootstrap_runtime_role
+from docflow_local.seed import DemoData, seed_demo
+
+
+def dev_postgres(root: Path, ports: LocalPorts) -> EmbeddedPostgres:
+    """The local stack's cluster; its data lives in ``.local/dev`` (git-ignored) across runs."""
+    return EmbeddedPostgres(data_dir=root / ".local" / "dev" / "postgres", port=ports.postgres)
+
+
+def prepare_database(pg: EmbeddedPostgres, root: Path) -> DemoData:
+    """Apply migrations, let the runtime role log in, seed the demo tenants."""
+    from docflow.db.migrate import migrate
+
+    migrate(pg.superuser_url, root / "migrations")
+    bootstrap_runtime_role(pg.superuser_url, password=LOCAL_APP_PASSWORD)
+    return seed_demo(pg.superuser_url)
+
+
+@contextlib.contextmanager
+def local_s3(ports: LocalPorts) -> Iterator[Any]:
+    """A moto S3 server with the versioned receipts bucket whose uploads trigger processing."""
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    from docflow.config import get_settings
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access line per S3 request
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=ports.s3, verbose=False)
+    server.start()
+    try:
+        import boto3
+
+        settings = get_settings()
+        s3 = boto3.client("s3", endpoint_url=settings.s3_endpoint_url, region_name=settings.aws_region)
+        s3.create_bucket(
+            Bucket=settings.receipts_bucket,
+            CreateBucketConfiguration={"LocationConstraint": settings.aws_region},  # type: ignore[typeddict-item]
+        )
+        bucket = settings.receipts_bucket
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+        from docflow_local.environment import repo_root
+        from docflow_local.s3_events import deliver_receipt_events
+
+        with deliver_receipt_events(repo_root() / "template.yaml"):
+            yield server
+    finally:
+        server.stop()
+
+
+@contextlib.contextmanager
+def local_supabase_auth(pg: EmbeddedPostgres) -> Iterator[Any]:
+    """The fake of Supabase Auth on ``SUPABASE_URL`` when that is a local address, stopped on exit."""
+    from urllib.parse import urlsplit
+
+    from docflow.config import get_settings
+    from docflow_local.fake_supabase import FakeSupabaseAuth
+
+    settings = get_settings()
+    parts = urlsplit(settings.supabase_url)
+    if parts.hostname not in {"127.0.0.1", "localhost"} or settings.supabase_auth_url:
+        yield None
+        return
+    fake = FakeSupabaseAuth(
+        jwt_secret=settings.require("jwt_secret"),
+        issuer=settings.jwt_issuer,
+        service_role_key=settings.require("supabase_service_role_key"),
+        anon_key=settings.require("supabase_anon_key"),
+        database_url=pg.superuser_url,
+        port=parts.port or 54321,
+    )
+    with fake:
+        yield fake
+
+
+def print_banner(ports: LocalPorts, demo: DemoData) -> None:
+    """The URL and ready-to-use demo tokens."""
+    from docflow.auth import mint_token
+    from docflow.config import get_settings
+
+    settings = get_settings()
+    secret = settings.require("jwt_secret")
+    lines = [
+        "",
+        f"DocFlow local stack: http://127.0.0.1:{ports.api}  (OpenAPI: http://127.0.0.1:{ports.api}/docs)",
+        f"PostgreSQL 127.0.0.1:{ports.postgres}, S3 {settings.s3_endpoint_url}",
+        f"Receipts bucket: {settings.receipts_bucket}",
+        "Demo tokens (valid 12 h):",
+    ]
+    for user in demo.users:
+        if user.role.value in {"owner", "viewer"}:
+            token = mint_token(
+                secret=secret,
+                issuer=settings.jwt_issuer,
+                user_id=user.user_id,
+                email=user.email,
+                expires_in=43200,
+            )
+            lines.append(f"  {user.role.value:<6} of {user.tenant_name:<13} {user.email}")
+            lines.append(f"    {token}")
+    lines += [
+        "Try:",
+        f"  curl -H 'Authorization: Bearer <token>' http://127.0.0.1:{ports.api}/api/auth/me",
+        "More tokens: docflow token --email someone@example.com --tenant 'Demo Oy' --role member",
+        f"Receipts: DOCFLOW_TOKEN=<token> docflow receipts upload FILE... --api http://127.0.0.1:{ports.api}",
+        "Ctrl-C stops everything.",
+        "",
+    ]
+    print("\n".join(lines), flush=True)
+
+
+def run_dev(root: Path, ports: LocalPorts) -> int:
+    """Bring up the whole stack in the foreground; Ctrl-C stops all of it."""
+    import uvicorn
+
+    apply_local_environment(ports)
+    pg = dev_postgres(root, ports)
+    print(f"Starting PostgreSQL on 127.0.0.1:{ports.postgres} ...", file=sys.stderr, flush=True)
+    pg.start()
+    try:
+        demo = prepare_database(pg, root)
+        with local_s3(ports), local_supabase_auth(pg):
+            from docflow_local.gateway import LocalGateway
+
+            gateway = LocalGateway(root / "template.yaml")
+            print_banner(ports, demo)
+            uvicorn.run(gateway, host="127.0.0.1", port=ports.api, log_level="warning")
+    finally:
+        from docflow.db import close_pool
+
+        close_pool()
+        pg.stop()
+        print("Local stack stopped.", file=sys.stderr)
+    return 0
