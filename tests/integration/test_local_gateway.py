@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from docflow.local.gateway import LocalGateway
+from docflow_local.gateway import LocalGateway
 
 ROOT = Path(__file__).resolve().parents[2]
 

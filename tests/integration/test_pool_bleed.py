@@ -16,8 +16,8 @@ from docflow.config import reset_settings
 from docflow.db import close_pool
 from docflow.http import create_app, make_handler
 from docflow.http.deps import TenantConn, TenantContext, require_role
-from docflow.local.seed import DemoData, demo_id
 from docflow.tenancy import Role
+from docflow_local.seed import DemoData, demo_id
 
 pytestmark = pytest.mark.db
 

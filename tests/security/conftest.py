@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from docflow.local.seed import DemoData, demo_id
 from docflow.tenancy import Role
+from docflow_local.seed import DemoData, demo_id
 from tests.security.inventory import function_modules
 
 DEMO_OY = demo_id("tenant:demo-oy")

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import psycopg
 
-from docflow.local.seed import ensure_user
 from docflow.tenancy import Role
+from docflow_local.seed import ensure_user
 
 
 @dataclass(frozen=True, slots=True)

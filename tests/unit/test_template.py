@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.routing import iter_route_contexts
 
-from docflow.local.template import http_routes, load_template, zip_functions
+from docflow_local.template import http_routes, load_template, zip_functions
 
 ROOT = Path(__file__).resolve().parents[2]
 CFN_LINT = shutil.which("cfn-lint", path=str(Path(sys.executable).parent))

@@ -115,9 +115,9 @@ class S3EventPoller:
 
     def _deliver(self, message: Mapping[str, Any]) -> None:
         from docflow.aws import sqs_client
-        from docflow_local.lambda_context import LocalLambdaContext
         from docflow.observability import get_logger
         from docflow.pipeline.events import is_s3_event
+        from docflow_local.lambda_context import LocalLambdaContext
 
         event = json.loads(message["Body"])
         if is_s3_event(event):

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from docflow.local.cli import LocalLambdaContext
-from docflow.local.seed import DemoData
+from docflow_local.lambda_context import LocalLambdaContext
+from docflow_local.seed import DemoData
 
 pytestmark = pytest.mark.db
 

@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from docflow.db import system_transaction
-from docflow.local.seed import DemoData, demo_id
 from docflow.tenancy import Role
 from docflow_admin.usage import ReceiptUsage, receipt_usage
+from docflow_local.seed import DemoData, demo_id
 
 pytestmark = pytest.mark.db
 

@@ -11,8 +11,8 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
-from docflow.local.seed import ensure_user
 from docflow.tenancy import Role
+from docflow_local.seed import ensure_user
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,8 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
-from docflow.local.seed import DemoData, demo_id, lead_form_key
 from docflow.tenancy import Role
+from docflow_local.seed import DemoData, demo_id, lead_form_key
 
 TENANT_A = demo_id("tenant:demo-oy")
 TENANT_B = demo_id("tenant:esimerkki-ab")

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from docflow.config import reset_settings
 from docflow.http import create_app
-from docflow.local.cli import LocalLambdaContext
+from docflow_local.lambda_context import LocalLambdaContext
 from tests.integration.leads.conftest import TENANT_A, submission
 
 pytestmark = pytest.mark.db

@@ -18,9 +18,9 @@ import pytest
 from fastapi.testclient import TestClient
 from psycopg.rows import dict_row
 
-from docflow.local.seed import DemoData, demo_id
 from docflow.pipeline.events import ObjectCreated, parse_s3_event
 from docflow.tenancy import Role
+from docflow_local.seed import DemoData, demo_id
 from tests.unit.ocr.corpus import encode, render_receipt
 
 pytestmark = pytest.mark.db

@@ -206,7 +206,7 @@ def test_the_ocr_lambda_handler_takes_s3_events(
     import json
     from pathlib import Path
 
-    from docflow.local.cli import LocalLambdaContext
+    from docflow_local.lambda_context import LocalLambdaContext
     from docflow_ocr.handler import handler
     from tests.integration.receipts_pipeline.conftest import s3_event
 

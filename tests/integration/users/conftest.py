@@ -11,9 +11,9 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
-from docflow.local.fake_supabase import FakeSupabaseAuth
-from docflow.local.seed import ensure_user
 from docflow.tenancy import Role
+from docflow_local.fake_supabase import FakeSupabaseAuth
+from docflow_local.seed import ensure_user
 
 
 @dataclass(frozen=True, slots=True)
