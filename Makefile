@@ -17,17 +17,25 @@ PYTEST_ARGS ?=
 
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: help setup tesseract bench-fonts postgres dev test lint typecheck template-lint unit mutate bench bench-receipts build clean
+.PHONY: help setup lock tesseract bench-fonts postgres dev test lint typecheck template-lint unit mutate bench bench-receipts build clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
-$(STAMP): requirements-dev.txt shared/pyproject.toml $(wildcard functions/*/requirements.txt)
+# Every version comes from requirements.lock (pip -c), the one the SharedLayer and the OCR image use.
+# The local stack (devtools/, package docflow_local) is installed here only: it is never deployed.
+$(STAMP): requirements.lock requirements-dev.txt shared/pyproject.toml devtools/pyproject.toml \
+		$(wildcard functions/*/requirements.txt)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -qq --upgrade pip
-	$(PY) -m pip install -qq -r requirements-dev.txt -e 'shared[ocr,local]' \
+	$(PY) -m pip install -qq -c requirements.lock -r requirements-dev.txt -e 'shared[ocr]' -e devtools \
 		$(foreach f,$(wildcard functions/*/requirements.txt),-r $(f))
 	touch $@
+
+lock: ## Rewrite requirements.lock from the virtualenv (install the changed requirement first)
+	{ grep '^#' requirements.lock; $(PY) -m pip freeze --exclude-editable \
+		| awk -F'==' '{n=tolower($$1); gsub(/[_.]/,"-",n); print n"=="$$2}' | LC_ALL=C sort; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
 
 # Function folders are put on the virtualenv's path, as the Lambda runtime puts each function's code.
 $(VENV)/.functions.pth.stamp: $(STAMP) $(FUNCTION_DIRS)

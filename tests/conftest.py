@@ -17,8 +17,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from docflow.local.environment import LocalPorts, apply_local_environment  # noqa: E402
-from docflow.local.postgres import EmbeddedPostgres, free_port  # noqa: E402
+from docflow_local.environment import LocalPorts, apply_local_environment  # noqa: E402
+from docflow_local.postgres import EmbeddedPostgres, free_port  # noqa: E402
 
 _PORTS = LocalPorts(api=0, postgres=free_port(), s3=free_port())
 for _name in (
@@ -62,8 +62,8 @@ def postgres() -> Iterator[EmbeddedPostgres]:
     """A migrated PostgreSQL for the session; ``DATABASE_URL`` already points at it."""
     from docflow.db import close_pool
     from docflow.db.migrate import migrate
-    from docflow.local.environment import LOCAL_APP_PASSWORD
-    from docflow.local.postgres import bootstrap_runtime_role
+    from docflow_local.environment import LOCAL_APP_PASSWORD
+    from docflow_local.postgres import bootstrap_runtime_role
 
     _remove_stale_test_clusters(ROOT / ".local" / "test")
     data_dir = ROOT / ".local" / "test" / f"pg-{os.getpid()}"
@@ -88,7 +88,7 @@ def superuser_url(postgres: EmbeddedPostgres) -> str:
 @pytest.fixture(scope="session")
 def demo(superuser_url: str) -> object:
     """The demo tenants and users of the local stack, seeded once."""
-    from docflow.local.seed import seed_demo
+    from docflow_local.seed import seed_demo
 
     return seed_demo(superuser_url)
 
@@ -97,7 +97,7 @@ def demo(superuser_url: str) -> object:
 def supabase_auth(superuser_url: str) -> Iterator[object]:
     """The local fake of Supabase Auth (invitations write to the test database), at ``SUPABASE_AUTH_URL``."""
     from docflow.config import get_settings, reset_settings
-    from docflow.local.fake_supabase import FakeSupabaseAuth
+    from docflow_local.fake_supabase import FakeSupabaseAuth
 
     settings = get_settings()
     with FakeSupabaseAuth(

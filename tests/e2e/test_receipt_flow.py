@@ -18,8 +18,8 @@ from typing import Any
 import httpx
 import pytest
 
-from docflow.local.seed import DemoData, demo_id
 from docflow.tenancy import Role
+from docflow_local.seed import DemoData, demo_id
 from tests.support.ocr_corpus import encode, render_receipt
 
 pytestmark = [pytest.mark.db, pytest.mark.ocr]
@@ -46,9 +46,9 @@ def stack(postgres: object, demo: DemoData) -> Iterator[str]:
     import uvicorn
 
     from docflow.aws import s3_client
-    from docflow.local.gateway import LocalGateway
-    from docflow.local.postgres import free_port
-    from docflow.local.s3_events import deliver_receipt_events
+    from docflow_local.gateway import LocalGateway
+    from docflow_local.postgres import free_port
+    from docflow_local.s3_events import deliver_receipt_events
     from tests.support.local_s3 import ensure_receipts_bucket
 
     bucket = ensure_receipts_bucket()

@@ -12,7 +12,7 @@ from psycopg.rows import dict_row
 
 from docflow.config import get_settings
 from docflow.db import set_request_claims
-from docflow.local.seed import DemoData
+from docflow_local.seed import DemoData
 
 pytestmark = pytest.mark.db
 

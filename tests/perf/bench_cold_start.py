@@ -71,7 +71,7 @@ def _warm_invoke(module: str, event_file: Path, count: int = 2000) -> tuple[floa
     script = f"""
 import json, statistics, time
 from {module} import handler
-from docflow.local.cli import LocalLambdaContext
+from docflow_local.lambda_context import LocalLambdaContext
 event = json.loads(open({str(event_file)!r}).read())
 ctx = LocalLambdaContext("bench")
 for _ in range(50):
@@ -91,7 +91,7 @@ print(json.dumps([samples[len(samples) // 2] * 1000, samples[int(len(samples) * 
 
 def main() -> None:
     sys.path.insert(0, str(ROOT / "shared" / "src"))
-    from docflow.local.template import load_template, zip_functions
+    from docflow_local.template import load_template, zip_functions
 
     specs = zip_functions(load_template(ROOT / "template.yaml"))
     # Deployed code ships bytecode (the layer build compiles it): measure with bytecode here too.

@@ -77,8 +77,8 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=0.5, help="seconds between uploads")
     args = parser.parse_args()
 
-    from docflow.local.environment import LocalPorts, apply_local_environment
-    from docflow.local.postgres import EmbeddedPostgres, free_port
+    from docflow_local.environment import LocalPorts, apply_local_environment
+    from docflow_local.postgres import EmbeddedPostgres, free_port
 
     ports = LocalPorts(api=0, postgres=free_port(), s3=free_port())
     for name in ("DATABASE_URL", "S3_ENDPOINT_URL"):
@@ -105,9 +105,9 @@ def run(pg: object, count: int, interval: float) -> None:
 
     from docflow.auth import mint_token
     from docflow.config import get_settings
-    from docflow.local.s3_events import deliver_receipt_events
-    from docflow.local.stack import prepare_database
     from docflow.tenancy import Role
+    from docflow_local.s3_events import deliver_receipt_events
+    from docflow_local.stack import prepare_database
     from docflow_receipts_api.handler import app
     from tests.support.local_s3 import ensure_receipts_bucket
     from tests.support.ocr_corpus import encode, render_receipt

@@ -183,7 +183,7 @@ def build_photos(count: int, scans: int, seed: int) -> list[dict[str, Any]]:
 def _read(job: tuple[str, PreprocessOptions]) -> dict[str, Any]:
     """Worker: decode, prepare, OCR and extract one image, timed."""
     from docflow.ocr import DocumentError, read_document
-    from docflow.ocr.engine import default_engine
+    from docflow.ocr.engine_choice import default_engine
     from docflow.receipts.extract import extract_receipt
 
     path, options = job
@@ -200,7 +200,7 @@ def _read(job: tuple[str, PreprocessOptions]) -> dict[str, Any]:
 
 
 def _warm(_: int) -> None:
-    from docflow.ocr.engine import default_engine
+    from docflow.ocr.engine_choice import default_engine
 
     default_engine().recognize(Image.new("L", (64, 64), 255), languages=None, timeout_seconds=30)
 

@@ -91,7 +91,7 @@ class Job:
 @functools.lru_cache(maxsize=4)
 def _engine(psm: int | None) -> Any:
     """The worker's OCR engine: the default one, or Tesseract in-process with another ``psm``."""
-    from docflow.ocr.engine import default_engine
+    from docflow.ocr.engine_choice import default_engine
     from docflow.ocr.tesserocr_engine import TesserocrEngine
 
     return default_engine() if psm is None else TesserocrEngine(psm=psm)

@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from docflow.local.seed import DemoData
 from docflow.tenancy import Role
+from docflow_local.seed import DemoData
 from tests.security.inventory import function_modules
 from tests.support.demo import DEMO_OY, demo_user
 

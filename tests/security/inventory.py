@@ -19,7 +19,7 @@ from fastapi.routing import iter_route_contexts
 
 from docflow.http.deps import authenticate, platform_admin, tenant_context
 from docflow.http.middleware import RequestGuardMiddleware
-from docflow.local.template import http_routes, load_template
+from docflow_local.template import http_routes, load_template
 
 ROOT = Path(__file__).resolve().parents[2]
 _PARAM = re.compile(r"\{([^}+]+)\+?\}")

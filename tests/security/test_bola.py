@@ -12,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 from psycopg import sql
 
-from docflow.local.seed import DemoData
 from docflow.tenancy import Role
+from docflow_local.seed import DemoData
 from tests.security.canaries import Seeded, plant_canaries
 from tests.security.inventory import Route, deployed_routes
 from tests.support.demo import ESIMERKKI

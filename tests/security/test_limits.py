@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from docflow.local.seed import DemoData
+from docflow_local.seed import DemoData
 from tests.security.inventory import Route, deployed_routes, max_body_bytes
 
 pytestmark = pytest.mark.db

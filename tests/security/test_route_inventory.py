@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from docflow.local.seed import DemoData
+from docflow_local.seed import DemoData
 from tests.security.inventory import Route, app_routes, deployed_routes
 
 pytestmark = pytest.mark.db

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
-from docflow.local.seed import DemoData
 from docflow.tenancy import Role
+from docflow_local.seed import DemoData
 from tests.security.inventory import Access, deployed_routes, function_modules
 from tests.support.tenants import Tenant, create_tenant
 

@@ -9,8 +9,8 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from docflow.local.seed import DemoData
 from docflow.tenancy import Role
+from docflow_local.seed import DemoData
 from tests.security.inventory import Route, deployed_routes
 from tests.support.tenants import Tenant, create_tenant
 

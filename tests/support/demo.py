@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from docflow.local.seed import DemoData, DemoUser, demo_id
 from docflow.tenancy import Role
+from docflow_local.seed import DemoData, DemoUser, demo_id
 
 DEMO_OY = demo_id("tenant:demo-oy")
 ESIMERKKI = demo_id("tenant:esimerkki-ab")

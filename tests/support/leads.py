@@ -7,8 +7,8 @@ from typing import Any
 
 import psycopg
 
-from docflow.local.seed import DemoData, lead_form_key
 from docflow.tenancy import Role
+from docflow_local.seed import DemoData, lead_form_key
 from tests.support.demo import DEMO_OY as TENANT_A
 from tests.support.demo import ESIMERKKI as TENANT_B
 from tests.support.demo import demo_user

@@ -19,9 +19,9 @@ from fastapi.testclient import TestClient
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from docflow.local.seed import DemoData
 from docflow.pipeline.events import ObjectCreated, parse_s3_event
 from docflow.tenancy import Role
+from docflow_local.seed import DemoData
 from tests.support.demo import DEMO_OY as TENANT_A
 from tests.support.demo import demo_user
 from tests.support.ocr_corpus import encode, render_receipt

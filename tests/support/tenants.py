@@ -13,8 +13,8 @@ from typing import Any, NamedTuple
 
 import psycopg
 
-from docflow.local.seed import ensure_user
 from docflow.tenancy import Role
+from docflow_local.seed import ensure_user
 
 
 class Member(NamedTuple):

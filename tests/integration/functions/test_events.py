@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from docflow.local.cli import LocalLambdaContext
-from docflow.local.seed import DemoData
-from docflow.local.template import load_template, zip_functions
 from docflow.tenancy import Role
+from docflow_local.cli import LocalLambdaContext
+from docflow_local.seed import DemoData
+from docflow_local.template import load_template, zip_functions
 from tests.support.paths import REPO_ROOT as ROOT
 
 pytestmark = pytest.mark.db
@@ -71,7 +71,7 @@ def test_deep_health_is_503_when_the_database_is_down(
 ) -> None:
     from docflow.config import reset_settings
     from docflow.db import close_pool
-    from docflow.local.postgres import free_port
+    from docflow_local.postgres import free_port
 
     monkeypatch.setenv("DATABASE_URL", f"postgresql://docflow_app:x@127.0.0.1:{free_port()}/docflow")
     monkeypatch.setenv("DB_CONNECT_TIMEOUT_SECONDS", "1")

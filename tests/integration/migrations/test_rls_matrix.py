@@ -12,8 +12,8 @@ from typing import Any
 import psycopg
 import pytest
 
-from docflow.local.seed import DemoData, demo_id
 from docflow.tenancy import Role
+from docflow_local.seed import DemoData, demo_id
 
 pytestmark = pytest.mark.db
 

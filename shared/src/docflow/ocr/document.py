@@ -5,12 +5,14 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from docflow.ocr.engine import OcrEngine, default_engine
+from docflow.ocr.engine import OcrEngine
+from docflow.ocr.engine_choice import default_engine
 from docflow.ocr.layout import Fragment, build_lines
 from docflow.ocr.limits import OcrLimits
 from docflow.ocr.loader import LoadedPage, load_pages, validate_upload
 from docflow.ocr.models import OcrPage, OcrResult, make_page
-from docflow.ocr.preprocess import PreparedImage, PreprocessOptions, prepare_for_ocr
+from docflow.ocr.prepare import prepare_for_ocr
+from docflow.ocr.preprocess import PreparedImage, PreprocessOptions
 
 if TYPE_CHECKING:
     from PIL.Image import Image

@@ -167,13 +167,3 @@ class TesseractEngine:
         except OSError as exc:
             raise OcrUnavailableError("The OCR engine failed") from exc
         return fragments_from_data(data)
-
-
-@lru_cache(maxsize=1)
-def default_engine() -> OcrEngine:
-    """The process-wide engine (a warm Lambda reuses it): tesserocr when installed, else the CLI."""
-    from docflow.ocr.tesserocr_engine import TesserocrEngine, tesserocr_available
-
-    if tesserocr_available():
-        return TesserocrEngine()
-    return TesseractEngine()

@@ -120,17 +120,6 @@ def choose_scale(size: tuple[int, int], text_height: float | None, options: Prep
     return min(max(scale, options.min_long_side / long_side), options.max_long_side / long_side)
 
 
-def prepare_for_ocr(image: Image, options: PreprocessOptions | None = None) -> PreparedImage:
-    """Prepare a grayscale page for Tesseract: paper cropped (or straightened), text levelled, light
-    evened out and text scaled to a height Tesseract reads well, each as ``options`` allow."""
-    options = options or PreprocessOptions()
-    if options.photo_steps:
-        from docflow.ocr.photo import prepare_photo
-
-        return prepare_photo(image, options)
-    return prepare_scan(image, options)
-
-
 def resize_to(image: Image, scale: float) -> tuple[Image, float]:
     """``image`` resized by ``scale`` (kept as it is within 5 %) and the scale applied."""
     from PIL import Image as PILImage

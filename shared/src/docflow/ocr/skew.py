@@ -80,7 +80,7 @@ def estimate_skew(image: Image, max_degrees: float = 15.0) -> float | None:
     if ink.shape[1] < 2 * STRIP_WIDTH:
         return None
     half = ink[: ink.shape[0] // 2 * 2, : ink.shape[1] // 2 * 2]
-    half = half.reshape(half.shape[0] // 2, 2, half.shape[1] // 2, 2).any(axis=(1, 3))
+    half = np.asarray(half.reshape(half.shape[0] // 2, 2, half.shape[1] // 2, 2).any(axis=(1, 3)), dtype=bool)
     steps = math.floor(max_degrees / COARSE_STEP)
     coarse = np.arange(-steps, steps + 1) * COARSE_STEP
     coarse_scores = _profile_scores(half, coarse) if half.shape[1] >= 2 * STRIP_WIDTH else np.zeros(1)

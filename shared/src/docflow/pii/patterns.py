@@ -6,10 +6,13 @@ from the patterns, precision from the checks.
 
 Speed: a pattern that starts with a character class lets ``re`` skip ahead to the characters that can
 start a match, so boundary lookbehinds come after the first character (``[0-3](?<![\\w+-].)`` reads
-"the character before this digit is not a word character"). Digit groups are possessive (``++``,
-``*+``): each is a whole run of digits, which keeps matching linear on long runs of numbers. Header
-and ``key=value`` credentials are found from their keyword (a plain substring search) and the
-``*_TAIL`` pattern matched right after it.
+"the character before this digit is not a word character"). A digit group is a whole run of
+digits (``[0-9]+(?![0-9])``): a run splits into groups in one way only, which keeps matching linear
+on long runs of numbers. A repeated group followed by more pattern is made maximal with a lookahead
+(``(?:G)*(?!G)``: no further group may follow), as an atomic group would. The patterns use neither
+possessive quantifiers nor atomic groups: Python 3.11.2 (Debian 12's python3) matches some of them
+wrongly. Header and ``key=value`` credentials are found from their keyword (a plain substring
+search) and the ``*_TAIL`` pattern matched right after it.
 """
 
 from __future__ import annotations
@@ -75,7 +78,7 @@ SECRET_TOKEN_PREFIXES: tuple[str, ...] = (
 URL_PASSWORD_TAIL = re.compile(r"[^\s/:@]*:(?P<value>[^\s/@]+)(?=@)")
 
 #: After ``stripe.com/``: the session token of a customer-portal or checkout URL.
-STRIPE_SESSION_URL_TAIL = re.compile(r"(?:p/session|c/pay)/(?P<value>[A-Za-z0-9_%#=-]{8,2048}+)")
+STRIPE_SESSION_URL_TAIL = re.compile(r"(?:p/session|c/pay)/(?P<value>[A-Za-z0-9_%#=-]{8,2048})")
 
 #: An email's local part, matched on the text before the ``@`` reversed (so it runs back from the ``@``).
 EMAIL_LOCAL_PART = re.compile(r"[\w.%+-]+")
@@ -84,14 +87,18 @@ EMAIL_DOMAIN = re.compile(r"(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}(?![\w-])"
 
 #: Phone numbers in international form (``+`` or ``00358``) with optional ``(0)`` and separators.
 PHONE_INTERNATIONAL = re.compile(
-    r"(?:\+|00(?=358))[1-9][0-9]*+(?:[ .-]?\(0\))?(?:[ .-]?\(?[0-9]++\)?(?!,[0-9]))*+"
+    r"(?:\+|00(?=358))[1-9][0-9]*(?![0-9])(?:[ .-]?\(0\))?"
+    r"(?:[ .-]?\(?[0-9]+(?![0-9])\)?(?!,[0-9]))*"
 )
 
 #: Finnish (and Swedish) national numbers: ``040 123 4567``, ``0401234567``, ``(09) 123 4567``.
 #: Groups after the first have two or more digits (``0123456-7`` is a Y-tunnus); the scrubber rejects
 #: runs that continue a number (``4 05993 23742``, a reference number) or sit inside a word or UUID.
+_PHONE_NATIONAL_GROUP = r"[ -][0-9]{2,}(?![0-9])(?!,[0-9])"
 PHONE_NATIONAL = re.compile(
-    r"(?:\(0[1-9][0-9]*+\)|0[1-9][0-9]*+)(?:[ -][0-9]{2,}+(?!,[0-9]))*+(?![\w-]|[.,/][0-9])"
+    r"(?:\(0[1-9][0-9]*\)|0[1-9][0-9]*(?![0-9]))"
+    rf"(?:{_PHONE_NATIONAL_GROUP})*(?!{_PHONE_NATIONAL_GROUP})"
+    r"(?![\w-]|[.,/][0-9])"
 )
 #: What may not come just before a national phone number.
 PHONE_NATIONAL_NOT_AFTER = re.compile(r"(?:[\w+./-]|[0-9] )\Z")
@@ -106,7 +113,7 @@ IBAN = re.compile(
 )
 
 #: Card numbers: runs of digit groups separated by a space, dash or dot; validators pick 14-19 digits.
-CARD = re.compile(r"[2-6](?<![\w.,-].)[0-9]*+(?:[ .-][0-9]++(?!,[0-9]))*+")
+CARD = re.compile(r"[2-6](?<![\w.,-].)[0-9]*(?![0-9])(?:[ .-][0-9]+(?![0-9])(?!,[0-9]))*")
 
 #: Keywords (lower case) of ``Authorization`` / ``Proxy-Authorization`` headers.
 AUTH_HEADER_KEYWORDS: tuple[str, ...] = ("authorization",)
@@ -114,18 +121,18 @@ AUTH_HEADER_KEYWORDS: tuple[str, ...] = ("authorization",)
 AUTH_HEADER_TAIL = re.compile(
     r"\\?[\"']?\s*[:=]\s*\\?[\"']?(?:(?i:bearer|basic|token|digest|negotiate|apikey)\s+)?"
     + _NOT_A_MARKER
-    + r"(?P<value>[^\s\"'\\,;]{1,4096}+)"
+    + r"(?P<value>[^\s\"'\\,;]{1,4096})"
 )
 
 #: ``Bearer <token>`` anywhere in text (logged headers without their name, error messages).
 BEARER_KEYWORDS: tuple[str, ...] = ("bearer",)
-BEARER_TAIL = re.compile(r"[ \t]+" + _NOT_A_MARKER + r"(?P<value>[A-Za-z0-9._~+/=-]{8,4096}+)")
+BEARER_TAIL = re.compile(r"[ \t]+" + _NOT_A_MARKER + r"(?P<value>[A-Za-z0-9._~+/=-]{8,4096})")
 
 #: Keywords (lower case) of headers whose whole value is a credential: cookies, webhook signatures.
 WHOLE_VALUE_HEADER_KEYWORDS: tuple[str, ...] = ("cookie", "-signature", "x-api-key")
 #: After the keyword: the value up to the end of the line or the closing quote.
 WHOLE_VALUE_HEADER_TAIL = re.compile(
-    r"(?:s|-256)?\\?[\"']?\s*[:=]\s*\\?[\"']?" + _NOT_A_MARKER + r"(?P<value>[^\s\"'\\][^\r\n\"'\\]{0,8191}+)"
+    r"(?:s|-256)?\\?[\"']?\s*[:=]\s*\\?[\"']?" + _NOT_A_MARKER + r"(?P<value>[^\s\"'\\][^\r\n\"'\\]{0,8191})"
 )
 
 #: Keywords (lower case) of ``key=value`` / ``"key": "value"`` credentials (English, Finnish, Swedish).
@@ -153,6 +160,6 @@ SECRET_ASSIGNMENT_KEYWORDS: tuple[str, ...] = (
 SECRET_ASSIGNMENT_TAIL = re.compile(
     r"\\?[\"']?\s*[:=]\s*"
     + _NOT_A_MARKER
-    + r"(?:\\?\"(?P<dq>[^\"\r\n\\]{1,4096}+)\\?\"|'(?P<sq>[^'\r\n]{1,4096}+)'"
-    + r"|(?P<bare>[^\s\"'\\&,;)}\]]{1,4096}+))"
+    + r"(?:\\?\"(?P<dq>[^\"\r\n\\]{1,4096})\\?\"|'(?P<sq>[^'\r\n]{1,4096})'"
+    + r"|(?P<bare>[^\s\"'\\&,;)}\]]{1,4096}))"
 )

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from psycopg.types.json import Jsonb
 
-from docflow.local.seed import DemoData, demo_id
+from docflow_local.seed import DemoData, demo_id
 
 pytestmark = pytest.mark.db
 

@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 import pytest
 
-from docflow.local.cli import LocalLambdaContext
-from docflow.local.seed import DemoData
+from docflow_local.cli import LocalLambdaContext
+from docflow_local.seed import DemoData
 from tests.support.paths import REPO_ROOT as ROOT
 
 pytestmark = pytest.mark.db

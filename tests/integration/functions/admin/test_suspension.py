@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 
 from docflow.http import create_app
 from docflow.http.deps import TenantConn
-from docflow.local.seed import DemoData
 from docflow.tenancy import Role
 from docflow_auth.handler import app as auth_app
+from docflow_local.seed import DemoData
 from tests.support.tenants import Tenant, create_tenant
 
 pytestmark = pytest.mark.db

@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from psycopg import sql
 
 from docflow.db import system_transaction
-from docflow.local.seed import DemoData, demo_id
 from docflow.tenancy import Role
 from docflow_admin.usage import ReceiptUsage, receipt_usage
+from docflow_local.seed import DemoData, demo_id
 from tests.support.tenants import create_tenant
 
 pytestmark = pytest.mark.db

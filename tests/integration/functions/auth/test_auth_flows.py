@@ -12,9 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from docflow.config import reset_settings
-from docflow.local.fake_supabase import FakeSupabaseAuth, pkce_challenge
-from docflow.local.postgres import free_port
-from docflow.local.seed import ensure_user
+from docflow_local.fake_supabase import FakeSupabaseAuth, pkce_challenge
+from docflow_local.postgres import free_port
+from docflow_local.seed import ensure_user
 
 pytestmark = pytest.mark.db
 

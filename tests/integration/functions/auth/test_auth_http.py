@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 
 from docflow.auth import reset_verifier
 from docflow.config import get_settings, reset_settings
-from docflow.local.seed import DemoData, demo_id
 from docflow.tenancy import Role
 from docflow_auth.handler import app
+from docflow_local.seed import DemoData, demo_id
 from tests.support.forged_tokens import forged_authorization_headers, forged_tokens, signing_keys, valid_token
 from tests.support.jwks_server import serve_jwks
 

@@ -10,8 +10,8 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
-from docflow.local.seed import DemoData
 from docflow.tenancy import Role
+from docflow_local.seed import DemoData
 from tests.support.leads import TENANT_A, TENANT_B, insert_lead, user_id
 
 pytestmark = pytest.mark.db

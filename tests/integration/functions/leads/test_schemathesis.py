@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import allow_header_conformance, positive_data_acceptance
 
 from docflow.config import reset_settings
-from docflow.local.seed import DemoData
 from docflow.tenancy import Role
+from docflow_local.seed import DemoData
 from tests.support.leads import TENANT_A
 
 pytestmark = pytest.mark.db

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from docflow.config import reset_settings
-from docflow.local.seed import DemoData, demo_id
+from docflow_local.seed import DemoData, demo_id
 
 pytestmark = pytest.mark.db
 

@@ -9,7 +9,7 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
-from docflow.local.seed import DemoData
+from docflow_local.seed import DemoData
 
 pytestmark = pytest.mark.db
 

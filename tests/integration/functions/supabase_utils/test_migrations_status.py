@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
-from docflow.local.seed import DemoData
+from docflow_local.seed import DemoData
 from docflow_supabase_utils import manifest
 from tests.support.paths import REPO_ROOT as ROOT
 

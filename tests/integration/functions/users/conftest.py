@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from docflow.local.fake_supabase import FakeSupabaseAuth
+from docflow_local.fake_supabase import FakeSupabaseAuth
 from tests.support.tenants import Headers, Tenant, create_tenant, member_headers
 
 

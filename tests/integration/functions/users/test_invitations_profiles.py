@@ -12,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from docflow.config import reset_settings
-from docflow.local.fake_supabase import FakeSupabaseAuth
-from docflow.local.postgres import free_port
+from docflow_local.fake_supabase import FakeSupabaseAuth
+from docflow_local.postgres import free_port
 from tests.support.tenants import Headers, Tenant, audit_actions, roles_of
 
 pytestmark = pytest.mark.db

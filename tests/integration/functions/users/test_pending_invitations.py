@@ -11,8 +11,8 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
-from docflow.local.fake_supabase import FakeSupabaseAuth
-from docflow.local.seed import ensure_user
+from docflow_local.fake_supabase import FakeSupabaseAuth
+from docflow_local.seed import ensure_user
 from tests.support.tenants import Headers, Tenant, audit_actions, roles_of
 
 pytestmark = pytest.mark.db

@@ -11,7 +11,7 @@ import psycopg
 import pytest
 
 from docflow.db.migrate import MigrationError, applied_versions, load_migrations, migrate
-from docflow.local.postgres import EmbeddedPostgres
+from docflow_local.postgres import EmbeddedPostgres
 from tests.support.paths import REPO_ROOT as ROOT
 
 pytestmark = pytest.mark.db

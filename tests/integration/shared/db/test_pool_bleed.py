@@ -15,8 +15,8 @@ from docflow.config import reset_settings
 from docflow.db import close_pool
 from docflow.http import create_app, make_handler
 from docflow.http.deps import TenantConn, TenantContext, require_role
-from docflow.local.seed import DemoData, demo_id
 from docflow.tenancy import Role
+from docflow_local.seed import DemoData, demo_id
 from tests.support.paths import REPO_ROOT as ROOT
 
 pytestmark = pytest.mark.db

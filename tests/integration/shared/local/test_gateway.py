@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from docflow.local.gateway import LocalGateway
+from docflow_local.gateway import LocalGateway
 from tests.support.paths import REPO_ROOT as ROOT
 
 

@@ -208,7 +208,7 @@ def test_the_ocr_lambda_handler_takes_s3_events(
 ) -> None:
     import json
 
-    from docflow.local.cli import LocalLambdaContext
+    from docflow_local.lambda_context import LocalLambdaContext
     from docflow_ocr.handler import handler
     from tests.support.receipt_pipeline import s3_event
 

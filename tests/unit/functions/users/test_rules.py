@@ -25,7 +25,7 @@ def test_member_change_matrix(actor: Role, target: Role | None, new_role: Role |
 
 
 def test_pkce_challenge_matches_rfc_7636_appendix_b() -> None:
-    from docflow.local.fake_supabase import pkce_challenge
+    from docflow_local.fake_supabase import pkce_challenge
 
     assert (
         pkce_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")

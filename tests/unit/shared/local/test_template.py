@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.routing import iter_route_contexts
 
-from docflow.local.template import http_routes, load_template, zip_functions
+from docflow_local.template import http_routes, load_template, zip_functions
 from tests.support.paths import REPO_ROOT as ROOT
 
 CFN_LINT = shutil.which("cfn-lint", path=str(Path(sys.executable).parent))

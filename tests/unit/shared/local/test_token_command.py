@@ -7,8 +7,8 @@ import argparse
 import jwt
 import pytest
 
-from docflow.local import cli, environment
-from docflow.local.seed import PLATFORM_ADMIN_EMAIL, demo_id
+from docflow_local import cli, environment
+from docflow_local.seed import PLATFORM_ADMIN_EMAIL, demo_id
 
 
 @pytest.mark.parametrize(

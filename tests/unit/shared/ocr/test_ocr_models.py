@@ -9,7 +9,8 @@ from PIL import Image, ImageDraw
 
 from docflow.ocr import OcrLimits, OcrLine, OcrPage, OcrResult, PreprocessOptions
 from docflow.ocr.models import make_page
-from docflow.ocr.preprocess import choose_scale, estimate_text_height, prepare_for_ocr
+from docflow.ocr.prepare import prepare_for_ocr
+from docflow.ocr.preprocess import choose_scale, estimate_text_height
 from tests.support.ocr_corpus import render_receipt
 
 

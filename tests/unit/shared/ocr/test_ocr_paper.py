@@ -7,7 +7,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from docflow.ocr import PreprocessOptions, read_document
 from docflow.ocr.paper import find_paper, otsu_threshold
-from docflow.ocr.preprocess import prepare_for_ocr
+from docflow.ocr.prepare import prepare_for_ocr
 from tests.support.ocr_corpus import MONO_FONT_PATH, encode, render_receipt
 
 PAPER = (120, 90, 620, 900)

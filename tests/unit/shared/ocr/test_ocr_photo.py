@@ -10,7 +10,8 @@ from PIL import Image, ImageChops
 from docflow.ocr.geometry import apply, homography, pillow_coefficients
 from docflow.ocr.light import estimate_background, flatten_light
 from docflow.ocr.paper import find_paper_quad
-from docflow.ocr.preprocess import PreprocessOptions, prepare_for_ocr
+from docflow.ocr.prepare import prepare_for_ocr
+from docflow.ocr.preprocess import PreprocessOptions
 from docflow.ocr.skew import estimate_skew
 from tests.support.ocr_corpus import RECEIPT_LINES, render_receipt
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from docflow.ocr import read_document
-from docflow.ocr.engine import default_engine
+from docflow.ocr.engine_choice import default_engine
 from docflow.ocr.errors import OcrTimeoutError, OcrUnavailableError
 from docflow.ocr.tesserocr_engine import TesserocrEngine, find_tessdata, tesserocr_available
 from tests.support.ci import skip_unless

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from docflow.local.environment import LOCAL_APP_PASSWORD, LocalPorts, apply_local_environment
-from docflow.local.postgres import EmbeddedPostgres, bootstrap_runtime_role
-from docflow.local.seed import DemoData, seed_demo
+from docflow_local.environment import LOCAL_APP_PASSWORD, LocalPorts, apply_local_environment
+from docflow_local.postgres import EmbeddedPostgres, bootstrap_runtime_role
+from docflow_local.seed import DemoData, seed_demo
 
 
 def dev_postgres(root: Path, ports: LocalPorts) -> EmbeddedPostgres:
@@ -50,8 +50,8 @@ def local_s3(ports: LocalPorts) -> Iterator[Any]:
         )
         bucket = settings.receipts_bucket
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-        from docflow.local.environment import repo_root
-        from docflow.local.s3_events import deliver_receipt_events
+        from docflow_local.environment import repo_root
+        from docflow_local.s3_events import deliver_receipt_events
 
         with deliver_receipt_events(repo_root() / "template.yaml"):
             yield server
@@ -65,7 +65,7 @@ def local_supabase_auth(pg: EmbeddedPostgres) -> Iterator[Any]:
     from urllib.parse import urlsplit
 
     from docflow.config import get_settings
-    from docflow.local.fake_supabase import FakeSupabaseAuth
+    from docflow_local.fake_supabase import FakeSupabaseAuth
 
     settings = get_settings()
     parts = urlsplit(settings.supabase_url)
@@ -131,7 +131,7 @@ def run_dev(root: Path, ports: LocalPorts) -> int:
     try:
         demo = prepare_database(pg, root)
         with local_s3(ports), local_supabase_auth(pg):
-            from docflow.local.gateway import LocalGateway
+            from docflow_local.gateway import LocalGateway
 
             gateway = LocalGateway(root / "template.yaml")
             print_banner(ports, demo)

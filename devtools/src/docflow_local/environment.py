@@ -13,7 +13,7 @@ from pathlib import Path
 LOCAL_JWT_SECRET = "local-docflow-jwt-secret-not-for-production-use"  # noqa: S105
 LOCAL_APP_PASSWORD = "local-docflow-app"  # noqa: S105
 LOCAL_SUPABASE_URL = "http://127.0.0.1:54321"
-#: API keys of the local fake of Supabase Auth (docflow.local.fake_supabase).
+#: API keys of the local fake of Supabase Auth (docflow_local.fake_supabase).
 LOCAL_SUPABASE_ANON_KEY = "local-supabase-anon-key"
 LOCAL_SUPABASE_SERVICE_ROLE_KEY = "local-supabase-service-role-key"
 

@@ -30,7 +30,7 @@ def s3_handler_from_template(template_path: Path) -> tuple[str, Handler] | None:
     """The name and handler of the function the template triggers on S3 events, if any."""
     import importlib
 
-    from docflow.local.template import load_template, zip_functions
+    from docflow_local.template import load_template, zip_functions
 
     template = load_template(template_path)
     for spec in zip_functions(template):
@@ -115,9 +115,9 @@ class S3EventPoller:
 
     def _deliver(self, message: Mapping[str, Any]) -> None:
         from docflow.aws import sqs_client
-        from docflow.local.cli import LocalLambdaContext
         from docflow.observability import get_logger
         from docflow.pipeline.events import is_s3_event
+        from docflow_local.lambda_context import LocalLambdaContext
 
         event = json.loads(message["Body"])
         if is_s3_event(event):

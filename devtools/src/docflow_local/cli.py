@@ -37,8 +37,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _dev(_: argparse.Namespace) -> int:
-    from docflow.local.environment import local_ports, repo_root
-    from docflow.local.stack import run_dev
+    from docflow_local.environment import local_ports, repo_root
+    from docflow_local.stack import run_dev
 
     try:
         return run_dev(repo_root(), local_ports())
@@ -49,8 +49,8 @@ def _dev(_: argparse.Namespace) -> int:
 def _token(args: argparse.Namespace) -> int:
     from docflow.auth import mint_token
     from docflow.config import get_settings
-    from docflow.local.environment import apply_local_environment, local_ports, repo_root
-    from docflow.local.seed import PLATFORM_ADMIN_EMAIL, demo_id
+    from docflow_local.environment import apply_local_environment, local_ports, repo_root
+    from docflow_local.seed import PLATFORM_ADMIN_EMAIL, demo_id
 
     ports = local_ports()
     apply_local_environment(ports)
@@ -74,8 +74,8 @@ def _token(args: argparse.Namespace) -> int:
 def _ensure_membership(root: Path, pg_port: int, email: str, tenant: str, role: str) -> uuid.UUID:
     import psycopg
 
-    from docflow.local.postgres import EmbeddedPostgres
-    from docflow.local.seed import ensure_user
+    from docflow_local.postgres import EmbeddedPostgres
+    from docflow_local.seed import ensure_user
 
     pg = EmbeddedPostgres(data_dir=root / ".local" / "dev" / "postgres", port=pg_port)
     try:
@@ -102,28 +102,12 @@ def _ensure_membership(root: Path, pg_port: int, email: str, tenant: str, role: 
     return user_id
 
 
-class LocalLambdaContext:
-    """The attributes of a Lambda context that our handlers and Powertools read."""
-
-    function_name = "docflow-local"
-    function_version = "$LATEST"
-    memory_limit_in_mb = 512
-    invoked_function_arn = "arn:aws:lambda:eu-north-1:000000000000:function:docflow-local"
-
-    def __init__(self, name: str) -> None:
-        self.function_name = f"docflow-local-{name}"
-        self.aws_request_id = str(uuid.uuid4())
-
-    def get_remaining_time_in_millis(self) -> int:
-        """Lambda's countdown; locally there is always time left."""
-        return 900_000
-
-
 def _invoke(args: argparse.Namespace) -> int:
     import importlib
 
-    from docflow.local.environment import apply_local_environment, local_ports, repo_root
-    from docflow.local.template import load_template, zip_functions
+    from docflow_local.environment import apply_local_environment, local_ports, repo_root
+    from docflow_local.lambda_context import LocalLambdaContext
+    from docflow_local.template import load_template, zip_functions
 
     apply_local_environment(local_ports())
     specs = {spec.name: spec for spec in zip_functions(load_template(repo_root() / "template.yaml"))}

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.types import Receive, Scope, Send
 
 from docflow.http.problems import problem_response
-from docflow.local.template import FunctionSpec, HttpRoute, http_routes, load_template
+from docflow_local.template import FunctionSpec, HttpRoute, http_routes, load_template
 
 
 def load_function_app(spec: FunctionSpec) -> FastAPI:
