@@ -4,11 +4,12 @@ also names the tenant explicitly, so the indexes serve it and a policy slip woul
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
+from docflow.db import SqlState, translate_errors
 from docflow.errors import Conflict, NotFound, Unprocessable
 from docflow.http.deps import TenantContext
 
@@ -35,19 +36,9 @@ class ClientFilter:
     limit: int = 50
 
 
-UNIQUE_VIOLATION = "23505"
-
-
-@contextmanager
-def duplicate_is_conflict() -> Iterator[None]:
-    """A unique violation becomes a generic 409: the index only holds this tenant's keys anyway,
-    and the message names no value."""
-    try:
-        yield
-    except Exception as exc:  # psycopg errors carry a SQLSTATE; psycopg itself loads lazily
-        if getattr(exc, "sqlstate", None) == UNIQUE_VIOLATION:
-            raise Conflict(DUPLICATE_BUSINESS_ID) from None
-        raise
+def duplicate_is_conflict() -> AbstractContextManager[None]:
+    """A unique violation becomes a generic 409 that names no value."""
+    return translate_errors({SqlState.UNIQUE_VIOLATION: Conflict(DUPLICATE_BUSINESS_ID)})
 
 
 def _like(text: str) -> str:
