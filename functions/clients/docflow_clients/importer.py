@@ -11,9 +11,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from docflow import audit
 from docflow.errors import Unprocessable
 from docflow.http.deps import TenantContext
-from docflow_clients import audit, csv_io, store
+from docflow_clients import csv_io, store
 from docflow_clients.schemas import ClientCreate, ImportReport, ImportRowError
 
 MAX_REPORTED_ERRORS = 200
@@ -87,11 +88,11 @@ def run_import(tenant: TenantContext, data: bytes, *, dry_run: bool, max_rows: i
         raise Unprocessable("The file has no rows to import")
     rows: list[dict[str, Any]] = [client.model_dump() for client in accepted]
     store.insert_clients(tenant, rows)
-    audit.record(
+    audit.record_tenant_action(
         tenant,
-        "clients.imported",
+        action="clients.imported",
         target_type="tenant",
-        target_id=str(tenant.tenant_id),
+        target_id=tenant.tenant_id,
         details={"created": len(rows)},
     )
     return report.model_copy(update={"created": len(rows)})

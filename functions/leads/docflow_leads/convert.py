@@ -10,11 +10,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from docflow import audit
 from docflow.errors import Conflict, ServiceUnavailable, Unprocessable
 from docflow.http.deps import TenantContext
 from docflow.receipts.identifiers import is_valid_vat_number, is_valid_ytunnus
 from docflow_leads.schemas import ConversionResult, LeadConvert, LeadPublic, LeadStatus
-from docflow_leads.service import LEAD_COLUMNS, _load, audit
+from docflow_leads.service import LEAD_COLUMNS, _load
 
 
 def _client_values(lead: dict[str, Any], data: LeadConvert) -> dict[str, Any]:
@@ -78,5 +79,11 @@ def convert_lead(tenant: TenantContext, lead_id: uuid.UUID, data: LeadConvert) -
     ).fetchone()
     if updated is None:
         raise Conflict("The lead changed meanwhile; reload it")
-    audit(tenant, "lead.converted", lead_id, {"client_id": client_id, "from": lead["status"]})
+    audit.record_tenant_action(
+        tenant,
+        action="lead.converted",
+        target_type="lead",
+        target_id=lead_id,
+        details={"client_id": client_id, "from": lead["status"]},
+    )
     return ConversionResult(lead=LeadPublic.model_validate(updated), client_id=client_id)

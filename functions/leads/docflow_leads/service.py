@@ -12,6 +12,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from docflow import audit
 from docflow.errors import Conflict, NotFound, Unprocessable
 from docflow.http.deps import TenantContext
 from docflow_leads.schemas import (
@@ -133,30 +134,6 @@ def get_lead(tenant: TenantContext, lead_id: uuid.UUID) -> LeadDetail:
     return LeadDetail(**lead, notes=[LeadNotePublic.model_validate(note) for note in notes])
 
 
-def audit(
-    tenant: TenantContext,
-    action: str,
-    target_id: uuid.UUID,
-    details: dict[str, Any],
-    *,
-    target_type: str = "lead",
-) -> None:
-    """Record a member's action on a lead or form (ids and statuses only, never contact details)."""
-    from docflow.audit import record
-
-    record(
-        tenant.conn,
-        action=action,
-        actor=tenant.user_id,
-        tenant_id=tenant.tenant_id,
-        target_type=target_type,
-        target_id=str(target_id),
-        details={
-            key: str(value) if isinstance(value, uuid.UUID) else value for key, value in details.items()
-        },
-    )
-
-
 def _ensure_member(tenant: TenantContext, user_id: uuid.UUID) -> None:
     row = tenant.conn.execute(
         "select 1 from public.tenant_members where tenant_id = %s and user_id = %s",
@@ -192,9 +169,21 @@ def update_lead(tenant: TenantContext, lead_id: uuid.UUID, change: LeadUpdate) -
     if row is None:  # changed under us despite the lock (or hidden by RLS)
         raise Conflict("The lead changed meanwhile; reload it")
     if target != current:
-        audit(tenant, "lead.status_changed", lead_id, {"from": current.value, "to": target.value})
+        audit.record_tenant_action(
+            tenant,
+            action="lead.status_changed",
+            target_type="lead",
+            target_id=lead_id,
+            details={"from": current.value, "to": target.value},
+        )
     if "owner_id" in fields and owner != lead["owner_id"]:
-        audit(tenant, "lead.owner_assigned", lead_id, {"owner_id": owner})
+        audit.record_tenant_action(
+            tenant,
+            action="lead.owner_assigned",
+            target_type="lead",
+            target_id=lead_id,
+            details={"owner_id": owner},
+        )
     return LeadPublic.model_validate(row)
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Query, Response
 
+from docflow import audit
 from docflow.config import get_settings
 from docflow.errors import Conflict, NotFound, Unprocessable
 from docflow.http.deps import TenantConn, TenantContext, TenantWriter
@@ -35,20 +36,6 @@ MAX_EXPORT_ROWS = 10_000
 #: Lambda answers at most 6 MB through API Gateway; an export stays well below it.
 MAX_EXPORT_BYTES = 5 * 1024 * 1024
 NO_STORE = {"Cache-Control": "no-store"}
-
-
-def _audit(tenant: TenantContext, action: str, receipt_id: uuid.UUID, details: dict[str, Any]) -> None:
-    from docflow import audit
-
-    audit.record(
-        tenant.conn,
-        action=action,
-        actor=tenant.user_id,
-        tenant_id=tenant.tenant_id,
-        target_type="receipt",
-        target_id=str(receipt_id),
-        details=details,
-    )
 
 
 def _load(tenant: TenantContext, receipt_id: uuid.UUID) -> dict[str, Any]:
@@ -193,7 +180,13 @@ def update_receipt(
     if "vat_rows" in body.model_fields_set:
         rows = [row.model_dump(mode="json") for row in body.vat_rows or []]
         replace_vat_rows(tenant.conn, tenant.tenant_id, receipt_id, rows)
-    _audit(tenant, "receipt.corrected", receipt_id, {"fields": corrected})
+    audit.record_tenant_action(
+        tenant,
+        action="receipt.corrected",
+        target_type="receipt",
+        target_id=receipt_id,
+        details={"fields": corrected},
+    )
     response.headers.update(NO_STORE)
     return _public(_load(tenant, receipt_id))
 
@@ -205,7 +198,7 @@ def delete_receipt(receipt_id: uuid.UUID, tenant: TenantWriter) -> Response:
 
     receipt = _load(tenant, receipt_id)
     queries.soft_delete(tenant.conn, receipt_id)
-    _audit(tenant, "receipt.deleted", receipt_id, {})
+    audit.record_tenant_action(tenant, action="receipt.deleted", target_type="receipt", target_id=receipt_id)
     tag_object(get_settings().receipts_bucket, receipt["object_key"], {"docflow-deleted": "true"})
     return Response(status_code=204)
 
@@ -231,7 +224,9 @@ def reprocess_receipt(
     receipt = _load(tenant, receipt_id)
     if not queries.mark_for_reprocess(tenant.conn, receipt_id):
         raise Conflict("The receipt is being processed right now")
-    _audit(tenant, "receipt.reprocess", receipt_id, {})
+    audit.record_tenant_action(
+        tenant, action="receipt.reprocess", target_type="receipt", target_id=receipt_id
+    )
     background.add_task(
         _touch_after_commit,
         get_settings().receipts_bucket,

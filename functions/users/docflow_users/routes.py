@@ -14,13 +14,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from docflow import audit
 from docflow.config import get_settings
 from docflow.db import user_transaction
 from docflow.errors import Conflict
 from docflow.http.deps import CurrentUser, TenantConn, TenantContext, require_role
 from docflow.ratelimit import bucket_key, check_rate_limit
 from docflow.tenancy import Role
-from docflow_users import audit, invitation_store, members, profiles
+from docflow_users import invitation_store, members, profiles
 from docflow_users.invitations import AlreadyRegistered, send_invitation
 from docflow_users.rules import check_member_change
 from docflow_users.schemas import (
@@ -75,7 +76,13 @@ def invite_member(body: InvitationCreate, tenant: Manager) -> InvitationPublic:
     invitation = InvitationPublic.model_validate(invitation_store.create_invitation(tenant, email, body.role))
     with suppress(AlreadyRegistered):  # an existing account sees the invitation in DocFlow
         send_invitation(email, data={"tenant_id": str(tenant.tenant_id), "role": body.role.value})
-    audit.record(tenant, "member.invited", target_invitation=invitation.id, details={"role": body.role.value})
+    audit.record_tenant_action(
+        tenant,
+        action="member.invited",
+        target_type="invitation",
+        target_id=invitation.id,
+        details={"role": body.role.value},
+    )
     return invitation
 
 
@@ -101,8 +108,12 @@ def revoke_invitation(invitation_id: uuid.UUID, tenant: Manager) -> Response:
     role = invitation_store.invitation_role(tenant, invitation_id)
     check_member_change(tenant.role, None, role)
     invitation_store.revoke_invitation(tenant, invitation_id)
-    audit.record(
-        tenant, "member.invitation_revoked", target_invitation=invitation_id, details={"role": role.value}
+    audit.record_tenant_action(
+        tenant,
+        action="member.invitation_revoked",
+        target_type="invitation",
+        target_id=invitation_id,
+        details={"role": role.value},
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -150,7 +161,13 @@ def update_profile(body: ProfileUpdate, principal: CurrentUser) -> ProfilePublic
 @router.delete("/me/membership", status_code=status.HTTP_204_NO_CONTENT, summary="Leave the current tenant")
 def leave_tenant(tenant: TenantConn) -> Response:
     """Any member may leave, except the last owner (409)."""
-    audit.record(tenant, "member.left", target_user=tenant.user_id, details={"role": tenant.role.value})
+    audit.record_tenant_action(
+        tenant,
+        action="member.left",
+        target_type="user",
+        target_id=tenant.user_id,
+        details={"role": tenant.role.value},
+    )
     members.remove_member(tenant, tenant.user_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -167,10 +184,11 @@ def change_role(user_id: uuid.UUID, body: RoleChange, tenant: Manager) -> Member
     check_member_change(tenant.role, current, body.role)
     if current != body.role:
         members.set_role(tenant, user_id, body.role)
-        audit.record(
+        audit.record_tenant_action(
             tenant,
-            "member.role_changed",
-            target_user=user_id,
+            action="member.role_changed",
+            target_type="user",
+            target_id=user_id,
             details={"from": current.value, "to": body.role.value},
         )
     return MemberPublic.model_validate(members.get_member(tenant, user_id))
@@ -181,6 +199,12 @@ def remove_member(user_id: uuid.UUID, tenant: Manager) -> Response:
     """The account stays; only its membership of this tenant ends."""
     current = members.lock_role(tenant, user_id)
     check_member_change(tenant.role, current, None)
-    audit.record(tenant, "member.removed", target_user=user_id, details={"role": current.value})
+    audit.record_tenant_action(
+        tenant,
+        action="member.removed",
+        target_type="user",
+        target_id=user_id,
+        details={"role": current.value},
+    )
     members.remove_member(tenant, user_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
