@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from functools import partial
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from docflow import audit
 from docflow.config import get_settings
@@ -193,45 +194,37 @@ def update_receipt(
 
 @router.delete("/{receipt_id}", status_code=204, summary="Delete a receipt (the original is retained)")
 def delete_receipt(receipt_id: uuid.UUID, tenant: TenantWriter) -> Response:
-    """Soft delete; the original is tagged so the bucket's retention rule governs it."""
+    """Soft delete; once committed, the original is tagged so the bucket's retention rule governs it
+    (a failed tag is logged; the receipt stays deleted)."""
     from docflow.aws.s3 import tag_object
 
     receipt = _load(tenant, receipt_id)
     queries.soft_delete(tenant.conn, receipt_id)
     audit.record_tenant_action(tenant, action="receipt.deleted", target_type="receipt", target_id=receipt_id)
-    tag_object(get_settings().receipts_bucket, receipt["object_key"], {"docflow-deleted": "true"})
+    bucket = get_settings().receipts_bucket
+    tenant.after_commit(partial(tag_object, bucket, receipt["object_key"], {"docflow-deleted": "true"}))
     return Response(status_code=204)
 
 
-def _touch_after_commit(bucket: str, key: str, *, content_type: str, reason: str) -> None:
-    """Runs after the response: the new object version triggers processing of the pending receipt."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    from docflow.aws.s3 import touch_object
-    from docflow.observability import get_logger
-
-    try:
-        touch_object(bucket, key, content_type=content_type, reason=reason)
-    except (BotoCoreError, ClientError) as error:  # the receipt stays pending; reprocess again
-        get_logger().warning("reprocess trigger failed", extra={"error_type": type(error).__name__})
-
-
 @router.post("/{receipt_id}/reprocess", status_code=202, summary="Read a receipt again")
-def reprocess_receipt(
-    receipt_id: uuid.UUID, tenant: TenantWriter, background: BackgroundTasks
-) -> ReprocessPublic:
-    """Back to ``pending``; once committed, a new version of the original triggers processing."""
+def reprocess_receipt(receipt_id: uuid.UUID, tenant: TenantWriter) -> ReprocessPublic:
+    """Back to ``pending``; once committed, a new version of the original triggers processing (when
+    writing it fails, the receipt stays pending and can be reprocessed again)."""
+    from docflow.aws.s3 import touch_object
+
     receipt = _load(tenant, receipt_id)
     if not queries.mark_for_reprocess(tenant.conn, receipt_id):
         raise Conflict("The receipt is being processed right now")
     audit.record_tenant_action(
         tenant, action="receipt.reprocess", target_type="receipt", target_id=receipt_id
     )
-    background.add_task(
-        _touch_after_commit,
-        get_settings().receipts_bucket,
-        receipt["object_key"],
-        content_type=receipt["content_type"],
-        reason=uuid.uuid4().hex,
+    tenant.after_commit(
+        partial(
+            touch_object,
+            get_settings().receipts_bucket,
+            receipt["object_key"],
+            content_type=receipt["content_type"],
+            reason=uuid.uuid4().hex,
+        )
     )
     return ReprocessPublic(id=receipt_id, status="pending")

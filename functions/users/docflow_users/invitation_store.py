@@ -101,6 +101,15 @@ def revoke_invitation(tenant: TenantContext, invitation_id: uuid.UUID) -> None:
         raise NotFound("No such invitation in this tenant")
 
 
+def withdraw(conn: Connection, tenant_id: uuid.UUID, invitation_id: uuid.UUID) -> bool:
+    """Delete an invitation that could not be delivered; whether it was still there."""
+    row = conn.execute(
+        "delete from public.tenant_invitations where tenant_id = %s and id = %s returning id",
+        (tenant_id, invitation_id),
+    ).fetchone()
+    return row is not None
+
+
 def my_invitations(conn: Connection) -> list[dict[str, Any]]:
     """The caller's pending invitations (nothing until their address is confirmed)."""
     return conn.execute(

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import uuid
 from contextlib import suppress
-from typing import Annotated
+from functools import partial
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
 from docflow import audit
 from docflow.config import get_settings
 from docflow.db import user_transaction
-from docflow.errors import Conflict
+from docflow.errors import Conflict, DocflowError
 from docflow.http.deps import CurrentUser, TenantConn, TenantContext, require_role
 from docflow.ratelimit import bucket_key, check_rate_limit
 from docflow.tenancy import Role
@@ -37,6 +38,9 @@ from docflow_users.schemas import (
     ProfileUpdate,
     RoleChange,
 )
+
+if TYPE_CHECKING:
+    from docflow.auth import Principal
 
 router = APIRouter(prefix="/api/users", tags=["users"])
 
@@ -61,7 +65,9 @@ def list_members(
 def invite_member(body: InvitationCreate, tenant: Manager) -> InvitationPublic:
     """A pending invitation, which the person accepts or declines in DocFlow; Supabase Auth e-mails
     an address it does not know yet. The answer is the same whether or not the address has an account.
-    A member of the tenant, or an address with a pending invitation, is a 409."""
+    A member of the tenant, or an address with a pending invitation, is a 409. Supabase Auth is asked
+    once the invitation is committed; when it fails, the invitation is withdrawn and the answer is its
+    502 or 503."""
     check_member_change(tenant.role, None, body.role)
     settings = get_settings()
     check_rate_limit(
@@ -74,8 +80,10 @@ def invite_member(body: InvitationCreate, tenant: Manager) -> InvitationPublic:
     if invitation_store.is_member(tenant, email):
         raise Conflict("This person is already a member of the tenant")
     invitation = InvitationPublic.model_validate(invitation_store.create_invitation(tenant, email, body.role))
-    with suppress(AlreadyRegistered):  # an existing account sees the invitation in DocFlow
-        send_invitation(email, data={"tenant_id": str(tenant.tenant_id), "role": body.role.value})
+    tenant.after_commit(
+        partial(_deliver_invitation, tenant.principal, tenant.tenant_id, invitation.id, email, body.role),
+        propagate=True,
+    )
     audit.record_tenant_action(
         tenant,
         action="member.invited",
@@ -84,6 +92,29 @@ def invite_member(body: InvitationCreate, tenant: Manager) -> InvitationPublic:
         details={"role": body.role.value},
     )
     return invitation
+
+
+def _deliver_invitation(
+    principal: Principal, tenant_id: uuid.UUID, invitation_id: uuid.UUID, email: str, role: Role
+) -> None:
+    """Have Supabase Auth e-mail a committed invitation; withdraw it when that fails, so the address
+    can be invited again."""
+    try:
+        with suppress(AlreadyRegistered):  # an existing account sees the invitation in DocFlow
+            send_invitation(email, data={"tenant_id": str(tenant_id), "role": role.value})
+    except DocflowError:
+        with user_transaction(principal, tenant_id=str(tenant_id)) as conn:
+            if invitation_store.withdraw(conn, tenant_id, invitation_id):
+                audit.record(
+                    conn,
+                    action="member.invitation_withdrawn",
+                    actor=principal.user_id,
+                    tenant_id=tenant_id,
+                    target_type="invitation",
+                    target_id=invitation_id,
+                    details={"reason": "delivery_failed"},
+                )
+        raise
 
 
 @router.get("/invitations", summary="Pending invitations of the current tenant")
