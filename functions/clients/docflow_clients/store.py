@@ -5,23 +5,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
-from docflow.db import SqlState, translate_errors
-from docflow.errors import Conflict, NotFound, Unprocessable
+from docflow.clients import CLIENT_COLUMNS, duplicate_is_conflict
+from docflow.errors import NotFound, Unprocessable
 from docflow.http.deps import TenantContext
 
-CLIENT_COLUMNS = (
-    "id, kind, name, business_id, vat_number, email, phone, notes, street_address, postal_code, city,"
-    " country_code, tags, source_lead_id, archived_at is not null as archived, archived_at, created_at,"
-    " updated_at"
-)
 CONTACT_COLUMNS = "id, client_id, name, title, email, phone, is_primary, created_at, updated_at"
 #: Most clients one export holds (a Lambda response is at most 6 MB); larger tenants export by status.
 EXPORT_MAX_ROWS = 20_000
-DUPLICATE_BUSINESS_ID = "A client with this business ID already exists in this tenant (it may be archived)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +27,6 @@ class ClientFilter:
     kind: str | None = None
     after: tuple[str, uuid.UUID] | None = None
     limit: int = 50
-
-
-def duplicate_is_conflict() -> AbstractContextManager[None]:
-    """A unique violation becomes a generic 409 that names no value."""
-    return translate_errors({SqlState.UNIQUE_VIOLATION: Conflict(DUPLICATE_BUSINESS_ID)})
 
 
 def _like(text: str) -> str:
@@ -92,23 +80,6 @@ def get_client(tenant: TenantContext, client_id: uuid.UUID, *, for_update: bool 
     if row is None:
         raise NotFound("No such client")
     return row
-
-
-def insert_clients(tenant: TenantContext, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Insert clients (all or none: one failing row fails the request's transaction)."""
-    created: list[dict[str, Any]] = []
-    with duplicate_is_conflict():
-        for values in rows:
-            columns = ", ".join(values)
-            placeholders = ", ".join(f"%({name})s" for name in values)
-            row = tenant.conn.execute(
-                f"insert into public.clients (tenant_id, {columns}) values (%(tenant_id)s, {placeholders})"  # noqa: S608
-                f" returning {CLIENT_COLUMNS}",
-                {**values, "tenant_id": tenant.tenant_id},
-            ).fetchone()
-            assert row is not None
-            created.append(row)
-    return created
 
 
 def update_client(tenant: TenantContext, client_id: uuid.UUID, changes: Mapping[str, Any]) -> dict[str, Any]:
