@@ -110,7 +110,8 @@ def list_leads(
     return LeadPage(items=items, next_cursor=next_cursor)
 
 
-def _load(tenant: TenantContext, lead_id: uuid.UUID, *, lock: bool = False) -> dict[str, Any]:
+def load_lead(tenant: TenantContext, lead_id: uuid.UUID, *, lock: bool = False) -> dict[str, Any]:
+    """One lead of the tenant (404 otherwise), row locked with ``lock`` for the change that follows."""
     row = tenant.conn.execute(
         f"select {LEAD_COLUMNS} from public.leads where id = %s and tenant_id = %s"  # noqa: S608
         + (" for update" if lock else ""),
@@ -123,7 +124,7 @@ def _load(tenant: TenantContext, lead_id: uuid.UUID, *, lock: bool = False) -> d
 
 def get_lead(tenant: TenantContext, lead_id: uuid.UUID) -> LeadDetail:
     """A lead with its notes."""
-    lead = _load(tenant, lead_id)
+    lead = load_lead(tenant, lead_id)
     notes = tenant.conn.execute(
         """
         select id, lead_id, author_id, body, created_at from public.lead_notes
@@ -145,7 +146,7 @@ def _ensure_member(tenant: TenantContext, user_id: uuid.UUID) -> None:
 
 def update_lead(tenant: TenantContext, lead_id: uuid.UUID, change: LeadUpdate) -> LeadPublic:
     """Move a lead along the funnel and/or assign its owner."""
-    lead = _load(tenant, lead_id, lock=True)
+    lead = load_lead(tenant, lead_id, lock=True)
     fields = change.model_fields_set
     if not fields:
         raise Unprocessable("Nothing to change: give status and/or owner_id")
@@ -189,7 +190,7 @@ def update_lead(tenant: TenantContext, lead_id: uuid.UUID, change: LeadUpdate) -
 
 def add_note(tenant: TenantContext, lead_id: uuid.UUID, note: LeadNoteCreate) -> LeadNotePublic:
     """Append a note to a lead."""
-    _load(tenant, lead_id)
+    load_lead(tenant, lead_id)
     row = tenant.conn.execute(
         """
         insert into public.lead_notes (tenant_id, lead_id, author_id, body) values (%s, %s, %s, %s)
