@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from docflow.config import get_settings
-from docflow.db import user_transaction
+from docflow.db import DocflowCode, SqlState, translate_errors, user_transaction
 from docflow.errors import Forbidden
 from docflow.http.deps import CurrentUser
 from docflow.observability import current_correlation_id
@@ -13,8 +13,6 @@ from docflow.tenancy import Role, choose_membership, load_memberships
 from docflow_auth.schemas import CurrentTenant, SwitchTenantRequest, TenantCreate
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
-
-TENANT_LIMIT = "DF002"
 
 
 @router.post("/switch-tenant", summary="Check a tenant before acting for it")
@@ -35,19 +33,17 @@ def create_tenant(body: TenantCreate, principal: CurrentUser, response: Response
     if principal.is_anonymous:
         raise Forbidden("Sign up before creating a tenant")
     limit = get_settings().max_tenants_per_user
-    try:
-        with user_transaction(principal) as conn:
-            row = conn.execute(
-                "select app_private.create_owned_tenant(%s, %s, %s) as tenant_id",
-                (body.name, limit, current_correlation_id()),
-            ).fetchone()
-    except Exception as exc:  # psycopg errors carry a SQLSTATE; psycopg itself loads lazily
-        state = getattr(exc, "sqlstate", None)
-        if state == TENANT_LIMIT:
-            raise Forbidden(f"You can create at most {limit} tenants") from None
-        if state == "42501":
-            raise Forbidden("This account cannot create tenants") from None
-        raise
+    refusals = translate_errors(
+        {
+            DocflowCode.TENANT_LIMIT: Forbidden(f"You can create at most {limit} tenants"),
+            SqlState.INSUFFICIENT_PRIVILEGE: Forbidden("This account cannot create tenants"),
+        }
+    )
+    with refusals, user_transaction(principal) as conn:
+        row = conn.execute(
+            "select app_private.create_owned_tenant(%s, %s, %s) as tenant_id",
+            (body.name, limit, current_correlation_id()),
+        ).fetchone()
     assert row is not None
     response.headers["X-Tenant-Id"] = str(row["tenant_id"])
     return CurrentTenant(tenant_id=row["tenant_id"], tenant_name=body.name, role=Role.OWNER)

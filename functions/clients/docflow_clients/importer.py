@@ -7,14 +7,14 @@ never half imported.
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import ValidationError
 
+from docflow import audit
+from docflow.clients import ClientCreate, insert_clients
 from docflow.errors import Unprocessable
 from docflow.http.deps import TenantContext
-from docflow_clients import audit, csv_io, store
-from docflow_clients.schemas import ClientCreate, ImportReport, ImportRowError
+from docflow_clients import csv_io, store
+from docflow_clients.schemas import ImportReport, ImportRowError
 
 MAX_REPORTED_ERRORS = 200
 
@@ -85,13 +85,12 @@ def run_import(tenant: TenantContext, data: bytes, *, dry_run: bool, max_rows: i
         )
     if not accepted:
         raise Unprocessable("The file has no rows to import")
-    rows: list[dict[str, Any]] = [client.model_dump() for client in accepted]
-    store.insert_clients(tenant, rows)
-    audit.record(
+    insert_clients(tenant.conn, tenant.tenant_id, accepted)
+    audit.record_tenant_action(
         tenant,
-        "clients.imported",
+        action="clients.imported",
         target_type="tenant",
-        target_id=str(tenant.tenant_id),
-        details={"created": len(rows)},
+        target_id=tenant.tenant_id,
+        details={"created": len(accepted)},
     )
-    return report.model_copy(update={"created": len(rows)})
+    return report.model_copy(update={"created": len(accepted)})

@@ -12,14 +12,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
+from docflow.clients import ClientCreate, insert_clients
+from docflow.clients.identifiers import check_vat_matches_ytunnus
 from docflow.config import get_settings
 from docflow.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType
 from docflow.http.deps import TenantConn, TenantWriter
 from docflow.http.pagination import Page
 from docflow_clients import csv_io, importer, store
-from docflow_clients.identifiers import check_vat_matches_ytunnus
 from docflow_clients.schemas import (
-    ClientCreate,
     ClientDetail,
     ClientPublic,
     ClientQuery,
@@ -62,7 +62,7 @@ def list_clients(tenant: TenantConn, query: Annotated[ClientQuery, Query()]) -> 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create a client")
 def create_client(body: ClientCreate, tenant: TenantWriter, response: Response) -> ClientPublic:
     """A Y-tunnus already used in this tenant is a 409."""
-    (row,) = store.insert_clients(tenant, [body.model_dump()])
+    (row,) = insert_clients(tenant.conn, tenant.tenant_id, [body])
     client = ClientPublic.model_validate(row)
     response.headers["Location"] = f"{router.prefix}/{client.id}"
     return client

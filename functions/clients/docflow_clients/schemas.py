@@ -1,4 +1,5 @@
-"""Request and response models of the clients route group.
+"""Request and response models of the clients route group; a client's fields and ``ClientCreate``
+are those of the shared clients domain (:mod:`docflow.clients.models`).
 
 Inputs forbid unknown fields, so ``tenant_id``, ``archived_at``, ``created_at`` and the like in a body
 are a 422 rather than silently written (mass assignment).
@@ -10,69 +11,24 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from docflow.http.pagination import PageParams
-from docflow_clients import identifiers
-
-ClientKind = Literal["company", "person"]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
-BusinessId = Annotated[str, StringConstraints(max_length=20), AfterValidator(identifiers.normalize_ytunnus)]
-VatNumber = Annotated[str, StringConstraints(max_length=20), AfterValidator(identifiers.normalize_vat_number)]
-Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(identifiers.normalize_email)]
-Phone = Annotated[str, StringConstraints(max_length=40), AfterValidator(identifiers.normalize_phone)]
-Notes = Annotated[str, StringConstraints(max_length=5000)]
-PostalCode = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
-City = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
-CountryCode = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")
-]
-Tags = Annotated[
-    list[Annotated[str, StringConstraints(max_length=40)]],
-    Field(max_length=20),
-    AfterValidator(identifiers.normalize_tags),
-]
-
-#: Fields a client may set; also the columns the routes write.
-CLIENT_FIELDS: tuple[str, ...] = (
-    "kind",
-    "name",
-    "business_id",
-    "vat_number",
-    "email",
-    "phone",
-    "notes",
-    "street_address",
-    "postal_code",
-    "city",
-    "country_code",
-    "tags",
+from docflow.clients.models import (
+    CLIENT_FIELDS,
+    BusinessId,
+    City,
+    ClientKind,
+    CountryCode,
+    Email,
+    Name,
+    Notes,
+    Phone,
+    PostalCode,
+    ShortText,
+    Tags,
+    VatNumber,
 )
-
-
-class ClientCreate(BaseModel):
-    """A new client. ``business_id`` is the Y-tunnus (``1234567-8``), unique within the tenant."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    kind: ClientKind = "company"
-    name: Name
-    business_id: BusinessId | None = None
-    vat_number: VatNumber | None = None
-    email: Email | None = None
-    phone: Phone | None = None
-    notes: Notes | None = None
-    street_address: ShortText | None = None
-    postal_code: PostalCode | None = None
-    city: City | None = None
-    country_code: CountryCode = "FI"
-    tags: Tags = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _vat_matches_business_id(self) -> Self:
-        identifiers.check_vat_matches_ytunnus(self.business_id, self.vat_number)
-        return self
+from docflow.http.pagination import PageParams
 
 
 class ClientUpdate(BaseModel):

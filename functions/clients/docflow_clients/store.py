@@ -4,10 +4,10 @@ also names the tenant explicitly, so the indexes serve it and a policy slip woul
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from docflow.clients import CLIENT_COLUMNS, CLIENT_FIELDS, duplicate_is_conflict
 from docflow.db.compose import (
     Conditions,
     checked_columns,
@@ -17,40 +17,20 @@ from docflow.db.compose import (
     statement,
     value_list,
 )
-from docflow.errors import Conflict, NotFound, Unprocessable
+from docflow.errors import NotFound, Unprocessable
 from docflow.http.deps import TenantContext
 from docflow.http.pagination import Keyset, Page, fetch_page
-from docflow_clients.schemas import CLIENT_FIELDS, ClientPublic, ClientQuery, ContactCreate
+from docflow_clients.schemas import ClientPublic, ClientQuery, ContactCreate
 
-CLIENT_COLUMNS = (
-    "id, kind, name, business_id, vat_number, email, phone, notes, street_address, postal_code, city,"
-    " country_code, tags, source_lead_id, archived_at is not null as archived, archived_at, created_at,"
-    " updated_at"
-)
 CONTACT_COLUMNS = "id, client_id, name, title, email, phone, is_primary, created_at, updated_at"
 #: Most clients one export holds (a Lambda response is at most 6 MB); larger tenants export by status.
 EXPORT_MAX_ROWS = 20_000
-DUPLICATE_BUSINESS_ID = "A client with this business ID already exists in this tenant (it may be archived)"
 #: Columns a request may write: the schema's fields, never the tenant, id or timestamps.
 WRITABLE_CLIENT_COLUMNS = frozenset(CLIENT_FIELDS)
 WRITABLE_CONTACT_COLUMNS = frozenset(ContactCreate.model_fields)
 CLIENT_ORDER = Keyset("clients", ("name", "id"), (str, uuid.UUID))
 #: The condition of each status filter (``all`` has none).
 STATUS_CONDITIONS = {"active": "archived_at is null", "archived": "archived_at is not null"}
-
-UNIQUE_VIOLATION = "23505"
-
-
-@contextmanager
-def duplicate_is_conflict() -> Iterator[None]:
-    """A unique violation becomes a generic 409: the index only holds this tenant's keys anyway,
-    and the message names no value."""
-    try:
-        yield
-    except Exception as exc:  # psycopg errors carry a SQLSTATE; psycopg itself loads lazily
-        if getattr(exc, "sqlstate", None) == UNIQUE_VIOLATION:
-            raise Conflict(DUPLICATE_BUSINESS_ID) from None
-        raise
 
 
 def list_clients(tenant: TenantContext, query: ClientQuery) -> Page[ClientPublic]:
@@ -92,27 +72,6 @@ def get_client(tenant: TenantContext, client_id: uuid.UUID, *, for_update: bool 
     if row is None:
         raise NotFound("No such client")
     return row
-
-
-def insert_clients(tenant: TenantContext, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Insert clients (all or none: one failing row fails the request's transaction)."""
-    created: list[dict[str, Any]] = []
-    with duplicate_is_conflict():
-        for values in rows:
-            names = checked_columns(values, WRITABLE_CLIENT_COLUMNS)
-            row = tenant.conn.execute(
-                statement(
-                    "insert into public.clients (tenant_id, {names}) values (%(tenant_id)s, {values})"
-                    " returning {columns}",
-                    names=column_list(names),
-                    values=value_list(names),
-                    columns=CLIENT_COLUMNS,
-                ),
-                {**values, "tenant_id": tenant.tenant_id},
-            ).fetchone()
-            assert row is not None
-            created.append(row)
-    return created
 
 
 def update_client(tenant: TenantContext, client_id: uuid.UUID, changes: Mapping[str, Any]) -> dict[str, Any]:

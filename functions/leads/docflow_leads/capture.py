@@ -10,11 +10,11 @@ import hashlib
 import uuid
 from enum import StrEnum
 
-from docflow import metrics
+from docflow import audit, metrics
 from docflow.config import get_settings
 from docflow.db import system_transaction
 from docflow.errors import NotFound
-from docflow.observability import current_correlation_id, get_logger
+from docflow.observability import get_logger
 from docflow.ratelimit import bucket_key, check_rate_limit
 from docflow_leads.schemas import LeadCapture
 
@@ -102,12 +102,14 @@ def capture_lead(data: LeadCapture, *, form_key: uuid.UUID, client_ip: str) -> C
             (tenant_id, form_id, data.name, data.email, data.phone, data.company, data.message, digest),
         ).fetchone()
         assert row is not None
-        conn.execute(
-            """
-            insert into public.audit_log (tenant_id, action, target_type, target_id, details, correlation_id)
-            values (%s, 'lead.captured', 'lead', %s, jsonb_build_object('form_id', %s::text), %s)
-            """,
-            (tenant_id, str(row["id"]), str(form_id), current_correlation_id()),
+        audit.record(
+            conn,
+            action="lead.captured",
+            actor=None,
+            tenant_id=tenant_id,
+            target_type="lead",
+            target_id=row["id"],
+            details={"form_id": form_id},
         )
     logger.info("lead captured", extra={"tenant_id": str(tenant_id), "lead_id": str(row["id"])})
     metrics.emit(metrics.LEADS_CAPTURED)

@@ -11,12 +11,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, status
 
+from docflow import audit
 from docflow.db.compose import statement
 from docflow.errors import NotFound, Unprocessable
 from docflow.http.deps import TenantConn, TenantContext, require_role
 from docflow.tenancy import Role
 from docflow_leads.schemas import LeadFormCreate, LeadFormPublic, LeadFormUpdate
-from docflow_leads.service import audit
 
 router = APIRouter(prefix="/api/lead-forms", tags=["lead forms"])
 
@@ -59,7 +59,9 @@ def create_form(tenant: Manager, form: LeadFormCreate | None = None) -> LeadForm
         (tenant.tenant_id, data.name),
     ).fetchone()
     assert row is not None
-    audit(tenant, "lead_form.created", row["id"], {}, target_type="lead_form")
+    audit.record_tenant_action(
+        tenant, action="lead_form.created", target_type="lead_form", target_id=row["id"]
+    )
     return LeadFormPublic.model_validate(row)
 
 
@@ -82,5 +84,11 @@ def update_form(form_id: uuid.UUID, change: LeadFormUpdate, tenant: Manager) -> 
     ).fetchone()
     if row is None:
         raise NotFound("Form not found")
-    audit(tenant, "lead_form.updated", form_id, {"fields": sorted(fields)}, target_type="lead_form")
+    audit.record_tenant_action(
+        tenant,
+        action="lead_form.updated",
+        target_type="lead_form",
+        target_id=form_id,
+        details={"fields": sorted(fields)},
+    )
     return LeadFormPublic.model_validate(row)

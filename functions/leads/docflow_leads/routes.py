@@ -97,8 +97,9 @@ def add_note(lead_id: uuid.UUID, note: LeadNoteCreate, tenant: TenantWriter) -> 
     "/{lead_id}/convert",
     status_code=status.HTTP_201_CREATED,
     summary="Convert into a client",
-    responses={**_PROBLEMS, 503: {"description": "Clients not available"}},
+    responses=_PROBLEMS,
 )
 def convert(lead_id: uuid.UUID, tenant: TenantWriter, data: LeadConvert | None = None) -> ConversionResult:
-    """Creates the client and marks the lead won and converted, in one transaction."""
+    """Creates the client and marks the lead won and converted, in one transaction. The client is
+    validated as ``POST /api/v1/clients`` validates it (422 otherwise)."""
     return convert_lead(tenant, lead_id, data or LeadConvert())

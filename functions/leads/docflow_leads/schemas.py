@@ -51,7 +51,6 @@ NoteBody = Annotated[
     str, StringConstraints(min_length=1, max_length=5000, pattern=_VISIBLE), AfterValidator(_strip)
 ]
 Email = Annotated[str, StringConstraints(max_length=320, pattern=_EMAIL), AfterValidator(_lower_domain)]
-Tag = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=_VISIBLE), AfterValidator(_strip)]
 
 
 class LeadStatus(StrEnum):
@@ -145,15 +144,21 @@ class LeadQuery(PageParams):
 
 
 class LeadConvert(BaseModel):
-    """Optional client details; by default they come from the lead."""
+    """Optional client details; the name, e-mail address and phone number come from the lead unless
+    given here. The schema gives their form; the client made of them and the lead is then validated
+    and normalised as ``POST /api/v1/clients`` does (check digits, VAT number against Y-tunnus, tags)."""
 
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["company", "person"] | None = None
     name: Name | None = None
-    business_id: Annotated[str, StringConstraints(pattern=r"^[0-9]{7}-[0-9]$")] | None = None
-    vat_number: Annotated[str, StringConstraints(pattern=r"^FI[0-9]{8}$")] | None = None
-    tags: list[Tag] = Field(default_factory=list, max_length=20)
+    business_id: Annotated[str, StringConstraints(max_length=20, pattern=r"^[0-9\s-]{7,20}$")] | None = None
+    vat_number: (
+        Annotated[str, StringConstraints(max_length=20, pattern=r"^[A-Za-z]{2}[0-9A-Za-z\s.-]{2,18}$")] | None
+    ) = None
+    email: Annotated[str, StringConstraints(max_length=254, pattern=_EMAIL)] | None = None
+    phone: Phone | None = None
+    tags: list[Annotated[str, StringConstraints(max_length=40)]] = Field(default_factory=list, max_length=20)
 
 
 class ConversionResult(BaseModel):

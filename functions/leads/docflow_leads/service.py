@@ -11,6 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from docflow import audit
 from docflow.db.compose import Conditions, contains_pattern, statement
 from docflow.errors import Conflict, NotFound, Unprocessable
 from docflow.http.deps import TenantContext
@@ -63,7 +64,8 @@ def list_leads(tenant: TenantContext, query: LeadQuery) -> Page[LeadPublic]:
     )
 
 
-def _load(tenant: TenantContext, lead_id: uuid.UUID, *, lock: bool = False) -> dict[str, Any]:
+def load_lead(tenant: TenantContext, lead_id: uuid.UUID, *, lock: bool = False) -> dict[str, Any]:
+    """One lead of the tenant (404 otherwise), row locked with ``lock`` for the change that follows."""
     row = tenant.conn.execute(
         statement(
             "select {columns} from public.leads where id = %s and tenant_id = %s{lock}",
@@ -79,7 +81,7 @@ def _load(tenant: TenantContext, lead_id: uuid.UUID, *, lock: bool = False) -> d
 
 def get_lead(tenant: TenantContext, lead_id: uuid.UUID) -> LeadDetail:
     """A lead with its notes."""
-    lead = _load(tenant, lead_id)
+    lead = load_lead(tenant, lead_id)
     notes = tenant.conn.execute(
         """
         select id, lead_id, author_id, body, created_at from public.lead_notes
@@ -88,30 +90,6 @@ def get_lead(tenant: TenantContext, lead_id: uuid.UUID) -> LeadDetail:
         (lead_id, tenant.tenant_id),
     ).fetchall()
     return LeadDetail(**lead, notes=[LeadNotePublic.model_validate(note) for note in notes])
-
-
-def audit(
-    tenant: TenantContext,
-    action: str,
-    target_id: uuid.UUID,
-    details: dict[str, Any],
-    *,
-    target_type: str = "lead",
-) -> None:
-    """Record a member's action on a lead or form (ids and statuses only, never contact details)."""
-    from docflow.audit import record
-
-    record(
-        tenant.conn,
-        action=action,
-        actor=tenant.user_id,
-        tenant_id=tenant.tenant_id,
-        target_type=target_type,
-        target_id=str(target_id),
-        details={
-            key: str(value) if isinstance(value, uuid.UUID) else value for key, value in details.items()
-        },
-    )
 
 
 def _ensure_member(tenant: TenantContext, user_id: uuid.UUID) -> None:
@@ -125,7 +103,7 @@ def _ensure_member(tenant: TenantContext, user_id: uuid.UUID) -> None:
 
 def update_lead(tenant: TenantContext, lead_id: uuid.UUID, change: LeadUpdate) -> LeadPublic:
     """Move a lead along the funnel and/or assign its owner."""
-    lead = _load(tenant, lead_id, lock=True)
+    lead = load_lead(tenant, lead_id, lock=True)
     fields = change.model_fields_set
     if not fields:
         raise Unprocessable("Nothing to change: give status and/or owner_id")
@@ -152,15 +130,27 @@ def update_lead(tenant: TenantContext, lead_id: uuid.UUID, change: LeadUpdate) -
     if row is None:  # changed under us despite the lock (or hidden by RLS)
         raise Conflict("The lead changed meanwhile; reload it")
     if target != current:
-        audit(tenant, "lead.status_changed", lead_id, {"from": current.value, "to": target.value})
+        audit.record_tenant_action(
+            tenant,
+            action="lead.status_changed",
+            target_type="lead",
+            target_id=lead_id,
+            details={"from": current.value, "to": target.value},
+        )
     if "owner_id" in fields and owner != lead["owner_id"]:
-        audit(tenant, "lead.owner_assigned", lead_id, {"owner_id": owner})
+        audit.record_tenant_action(
+            tenant,
+            action="lead.owner_assigned",
+            target_type="lead",
+            target_id=lead_id,
+            details={"owner_id": owner},
+        )
     return LeadPublic.model_validate(row)
 
 
 def add_note(tenant: TenantContext, lead_id: uuid.UUID, note: LeadNoteCreate) -> LeadNotePublic:
     """Append a note to a lead."""
-    _load(tenant, lead_id)
+    load_lead(tenant, lead_id)
     row = tenant.conn.execute(
         """
         insert into public.lead_notes (tenant_id, lead_id, author_id, body) values (%s, %s, %s, %s)

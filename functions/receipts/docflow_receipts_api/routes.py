@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from functools import partial
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Query, Response
+from fastapi import APIRouter, Query, Response
 
+from docflow import audit
 from docflow.config import get_settings
 from docflow.errors import Conflict, NotFound, Unprocessable
 from docflow.http.deps import TenantConn, TenantContext, TenantWriter
@@ -34,20 +36,6 @@ MAX_EXPORT_ROWS = 10_000
 #: Lambda answers at most 6 MB through API Gateway; an export stays well below it.
 MAX_EXPORT_BYTES = 5 * 1024 * 1024
 NO_STORE = {"Cache-Control": "no-store"}
-
-
-def _audit(tenant: TenantContext, action: str, receipt_id: uuid.UUID, details: dict[str, Any]) -> None:
-    from docflow import audit
-
-    audit.record(
-        tenant.conn,
-        action=action,
-        actor=tenant.user_id,
-        tenant_id=tenant.tenant_id,
-        target_type="receipt",
-        target_id=str(receipt_id),
-        details=details,
-    )
 
 
 def _load(tenant: TenantContext, receipt_id: uuid.UUID) -> dict[str, Any]:
@@ -177,50 +165,50 @@ def update_receipt(
     if "vat_rows" in body.model_fields_set:
         rows = [row.model_dump(mode="json") for row in body.vat_rows or []]
         replace_vat_rows(tenant.conn, tenant.tenant_id, receipt_id, rows)
-    _audit(tenant, "receipt.corrected", receipt_id, {"fields": corrected})
+    audit.record_tenant_action(
+        tenant,
+        action="receipt.corrected",
+        target_type="receipt",
+        target_id=receipt_id,
+        details={"fields": corrected},
+    )
     response.headers.update(NO_STORE)
     return _public(_load(tenant, receipt_id))
 
 
 @router.delete("/{receipt_id}", status_code=204, summary="Delete a receipt (the original is retained)")
 def delete_receipt(receipt_id: uuid.UUID, tenant: TenantWriter) -> Response:
-    """Soft delete; the original is tagged so the bucket's retention rule governs it."""
+    """Soft delete; once committed, the original is tagged so the bucket's retention rule governs it
+    (a failed tag is logged; the receipt stays deleted)."""
     from docflow.aws.s3 import tag_object
 
     receipt = _load(tenant, receipt_id)
     queries.soft_delete(tenant.conn, receipt_id)
-    _audit(tenant, "receipt.deleted", receipt_id, {})
-    tag_object(get_settings().receipts_bucket, receipt["object_key"], {"docflow-deleted": "true"})
+    audit.record_tenant_action(tenant, action="receipt.deleted", target_type="receipt", target_id=receipt_id)
+    bucket = get_settings().receipts_bucket
+    tenant.after_commit(partial(tag_object, bucket, receipt["object_key"], {"docflow-deleted": "true"}))
     return Response(status_code=204)
 
 
-def _touch_after_commit(bucket: str, key: str, *, content_type: str, reason: str) -> None:
-    """Runs after the response: the new object version triggers processing of the pending receipt."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    from docflow.aws.s3 import touch_object
-    from docflow.observability import get_logger
-
-    try:
-        touch_object(bucket, key, content_type=content_type, reason=reason)
-    except (BotoCoreError, ClientError) as error:  # the receipt stays pending; reprocess again
-        get_logger().warning("reprocess trigger failed", extra={"error_type": type(error).__name__})
-
-
 @router.post("/{receipt_id}/reprocess", status_code=202, summary="Read a receipt again")
-def reprocess_receipt(
-    receipt_id: uuid.UUID, tenant: TenantWriter, background: BackgroundTasks
-) -> ReprocessPublic:
-    """Back to ``pending``; once committed, a new version of the original triggers processing."""
+def reprocess_receipt(receipt_id: uuid.UUID, tenant: TenantWriter) -> ReprocessPublic:
+    """Back to ``pending``; once committed, a new version of the original triggers processing (when
+    writing it fails, the receipt stays pending and can be reprocessed again)."""
+    from docflow.aws.s3 import touch_object
+
     receipt = _load(tenant, receipt_id)
     if not queries.mark_for_reprocess(tenant.conn, receipt_id):
         raise Conflict("The receipt is being processed right now")
-    _audit(tenant, "receipt.reprocess", receipt_id, {})
-    background.add_task(
-        _touch_after_commit,
-        get_settings().receipts_bucket,
-        receipt["object_key"],
-        content_type=receipt["content_type"],
-        reason=uuid.uuid4().hex,
+    audit.record_tenant_action(
+        tenant, action="receipt.reprocess", target_type="receipt", target_id=receipt_id
+    )
+    tenant.after_commit(
+        partial(
+            touch_object,
+            get_settings().receipts_bucket,
+            receipt["object_key"],
+            content_type=receipt["content_type"],
+            reason=uuid.uuid4().hex,
+        )
     )
     return ReprocessPublic(id=receipt_id, status="pending")

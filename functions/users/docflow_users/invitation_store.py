@@ -8,39 +8,25 @@ invitee's side goes through the SECURITY DEFINER functions ``app_private.my_invi
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
-from docflow.db import Connection
+from docflow.db import Connection, SqlState, translate_errors
 from docflow.db.compose import Conditions, statement
-from docflow.errors import Conflict, Forbidden, NotFound, TenantSuspended
+from docflow.errors import Conflict, Forbidden, NotFound
 from docflow.http.deps import TenantContext
 from docflow.http.pagination import Keyset, Page, PageParams, fetch_page
 from docflow.observability import current_correlation_id
 from docflow.tenancy import Role
 from docflow_users.schemas import InvitationPublic
 
-NO_SUCH_INVITATION = "DF003"
-TENANT_SUSPENDED = "DF005"
-INSUFFICIENT_PRIVILEGE = "42501"
 
-
-@contextmanager
-def invitation_rules() -> Iterator[None]:
-    """Translate the database's answers about invitations into problems."""
-    try:
-        yield
-    except Exception as exc:  # psycopg errors carry a SQLSTATE; psycopg itself loads lazily
-        state = getattr(exc, "sqlstate", None)
-        if state == NO_SUCH_INVITATION:
-            raise NotFound("No such invitation") from None
-        if state == TENANT_SUSPENDED:
-            raise TenantSuspended("This tenant is suspended; contact DocFlow support") from None
-        if state == INSUFFICIENT_PRIVILEGE:
-            raise Forbidden("Your role in this tenant does not allow this invitation") from None
-        raise
+def invitation_rules() -> AbstractContextManager[None]:
+    """The database's answers about invitations as problems (DF003 no such invitation, DF005 tenant
+    suspended, a refused role)."""
+    refused = Forbidden("Your role in this tenant does not allow this invitation")
+    return translate_errors({SqlState.INSUFFICIENT_PRIVILEGE: refused})
 
 
 def is_member(tenant: TenantContext, email: str) -> bool:
@@ -113,6 +99,15 @@ def revoke_invitation(tenant: TenantContext, invitation_id: uuid.UUID) -> None:
         ).fetchone()
     if row is None:
         raise NotFound("No such invitation in this tenant")
+
+
+def withdraw(conn: Connection, tenant_id: uuid.UUID, invitation_id: uuid.UUID) -> bool:
+    """Delete an invitation that could not be delivered; whether it was still there."""
+    row = conn.execute(
+        "delete from public.tenant_invitations where tenant_id = %s and id = %s returning id",
+        (tenant_id, invitation_id),
+    ).fetchone()
+    return row is not None
 
 
 def my_invitations(conn: Connection) -> list[dict[str, Any]]:

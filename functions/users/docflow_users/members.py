@@ -1,39 +1,20 @@
 """Membership SQL on the request's RLS-bound transaction. The trigger on ``tenant_members`` has the
-last word on the owner rules; its errors become a 409 (last owner) or a 403 (admin and owner)."""
+last word on the owner rules; :func:`docflow.db.translate_errors` makes its errors a 409 (last owner)
+or a 403 (admin and owner)."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
+from docflow.db import translate_errors
 from docflow.db.compose import Conditions, statement
-from docflow.errors import Conflict, Forbidden, NotFound
+from docflow.errors import NotFound
 from docflow.http.deps import TenantContext
 from docflow.http.pagination import Keyset, Page, PageParams, fetch_page
 from docflow.tenancy import Role
 from docflow_users.schemas import MemberPublic
-
-LAST_OWNER = "DF001"
-INSUFFICIENT_PRIVILEGE = "42501"
-LAST_OWNER_DETAIL = "A tenant needs at least one owner: make someone else an owner first"
-
-
-@contextmanager
-def membership_rules() -> Iterator[None]:
-    """Translate the database's membership rule violations into problems."""
-    try:
-        yield
-    except Exception as exc:  # psycopg errors carry a SQLSTATE; psycopg itself loads lazily
-        state = getattr(exc, "sqlstate", None)
-        if state == LAST_OWNER:
-            raise Conflict(LAST_OWNER_DETAIL) from None
-        if state == INSUFFICIENT_PRIVILEGE:
-            raise Forbidden("Your role in this tenant does not allow this change") from None
-        raise
-
 
 MEMBER_ORDER = Keyset("members", ("joined_at", "user_id"), (datetime, uuid.UUID))
 
@@ -75,7 +56,7 @@ def lock_role(tenant: TenantContext, user_id: uuid.UUID) -> Role:
 
 
 def set_role(tenant: TenantContext, user_id: uuid.UUID, role: Role) -> None:
-    with membership_rules():
+    with translate_errors():
         tenant.conn.execute(
             "update public.tenant_members set role = %s where tenant_id = %s and user_id = %s",
             (role.value, tenant.tenant_id, user_id),
@@ -83,7 +64,7 @@ def set_role(tenant: TenantContext, user_id: uuid.UUID, role: Role) -> None:
 
 
 def remove_member(tenant: TenantContext, user_id: uuid.UUID) -> None:
-    with membership_rules():
+    with translate_errors():
         row = tenant.conn.execute(
             "delete from public.tenant_members where tenant_id = %s and user_id = %s returning user_id",
             (tenant.tenant_id, user_id),

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import uuid
 from contextlib import suppress
-from typing import Annotated
+from functools import partial
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Response, status
 
+from docflow import audit
 from docflow.config import get_settings
 from docflow.db import user_transaction
-from docflow.errors import Conflict
+from docflow.errors import Conflict, DocflowError
 from docflow.http.deps import CurrentUser, TenantConn, TenantContext, require_role
 from docflow.http.pagination import Page, PageQuery
 from docflow.ratelimit import bucket_key, check_rate_limit
 from docflow.tenancy import Role
-from docflow_users import audit, invitation_store, members, profiles
+from docflow_users import invitation_store, members, profiles
 from docflow_users.invitations import AlreadyRegistered, send_invitation
 from docflow_users.rules import check_member_change
 from docflow_users.schemas import (
@@ -35,6 +37,9 @@ from docflow_users.schemas import (
     ProfileUpdate,
     RoleChange,
 )
+
+if TYPE_CHECKING:
+    from docflow.auth import Principal
 
 router = APIRouter(prefix="/api/users", tags=["users"])
 
@@ -51,7 +56,9 @@ def list_members(tenant: TenantConn, page: PageQuery) -> Page[MemberPublic]:
 def invite_member(body: InvitationCreate, tenant: Manager) -> InvitationPublic:
     """A pending invitation, which the person accepts or declines in DocFlow; Supabase Auth e-mails
     an address it does not know yet. The answer is the same whether or not the address has an account.
-    A member of the tenant, or an address with a pending invitation, is a 409."""
+    A member of the tenant, or an address with a pending invitation, is a 409. Supabase Auth is asked
+    once the invitation is committed; when it fails, the invitation is withdrawn and the answer is its
+    502 or 503."""
     check_member_change(tenant.role, None, body.role)
     settings = get_settings()
     check_rate_limit(
@@ -64,10 +71,41 @@ def invite_member(body: InvitationCreate, tenant: Manager) -> InvitationPublic:
     if invitation_store.is_member(tenant, email):
         raise Conflict("This person is already a member of the tenant")
     invitation = InvitationPublic.model_validate(invitation_store.create_invitation(tenant, email, body.role))
-    with suppress(AlreadyRegistered):  # an existing account sees the invitation in DocFlow
-        send_invitation(email, data={"tenant_id": str(tenant.tenant_id), "role": body.role.value})
-    audit.record(tenant, "member.invited", target_invitation=invitation.id, details={"role": body.role.value})
+    tenant.after_commit(
+        partial(_deliver_invitation, tenant.principal, tenant.tenant_id, invitation.id, email, body.role),
+        propagate=True,
+    )
+    audit.record_tenant_action(
+        tenant,
+        action="member.invited",
+        target_type="invitation",
+        target_id=invitation.id,
+        details={"role": body.role.value},
+    )
     return invitation
+
+
+def _deliver_invitation(
+    principal: Principal, tenant_id: uuid.UUID, invitation_id: uuid.UUID, email: str, role: Role
+) -> None:
+    """Have Supabase Auth e-mail a committed invitation; withdraw it when that fails, so the address
+    can be invited again."""
+    try:
+        with suppress(AlreadyRegistered):  # an existing account sees the invitation in DocFlow
+            send_invitation(email, data={"tenant_id": str(tenant_id), "role": role.value})
+    except DocflowError:
+        with user_transaction(principal, tenant_id=str(tenant_id)) as conn:
+            if invitation_store.withdraw(conn, tenant_id, invitation_id):
+                audit.record(
+                    conn,
+                    action="member.invitation_withdrawn",
+                    actor=principal.user_id,
+                    tenant_id=tenant_id,
+                    target_type="invitation",
+                    target_id=invitation_id,
+                    details={"reason": "delivery_failed"},
+                )
+        raise
 
 
 @router.get("/invitations", summary="Pending invitations of the current tenant")
@@ -84,8 +122,12 @@ def revoke_invitation(invitation_id: uuid.UUID, tenant: Manager) -> Response:
     role = invitation_store.invitation_role(tenant, invitation_id)
     check_member_change(tenant.role, None, role)
     invitation_store.revoke_invitation(tenant, invitation_id)
-    audit.record(
-        tenant, "member.invitation_revoked", target_invitation=invitation_id, details={"role": role.value}
+    audit.record_tenant_action(
+        tenant,
+        action="member.invitation_revoked",
+        target_type="invitation",
+        target_id=invitation_id,
+        details={"role": role.value},
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -133,7 +175,13 @@ def update_profile(body: ProfileUpdate, principal: CurrentUser) -> ProfilePublic
 @router.delete("/me/membership", status_code=status.HTTP_204_NO_CONTENT, summary="Leave the current tenant")
 def leave_tenant(tenant: TenantConn) -> Response:
     """Any member may leave, except the last owner (409)."""
-    audit.record(tenant, "member.left", target_user=tenant.user_id, details={"role": tenant.role.value})
+    audit.record_tenant_action(
+        tenant,
+        action="member.left",
+        target_type="user",
+        target_id=tenant.user_id,
+        details={"role": tenant.role.value},
+    )
     members.remove_member(tenant, tenant.user_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -150,10 +198,11 @@ def change_role(user_id: uuid.UUID, body: RoleChange, tenant: Manager) -> Member
     check_member_change(tenant.role, current, body.role)
     if current != body.role:
         members.set_role(tenant, user_id, body.role)
-        audit.record(
+        audit.record_tenant_action(
             tenant,
-            "member.role_changed",
-            target_user=user_id,
+            action="member.role_changed",
+            target_type="user",
+            target_id=user_id,
             details={"from": current.value, "to": body.role.value},
         )
     return MemberPublic.model_validate(members.get_member(tenant, user_id))
@@ -164,6 +213,12 @@ def remove_member(user_id: uuid.UUID, tenant: Manager) -> Response:
     """The account stays; only its membership of this tenant ends."""
     current = members.lock_role(tenant, user_id)
     check_member_change(tenant.role, current, None)
-    audit.record(tenant, "member.removed", target_user=user_id, details={"role": current.value})
+    audit.record_tenant_action(
+        tenant,
+        action="member.removed",
+        target_type="user",
+        target_id=user_id,
+        details={"role": current.value},
+    )
     members.remove_member(tenant, user_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,9 +1,11 @@
-"""Database access: a lazily created connection pool and the transactions every query runs in.
+"""Database access: a lazily created connection pool, the transactions every query runs in, and the
+one translation of database errors into domain errors.
 
-Requests run in :func:`tenant_transaction` (role ``authenticated``, claims incl. the tenant, so row
+Requests run in :func:`user_transaction` (role ``authenticated``, claims incl. the tenant, so row
 level security applies); background jobs run in an explicitly named :func:`system_transaction`.
 """
 
+from docflow.db.errors import DocflowCode, SqlState, domain_error, translate_errors
 from docflow.db.pool import close_pool, get_pool
 from docflow.db.transactions import (
     Connection,
@@ -14,9 +16,13 @@ from docflow.db.transactions import (
 
 __all__ = [
     "Connection",
+    "DocflowCode",
+    "SqlState",
     "close_pool",
+    "domain_error",
     "get_pool",
     "set_request_claims",
     "system_transaction",
+    "translate_errors",
     "user_transaction",
 ]

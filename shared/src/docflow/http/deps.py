@@ -7,12 +7,13 @@ def delete_thing(tenant: Annotated[TenantContext, require_role(Role.OWNER, Role.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
 
+from docflow.db.after_commit import AfterCommit
 from docflow.errors import Forbidden
 from docflow.tenancy import Membership, Role, choose_membership, load_memberships, parse_tenant_header
 
@@ -44,11 +45,13 @@ def client_address(request: Request) -> str:
 
 @dataclass(frozen=True, slots=True)
 class TenantContext:
-    """A request acting for one tenant: its open transaction (RLS-bound), who, where and as what."""
+    """A request acting for one tenant: its open transaction (RLS-bound), who, where and as what,
+    and what to do once that transaction has committed."""
 
     conn: Connection
     principal: Principal
     membership: Membership
+    hooks: AfterCommit = field(default_factory=AfterCommit)
 
     @property
     def tenant_id(self) -> uuid.UUID:
@@ -65,18 +68,25 @@ class TenantContext:
         """The acting user."""
         return self.principal.user_id
 
+    def after_commit(self, callback: Callable[[], object], *, propagate: bool = False) -> None:
+        """Run ``callback`` once the request's transaction has committed, never after a rollback
+        (see :class:`docflow.db.after_commit.AfterCommit`): e-mails, S3 changes, triggers."""
+        self.hooks.add(callback, propagate=propagate)
+
 
 def tenant_context(request: Request, principal: CurrentUser) -> Iterator[TenantContext]:
     """Open the request's transaction, resolve its tenant from the membership table and bind it.
 
     Function-scoped, so the transaction commits before the response is sent: a failed commit is an
-    error response, never a lost write behind a 2xx.
+    error response, never a lost write behind a 2xx. The callbacks registered with
+    :meth:`TenantContext.after_commit` run after the commit, still before the response.
     """
     from docflow.db import set_request_claims, user_transaction
+    from docflow.db.after_commit import commit_hooks
     from docflow.observability import bind_tenant
 
     requested = parse_tenant_header(request.headers.get("x-tenant-id"))
-    with user_transaction(principal) as conn:
+    with commit_hooks() as hooks, user_transaction(principal) as conn:
         membership = choose_membership(load_memberships(conn), requested)
         claims = {
             **principal.claims,
@@ -86,7 +96,7 @@ def tenant_context(request: Request, principal: CurrentUser) -> Iterator[TenantC
         }
         set_request_claims(conn, claims, role="authenticated")
         bind_tenant(str(membership.tenant_id), str(principal.user_id))
-        yield TenantContext(conn=conn, principal=principal, membership=membership)
+        yield TenantContext(conn=conn, principal=principal, membership=membership, hooks=hooks)
 
 
 TenantConn = Annotated[TenantContext, Depends(tenant_context, scope="function")]

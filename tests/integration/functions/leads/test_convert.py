@@ -138,8 +138,10 @@ def test_the_same_business_id_in_another_tenant_is_fine(
     "body",
     [
         {"business_id": "0112038-8"},
-        {"business_id": "112038-9"},
+        {"business_id": "11203-9"},
         {"vat_number": "FI01120388"},
+        {"business_id": "0112038-9", "vat_number": "FI07375462"},
+        {"tags": ["=HYPERLINK()"]},
         {"kind": "robot"},
         {"tenant_id": str(TENANT_B)},
         {"source_lead_id": str(uuid.uuid4())},
@@ -154,3 +156,64 @@ def test_invalid_client_details_are_422_and_nothing_is_written(
     with psycopg.connect(superuser_url) as conn:
         assert conn.execute("select client_id from public.leads where id = %s", (lead,)).fetchone() == (None,)
         assert conn.execute("select count(*) from public.clients where name = 'Virhe Oy'").fetchone() == (0,)
+
+
+def test_a_vat_number_not_matching_the_business_id_is_a_clear_422(
+    client: TestClient, superuser_url: str, auth_headers: Headers
+) -> None:
+    lead = insert_lead(superuser_url, TENANT_A, company="Ristiriita Oy")
+    body = {"business_id": "0112038-9", "vat_number": "FI07375462"}
+    response = client.post(f"/api/leads/{lead}/convert", json=body, headers=auth_headers(TENANT_A))
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["errors"] == [
+        {"field": None, "message": "the Finnish VAT number does not match the Y-tunnus"}
+    ]
+
+
+def test_details_are_normalised_as_the_clients_api_normalises_them(
+    client: TestClient, superuser_url: str, auth_headers: Headers
+) -> None:
+    lead = insert_lead(superuser_url, TENANT_A, company="Normaali Oy", email="Myynti@Normaali.FI")
+    body = {"business_id": "112038 9", "vat_number": "fi 0112 0389", "tags": [" VIP ", "vip"]}
+    response = client.post(f"/api/leads/{lead}/convert", json=body, headers=auth_headers(TENANT_A))
+    assert response.status_code == 201, response.text
+    row = _client_row(superuser_url, response.json()["client_id"])
+    assert (row["business_id"], row["vat_number"], row["tags"], row["email"]) == (
+        "0112038-9",
+        "FI01120389",
+        ["vip"],
+        "Myynti@normaali.fi",
+    )
+
+
+def test_a_leads_address_the_clients_api_refuses_is_a_422_unless_another_is_given(
+    client: TestClient, superuser_url: str, auth_headers: Headers
+) -> None:
+    lead = insert_lead(superuser_url, TENANT_A, email=f"{'a' * 70}@example.fi")
+    headers = auth_headers(TENANT_A)
+    refused = client.post(f"/api/leads/{lead}/convert", json={}, headers=headers)
+    assert refused.status_code == 422
+    assert [error["field"] for error in refused.json()["errors"]] == ["email"]
+    assert "a" * 70 not in refused.text
+    accepted = client.post(f"/api/leads/{lead}/convert", json={"email": "myynti@example.fi"}, headers=headers)
+    assert accepted.status_code == 201
+
+
+def test_a_converted_client_can_be_changed_through_the_clients_api(
+    client: TestClient, superuser_url: str, auth_headers: Headers
+) -> None:
+    from docflow_clients.handler import app as clients_app
+
+    lead = insert_lead(superuser_url, TENANT_A, company="Jatko Oy")
+    body = {"business_id": "0112038-9", "vat_number": "FI01120389", "tags": ["web"]}
+    headers = auth_headers(TENANT_A)
+    converted = client.post(f"/api/leads/{lead}/convert", json=body, headers=headers)
+    assert converted.status_code == 201, converted.text
+    clients = TestClient(clients_app, raise_server_exceptions=False)
+    path = f"/api/v1/clients/{converted.json()['client_id']}"
+    current = clients.get(path, headers=headers).json()
+    unchanged = {name: current[name] for name in ("business_id", "vat_number", "email", "phone", "tags")}
+    patched = clients.patch(path, json={**unchanged, "notes": "Tuli lomakkeelta"}, headers=headers)
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["notes"] == "Tuli lomakkeelta"

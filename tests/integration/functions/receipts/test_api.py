@@ -374,6 +374,26 @@ def test_delete_hides_the_receipt_and_tags_the_original(
     ]
 
 
+def test_the_original_is_tagged_after_the_delete_is_committed_and_a_failed_tag_keeps_the_delete(
+    *, client: TestClient, headers: Headers, db: Db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docflow.aws import s3
+
+    receipt_id = insert_receipt(db)
+    seen: list[object] = []
+
+    def tag_then_fail(bucket: str, key: str, tags: dict[str, str]) -> bool:
+        seen.extend(
+            db("select deleted_at is not null as deleted from public.receipts where id = %s", receipt_id)
+        )
+        raise ConnectionError("S3 is not reachable")
+
+    monkeypatch.setattr(s3, "tag_object", tag_then_fail)
+    assert client.delete(f"/api/v1/receipts/{receipt_id}", headers=headers()).status_code == 204
+    assert seen == [{"deleted": True}]
+    assert client.get(f"/api/v1/receipts/{receipt_id}", headers=headers()).status_code == 404
+
+
 def test_reprocess_writes_a_new_version_that_is_processed_again(
     *,
     client: TestClient,

@@ -51,6 +51,35 @@ def test_an_invitation_waits_for_the_invitee_and_supabase_auth_emails_a_new_addr
     assert "@" not in json.dumps(entry[3])
 
 
+def test_supabase_auth_is_asked_only_after_the_invitation_is_committed(
+    http: TestClient,
+    make_tenant: Callable[..., Tenant],
+    auth: Headers,
+    superuser_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from docflow_users import routes
+
+    tenant = make_tenant("owner")
+    email = f"committed-{uuid.uuid4().hex[:6]}@example.test"
+    committed: list[object] = []
+
+    def check_then_send(address: str, *, data: dict[str, object]) -> uuid.UUID:
+        with psycopg.connect(superuser_url) as conn:
+            committed.append(
+                conn.execute(
+                    "select count(*) from public.tenant_invitations where tenant_id = %s and email = %s",
+                    (tenant.id, address),
+                ).fetchone()
+            )
+        return uuid.uuid4()
+
+    monkeypatch.setattr(routes, "send_invitation", check_then_send)
+    response = http.post("/api/users/invitations", json={"email": email}, headers=auth(tenant, "owner"))
+    assert response.status_code == 201
+    assert committed == [(1,)]
+
+
 def test_a_member_or_a_pending_invitation_is_a_409(
     http: TestClient, make_tenant: Callable[..., Tenant], auth: Headers, fake_auth: FakeSupabaseAuth
 ) -> None:
@@ -145,6 +174,10 @@ def test_supabase_auth_down_is_503_and_adds_no_one(
     assert response.status_code == 503
     assert "nobody-home" not in response.text
     assert len(roles_of(superuser_url, tenant)) == 1
+    assert [entry[0] for entry in audit_actions(superuser_url, tenant)] == [
+        "member.invited",
+        "member.invitation_withdrawn",
+    ]
     with psycopg.connect(superuser_url) as conn:
         pending = conn.execute(
             "select count(*) from public.tenant_invitations where tenant_id = %s", (tenant.id,)

@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.fi import ytunnus
 
-from docflow_clients import csv_io, identifiers
+from docflow.clients import identifiers
+from docflow_clients import csv_io
 
 
 @pytest.mark.parametrize(

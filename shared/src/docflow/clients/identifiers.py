@@ -1,4 +1,4 @@
-"""Normalising and checking the identifiers of a client: Y-tunnus, VAT number, tags, phone, e-mail.
+"""Normalising and checking the fields of a client: Y-tunnus, VAT number, tags, phone, e-mail.
 
 Each function returns the stored form or raises ``ValueError`` with a message safe to show (it never
 repeats the rejected value).
