@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from docflow.tenancy import Role
-from docflow_local.cli import LocalLambdaContext
+from docflow_local.lambda_context import LocalLambdaContext
 from docflow_local.seed import DemoData
 from docflow_local.template import load_template, zip_functions
 from tests.support.paths import REPO_ROOT as ROOT

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
-from docflow_local.cli import LocalLambdaContext
+from docflow_local.lambda_context import LocalLambdaContext
 from docflow_local.seed import DemoData
 from tests.support.paths import REPO_ROOT as ROOT
 

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from docflow.config import reset_settings
 from docflow.http import create_app
-from docflow_local.cli import LocalLambdaContext
+from docflow_local.lambda_context import LocalLambdaContext
 from tests.support.leads import TENANT_A, submission
 from tests.support.paths import REPO_ROOT as ROOT
 
