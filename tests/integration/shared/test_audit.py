@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from docflow.local.seed import DemoData
 
 from docflow import audit
+from docflow_local.seed import DemoData
 
 pytestmark = pytest.mark.db
 

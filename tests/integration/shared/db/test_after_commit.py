@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 
 import psycopg
 import pytest
-from docflow.local.seed import DemoData
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
 
@@ -16,6 +15,7 @@ from docflow.errors import Conflict, UpstreamError
 from docflow.http import create_app
 from docflow.http.deps import TenantWriter
 from docflow.tenancy import Role
+from docflow_local.seed import DemoData
 
 pytestmark = pytest.mark.db
 
