@@ -274,8 +274,10 @@ def _segment(value: object) -> str:
     return jwt.utils.base64url_encode(json.dumps(value).encode()).decode()
 
 
-#: Why each forged token is refused (the check that catches it first).
-CORPUS_REASONS: dict[str, str] = {
+#: Why each forged token is refused (the check that catches it first). A truncated ES256 signature
+#: (random each run) may or may not still decode as base64: either way PyJWT refuses it.
+TRUNCATED_SIGNATURE_REASONS = frozenset({"DecodeError", "InvalidSignatureError"})
+CORPUS_REASONS: dict[str, str | frozenset[str]] = {
     "alg none": "malformed token",
     "alg None": "malformed token",
     "alg NONE": "malformed token",
@@ -292,7 +294,7 @@ CORPUS_REASONS: dict[str, str] = {
     "ES256 under the RSA kid": "algorithm does not match the key",
     "ES256 without kid": "missing kid",
     "ES256 signed by another key": "InvalidSignatureError",
-    "truncated signature": "DecodeError",
+    "truncated signature": TRUNCATED_SIGNATURE_REASONS,
     "empty signature": "malformed token",
     "signature of another token": "InvalidSignatureError",
     "HS256 signed with another secret": "InvalidSignatureError",
@@ -361,7 +363,9 @@ class TestRejectionReasons:
     def test_each_forgery_is_refused_by_its_own_check(
         self, verifier: TokenVerifier, caplog: pytest.LogCaptureFixture, name: str, token: str
     ) -> None:
-        assert rejection_reason(verifier, token, caplog) == CORPUS_REASONS[name]
+        expected = CORPUS_REASONS[name]
+        reason = rejection_reason(verifier, token, caplog)
+        assert reason in expected if isinstance(expected, frozenset) else reason == expected
 
     def test_hs256_without_a_usable_secret_is_refused_as_not_configured(
         self, keys: SigningKeys, caplog: pytest.LogCaptureFixture
