@@ -17,6 +17,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from docflow.auth import JwksCache, TokenVerifier, get_verifier, reset_verifier
+from docflow.auth.jwks import MAX_KID_LENGTH
 from docflow.auth.verifier import FORBIDDEN_HEADER_PARAMETERS
 from docflow.config import Settings, reset_settings
 from docflow.errors import Unauthorized
@@ -407,6 +408,38 @@ class TestRejectionReasons:
     ) -> None:
         token = jwt.encode(valid_claims(settings), JWT_SECRET, algorithm="HS256", headers={parameter: "x"})
         assert rejection_reason(verifier, token, caplog) == "forbidden header parameter"
+
+
+class TestBoundaries:
+    """The inclusive ends of the kid length and of the secret length."""
+
+    @pytest.mark.parametrize("length", [1, MAX_KID_LENGTH])
+    def test_a_kid_of_one_to_the_maximum_characters_is_honoured(
+        self, verifier: TokenVerifier, settings: Settings, length: int
+    ) -> None:
+        token = jwt.encode(
+            valid_claims(settings), JWT_SECRET, algorithm="HS256", headers={"kid": "k" * length}
+        )
+        assert verifier.verify(token)
+
+    @pytest.mark.parametrize(
+        ("kid", "reason"), [("", "malformed kid"), ("k" * (MAX_KID_LENGTH + 1), "malformed kid")]
+    )
+    def test_an_empty_or_overlong_kid_is_malformed(
+        self,
+        verifier: TokenVerifier,
+        settings: Settings,
+        caplog: pytest.LogCaptureFixture,
+        kid: str,
+        reason: str,
+    ) -> None:
+        token = jwt.encode(valid_claims(settings), JWT_SECRET, algorithm="HS256", headers={"kid": kid})
+        assert rejection_reason(verifier, token, caplog) == reason
+
+    def test_a_secret_of_exactly_32_bytes_is_used(self) -> None:
+        secret = "s" * 32
+        settings = make_settings(jwt_secret=secret, supabase_auth_enabled=False)
+        assert TokenVerifier(settings).verify(jwt.encode(valid_claims(settings), secret, algorithm="HS256"))
 
 
 class TestArbitraryInput:
