@@ -12,8 +12,8 @@ from psycopg import errors as pg
 from docflow.db import DocflowCode, SqlState, domain_error, translate_errors
 from docflow.errors import Conflict, DocflowError, Forbidden, NotFound, TenantSuspended, Unprocessable
 
-MIGRATIONS = Path(__file__).resolve().parents[3] / "migrations"
-ERRORS_MODULE = Path(__file__).resolve().parents[3] / "shared/src/docflow/db/errors.py"
+MIGRATIONS = Path(__file__).resolve().parents[4] / "migrations"
+ERRORS_MODULE = Path(__file__).resolve().parents[4] / "shared/src/docflow/db/errors.py"
 
 
 def raised(sqlstate: str, message: str = "") -> psycopg.Error:
