@@ -40,12 +40,19 @@ STREET_WEIGHT = 1.0
 MIN_SCORE = 2.0
 MIN_LEAD = 1.0
 
+
+def _digits(count: int) -> str:
+    """``count`` digits, perhaps printed in groups (``DE 813 129 242``)."""
+    return rf"((?:\d\s?){{{count - 1}}}\d)"
+
+
+#: VAT numbers by country prefix; the prefix may follow a label without a space (``Momsreg.nr:SE...``).
 _VAT_NUMBERS: dict[str, re.Pattern[str]] = {
-    "SE": re.compile(r"(?<![A-Z0-9])SE\s?(\d{10})\s?01(?!\d)"),
-    "EE": re.compile(r"(?<![A-Z0-9])EE\s?(\d{9})(?!\d)"),
-    "DE": re.compile(r"(?<![A-Z0-9])DE\s?(\d{9})(?!\d)"),
-    "NO": re.compile(r"(?<![A-Z0-9])NO\s?(\d{9})\s?MVA(?![A-Z])"),
-    "DK": re.compile(r"(?<![A-Z0-9])DK\s?(\d{8})(?!\d)"),
+    "SE": re.compile(rf"(?<![A-Z0-9])SE\s?{_digits(10)}\s?01(?!\d)|(?<=NR)SE\s?{_digits(10)}\s?01(?!\d)"),
+    "EE": re.compile(rf"(?:(?<![A-Z0-9])|(?<=KMKR)|(?<=NR))EE\s?{_digits(9)}(?!\d)"),
+    "DE": re.compile(rf"(?:(?<![A-Z0-9])|(?<=NR)|(?<=ID))DE\s?{_digits(9)}(?!\d)"),
+    "NO": re.compile(rf"(?<![A-Z0-9])NO\s?{_digits(9)}\s?MVA(?![A-Z])"),
+    "DK": re.compile(rf"(?:(?<![A-Z0-9])|(?<=NR))DK\s?{_digits(8)}(?!\d)"),
 }
 #: Registration numbers with a label: Swedish org.nr, Estonian registry code, German tax number, CVR.
 _REGISTRATIONS: dict[str, re.Pattern[str]] = {
@@ -62,7 +69,8 @@ _REGISTRATIONS: dict[str, re.Pattern[str]] = {
 #: A Swedish org.nr printed without its label: six digits, a hyphen, four digits, starting 5 (companies).
 _BARE_ORGNR = re.compile(r"(?<![\d-])(5\d{5}-\d{4})(?![\d-])")
 _CURRENCIES: dict[str, re.Pattern[str]] = {
-    "SE": re.compile(r"(?<![A-Z])SEK(?![A-Z])|\d[.,]\d\d\s?KR(?![A-Z])|(?<![A-Z])KR\s?\d"),
+    # ``kr`` alone is any Nordic krona or krone: no evidence.
+    "SE": re.compile(r"(?<![A-Z])SEK(?![A-Z])"),
     "NO": re.compile(r"(?<![A-Z])NOK(?![A-Z])"),
     "DK": re.compile(r"(?<![A-Z])DKK(?![A-Z])"),
 }
@@ -152,7 +160,7 @@ _COUNTRY_WORDS: dict[str, re.Pattern[str]] = {
         r"KARTENZAHLUNG",
         r"ZWISCHENSUMME",
     ),
-    "NO": _words(r"MVA", r"A\s?BETALE", r"KVITTERING", r"VEKSEL"),
+    "NO": _words(r"MVA", r"A\s?BETALE", r"KVITTERING", r"VEKSEL", r"BANKAXEPT", r"VIPPS"),
     "DK": _words(r"AT\s?BETALE", r"BYTTEPENGE", r"KVITTERING"),
 }
 #: Street names in their country's form.
@@ -236,14 +244,15 @@ def _registration_evidence(line: TextLine, folded: str, found: _Scores) -> None:
         found.add("FI", REGISTRATION_WEIGHT, "FI VAT number")
     elif find_business_ids(line.text):
         found.add("FI", REGISTRATION_WEIGHT, "Y-tunnus")
-    compact = folded.replace(" ", "")
     for country, pattern in _VAT_NUMBERS.items():
-        for match in pattern.finditer(compact):
-            valid = _valid_vat_number(country, match[1])
+        for match in pattern.finditer(folded):
+            digits = "".join(group for group in match.groups() if group).replace(" ", "")
+            valid = _valid_vat_number(country, digits)
             weight = REGISTRATION_WEIGHT if valid else REGISTRATION_WEIGHT / 2
             found.add(country, weight, f"{country} VAT number")
             if valid:
-                found.vat_numbers.setdefault(country, match.group(0))
+                suffix = "01" if country == "SE" else "MVA" if country == "NO" else ""
+                found.vat_numbers.setdefault(country, f"{country}{digits}{suffix}")
     if any(_valid_orgnr(match[1]) for match in _BARE_ORGNR.finditer(folded)):
         found.add("SE", REGISTRATION_WEIGHT / 2, "SE org.nr")
 

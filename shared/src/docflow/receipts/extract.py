@@ -17,7 +17,7 @@ from docflow.receipts.dates import DateMatch, find_dates, find_times
 from docflow.receipts.identifiers import find_business_ids, find_vat_numbers
 from docflow.receipts.items import find_items
 from docflow.receipts.kinds import card_slip_amount, is_refund, receipt_kind, unsigned
-from docflow.receipts.lines import LineLike, TextLine, lines_from_text, merge_rows
+from docflow.receipts.lines import LineLike, TextLine, drop_overlap, lines_from_text, merge_rows
 from docflow.receipts.merchant import find_party
 from docflow.receipts.models import (
     Field,
@@ -59,7 +59,7 @@ def extract_receipt(
     reproducible results.
     """
     today = today or dt.date.today()
-    lines = to_lines(source)
+    lines = drop_overlap(to_lines(source))
     refund = is_refund(lines)
     if refund:
         lines = unsigned(lines)  # read as a sale, negated at the end

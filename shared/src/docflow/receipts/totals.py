@@ -350,7 +350,8 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
             if value not in scores:
                 scores[value] = AGREED_CHECKS_WEIGHT
                 sources[value] = " and ".join(names)
-    if not scores:
+    from_checks_only = not scores
+    if from_checks_only:
         # Cash given without change may be more than the total when the change line is lost.
         fallback = {name: value for name, value in checks.items() if name != EXACT_CASH}
         if evidence.subtotal is not None and evidence.subtotal > 0:
@@ -370,6 +371,10 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
         scores[value] += CHECK_WEIGHT * sum(1 for check in checks.values() if agrees_with(check, value))
     value = max(scores, key=lambda item: (scores[item], item))
     agrees = tuple(name for name, check in checks.items() if agrees_with(check, value))
+    if from_checks_only:
+        # A value no total line prints is read by its checks: one check alone confirms nothing.
+        scores[value] -= CHECK_WEIGHT
+        agrees = agrees if len(agrees) > 1 else ()
     confidence = min(0.99, 0.45 + 0.08 * scores[value] + 0.1 * len(agrees))
     return TotalChoice(value, round(confidence, 3), sources.get(value, ""), agrees)
 
