@@ -57,6 +57,10 @@ FALLBACK_WEIGHTS: dict[str, float] = {
 }
 #: A value two independent checks agree on, when no total line prints it: the checks then add their weight.
 AGREED_CHECKS_WEIGHT = 1.5
+#: A total line whose amount the payment (card, mobile, cash minus change) confirms: the money that
+#: moved. It outranks sums of VAT rows and items that agree because both miss the same lost row.
+PAID_TOTAL_WEIGHT = 1.0
+PAYMENT_CHECKS = frozenset({"card payment", "mobile payment", "cash minus change"})
 #: Cash given with no change printed: it agrees with a total, but is no total on its own.
 EXACT_CASH = "cash without change"
 #: A summary amount whose decimal point the OCR lost (``Total GST 571``): read as cents.
@@ -323,6 +327,16 @@ def _agreed_checks(checks: dict[str, Decimal]) -> dict[Decimal, list[str]]:
     return {value: found for value, found in names.items() if len(found) >= 2}
 
 
+def _paid_total_bonus(
+    value: Decimal, printed: set[Decimal], checks: dict[str, Decimal], adjustment: Decimal
+) -> float:
+    """:data:`PAID_TOTAL_WEIGHT` for a printed total that a payment check confirms, else 0."""
+    if value not in printed:
+        return 0.0
+    paid = (check for name, check in checks.items() if name in PAYMENT_CHECKS)
+    return PAID_TOTAL_WEIGHT if any(check in (value, value - adjustment) for check in paid) else 0.0
+
+
 def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice | None:
     """The best-supported total, or ``None`` when the receipt shows nothing total-like."""
     scores: dict[Decimal, float] = defaultdict(float)
@@ -338,6 +352,7 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
             for value, weight, index in candidates
             if index < rounding_index and value + adjustment > 0
         ]
+    printed = {value for value, _, _ in candidates}
     for value, weight, index in candidates:
         seen = value in scores
         scores[value] = max(scores[value], weight) + 0.5 * seen
@@ -369,6 +384,7 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
 
     for value in list(scores):
         scores[value] += CHECK_WEIGHT * sum(1 for check in checks.values() if agrees_with(check, value))
+        scores[value] += _paid_total_bonus(value, printed, checks, adjustment)
     value = max(scores, key=lambda item: (scores[item], item))
     agrees = tuple(name for name, check in checks.items() if agrees_with(check, value))
     if from_checks_only:
