@@ -57,6 +57,8 @@ TOTAL_WEAK = _words(
     r"DUE",
     r"T[O0]T[A4][L1I|\]]",
     r"YHTEENS\w?",
+    # the first letter lost: ``HTEENSÄ``
+    r"HTEENSA",
     r"SUMME",
     r"GESAMT",
     r"BETRAG",
@@ -200,7 +202,7 @@ CARD = _words(
     r"BANKAXEPT",
     r"DANKORT",
 )
-MOBILE = _words(r"MOBILEPAY", r"SIIRTO", r"APPLE\s?PAY", r"GOOGLE\s?PAY", r"PIVO", r"SWISH")
+MOBILE = _words(r"[ML]?OBILEPAY", r"SIIRTO", r"APPLE\s?PAY", r"GOOGLE\s?PAY", r"PIVO", r"SWISH")
 NOT_PAYMENT = _words(
     r"MEMBER\s?CARD",
     r"LOYALTY",
@@ -245,7 +247,7 @@ DEPOSIT = _words(r"PANTTI", r"PANT", r"PFAND", r"DEPOSIT", r"TAARA", r"PANDIPAKE
 REFUND = _words(
     r"PALAUTUS",
     r"PALAUTUSKUITTI",
-    r"HYVITYS\w*",
+    r"HY[VY]I?TYS\w*",
     r"RETUR",
     r"RETURKVITTO",
     r"RETURNERING",
@@ -387,7 +389,8 @@ CARD_SLIP_CUES = _words(
     r"KINNITATUD",
     r"ASIAKKAAN\s?(?:KAPPALE|KUITTI)",
     r"KAUPPIAAN\s?(?:KAPPALE|KUITTI)",
-    r"PAATE\s?(?:ID|NRO)?",
+    r"[PF]AATE\s?(?:ID|NRO)?",
+    r"OSTO\s?/\s?KOP",
     r"KAUPPIAS\s?(?:ID|NRO)?",
     r"ARKISTOINTITUNNUS",
     r"ARKIVERINGS\w*",
