@@ -121,7 +121,7 @@ def render(receipts: Iterable[dict[str, Any]], export_format: ExportFormat) -> I
 
 def _deductible_rows(receipt: dict[str, Any]) -> list[dict[str, Any]]:
     """The VAT rows that are Finnish deductible VAT: none for a receipt from abroad."""
-    return [] if receipt.get("foreign_vat") else list(receipt["vat_rows"] or [])
+    return [] if receipt.get("is_foreign") else list(receipt["vat_rows"] or [])
 
 
 def _dec(value: object) -> Decimal | None:

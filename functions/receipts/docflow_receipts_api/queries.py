@@ -210,7 +210,7 @@ def export_rows(conn: Connection, date_from: dt.date, date_to: dt.date, limit: i
     rows = conn.execute(
         """
         select r.id, r.receipt_date, r.merchant, r.business_id, r.total, r.currency, r.category, r.status,
-               coalesce(r.fields->'country'->>'value', 'FI') <> 'FI' as foreign_vat,
+               coalesce(r.fields->'country'->>'value', 'FI') <> 'FI' as is_foreign,
                coalesce((select jsonb_agg(jsonb_build_object('rate', v.rate, 'net', v.net, 'tax', v.tax,
                                                              'gross', v.gross) order by v.position)
                            from public.receipt_vat_rows v

@@ -58,8 +58,6 @@ def field_map(receipt: ReceiptData) -> dict[str, dict[str, Any]]:
         item = getattr(receipt, name)
         if item is not None:
             found[name] = {"value": json_value(item.value), "confidence": round(item.confidence, 3)}
-    if receipt.country is not None:
-        found["country"] = {"value": receipt.country, "confidence": None}
     return found
 
 

@@ -24,6 +24,8 @@ VAT_ROW_DERIVED = 0.6
 BUSINESS_ID_LABELLED = 0.97
 BUSINESS_ID_UNLABELLED = 0.8
 VAT_NUMBER = 0.95
+#: A foreign VAT number with a valid check digit, read by the country detector.
+VAT_NUMBER_FOREIGN = 0.9
 #: A time printed on the date's line, and one found elsewhere.
 TIME_ON_DATE_LINE = 0.9
 TIME_ELSEWHERE = 0.6

@@ -13,11 +13,12 @@ from dataclasses import replace
 from decimal import Decimal
 
 from docflow.receipts import confidence
-from docflow.receipts.country import detect_country, is_foreign
+from docflow.receipts.country import CountryEvidence, detect_country
 from docflow.receipts.dates import DateMatch, find_dates, find_times
 from docflow.receipts.identifiers import find_business_ids, find_vat_numbers
 from docflow.receipts.items import find_items
-from docflow.receipts.lines import LineLike, TextLine, lines_from_text, merge_rows
+from docflow.receipts.kinds import card_slip_amount, is_refund, receipt_kind, unsigned
+from docflow.receipts.lines import LineLike, TextLine, drop_overlap, lines_from_text, merge_rows
 from docflow.receipts.merchant import find_party
 from docflow.receipts.models import (
     Field,
@@ -59,12 +60,16 @@ def extract_receipt(
     reproducible results.
     """
     today = today or dt.date.today()
-    lines = to_lines(source)
+    lines = drop_overlap(to_lines(source))
+    refund = is_refund(lines)
+    if refund:
+        lines = unsigned(lines)  # read as a sale, negated at the end
+    origin = detect_country(lines)
+    country = origin.country
     party = find_party(lines)
     business_id, vat_number = _identifiers(lines)
     date_match = _choose_date(lines, today)
     time = _choose_time(lines, date_match)
-    country = detect_country(lines)
     gathered = gather(lines, country)
     preliminary = preliminary_rows(gathered)
     vat_gross = sum((row.row.gross for row in preliminary), Decimal("0.00")) if preliminary else None
@@ -88,7 +93,16 @@ def extract_receipt(
     if day is not None:
         vat_rows = tuple(_rate_for_date(row, day, country) for row in vat_rows)
     payment = payment_method(evidence, lines)
-    currency = _currency(lines, business_id is not None)
+    currency = _currency(lines, business_id is not None, origin)
+    kind = receipt_kind(
+        lines,
+        refund=refund,
+        has_vat=bool(vat_rows),
+        has_payment=bool(evidence.card or evidence.mobile or evidence.cash_given),
+    )
+    total, vat_rows, items = _by_kind(kind, lines, total, vat_rows, items)
+    if vat_number is None and origin.vat_number is not None:
+        vat_number = Field(origin.vat_number, confidence.VAT_NUMBER_FOREIGN)
     receipt = ReceiptData(
         merchant=Field(party.name, party.name_confidence) if party.name else None,
         business_id=business_id,
@@ -98,11 +112,12 @@ def extract_receipt(
         time=time,
         total=Field(total.value, total.confidence, total.source) if total else None,
         currency=currency,
-        country=country,
+        country=Field(country, origin.confidence, "; ".join(origin.reasons)) if country else None,
         vat=vat_rows,
         payment=_payment_field(payment),
         receipt_number=_receipt_number(lines),
         items=items,
+        kind=kind,
     )
     warnings = build_warnings(receipt, total, items)
     return replace(receipt, warnings=warnings)
@@ -190,17 +205,67 @@ def _choose_time(
     return None
 
 
-def _currency(lines: Sequence[TextLine], has_business_id: bool) -> Field[str] | None:
+def _by_kind(
+    kind: str,
+    lines: Sequence[TextLine],
+    total: TotalChoice | None,
+    vat_rows: tuple[VatRow, ...],
+    items: tuple[LineItem, ...],
+) -> tuple[TotalChoice | None, tuple[VatRow, ...], tuple[LineItem, ...]]:
+    """The total, VAT rows and items as the receipt's kind has them.
+
+    A refund's amounts are negative; a deposit-return voucher has no VAT; a card slip has neither
+    items nor VAT rows, and its total is the card amount, never trusted without review.
+    """
+    if kind == "refund":
+        negated_total = None if total is None else replace(total, value=-total.value)
+        negated_rows = tuple(replace(row, net=-row.net, tax=-row.tax, gross=-row.gross) for row in vat_rows)
+        negated_items = tuple(
+            replace(
+                item,
+                amount=-item.amount,
+                unit_price=None if item.unit_price is None else -item.unit_price,
+                discount=None if item.discount is None else -item.discount,
+                deposit=None if item.deposit is None else -item.deposit,
+            )
+            for item in items
+        )
+        return negated_total, negated_rows, negated_items
+    if kind == "deposit_return":
+        return total, (), items
+    if kind == "card_slip":
+        amount = total.value if total is not None else card_slip_amount(lines)
+        if amount is None:
+            return None, (), ()
+        source = total.source if total is not None else "card slip"
+        confidence = min(CARD_SLIP_CONFIDENCE, total.confidence if total else CARD_SLIP_CONFIDENCE)
+        return TotalChoice(amount, confidence, source, ()), (), ()
+    return total, vat_rows, items
+
+
+#: A card slip's amount is the payment, but a slip is no receipt: its total always needs a look.
+CARD_SLIP_CONFIDENCE = 0.6
+
+
+def _currency(
+    lines: Sequence[TextLine], has_business_id: bool, country: CountryEvidence
+) -> Field[str] | None:
     marks: Counter[str] = Counter()
     for line in lines:
         for match in find_amounts(line.text):
             if match.currency:
-                marks[match.currency] += 1
+                # ``kr`` is the krona or krone of the receipt's country.
+                code = match.currency
+                if code == "SEK" and country.currency in ("NOK", "DKK") and "SEK" not in line.folded:
+                    code = country.currency
+                marks[code] += 1
         if "€" in line.text:
             marks["EUR"] += 1
     if marks:
         code, count = marks.most_common(1)[0]
         return Field(code, min(0.95, 0.7 + 0.05 * count))
+    if country.currency is not None:
+        return Field(country.currency, round(min(0.9, country.confidence), 3), "country")
     text = "\n".join(line.folded for line in lines)
     if has_business_id or len(_FINNISH_CUES.findall(text)) >= 2:
         return Field("EUR", 0.6)
@@ -223,6 +288,7 @@ def build_warnings(
     """Everything a reviewer should check before the receipt is booked."""
     warnings = _missing_field_warnings(receipt)
     warnings.extend(_vat_warnings(receipt))
+    warnings.extend(_kind_warnings(receipt))
     if total is not None and not total.agrees_with and receipt.total is not None:
         warnings.append(
             ReceiptWarning(
@@ -237,9 +303,37 @@ def build_warnings(
 
 
 def _is_domestic(receipt: ReceiptData) -> bool:
-    if is_foreign(receipt.country):
-        return False
+    """Finnish, or of unknown origin and in euros: Finnish voucher rules apply."""
+    if receipt.country is not None:
+        return not receipt.is_foreign
     return receipt.currency is None or receipt.currency.value == "EUR"
+
+
+#: Warnings for papers that are not a plain domestic sale, by what they are.
+_KIND_WARNINGS: dict[str, ReceiptWarning] = {
+    "refund": ReceiptWarning("refund", "a refund: the total and VAT are negative"),
+    "deposit_return": ReceiptWarning(
+        "deposit_return", "a bottle-deposit return voucher: not a purchase, no VAT"
+    ),
+    "card_slip": ReceiptWarning(
+        "card_slip", "a card-terminal slip: the amount only, no VAT breakdown; attach the receipt"
+    ),
+}
+
+
+def _kind_warnings(receipt: ReceiptData) -> list[ReceiptWarning]:
+    warnings: list[ReceiptWarning] = []
+    if receipt.kind in _KIND_WARNINGS:
+        warnings.append(_KIND_WARNINGS[receipt.kind])
+    if receipt.is_foreign:
+        assert receipt.country is not None
+        warnings.append(
+            ReceiptWarning(
+                "foreign_receipt",
+                f"issued in {receipt.country.value}: its VAT is not deductible as Finnish VAT",
+            )
+        )
+    return warnings
 
 
 def _missing_field_warnings(receipt: ReceiptData) -> list[ReceiptWarning]:
@@ -251,9 +345,9 @@ def _missing_field_warnings(receipt: ReceiptData) -> list[ReceiptWarning]:
         warnings.append(ReceiptWarning("no_date", "no plausible purchase date found"))
     if receipt.merchant is None:
         warnings.append(ReceiptWarning("no_merchant", "no merchant name found"))
-    if domestic and receipt.business_id is None:
+    if domestic and receipt.business_id is None and receipt.kind in ("sale", "refund"):
         warnings.append(ReceiptWarning("no_business_id", "no Y-tunnus: not a valid VAT voucher"))
-    if domestic and not receipt.vat:
+    if domestic and not receipt.vat and receipt.kind in ("sale", "refund"):
         warnings.append(ReceiptWarning("no_vat_breakdown", "no VAT breakdown: not a valid VAT voucher"))
     return warnings
 
@@ -264,13 +358,8 @@ def _vat_warnings(receipt: ReceiptData) -> list[ReceiptWarning]:
         gross = sum((row.gross for row in receipt.vat), Decimal("0.00"))
         if abs(gross - receipt.total.value) > CENT:
             warnings.append(ReceiptWarning("vat_total_mismatch", "VAT rows do not add up to the total"))
-    if receipt.vat and is_foreign(receipt.country):
-        warnings.append(
-            ReceiptWarning(
-                "foreign_vat", f"VAT of another country ({receipt.country}): not deductible Finnish VAT"
-            )
-        )
-    table = rate_table(receipt.country)
+    country = None if receipt.country is None else receipt.country.value
+    table = rate_table(country)
     for row in receipt.vat:
         if abs(row.gross - row.net - row.tax) > CENT:
             warnings.append(
@@ -281,7 +370,7 @@ def _vat_warnings(receipt: ReceiptData) -> list[ReceiptWarning]:
                 ReceiptWarning(
                     "vat_rate_invalid",
                     f"VAT rate {row.rate} % is not valid on {receipt.date.value.isoformat()}"
-                    + (f" in {receipt.country}" if receipt.country else ""),
+                    + (f" in {country}" if country else ""),
                 )
             )
     return warnings

@@ -1,25 +1,34 @@
-"""Purchased lines: a name and an amount, with quantity and unit price when printed.
+"""Purchased lines: a name and an amount, with quantity, unit price, discount and deposit.
 
-Items are the rows above the first total line that end in an amount and start with a name.
-Quantities appear as ``2 KPL x 1,50``, ``2 x 1,50``, ``2 ST à 1,50`` or ``0,764 kg x 1,99 €/kg``,
-either on the item's row or on the row below it. Discounts (ALENNUS, RABATT) and deposits (PANTTI,
-PANT) are items too, so the items add up to the total.
+Items are the rows above the first total line that end in an amount and start with a name. A row
+below an item belongs to it when it is
+
+- a quantity row: ``2 KPL x 1,50``, ``3 x 39,90  119,70``, ``2 ST à 1,50``, ``3 tk x 1,00`` or a weight
+  ``0,512 kg x 3,98 €/kg  2,04``; a name row without an amount takes its amount from such a row;
+- a discount row: ``Alennus -1,00``, ``Etu -20 %``, ``Rabatt``, ``Kampanja``, ``Preisvorteil``;
+- a deposit row: ``Pantti 0,40``, ``Pfand 0,25``, ``Pant``.
+
+An item's ``amount`` is what it adds to the total (price + discount + deposit), so the items add up
+to the total. A discount larger than the item above, or one below no item, is an item of its own.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from decimal import Decimal
+from dataclasses import replace
+from decimal import ROUND_HALF_UP, Decimal
 
 from docflow.receipts.dates import find_dates
 from docflow.receipts.lines import TextLine
 from docflow.receipts.models import LineItem
-from docflow.receipts.numbers import CENT, find_amounts
+from docflow.receipts.numbers import CENT, AmountMatch, find_amounts
 from docflow.receipts.vocabulary import (
     CARD,
     CASH,
     CHANGE,
+    DEPOSIT,
+    DISCOUNT,
     NOT_MERCHANT,
     ROUNDING,
     SUBTOTAL,
@@ -29,51 +38,161 @@ from docflow.receipts.vocabulary import (
 )
 
 _QUANTITY = re.compile(
-    r"(?<![\d,.])(?P<qty>\d+(?:[.,]\d{1,3})?)\s?(?:KPL|PCS?|ST|KG|X|\*)?\s?(?:[xX*á@à]|A)\s?"
-    r"(?P<price>\d+[.,]\d{2})",
+    r"(?<![\d,.])(?P<qty>\d+(?:[.,]\d{1,3})?)\s?(?P<unit>KPL|PCS?|STK|ST|TK|KG|G|L|X|\*)?\.?\s?"
+    r"(?:[xX*á@à]|A)\s?(?P<price>\d+[.,]\d{2})(?:\s?(?:€|EUR)?\s?/\s?(?:KG|L|KPL|ST|STK|TK))?",
     re.IGNORECASE,
 )
+#: A percentage printed on a discount row (``Etu -20 %``).
+_PERCENT = re.compile(r"(?P<value>\d{1,2}(?:[.,]\d{1,2})?)\s?%")
+#: A VAT letter code printed after an item's amount (``1,99 A``, ``0,89 B*``) is not part of its name.
+_MIN_NAME_LETTERS = 2
 
 
-def _quantity(text: str) -> tuple[Decimal, Decimal, int] | None:
-    """(quantity, unit price, where the quantity starts) when the row prints them."""
+def _quantity(text: str) -> tuple[Decimal, Decimal, int, int] | None:
+    """(quantity, unit price, where the quantity starts and ends) when the row prints them."""
     match = _QUANTITY.search(text)
     if match is None:
         return None
     quantity = Decimal(match["qty"].replace(",", "."))
     price = Decimal(match["price"].replace(",", ".")).quantize(CENT)
-    return quantity, price, match.start()
+    return quantity, price, match.start(), match.end()
+
+
+def _fits(quantity: Decimal, price: Decimal, amount: Decimal) -> bool:
+    """Whether ``amount`` is ``quantity`` x ``price``, rounded to the cent."""
+    return abs((quantity * price).quantize(CENT, ROUND_HALF_UP) - amount) <= CENT
+
+
+def _letters(text: str) -> int:
+    return sum(char.isalpha() for char in text)
+
+
+def _is_summary(folded: str) -> bool:
+    """Total, subtotal, payment, change, rounding and VAT rows: never items."""
+    return bool(
+        TOTAL_STRONG.search(folded)
+        or TOTAL_WEAK.search(folded)
+        or SUBTOTAL.search(folded)
+        or CASH.search(folded)
+        or CHANGE.search(folded)
+        or CARD.search(folded)
+        or ROUNDING.search(folded)
+        or VAT_WORD.search(folded)
+        or NOT_MERCHANT.search(folded)
+    )
+
+
+def _discount_value(line: TextLine, amounts: list[AmountMatch], item: LineItem) -> Decimal | None:
+    """The (negative) discount a discount row gives the item above it."""
+    if amounts:
+        return -abs(amounts[-1].value)
+    percent = _PERCENT.search(line.text)
+    if percent is None:
+        return None
+    share = Decimal(percent["value"].replace(",", "."))
+    return -(item.price * share / 100).quantize(CENT, ROUND_HALF_UP)
+
+
+class _ItemReader:
+    """Reads rows one by one, attaching quantity, discount and deposit rows to the item above."""
+
+    def __init__(self) -> None:
+        self.items: list[LineItem] = []
+        #: A name row without an amount, waiting for its quantity row.
+        self.pending_name: str | None = None
+        #: Whether the last row read was an item or one of its rows (a discount may follow).
+        self.attached = False
+
+    def read(self, line: TextLine) -> None:
+        folded = line.folded
+        amounts = find_amounts(line.text)
+        quantity = _quantity(line.text)
+        if self._quantity_row(line, amounts, quantity):
+            return
+        if self._discount_or_deposit_row(line, folded, amounts):
+            return
+        self.pending_name = None
+        if _is_summary(folded) or find_dates(line.text):
+            self.attached = False
+            return
+        if not amounts:
+            name = line.text.strip(" .:-*")
+            self.pending_name = name if _letters(name) >= _MIN_NAME_LETTERS and "%" not in name else None
+            self.attached = False
+            return
+        if "%" in line.text:
+            self.attached = False
+            return
+        amount = amounts[-1].value
+        qty = quantity if quantity and _fits(quantity[0], quantity[1], amount) else None
+        cut = min(amounts[0].start, qty[2]) if qty else amounts[0].start
+        name = line.text[:cut].strip(" .:-*")
+        if _letters(name) < _MIN_NAME_LETTERS:
+            self.attached = False
+            return
+        self.items.append(LineItem(name, amount, qty[0] if qty else None, qty[1] if qty else None))
+        self.attached = True
+
+    def _quantity_row(
+        self,
+        line: TextLine,
+        amounts: list[AmountMatch],
+        quantity: tuple[Decimal, Decimal, int, int] | None,
+    ) -> bool:
+        """A row that prints the quantity (and perhaps the amount) of the item above it."""
+        if quantity is None or _letters(line.text[: quantity[2]]) >= _MIN_NAME_LETTERS:
+            return False
+        count, price = quantity[0], quantity[1]
+        after = [match for match in amounts if match.start >= quantity[3]]
+        if self.pending_name is not None:
+            amount = after[-1].value if after else (count * price).quantize(CENT, ROUND_HALF_UP)
+            if _fits(count, price, amount):
+                self.items.append(LineItem(self.pending_name, amount, count, price))
+                self.pending_name = None
+                self.attached = True
+                return True
+        if self.items and self.attached:
+            last = self.items[-1]
+            if last.quantity is None and _fits(count, price, last.price):
+                self.items[-1] = replace(last, quantity=count, unit_price=price)
+                return True
+        return False
+
+    def _discount_or_deposit_row(self, line: TextLine, folded: str, amounts: list[AmountMatch]) -> bool:
+        """A discount or deposit row, attached to the item above when there is one."""
+        is_discount = bool(DISCOUNT.search(folded)) and not DEPOSIT.search(folded)
+        is_deposit = bool(DEPOSIT.search(folded)) and not is_discount
+        if not (is_discount or is_deposit) or _is_summary(folded):
+            return False
+        last = self.items[-1] if self.items and self.attached else None
+        if is_discount and last is not None:
+            value = _discount_value(line, amounts, last)
+            if value is not None and -value <= last.price:
+                self.items[-1] = replace(
+                    last, amount=last.amount + value, discount=(last.discount or 0) + value
+                )
+                self.pending_name = None
+                return True
+        if is_deposit and last is not None and amounts and amounts[-1].value > 0:
+            value = amounts[-1].value
+            self.items[-1] = replace(last, amount=last.amount + value, deposit=(last.deposit or 0) + value)
+            self.pending_name = None
+            return True
+        if not amounts:
+            return False
+        # Below no item: a row of its own (a receipt-wide discount, a deposit after the drinks).
+        value = -abs(amounts[-1].value) if is_discount else amounts[-1].value
+        name = line.text[: amounts[0].start].strip(" .:-*")
+        self.items.append(LineItem(name or line.text.strip(), value))
+        self.pending_name = None
+        self.attached = False
+        return True
 
 
 def find_items(lines: Sequence[TextLine], stop: int | None, start: int = 0) -> list[LineItem]:
     """Line items from line ``start`` (below the header) up to ``stop`` (the first total line)."""
-    items: list[LineItem] = []
+    reader = _ItemReader()
     end = len(lines) if stop is None else stop
     for line in lines[start:end]:
-        folded = line.folded
-        amounts = find_amounts(line.text)
-        quantity = _quantity(line.text)
-        if quantity and items and sum(char.isalpha() for char in line.text[: quantity[2]]) < 2:
-            last = items[-1]
-            if abs(quantity[0] * quantity[1] - last.amount) <= CENT:
-                items[-1] = LineItem(last.name, last.amount, quantity[0], quantity[1])
-                continue
-        if not amounts or TOTAL_STRONG.search(folded) or TOTAL_WEAK.search(folded) or SUBTOTAL.search(folded):
-            continue
-        if CASH.search(folded) or CHANGE.search(folded) or CARD.search(folded) or ROUNDING.search(folded):
-            continue
-        if (
-            VAT_WORD.search(folded)
-            or NOT_MERCHANT.search(folded)
-            or find_dates(line.text)
-            or "%" in line.text
-        ):
-            continue
-        amount = amounts[-1].value
-        qty = quantity if quantity and abs(quantity[0] * quantity[1] - amount) <= CENT else None
-        cut = min(amounts[0].start, qty[2]) if qty else amounts[0].start
-        name = line.text[:cut].strip(" .:-*")
-        if sum(char.isalpha() for char in name) < 2:
-            continue
-        items.append(LineItem(name, amount, qty[0] if qty else None, qty[1] if qty else None))
-    return items
+        reader.read(line)
+    return reader.items

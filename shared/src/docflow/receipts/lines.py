@@ -127,3 +127,25 @@ def _join_row(row: Sequence[TextLine]) -> TextLine:
     confidence = sum(item.confidence * w for item, w in zip(ordered, weights, strict=True)) / sum(weights)
     text = " ".join(item.text for item in ordered)
     return TextLine(text, confidence, bbox, ordered[0].page)
+
+
+#: The fewest rows two photos of one receipt must share to be taken for an overlap.
+MIN_OVERLAP_ROWS = 2
+
+
+def drop_overlap(lines: Sequence[TextLine]) -> list[TextLine]:
+    """The rows with a repeated block removed: a receipt photographed in two overlapping halves.
+
+    The longest run of at least :data:`MIN_OVERLAP_ROWS` rows that is followed at once by the same
+    rows (same folded text) is read once. On multi-page input the seam must be a page break.
+    """
+    texts = [fold(line.text) for line in lines]
+    pages = {line.page for line in lines}
+    for size in range(len(texts) // 2, MIN_OVERLAP_ROWS - 1, -1):
+        for start in range(len(texts) - 2 * size + 1):
+            seam = start + size
+            if len(pages) > 1 and lines[seam - 1].page == lines[seam].page:
+                continue
+            if texts[start] == texts[seam] and texts[start:seam] == texts[seam : seam + size]:
+                return [*lines[:seam], *lines[seam + size :]]
+    return list(lines)

@@ -7,9 +7,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Generic, Literal, TypeVar
 
+from docflow.receipts.country import is_foreign
+
 T = TypeVar("T")
 
 PaymentMethod = Literal["card", "cash", "mobile", "invoice"]
+#: What the paper is: a sale, a refund (negative total and VAT), a bottle-deposit return voucher
+#: (no purchase, no VAT) or a card-terminal slip (the amount only, no VAT breakdown).
+ReceiptKind = Literal["sale", "refund", "deposit_return", "card_slip"]
+RECEIPT_KINDS: tuple[ReceiptKind, ...] = ("sale", "refund", "deposit_return", "card_slip")
 
 #: The single-valued fields of :class:`ReceiptData`, in output order.
 FIELD_NAMES: tuple[str, ...] = (
@@ -21,6 +27,7 @@ FIELD_NAMES: tuple[str, ...] = (
     "time",
     "total",
     "currency",
+    "country",
     "payment",
     "receipt_number",
 )
@@ -58,19 +65,36 @@ class VatRow:
 
 @dataclass(frozen=True, slots=True)
 class LineItem:
-    """One purchased line: a name, an optional quantity and unit price, and the line amount."""
+    """One purchased line: a name, an optional quantity and unit price, and what it adds to the total.
+
+    ``amount`` is the item's share of the total: the printed price plus its ``discount`` (negative)
+    and its ``deposit`` (bottle deposit), so the items of a receipt add up to its total.
+    """
 
     name: str
     amount: Decimal
     quantity: Decimal | None = None
     unit_price: Decimal | None = None
+    discount: Decimal | None = None
+    deposit: Decimal | None = None
+
+    @property
+    def price(self) -> Decimal:
+        """The printed line price, before discount and deposit."""
+        return self.amount - (self.discount or 0) - (self.deposit or 0)
 
     def to_json(self) -> dict[str, str | None]:
         """The item with decimal strings with a dot."""
+
+        def plain(value: Decimal | None) -> str | None:
+            return None if value is None else format_decimal(value)
+
         return {
             "name": self.name,
-            "quantity": None if self.quantity is None else format_decimal(self.quantity),
-            "unit_price": None if self.unit_price is None else format_decimal(self.unit_price),
+            "quantity": plain(self.quantity),
+            "unit_price": plain(self.unit_price),
+            "discount": plain(self.discount),
+            "deposit": plain(self.deposit),
             "amount": format_decimal(self.amount),
         }
 
@@ -99,13 +123,20 @@ class ReceiptData:
     time: Field[dt.time] | None = None
     total: Field[Decimal] | None = None
     currency: Field[str] | None = None
-    #: ISO 3166 code of the country the receipt is from (``docflow.receipts.country``); ``None``: unknown.
-    country: str | None = None
+    #: ISO 3166 code of the country the receipt was issued in, read from the receipt itself
+    #: (``docflow.receipts.country``); ``None``: the receipt gives no evidence.
+    country: Field[str] | None = None
     vat: tuple[VatRow, ...] = ()
     payment: Field[PaymentMethod] | None = None
     receipt_number: Field[str] | None = None
     items: tuple[LineItem, ...] = ()
     warnings: tuple[ReceiptWarning, ...] = ()
+    kind: ReceiptKind = "sale"
+
+    @property
+    def is_foreign(self) -> bool:
+        """Issued outside Finland: its VAT is never Finnish deductible input VAT."""
+        return is_foreign(None if self.country is None else self.country.value)
 
     @property
     def confidence(self) -> float:
@@ -140,7 +171,9 @@ class ReceiptData:
             "time": None if time is None else time.strftime("%H:%M"),
             "total": None if total is None else format_decimal(total),
             "currency": plain(self.currency),
-            "country": self.country,
+            "country": plain(self.country),
+            "is_foreign": self.is_foreign,
+            "kind": self.kind,
             "vat": [row.to_json() for row in self.vat],
             "payment": plain(self.payment),
             "receipt_number": plain(self.receipt_number),

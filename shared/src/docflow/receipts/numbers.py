@@ -24,11 +24,13 @@ CURRENCY_MARKS: dict[str, str] = {
     "USD": "USD",
     "SEK": "SEK",
     "KR": "SEK",
+    "NOK": "NOK",
+    "DKK": "DKK",
     "£": "GBP",
     "GBP": "GBP",
 }
 
-_CURRENCY = r"(?:€|EUR(?:OA?)?|RM|MYR|\$|USD|SEK|£|GBP)"
+_CURRENCY = r"(?:€|EUR(?:OA?)?|RM|MYR|\$|USD|SEK|NOK|DKK|KR|£|GBP)"
 _AMOUNT = re.compile(
     rf"""
     (?<![\w.,])

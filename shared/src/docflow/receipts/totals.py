@@ -76,6 +76,10 @@ FALLBACK_WEIGHTS: dict[Check, float] = {
 #: A value two independent checks agree on, when no total line prints it: the checks then add their weight.
 AGREED_CHECKS_WEIGHT = 1.5
 EXACT_CASH = Check.EXACT_CASH
+#: A total line whose amount the payment (card, mobile, cash minus change) confirms: the money that
+#: moved. It outranks sums of VAT rows and items that agree because both miss the same lost row.
+PAID_TOTAL_WEIGHT = 1.0
+PAYMENT_CHECKS = frozenset({Check.CARD, Check.MOBILE, Check.CASH_MINUS_CHANGE})
 #: A summary amount whose decimal point the OCR lost (``Total GST 571``): read as cents.
 _LOST_POINT = re.compile(r"(?<![\d.,])(\d{3,6})\W{0,2}$")
 
@@ -355,6 +359,16 @@ def _agreed_checks(checks: dict[Check, Decimal]) -> dict[Decimal, list[Check]]:
     return {value: found for value, found in names.items() if len(found) >= 2}
 
 
+def _paid_total_bonus(
+    value: Decimal, printed: set[Decimal], checks: dict[Check, Decimal], adjustment: Decimal
+) -> float:
+    """:data:`PAID_TOTAL_WEIGHT` for a printed total that a payment check confirms, else 0."""
+    if value not in printed:
+        return 0.0
+    paid = (check for name, check in checks.items() if name in PAYMENT_CHECKS)
+    return PAID_TOTAL_WEIGHT if any(check in (value, value - adjustment) for check in paid) else 0.0
+
+
 def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice | None:
     """The best-supported total, or ``None`` when the receipt shows nothing total-like."""
     scores: dict[Decimal, float] = defaultdict(float)
@@ -370,6 +384,7 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
             for value, weight, index in candidates
             if index < rounding_index and value + adjustment > 0
         ]
+    printed = {value for value, _, _ in candidates}
     for value, weight, index in candidates:
         seen = value in scores
         scores[value] = max(scores[value], weight) + 0.5 * seen
@@ -382,7 +397,8 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
             if value not in scores:
                 scores[value] = AGREED_CHECKS_WEIGHT
                 sources[value] = " and ".join(names)
-    if not scores:
+    from_checks_only = not scores
+    if from_checks_only:
         # Cash given without change may be more than the total when the change line is lost.
         fallback = {name: value for name, value in checks.items() if name != EXACT_CASH}
         if evidence.subtotal is not None and evidence.subtotal > 0:
@@ -400,8 +416,13 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
 
     for value in list(scores):
         scores[value] += CHECK_WEIGHT * sum(1 for check in checks.values() if agrees_with(check, value))
+        scores[value] += _paid_total_bonus(value, printed, checks, adjustment)
     value = max(scores, key=lambda item: (scores[item], item))
     agrees = tuple(name for name, check in checks.items() if agrees_with(check, value))
+    if from_checks_only:
+        # A value no total line prints is read by its checks: one check alone confirms nothing.
+        scores[value] -= CHECK_WEIGHT
+        agrees = agrees if len(agrees) > 1 else ()
     confidence = min(0.99, 0.45 + 0.08 * scores[value] + 0.1 * len(agrees))
     return TotalChoice(value, round(confidence, 3), sources.get(value, ""), agrees)
 

@@ -73,12 +73,26 @@ GERMAN_VAT_RATES: tuple[VatRate, ...] = (
     VatRate(Decimal("0"), None, None, "exports, exempt supplies"),
 )
 
-#: The rate tables by ISO 3166 country code.
+NORWEGIAN_VAT_RATES: tuple[VatRate, ...] = (
+    VatRate(Decimal("25"), None, None, "general"),
+    VatRate(Decimal("15"), None, None, "food"),
+    VatRate(Decimal("12"), None, None, "passenger transport, accommodation, culture"),
+    VatRate(Decimal("0"), None, None, "exports, books, newspapers"),
+)
+
+DANISH_VAT_RATES: tuple[VatRate, ...] = (
+    VatRate(Decimal("25"), None, None, "general"),
+    VatRate(Decimal("0"), None, None, "exports, newspapers"),
+)
+
+#: The rate tables by ISO 3166 country code: every country the detector (``country.py``) recognises.
 VAT_RATES: dict[str, tuple[VatRate, ...]] = {
     "FI": FINNISH_VAT_RATES,
     "SE": SWEDISH_VAT_RATES,
     "EE": ESTONIAN_VAT_RATES,
     "DE": GERMAN_VAT_RATES,
+    "NO": NORWEGIAN_VAT_RATES,
+    "DK": DANISH_VAT_RATES,
 }
 
 #: The country whose VAT is deductible in the books DocFlow keeps.

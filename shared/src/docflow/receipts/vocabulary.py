@@ -1,4 +1,8 @@
-"""Receipt words in Finnish, Swedish and English, as patterns over folded (upper, ASCII) text."""
+"""Receipt words in Finnish, Swedish, Estonian, German, Norwegian, Danish and English.
+
+Patterns run over folded text (upper case, ÄÖÅÜ without dots), so ``RÜCKGELD`` is ``RUCKGELD`` and
+``KÄIBEMAKS`` is ``KAIBEMAKS``.
+"""
 
 from __future__ import annotations
 
@@ -28,9 +32,39 @@ TOTAL_STRONG = _words(
     r"TOTAL\s?\(?INCL\w*",
     r"TOTALT",
     r"ROUND\w*\s?TOTAL",
+    # German
+    r"ZU\s?ZAHLEN",
+    r"ZAHLBETRAG",
+    r"GESAMTBETRAG",
+    r"ENDSUMME",
+    r"ENDBETRAG",
+    r"RECHNUNGSBETRAG",
+    # Swedish, Norwegian, Danish
+    r"SUMMA\s?ATT\s?BETALA",
+    r"A\s?BETALE",
+    r"AT\s?BETALE",
+    # Estonian
+    r"KOKKU\s?TASUDA",
+    r"TASUDA",
+    r"MAKSTA",
 )
 #: ``TOTA]``, ``T0TAL``, ``TOTAI``: the word as OCR misreads it.
-TOTAL_WEAK = _words(r"TOTAL", r"SUMMA", r"BELOPP", r"TOTAL\w*", r"DUE", r"T[O0]T[A4][L1I|\]]", r"YHTEENS\w?")
+TOTAL_WEAK = _words(
+    r"TOTAL",
+    r"SUMMA",
+    r"BELOPP",
+    r"TOTAL\w*",
+    r"DUE",
+    r"T[O0]T[A4][L1I|\]]",
+    r"YHTEENS\w?",
+    # the first letter lost: ``HTEENSÄ``
+    r"HTEENSA",
+    r"SUMME",
+    r"GESAMT",
+    r"BETRAG",
+    r"KOKKU",
+    r"I\s?ALT",
+)
 #: Lines with a total-like word whose amount is something else.
 NOT_TOTAL = _words(
     r"SUB\s?-?\s?TOTAL\w*",
@@ -48,6 +82,18 @@ NOT_TOTAL = _words(
     r"VEROTON\w*",
     r"MOMS\s?TOTALT?",
     r"(?:TAX|GST|VAT|ALV|MOMS|SST)\s?TOTAL",
+    # German: net and tax sums, item counts
+    r"ZWISCHENSUMME",
+    r"NETTO\w*",
+    r"(?<!INKL\.\ )(?<!INKL\ )(?<!INKL\.)(?<!MIT\ )(?:MWST\w*|UST\w*|STEUER\w*|MEHRWERTST\w*)",
+    r"ANZAHL",
+    r"POSTEN",
+    r"ARTIKEL",
+    # Tax sums (``MOMS 25 %``, ``KM 20%``), but not ``inkl. MwSt`` on a total line
+    r"(?<!INKL\.\ )(?<!INKL\ )(?<!INKL\.)(?<!INCL\ )(?<!MIT\ )(?<!MED\ )"
+    r"(?:MOMS\w*|MVA\w*|KM(?!\s?-?\s?GA)|KAIBEMAKS\w*)",
+    r"KM-?TA",
+    r"ILMA\s?KM",
 )
 #: Total words that stay total words on a line that also prints a tax rate.
 TOTAL_LOCAL = _words(
@@ -56,15 +102,29 @@ TOTAL_LOCAL = _words(
     r"SUMMA",
     r"ATT\s?BETALA",
     r"LOPPUSUMMA",
+    r"SUMME",
+    r"ZU\s?ZAHLEN",
+    r"KOKKU",
+    r"TOTALT",
 )
-SUBTOTAL = _words(r"SUB\s?-?\s?TOTAL\w*", r"TOTAL\s?SALES\s?\(?EXCL\w*", r"TOTAL\s?\(?EXCL\w*", r"VALISUMMA")
+SUBTOTAL = _words(
+    r"SUB\s?-?\s?TOTAL\w*",
+    r"TOTAL\s?SALES\s?\(?EXCL\w*",
+    r"TOTAL\s?\(?EXCL\w*",
+    r"VALISUMMA",
+    r"ZWISCHENSUMME",
+    r"DELSUMMA",
+    r"VAHESUMMA",
+)
 SERVICE_CHARGE = _words(
     r"SERVICE\s?(?:CHARGE|CHG)\w*", r"SVC\s?CH\w*", r"SRV\s?CH\w*", r"PALVELUMAKSU", r"SERVICEAVGIFT"
 )
 #: A tax line that prints its rate: ``GST 6% 19.47``, ``SST @ 6 % 1.20``.
-RATED_TAX = re.compile(r"(?<![A-Z])(?:GST|SST|VAT|TAX|ALV|MOMS)\s?@?\s?(?P<rate>\d{1,2}(?:[.,]\d{1,2})?)\s?%")
-INCLUSIVE = _words(r"INC\w*", r"SIS\.?", r"SISALTAA", r"INKL\w*")
-EXCLUDING = _words(r"EXCL\w*", r"EX", r"VEROTON")
+RATED_TAX = re.compile(
+    r"(?<![A-Z])(?:GST|SST|VAT|TAX|ALV|MOMS|MWST|UST|KM|MVA)\s?@?\s?(?P<rate>\d{1,2}(?:[.,]\d{1,2})?)\s?%"
+)
+INCLUSIVE = _words(r"INC\w*", r"SIS\.?", r"SISALTAA", r"INKL\w*", r"KM-?GA", r"MIT")
+EXCLUDING = _words(r"EXCL\w*", r"EX", r"VEROTON", r"EXKL\w*", r"OHNE", r"KM-?TA", r"ILMA")
 TAX_TOTAL = _words(
     r"TOTAL\s?(?:GST|TAX|VAT)",
     r"(?:GST|TAX|VAT|SST)\s?(?:TOTAL|PAYABLE|AMOUNT)",
@@ -84,8 +144,29 @@ CASH = _words(
     r"RECEIVED",
     r"PAYMENT",
     r"PAY",
+    # German: ``BAR``, ``Geg. Bar``, ``BARGELD``, ``GEGEBEN``
+    r"BAR",
+    r"BARGELD",
+    r"BARZAHLUNG",
+    r"GEGEBEN",
+    r"GEG\.?",
+    # Estonian, Norwegian, Danish
+    r"SULARAHA",
+    r"KONTANTER",
 )
-_CHANGE_WORDS = (r"TAKAISIN", r"VAIHTORAHA", r"[CG]HANGE(?:\s?DUE)?", r"VAXEL", r"VAXELPENGAR")
+_CHANGE_WORDS = (
+    r"TAKAISIN",
+    r"VAIHTORAHA",
+    r"[CG]HANGE(?:\s?DUE)?",
+    r"VAXEL",
+    r"VAXELPENGAR",
+    r"R[UO]CK\s?GE\s?LD",
+    r"WECHSELGELD",
+    r"ZURUCK",
+    r"TAGASI",
+    r"VEKSEL",
+    r"BYTTEPENGE",
+)
 CHANGE = _words(*_CHANGE_WORDS, r"BALANCE")
 #: Change handed back: only a cash payment has it (``BALANCE`` may be the amount still due).
 CHANGE_GIVEN = _words(*_CHANGE_WORDS)
@@ -107,18 +188,124 @@ CARD = _words(
     r"ELECTRON",
     r"LAHIMAKSU",
     r"CONTACTLESS",
+    # German
+    r"EC-?\s?KARTE",
+    r"EC",
+    r"GIROCARD",
+    r"KARTENZAHLUNG",
+    r"KARTE",
+    # Estonian
+    r"KAARDIMAKSE",
+    r"KAART\w*",
+    r"PANGAKAART",
+    # Norwegian, Danish
+    r"BANKAXEPT",
+    r"DANKORT",
 )
-MOBILE = _words(r"MOBILEPAY", r"SIIRTO", r"APPLE\s?PAY", r"GOOGLE\s?PAY", r"PIVO", r"SWISH")
+MOBILE = _words(r"[ML]?OBILEPAY", r"SIIRTO", r"APPLE\s?PAY", r"GOOGLE\s?PAY", r"PIVO", r"SWISH")
 NOT_PAYMENT = _words(
-    r"MEMBER\s?CARD", r"LOYALTY", r"CARD\s?NO", r"CARD\s?EXPIRY", r"PLUSSA\w*", r"S-ETUKORTTI"
+    r"MEMBER\s?CARD",
+    r"LOYALTY",
+    r"CARD\s?NO",
+    r"CARD\s?EXPIRY",
+    r"PLUSSA\w*",
+    r"S-ETUKORTTI",
+    r"PAYBACK",
+    r"KUNDENKARTE",
+    r"BONUS\w*",
+    r"STAMMKUND\w*",
+    r"KLUBBKORT",
+    r"KUNDKORT",
+    r"SOODUSKAART",
+    r"KLIENDIKAART",
+    r"PARTNERKAART",
 )
-ROUNDING = _words(r"ROUND\w*", r"PYORISTYS", r"AVRUNDNING", r"ROUNDING\s?ADJ\w*")
-DISCOUNT = _words(r"ALENNUS", r"ALE", r"RABATT", r"DISCOUNT", r"DISC", r"ETU", r"SAVING\w*")
-DEPOSIT = _words(r"PANTTI", r"PANT", r"DEPOSIT")
+ROUNDING = _words(
+    r"ROUND\w*", r"PYORISTYS", r"AVRUNDNING", r"ROUNDING\s?ADJ\w*", r"OREAVRUNDNING", r"UMARDAMINE"
+)
+#: A discount line: its amount (or percentage) belongs to the item above it.
+DISCOUNT = _words(
+    r"ALENNUS\w*",
+    r"ALE",
+    r"ETU",
+    r"KAMPANJA\w*",
+    r"TARJOUS",
+    r"RABATT\w*",
+    r"NACHLASS",
+    r"PREISVORTEIL",
+    r"AKTION\w*",
+    r"DISCOUNT",
+    r"DISC",
+    r"SAVING\w*",
+    r"ALLAHINDLUS",
+    r"SOODUSTUS",
+    r"KAMPAANIA",
+)
+#: A deposit line (bottle or can deposit): its amount belongs to the item above it.
+DEPOSIT = _words(r"PANTTI", r"PANT", r"PFAND", r"DEPOSIT", r"TAARA", r"PANDIPAKEND")
+#: A refund or cancellation: the receipt returns money.
+REFUND = _words(
+    r"PALAUTUS",
+    r"PALAUTUSKUITTI",
+    r"HY[VY]I?TYS\w*",
+    r"RETUR",
+    r"RETURKVITTO",
+    r"RETURNERING",
+    r"STORNO\w*",
+    r"ERSTATTUNG",
+    r"GUTSCHRIFT",
+    r"RUCKGABE",
+    r"REFUND\w*",
+    r"TAGASTUS\w*",
+)
+#: A bottle-deposit return slip from a reverse vending machine: a voucher, not a purchase.
+DEPOSIT_RETURN = _words(
+    r"PULLON?PALAUTUS",
+    r"PANTTIPALAUTUS",
+    r"PANTTIKUITTI",
+    r"PALAUTUSKUPONKI",
+    r"PANTTIHYVITYS",
+    r"PANTKVITTO",
+    r"PANTRETUR",
+    r"PANTBONG",
+    r"LEERGUT\w*",
+    r"PFANDBON",
+    r"PFANDRUCKGABE",
+    r"TAARA\s?(?:TAGASTUS|AUTOMAAT)\w*",
+    r"PANDIPAKEND\w*",
+    r"TOMRA",
+)
 #: ``ALY`` and ``AIV``: ``ALV`` as OCR misreads it.
-VAT_WORD = _words(r"ALV\w*", r"ALY", r"AIV%?", r"MOMS\w*", r"VAT", r"GST", r"VERO\w*", r"TAX\w*", r"SST")
+VAT_WORD = _words(
+    r"ALV\w*",
+    r"ALY",
+    r"AIV%?",
+    r"MOMS\w*",
+    r"VAT",
+    r"GST",
+    r"VERO\w*",
+    r"TAX\w*",
+    r"SST",
+    r"MWST\w*",
+    r"UST",
+    r"STEUER\w*",
+    r"MEHRWERTST\w*",
+    r"KM",
+    r"KAIBEMAKS\w*",
+    r"MVA",
+)
 VAT_HEADER = _words(
-    r"VEROTON", r"VEROLLINEN", r"NETTO", r"BRUTTO", r"EXCL\w*", r"INCL\w*", r"NET", r"GROSS", r"ALV\s?%"
+    r"VEROTON",
+    r"VEROLLINEN",
+    r"NETTO",
+    r"BRUTTO",
+    r"EXCL\w*",
+    r"INCL\w*",
+    r"NET",
+    r"GROSS",
+    r"ALV\s?%",
+    r"KM-?TA",
+    r"KM-?GA",
 )
 #: The title of a VAT breakdown section: ``ALV-ERITTELY``, ``Momsspecifikation``, ``VAT summary``.
 VAT_SECTION = _words(
@@ -129,13 +316,13 @@ VAT_SECTION = _words(
     r"VAT\s?(?:SUMMARY|ANALYSIS|BREAKDOWN|SPECIFICATION)",
 )
 #: The columns of a VAT table header, once its rate column (``ALV%``) is removed.
-NET_WORD = _words(r"VEROTON", r"NETTO", r"NET", r"EXCL\w*")
-TAX_WORD = _words(r"VERO", r"MOMS", r"VAT", r"ALV", r"TAX", r"GST")
-GROSS_WORD = _words(r"VEROLLINEN", r"BRUTTO", r"GROSS", r"INCL\w*", r"TOTAL")
+NET_WORD = _words(r"VEROTON", r"NETTO", r"NET", r"EXCL\w*", r"KM-?TA", r"OHNE")
+TAX_WORD = _words(r"VERO", r"MOMS", r"VAT", r"ALV", r"TAX", r"GST", r"MWST", r"UST", r"STEUER", r"KM", r"MVA")
+GROSS_WORD = _words(r"VEROLLINEN", r"BRUTTO", r"GROSS", r"INCL\w*", r"TOTAL", r"KM-?GA", r"MIT")
 RECEIPT_NUMBER = re.compile(
     r"(?<![A-Z])(?:KUITTI\s?(?:NRO|NUMERO|NO)?|KVITTO\s?(?:NR|NUMMER)?|RECEIPT\s?(?:NO|NUMBER|#)?|"
     r"INV(?:OICE)?\s?(?:NO|NUMBER|#)|BILL\s?(?:NO|#)|DOC(?:UMENT)?\s?NO|TRANS(?:ACTION)?\s?(?:NO|#)|"
-    r"TAPAHTUMA\s?NRO|TAPAHTUMA)\.?\s?[:#.]?\s?(?P<number>[A-Z0-9][A-Z0-9/\-]{2,})"
+    r"TAPAHTUMA\s?NRO|TAPAHTUMA|BON\s?-?\s?(?:NR|NUMMER)|BELEG\s?-?\s?(?:NR|NUMMER)|ARVE\s?(?:NR)?|TSEKK\s?(?:NR)?)\.?\s?[:#.]?\s?(?P<number>[A-Z0-9][A-Z0-9/\-]{2,})"
 )
 #: Lines that are never a merchant name.
 NOT_MERCHANT = _words(
@@ -168,10 +355,71 @@ NOT_MERCHANT = _words(
     r"\w+\.COM",
     r"EMAIL",
     r"CO\.?\s?NO",
+    r"ORG\.?\s?NR",
+    r"KMKR",
+    r"UST\w*",
+    r"STEUER\w*",
+    r"MWST\w*",
+    r"MOMS\w*",
+    r"DANKE",
+    r"AITAH",
+    r"TERE\s?TULEMAST",
+    r"WILLKOMMEN",
+    r"KASSENBON",
+    r"BELEG",
+    r"ARVE",
 )
 #: Legal-form and business words that mark a company name.
 COMPANY_MARK = re.compile(
     r"(?<![A-Z])(?:SDN\.?\s?BHD\.?|SDN|BHD\.?|S/B|OYJ|OY|AB|KY|AY|TMI|LTD\.?|LIMITED|INC\.?|LLC|GMBH|PLC|"
     r"ENTERPRISE|TRADING|HARDWARE|RESTORAN|RESTAURANT|RAVINTOLA|APTEEKKI|APOTEK|PHARMACY|STORE|MART|"
+    r"AG|KG|OHG|E\.\s?K\.|UG|OU|AS|ASA|APS|A/S|HB|APOTHEKE|TANKSTELLE|HOTELL?|GASTHOF|GASTSTATTE|"
+    r"BACKEREI|KONDITOREI|KOHVIK|APTEEK|KAUPLUS|"
     r"MARKET|SUPERMARKET|BAKERY|CAFE|KAFE|SYARIKAT|PERNIAGAAN|KEDAI|STATIONERY|CONFECTIONERY)(?![A-Z])"
+)
+#: What only a card-terminal slip prints: application id, masked card number, terminal and
+#: verification codes, approval and copy notes.
+CARD_SLIP_CUES = _words(
+    r"AID\s?:?\s?A0{4,}\d*",
+    r"A0{4,}\d{4,}",
+    r"\*{4,}\s?\d{4}",
+    r"X{4,}\s?\d{4}",
+    r"PAN\s?(?:SEQ\w*)?",
+    r"TERM(?:INAL)?\s?(?:ID|NR)?",
+    r"TVR",
+    r"TSI",
+    r"ARC",
+    r"ATC",
+    r"AUTH\w*\s?(?:CODE|NR)?",
+    r"HYVAKSYTTY",
+    r"HYVAKSYNTA\w*",
+    r"GODKAN[DT]",
+    r"GENEHMIGT",
+    r"AUTORISIERUNG\w*",
+    r"APPROVED",
+    r"KINNITATUD",
+    r"ASIAKKAAN\s?(?:KAPPALE|KUITTI)",
+    r"KAUPPIAAN\s?(?:KAPPALE|KUITTI)",
+    r"[PF]AATE\s?(?:ID|NRO)?",
+    r"OSTO\s?/\s?KOP",
+    r"KAUPPIAS\s?(?:ID|NRO)?",
+    r"ARKISTOINTITUNNUS",
+    r"ARKIVERINGS\w*",
+    r"KORTINHALTIJAN\s?KAPPALE",
+    r"MYYJAN\s?KAPPALE",
+    r"KUNDENBELEG",
+    r"HANDLERBELEG",
+    r"KUNDKVITTO",
+    r"KUNDENS\s?EXEMPLAR",
+    r"CARDHOLDER\s?COPY",
+    r"MERCHANT\s?COPY",
+    r"KLIENDI\s?KOOPIA",
+    r"PIN\s?(?:OK|VERIFIED|TARKISTETTU)",
+    r"CONTACTLESS",
+    r"LAHIMAKSU",
+    r"KONTAKTLOS",
+)
+#: The amount line of a card-terminal slip (``OSTO 12,50 EUR``, ``KÖP``, ``KAUF``, ``OST``).
+CARD_PURCHASE = _words(
+    r"OSTO", r"KOP", r"KAUF", r"ZAHLUNG", r"PURCHASE", r"SALE", r"OST", r"BETRAG", r"SUMMA"
 )

@@ -56,4 +56,4 @@ def test_given_a_swedish_receipt_when_stored_then_its_country_is_kept_with_the_f
     )
     review = build_review(receipt, ocr_text="", ocr_seconds=0.1, duplicate_of=None, review_confidence=0.6)
     assert review.fields["country"]["value"] == "SE"
-    assert "foreign_vat" in {warning["code"] for warning in review.warnings}
+    assert "foreign_receipt" in {warning["code"] for warning in review.warnings}

@@ -63,16 +63,19 @@ def test_given_a_finnish_cash_receipt_when_extracted_then_every_field_is_read() 
     assert receipt.warnings == ()
 
 
-def test_given_a_finnish_cash_receipt_when_extracted_then_items_include_deposit_and_discount() -> None:
+def test_given_a_finnish_cash_receipt_when_extracted_then_deposit_and_discount_attach_to_their_item() -> None:
     items = extract_receipt(FINNISH_CASH, today=TODAY).items
     assert [(item.name, item.amount) for item in items] == [
         ("MAITO 1L", Decimal("1.29")),
         ("RUISLEIPÄ", Decimal("3.00")),
-        ("LIMSA 1,5L", Decimal("1.99")),
-        ("PANTTI", Decimal("0.40")),
-        ("ALENNUS", Decimal("-0.30")),
+        ("LIMSA 1,5L", Decimal("2.09")),
     ]
     assert (items[1].quantity, items[1].unit_price) == (Decimal("2"), Decimal("1.50"))
+    assert (items[2].price, items[2].deposit, items[2].discount) == (
+        Decimal("1.99"),
+        Decimal("0.40"),
+        Decimal("-0.30"),
+    )
 
 
 def test_given_cash_given_and_change_when_the_total_line_is_unreadable_then_neither_is_the_total() -> None:

@@ -205,14 +205,15 @@ def test_given_only_a_rate_the_prices_include_when_read_then_the_derived_row_is_
 def test_given_a_small_swedish_25_percent_row_when_read_then_it_is_never_repaired_to_25_5() -> None:
     receipt = _read(SE_HEAD, "2025-05-10", "Totalt 2,50 kr\nMoms 25 % 0,50\nNetto 2,00\n")
     assert _rows(receipt) == [("25", "2.00", "0.50", "2.50")]
-    assert receipt.country == "SE"
+    assert receipt.country is not None
+    assert receipt.country.value == "SE"
 
 
 def test_given_a_swedish_receipt_when_read_then_its_vat_is_flagged_foreign() -> None:
     head, day, body, _ = LAYOUTS["se momsspecifikation, two rates"]
     receipt = _read(head, day, body)
     codes = {warning.code for warning in receipt.warnings}
-    assert "foreign_vat" in codes
+    assert "foreign_receipt" in codes
     assert "vat_rate_invalid" not in codes
     assert "no_business_id" not in codes
 
@@ -225,5 +226,6 @@ def test_given_a_finnish_rate_on_a_swedish_receipt_when_read_then_it_is_invalid_
 def test_given_a_finnish_receipt_when_read_then_its_vat_is_not_foreign() -> None:
     head, day, body, _ = LAYOUTS["fi header table"]
     receipt = _read(head, day, body)
-    assert receipt.country == "FI"
-    assert "foreign_vat" not in {warning.code for warning in receipt.warnings}
+    assert receipt.country is not None
+    assert receipt.country.value == "FI"
+    assert "foreign_receipt" not in {warning.code for warning in receipt.warnings}

@@ -1,0 +1,198 @@
+"""Line items: quantity, weight, discount and deposit rows attach to their item; items add up to the total."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from docflow.receipts.extract import extract_receipt
+from docflow.receipts.models import LineItem
+
+TODAY = dt.date(2026, 6, 30)
+
+HEADER = "Kauppa Mänty Oy\nY-tunnus 0112038-9\nPvm 12.03.2026 klo 10.15\n"
+
+QUANTITY_BELOW_WITH_AMOUNT = (
+    HEADER
+    + """\
+TUOLI MUSTA
+3 x 39,90          119,70
+PÖYTÄ 89,00
+YHTEENSÄ 208,70
+PANKKIKORTTI 208,70
+ALV 25,5 % 166,29 42,41 208,70
+"""
+)
+
+QUANTITY_BELOW_NAME_WITH_AMOUNT = (
+    HEADER
+    + """\
+TUOLI MUSTA 119,70
+3 kpl á 39,90
+YHTEENSÄ 119,70
+PANKKIKORTTI 119,70
+ALV 25,5 % 95,38 24,32 119,70
+"""
+)
+
+WEIGHT_BELOW = (
+    HEADER
+    + """\
+BANAANI
+0,512 kg x 3,98 €/kg   2,04
+OMENA PUNAINEN 0,730 kg x 2,49 €/kg 1,82
+YHTEENSÄ 3,86
+PANKKIKORTTI 3,86
+ALV 13,5 % 3,40 0,46 3,86
+"""
+)
+
+DISCOUNTS = (
+    HEADER
+    + """\
+KAHVI 500G 6,99
+Alennus -1,00
+JUUSTO 5,00
+Etu -20 %
+MAITO 1,50
+YHTEENSÄ 11,49
+PANKKIKORTTI 11,49
+ALV 13,5 % 10,12 1,37 11,49
+"""
+)
+
+DEPOSITS = (
+    HEADER
+    + """\
+LIMSA 1,5L 2,49
+Pantti 0,40
+VESI 0,5L 1,19
+PANTTI 0,10
+YHTEENSÄ 4,18
+KÄTEINEN 5,00
+TAKAISIN 0,82
+ALV 13,5 % 3,68 0,50 4,18
+"""
+)
+
+GERMAN_PFAND_RABATT = """\
+Getränkemarkt Krause GmbH
+Hauptstraße 5
+33100 Paderborn
+USt-IdNr. DE136695976
+COLA 1,5L 1,29 A
+Pfand 0,25 A
+SEKT 4,99 A
+Rabatt -0,50 A
+SUMME EUR 6,03
+EC-Karte 6,03
+MwSt% Netto MwSt Brutto
+A 19% 5,07 0,96 6,03
+12.03.2026 10:15
+"""
+
+LARGER_DISCOUNT_THAN_ITEM = (
+    HEADER
+    + """\
+KAHVI 3,00
+PULLA 2,00
+Kampanja -4,00
+YHTEENSÄ 1,00
+PANKKIKORTTI 1,00
+"""
+)
+
+
+def _items(text: str) -> list[tuple[str, Decimal, Decimal | None, Decimal | None]]:
+    items = extract_receipt(text, today=TODAY).items
+    return [(item.name, item.amount, item.quantity, item.unit_price) for item in items]
+
+
+def _sum(items: tuple[LineItem, ...]) -> Decimal:
+    return sum((item.amount for item in items), Decimal("0.00"))
+
+
+def test_given_a_quantity_row_with_its_amount_below_a_name_then_the_name_gets_quantity_price_and_amount() -> (
+    None
+):
+    assert _items(QUANTITY_BELOW_WITH_AMOUNT) == [
+        ("TUOLI MUSTA", Decimal("119.70"), Decimal("3"), Decimal("39.90")),
+        ("PÖYTÄ", Decimal("89.00"), None, None),
+    ]
+
+
+def test_given_a_quantity_row_below_an_item_then_it_sets_the_items_quantity() -> None:
+    assert _items(QUANTITY_BELOW_NAME_WITH_AMOUNT) == [
+        ("TUOLI MUSTA", Decimal("119.70"), Decimal("3"), Decimal("39.90"))
+    ]
+
+
+def test_given_weight_rows_then_weight_and_price_per_kilo_are_the_quantity_and_unit_price() -> None:
+    assert _items(WEIGHT_BELOW) == [
+        ("BANAANI", Decimal("2.04"), Decimal("0.512"), Decimal("3.98")),
+        ("OMENA PUNAINEN", Decimal("1.82"), Decimal("0.730"), Decimal("2.49")),
+    ]
+
+
+def test_given_discount_rows_then_each_discount_belongs_to_the_item_above_it() -> None:
+    items = extract_receipt(DISCOUNTS, today=TODAY).items
+    assert [(item.name, item.price, item.discount, item.amount) for item in items] == [
+        ("KAHVI 500G", Decimal("6.99"), Decimal("-1.00"), Decimal("5.99")),
+        ("JUUSTO", Decimal("5.00"), Decimal("-1.00"), Decimal("4.00")),
+        ("MAITO", Decimal("1.50"), None, Decimal("1.50")),
+    ]
+
+
+def test_given_deposit_rows_then_each_deposit_belongs_to_the_bottle_above_it() -> None:
+    items = extract_receipt(DEPOSITS, today=TODAY).items
+    assert [(item.name, item.price, item.deposit, item.amount) for item in items] == [
+        ("LIMSA 1,5L", Decimal("2.49"), Decimal("0.40"), Decimal("2.89")),
+        ("VESI 0,5L", Decimal("1.19"), Decimal("0.10"), Decimal("1.29")),
+    ]
+
+
+def test_given_german_pfand_and_rabatt_rows_then_they_attach_and_letter_codes_stay_out_of_names() -> None:
+    items = extract_receipt(GERMAN_PFAND_RABATT, today=TODAY).items
+    assert [(item.name, item.deposit, item.discount, item.amount) for item in items] == [
+        ("COLA 1,5L", Decimal("0.25"), None, Decimal("1.54")),
+        ("SEKT", None, Decimal("-0.50"), Decimal("4.49")),
+    ]
+
+
+def test_given_a_discount_larger_than_the_item_above_then_it_is_an_item_of_its_own() -> None:
+    assert _items(LARGER_DISCOUNT_THAN_ITEM)[-1] == ("Kampanja", Decimal("-4.00"), None, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        QUANTITY_BELOW_WITH_AMOUNT,
+        QUANTITY_BELOW_NAME_WITH_AMOUNT,
+        WEIGHT_BELOW,
+        DISCOUNTS,
+        DEPOSITS,
+        GERMAN_PFAND_RABATT,
+        LARGER_DISCOUNT_THAN_ITEM,
+    ],
+)
+def test_given_item_rows_then_the_items_add_up_to_the_total_and_confirm_it(text: str) -> None:
+    receipt = extract_receipt(text, today=TODAY)
+    assert receipt.total is not None
+    assert _sum(receipt.items) == receipt.total.value
+    assert "items_total_mismatch" not in [warning.code for warning in receipt.warnings]
+
+
+def test_given_items_that_add_up_to_the_total_then_the_items_check_confirms_it() -> None:
+    text = HEADER + "KAHVI 500G 6,99\nAlennus -1,00\nMAITO 1,50\nYHTEENSÄ 7,49\n"
+    receipt = extract_receipt(text, today=TODAY)
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("7.49")
+    assert not any(warning.code == "total_unconfirmed" for warning in receipt.warnings)
+
+
+def test_given_items_that_do_not_add_up_then_the_mismatch_is_a_warning() -> None:
+    text = HEADER + "KAHVI 6,99\nMAITO 1,50\nYHTEENSÄ 9,49\nPANKKIKORTTI 9,49\n"
+    codes = [warning.code for warning in extract_receipt(text, today=TODAY).warnings]
+    assert "items_total_mismatch" in codes
