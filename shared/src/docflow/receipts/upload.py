@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from docflow.receipts.scan import expand_paths
 
@@ -132,12 +132,30 @@ def summary(name: str, receipt: dict[str, Any], seconds: float) -> dict[str, Any
     }
 
 
+@dataclass
+class Progress:
+    """One status line on a stream: ``uploading 3/10`` then ``reading 7/10`` (redrawn on a terminal)."""
+
+    stream: TextIO
+    total: int
+    stage: str = "uploading"
+    done: int = 0
+
+    def advance(self, stage: str) -> None:
+        """Count one more file through ``stage``; the count restarts when the stage changes."""
+        if stage != self.stage:
+            self.stage, self.done = stage, 0
+        self.done += 1
+        ending = "\r" if self.stream.isatty() else "\n"
+        self.stream.write(f"{self.stage} {self.done}/{self.total}{ending}")
+        self.stream.flush()
+
+
 def upload_all(
-    api: Api, inputs: Sequence[tuple[str, Path]], *, timeout: float, progress: Any
+    api: Api, inputs: Sequence[tuple[str, Path]], *, timeout: float, progress: Progress
 ) -> list[dict[str, Any]]:
     """Upload every file, then wait for each receipt; results in input order."""
     pending: list[tuple[str, str, float]] = []
-    task = progress.add_task("uploading", total=len(inputs) * 2)
     for start in range(0, len(inputs), BATCH):
         batch = [(name, path, path.read_bytes()) for name, path in inputs[start : start + BATCH]]
         files = [
@@ -148,8 +166,7 @@ def upload_all(
         for (name, _, data), upload in zip(batch, created, strict=True):
             post_form(upload["upload"]["url"], upload["upload"]["fields"], data)
             pending.append((name, upload["receipt_id"], time.monotonic()))
-            progress.advance(task)
-    progress.update(task, description="reading")
+            progress.advance("uploading")
     results: dict[str, dict[str, Any]] = {}
     deadline = time.monotonic() + timeout
     while len(results) < len(pending) and time.monotonic() < deadline:
@@ -159,7 +176,7 @@ def upload_all(
             receipt = api.call("GET", f"/api/v1/receipts/{receipt_id}")
             if receipt["status"] in TERMINAL:
                 results[receipt_id] = summary(name, receipt, time.monotonic() - started)
-                progress.advance(task)
+                progress.advance("reading")
         time.sleep(0.2)
     return [
         results.get(rid) or {"file": name, "receipt_id": rid, "status": "timeout"} for name, rid, _ in pending
@@ -168,8 +185,6 @@ def upload_all(
 
 def run_upload(args: argparse.Namespace) -> int:
     """Upload, wait, print; exit status 1 when a file failed or timed out."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     if not args.token:
         print("an access token is needed: --token or DOCFLOW_TOKEN (see `docflow token`)", file=sys.stderr)
         return 2
@@ -179,19 +194,11 @@ def run_upload(args: argparse.Namespace) -> int:
         print(f"not a file: {', '.join(missing)}", file=sys.stderr)
         return 2
     api = Api(args.api, args.token, args.tenant)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     try:
-        with Progress(*columns, transient=True, console=_stderr_console()) as progress:
-            results = upload_all(api, inputs, timeout=args.timeout, progress=progress)
+        results = upload_all(api, inputs, timeout=args.timeout, progress=Progress(sys.stderr, len(inputs)))
     except (RuntimeError, OSError) as error:
         print(f"upload failed: {error}", file=sys.stderr)
         return 1
     for result in results:
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     return 0 if all(r["status"] in {"processed", "needs_review"} for r in results) else 1
-
-
-def _stderr_console() -> Any:
-    from rich.console import Console
-
-    return Console(file=sys.stderr)
