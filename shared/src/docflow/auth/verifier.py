@@ -45,9 +45,10 @@ DETAIL_EXPIRED = "token expired"
 class _RejectedError(Exception):
     """Internal: why a token was refused (logged, never shown to the client)."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    @property
+    def reason(self) -> str:
+        """The one argument the check raised with."""
+        return str(self.args[0])
 
 
 def _reject_duplicate_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -58,9 +59,10 @@ def _reject_duplicate_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _unverified_header(token: str) -> dict[str, Any]:
-    segment = token.split(".", 1)[0]
+    segment = token.partition(".")[0]
     try:
-        raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+        # Base64url drops its padding; the decoder ignores padding beyond what the segment needs.
+        raw = base64.urlsafe_b64decode(segment + "==")
         header = json.loads(raw, object_pairs_hook=_reject_duplicate_members)
     except (ValueError, RecursionError) as error:
         raise _RejectedError("malformed header") from error

@@ -471,3 +471,86 @@ class TestArbitraryInput:
         if _accepts(verifier, token):  # only an HS256 header without key-naming parameters can pass
             assert header.get("alg") == "HS256"
             assert not FORBIDDEN_HEADER_PARAMETERS & header.keys()
+
+
+class TestChecksBehindPyJWT:
+    """DocFlow's own checks where PyJWT is lenient, each pinned by the reason it logs."""
+
+    def test_a_too_short_secret_is_refused_and_the_operator_told_why(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        settings = make_settings(jwt_secret="s" * 31, supabase_auth_enabled=False)
+        with caplog.at_level(logging.WARNING, logger="docflow.auth.verifier"):
+            verifier = TokenVerifier(settings)
+        assert [r.getMessage() for r in caplog.records] == [
+            "JWT_SECRET is shorter than 32 bytes: HS256 tokens are refused"
+        ]
+        with pytest.warns(jwt.warnings.InsecureKeyLengthWarning):
+            token = jwt.encode(valid_claims(settings), "s" * 31, algorithm="HS256")
+        assert rejection_reason(verifier, token, caplog) == "HS256 not configured"
+
+    def test_a_jwks_rsa_key_under_2048_bits_is_dropped_so_its_tokens_name_an_unknown_kid(
+        self, keys: SigningKeys, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        weak = SigningKeys(
+            keys.es_private_key,
+            rsa.generate_private_key(public_exponent=65537, key_size=1024),  # noqa: S505 - the weak key under test
+        )
+        settings = make_settings()
+        fetcher = RecordingFetcher(json.dumps(weak.jwks()).encode())
+        verifier = TokenVerifier(settings, jwks=JwksCache.from_settings(settings, fetcher=fetcher))
+        with pytest.warns(jwt.warnings.InsecureKeyLengthWarning):
+            token = valid_token(settings, weak, algorithm="RS256")
+        assert rejection_reason(verifier, token, caplog) == "unknown kid"
+
+    @pytest.mark.parametrize("claim", ["iat", "nbf"])
+    def test_a_boolean_time_claim_is_refused_although_pyjwt_reads_it_as_one(
+        self, verifier: TokenVerifier, settings: Settings, caplog: pytest.LogCaptureFixture, claim: str
+    ) -> None:
+        token = jwt.encode(valid_claims(settings, **{claim: True}), JWT_SECRET, algorithm="HS256")
+        assert rejection_reason(verifier, token, caplog) == f"non-numeric {claim}"
+
+    def test_an_iat_beyond_the_leeway_of_the_verifier_clock_is_refused(
+        self,
+        verifier: TokenVerifier,
+        settings: Settings,
+        caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        claims = valid_claims(settings)
+        now = claims["iat"] - settings.jwt_leeway_seconds
+        token = jwt.encode(claims, JWT_SECRET, algorithm="HS256")
+        monkeypatch.setattr("docflow.auth.verifier.time.time", lambda: now - 1)
+        assert rejection_reason(verifier, token, caplog) == "issued in the future"
+        monkeypatch.setattr("docflow.auth.verifier.time.time", lambda: now)
+        assert verifier.verify(token)
+
+    def test_a_lifetime_of_exactly_the_maximum_is_accepted_and_one_second_more_refused(
+        self, verifier: TokenVerifier, settings: Settings, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        from docflow.auth.verifier import MAX_TOKEN_LIFETIME_SECONDS
+
+        claims = valid_claims(settings)
+        claims["exp"] = claims["iat"] + MAX_TOKEN_LIFETIME_SECONDS
+        assert verifier.verify(jwt.encode(claims, JWT_SECRET, algorithm="HS256"))
+        claims["exp"] += 1
+        token = jwt.encode(claims, JWT_SECRET, algorithm="HS256")
+        assert rejection_reason(verifier, token, caplog) == "lifetime too long"
+
+    def test_an_unexpected_decoder_error_is_a_401_and_a_warning_naming_only_its_type(
+        self,
+        verifier: TokenVerifier,
+        settings: Settings,
+        caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        def explode(*args: object, **kwargs: object) -> None:
+            raise RecursionError("token text")
+
+        monkeypatch.setattr(jwt, "decode", explode)
+        token = jwt.encode(valid_claims(settings), JWT_SECRET, algorithm="HS256")
+        assert rejection_reason(verifier, token, caplog) == "RecursionError"
+        warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+        assert warnings == ["unexpected error while decoding an access token: RecursionError"]

@@ -65,8 +65,11 @@ def test_given_tiny_timeout_when_recognized_then_ocr_timeout() -> None:
 @pytest.mark.ocr
 @needs_tesserocr
 def test_given_language_without_data_when_recognized_then_ocr_unavailable() -> None:
+    engine = TesserocrEngine()
+    missing = "zzz_not_a_language"
+    assert missing not in engine.installed_languages()
     with pytest.raises(OcrUnavailableError):
-        TesserocrEngine().recognize(render_receipt(), languages="deu", timeout_seconds=5)
+        engine.recognize(render_receipt(), languages=missing, timeout_seconds=5)
 
 
 @needs_tesserocr
