@@ -39,6 +39,21 @@ TARGETS: dict[str, tuple[str, ...]] = {
 }
 WORK = REPO_ROOT / ".local" / "mutation"
 
+#: Surviving mutants that change no behaviour, each with the reason no test can tell them apart.
+#: Names are mutmut's; a change to the module renumbers them, and a renumbered survivor shows up again.
+EQUIVALENT: dict[str, str] = {
+    "docflow.auth.verifier.xǁTokenVerifierǁ_key_for__mutmut_14": (
+        "refetch_unknown=None instead of False: the JWKS cache tests the flag for truth, None is false too"
+    ),
+    **{
+        f"docflow.auth.verifier.xǁTokenVerifierǁ_decode__mutmut_{n}": (
+            "PyJWT's enforce_minimum_key_length is a second guard: the verifier refuses HMAC secrets under "
+            "MIN_HMAC_SECRET_BYTES and the JWKS loader RSA keys under MIN_RSA_BITS before PyJWT sees a key"
+        )
+        for n in (21, 22, 23)
+    },
+}
+
 
 def _config(module: str, tests: tuple[str, ...]) -> str:
     """The scratch workspace's pyproject: the repository's pytest settings plus mutmut's."""
@@ -84,7 +99,7 @@ def _prepare(module: str, tests: tuple[str, ...]) -> Path:
 
 
 def run(module: str) -> tuple[int, int, list[str]]:
-    """Mutate one module; (killed, survived, names of the survivors)."""
+    """Mutate one module; (killed, survived, names of the survivors not known to be equivalent)."""
     work = _prepare(module, TARGETS[module])
     mutmut = [sys.executable, "-m", "mutmut"]
     subprocess.run([*mutmut, "run", "--max-children", "1"], cwd=work, check=False)
@@ -94,7 +109,11 @@ def run(module: str) -> tuple[int, int, list[str]]:
     statuses = re.findall(r"^\s*(\S+): (\S+)", results.stdout, re.MULTILINE)
     survivors = [name for name, status in statuses if status == "survived"]
     killed = sum(status == "killed" for _, status in statuses)
-    return killed, len(survivors), survivors
+    for name in survivors:
+        if name in EQUIVALENT:
+            print(f"equivalent: {name}: {EQUIVALENT[name]}")
+    unexplained = [name for name in survivors if name not in EQUIVALENT]
+    return killed, len(unexplained), unexplained
 
 
 def main(argv: list[str]) -> int:
@@ -104,7 +123,7 @@ def main(argv: list[str]) -> int:
         print(f"no mutation target {unknown}; known: {', '.join(TARGETS)}", file=sys.stderr)
         return 2
     report = {module: run(module) for module in modules}
-    print("\nmodule                               killed  survived")
+    print("\nmodule                               killed  survived (not equivalent)")
     for module, (killed, survived, names) in report.items():
         print(f"{module:<36} {killed:>6}  {survived:>8}")
         for name in names:
