@@ -33,7 +33,10 @@ TARGETS: dict[str, tuple[str, ...]] = {
         "tests/unit/functions/users/test_rules.py",
         "tests/integration/shared/db/test_pool_bleed.py",
     ),
-    "docflow/db/transactions.py": ("tests/integration/shared/db/test_pool_bleed.py",),
+    "docflow/db/transactions.py": (
+        "tests/integration/shared/db/test_transactions.py",
+        "tests/integration/shared/db/test_pool_bleed.py",
+    ),
     "docflow/pipeline/steps.py": ("tests/integration/shared/pipeline",),
     "docflow/pipeline/store.py": ("tests/integration/shared/pipeline",),
 }
@@ -66,6 +69,8 @@ def _config(module: str, tests: tuple[str, ...]) -> str:
         "",
         "[tool.mutmut]",
         'source_paths = ["src/"]',
+        # mutmut runs the tests from its own copy; the database tests need the migrations beside them.
+        'also_copy = ["migrations/", "events/", "template.yaml"]',
         f"only_mutate = {_toml([f'src/{module}'])}",
         f"pytest_add_cli_args_test_selection = {_toml(list(tests))}",
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]',

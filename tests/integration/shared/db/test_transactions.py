@@ -1,0 +1,92 @@
+"""The tenant and system transactions: the role, the claims and the statement timeout they bind."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg.rows import dict_row
+
+from docflow.auth import Principal
+from docflow.config import get_settings
+from docflow.db import set_request_claims, system_transaction, user_transaction
+
+pytestmark = pytest.mark.db
+
+
+def _session_state(conn: psycopg.Connection[Any]) -> dict[str, Any]:
+    row = conn.execute(
+        "select current_user::text as role, current_setting('request.jwt.claims') as claims,"
+        " (extract(epoch from current_setting('statement_timeout')::interval) * 1000)::int as timeout_ms"
+    ).fetchone()
+    assert row is not None
+    return {**row, "claims": json.loads(row["claims"])}
+
+
+def test_a_system_transaction_runs_as_service_role_with_its_job_in_the_claims(postgres: object) -> None:
+    # GIVEN a named background job with context
+    # WHEN it opens its transaction
+    with system_transaction("receipts.process", tenant_id="t-1") as conn:
+        state = _session_state(conn)
+    # THEN it acts as service_role, and the claims name the job for the audit trail
+    assert state["role"] == "service_role"
+    assert state["claims"] == {"role": "service_role", "docflow_job": "receipts.process", "tenant_id": "t-1"}
+
+
+def test_a_user_transaction_runs_as_authenticated_with_the_principals_claims(postgres: object) -> None:
+    user_id = uuid.uuid4()
+    expires = int(dt.datetime.now(dt.UTC).timestamp()) + 60
+    principal = Principal.from_claims({"sub": str(user_id), "role": "authenticated", "exp": expires})
+    with user_transaction(principal, tenant_id="t-2") as conn:
+        state = _session_state(conn)
+    assert state["role"] == "authenticated"
+    assert state["claims"]["sub"] == str(user_id)
+    assert state["claims"]["tenant_id"] == "t-2"
+
+
+def test_the_statement_timeout_of_the_settings_is_bound_to_the_transaction(postgres: object) -> None:
+    with system_transaction("tests.timeout") as conn:
+        state = _session_state(conn)
+    assert state["timeout_ms"] == get_settings().db_statement_timeout_ms
+
+
+def test_claims_that_json_cannot_encode_are_stored_as_text(postgres: object) -> None:
+    # GIVEN claims holding a UUID and a datetime (not JSON types)
+    tenant = uuid.uuid4()
+    when = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    with psycopg.connect(get_settings().database_url, row_factory=dict_row) as conn:
+        set_request_claims(conn, {"tenant_id": tenant, "at": when}, role="authenticated")
+        claims = _session_state(conn)["claims"]
+        conn.rollback()
+    # THEN they are bound as their text forms rather than refused
+    assert claims == {"tenant_id": str(tenant), "at": str(when)}
+
+
+@pytest.mark.parametrize("role", ["postgres", "SERVICE_ROLE", "anon", "docflow_app"])
+def test_any_other_role_is_refused_before_a_statement_runs(postgres: object, role: str) -> None:
+    with psycopg.connect(get_settings().database_url, row_factory=dict_row) as conn:
+        with pytest.raises(ValueError, match=f"unexpected database role '{role}'"):
+            set_request_claims(conn, {}, role=role)
+        assert conn.info.transaction_status is psycopg.pq.TransactionStatus.IDLE
+
+
+def test_autocommit_is_refused_because_set_local_would_not_hold(postgres: object) -> None:
+    with psycopg.connect(get_settings().database_url, autocommit=True, row_factory=dict_row) as conn:
+        with pytest.raises(RuntimeError, match="request claims need a transaction"):
+            set_request_claims(conn, {"sub": "x"}, role="authenticated")
+        row = conn.execute("select current_user::text as role").fetchone()
+    assert row is not None
+    assert row["role"] != "authenticated"
+
+
+@pytest.mark.parametrize("job", ["", "X", "Receipts.Process", "a" * 64, "receipts process", "1job"])
+def test_job_names_are_short_lowercase_identifiers(job: str) -> None:
+    with (
+        pytest.raises(ValueError, match="job names are short lowercase identifiers"),
+        system_transaction(job),
+    ):
+        pass
