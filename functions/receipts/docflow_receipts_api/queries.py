@@ -112,7 +112,7 @@ def get_receipt(conn: Connection, receipt_id: uuid.UUID) -> dict[str, Any] | Non
         statement(
             """
             select {columns}, content_type, size_bytes, fields, corrected_fields, warnings, ocr_seconds,
-                   processed_at, object_key, tenant_id
+                   processed_at, object_key, object_version_id, tenant_id
               from public.receipts
              where id = %s and tenant_id = (select app_private.current_tenant_id()) and deleted_at is null
             """,

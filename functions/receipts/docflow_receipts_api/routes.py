@@ -158,6 +158,7 @@ def _public(receipt: dict[str, Any]) -> ReceiptPublic:
         receipt["object_key"],
         expires_in=settings.receipts_download_url_seconds,
         filename=receipt["original_filename"],
+        version_id=receipt["object_version_id"],
     )
     return ReceiptPublic.model_validate({**receipt, "fields": fields, "download_url": url})
 
