@@ -1,6 +1,11 @@
 """Schemathesis, in process, against each function's own OpenAPI: generated requests (valid and
 invalid) with a real token of a scratch tenant's owner, or of platform staff for platform routes.
-Zero server errors and responses that conform to the documented schema."""
+Zero server errors and responses that conform to the documented schema.
+
+Besides schemathesis's own valid and invalid cases, a third strategy takes a valid case and plants a
+hostile character (NUL, other controls, DEL, a right-to-left override, a zero-width space) in one
+of its query or JSON body strings: what PostgreSQL or a reader would choke on must be refused at the
+schema, never reach the database."""
 
 from __future__ import annotations
 
@@ -22,7 +27,9 @@ from tests.support.tenants import Tenant, create_tenant
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
-EXAMPLES_PER_OPERATION = 8
+EXAMPLES_PER_OPERATION = 10
+#: Characters planted in generated strings.
+HOSTILE_CHARACTERS = ("\x00", "\x01", "\x08", "\x1b", "\x1f", "\x7f", "\u202e", "\u2066", "\u200b", "\ufeff")
 #: ``positive_data_acceptance`` is off: it expects every schema-valid request to succeed, while opaque
 #: cursors and domain rules (Y-tunnus check digits, state transitions) are schema-valid yet refused.
 #: Invalid data may also be refused as too large (413) before it is read.
@@ -58,6 +65,35 @@ def _operations() -> list[tuple[str, str]]:
 OPERATIONS = _operations()
 
 
+def _text_slots(case: schemathesis.Case) -> list[tuple[Any, Any]]:
+    """``(container, key)`` of every string in the case's query and JSON body (one level of lists)."""
+    slots: list[tuple[Any, Any]] = []
+    for container in (case.query, case.body if isinstance(case.body, dict) else None):
+        for key, value in (container or {}).items():
+            if isinstance(value, str):
+                slots.append((container, key))
+            elif isinstance(value, list):
+                slots.extend((value, index) for index, item in enumerate(value) if isinstance(item, str))
+    return slots
+
+
+def _plant(case: schemathesis.Case, character: str, where: int, at: int) -> schemathesis.Case:
+    slots = _text_slots(case)
+    if slots:
+        container, key = slots[where % len(slots)]
+        text = container[key]
+        position = at % (len(text) + 1)
+        container[key] = text[:position] + character + text[position:]
+    return case
+
+
+def with_hostile_text(cases: st.SearchStrategy[schemathesis.Case]) -> st.SearchStrategy[schemathesis.Case]:
+    """Valid cases with one hostile character planted in one of their strings."""
+    return st.builds(
+        _plant, cases, st.sampled_from(HOSTILE_CHARACTERS), st.integers(0, 31), st.integers(0, 255)
+    )
+
+
 @pytest.fixture(scope="module")
 def fuzz_tenant(superuser_url: str, demo: DemoData) -> Tenant:
     return create_tenant(superuser_url, Role.OWNER, name="Fuzz Oy")
@@ -83,6 +119,10 @@ def test_operation_conforms_and_never_fails(
     strategy = st.one_of(
         operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
         operation.as_strategy(generation_mode=GenerationMode.NEGATIVE),
+        with_hostile_text(operation.as_strategy(generation_mode=GenerationMode.POSITIVE)),
+        with_hostile_text(
+            operation.as_strategy(generation_mode=GenerationMode.POSITIVE)
+        ),  # half of the cases
     )
 
     @settings(

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docflow_local.environment import LOCAL_APP_PASSWORD, LocalPorts, apply_local_environment
 from docflow_local.postgres import EmbeddedPostgres, bootstrap_runtime_role
 from docflow_local.seed import DemoData, seed_demo
+
+if TYPE_CHECKING:
+    import uvicorn
+
+#: Comma-separated addresses of proxies whose ``X-Forwarded-For`` / ``X-Forwarded-Proto`` the local API
+#: believes. Unset or empty: none, so the caller's address is the connection's, as API Gateway's
+#: ``sourceIp`` is in AWS, and per-address rate limits cannot be dodged with a made-up header.
+TRUSTED_PROXIES_VARIABLE = "LOCAL_TRUSTED_PROXIES"
 
 
 def dev_postgres(root: Path, ports: LocalPorts) -> EmbeddedPostgres:
@@ -120,6 +129,24 @@ def print_banner(ports: LocalPorts, demo: DemoData) -> None:
     print("\n".join(lines), flush=True)
 
 
+def server_config(app: Any, port: int) -> uvicorn.Config:
+    """How the local API is served: 127.0.0.1 only, forwarded headers ignored unless
+    ``LOCAL_TRUSTED_PROXIES`` names the proxies to believe (uvicorn trusts 127.0.0.1 by default)."""
+    import uvicorn
+
+    trusted = ",".join(
+        part.strip() for part in os.environ.get(TRUSTED_PROXIES_VARIABLE, "").split(",") if part.strip()
+    )
+    return uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or "",
+    )
+
+
 def run_dev(root: Path, ports: LocalPorts) -> int:
     """Bring up the whole stack in the foreground; Ctrl-C stops all of it."""
     import uvicorn
@@ -135,7 +162,7 @@ def run_dev(root: Path, ports: LocalPorts) -> int:
 
             gateway = LocalGateway(root / "template.yaml")
             print_banner(ports, demo)
-            uvicorn.run(gateway, host="127.0.0.1", port=ports.api, log_level="warning")
+            uvicorn.Server(server_config(gateway, ports.api)).run()
     finally:
         from docflow.db import close_pool
 

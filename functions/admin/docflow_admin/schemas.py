@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from docflow.http.pagination import PageParams
+from docflow.http.types import Text
 
 TenantStatus = Literal["active", "suspended"]
 
@@ -34,7 +35,7 @@ class TenantStatusChange(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=3, max_length=500)
+    reason: Annotated[str, Text(min_length=3, max_length=500, multiline=True)]
 
 
 class AuditEntryPublic(BaseModel):
@@ -54,7 +55,9 @@ class AuditEntryPublic(BaseModel):
 class TenantQuery(PageParams):
     """Filters of the tenant list."""
 
-    q: str | None = Field(default=None, min_length=1, max_length=200, description="Name part or id")
+    q: Annotated[str, Text(min_length=1, max_length=200, strip=False)] | None = Field(
+        default=None, description="Name part or id"
+    )
     status: TenantStatus | None = None
 
 
@@ -65,11 +68,8 @@ class AuditQuery(PageParams):
 
     tenant_id: uuid.UUID | None = None
     actor_user_id: uuid.UUID | None = None
-    action: str | None = Field(
-        default=None,
-        max_length=100,
-        pattern=r"^[a-z0-9_.:-]+(\.\*)?$",
-        description="An exact action, or a prefix ending in `.*`",
+    action: Annotated[str, Text(max_length=100, strip=False, pattern=r"^[a-z0-9_.:-]+(\.\*)?$")] | None = (
+        Field(default=None, description="An exact action, or a prefix ending in `.*`")
     )
     since: datetime | None = Field(default=None, description="Entries at or after this instant")
     until: datetime | None = Field(default=None, description="Entries before this instant")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict
 
+from docflow.http.types import Text
 from docflow.tenancy import Role
 
 
@@ -34,9 +35,9 @@ class CallbackRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    code: Annotated[str, StringConstraints(min_length=1, max_length=512, pattern=r"^[A-Za-z0-9._~-]+$")]
+    code: Annotated[str, Text(min_length=1, max_length=512, strip=False, pattern=r"^[A-Za-z0-9._~-]+$")]
     code_verifier: Annotated[
-        str, StringConstraints(min_length=43, max_length=128, pattern=r"^[A-Za-z0-9._~-]+$")
+        str, Text(min_length=43, max_length=128, strip=False, pattern=r"^[A-Za-z0-9._~-]+$")
     ]
 
 
@@ -88,4 +89,4 @@ class TenantCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    name: Annotated[str, Text(min_length=1, max_length=200, plain=True)]

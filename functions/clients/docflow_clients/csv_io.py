@@ -9,9 +9,9 @@ import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Literal
 
+from docflow import spreadsheet
 from docflow.errors import PayloadTooLarge, Unprocessable
 
 ExportFormat = Literal["csv", "csv-fi"]
@@ -56,7 +56,6 @@ EXPORT_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("archived_at", "archived_at", "arkistoitu"),
     ("created_at", "created_at", "luotu"),
 )
-_SAFE_SIGNED_NUMBER = re.compile(r"^[+-][0-9 ()-]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,23 +125,6 @@ def row_to_client(values: Mapping[str, str]) -> dict[str, Any]:
     return client
 
 
-def neutralize(cell: str) -> str:
-    """Keep a spreadsheet from reading a cell as a formula (CSV injection); phone numbers stay as they are."""
-    if cell[:1] in {"=", "@", "\t", "\r"} or (cell[:1] in {"+", "-"} and not _SAFE_SIGNED_NUMBER.match(cell)):
-        return "'" + cell
-    return cell
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, list):
-        return "|".join(str(item) for item in value)
-    return neutralize(str(value))
-
-
 def write_export(rows: Iterable[Mapping[str, Any]], export_format: ExportFormat) -> bytes:
     """Clients as CSV: ``csv`` (comma, UTF-8, English headers) or ``csv-fi`` (semicolon, BOM, Finnish)."""
     finnish = export_format == "csv-fi"
@@ -150,6 +132,6 @@ def write_export(rows: Iterable[Mapping[str, Any]], export_format: ExportFormat)
     writer = csv.writer(buffer, delimiter=";" if finnish else ",", lineterminator="\r\n")
     writer.writerow([fi if finnish else en for _, en, fi in EXPORT_COLUMNS])
     for row in rows:
-        writer.writerow([_cell(row.get(field)) for field, _, _ in EXPORT_COLUMNS])
+        writer.writerow(spreadsheet.row(row.get(field) for field, _, _ in EXPORT_COLUMNS))
     text = buffer.getvalue()
     return ("\ufeff" + text).encode("utf-8") if finnish else text.encode("utf-8")

@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from docflow.clients.models import (
     CLIENT_FIELDS,
@@ -29,6 +29,9 @@ from docflow.clients.models import (
     VatNumber,
 )
 from docflow.http.pagination import PageParams
+from docflow.http.types import Text
+
+Title = Annotated[str, Text(max_length=100, plain=True)]
 
 
 class ClientUpdate(BaseModel):
@@ -90,7 +93,7 @@ class ContactCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name
-    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    title: Title | None = None
     email: Email | None = None
     phone: Phone | None = None
     is_primary: bool = False
@@ -102,7 +105,7 @@ class ContactUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name | None = None
-    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    title: Title | None = None
     email: Email | None = None
     phone: Phone | None = None
     is_primary: bool | None = None
@@ -141,8 +144,10 @@ StatusFilter = Literal["active", "archived", "all"]
 class ClientQuery(PageParams):
     """Filters of the client list; each one given narrows it."""
 
-    q: str | None = Field(default=None, max_length=100, description="name, business ID, e-mail or tag")
-    tag: str | None = Field(default=None, max_length=40)
+    q: Annotated[str, Text(max_length=100, strip=False)] | None = Field(
+        default=None, description="name, business ID, e-mail or tag"
+    )
+    tag: Annotated[str, Text(max_length=40, strip=False)] | None = None
     kind: ClientKind | None = None
     status: StatusFilter = "active"
 

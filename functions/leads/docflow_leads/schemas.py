@@ -7,25 +7,22 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
+from docflow.clients.models import Tag
 from docflow.http.pagination import PageParams
+from docflow.http.types import Text
 
 MAX_MESSAGE_LENGTH = 5000
 
 # Every constraint lives in the JSON schema (no hidden rules), so what the OpenAPI document calls valid
 # is exactly what the API accepts. Texts must hold a visible character; surrounding space is trimmed.
-_VISIBLE = r"\S"
 _PHONE = r"^\+?(?:[ ()./-]*[0-9]){5,}[ ()./-]*$"
 _EMAIL = (
     r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
 )
-
-
-def _strip(value: str) -> str:
-    return value.strip()
 
 
 def _lower_domain(value: str) -> str:
@@ -37,20 +34,15 @@ def _blank_to_none(value: str | None) -> str | None:
     return value or None
 
 
-Name = Annotated[
-    str, StringConstraints(min_length=1, max_length=200, pattern=_VISIBLE), AfterValidator(_strip)
+Name = Annotated[str, Text(min_length=1, max_length=200, plain=True)]
+OptionalText = Annotated[str, Text(max_length=200, plain=True)]
+Phone = Annotated[str, Text(max_length=40, pattern=_PHONE)]
+Message = Annotated[str, Text(min_length=1, max_length=MAX_MESSAGE_LENGTH, multiline=True)]
+NoteBody = Annotated[str, Text(min_length=1, max_length=5000, multiline=True)]
+Email = Annotated[
+    str, Text(max_length=320, plain=True, strip=False, pattern=_EMAIL), AfterValidator(_lower_domain)
 ]
-OptionalText = Annotated[str, StringConstraints(max_length=200), AfterValidator(_strip)]
-Phone = Annotated[str, StringConstraints(max_length=40, pattern=_PHONE), AfterValidator(_strip)]
-Message = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=MAX_MESSAGE_LENGTH, pattern=_VISIBLE),
-    AfterValidator(_strip),
-]
-NoteBody = Annotated[
-    str, StringConstraints(min_length=1, max_length=5000, pattern=_VISIBLE), AfterValidator(_strip)
-]
-Email = Annotated[str, StringConstraints(max_length=320, pattern=_EMAIL), AfterValidator(_lower_domain)]
+Query = Annotated[str, Text(min_length=1, max_length=200, strip=False)]
 
 
 class LeadStatus(StrEnum):
@@ -75,7 +67,9 @@ class LeadCapture(BaseModel):
     company: Annotated[OptionalText | None, AfterValidator(_blank_to_none)] = None
     message: Message
     consent: Literal[True] = Field(description="The sender agrees to be contacted; must be true")
-    website: str | None = Field(default=None, max_length=500, description="Leave empty")
+    website: Annotated[str, Text(max_length=500, multiline=True, strip=False)] | None = Field(
+        default=None, description="Leave empty"
+    )
 
 
 class CaptureAccepted(BaseModel):
@@ -140,7 +134,7 @@ class LeadQuery(PageParams):
 
     status: LeadStatus | None = None
     owner_id: uuid.UUID | None = None
-    q: str | None = Field(default=None, min_length=1, max_length=200, description="Name, email or company")
+    q: Query | None = Field(default=None, description="Name, email or company")
 
 
 class LeadConvert(BaseModel):
@@ -152,13 +146,13 @@ class LeadConvert(BaseModel):
 
     kind: Literal["company", "person"] | None = None
     name: Name | None = None
-    business_id: Annotated[str, StringConstraints(max_length=20, pattern=r"^[0-9\s-]{7,20}$")] | None = None
+    business_id: Annotated[str, Text(max_length=20, strip=False, pattern=r"^[0-9 -]{7,20}$")] | None = None
     vat_number: (
-        Annotated[str, StringConstraints(max_length=20, pattern=r"^[A-Za-z]{2}[0-9A-Za-z\s.-]{2,18}$")] | None
+        Annotated[str, Text(max_length=20, strip=False, pattern=r"^[A-Za-z]{2}[0-9A-Za-z .-]{2,18}$")] | None
     ) = None
-    email: Annotated[str, StringConstraints(max_length=254, pattern=_EMAIL)] | None = None
+    email: Annotated[str, Text(max_length=254, plain=True, strip=False, pattern=_EMAIL)] | None = None
     phone: Phone | None = None
-    tags: list[Annotated[str, StringConstraints(max_length=40)]] = Field(default_factory=list, max_length=20)
+    tags: list[Tag] = Field(default_factory=list, max_length=20)
 
 
 class ConversionResult(BaseModel):

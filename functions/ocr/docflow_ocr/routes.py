@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from docflow.config import get_settings
 from docflow.errors import BadRequest
-from docflow.http.deps import TenantConn
+from docflow.http.deps import TenantWriter
 
 router = APIRouter(prefix="/api/v1/ocr", tags=["ocr"])
 
@@ -42,8 +42,9 @@ class OcrPublic(BaseModel):
         }
     },
 )
-async def read_receipt(request: Request, tenant: TenantConn, response: Response) -> OcrPublic:
-    """The body is the file itself; ``Content-Type`` must match its bytes. Limited per tenant."""
+async def read_receipt(request: Request, tenant: TenantWriter, response: Response) -> OcrPublic:
+    """The body is the file itself; ``Content-Type`` must match its bytes. Limited per tenant;
+    owners, admins and members only (viewers do not spend the tenant's OCR budget)."""
     from starlette.concurrency import run_in_threadpool
 
     _count_request(tenant.tenant_id)

@@ -1,8 +1,8 @@
 """Accountant exports: generic CSV, the Finnish CSV dialect and JSON, written row by row.
 
 ``csv-fi`` opens in a Finnish spreadsheet as is: UTF-8 with BOM, ``;`` separators, decimal comma,
-``DD.MM.YYYY`` dates, one row per VAT row. Text cells that a spreadsheet would run as a formula are
-prefixed with an apostrophe.
+``DD.MM.YYYY`` dates, one row per VAT row. Every CSV cell goes through :mod:`docflow.spreadsheet`, so
+none runs as a formula.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import json
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any, Literal
+
+from docflow import spreadsheet
 
 ExportFormat = Literal["csv", "csv-fi", "json"]
 
@@ -35,13 +37,6 @@ FI_HEADER = (
     "Kuitti",
 )
 CSV_HEADER = ("id", "date", "merchant", "business_id", "total", "currency", "vat", "category", "status")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value: object) -> str:
-    """A text cell that no spreadsheet evaluates as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def fi_decimal(value: Decimal | None) -> str:
@@ -54,9 +49,10 @@ def fi_date(value: dt.date | None) -> str:
     return "" if value is None else value.strftime("%d.%m.%Y")
 
 
-def _line(cells: Iterable[str], *, delimiter: str) -> str:
+def _line(cells: Iterable[object], *, delimiter: str) -> str:
+    """One CSV line; every cell goes through :func:`docflow.spreadsheet.cell`."""
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerow(list(cells))
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerow(spreadsheet.row(cells))
     return buffer.getvalue()
 
 
@@ -66,10 +62,10 @@ def rows_fi(receipts: Iterable[dict[str, Any]]) -> Iterator[str]:
     for receipt in receipts:
         common = (
             fi_date(receipt["receipt_date"]),
-            safe_text(receipt["merchant"]),
+            receipt["merchant"],
             receipt["business_id"] or "",
         )
-        tail = (safe_text(receipt["category"]), str(receipt["id"]))
+        tail = (receipt["category"], str(receipt["id"]))
         no_breakdown = {"rate": None, "net": None, "tax": None, "gross": receipt["total"]}
         vat_rows = _deductible_rows(receipt) or [no_breakdown]
         for row in vat_rows:
@@ -93,12 +89,12 @@ def rows_csv(receipts: Iterable[dict[str, Any]]) -> Iterator[str]:
             (
                 str(receipt["id"]),
                 receipt["receipt_date"].isoformat() if receipt["receipt_date"] else "",
-                safe_text(receipt["merchant"]),
+                receipt["merchant"],
                 receipt["business_id"] or "",
                 "" if receipt["total"] is None else format(receipt["total"], "f"),
                 receipt["currency"],
                 format(vat, "f") if deductible else "",
-                safe_text(receipt["category"]),
+                receipt["category"],
                 receipt["status"],
             ),
             delimiter=",",

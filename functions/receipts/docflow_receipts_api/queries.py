@@ -112,7 +112,7 @@ def get_receipt(conn: Connection, receipt_id: uuid.UUID) -> dict[str, Any] | Non
         statement(
             """
             select {columns}, content_type, size_bytes, fields, corrected_fields, warnings, ocr_seconds,
-                   processed_at, object_key, tenant_id
+                   processed_at, object_key, object_version_id, tenant_id
               from public.receipts
              where id = %s and tenant_id = (select app_private.current_tenant_id()) and deleted_at is null
             """,
@@ -192,15 +192,19 @@ def soft_delete(conn: Connection, receipt_id: uuid.UUID) -> None:
     )
 
 
-def mark_for_reprocess(conn: Connection, receipt_id: uuid.UUID) -> bool:
-    """Put a receipt back to ``pending`` unless a run holds it right now."""
+def mark_for_reprocess(conn: Connection, receipt_id: uuid.UUID, *, queued_seconds: int) -> bool:
+    """Put a receipt back to ``pending`` unless a run holds it right now or an earlier request
+    queued it less than ``queued_seconds`` ago and it is still pending."""
     row = conn.execute(
         """
-        update public.receipts set status = 'pending', failure_reason = null, updated_at = now()
+        update public.receipts
+           set status = 'pending', failure_reason = null, reprocess_requested_at = now(), updated_at = now()
          where id = %s and deleted_at is null and status <> 'processing'
+           and not (status = 'pending' and reprocess_requested_at is not null
+                    and reprocess_requested_at > now() - make_interval(secs => %s))
         returning id
         """,
-        (receipt_id,),
+        (receipt_id, queued_seconds),
     ).fetchone()
     return row is not None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
@@ -38,6 +38,30 @@ MAX_EXPORT_BYTES = 5 * 1024 * 1024
 NO_STORE = {"Cache-Control": "no-store"}
 
 
+def _count_request(action: Literal["upload", "reprocess"], tenant: TenantContext) -> None:
+    """One hit on the user's and the tenant's budget for ``action``, committed on its own (429 with
+    ``Retry-After`` past either; a refused request is not counted)."""
+    from docflow.ratelimit import Limit, bucket_key, enforce_rate_limits
+
+    settings = get_settings()
+    per_user, per_tenant = {
+        "upload": (
+            settings.receipts_upload_rate_limit_per_user,
+            settings.receipts_upload_rate_limit_per_tenant,
+        ),
+        "reprocess": (
+            settings.receipts_reprocess_rate_limit_per_user,
+            settings.receipts_reprocess_rate_limit_per_tenant,
+        ),
+    }[action]
+    window = settings.receipts_rate_limit_window_seconds
+    enforce_rate_limits(
+        f"receipts.{action}.rate_limit",
+        Limit(bucket_key(f"receipts.{action}.user", str(tenant.user_id)), per_user, window),
+        Limit(bucket_key(f"receipts.{action}.tenant", str(tenant.tenant_id)), per_tenant, window),
+    )
+
+
 def _load(tenant: TenantContext, receipt_id: uuid.UUID) -> dict[str, Any]:
     receipt = queries.get_receipt(tenant.conn, receipt_id)
     if receipt is None:
@@ -47,9 +71,11 @@ def _load(tenant: TenantContext, receipt_id: uuid.UUID) -> dict[str, Any]:
 
 @router.post("/uploads", status_code=201, summary="Create receipts and presigned uploads for files")
 def create_uploads(body: UploadsCreate, tenant: TenantWriter, response: Response) -> UploadsPublic:
-    """One pending receipt per file, each with a presigned POST (key, type and length pinned)."""
+    """One pending receipt per file, each with a presigned POST (key, type and length pinned).
+    At most ``RECEIPTS_UPLOAD_RATE_LIMIT_PER_USER`` / ``_PER_TENANT`` calls per window (429)."""
     from docflow.pipeline.review import duplicate_warning
 
+    _count_request("upload", tenant)
     checked = [(file, accepted_type(file)) for file in body.files]
     for file, content_type in checked:
         check_size(file, content_type)
@@ -132,6 +158,7 @@ def _public(receipt: dict[str, Any]) -> ReceiptPublic:
         receipt["object_key"],
         expires_in=settings.receipts_download_url_seconds,
         filename=receipt["original_filename"],
+        version_id=receipt["object_version_id"],
     )
     return ReceiptPublic.model_validate({**receipt, "fields": fields, "download_url": url})
 
@@ -192,13 +219,18 @@ def delete_receipt(receipt_id: uuid.UUID, tenant: TenantWriter) -> Response:
 
 @router.post("/{receipt_id}/reprocess", status_code=202, summary="Read a receipt again")
 def reprocess_receipt(receipt_id: uuid.UUID, tenant: TenantWriter) -> ReprocessPublic:
-    """Back to ``pending``; once committed, a new version of the original triggers processing (when
-    writing it fails, the receipt stays pending and can be reprocessed again)."""
+    """Back to ``pending``; once committed, a new version of the original triggers processing. A
+    receipt being processed, or queued by an earlier request less than ``RECEIPTS_LEASE_SECONDS``
+    ago, is a 409 (when writing the new version failed, it can be reprocessed once that time has
+    passed). At most ``RECEIPTS_REPROCESS_RATE_LIMIT_PER_USER`` / ``_PER_TENANT`` per window (429)."""
     from docflow.aws.s3 import touch_object
 
+    _count_request("reprocess", tenant)
     receipt = _load(tenant, receipt_id)
-    if not queries.mark_for_reprocess(tenant.conn, receipt_id):
-        raise Conflict("The receipt is being processed right now")
+    if not queries.mark_for_reprocess(
+        tenant.conn, receipt_id, queued_seconds=get_settings().receipts_lease_seconds
+    ):
+        raise Conflict("The receipt is already queued or being processed")
     audit.record_tenant_action(
         tenant, action="receipt.reprocess", target_type="receipt", target_id=receipt_id
     )

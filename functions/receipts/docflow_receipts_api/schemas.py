@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from docflow.http.pagination import PageParams
+from docflow.http.types import Text
 
 Status = Literal["pending", "processing", "processed", "needs_review", "failed"]
 Money = Decimal
+#: Largest amount a filter takes: ``numeric(14, 2)`` holds no more.
+MAX_AMOUNT = Decimal("999999999999.99")
 
 
 class UploadFileCreate(BaseModel):
@@ -20,10 +23,10 @@ class UploadFileCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    filename: str = Field(min_length=1, max_length=255)
-    content_type: str = Field(min_length=3, max_length=100)
-    size_bytes: int = Field(gt=0)
-    sha256: str | None = Field(default=None, pattern=r"^[0-9a-fA-F]{64}$")
+    filename: Annotated[str, Text(min_length=1, max_length=255, plain=True, strip=False)]
+    content_type: Annotated[str, Text(min_length=3, max_length=100, strip=False)]
+    size_bytes: int = Field(gt=0, lt=2**63)
+    sha256: Annotated[str, Text(max_length=64, strip=False, pattern=r"^[0-9a-fA-F]{64}$")] | None = None
 
 
 class UploadsCreate(BaseModel):
@@ -146,12 +149,12 @@ class ReceiptUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    merchant: str | None = Field(default=None, min_length=1, max_length=200)
-    business_id: str | None = Field(default=None, max_length=20)
+    merchant: Annotated[str, Text(min_length=1, max_length=200, plain=True, strip=False)] | None = None
+    business_id: Annotated[str, Text(max_length=20, strip=False)] | None = None
     date: dt.date | None = None
     total: Money | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
-    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
-    category: str | None = Field(default=None, min_length=1, max_length=100)
+    currency: Annotated[str, Text(max_length=3, strip=False, pattern=r"^[A-Z]{3}$")] | None = None
+    category: Annotated[str, Text(min_length=1, max_length=100, strip=False)] | None = None
     client_id: uuid.UUID | None = None
     vat_rows: list[VatRowIn] | None = Field(default=None, max_length=10)
 
@@ -164,11 +167,13 @@ class ReceiptQuery(PageParams):
     status: Status | None = None
     date_from: dt.date | None = Field(default=None, alias="from")
     date_to: dt.date | None = Field(default=None, alias="to")
-    merchant: str | None = Field(default=None, min_length=1, max_length=100)
-    category: str | None = Field(default=None, min_length=1, max_length=100)
-    min_total: Money | None = Field(default=None, ge=0)
-    max_total: Money | None = Field(default=None, ge=0)
-    q: str | None = Field(default=None, min_length=2, max_length=200, description="words in the text")
+    merchant: Annotated[str, Text(min_length=1, max_length=100, strip=False)] | None = None
+    category: Annotated[str, Text(min_length=1, max_length=100, strip=False)] | None = None
+    min_total: Money | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    max_total: Money | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    q: Annotated[str, Text(min_length=2, max_length=200, strip=False)] | None = Field(
+        default=None, description="words in the text"
+    )
 
 
 class ExportQuery(BaseModel):

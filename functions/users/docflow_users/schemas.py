@@ -8,8 +8,9 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 
+from docflow.http.types import Text
 from docflow.tenancy import Role
 
 Locale = Literal["fi", "sv", "en"]
@@ -34,9 +35,9 @@ def _email(value: str) -> str:
     return f"{local}@{domain.lower()}"
 
 
-TimeZone = Annotated[str, StringConstraints(max_length=64), AfterValidator(_time_zone)]
-Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(_email)]
-DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+TimeZone = Annotated[str, Text(max_length=64, strip=False), AfterValidator(_time_zone)]
+Email = Annotated[str, Text(max_length=254, plain=True), AfterValidator(_email)]
+DisplayName = Annotated[str, Text(min_length=1, max_length=120, plain=True)]
 
 
 class MemberPublic(BaseModel):

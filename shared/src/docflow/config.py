@@ -135,6 +135,13 @@ class Settings(BaseSettings):
     receipts_lease_seconds: int = Field(default=90, ge=5, le=900)
     receipts_review_confidence: float = Field(default=0.6, ge=0, le=1)
     ocr_rate_limit_per_minute: int = Field(default=30, ge=1, le=1000)
+    # Receipt work asked for per window: upload calls (up to 20 files each) and reprocess requests,
+    # per user and per tenant (429 with Retry-After past either).
+    receipts_upload_rate_limit_per_user: int = Field(default=100, ge=1, le=10_000)
+    receipts_upload_rate_limit_per_tenant: int = Field(default=500, ge=1, le=100_000)
+    receipts_reprocess_rate_limit_per_user: int = Field(default=100, ge=1, le=10_000)
+    receipts_reprocess_rate_limit_per_tenant: int = Field(default=500, ge=1, le=100_000)
+    receipts_rate_limit_window_seconds: int = Field(default=3600, ge=1, le=86_400)
 
     @field_validator("cors_origins", mode="before")
     @classmethod

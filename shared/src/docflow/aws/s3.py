@@ -17,6 +17,7 @@ class ObjectHead:
 
     size: int
     content_type: str
+    version_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +35,12 @@ def _version(version_id: str | None) -> dict[str, str]:
 def head_object(bucket: str, key: str, version_id: str | None = None) -> ObjectHead:
     """Size and content type of an object (one version of it when ``version_id`` is given)."""
     head = s3_client().head_object(Bucket=bucket, Key=key, **_version(version_id))  # type: ignore[arg-type]
-    return ObjectHead(size=int(head["ContentLength"]), content_type=str(head.get("ContentType", "")))
+    version = head.get("VersionId")
+    return ObjectHead(
+        size=int(head["ContentLength"]),
+        content_type=str(head.get("ContentType", "")),
+        version_id=str(version) if version and version != "null" else None,
+    )
 
 
 def read_object(bucket: str, key: str, *, max_bytes: int, version_id: str | None = None) -> bytes:
@@ -72,14 +78,18 @@ def presign_post(
     return PresignedPost(url=str(post["url"]), fields={k: str(v) for k, v in post["fields"].items()})
 
 
-def presign_get(bucket: str, key: str, *, expires_in: int, filename: str) -> str:
-    """A short-lived download URL of an object, served as an attachment."""
+def presign_get(
+    bucket: str, key: str, *, expires_in: int, filename: str, version_id: str | None = None
+) -> str:
+    """A short-lived download URL of an object (of that one version when ``version_id`` is given),
+    served as an attachment."""
     return s3_client().generate_presigned_url(
         "get_object",
         Params={
             "Bucket": bucket,
             "Key": key,
             "ResponseContentDisposition": f'attachment; filename="{filename}"',
+            **_version(version_id),
         },
         ExpiresIn=expires_in,
     )

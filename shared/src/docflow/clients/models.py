@@ -12,25 +12,23 @@ from typing import Annotated, Literal, Self
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from docflow.clients import identifiers
+from docflow.http.types import Text
 
 ClientKind = Literal["company", "person"]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
-BusinessId = Annotated[str, StringConstraints(max_length=20), AfterValidator(identifiers.normalize_ytunnus)]
-VatNumber = Annotated[str, StringConstraints(max_length=20), AfterValidator(identifiers.normalize_vat_number)]
-Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(identifiers.normalize_email)]
-Phone = Annotated[str, StringConstraints(max_length=40), AfterValidator(identifiers.normalize_phone)]
-Notes = Annotated[str, StringConstraints(max_length=5000)]
-PostalCode = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
-City = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+Name = Annotated[str, Text(min_length=1, max_length=200, plain=True)]
+ShortText = Annotated[str, Text(max_length=200, plain=True)]
+BusinessId = Annotated[str, Text(max_length=20), AfterValidator(identifiers.normalize_ytunnus)]
+VatNumber = Annotated[str, Text(max_length=20), AfterValidator(identifiers.normalize_vat_number)]
+Email = Annotated[str, Text(max_length=254, plain=True), AfterValidator(identifiers.normalize_email)]
+Phone = Annotated[str, Text(max_length=40), AfterValidator(identifiers.normalize_phone)]
+Notes = Annotated[str, Text(max_length=5000, multiline=True, strip=False)]
+PostalCode = Annotated[str, Text(max_length=20, plain=True)]
+City = Annotated[str, Text(max_length=100, plain=True)]
 CountryCode = Annotated[
     str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")
 ]
-Tags = Annotated[
-    list[Annotated[str, StringConstraints(max_length=40)]],
-    Field(max_length=20),
-    AfterValidator(identifiers.normalize_tags),
-]
+Tag = Annotated[str, Text(max_length=40, plain=True)]
+Tags = Annotated[list[Tag], Field(max_length=20), AfterValidator(identifiers.normalize_tags)]
 
 #: Fields a client may set; also the columns the writers write.
 CLIENT_FIELDS: tuple[str, ...] = (

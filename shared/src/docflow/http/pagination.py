@@ -27,6 +27,7 @@ from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from docflow.errors import Unprocessable
+from docflow.http.types import Text
 
 if TYPE_CHECKING:
     from psycopg import sql
@@ -50,6 +51,10 @@ T = TypeVar("T")
 Row = Mapping[str, Any]
 
 
+#: A cursor as it travels: URL-safe base64 (what it decodes to is checked by :meth:`Keyset.decode`).
+Cursor = Annotated[str, Text(max_length=MAX_CURSOR_LENGTH, strip=False, pattern=r"^[A-Za-z0-9_=-]*$")]
+
+
 class Page(BaseModel, Generic[T]):
     """One page of a list; pass ``next_cursor`` back as ``cursor`` for the next page (null on the last)."""
 
@@ -69,9 +74,9 @@ class PageParams(BaseModel):
         le=MAX_PAGE_LIMIT,
         description=f"Page size (at most {MAX_PAGE_LIMIT})",
     )
-    cursor: str | None = Field(
-        default=None, max_length=MAX_CURSOR_LENGTH, description="`next_cursor` of the previous page"
-    )
+    cursor: (
+        Annotated[str, Text(max_length=MAX_CURSOR_LENGTH, strip=False, pattern=r"^[A-Za-z0-9_=-]*$")] | None
+    ) = Field(default=None, description="`next_cursor` of the previous page")
 
 
 #: The ``limit`` and ``cursor`` query parameters of a list without filters.

@@ -25,6 +25,7 @@ from docflow.pipeline.store import (
     find_duplicate,
     is_held,
     record_hash,
+    record_replaced_original,
     store_review,
 )
 from docflow.receipts.scan import scan_bytes
@@ -61,6 +62,7 @@ class Context:
     settings: Settings
     key: UploadKey | None = None
     claim: Claim | None = None
+    version_id: str | None = None
     data: bytes | None = None
     content_hash: str | None = None
     receipt: ReceiptData | None = None
@@ -89,7 +91,9 @@ def locate(ctx: Context) -> Context:
 
 
 def claim(ctx: Context) -> Context:
-    """Take the matching pending/failed receipt row (guarded transition, committed on its own)."""
+    """Take the matching pending/failed receipt row (guarded transition, committed on its own). A newer
+    version of the key of a receipt already read is recorded on the receipt and audited, never read."""
+    from docflow import audit
     from docflow.db import system_transaction
 
     assert ctx.key is not None
@@ -103,6 +107,29 @@ def claim(ctx: Context) -> Context:
             lease_seconds=ctx.settings.receipts_lease_seconds,
         )
         busy = held is None and is_held(conn, tenant_id=ctx.key.tenant_id, receipt_id=ctx.key.receipt_id)
+        replaced = (
+            held is None
+            and not busy
+            and record_replaced_original(
+                conn,
+                tenant_id=ctx.key.tenant_id,
+                receipt_id=ctx.key.receipt_id,
+                object_key=ctx.record.key,
+                sequencer=ctx.record.sequencer,
+                version_id=ctx.record.version_id,
+            )
+        )
+        if replaced:
+            audit.record(
+                conn,
+                action="receipt.original_replaced",
+                actor=None,
+                tenant_id=ctx.key.tenant_id,
+                target_type="receipt",
+                target_id=ctx.key.receipt_id,
+            )
+    if replaced:
+        raise Skip("original_replaced")
     if busy:
         raise ReceiptBusy("another run holds this receipt")
     if held is None:
@@ -111,7 +138,8 @@ def claim(ctx: Context) -> Context:
 
 
 def inspect(ctx: Context) -> Context:
-    """HEAD the object: its size and type must be what the receipt row was created for."""
+    """HEAD the object: its size and type must be what the receipt row was created for. The version
+    HEAD saw (the event's, when it names one) is the one read from here on."""
     from docflow.aws.s3 import head_object
 
     held = ctx.held()
@@ -120,24 +148,25 @@ def inspect(ctx: Context) -> Context:
         raise PermanentFailure("size_mismatch")
     if head.content_type.split(";", 1)[0].strip().lower() != held.content_type:
         raise PermanentFailure("type_mismatch")
-    return ctx
+    return dataclasses.replace(ctx, version_id=ctx.record.version_id or head.version_id)
 
 
 def download(ctx: Context) -> Context:
-    """Read the announced number of bytes, never more, and hash them."""
+    """Read the announced number of bytes of the inspected version, never more, and hash them; the
+    hash and the version are recorded together."""
     from docflow.aws.s3 import read_object
     from docflow.db import system_transaction
 
     held = ctx.held()
     try:
         data = read_object(
-            ctx.record.bucket, ctx.record.key, max_bytes=held.size_bytes, version_id=ctx.record.version_id
+            ctx.record.bucket, ctx.record.key, max_bytes=held.size_bytes, version_id=ctx.version_id
         )
     except ValueError:
         raise PermanentFailure("size_mismatch") from None
     digest = hashlib.sha256(data).hexdigest()
     with system_transaction("receipts.hash") as conn:
-        record_hash(conn, held, digest)
+        record_hash(conn, held, digest, ctx.version_id)
     return dataclasses.replace(ctx, data=data, content_hash=digest)
 
 

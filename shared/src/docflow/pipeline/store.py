@@ -98,12 +98,65 @@ def is_held(conn: Connection, *, tenant_id: uuid.UUID, receipt_id: uuid.UUID) ->
     return row is not None
 
 
-def record_hash(conn: Connection, claim: Claim, content_hash: str) -> None:
-    """Remember the original's SHA-256 (the same bytes always give the same value)."""
+def record_hash(conn: Connection, claim: Claim, content_hash: str, version_id: str | None = None) -> None:
+    """Remember the original's SHA-256 (the same bytes always give the same value) and the S3
+    version those bytes were read from."""
     conn.execute(
-        "update public.receipts set content_hash = %s where id = %s and tenant_id = %s",
-        (content_hash, claim.receipt_id, claim.tenant_id),
+        "update public.receipts set content_hash = %s, object_version_id = %s"
+        " where id = %s and tenant_id = %s",
+        (content_hash, version_id, claim.receipt_id, claim.tenant_id),
     )
+
+
+#: The warning a receipt carries once its key was written again after it was read.
+ORIGINAL_REPLACED = {
+    "code": "original_replaced",
+    "message": "The file was uploaded again after it was read; the version read is kept and served",
+}
+
+
+def record_replaced_original(
+    conn: Connection,
+    *,
+    tenant_id: uuid.UUID,
+    receipt_id: uuid.UUID,
+    object_key: str,
+    sequencer: str,
+    version_id: str | None,
+) -> bool:
+    """Whether this event announces a newer version of the key of a receipt already read, other than
+    the version read; if so, note it on the receipt (``original_replaced_at``, a warning, once)."""
+    if not version_id:
+        return False
+    stored, given = statement(_SEQ, value="r.sequencer"), statement(_SEQ, value="%(seq)s")
+    row = conn.execute(
+        statement(
+            """
+            update public.receipts r
+               set original_replaced_at = coalesce(r.original_replaced_at, now()),
+                   warnings = case when r.original_replaced_at is null
+                                   then r.warnings || jsonb_build_array(%(warning)s::jsonb)
+                                   else r.warnings end,
+                   updated_at = now()
+             where r.id = %(id)s and r.tenant_id = %(tenant)s and r.object_key = %(key)s
+               and r.deleted_at is null and r.status in ('processed', 'needs_review', 'failed')
+               and r.object_version_id is not null and r.object_version_id <> %(version)s
+               and (r.sequencer is null or {stored} < {given})
+            returning r.id
+            """,
+            stored=stored,
+            given=given,
+        ),
+        {
+            "warning": json.dumps(ORIGINAL_REPLACED),
+            "id": receipt_id,
+            "tenant": tenant_id,
+            "key": object_key,
+            "version": version_id,
+            "seq": sequencer,
+        },
+    ).fetchone()
+    return row is not None
 
 
 def find_duplicate(

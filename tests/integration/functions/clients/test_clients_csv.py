@@ -128,6 +128,36 @@ def test_row_errors_are_reported_and_a_real_run_writes_nothing(
     assert _count(superuser_url, fresh) == before
 
 
+def test_control_and_direction_characters_are_refused_in_the_dry_run_as_in_the_real_run(
+    http: TestClient, fresh: Tenant, auth: Headers, superuser_url: str
+) -> None:
+    text = (
+        "name;city;notes;tags\n"
+        "Nolla\x00 Oy;;;\n"  # line 2: NUL in the name
+        "Kaupunki Oy;Po\x1bri;;\n"  # line 3: ESC in the city
+        "Suunta Oy;;rivi\x00;\n"  # line 4: NUL in the notes
+        "gpj\u202eexe Oy;;;\n"  # line 5: right-to-left override in the name
+        "Tagi Oy;;;a\x00b\n"  # line 6: NUL in a tag
+        'Hyvä Oy;Pori;"rivi 1\nrivi 2\ttab";vip\n'  # line 7: fine, notes span lines
+    )
+    dry = http.post(IMPORT, content=text.encode(), headers=_csv(auth, fresh))
+    assert dry.status_code == 200
+    report = dry.json()
+    assert {(e["line"], e["field"]) for e in report["errors"]} == {
+        (2, "name"),
+        (3, "city"),
+        (4, "notes"),
+        (5, "name"),
+        (6, "tags"),
+    }
+    assert report["valid_rows"] == 1
+    before = _count(superuser_url, fresh)
+    real = http.post(IMPORT, params={"dry_run": "false"}, content=text.encode(), headers=_csv(auth, fresh))
+    assert real.status_code == 422
+    assert real.json()["report"]["errors"] == report["errors"]
+    assert _count(superuser_url, fresh) == before
+
+
 def test_windows_1252_files_are_read(http: TestClient, fresh: Tenant, auth: Headers) -> None:
     body = "nimi;postitoimipaikka\r\nÄänekosken Sähkö Oy;Äänekoski\r\n".encode("cp1252")
     response = http.post(IMPORT, params={"dry_run": "false"}, content=body, headers=_csv(auth, fresh))
