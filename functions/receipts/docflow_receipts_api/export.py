@@ -2,7 +2,7 @@
 
 ``csv-fi`` opens in a Finnish spreadsheet as is: UTF-8 with BOM, ``;`` separators, decimal comma,
 ``DD.MM.YYYY`` dates, one row per VAT row. Text cells that a spreadsheet would run as a formula are
-prefixed with an apostrophe.
+prefixed with an apostrophe (:func:`docflow.csv_fi.safe_text`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import json
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any, Literal
+
+from docflow.csv_fi import fi_date, fi_decimal, safe_text
 
 ExportFormat = Literal["csv", "csv-fi", "json"]
 
@@ -35,23 +37,8 @@ FI_HEADER = (
     "Kuitti",
 )
 CSV_HEADER = ("id", "date", "merchant", "business_id", "total", "currency", "vat", "category", "status")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-
-def safe_text(value: object) -> str:
-    """A text cell that no spreadsheet evaluates as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def fi_decimal(value: Decimal | None) -> str:
-    """``1234.5`` -> ``1234,50``."""
-    return "" if value is None else format(Decimal(value).quantize(Decimal("0.01")), "f").replace(".", ",")
-
-
-def fi_date(value: dt.date | None) -> str:
-    """``2025-03-07`` -> ``07.03.2025``."""
-    return "" if value is None else value.strftime("%d.%m.%Y")
+__all__ = ["fi_date", "fi_decimal", "render", "safe_text"]
 
 
 def _line(cells: Iterable[str], *, delimiter: str) -> str:

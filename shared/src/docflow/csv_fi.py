@@ -1,0 +1,46 @@
+"""Cells of the Finnish CSV dialect (``;``, decimal comma, ``DD.MM.YYYY``, UTF-8 with BOM), and the
+one guard against CSV formula injection, used by every export."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable
+from decimal import Decimal
+
+BOM = "\ufeff"
+DELIMITER = ";"
+#: A cell starting with one of these is run as a formula by spreadsheets.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: object) -> str:
+    """A text cell that no spreadsheet evaluates as a formula (an apostrophe goes first)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def fi_decimal(value: Decimal | None) -> str:
+    """``1234.5`` -> ``1234,50`` (no thousands separator)."""
+    return "" if value is None else format(Decimal(value).quantize(Decimal("0.01")), "f").replace(".", ",")
+
+
+def fi_rate(value: Decimal | None) -> str:
+    """``25.50`` -> ``25,5``; ``14.00`` -> ``14``."""
+    if value is None:
+        return ""
+    text = format(Decimal(value).normalize(), "f")
+    return text.replace(".", ",")
+
+
+def fi_date(value: dt.date | None) -> str:
+    """``2025-03-07`` -> ``07.03.2025``."""
+    return "" if value is None else value.strftime("%d.%m.%Y")
+
+
+def line(cells: Iterable[str], *, delimiter: str = DELIMITER) -> str:
+    """One CSV record (``\\r\\n`` terminated, quoted where needed)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerow(list(cells))
+    return buffer.getvalue()

@@ -1,0 +1,79 @@
+"""SQL fragments the finance queries share: the receipts a VAT period books, the rate table, the
+foreign test and the VAT share a category allows. Constant text only; values are bound by name."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from psycopg import sql
+
+#: A receipt's country as the pipeline stored it (``fields.country.value``), upper case, or null.
+COUNTRY = "upper(nullif(r.fields #>> '{country,value}', ''))"
+
+#: Foreign: a country other than Finland, the pipeline's ``foreign_receipt`` warning, or not in euros.
+IS_FOREIGN = (
+    "(coalesce(upper(nullif(r.fields #>> '{country,value}', '')), 'FI') <> 'FI'"
+    " or r.warnings @> '[{\"code\": \"foreign_receipt\"}]'::jsonb or r.currency <> 'EUR')"
+)
+
+#: The deductible share of a receipt's VAT from its category (``c``); no category: fully deductible.
+SHARE = (
+    "(case coalesce(c.vat_treatment, 'deductible') when 'not_deductible' then 0::numeric"
+    " when 'partial' then c.deductible_share else 1::numeric end)"
+)
+
+#: The receipt columns the VAT summary and the export read.
+RECEIPT_COLUMNS = (
+    "r.id, r.status, r.receipt_date, r.business_id, r.total, r.currency, r.merchant, r.category, r.fields,"
+    " r.warnings, r.processed_at"
+)
+
+#: The receipts a period books, with ``correction_of`` (the filed period a late receipt belongs to):
+#: those dated in the period, except receipts processed after a filing of their date's period; and
+#: those processed (Helsinki date) in the period but dated in an earlier filed period.
+BOOKED = """
+locks as (
+  select period_start, period_end, locked_at from public.vat_period_locks where tenant_id = %(tenant)s
+),
+booked as (
+  select {columns}, null::date as correction_of
+    from public.receipts r
+   where r.tenant_id = %(tenant)s and r.deleted_at is null
+     and r.receipt_date between %(start)s and %(end)s
+     and not exists (select from locks l
+                      where r.receipt_date between l.period_start and l.period_end
+                        and r.processed_at > l.locked_at)
+  union all
+  select {columns}, l.period_start as correction_of
+    from locks l
+    join public.receipts r
+      on r.tenant_id = %(tenant)s and r.deleted_at is null
+     and r.receipt_date between l.period_start and l.period_end and r.processed_at > l.locked_at
+   where (r.processed_at at time zone 'Europe/Helsinki')::date between %(start)s and %(end)s
+)
+"""
+
+
+def booked_cte() -> sql.Composed:
+    """The ``locks`` and ``booked`` common table expressions (no leading ``with``)."""
+    from docflow.db.compose import statement
+
+    return statement(BOOKED, columns=RECEIPT_COLUMNS)
+
+
+def rate_table() -> sql.Composed:
+    """The Finnish VAT rates with their validity as a ``values`` list ``(rate, valid_from, valid_to)``."""
+    from psycopg import sql
+
+    from docflow.receipts.vat import FINNISH_VAT_RATES
+
+    rows = [
+        sql.SQL("({}::numeric, {}::date, {}::date)").format(
+            sql.Literal(str(rate.rate)),
+            sql.Literal(rate.valid_from.isoformat() if rate.valid_from else "1900-01-01"),
+            sql.Literal(rate.valid_to.isoformat() if rate.valid_to else "9999-12-31"),
+        )
+        for rate in FINNISH_VAT_RATES
+    ]
+    return sql.SQL("values {}").format(sql.SQL(", ").join(rows))
