@@ -96,7 +96,8 @@ def test_quarter_matches_the_hand_computed_figures(
     ]
     assert body["corrections"] == []
     assert body["filed"] is None
-    assert len(ids) == 11 and corrected
+    assert len(ids) == 11
+    assert corrected
 
 
 def test_both_sides_of_a_rate_change(
@@ -141,7 +142,9 @@ def test_another_tenant_sees_none_of_it(
     other = create_tenant(superuser_url, Role.OWNER)
     body = summary(http, auth(other), "2026-Q1")
     assert body["deductible_vat"] == "0.00"
-    assert body["by_rate"] == [] and body["foreign"] == [] and body["left_out_total"] == 0
+    assert body["by_rate"] == []
+    assert body["foreign"] == []
+    assert body["left_out_total"] == 0
     # The other tenant naming the first in the header is refused.
     headers = {**auth(other), "X-Tenant-Id": str(fresh_tenant.id)}
     assert (
