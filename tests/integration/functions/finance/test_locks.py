@@ -34,6 +34,7 @@ def receipts_http(postgres: object) -> Iterator[TestClient]:
 
 
 def test_filing_freezes_the_periods_receipts(
+    *,
     http: TestClient,
     receipts_http: TestClient,
     fresh_tenant: Tenant,
@@ -57,7 +58,7 @@ def test_filing_freezes_the_periods_receipts(
         2,
     )
     assert http.post(LOCKS, json={"period": "2026-02"}, headers=auth(fresh_tenant)).status_code == 409
-    assert ("finance.period_filed",) == tuple(a[0] for a in audit_actions(superuser_url, fresh_tenant))[-1:]
+    assert [a[0] for a in audit_actions(superuser_url, fresh_tenant)][-1:] == ["finance.period_filed"]
 
     # Through the receipts API: a correction, a deletion and a new category are all 409.
     member = auth(fresh_tenant, Role.MEMBER)
