@@ -16,7 +16,7 @@ import json
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from docflow.csv_fi import BOM, fi_date, fi_decimal, fi_rate, line, safe_text
@@ -128,7 +128,8 @@ def journal_row(row: dict[str, Any]) -> JournalRow:
     tax = _cent(row["tax"]) if has_vat else Decimal("0.00")
     deductible = Decimal("0.00")
     if has_vat and not row["is_foreign"]:
-        deductible = (tax * Decimal(str(row["share"]))).quantize(Decimal("0.01"))
+        # Half away from zero, as PostgreSQL's round() in the VAT summary.
+        deductible = (tax * Decimal(str(row["share"]))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     merchant = row["merchant"] or ""
     category = row["category"] or ""
     return JournalRow(
