@@ -137,3 +137,30 @@ def test_expenses_and_trend(
     assert (
         http.get("/api/v1/finance/expenses/trend", params={"months": 25}, headers=headers).status_code == 422
     )
+
+
+def test_an_export_beyond_the_response_limit_goes_to_s3(
+    http: TestClient,
+    fresh_tenant: Tenant,
+    auth: Headers,
+    write: Callable[..., list[uuid.UUID]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from docflow.aws import s3_client
+    from docflow_finance import routes
+    from tests.support.local_s3 import ensure_receipts_bucket
+
+    bucket = ensure_receipts_bucket()
+    write(fresh_tenant, *q1_2026())
+    monkeypatch.setattr(routes, "MAX_INLINE_EXPORT_BYTES", 200)
+    monkeypatch.setattr(routes, "SPOOL_MEMORY_BYTES", 100)  # spills to disk, as a large export does
+    response = http.get(EXPORT, params={"period": "2026-Q1"}, headers=auth(fresh_tenant))
+    assert response.status_code == 200, response.text
+    link = response.json()
+    assert link["expires_in"] == 300
+    assert link["size_bytes"] > 200
+    key = link["download_url"].split(f"/{bucket}/", 1)[1].split("?", 1)[0]
+    assert key.startswith(f"exports/{fresh_tenant.id}/")
+    stored = s3_client().get_object(Bucket=bucket, Key=key)["Body"].read()
+    assert len(stored) == link["size_bytes"]
+    assert stored.startswith(b"\xef\xbb\xbf")
