@@ -3,10 +3,14 @@ foreign test and the VAT share a category allows. Constant text only; values are
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, LiteralString
 
 if TYPE_CHECKING:
+    import uuid
+
     from psycopg import sql
+
+    from docflow.db import Connection
 
 #: A receipt's country as the pipeline stored it (``fields.country.value``), upper case, or null.
 COUNTRY = "upper(nullif(r.fields #>> '{country,value}', ''))"
@@ -31,8 +35,8 @@ RECEIPT_COLUMNS = (
 
 #: The receipts a period books, with ``correction_of`` (the filed period a late receipt belongs to):
 #: those dated in the period, except receipts processed after a filing of their date's period; and
-#: those processed (Helsinki date) in the period but dated in an earlier filed period.
-BOOKED = """
+#: those processed (Helsinki date) in the period but dated in a filed period after its filing.
+BOOKED_WITH_LOCKS = """
 locks as (
   select period_start, period_end, locked_at from public.vat_period_locks where tenant_id = %(tenant)s
 ),
@@ -54,26 +58,44 @@ booked as (
 )
 """
 
+#: The same for a tenant that has filed nothing: the receipts dated in the period.
+BOOKED = """
+booked as (
+  select {columns}, null::date as correction_of
+    from public.receipts r
+   where r.tenant_id = %(tenant)s and r.deleted_at is null
+     and r.receipt_date between %(start)s and %(end)s
+)
+"""
 
-def booked_cte() -> sql.Composed:
-    """The ``locks`` and ``booked`` common table expressions (no leading ``with``)."""
+
+def booked_cte(*, with_locks: bool) -> sql.Composed:
+    """The ``booked`` common table expression (and ``locks`` before it), without a leading ``with``."""
     from docflow.db.compose import statement
 
-    return statement(BOOKED, columns=RECEIPT_COLUMNS)
+    return statement(BOOKED_WITH_LOCKS if with_locks else BOOKED, columns=RECEIPT_COLUMNS)
 
 
-def rate_table() -> sql.Composed:
-    """The Finnish VAT rates with their validity as a ``values`` list ``(rate, valid_from, valid_to)``."""
+def has_filed_periods(conn: Connection, tenant_id: uuid.UUID) -> bool:
+    """Whether the tenant has filed any VAT period (the simpler query serves a tenant that has not)."""
+    row = conn.execute(
+        "select exists (select from public.vat_period_locks where tenant_id = %s) as filed", (tenant_id,)
+    ).fetchone()
+    return bool(row and row["filed"])
+
+
+def rate_valid(rate: LiteralString, day: LiteralString) -> sql.Composed:
+    """A condition: ``rate`` is a Finnish VAT rate on ``day`` (from ``FINNISH_VAT_RATES``)."""
     from psycopg import sql
 
     from docflow.receipts.vat import FINNISH_VAT_RATES
 
-    rows = [
-        sql.SQL("({}::numeric, {}::date, {}::date)").format(
-            sql.Literal(str(rate.rate)),
-            sql.Literal(rate.valid_from.isoformat() if rate.valid_from else "1900-01-01"),
-            sql.Literal(rate.valid_to.isoformat() if rate.valid_to else "9999-12-31"),
-        )
-        for rate in FINNISH_VAT_RATES
-    ]
-    return sql.SQL("values {}").format(sql.SQL(", ").join(rows))
+    cases = []
+    for vat_rate in FINNISH_VAT_RATES:
+        parts = [sql.SQL("{} = {}").format(sql.SQL(rate), sql.Literal(vat_rate.rate))]
+        if vat_rate.valid_from is not None:
+            parts.append(sql.SQL("{} >= {}::date").format(sql.SQL(day), sql.Literal(vat_rate.valid_from)))
+        if vat_rate.valid_to is not None:
+            parts.append(sql.SQL("{} <= {}::date").format(sql.SQL(day), sql.Literal(vat_rate.valid_to)))
+        cases.append(sql.SQL("({})").format(sql.SQL(" and ").join(parts)))
+    return sql.SQL("({})").format(sql.SQL(" or ").join(cases))

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from docflow.finance.periods import VatPeriod
-from docflow.finance.sql import IS_FOREIGN, SHARE, booked_cte, rate_table
+from docflow.finance.sql import IS_FOREIGN, SHARE, booked_cte, has_filed_periods, rate_valid
 
 if TYPE_CHECKING:
     from docflow.db import Connection
@@ -35,53 +35,50 @@ ZERO = Decimal("0.00")
 
 _SUMMARY = """
 with {booked},
-rates (rate, valid_from, valid_to) as ({rates}),
-vat as (
-  select v.receipt_id, v.rate, v.net, v.tax, v.gross
-    from public.receipt_vat_rows v
-   where v.tenant_id = %(tenant)s and v.receipt_id in (select id from booked)
-),
-per_receipt as (
-  select v.receipt_id, count(*) as n, sum(v.gross) as gross,
+joined as (
+  select b.id, b.correction_of, b.status, b.business_id, b.total, b.currency, b.category, b.fields,
+         b.warnings, v.rate, v.net, v.tax, v.gross,
+         row_number() over receipt = 1 as first_of_receipt,
+         row_number() over (partition by b.id, v.rate) = 1 as first_of_rate,
+         count(v.rate) over receipt as n,
+         sum(v.gross) over receipt as gross_sum,
          bool_and(abs(v.net + v.tax - v.gross) <= 0.01
                   and abs(round(v.net * v.rate / 100, 2) - v.tax) <= 0.02
-                  and exists (select from rates
-                               where rates.rate = v.rate
-                                 and b.receipt_date between rates.valid_from and rates.valid_to)) as rows_ok
-    from vat v join booked b on b.id = v.receipt_id
-   group by v.receipt_id
+                  and {rate_valid}) over receipt as rows_ok
+    from booked b
+    left join public.receipt_vat_rows v on v.tenant_id = %(tenant)s and v.receipt_id = b.id
+  window receipt as (partition by b.id)
 ),
 classified as (
-  select b.id, b.correction_of, b.currency,
-         coalesce(upper(nullif(b.fields #>> '{{country,value}}', '')), 'unknown') as country,
+  select j.first_of_receipt, j.first_of_rate, j.correction_of, j.currency, j.rate, j.net, j.tax, j.gross,
+         coalesce(upper(nullif(j.fields #>> '{{country,value}}', '')), 'unknown') as country,
          {share} as share,
          case
-           when b.status <> all (array['processed', 'needs_review']) then 'not_processed'
-           when b.status = 'needs_review' then 'needs_review'
+           when j.status <> all (array['processed', 'needs_review']) then 'not_processed'
+           when j.status = 'needs_review' then 'needs_review'
            when {foreign} then 'foreign'
-           when p.receipt_id is null then 'no_vat_rows'
-           when b.business_id is null then 'no_business_id'
-           when b.total is null or not p.rows_ok or abs(p.gross - b.total) > 0.01 * p.n
+           when j.n = 0 then 'no_vat_rows'
+           when j.business_id is null then 'no_business_id'
+           when j.total is null or not j.rows_ok or abs(j.gross_sum - j.total) > 0.01 * j.n
              then 'vat_rows_do_not_add_up'
            when coalesce(c.vat_treatment, 'deductible') = 'not_deductible' then 'not_deductible'
            else 'counted'
          end as reason
-    from booked b
-    left join per_receipt p on p.receipt_id = b.id
-    left join public.expense_categories c on c.tenant_id = %(tenant)s and c.code = lower(b.category)
+    from joined j
+    left join public.expense_categories c on c.tenant_id = %(tenant)s and c.code = lower(j.category)
 )
-select grouping(k.country, k.currency, v.rate, k.correction_of) as summary_row,
-       k.reason, k.country, k.currency, v.rate, k.correction_of,
-       count(distinct k.id) as receipts,
-       sum(v.net) as net, sum(v.tax) as tax, sum(v.gross) as gross,
-       sum(round(v.tax * k.share, 2)) as deductible
+select grouping(k.country, k.currency, k.rate, k.correction_of) as summary_row,
+       k.reason, k.country, k.currency, k.rate, k.correction_of,
+       count(*) filter (where k.first_of_receipt) as receipts,
+       count(*) filter (where k.first_of_rate) as receipts_with_rate,
+       sum(k.net) as net, sum(k.tax) as tax, sum(k.gross) as gross,
+       sum(round(k.tax * k.share, 2)) as deductible
   from classified k
-  left join vat v on v.receipt_id = k.id
- group by grouping sets ((k.reason, k.country, k.currency, v.rate, k.correction_of), (k.reason))
+ group by grouping sets ((k.reason, k.country, k.currency, k.rate, k.correction_of), (k.reason))
 """
 
-# The foreign test and the share read the booked receipt ``b`` and its category ``c``.
-_FOREIGN_B = IS_FOREIGN.replace("r.", "b.")
+# The foreign test reads the joined receipt ``j``; the share its category ``c``.
+_FOREIGN_J = IS_FOREIGN.replace("r.", "j.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,18 +138,24 @@ def _dec(value: object) -> Decimal:
     return ZERO if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
-def summary_query() -> Any:
-    """The composed summary statement (parameters ``tenant``, ``start``, ``end``)."""
+def summary_query(*, with_locks: bool = True) -> Any:
+    """The composed summary statement (parameters ``tenant``, ``start``, ``end``); ``with_locks``
+    False is the simpler statement for a tenant that has filed no period."""
     from docflow.db.compose import statement
 
-    return statement(_SUMMARY, booked=booked_cte(), rates=rate_table(), share=SHARE, foreign=_FOREIGN_B)
+    return statement(
+        _SUMMARY,
+        booked=booked_cte(with_locks=with_locks),
+        rate_valid=rate_valid("v.rate", "b.receipt_date"),
+        share=SHARE,
+        foreign=_FOREIGN_J,
+    )
 
 
 def vat_summary(conn: Connection, tenant_id: uuid.UUID, period: VatPeriod) -> VatSummary:
     """The summary of ``period`` for the tenant, read under the caller's row level security."""
-    rows = conn.execute(
-        summary_query(), {"tenant": tenant_id, "start": period.start, "end": period.end}
-    ).fetchall()
+    query = summary_query(with_locks=has_filed_periods(conn, tenant_id))
+    rows = conn.execute(query, {"tenant": tenant_id, "start": period.start, "end": period.end}).fetchall()
     left_out = dict.fromkeys(LEFT_OUT_REASONS, 0)
     counted = 0
     by_rate: dict[Decimal, list[Any]] = {}
@@ -172,7 +175,7 @@ def vat_summary(conn: Connection, tenant_id: uuid.UUID, period: VatPeriod) -> Va
             line = by_rate.setdefault(Decimal(row["rate"]), [ZERO, ZERO, ZERO, ZERO, 0])
             for index, value in enumerate((row["net"], tax, row["gross"], deductible)):
                 line[index] += _dec(value)
-            line[4] += row["receipts"]
+            line[4] += row["receipts_with_rate"]
             non_deductible += tax - deductible
             if row["correction_of"] is not None:
                 fix = corrections.setdefault(row["correction_of"], [0, ZERO])
