@@ -46,8 +46,7 @@ class DocflowCode(StrEnum):
     NO_SUCH_INVITATION = "DF003"
     #: 0043_tenant_invitations.sql, accept_invitation(): the inviting tenant is suspended.
     TENANT_SUSPENDED = "DF005"
-    #: 0050_finance.sql, triggers on receipts and receipt_vat_rows: the receipt belongs to a filed VAT
-    #: period (edit, delete, re-categorise refused).
+    #: 0050_finance.sql, triggers on receipts and their VAT rows: the receipt is in a filed VAT period.
     FILED_PERIOD = "DF006"
 
 
