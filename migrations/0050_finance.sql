@@ -66,6 +66,12 @@ create index receipts_tenant_processed_date_idx on public.receipts (tenant_id, r
   include (status, total, currency, category, client_id)
   where deleted_at is null;
 
+-- Each VAT row's own arithmetic, checked once when written: net + tax = gross and tax = net x rate,
+-- to the cent (two cents of rounding for the tax). The summary reads it instead of recomputing it.
+alter table public.receipt_vat_rows
+  add column arithmetic_ok boolean not null generated always as (
+    abs(net + tax - gross) <= 0.01 and abs(round(net * rate / 100, 2) - tax) <= 0.02) stored;
+
 -- The default categories of every tenant: code, name, account of the common Finnish chart of accounts,
 -- VAT treatment and deductible share.
 create function app_private.finance_default_categories()

@@ -12,9 +12,6 @@ if TYPE_CHECKING:
 
     from docflow.db import Connection
 
-#: A receipt's country as the pipeline stored it (``fields.country.value``), upper case, or null.
-COUNTRY = "upper(nullif(r.fields #>> '{country,value}', ''))"
-
 #: Foreign: a country other than Finland, the pipeline's ``foreign_receipt`` warning, or not in euros.
 IS_FOREIGN = (
     "(coalesce(upper(nullif(r.fields #>> '{country,value}', '')), 'FI') <> 'FI'"
@@ -27,10 +24,12 @@ SHARE = (
     " when 'partial' then c.deductible_share else 1::numeric end)"
 )
 
-#: The receipt columns the VAT summary and the export read.
+#: The receipt facts the VAT summary reads (narrow rows: no JSON travels further).
 RECEIPT_COLUMNS = (
-    "r.id, r.status, r.receipt_date, r.business_id, r.total, r.currency, r.merchant, r.category, r.fields,"
-    " r.warnings, r.processed_at"
+    "r.id, r.status, r.receipt_date, r.business_id, r.total, r.currency, r.category,"
+    " coalesce(upper(nullif(r.fields #>> '{country,value}', '')), 'unknown') as country,"
+    " (coalesce(upper(nullif(r.fields #>> '{country,value}', '')), 'FI') <> 'FI'"
+    " or r.warnings @> '[{\"code\": \"foreign_receipt\"}]'::jsonb or r.currency <> 'EUR') as is_foreign"
 )
 
 #: The receipts a period books, with ``correction_of`` (the filed period a late receipt belongs to):

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from docflow.finance.periods import VatPeriod
-from docflow.finance.sql import IS_FOREIGN, SHARE, booked_cte, has_filed_periods, rate_valid
+from docflow.finance.sql import SHARE, booked_cte, has_filed_periods, rate_valid
 
 if TYPE_CHECKING:
     from docflow.db import Connection
@@ -35,50 +35,49 @@ ZERO = Decimal("0.00")
 
 _SUMMARY = """
 with {booked},
-joined as (
-  select b.id, b.correction_of, b.status, b.business_id, b.total, b.currency, b.category, b.fields,
-         b.warnings, v.rate, v.net, v.tax, v.gross,
-         row_number() over receipt = 1 as first_of_receipt,
-         row_number() over (partition by b.id, v.rate) = 1 as first_of_rate,
-         count(v.rate) over receipt as n,
-         sum(v.gross) over receipt as gross_sum,
-         bool_and(abs(v.net + v.tax - v.gross) <= 0.01
-                  and abs(round(v.net * v.rate / 100, 2) - v.tax) <= 0.02
-                  and {rate_valid}) over receipt as rows_ok
+shared as (
+  select b.*, {share} as share, coalesce(c.vat_treatment, 'deductible') as treatment
     from booked b
-    left join public.receipt_vat_rows v on v.tenant_id = %(tenant)s and v.receipt_id = b.id
-  window receipt as (partition by b.id)
+    left join public.expense_categories c on c.tenant_id = %(tenant)s and c.code = lower(b.category)
+),
+per_rate as (
+  select s.id, v.rate, count(*) as n, sum(v.net) as net, sum(v.tax) as tax, sum(v.gross) as gross,
+         sum(round(v.tax * s.share, 2)) as deductible,
+         bool_and(v.arithmetic_ok and {rate_valid}) as rows_ok
+    from shared s
+    join public.receipt_vat_rows v on v.tenant_id = %(tenant)s and v.receipt_id = s.id
+   group by s.id, v.rate
+),
+per_receipt as (
+  select id, sum(n) as n, sum(gross) as gross, bool_and(rows_ok) as rows_ok from per_rate group by id
 ),
 classified as (
-  select j.first_of_receipt, j.first_of_rate, j.correction_of, j.currency, j.rate, j.net, j.tax, j.gross,
-         coalesce(upper(nullif(j.fields #>> '{{country,value}}', '')), 'unknown') as country,
-         {share} as share,
+  select s.id, s.correction_of, s.country, s.currency,
          case
-           when j.status <> all (array['processed', 'needs_review']) then 'not_processed'
-           when j.status = 'needs_review' then 'needs_review'
-           when {foreign} then 'foreign'
-           when j.n = 0 then 'no_vat_rows'
-           when j.business_id is null then 'no_business_id'
-           when j.total is null or not j.rows_ok or abs(j.gross_sum - j.total) > 0.01 * j.n
+           when s.status <> all (array['processed', 'needs_review']) then 'not_processed'
+           when s.status = 'needs_review' then 'needs_review'
+           when s.is_foreign then 'foreign'
+           when p.id is null then 'no_vat_rows'
+           when s.business_id is null then 'no_business_id'
+           when s.total is null or not p.rows_ok or abs(p.gross - s.total) > 0.01 * p.n
              then 'vat_rows_do_not_add_up'
-           when coalesce(c.vat_treatment, 'deductible') = 'not_deductible' then 'not_deductible'
+           when s.treatment = 'not_deductible' then 'not_deductible'
            else 'counted'
          end as reason
-    from joined j
-    left join public.expense_categories c on c.tenant_id = %(tenant)s and c.code = lower(j.category)
+    from shared s
+    left join per_receipt p on p.id = s.id
 )
-select grouping(k.country, k.currency, k.rate, k.correction_of) as summary_row,
-       k.reason, k.country, k.currency, k.rate, k.correction_of,
-       count(*) filter (where k.first_of_receipt) as receipts,
-       count(*) filter (where k.first_of_rate) as receipts_with_rate,
-       sum(k.net) as net, sum(k.tax) as tax, sum(k.gross) as gross,
-       sum(round(k.tax * k.share, 2)) as deductible
+select false as summary_row, k.reason, k.country, k.currency, r.rate, k.correction_of,
+       count(*) as receipts, sum(r.net) as net, sum(r.tax) as tax, sum(r.gross) as gross,
+       sum(r.deductible) as deductible
   from classified k
- group by grouping sets ((k.reason, k.country, k.currency, k.rate, k.correction_of), (k.reason))
+  join per_rate r on r.id = k.id
+ group by k.reason, k.country, k.currency, r.rate, k.correction_of
+union all
+select true, k.reason, k.country, k.currency, null, k.correction_of, count(*), null, null, null, null
+  from classified k
+ group by k.reason, k.country, k.currency, k.correction_of
 """
-
-# The foreign test reads the joined receipt ``j``; the share its category ``c``.
-_FOREIGN_J = IS_FOREIGN.replace("r.", "j.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,9 +145,8 @@ def summary_query(*, with_locks: bool = True) -> Any:
     return statement(
         _SUMMARY,
         booked=booked_cte(with_locks=with_locks),
-        rate_valid=rate_valid("v.rate", "b.receipt_date"),
+        rate_valid=rate_valid("v.rate", "s.receipt_date"),
         share=SHARE,
-        foreign=_FOREIGN_J,
     )
 
 
@@ -164,28 +162,31 @@ def vat_summary(conn: Connection, tenant_id: uuid.UUID, period: VatPeriod) -> Va
     non_deductible = ZERO
     for row in rows:
         reason = row["reason"]
-        if row["summary_row"]:
+        if row["summary_row"]:  # receipts by reason, country, currency and filed period
             if reason == "counted":
-                counted = row["receipts"]
+                counted += row["receipts"]
+                if row["correction_of"] is not None:
+                    corrections.setdefault(row["correction_of"], [0, ZERO])[0] += row["receipts"]
             else:
-                left_out[reason] = row["receipts"]
+                left_out[reason] += row["receipts"]
+            if reason == "foreign":
+                foreign.setdefault((row["country"], row["currency"]), [0, ZERO, ZERO, ZERO])[0] += row[
+                    "receipts"
+                ]
             continue
         tax, deductible = _dec(row["tax"]), _dec(row["deductible"])
-        if reason == "counted" and row["rate"] is not None:
+        if reason == "counted":
             line = by_rate.setdefault(Decimal(row["rate"]), [ZERO, ZERO, ZERO, ZERO, 0])
             for index, value in enumerate((row["net"], tax, row["gross"], deductible)):
                 line[index] += _dec(value)
-            line[4] += row["receipts_with_rate"]
+            line[4] += row["receipts"]
             non_deductible += tax - deductible
             if row["correction_of"] is not None:
-                fix = corrections.setdefault(row["correction_of"], [0, ZERO])
-                fix[0] += row["receipts"]
-                fix[1] += deductible
+                corrections.setdefault(row["correction_of"], [0, ZERO])[1] += deductible
         elif reason == "not_deductible":
             non_deductible += tax
         elif reason == "foreign":
             item = foreign.setdefault((row["country"], row["currency"]), [0, ZERO, ZERO, ZERO])
-            item[0] += row["receipts"]
             for index, value in enumerate((row["net"], tax, row["gross"]), start=1):
                 item[index] += _dec(value)
     lines = tuple(
