@@ -371,8 +371,12 @@ def create_lock(body: LockCreate, tenant: FinanceAdmin) -> LockPublic:
 def _spool(tenant: TenantContext, period: VatPeriod, export_format: export.ExportFormat) -> IO[bytes]:
     """The export written to a spooled file (memory up to ``SPOOL_MEMORY_BYTES``, then disk)."""
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY_BYTES)  # noqa: SIM115 (returned open)
-    for chunk in export.render(export.journal_rows(tenant.conn, tenant.tenant_id, period), export_format):
-        spool.write(chunk)
+    try:
+        for chunk in export.render(tenant.conn, tenant.tenant_id, period, export_format):
+            spool.write(chunk)
+    except BaseException:
+        spool.close()
+        raise
     spool.seek(0)
     return spool
 

@@ -3,10 +3,7 @@ one guard against CSV formula injection, used by every export."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from collections.abc import Iterable
 from decimal import Decimal
 
 BOM = "\ufeff"
@@ -37,10 +34,3 @@ def fi_rate(value: Decimal | None) -> str:
 def fi_date(value: dt.date | None) -> str:
     """``2025-03-07`` -> ``07.03.2025``."""
     return "" if value is None else value.strftime("%d.%m.%Y")
-
-
-def line(cells: Iterable[str], *, delimiter: str = DELIMITER) -> str:
-    """One CSV record (``\\r\\n`` terminated, quoted where needed)."""
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerow(list(cells))
-    return buffer.getvalue()

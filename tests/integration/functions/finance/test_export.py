@@ -164,3 +164,28 @@ def test_an_export_beyond_the_response_limit_goes_to_s3(
     stored = s3_client().get_object(Bucket=bucket, Key=key)["Body"].read()
     assert len(stored) == link["size_bytes"]
     assert stored.startswith(b"\xef\xbb\xbf")
+
+
+def test_export_and_summary_round_the_same_way(
+    http: TestClient, fresh_tenant: Tenant, auth: Headers, write: Callable[..., list[uuid.UUID]]
+) -> None:
+    """A half share of 2.53 is 1.265: both say 1.27 (per row, half up)."""
+    write(
+        fresh_tenant,
+        ReceiptSpec(
+            dt.date(2026, 5, 5),
+            "Neste",
+            "12.45",
+            [VatLine("25.5", "9.92", "2.53", "12.45")],
+            category="auto_sekakaytto",
+        ),
+    )
+    headers = auth(fresh_tenant)
+    summary = http.get("/api/v1/finance/vat-summary", params={"period": "2026-05"}, headers=headers).json()
+    assert summary["deductible_vat"] == "1.27"
+    assert summary["non_deductible_vat"] == "1.26"
+    text = http.get(EXPORT, params={"period": "2026-05"}, headers=headers).content.decode("utf-8-sig")
+    (record,) = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert record["Vähennettävä ALV"] == "1,27"
+    as_json = http.get(EXPORT, params={"period": "2026-05", "format": "json"}, headers=headers).json()
+    assert as_json["rows"][0]["deductible_tax"] == "1.27"
