@@ -50,14 +50,14 @@ class PeriodPublic(BaseModel):
 
 
 class RateLinePublic(BaseModel):
-    """Counted VAT rows of one rate."""
+    """Counted VAT rows of one rate (``rows``: how many)."""
 
     rate: Decimal
     net: Decimal
     tax: Decimal
     gross: Decimal
     deductible: Decimal
-    receipts: int
+    rows: int
 
 
 class ForeignPublic(BaseModel):

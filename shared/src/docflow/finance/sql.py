@@ -3,6 +3,8 @@ foreign test and the VAT share a category allows. Constant text only; values are
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import TYPE_CHECKING, LiteralString
 
 if TYPE_CHECKING:
@@ -98,3 +100,21 @@ def rate_valid(rate: LiteralString, day: LiteralString) -> sql.Composed:
             parts.append(sql.SQL("{} <= {}::date").format(sql.SQL(day), sql.Literal(vat_rate.valid_to)))
         cases.append(sql.SQL("({})").format(sql.SQL(" and ").join(parts)))
     return sql.SQL("({})").format(sql.SQL(" or ").join(cases))
+
+
+def rates_valid_throughout(start: dt.date, end: dt.date) -> frozenset[Decimal] | None:
+    """The Finnish rates valid on every day from ``start`` to ``end``, or ``None`` when a rate starts
+    or ends inside the range (then validity depends on each receipt's date)."""
+    from docflow.receipts.vat import FINNISH_VAT_RATES
+
+    valid: set[Decimal] = set()
+    for vat_rate in FINNISH_VAT_RATES:
+        first, last = vat_rate.valid_on(start), vat_rate.valid_on(end)
+        changes = (vat_rate.valid_from is not None and start < vat_rate.valid_from <= end) or (
+            vat_rate.valid_to is not None and start <= vat_rate.valid_to < end
+        )
+        if changes or first != last:
+            return None
+        if first:
+            valid.add(vat_rate.rate)
+    return frozenset(valid)

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from docflow.finance.periods import VatPeriod
-from docflow.finance.sql import SHARE, booked_cte, has_filed_periods, rate_valid
+from docflow.finance.sql import SHARE, booked_cte, has_filed_periods, rate_valid, rates_valid_throughout
 
 if TYPE_CHECKING:
     from docflow.db import Connection
@@ -40,19 +40,9 @@ shared as (
     from booked b
     left join public.expense_categories c on c.tenant_id = %(tenant)s and c.code = lower(b.category)
 ),
-per_rate as (
-  select s.id, v.rate, count(*) as n, sum(v.net) as net, sum(v.tax) as tax, sum(v.gross) as gross,
-         sum(round(v.tax * s.share, 2)) as deductible,
-         bool_and(v.arithmetic_ok and {rate_valid}) as rows_ok
-    from shared s
-    join public.receipt_vat_rows v on v.tenant_id = %(tenant)s and v.receipt_id = s.id
-   group by s.id, v.rate
-),
-per_receipt as (
-  select id, sum(n) as n, sum(gross) as gross, bool_and(rows_ok) as rows_ok from per_rate group by id
-),
+per_receipt as ({per_receipt}),
 classified as (
-  select s.id, s.correction_of, s.country, s.currency,
+  select s.id, s.correction_of, s.country, s.currency, s.share,
          case
            when s.status <> all (array['processed', 'needs_review']) then 'not_processed'
            when s.status = 'needs_review' then 'needs_review'
@@ -67,12 +57,12 @@ classified as (
     from shared s
     left join per_receipt p on p.id = s.id
 )
-select false as summary_row, k.reason, k.country, k.currency, r.rate, k.correction_of,
-       count(*) as receipts, sum(r.net) as net, sum(r.tax) as tax, sum(r.gross) as gross,
-       sum(r.deductible) as deductible
+select false as summary_row, k.reason, k.country, k.currency, v.rate, k.correction_of,
+       count(*) as receipts, sum(v.net) as net, sum(v.tax) as tax, sum(v.gross) as gross,
+       sum(round(v.tax * k.share, 2)) as deductible
   from classified k
-  join per_rate r on r.id = k.id
- group by k.reason, k.country, k.currency, r.rate, k.correction_of
+  join public.receipt_vat_rows v on v.tenant_id = %(tenant)s and v.receipt_id = k.id
+ group by k.reason, k.country, k.currency, v.rate, k.correction_of
 union all
 select true, k.reason, k.country, k.currency, null, k.correction_of, count(*), null, null, null, null
   from classified k
@@ -80,16 +70,34 @@ select true, k.reason, k.country, k.currency, null, k.correction_of, count(*), n
 """
 
 
+#: Per receipt: its VAT rows, their gross and whether each row is arithmetic with a valid rate. When no
+#: rate starts or ends inside the period, validity is one set of rates for every receipt (no join).
+_PER_RECEIPT_SAME_RATES = """
+  select v.receipt_id as id, count(*) as n, sum(v.gross) as gross,
+         bool_and(v.arithmetic_ok and v.rate = any (%(rates)s::numeric[])) as rows_ok
+    from public.receipt_vat_rows v
+   where v.tenant_id = %(tenant)s and v.receipt_id in (select id from booked)
+   group by v.receipt_id
+"""
+_PER_RECEIPT_BY_DATE = """
+  select v.receipt_id as id, count(*) as n, sum(v.gross) as gross,
+         bool_and(v.arithmetic_ok and {rate_valid}) as rows_ok
+    from booked b
+    join public.receipt_vat_rows v on v.tenant_id = %(tenant)s and v.receipt_id = b.id
+   group by v.receipt_id
+"""
+
+
 @dataclass(frozen=True, slots=True)
 class RateLine:
-    """Counted VAT rows of one rate."""
+    """Counted VAT rows of one rate (``rows``: how many)."""
 
     rate: Decimal
     net: Decimal
     tax: Decimal
     gross: Decimal
     deductible: Decimal
-    receipts: int
+    rows: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,23 +145,30 @@ def _dec(value: object) -> Decimal:
     return ZERO if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
-def summary_query(*, with_locks: bool = True) -> Any:
-    """The composed summary statement (parameters ``tenant``, ``start``, ``end``); ``with_locks``
-    False is the simpler statement for a tenant that has filed no period."""
+def summary_query(period: VatPeriod, *, with_locks: bool = True) -> tuple[Any, dict[str, Any]]:
+    """The composed summary statement of ``period`` and its extra parameters (``tenant``, ``start``
+    and ``end`` are the caller's); ``with_locks`` False is the simpler statement for a tenant that has
+    filed no period."""
     from docflow.db.compose import statement
 
-    return statement(
-        _SUMMARY,
-        booked=booked_cte(with_locks=with_locks),
-        rate_valid=rate_valid("v.rate", "s.receipt_date"),
-        share=SHARE,
+    same_rates = rates_valid_throughout(period.start, period.end)
+    if same_rates is None:
+        per_receipt = statement(_PER_RECEIPT_BY_DATE, rate_valid=rate_valid("v.rate", "b.receipt_date"))
+        extra: dict[str, Any] = {}
+    else:
+        per_receipt = statement(_PER_RECEIPT_SAME_RATES)
+        extra = {"rates": sorted(same_rates)}
+    query = statement(
+        _SUMMARY, booked=booked_cte(with_locks=with_locks), per_receipt=per_receipt, share=SHARE
     )
+    return query, extra
 
 
 def vat_summary(conn: Connection, tenant_id: uuid.UUID, period: VatPeriod) -> VatSummary:
     """The summary of ``period`` for the tenant, read under the caller's row level security."""
-    query = summary_query(with_locks=has_filed_periods(conn, tenant_id))
-    rows = conn.execute(query, {"tenant": tenant_id, "start": period.start, "end": period.end}).fetchall()
+    query, extra = summary_query(period, with_locks=has_filed_periods(conn, tenant_id))
+    params = {"tenant": tenant_id, "start": period.start, "end": period.end, **extra}
+    rows = conn.execute(query, params).fetchall()
     left_out = dict.fromkeys(LEFT_OUT_REASONS, 0)
     counted = 0
     by_rate: dict[Decimal, list[Any]] = {}
@@ -175,7 +190,7 @@ def vat_summary(conn: Connection, tenant_id: uuid.UUID, period: VatPeriod) -> Va
                 ]
             continue
         tax, deductible = _dec(row["tax"]), _dec(row["deductible"])
-        if reason == "counted":
+        if reason == "counted":  # ``receipts`` counts VAT rows here
             line = by_rate.setdefault(Decimal(row["rate"]), [ZERO, ZERO, ZERO, ZERO, 0])
             for index, value in enumerate((row["net"], tax, row["gross"], deductible)):
                 line[index] += _dec(value)
@@ -190,7 +205,7 @@ def vat_summary(conn: Connection, tenant_id: uuid.UUID, period: VatPeriod) -> Va
             for index, value in enumerate((row["net"], tax, row["gross"]), start=1):
                 item[index] += _dec(value)
     lines = tuple(
-        RateLine(rate=rate, net=v[0], tax=v[1], gross=v[2], deductible=v[3], receipts=v[4])
+        RateLine(rate=rate, net=v[0], tax=v[1], gross=v[2], deductible=v[3], rows=v[4])
         for rate, v in sorted(by_rate.items(), reverse=True)
     )
     return VatSummary(

@@ -30,7 +30,7 @@ def _rates(body: dict[str, object]) -> dict[str, tuple[str, str, str, str, int]]
             x["tax"],
             x["gross"],
             x["deductible"],
-            x["receipts"],
+            x["rows"],
         )
         for x in lines
     }
