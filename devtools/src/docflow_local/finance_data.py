@@ -100,7 +100,7 @@ def insert_receipts(conn: Any, tenant_id: uuid.UUID, receipts: Sequence[ReceiptS
 
 
 def demo_receipts(today: dt.date, tenant_id: uuid.UUID) -> list[ReceiptSpec]:
-    """A year of processed demo receipts ending ``today``: fuel, supplies, lunches, software, a
+    """Processed demo receipts of the 12 months before ``today``'s month, and two of today: fuel, supplies, lunches, software, a
     business dinner (not deductible), a Swedish hotel (foreign) and one that needs review."""
     templates = [
         ("Neste Espoo", "polttoaine", [("25.5", "64.00", "16.32", "80.32")]),
@@ -115,7 +115,7 @@ def demo_receipts(today: dt.date, tenant_id: uuid.UUID) -> list[ReceiptSpec]:
         ("Verkkokauppa.com", "toimisto", [("25.5", "79.68", "20.32", "100.00")]),
     ]
     receipts: list[ReceiptSpec] = []
-    for month in range(12):
+    for month in range(1, 13):
         index = today.year * 12 + today.month - 1 - month
         day = dt.date(index // 12, index % 12 + 1, 10)
         for offset, (merchant, category, rows) in enumerate(templates):
@@ -133,7 +133,7 @@ def demo_receipts(today: dt.date, tenant_id: uuid.UUID) -> list[ReceiptSpec]:
             )
     receipts.append(
         ReceiptSpec(
-            receipt_date=today.replace(day=1),
+            receipt_date=today,
             merchant="Scandic Hotell Stockholm",
             total="1250.00",
             vat=[VatLine("12", "1116.07", "133.93", "1250.00")],
@@ -146,7 +146,7 @@ def demo_receipts(today: dt.date, tenant_id: uuid.UUID) -> list[ReceiptSpec]:
     )
     receipts.append(
         ReceiptSpec(
-            receipt_date=today.replace(day=2),
+            receipt_date=today,
             merchant="R-Kioski",
             total="8.90",
             status="needs_review",
