@@ -100,8 +100,9 @@ def insert_receipts(conn: Any, tenant_id: uuid.UUID, receipts: Sequence[ReceiptS
 
 
 def demo_receipts(today: dt.date, tenant_id: uuid.UUID) -> list[ReceiptSpec]:
-    """Processed demo receipts of the 12 months before ``today``'s month, and two of today: fuel, supplies, lunches, software, a
-    business dinner (not deductible), a Swedish hotel (foreign) and one that needs review."""
+    """Processed demo receipts of the 12 months before ``today``'s month (fuel, supplies, lunches,
+    software, a business dinner that is not deductible) and two of today: a Swedish hotel (foreign)
+    and one that needs review."""
     templates = [
         ("Neste Espoo", "polttoaine", [("25.5", "64.00", "16.32", "80.32")]),
         ("K-Rauta Lommila", "tarvikkeet", [("25.5", "120.00", "30.60", "150.60")]),
