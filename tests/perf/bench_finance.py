@@ -154,18 +154,17 @@ def _database_figures(server: Any, tenants: int, runs: int, rng: random.Random) 
     picks = [_tenant(rng.randint(1, tenants)) for _ in range(runs)]
     results: dict[str, list[float]] = {}
 
-    def run(conn: Any, rls: bool, query: Any, params: Callable[[uuid.UUID], dict[str, Any]]) -> list[float]:
-        samples = []
-        for index, (tenant_id, user_id) in enumerate([picks[0], *picks]):
-            with conn.transaction():
-                if rls:
-                    claims = {"sub": str(user_id), "role": "authenticated", "tenant_id": str(tenant_id)}
-                    set_request_claims(conn, claims, role="authenticated")
-                started = time.perf_counter()
-                conn.execute(query, params(tenant_id)).fetchall()
-                if index:  # the first run warms up
-                    samples.append((time.perf_counter() - started) * 1000)
-        return samples
+    def once(
+        conn: Any, rls: bool, query: Any, params: dict[str, Any], tenant: tuple[uuid.UUID, uuid.UUID]
+    ) -> float:
+        tenant_id, user_id = tenant
+        with conn.transaction():
+            if rls:
+                claims = {"sub": str(user_id), "role": "authenticated", "tenant_id": str(tenant_id)}
+                set_request_claims(conn, claims, role="authenticated")
+            started = time.perf_counter()
+            conn.execute(query, params).fetchall()
+            return (time.perf_counter() - started) * 1000
 
     def summary_params(tenant: uuid.UUID) -> dict[str, Any]:
         return {"tenant": tenant, "start": year.start, "end": year.end, **summary_extra}
@@ -181,11 +180,16 @@ def _database_figures(server: Any, tenants: int, runs: int, rng: random.Random) 
             ("summary", summary_sql, summary_params),
             ("trend", trend_sql, trend_params),
         ):
-            # Interleaved in the same run: RLS as authenticated, then the owner without RLS.
-            results[f"{name}_rls"] = run(app, True, query, params)
-            results[f"{name}_owner"] = run(owner, False, query, params)
-            results[f"{name}_rls"] += run(app, True, query, params)
-            results[f"{name}_owner"] += run(owner, False, query, params)
+            # Side by side: each tenant's statement with RLS as authenticated, then as the table owner
+            # without RLS (which of the two goes first alternates); the first pair warms up.
+            rls_samples, owner_samples = [], []
+            for index, tenant in enumerate([picks[0], *picks]):
+                order = [(app, True), (owner, False)] if index % 2 else [(owner, False), (app, True)]
+                for conn, rls in order:
+                    elapsed = once(conn, rls, query, params(tenant[0]), tenant)
+                    if index:
+                        (rls_samples if rls else owner_samples).append(elapsed)
+            results[f"{name}_rls"], results[f"{name}_owner"] = rls_samples, owner_samples
     return results
 
 
