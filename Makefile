@@ -111,10 +111,11 @@ mutate: setup ## Mutation testing (mutmut, one worker) of the costliest modules;
 	$(PY) -m pip install -qq mutmut==3.8.1
 	$(PY) -m tests.mutation $(MUTATE)
 
-bench: setup ## Cold import, warm invoke and Sentry init benchmarks (a table, not a test)
+bench: setup ## Cold import, warm invoke, Sentry init and finance benchmarks (tables, not tests; FINANCE_BENCH_ARGS="--tenants 10 --receipts 2000" for a quick one)
 	$(PY) -m tests.perf.bench_cold_start
 	$(PY) -m tests.perf.bench_auth
 	$(PY) -m tests.perf.bench_pii
+	$(PY) -m tests.perf.bench_finance $(FINANCE_BENCH_ARGS)
 
 bench-receipts: setup bench-fonts ## Receipt reading on the layout corpus, real German scans and SROIE (BENCH_ARGS=--quick)
 	$(PY) -m tests.perf.bench_receipts $(BENCH_ARGS)

@@ -147,6 +147,7 @@ class _Planter:
             "FI07375462",
             "+358401234567",
             "EUR",
+            "4000",
         ]
         for candidate in candidates:
             if all(re.search(pattern, candidate) for pattern in patterns):

@@ -5,6 +5,7 @@ Idempotent: ids are derived from names, rows are inserted with ``on conflict do 
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 
@@ -125,3 +126,25 @@ def seed_demo(superuser_url: str) -> DemoData:
             "insert into public.platform_admins (user_id) values (%s) on conflict do nothing", (admin_id,)
         )
     return DemoData(users=users, platform_admin_email=PLATFORM_ADMIN_EMAIL, platform_admin_id=admin_id)
+
+
+def seed_demo_receipts(superuser_url: str, today: dt.date | None = None) -> int:
+    """A year of processed receipts with VAT rows for each demo tenant, so the finance routes show
+    real figures (``make dev`` only: the test suite's demo tenants stay without receipts). Skipped
+    for a tenant that has receipts already; returns how many were written."""
+    import psycopg
+
+    from docflow_local.finance_data import demo_receipts, insert_receipts
+
+    written = 0
+    with psycopg.connect(superuser_url) as conn:
+        for _, slug in DEMO_TENANTS:
+            tenant_id = demo_id(f"tenant:{slug}")
+            if conn.execute(
+                "select 1 from public.receipts where tenant_id = %s limit 1", (tenant_id,)
+            ).fetchone():
+                continue
+            written += len(
+                insert_receipts(conn, tenant_id, demo_receipts(today or dt.date.today(), tenant_id))
+            )
+    return written

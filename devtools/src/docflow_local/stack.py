@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from docflow_local.environment import LOCAL_APP_PASSWORD, LocalPorts, apply_local_environment
 from docflow_local.postgres import EmbeddedPostgres, bootstrap_runtime_role
-from docflow_local.seed import DemoData, seed_demo
+from docflow_local.seed import DemoData, seed_demo, seed_demo_receipts
 
 if TYPE_CHECKING:
     import uvicorn
@@ -28,12 +28,14 @@ def dev_postgres(root: Path, ports: LocalPorts) -> EmbeddedPostgres:
 
 
 def prepare_database(pg: EmbeddedPostgres, root: Path) -> DemoData:
-    """Apply migrations, let the runtime role log in, seed the demo tenants."""
+    """Apply migrations, let the runtime role log in, seed the demo tenants and their receipts."""
     from docflow.db.migrate import migrate
 
     migrate(pg.superuser_url, root / "migrations")
     bootstrap_runtime_role(pg.superuser_url, password=LOCAL_APP_PASSWORD)
-    return seed_demo(pg.superuser_url)
+    demo = seed_demo(pg.superuser_url)
+    seed_demo_receipts(pg.superuser_url)
+    return demo
 
 
 @contextlib.contextmanager

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from docflow import spreadsheet
+from docflow.csv_fi import fi_date, fi_decimal
 
 ExportFormat = Literal["csv", "csv-fi", "json"]
 
@@ -37,16 +38,6 @@ FI_HEADER = (
     "Kuitti",
 )
 CSV_HEADER = ("id", "date", "merchant", "business_id", "total", "currency", "vat", "category", "status")
-
-
-def fi_decimal(value: Decimal | None) -> str:
-    """``1234.5`` -> ``1234,50``."""
-    return "" if value is None else format(Decimal(value).quantize(Decimal("0.01")), "f").replace(".", ",")
-
-
-def fi_date(value: dt.date | None) -> str:
-    """``2025-03-07`` -> ``07.03.2025``."""
-    return "" if value is None else value.strftime("%d.%m.%Y")
 
 
 def _line(cells: Iterable[object], *, delimiter: str) -> str:

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Response
 
 from docflow import audit
 from docflow.config import get_settings
+from docflow.db import translate_errors
 from docflow.errors import Conflict, NotFound, Unprocessable
 from docflow.http.deps import TenantConn, TenantContext, TenantWriter
 from docflow.http.pagination import Page
@@ -188,10 +189,11 @@ def update_receipt(
         for name in sorted(body.model_fields_set)
         if name in COLUMNS
     ]
-    queries.apply_update(tenant.conn, receipt, changes, corrected)
-    if "vat_rows" in body.model_fields_set:
-        rows = [row.model_dump(mode="json") for row in body.vat_rows or []]
-        replace_vat_rows(tenant.conn, tenant.tenant_id, receipt_id, rows)
+    with translate_errors():  # a receipt of a filed VAT period: 409
+        queries.apply_update(tenant.conn, receipt, changes, corrected)
+        if "vat_rows" in body.model_fields_set:
+            rows = [row.model_dump(mode="json") for row in body.vat_rows or []]
+            replace_vat_rows(tenant.conn, tenant.tenant_id, receipt_id, rows)
     audit.record_tenant_action(
         tenant,
         action="receipt.corrected",
@@ -210,7 +212,8 @@ def delete_receipt(receipt_id: uuid.UUID, tenant: TenantWriter) -> Response:
     from docflow.aws.s3 import tag_object
 
     receipt = _load(tenant, receipt_id)
-    queries.soft_delete(tenant.conn, receipt_id)
+    with translate_errors():  # a receipt of a filed VAT period: 409
+        queries.soft_delete(tenant.conn, receipt_id)
     audit.record_tenant_action(tenant, action="receipt.deleted", target_type="receipt", target_id=receipt_id)
     bucket = get_settings().receipts_bucket
     tenant.after_commit(partial(tag_object, bucket, receipt["object_key"], {"docflow-deleted": "true"}))
@@ -227,9 +230,11 @@ def reprocess_receipt(receipt_id: uuid.UUID, tenant: TenantWriter) -> ReprocessP
 
     _count_request("reprocess", tenant)
     receipt = _load(tenant, receipt_id)
-    if not queries.mark_for_reprocess(
-        tenant.conn, receipt_id, queued_seconds=get_settings().receipts_lease_seconds
-    ):
+    with translate_errors():  # a receipt of a filed VAT period: 409
+        reprocessing = queries.mark_for_reprocess(
+            tenant.conn, receipt_id, queued_seconds=get_settings().receipts_lease_seconds
+        )
+    if not reprocessing:
         raise Conflict("The receipt is already queued or being processed")
     audit.record_tenant_action(
         tenant, action="receipt.reprocess", target_type="receipt", target_id=receipt_id

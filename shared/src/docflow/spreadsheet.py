@@ -14,6 +14,10 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from psycopg import sql
 
 #: Characters that make a spreadsheet read a cell as a formula (ASCII and full-width).
 FORMULA_START = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
@@ -22,7 +26,8 @@ LEADING_BREAKS = frozenset("\t\r\n")
 #: Separator of a list written into one cell.
 LIST_SEPARATOR = "|"
 
-_SIGNED_NUMBER = re.compile(r"^[+-][0-9 .,()-]*$")
+_SIGNED_NUMBER_PATTERN = r"^[+-][0-9 .,()-]*$"
+_SIGNED_NUMBER = re.compile(_SIGNED_NUMBER_PATTERN)
 
 
 def neutralize(text: str) -> str:
@@ -33,6 +38,25 @@ def neutralize(text: str) -> str:
     if start[:1] in FORMULA_START and not _SIGNED_NUMBER.match(text):
         return "'" + text
     return text
+
+
+def neutralize_sql(expression: sql.Composable) -> sql.Composed:
+    """:func:`neutralize` as a PostgreSQL expression, for exports that the database writes itself."""
+    from psycopg import sql
+
+    def characters(chars: frozenset[str]) -> sql.Composed:
+        return sql.SQL(", ").join(sql.Literal(character) for character in sorted(chars))
+
+    return sql.SQL(
+        "(case when left({e}, 1) in ({breaks}) then '''' || {e}"
+        " when substring({e} from '^\\s*(.)') in ({starts}) and {e} !~ {signed} then '''' || {e}"
+        " else {e} end)"
+    ).format(
+        e=expression,
+        breaks=characters(LEADING_BREAKS),
+        starts=characters(FORMULA_START),
+        signed=sql.Literal(_SIGNED_NUMBER_PATTERN),
+    )
 
 
 def cell(value: object) -> str:
@@ -58,4 +82,4 @@ def _text(value: object) -> str:
     return str(value)
 
 
-__all__ = ["FORMULA_START", "LIST_SEPARATOR", "cell", "neutralize", "row"]
+__all__ = ["FORMULA_START", "LIST_SEPARATOR", "cell", "neutralize", "neutralize_sql", "row"]

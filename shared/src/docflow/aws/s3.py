@@ -122,3 +122,8 @@ def tag_object(bucket: str, key: str, tags: dict[str, str]) -> bool:
             return False
         raise
     return True
+
+
+def upload_file(bucket: str, key: str, fileobj: Any, *, content_type: str) -> None:
+    """Write a file object to ``key`` (multipart for large files, read in chunks)."""
+    s3_client().upload_fileobj(fileobj, bucket, key, ExtraArgs={"ContentType": content_type})

@@ -46,6 +46,8 @@ class DocflowCode(StrEnum):
     NO_SUCH_INVITATION = "DF003"
     #: 0043_tenant_invitations.sql, accept_invitation(): the inviting tenant is suspended.
     TENANT_SUSPENDED = "DF005"
+    #: 0050_finance.sql, triggers on receipts and their VAT rows: the receipt is in a filed VAT period.
+    FILED_PERIOD = "DF006"
 
 
 #: What each code means to the caller when the service gives no words of its own.
@@ -60,6 +62,10 @@ _DEFAULTS: Mapping[str, Callable[[], DocflowError]] = {
     ),
     DocflowCode.TENANT_LIMIT: lambda: Forbidden("This account has created as many tenants as it may"),
     DocflowCode.NO_SUCH_INVITATION: lambda: NotFound("No such invitation"),
+    DocflowCode.FILED_PERIOD: lambda: Conflict(
+        "This receipt belongs to a filed VAT period and can no longer change; "
+        "book a correction in an open period"
+    ),
     DocflowCode.TENANT_SUSPENDED: lambda: TenantSuspended(
         "This tenant is suspended; contact DocFlow support"
     ),

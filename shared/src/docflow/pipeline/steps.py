@@ -240,13 +240,17 @@ def review(ctx: Context) -> Context:
 
 
 def store(ctx: Context) -> Context:
-    """Write fields, rows, text and the final status in one transaction, if the claim still holds."""
+    """Write fields, rows, text and the final status in one transaction, if the claim still holds;
+    the tenant's category rules categorise the receipt in the same transaction."""
     from docflow.db import system_transaction
+    from docflow.finance.rules import apply_to_stored_receipt
 
     assert ctx.review is not None
+    claim = ctx.held()
     with system_transaction("receipts.store") as conn:
-        if not store_review(conn, ctx.held(), ctx.review):
+        if not store_review(conn, claim, ctx.review):
             raise Skip("claim_lost")
+        apply_to_stored_receipt(conn, claim.tenant_id, claim.receipt_id)
     return ctx
 
 

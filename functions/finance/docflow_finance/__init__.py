@@ -1,0 +1,1 @@
+"""The finance routes: VAT summary, expenses, categories and rules, filed periods and the export."""
