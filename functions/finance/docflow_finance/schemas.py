@@ -5,13 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from docflow.http.types import Text
 
 PeriodKind = Literal["month", "quarter", "year"]
 VatTreatment = Literal["deductible", "not_deductible", "partial"]
 MatchKind = Literal["merchant", "business_id", "item"]
+#: A category's display name, and a rule's merchant pattern or item word.
+CategoryName = Annotated[str, Text(min_length=1, max_length=100, plain=True)]
+RulePattern = Annotated[str, Text(min_length=1, max_length=100, plain=True)]
 #: ``2026-01``, ``2026-Q1`` or ``2026``.
 PERIOD_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$"
 
@@ -205,7 +210,7 @@ class CategoryCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(pattern=r"^[a-z0-9_]{1,40}$")
-    name: str = Field(min_length=1, max_length=100)
+    name: CategoryName
     account: str = Field(pattern=r"^[0-9]{3,8}$")
     vat_treatment: VatTreatment = "deductible"
     deductible_share: Decimal | None = Field(default=None, gt=0, lt=1, max_digits=5, decimal_places=4)
@@ -221,7 +226,7 @@ class CategoryUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, min_length=1, max_length=100)
+    name: CategoryName | None = None
     account: str | None = Field(default=None, pattern=r"^[0-9]{3,8}$")
     vat_treatment: VatTreatment | None = None
     deductible_share: Decimal | None = Field(default=None, gt=0, lt=1, max_digits=5, decimal_places=4)
@@ -260,7 +265,7 @@ class RuleCreate(BaseModel):
 
     category_id: uuid.UUID
     match_kind: MatchKind
-    pattern: str = Field(min_length=1, max_length=100)
+    pattern: RulePattern
     priority: int = Field(default=100, ge=0, le=1000)
 
     @model_validator(mode="after")
