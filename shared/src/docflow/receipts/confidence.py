@@ -17,6 +17,9 @@ VAT_ROW_UNCHECKED: dict[int, float] = {3: 0.8, 2: 0.7, 1: 0.6, 0: 0.5}
 VAT_ROW_CONTRADICTED = 0.4
 #: A row whose rate was corrected to the one valid on the receipt's date.
 VAT_ROW_RATE_CORRECTED = 0.6
+#: The one rate a note says the prices include (``ALV 25,5 % sisältyy hintaan``), applied to a total that
+#: the payment confirms: enough to book, never "confirmed" (nothing prints the tax itself).
+VAT_ROW_INCLUDED = 0.75
 #: A row derived from the total minus the other rows is trusted no more than this.
 VAT_ROW_DERIVED = 0.6
 

@@ -31,7 +31,7 @@ from docflow.receipts.models import (
 from docflow.receipts.numbers import CENT, find_amounts
 from docflow.receipts.totals import TotalChoice, choose_total, collect_evidence, payment_method
 from docflow.receipts.vat import is_valid_rate, rate_for_date, rate_table
-from docflow.receipts.vat_reader import gather, preliminary_rows, read_vat
+from docflow.receipts.vat_reader import gather, preliminary_rows, read_vat, vat_free_amount
 from docflow.receipts.vocabulary import RECEIPT_NUMBER, TOTAL_STRONG, TOTAL_WEAK
 
 _DATE_WORD = re.compile(r"(?<![A-Z])(?:DATE|BIZDATE|PVM|PAIVAMAARA|PAIVAYS|DATUM|AIKA|TID)(?![A-Z])")
@@ -88,7 +88,16 @@ def extract_receipt(
     total = choose_total(lines, evidence)
     day = date_match[0].value if date_match is not None else None
     total_value = total.value if total is not None else None
-    reading = read_vat(lines, gathered, total_value, day=day, country=country, items_sum=items_sum)
+    reading = read_vat(
+        lines,
+        gathered,
+        total_value,
+        day=day,
+        country=country,
+        items_sum=items_sum,
+        vat_free=vat_free_amount(lines),
+        total_confirmed=total is not None and bool(total.agrees_with),
+    )
     vat_rows = tuple(VatRow(row.rate, row.net, row.tax, row.gross, score) for row, score in reading.rows)
     if day is not None:
         vat_rows = tuple(_rate_for_date(row, day, country) for row in vat_rows)
@@ -119,7 +128,8 @@ def extract_receipt(
         items=items,
         kind=kind,
     )
-    warnings = build_warnings(receipt, total, items)
+    vat_free = -reading.vat_free if kind == "refund" else reading.vat_free
+    warnings = build_warnings(receipt, total, items, vat_free=vat_free)
     return replace(receipt, warnings=warnings)
 
 
@@ -283,11 +293,18 @@ def _receipt_number(lines: Sequence[TextLine]) -> Field[str] | None:
 
 
 def build_warnings(
-    receipt: ReceiptData, total: TotalChoice | None, items: Sequence[LineItem]
+    receipt: ReceiptData,
+    total: TotalChoice | None,
+    items: Sequence[LineItem],
+    *,
+    vat_free: Decimal = Decimal("0.00"),
 ) -> tuple[ReceiptWarning, ...]:
-    """Everything a reviewer should check before the receipt is booked."""
+    """Everything a reviewer should check before the receipt is booked.
+
+    ``vat_free``: the part of the total outside VAT (deposits) that the VAT rows leave out.
+    """
     warnings = _missing_field_warnings(receipt)
-    warnings.extend(_vat_warnings(receipt))
+    warnings.extend(_vat_warnings(receipt, vat_free))
     warnings.extend(_kind_warnings(receipt))
     if total is not None and not total.agrees_with and receipt.total is not None:
         warnings.append(
@@ -352,10 +369,10 @@ def _missing_field_warnings(receipt: ReceiptData) -> list[ReceiptWarning]:
     return warnings
 
 
-def _vat_warnings(receipt: ReceiptData) -> list[ReceiptWarning]:
+def _vat_warnings(receipt: ReceiptData, vat_free: Decimal) -> list[ReceiptWarning]:
     warnings: list[ReceiptWarning] = []
     if receipt.vat and receipt.total is not None:
-        gross = sum((row.gross for row in receipt.vat), Decimal("0.00"))
+        gross = sum((row.gross for row in receipt.vat), vat_free)
         if abs(gross - receipt.total.value) > CENT:
             warnings.append(ReceiptWarning("vat_total_mismatch", "VAT rows do not add up to the total"))
     country = None if receipt.country is None else receipt.country.value

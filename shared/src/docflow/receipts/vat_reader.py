@@ -43,8 +43,11 @@ from docflow.receipts.vat_table import (
     tax_from_gross,
 )
 from docflow.receipts.vocabulary import (
+    DEPOSIT,
+    DEPOSIT_RETURN,
     GROSS_WORD,
     NET_WORD,
+    PRICES_INCLUDE,
     TOTAL_STRONG,
     TOTAL_WEAK,
     VAT_WORD,
@@ -60,6 +63,8 @@ class RowSource(StrEnum):
     TAX_NOTE = "tax note"
     COMPLETED = "completed from the total"
     FROM_TOTAL = "derived from the total"
+    #: The one rate a note says the prices include, applied to the total.
+    INCLUDED = "included in the prices"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +94,8 @@ class Gathered:
     notes: tuple[TaxNote, ...]
     #: Rates printed next to a VAT word (with or without amounts).
     mentioned: frozenset[Decimal]
+    #: Rates printed with a note that the prices include them (``ALV 25,5 % sisältyy hintaan``).
+    included: frozenset[Decimal] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +104,8 @@ class VatReading:
 
     rows: tuple[tuple[VatAmounts, float], ...]
     matches_total: bool
+    #: What the total holds beyond the rows' gross amounts: deposits outside VAT (0 when none).
+    vat_free: Decimal = Decimal("0.00")
 
 
 #: A rate after a VAT word without its ``%`` (``ALV 25,5 36,68``): one decimal at most.
@@ -282,6 +291,7 @@ def gather(lines: Sequence[TextLine], country: str | None) -> Gathered:
     ]
     notes: list[TaxNote] = []
     mentioned: set[Decimal] = set()
+    included: set[Decimal] = set()
     # A foreign receipt keeps a rate of another country as printed (the row is then flagged invalid),
     # never bent to a rate of its own country.
     printable = rates | known_rates(None) if is_foreign(country) else rates
@@ -295,6 +305,8 @@ def gather(lines: Sequence[TextLine], country: str | None) -> Gathered:
                 continue
             rate, rest = found
             mentioned.add(rate)
+            if PRICES_INCLUDE.search(folded):
+                included.add(rate)
             candidates.extend(_window_candidates(lines, index, rate, rest))
             on_line = [value for value in _amounts(rest) if value > 0]
             if len(on_line) == 1 and rate > 0:
@@ -312,7 +324,7 @@ def gather(lines: Sequence[TextLine], country: str | None) -> Gathered:
         if note is not None and abs(note.tax - tax) <= _NOTE_TOLERANCE:
             tax, printed = note.tax, 2
         candidates.append(Candidate(VatAmounts(rate, gross - tax, tax, gross), -1, printed, RowSource.CODES))
-    return Gathered(tuple(candidates), tuple(notes), frozenset(mentioned))
+    return Gathered(tuple(candidates), tuple(notes), frozenset(mentioned), frozenset(included))
 
 
 def _printed(text: str, row: VatAmounts) -> int:
@@ -446,7 +458,26 @@ def _single_rate_from_total(gathered: Gathered, total: Decimal) -> list[Candidat
     if rate == 0:
         return None
     tax = tax_from_gross(rate, total)
-    return [Candidate(VatAmounts(rate, total - tax, tax, total), -1, 0, RowSource.FROM_TOTAL)]
+    source = RowSource.INCLUDED if rate in gathered.included else RowSource.FROM_TOTAL
+    return [Candidate(VatAmounts(rate, total - tax, tax, total), -1, 0, source)]
+
+
+def vat_free_amount(lines: Sequence[TextLine]) -> Decimal:
+    """The sum of the deposit lines of a sale (``Pantti 0,40``, ``Pantti 2 x 0,15  0,30``, a deducted
+    ``Pullopalautus -1,20``): in Finland and Estonia deposits are outside VAT, so the VAT rows' gross
+    amounts add up to the total less these. The last amount of each such line counts, with its sign.
+    """
+    amount = Decimal("0.00")
+    for line in lines:
+        folded = line.folded
+        if not (DEPOSIT.search(folded) or DEPOSIT_RETURN.search(folded)) or "%" in line.text:
+            continue
+        if VAT_WORD.search(folded) or TOTAL_STRONG.search(folded) or TOTAL_WEAK.search(folded):
+            continue
+        found = find_amounts(line.text)
+        if found:
+            amount += found[-1].value
+    return amount
 
 
 def read_vat(
@@ -457,17 +488,27 @@ def read_vat(
     day: dt.date | None,
     country: str | None,
     items_sum: Decimal | None = None,
+    vat_free: Decimal = Decimal("0.00"),
+    total_confirmed: bool = False,
 ) -> VatReading:
     """The VAT rows of a receipt, chosen so that they add up to ``total``, each with its confidence.
 
-    Without a total, rows that add up to the line items' sum are taken (a tax note's gross is then
-    that sum), but not trusted as rows the total confirms.
+    A single rate that a note says the prices include is applied to the whole total; the row is
+    booked without review only when ``total_confirmed`` (a payment or other reading repeats the total).
+    Rows that add up to the total less ``vat_free`` (the deposits printed on the receipt, outside VAT)
+    are confirmed as well, when no choice adds up to the total itself. Without a total, rows that add
+    up to the line items' sum are taken (a tax note's gross is then that sum), but not trusted as rows
+    the total confirms.
     """
     preliminary = preliminary_rows(gathered)
     if total is None or total == 0:
         by_items = _matching(gathered, items_sum, day, country) if items_sum else None
         return _reading(by_items or preliminary, checked=False, contradicted=False)
     rows = _matching(gathered, total, day, country)
+    if rows is None and vat_free != 0 and total - vat_free > 0:
+        rows = _matching(gathered, total - vat_free, day, country)
+        if rows is not None:
+            return _reading(rows, checked=True, contradicted=False, vat_free=vat_free)
     if rows is None:
         rates = frozenset(rate.rate for rate in rate_table(country))
         line_rows = [LocatedRow(row.line, row.row) for row in preliminary if row.source is RowSource.LINE]
@@ -480,10 +521,17 @@ def read_vat(
         rows = _single_rate_from_total(gathered, total)
     if rows is None:
         return _reading(preliminary, checked=False, contradicted=bool(preliminary))
-    return _reading(rows, checked=True, contradicted=False)
+    return _reading(rows, checked=True, contradicted=False, total_confirmed=total_confirmed)
 
 
-def _reading(rows: Sequence[Candidate], *, checked: bool, contradicted: bool) -> VatReading:
+def _reading(
+    rows: Sequence[Candidate],
+    *,
+    checked: bool,
+    contradicted: bool,
+    vat_free: Decimal = Decimal("0.00"),
+    total_confirmed: bool = False,
+) -> VatReading:
     scored: list[tuple[VatAmounts, float]] = []
     for row in rows:
         printed = min(3, row.printed)
@@ -493,9 +541,11 @@ def _reading(rows: Sequence[Candidate], *, checked: bool, contradicted: bool) ->
                 value = confidence.VAT_ROW_TAX_NOTE
             if row.source is RowSource.COMPLETED:
                 value = min(value, confidence.VAT_ROW_DERIVED)
+            if row.source is RowSource.INCLUDED and total_confirmed:
+                value = confidence.VAT_ROW_INCLUDED
         else:
             value = confidence.VAT_ROW_UNCHECKED[printed]
             if contradicted:
                 value = min(value, confidence.VAT_ROW_CONTRADICTED)
         scored.append((row.row, value))
-    return VatReading(tuple(scored), checked)
+    return VatReading(tuple(scored), checked, vat_free)

@@ -124,6 +124,21 @@ RATED_TAX = re.compile(
     r"(?<![A-Z])(?:GST|SST|VAT|TAX|ALV|MOMS|MWST|UST|KM|MVA)\s?@?\s?(?P<rate>\d{1,2}(?:[.,]\d{1,2})?)\s?%"
 )
 INCLUSIVE = _words(r"INC\w*", r"SIS\.?", r"SISALTAA", r"INKL\w*", r"KM-?GA", r"MIT")
+#: A note that the prices include the tax: ``ALV 25,5 % sisältyy hintaan``, ``inkl. 19 % MwSt``,
+#: ``Moms 25 % ingår``, ``VAT 25.5 % included``, ``KM 22% sisaldub hinnas``.
+PRICES_INCLUDE = _words(
+    r"SISALTY\w*",
+    r"SISALTAA",
+    r"SISALTAVAT",
+    r"SIS\.?",
+    r"INGAR",
+    r"INKL\w*",
+    r"INCL\w*",
+    r"INCLUDED",
+    r"ENTHALTEN",
+    r"SISALDAB",
+    r"SISALDUB",
+)
 EXCLUDING = _words(r"EXCL\w*", r"EX", r"VEROTON", r"EXKL\w*", r"OHNE", r"KM-?TA", r"ILMA")
 TAX_TOTAL = _words(
     r"TOTAL\s?(?:GST|TAX|VAT)",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -229,3 +230,57 @@ def test_given_a_finnish_receipt_when_read_then_its_vat_is_not_foreign() -> None
     assert receipt.country is not None
     assert receipt.country.value == "FI"
     assert "foreign_receipt" not in {warning.code for warning in receipt.warnings}
+
+
+def test_given_deposits_outside_vat_when_read_then_the_rows_add_up_to_the_total_less_the_deposits() -> None:
+    receipt = _read(
+        FI_HEAD,
+        "06.12.2024",
+        "Lonkero 0,33 l tlk 3,44\n  PANTTI 0,15\nLonkero 0,33 l tlk 4,02\n  PANTTI 0,15\n"
+        "YHTEENSÄ 7,76\nKORTTI 7,76\nHinnat sisältävät ALV:n\nALV Veroton Vero Yhteensä\n"
+        "25,50 % 5,94 1,52 7,46\n",
+    )
+    assert _rows(receipt) == [("25.5", "5.94", "1.52", "7.46")]
+    assert receipt.vat[0].confidence >= 0.9
+    assert "vat_total_mismatch" not in {warning.code for warning in receipt.warnings}
+
+
+def test_given_a_gap_that_no_deposit_line_explains_when_read_then_the_rows_stay_unconfirmed() -> None:
+    receipt = _read(
+        FI_HEAD,
+        "06.12.2024",
+        "Lonkero 3,44\n  PANTTI 0,15\nLAKU 0,30\nYHTEENSÄ 7,91\n"
+        "ALV Veroton Vero Yhteensä\n25,50 % 5,94 1,52 7,46\n",
+    )
+    assert all(row.confidence < 0.9 for row in receipt.vat)
+    assert "vat_total_mismatch" in {warning.code for warning in receipt.warnings}
+
+
+def test_given_pant_lines_with_quantities_when_summed_then_the_line_amounts_count() -> None:
+    from docflow.receipts.lines import lines_from_text
+    from docflow.receipts.vat_reader import vat_free_amount
+
+    lines = lines_from_text(
+        "OLUT 0,33 TLK\n  2 x 2,45 4,90\n  Pantti 2 x 0,15 0,30\nVESI 1,00\n  Pantti 0,10\n"
+        "Pullopalautus -1,20\nALV 25,5 % 1,02\n"
+    )
+    assert vat_free_amount(lines) == Decimal("-0.80")
+
+
+def test_given_a_rate_the_prices_include_and_a_paid_total_when_read_then_the_row_is_booked() -> None:
+    from docflow.pipeline.review import decide_status
+
+    receipt = _read(
+        FI_HEAD,
+        "01.01.2026",
+        "Pysäköinti 15,34\nLOPPUSUMMA 15,34\nALV 25,5 % sisältyy hintaan\nMobilePay 15,34\n",
+    )
+    assert _rows(receipt) == [("25.5", "12.22", "3.12", "15.34")]
+    assert 0.7 <= receipt.vat[0].confidence < 0.9
+    assert decide_status(receipt, duplicate_of=None, review_confidence=0.6) == "processed"
+
+
+def test_given_a_rate_the_prices_include_but_nothing_repeats_the_total_then_the_row_is_uncertain() -> None:
+    receipt = _read(FI_HEAD, "01.01.2026", "LOPPUSUMMA 15,34\nALV 25,5 % sisältyy hintaan\n")
+    assert _rows(receipt) == [("25.5", "12.22", "3.12", "15.34")]
+    assert receipt.vat[0].confidence < 0.7
