@@ -118,6 +118,10 @@ _CODE_RATE = re.compile(r"(?<![A-Z0-9])([A-F])\s?[:=]?\s?(\d{1,2}(?:[.,]\d{1,2})
 _ITEM_CODE = re.compile(r"\d[.,]\d\d\s?(?:€|EUR)?\s?\*?\s?([A-F])\s?$")
 #: Thousands separated by a space (``1 234,56``): read joined as well.
 _SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}) (\d{3}[.,]\d\d)(?!\d)")
+#: A word that makes a rate line's one amount its net or its gross, not its tax.
+_NET_OR_GROSS = re.compile(
+    r"(?<![A-Z])(?:VEROTON\w*|NETTO|NET|EXCL\w*|EXKL\w*|OHNE|KM-?TA|VEROLLINEN|BRUTTO|GROSS)(?![A-Z])"
+)
 #: At most this many rates and readings per rate are weighed against the total.
 _MAX_RATES = 5
 _MAX_OPTIONS = 3
@@ -150,13 +154,18 @@ def _amounts(text: str) -> list[Decimal]:
     return values
 
 
-def _is_window_line(line: TextLine) -> bool:
+def _is_window_line(line: TextLine, rate: Decimal, rates: frozenset[Decimal]) -> bool:
     """Whether a line next to a rate line may hold that rate's amounts: a net, gross, tax or total
-    label, or nothing but amounts; never a line with a rate of its own."""
-    if "%" in line.text or is_table_header(line.folded):
-        return False
+    label, or nothing but amounts; a line with a rate only when it is the same rate with a net, gross
+    or tax word (``Veroton 25,5 %  158,57`` beside ``ALV 25,5 %  40,43``)."""
     folded = line.folded
-    if NET_WORD.search(folded) or GROSS_WORD.search(folded) or VAT_WORD.search(folded):
+    if is_table_header(folded):
+        return False
+    worded = bool(NET_WORD.search(folded) or GROSS_WORD.search(folded) or VAT_WORD.search(folded))
+    if "%" in line.text:
+        found = _line_rate(line.text, folded, rates)
+        return worded and found is not None and found[0] == rate
+    if worded:
         return True
     if TOTAL_STRONG.search(folded) or TOTAL_WEAK.search(folded):
         return True
@@ -175,17 +184,20 @@ def _signed_split(rate: Decimal, subset: Sequence[Decimal]) -> VatAmounts | None
 
 
 def _window_candidates(
-    lines: Sequence[TextLine], index: int, rate: Decimal, rest: str
+    lines: Sequence[TextLine], index: int, rate: Decimal, rest: str, rates: frozenset[Decimal]
 ) -> Iterator[Candidate]:
     """Rows at ``rate`` from the amounts on the rate line and the net/gross lines around it."""
     pool = list(dict.fromkeys(value for value in _amounts(rest) if value != 0))
     for step in [*range(1, _WINDOW_AFTER + 1), *range(-1, -_WINDOW_BEFORE - 1, -1)]:
         near = index + step
-        if not 0 <= near < len(lines) or not _is_window_line(lines[near]):
+        if not 0 <= near < len(lines) or not _is_window_line(lines[near], rate, rates):
             if step > 0:
                 continue
             break
-        found = [value for value in _amounts(ocr_digits(lines[near].text)) if value != 0]
+        near_text = ocr_digits(lines[near].text)
+        if "%" in near_text:
+            near_text = _line_rate(near_text, lines[near].folded, rates)[1]  # type: ignore[index]
+        found = [value for value in _amounts(near_text) if value != 0]
         if len(found) > 3:
             continue
         pool += [value for value in found if value not in pool]
@@ -307,9 +319,10 @@ def gather(lines: Sequence[TextLine], country: str | None) -> Gathered:
             mentioned.add(rate)
             if PRICES_INCLUDE.search(folded):
                 included.add(rate)
-            candidates.extend(_window_candidates(lines, index, rate, rest))
+            candidates.extend(_window_candidates(lines, index, rate, rest, printable))
             on_line = [value for value in _amounts(rest) if value > 0]
-            if len(on_line) == 1 and rate > 0:
+            # ``Veroton 25,5 %  158,57`` and ``Verollinen 25,5 %  199,00`` print a net or a gross alone.
+            if len(on_line) == 1 and rate > 0 and not _NET_OR_GROSS.search(folded):
                 notes.append(TaxNote(rate, on_line[0], index))
         elif "%" in line.text or in_table:
             candidates.extend(_row_readings(line.text, index, printable))

@@ -166,6 +166,39 @@ LAYOUTS: dict[str, tuple[str, str, str, list[Row]]] = {
         "YHTEENSÄ 85,46\nALV% VEROTON VERO VEROLLINEN\n14% 21,83 3,06 24,89\n0% 55,06 SIOEN 60,57\n",
         [("14", "21.83", "3.06", "24.89"), ("10", "55.06", "5.51", "60.57")],
     ),
+    "fi web shop: net and tax lines per rate": (
+        FI_HEAD,
+        "12.03.2026",
+        "Kirja 1 20,00 20,00\nNäyttö 1 199,00 199,00\nVeroton 25,5 % 158,57\nALV 25,5 % 40,43\n"
+        "Veroton 13,5 % 17,62\nALV 13,5 % 2,38\nYhteensä 219,00\n",
+        [("25.5", "158.57", "40.43", "199.00"), ("13.5", "17.62", "2.38", "20.00")],
+    ),
+    "fi gross and tax lines per rate": (
+        FI_HEAD,
+        "12.03.2026",
+        "YHTEENSÄ 15,90\nVerollinen 25,5 % 15,90\nALV 25,5 % 3,23\n",
+        [("25.5", "12.67", "3.23", "15.90")],
+    ),
+    "en vat and excl. vat, two rates, decimal points": (
+        EN_HEAD,
+        "12.03.2025",
+        "Coffee 2.90\nSandwich 4.50\nGum 2.10\nTOTAL EUR 9.50\nCard 9.50\n"
+        "VAT 14%   0.91   excl. VAT   6.49\nVAT 25.5%   0.43   excl. VAT   1.67\n",
+        [("14", "6.49", "0.91", "7.40"), ("25.5", "1.67", "0.43", "2.10")],
+    ),
+    "fi two tax notes per rate": (
+        FI_HEAD,
+        "12.03.2025",
+        "BURANA 6,90\nSILMÄTIPAT 12,40\nAURINKOVOIDE 15,90\nYHTEENSÄ 35,20\nPankkikortti 35,20\n"
+        "Sis. ALV 10 % 1,75\nSis. ALV 25,5 % 3,23\n",
+        [("10", "17.55", "1.75", "19.30"), ("25.5", "12.67", "3.23", "15.90")],
+    ),
+    "fi veron osuus with the tax on the next line": (
+        FI_HEAD,
+        "12.03.2026",
+        "Perusmaksu 6,90\nMatkamaksu 25,30\nYhteensä 32,20\nVeron osuus 13,5 %\n3,83\nVisa 32,20\n",
+        [("13.5", "28.37", "3.83", "32.20")],
+    ),
     "ocr: thousands separators": (
         FI_HEAD,
         "12.03.2025",
