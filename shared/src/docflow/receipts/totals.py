@@ -121,14 +121,22 @@ class TotalChoice:
     agrees_with: tuple[Check, ...]
 
 
-def _amount_for(lines: Sequence[TextLine], index: int) -> list[AmountMatch]:
-    """Amounts on a line, else on the next line when that holds just one amount."""
+def _amount_for(lines: Sequence[TextLine], index: int, *, own_words: bool = False) -> list[AmountMatch]:
+    """Amounts on a line, else on the next line when that holds just one amount.
+
+    The next line's amount is never borrowed from a cash or change line (``SUMME EUR`` / ``BAR EUR
+    27,12``: the cash given, not the total), unless ``own_words`` (a payment word looking for its
+    amount); a card line below a total word repeats the total.
+    """
     amounts = find_amounts(lines[index].text)
     if amounts or index + 1 >= len(lines):
         return amounts
     following = lines[index + 1].text
     amounts = find_amounts(following)
     if len(amounts) != 1 or "%" in following:
+        return []
+    folded = lines[index + 1].folded
+    if not own_words and (CASH.search(folded) or CHANGE.search(folded)):
         return []
     rest = following[: amounts[0].start] + following[amounts[0].end :]
     return amounts if sum(char.isalpha() for char in rest) <= 3 else []
@@ -155,7 +163,8 @@ def collect_evidence(
             continue
         # A sign before cash or change (``Cash -50.00``, ``~50,00``) is print or OCR noise.
         amounts = [
-            abs(match.value) if is_cash or is_change else match.value for match in _amount_for(lines, index)
+            abs(match.value) if is_cash or is_change else match.value
+            for match in _amount_for(lines, index, own_words=True)
         ]
         amounts = [amount for amount in amounts if amount >= 0]
         if not amounts:

@@ -40,6 +40,7 @@ from docflow.receipts.vat_table import (
     rate_of,
     reread_amounts,
     split_vat_amounts,
+    table_lines,
     tax_from_gross,
 )
 from docflow.receipts.vocabulary import (
@@ -195,8 +196,9 @@ def _window_candidates(
                 continue
             break
         near_text = ocr_digits(lines[near].text)
-        if "%" in near_text:
-            near_text = _line_rate(near_text, lines[near].folded, rates)[1]  # type: ignore[index]
+        near_rate = _line_rate(near_text, lines[near].folded, rates) if "%" in near_text else None
+        if near_rate is not None:
+            near_text = near_rate[1]  # the same rate: its amounts without the rate
         found = [value for value in _amounts(near_text) if value != 0]
         if len(found) > 3:
             continue
@@ -307,10 +309,10 @@ def gather(lines: Sequence[TextLine], country: str | None) -> Gathered:
     # A foreign receipt keeps a rate of another country as printed (the row is then flagged invalid),
     # never bent to a rate of its own country.
     printable = rates | known_rates(None) if is_foreign(country) else rates
-    in_table = False
+    inside = table_lines(lines)
     for index, line in enumerate(lines):
         folded = line.folded
-        in_table = in_table or is_table_header(folded)
+        in_table = index in inside
         if VAT_WORD.search(folded) or _CODE_RATE.search(line.text.upper()):
             found = _line_rate(line.text, folded, printable)
             if found is None or found[0] not in printable:

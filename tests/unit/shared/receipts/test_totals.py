@@ -162,3 +162,18 @@ def test_given_a_misread_total_when_vat_rows_and_cash_minus_change_agree_then_th
     receipt = extract_receipt(text, today=TODAY)
     assert receipt.total is not None
     assert receipt.total.value == Decimal("127.58")
+
+
+def test_given_a_total_word_without_amount_above_a_cash_line_then_the_cash_is_not_the_total() -> None:
+    text = (
+        "Marktkauf\nDetmolder Str. 4\nSUMME EUR\nBAR EUR 27,12\n"
+        "MwSt NETTO MwSt UMSATZ\nB 7% 23,45 1,64 25,09\nC 19% 1,96 0,37 2,33\n08.04.20 09:51\n"
+    )
+    receipt = extract_receipt(text, today=TODAY)
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("27.42")  # the VAT rows; the cash line was misread
+    assert receipt.total.confidence < 0.9  # nothing else confirms it
+
+
+def test_given_a_total_word_without_amount_above_a_card_line_then_the_card_amount_is_the_total() -> None:
+    assert _total("KAUPPA OY\nMAITO 9,50\nTOTAL EUR\nCard 9,50\n") == Decimal("9.50")

@@ -317,3 +317,21 @@ def test_given_a_rate_the_prices_include_but_nothing_repeats_the_total_then_the_
     receipt = _read(FI_HEAD, "01.01.2026", "LOPPUSUMMA 15,34\nALV 25,5 % sisältyy hintaan\n")
     assert _rows(receipt) == [("25.5", "12.22", "3.12", "15.34")]
     assert receipt.vat[0].confidence < 0.7
+
+
+def test_given_a_date_line_below_a_vat_table_then_its_digits_are_never_a_vat_row() -> None:
+    from docflow.receipts.lines import lines_from_text
+    from docflow.receipts.vat_reader import gather
+
+    lines = lines_from_text(
+        "SUMME EUR 27,42\nMwSt NETTO MwSt UMSATZ\nB 7% 23,45 1,64 25,09\nC 19% 1,96 0,37 2,33\n"
+        "Mit der DeutschlandCard\n08.04.20 09:51 9000545 003 034 4720\n"
+    )
+    gathered = gather(lines, "DE")
+    assert {candidate.line for candidate in gathered.candidates if candidate.line >= 0} == {2, 3}
+
+
+def test_given_a_table_header_merged_with_its_row_then_the_row_is_read() -> None:
+    body = "YHTEENSÄ 100,00\nALV% VEROTON VERO VEROLLINEN 25,5 79,68 20,32 100,00\n"
+    receipt = _read(FI_HEAD, "12.03.2025", body)
+    assert _rows(receipt) == [("25.5", "79.68", "20.32", "100.00")]
