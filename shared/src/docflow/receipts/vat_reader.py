@@ -97,6 +97,8 @@ class Gathered:
     mentioned: frozenset[Decimal]
     #: Rates printed with a note that the prices include them (``ALV 25,5 % sisältyy hintaan``).
     included: frozenset[Decimal] = frozenset()
+    #: (rate, amount) of rate lines that print a net or a gross alone (``Veroton 25,5 %  158,57``).
+    parts: tuple[tuple[Decimal, Decimal], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,17 +157,19 @@ def _amounts(text: str) -> list[Decimal]:
     return values
 
 
-def _is_window_line(line: TextLine, rate: Decimal, rates: frozenset[Decimal]) -> bool:
+def _is_window_line(line: TextLine, rate: Decimal, rates: frozenset[Decimal], net_or_gross: bool) -> bool:
     """Whether a line next to a rate line may hold that rate's amounts: a net, gross, tax or total
-    label, or nothing but amounts; a line with a rate only when it is the same rate with a net, gross
-    or tax word (``Veroton 25,5 %  158,57`` beside ``ALV 25,5 %  40,43``)."""
+    label, or nothing but amounts; a line with a rate only when it is the same rate and one of the two
+    lines names a net or gross, the other not (``Veroton 25,5 %  158,57`` beside ``ALV 25,5 %  40,43``).
+    ``net_or_gross``: whether the rate line itself names a net or a gross."""
     folded = line.folded
     if is_table_header(folded):
         return False
     worded = bool(NET_WORD.search(folded) or GROSS_WORD.search(folded) or VAT_WORD.search(folded))
     if "%" in line.text:
         found = _line_rate(line.text, folded, rates)
-        return worded and found is not None and found[0] == rate
+        complementary = bool(_NET_OR_GROSS.search(folded)) != net_or_gross
+        return worded and complementary and found is not None and found[0] == rate
     if worded:
         return True
     if TOTAL_STRONG.search(folded) or TOTAL_WEAK.search(folded):
@@ -189,9 +193,10 @@ def _window_candidates(
 ) -> Iterator[Candidate]:
     """Rows at ``rate`` from the amounts on the rate line and the net/gross lines around it."""
     pool = list(dict.fromkeys(value for value in _amounts(rest) if value != 0))
+    net_or_gross = bool(_NET_OR_GROSS.search(lines[index].folded))
     for step in [*range(1, _WINDOW_AFTER + 1), *range(-1, -_WINDOW_BEFORE - 1, -1)]:
         near = index + step
-        if not 0 <= near < len(lines) or not _is_window_line(lines[near], rate, rates):
+        if not 0 <= near < len(lines) or not _is_window_line(lines[near], rate, rates, net_or_gross):
             if step > 0:
                 continue
             break
@@ -306,6 +311,7 @@ def gather(lines: Sequence[TextLine], country: str | None) -> Gathered:
     notes: list[TaxNote] = []
     mentioned: set[Decimal] = set()
     included: set[Decimal] = set()
+    parts: list[tuple[Decimal, Decimal]] = []
     # A foreign receipt keeps a rate of another country as printed (the row is then flagged invalid),
     # never bent to a rate of its own country.
     printable = rates | known_rates(None) if is_foreign(country) else rates
@@ -324,7 +330,9 @@ def gather(lines: Sequence[TextLine], country: str | None) -> Gathered:
             candidates.extend(_window_candidates(lines, index, rate, rest, printable))
             on_line = [value for value in _amounts(rest) if value > 0]
             # ``Veroton 25,5 %  158,57`` and ``Verollinen 25,5 %  199,00`` print a net or a gross alone.
-            if len(on_line) == 1 and rate > 0 and not _NET_OR_GROSS.search(folded):
+            if len(on_line) == 1 and rate > 0 and _NET_OR_GROSS.search(folded):
+                parts.append((rate, on_line[0]))
+            elif len(on_line) == 1 and rate > 0:
                 notes.append(TaxNote(rate, on_line[0], index))
         elif "%" in line.text or in_table:
             candidates.extend(_row_readings(line.text, index, printable))
@@ -339,7 +347,7 @@ def gather(lines: Sequence[TextLine], country: str | None) -> Gathered:
         if note is not None and abs(note.tax - tax) <= _NOTE_TOLERANCE:
             tax, printed = note.tax, 2
         candidates.append(Candidate(VatAmounts(rate, gross - tax, tax, gross), -1, printed, RowSource.CODES))
-    return Gathered(tuple(candidates), tuple(notes), frozenset(mentioned), frozenset(included))
+    return Gathered(tuple(candidates), tuple(notes), frozenset(mentioned), frozenset(included), tuple(parts))
 
 
 def _printed(text: str, row: VatAmounts) -> int:
@@ -466,7 +474,8 @@ def _matching(
 
 
 def _single_rate_from_total(gathered: Gathered, total: Decimal) -> list[Candidate] | None:
-    """One rate the receipt names and nothing else VAT-like: its tax derived from the total."""
+    """One rate the receipt names and nothing else VAT-like: its tax derived from the total (and the
+    net or gross printed at that rate, if any, agreeing with it)."""
     if gathered.candidates or gathered.notes or len(gathered.mentioned) != 1:
         return None
     rate = next(iter(gathered.mentioned))
@@ -474,7 +483,11 @@ def _single_rate_from_total(gathered: Gathered, total: Decimal) -> list[Candidat
         return None
     tax = tax_from_gross(rate, total)
     source = RowSource.INCLUDED if rate in gathered.included else RowSource.FROM_TOTAL
-    return [Candidate(VatAmounts(rate, total - tax, tax, total), -1, 0, source)]
+    # A net or gross printed at that rate must be the one the total gives.
+    printed = [amount for part_rate, amount in gathered.parts if part_rate == rate]
+    if printed and not {total - tax, total} & set(printed):
+        return None
+    return [Candidate(VatAmounts(rate, total - tax, tax, total), -1, min(1, len(printed)), source)]
 
 
 def vat_free_amount(lines: Sequence[TextLine]) -> Decimal:

@@ -335,3 +335,14 @@ def test_given_a_table_header_merged_with_its_row_then_the_row_is_read() -> None
     body = "YHTEENSÄ 100,00\nALV% VEROTON VERO VEROLLINEN 25,5 79,68 20,32 100,00\n"
     receipt = _read(FI_HEAD, "12.03.2025", body)
     assert _rows(receipt) == [("25.5", "79.68", "20.32", "100.00")]
+
+
+def test_given_one_net_line_that_the_total_confirms_then_the_row_is_derived_from_the_total() -> None:
+    receipt = _read(FI_HEAD, "12.03.2025", "YHTEENSÄ 100,00\nVeroton 25,5 % 79,68\n")
+    assert _rows(receipt) == [("25.5", "79.68", "20.32", "100.00")]
+
+
+def test_given_one_net_line_that_the_total_contradicts_then_no_row_is_derived_from_the_total() -> None:
+    receipt = _read(FI_HEAD, "12.03.2025", "YHTEENSÄ 150,00\nVeroton 25,5 % 79,68\n")
+    assert ("25.5", "119.52", "30.48", "150.00") not in _rows(receipt)
+    assert all(row.confidence < 0.7 for row in receipt.vat)
