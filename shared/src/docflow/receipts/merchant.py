@@ -129,12 +129,71 @@ _CONTACT = re.compile(
 _DOCUMENT_TITLE = re.compile(r"(?<![A-Z])(?:INVOICE|RECEIPT|BILL|KUITTI|KVITTO|LASKU|FAKTURA)(?![A-Z])")
 #: A name below the merchant's contact lines and the document title (a customer) loses this much.
 AFTER_CONTACT_PENALTY = 3.0
+#: A merchant name no other line of the receipt repeats a word of is trusted no more than this: a
+#: misread name (``Herköp AB`` for ``Hemköp``) reads as cleanly as a right one.
+UNCORROBORATED_NAME = 0.85
+#: Words too common in names to corroborate one (legal forms, countries, trade words).
+_GENERIC_NAME_WORDS = frozenset(
+    [
+        "OYJ",
+        "FINLAND",
+        "SUOMI",
+        "SVERIGE",
+        "EESTI",
+        "DEUTSCHLAND",
+        "GMBH",
+        "MARKET",
+        "MARKT",
+        "KAUPPA",
+        "RAVINTOLA",
+        "APTEEKKI",
+        "STORE",
+        "CAFE",
+        "LIMITED",
+        "TRADING",
+        "SERVICE",
+        "SERVICES",
+        "GROUP",
+        "TAKSI",
+        "TAXI",
+        "KIOSKI",
+        "KIOSK",
+        "APOTEK",
+        "APTEEK",
+        "HOTEL",
+        "HOTELLI",
+        "PARKING",
+        "PARKERING",
+        "PYSAKOINTI",
+        "KAHVILA",
+        "BISTRO",
+        "KAUPPIAS",
+    ]
+)
+_NAME_WORD = re.compile(r"[A-Z]{4,}")
+_LEGAL_WORDS = frozenset({"OY", "OYJ", "AB", "KY", "AY", "TMI", "AS", "OU", "GMBH", "AG", "KG", "LTD", "INC"})
+#: A street line: a street word and a house number (``Pohlweg 110``, ``Warburger Straße 130``,
+#: ``Hämeenkatu 43``); a merchant name is never one.
+_STREET = re.compile(
+    r"(?:STRASSE|STRABE|STR\.|WEG|ALLEE|PLATZ|GASSE|KATU|TIE|KUJA|POLKU|GATAN|VAGEN|GATA|VAG|TANAV|MNT)"
+    r"\s?\d{1,4}[A-Z]?\b"
+)
+#: A postcode and town line (``33100 Paderborn``, ``S-411 06 GÖTEBORG``): an address, not a name.
+_POSTCODE_LINE = re.compile(r"^\W*(?:[A-Z]{1,2}-)?\d{3}\s?\d{2}\s+[A-Z]{3,}")
 #: A line that is mostly short fragments (``3 18 OI OIF``) is OCR noise more often than a name.
 NOISE_PENALTY = 1.0
 
 
+#: A seller label before the name: ``Myyjä: Pohjolan Verkkokauppa Oy``, ``Seller: ...``, ``Verkäufer:``.
+_SELLER_LABEL = re.compile(
+    r"^\W*(?:myyj[äa]|seller|s[äa]ljare|verk[äa]ufer|merchant|kauppias|m[üu][üu]ja)\s?[:.-]\s*", re.IGNORECASE
+)
+
+
 def _clean_name(text: str) -> str:
-    """A merchant line without edge junk or a trailing registration number, legal forms repaired."""
+    """A merchant line without a seller label, edge junk or a trailing registration number, legal
+    forms repaired."""
+    text = _SELLER_LABEL.sub("", text)
     name = _clean(_REGISTRATION_SUFFIX.sub("", _NAME_TAIL.sub("", text)))
     name = _clean(_TRAILING_SPECKS.sub("", name))
     for pattern, replacement in _OCR_LEGAL_FORM_FIXES:
@@ -154,6 +213,8 @@ def _name_like(line: TextLine) -> bool:
     if _letters(compact) / len(compact) < 0.6 or line.confidence < 0.45:
         return False
     folded = line.folded
+    if _STREET.search(folded) or _POSTCODE_LINE.match(folded):
+        return False
     return not (NOT_MERCHANT.search(folded) or find_amounts(text) or find_dates(text) or "@" in text)
 
 
@@ -216,7 +277,32 @@ def find_merchant(lines: Sequence[TextLine]) -> tuple[str, int, float] | None:
     if not name:
         return None
     confidence = min(0.95, 0.35 + 0.15 * score) * min(1.0, header[index].confidence + 0.2)
+    if not _corroborated(name, lines, range(index, last + 1)):
+        confidence = min(confidence, UNCORROBORATED_NAME)
     return name, last, round(max(0.1, confidence), 3)
+
+
+def _corroborated(name: str, lines: Sequence[TextLine], own: range) -> bool:
+    """Whether another line repeats every distinctive word of ``name`` (``Alko Kamppi`` above ``Alko
+    Oy``, ``www.shopnorth.fi`` under ``Shop North Oy``): two readings of the name that agree."""
+    words = set(_NAME_WORD.findall(fold(name))) - _GENERIC_NAME_WORDS
+    if not words:
+        return False
+    # ``Shop North Oy`` is repeated by ``www.shopnorth.fi`` too.
+    joined = "".join(word for word in re.findall(r"[A-Z]+", fold(name)) if word not in _LEGAL_WORDS)
+    for index, line in enumerate(lines):
+        if index in own:
+            continue
+        folded = line.folded
+        if words <= set(_NAME_WORD.findall(folded)):
+            return True
+        if (
+            len(joined) >= 5
+            and joined in re.sub(r"[^A-Z]", "", folded)
+            and ("WWW" in folded or "." in folded)
+        ):
+            return True
+    return False
 
 
 def _ends_in_amount(text: str) -> bool:
