@@ -29,9 +29,9 @@ from docflow.receipts.models import (
     VatRow,
 )
 from docflow.receipts.numbers import CENT, find_amounts
-from docflow.receipts.totals import TotalChoice, choose_total, collect_evidence, payment_method
+from docflow.receipts.totals import Check, TotalChoice, choose_total, collect_evidence, payment_method
 from docflow.receipts.vat import is_valid_rate, rate_for_date, rate_table
-from docflow.receipts.vat_reader import gather, preliminary_rows, read_vat, vat_free_amount
+from docflow.receipts.vat_reader import VatReading, gather, preliminary_rows, read_vat, vat_free_amount
 from docflow.receipts.vocabulary import RECEIPT_NUMBER, TOTAL_STRONG, TOTAL_WEAK
 
 _DATE_WORD = re.compile(r"(?<![A-Z])(?:DATE|BIZDATE|PVM|PAIVAMAARA|PAIVAYS|DATUM|AIKA|TID)(?![A-Z])")
@@ -98,6 +98,7 @@ def extract_receipt(
         vat_free=vat_free_amount(lines),
         total_confirmed=total is not None and bool(total.agrees_with),
     )
+    total = _confirmed_by_vat(total, reading)
     vat_rows = tuple(VatRow(row.rate, row.net, row.tax, row.gross, score) for row, score in reading.rows)
     if day is not None:
         vat_rows = tuple(_rate_for_date(row, day, country) for row in vat_rows)
@@ -131,6 +132,22 @@ def extract_receipt(
     vat_free = -reading.vat_free if kind == "refund" else reading.vat_free
     warnings = build_warnings(receipt, total, items, vat_free=vat_free)
     return replace(receipt, warnings=warnings)
+
+
+#: A total that only the VAT rows confirm (their printed tax fits it), no payment or second reading.
+TOTAL_CONFIRMED_BY_VAT = 0.8
+
+
+def _confirmed_by_vat(total: TotalChoice | None, reading: VatReading) -> TotalChoice | None:
+    """The total, confirmed when VAT rows with printed amounts add up to it (``ALV 25,5 % 6,09`` under
+    a total of 29,97) and nothing else did; never when the total was itself read from the VAT rows."""
+    if total is None or total.agrees_with or not reading.matches_total or total.source == Check.VAT_ROWS:
+        return total
+    if not any(score >= confidence.VAT_ROW_TAX_NOTE for _, score in reading.rows):
+        return total
+    return replace(
+        total, confidence=max(total.confidence, TOTAL_CONFIRMED_BY_VAT), agrees_with=(Check.VAT_ROWS,)
+    )
 
 
 def _rate_for_date(row: VatRow, day: dt.date, country: str | None) -> VatRow:

@@ -175,6 +175,7 @@ _CHANGE_WORDS = (
     r"[CG]HANGE(?:\s?DUE)?",
     r"VAXEL",
     r"VAXELPENGAR",
+    r"TILLBAKA",
     r"R[UO]CK\s?GE\s?LD",
     r"WECHSELGELD",
     r"ZURUCK",

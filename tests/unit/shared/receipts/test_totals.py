@@ -177,3 +177,23 @@ def test_given_a_total_word_without_amount_above_a_cash_line_then_the_cash_is_no
 
 def test_given_a_total_word_without_amount_above_a_card_line_then_the_card_amount_is_the_total() -> None:
     assert _total("KAUPPA OY\nMAITO 9,50\nTOTAL EUR\nCard 9,50\n") == Decimal("9.50")
+
+
+def test_given_swedish_cash_and_tillbaka_when_read_then_cash_minus_change_confirms_the_total() -> None:
+    receipt = extract_receipt(
+        "Lindholm Oy\nDatum 2025-07-20\nMoms 14% 2,24 Netto 15,98\nKontant 20,00\nTILLBAKA 1,78\n",
+        today=TODAY,
+    )
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("18.22")
+    assert receipt.total.confidence >= 0.9
+
+
+def test_given_a_tax_note_that_fits_the_items_total_when_read_then_the_total_is_confirmed() -> None:
+    receipt = extract_receipt(
+        "Puuilo Oy\nY-tunnus 2350637-0\n2026-07-07 19:18\nSILIKONI VALK.\n3 x 9,99 29,97\nALV 25,5% 6,09\n",
+        today=TODAY,
+    )
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("29.97")
+    assert receipt.total.confidence >= 0.7
