@@ -31,7 +31,7 @@ from docflow.receipts.models import (
 from docflow.receipts.numbers import CENT, find_amounts
 from docflow.receipts.totals import Check, TotalChoice, choose_total, collect_evidence, payment_method
 from docflow.receipts.vat import is_valid_rate, rate_for_date, rate_table
-from docflow.receipts.vat_reader import VatReading, gather, preliminary_rows, read_vat, vat_free_amount
+from docflow.receipts.vat_reader import VatReading, gather, preliminary_rows, read_vat, vat_free_options
 from docflow.receipts.vocabulary import RECEIPT_NUMBER, TOTAL_STRONG, TOTAL_WEAK
 
 _DATE_WORD = re.compile(r"(?<![A-Z])(?:DATE|BIZDATE|PVM|PAIVAMAARA|PAIVAYS|DATUM|AIKA|TID)(?![A-Z])")
@@ -95,7 +95,7 @@ def extract_receipt(
         day=day,
         country=country,
         items_sum=items_sum,
-        vat_free=vat_free_amount(lines),
+        vat_free=vat_free_options(lines, country),
         total_confirmed=total is not None and bool(total.agrees_with),
     )
     total = _confirmed_by_vat(total, reading)

@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from itertools import combinations, product
+from itertools import combinations, combinations_with_replacement, product
 
 from docflow.receipts import confidence
 from docflow.receipts.country import is_foreign
@@ -490,12 +490,17 @@ def _single_rate_from_total(gathered: Gathered, total: Decimal) -> list[Candidat
     return [Candidate(VatAmounts(rate, total - tax, tax, total), -1, min(1, len(printed)), source)]
 
 
-def vat_free_amount(lines: Sequence[TextLine]) -> Decimal:
-    """The sum of the deposit lines of a sale (``Pantti 0,40``, ``Pantti 2 x 0,15  0,30``, a deducted
-    ``Pullopalautus -1,20``): in Finland and Estonia deposits are outside VAT, so the VAT rows' gross
-    amounts add up to the total less these. The last amount of each such line counts, with its sign.
-    """
-    amount = Decimal("0.00")
+#: Finnish deposits per container (Palpa: glass 0,10, cans 0,15, plastic 0,20 or 0,40): what a deposit
+#: line whose amount the OCR lost may stand for.
+DEPOSIT_VALUES: tuple[Decimal, ...] = tuple(Decimal(value) for value in ("0.10", "0.15", "0.20", "0.40"))
+#: At most this many deposit lines may be unreadable for their amounts to be guessed.
+_MAX_UNREAD_DEPOSITS = 2
+#: A deposit amount whose decimal comma the OCR read as another mark (``PANTTI 0/10``).
+_ODD_DEPOSIT = re.compile(r"(?<![\d.,:;/])(\d{1,2})[:;/](\d{2})(?![\d.,:;/])")
+
+
+def _deposit_lines(lines: Sequence[TextLine]) -> Iterator[Decimal | None]:
+    """The last amount of each deposit line (``None`` when the OCR lost it)."""
     for line in lines:
         folded = line.folded
         if not (DEPOSIT.search(folded) or DEPOSIT_RETURN.search(folded)) or "%" in line.text:
@@ -503,9 +508,33 @@ def vat_free_amount(lines: Sequence[TextLine]) -> Decimal:
         if VAT_WORD.search(folded) or TOTAL_STRONG.search(folded) or TOTAL_WEAK.search(folded):
             continue
         found = find_amounts(line.text)
+        odd = _ODD_DEPOSIT.findall(line.text)
         if found:
-            amount += found[-1].value
-    return amount
+            yield found[-1].value
+        elif odd:
+            yield Decimal(f"{odd[-1][0]}.{odd[-1][1]}")
+        else:
+            yield None
+
+
+def vat_free_amount(lines: Sequence[TextLine]) -> Decimal:
+    """The sum of the deposit lines of a sale (``Pantti 0,40``, ``Pantti 2 x 0,15  0,30``, a deducted
+    ``Pullopalautus -1,20``): in Finland and Estonia deposits are outside VAT, so the VAT rows' gross
+    amounts add up to the total less these. The last amount of each such line counts, with its sign.
+    """
+    return sum((value for value in _deposit_lines(lines) if value is not None), Decimal("0.00"))
+
+
+def vat_free_options(lines: Sequence[TextLine], country: str | None) -> tuple[Decimal, ...]:
+    """What the deposits of a sale may add up to: their sum, and on a Finnish receipt with one or two
+    deposit lines whose amounts the OCR lost, that sum plus any of :data:`DEPOSIT_VALUES` for each."""
+    values = list(_deposit_lines(lines))
+    readable = sum((value for value in values if value is not None), Decimal("0.00"))
+    unread = sum(1 for value in values if value is None)
+    if unread == 0 or unread > _MAX_UNREAD_DEPOSITS or country not in (None, "FI"):
+        return (readable,) if values else ()
+    sums = {readable + sum(guess) for guess in combinations_with_replacement(DEPOSIT_VALUES, unread)}
+    return tuple(sorted(sums))
 
 
 def read_vat(
@@ -516,15 +545,16 @@ def read_vat(
     day: dt.date | None,
     country: str | None,
     items_sum: Decimal | None = None,
-    vat_free: Decimal = Decimal("0.00"),
+    vat_free: Sequence[Decimal] = (),
     total_confirmed: bool = False,
 ) -> VatReading:
     """The VAT rows of a receipt, chosen so that they add up to ``total``, each with its confidence.
 
     A single rate that a note says the prices include is applied to the whole total; the row is
     booked without review only when ``total_confirmed`` (a payment or other reading repeats the total).
-    Rows that add up to the total less ``vat_free`` (the deposits printed on the receipt, outside VAT)
-    are confirmed as well, when no choice adds up to the total itself. Without a total, rows that add
+    Rows that add up to the total less one of ``vat_free`` (what the deposits printed on the receipt,
+    outside VAT, may add up to: :func:`vat_free_options`) are confirmed as well, when no choice adds up
+    to the total itself. Without a total, rows that add
     up to the line items' sum are taken (a tax note's gross is then that sum), but not trusted as rows
     the total confirms.
     """
@@ -533,10 +563,12 @@ def read_vat(
         by_items = _matching(gathered, items_sum, day, country) if items_sum else None
         return _reading(by_items or preliminary, checked=False, contradicted=False)
     rows = _matching(gathered, total, day, country)
-    if rows is None and vat_free != 0 and total - vat_free > 0:
-        rows = _matching(gathered, total - vat_free, day, country)
+    for free in vat_free if rows is None else ():
+        if free == 0 or total - free <= 0:
+            continue
+        rows = _matching(gathered, total - free, day, country)
         if rows is not None:
-            return _reading(rows, checked=True, contradicted=False, vat_free=vat_free)
+            return _reading(rows, checked=True, contradicted=False, vat_free=free)
     if rows is None:
         rates = frozenset(rate.rate for rate in rate_table(country))
         line_rows = [LocatedRow(row.line, row.row) for row in preliminary if row.source is RowSource.LINE]
@@ -568,7 +600,9 @@ def _reading(
             if row.source is RowSource.TAX_NOTE:
                 value = confidence.VAT_ROW_TAX_NOTE
             if row.source is RowSource.COMPLETED:
-                value = min(value, confidence.VAT_ROW_DERIVED)
+                # An amount printed on the damaged row is what the total gives: enough to book when
+                # the payment or the items confirm the total too.
+                value = confidence.VAT_ROW_CHECKED[1] if total_confirmed else confidence.VAT_ROW_DERIVED
             if row.source is RowSource.INCLUDED and total_confirmed:
                 value = confidence.VAT_ROW_INCLUDED
         else:

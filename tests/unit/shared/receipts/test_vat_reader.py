@@ -346,3 +346,28 @@ def test_given_one_net_line_that_the_total_contradicts_then_no_row_is_derived_fr
     receipt = _read(FI_HEAD, "12.03.2025", "YHTEENSÄ 150,00\nVeroton 25,5 % 79,68\n")
     assert ("25.5", "119.52", "30.48", "150.00") not in _rows(receipt)
     assert all(row.confidence < 0.7 for row in receipt.vat)
+
+
+def test_given_a_deposit_line_whose_amount_is_lost_then_a_finnish_deposit_value_may_fill_it() -> None:
+    from docflow.receipts.lines import lines_from_text
+    from docflow.receipts.vat_reader import vat_free_options
+
+    lines = lines_from_text("VIINI 12,61\nPANTTI 0/10\nOLUT 3,03\nPANTTI OF 5\n")
+    assert vat_free_options(lines, "FI") == (
+        Decimal("0.20"),
+        Decimal("0.25"),
+        Decimal("0.30"),
+        Decimal("0.50"),
+    )
+    assert vat_free_options(lines, "SE") == (Decimal("0.10"),)
+
+
+def test_given_an_unreadable_deposit_line_when_the_gap_fits_a_deposit_then_the_rows_are_confirmed() -> None:
+    receipt = _read(
+        FI_HEAD,
+        "21.06.2025",
+        "Valkoviini 12,61\nPANTTI 0/10\nolut 3,03\nPANTTI OF 5\nMAKSETTAVA 15,89\nMobilePay 15,89\n"
+        "ALV Veroton Vero Yhteensä\n25,5 % 12,46 3,18 15,64\n",
+    )
+    assert _rows(receipt) == [("25.5", "12.46", "3.18", "15.64")]
+    assert "vat_total_mismatch" not in {warning.code for warning in receipt.warnings}
