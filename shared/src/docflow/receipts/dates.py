@@ -34,7 +34,8 @@ _MONTHS: dict[str, int] = {
 }
 _MONTH_NAME = r"(?P<mon>JAN|FEB|MAR|APR|MA[YJ]|JUN|JUL|AUG|SEP|O[CK]T|NOV|DE[CS])[A-Z]*\.?"
 
-_NUMERIC = re.compile(r"(?<![\d.,/-])(\d{1,2})\s?([./-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d])")
+#: Day, month and year; a two-digit "year" followed by ``:MM`` is the hour of a time (``04.04. 13:43``).
+_NUMERIC = re.compile(r"(?<![\d.,/-])(\d{1,2})\s?([./-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2}(?!\s?:\d))(?![\d])")
 #: A separator as OCR reads it: the printed ``.``, ``/`` or ``-``, or a misread ``,``, ``:``, ``;`` or
 #: (for ``/``) ``|``, ``l``, ``I``.
 _NOISY_SEPARATOR = r"\s?[./,:;|lI-]\s?"

@@ -209,8 +209,28 @@ def _choose_date(lines: Sequence[TextLine], today: dt.date) -> tuple[DateMatch, 
                 best = (score, index, match, line.text)
     if best is None:
         return None
-    score, _, match, text = best
-    return match, round(min(0.99, score * line_confidence(lines[best[1]])), 3), text
+    score, index, match, text = best
+    value = min(0.99, score * line_confidence(lines[index]))
+    if not _date_corroborated(lines, index, match, today):
+        value = min(value, UNCORROBORATED_DATE)
+    return match, round(value, 3), text
+
+
+#: A date read once, from a line the OCR was not sure of or with a two-digit year, is trusted no more
+#: than this: a misread digit (``26.02.20`` for ``29.02.20``) reads as cleanly as the right one.
+UNCORROBORATED_DATE = 0.85
+#: A single reading counts as sure from this OCR line confidence, with a four-digit year.
+_SURE_DATE_LINE = 0.9
+
+
+def _date_corroborated(lines: Sequence[TextLine], index: int, match: DateMatch, today: dt.date) -> bool:
+    """Whether another line prints the same date (a card slip below the receipt), or the one reading
+    is a clean four-digit-year date on a line the OCR was sure of."""
+    for other, line in enumerate(lines):
+        if other != index and any(found.value == match.value for found in find_dates(line.text, today)):
+            return True
+    year_digits = sum(char.isdigit() for char in lines[index].text[match.start : match.end])
+    return match.confidence >= 0.95 and year_digits >= 8 and lines[index].confidence >= _SURE_DATE_LINE
 
 
 def line_confidence(line: TextLine) -> float:

@@ -180,6 +180,15 @@ _STREET = re.compile(
 )
 #: A postcode and town line (``33100 Paderborn``, ``S-411 06 GÖTEBORG``): an address, not a name.
 _POSTCODE_LINE = re.compile(r"^\W*(?:[A-Z]{1,2}-)?\d{3}\s?\d{2}\s+[A-Z]{3,}")
+#: A header name that the receipt's web address repeats (``Marktkauf Lehr`` / ``www.marktkauf-lehr.de``)
+#: gains this (item names repeat on a receipt, web addresses name the seller).
+CORROBORATED_BONUS = 1.0
+#: A legal name found below the header (the header's logo unread) is trusted no more than this.
+FOOTER_NAME_CONFIDENCE = 0.6
+#: A legal name: words up to a company form (``Aldi GmbH & Co. KG``, ``Kesko Oyj``, ``Rimi Eesti Food AS``).
+_FOOTER_LEGAL_NAME = re.compile(
+    r"(?:[A-ZÄÖÅÜ][\w&.'-]*\s){1,4}(?:GmbH(?:\s?&\s?Co\.?\s?KG)?|Oyj|Oy|AB|AS|OÜ|Ltd)\b"
+)
 #: A line that is mostly short fragments (``3 18 OI OIF``) is OCR noise more often than a name.
 NOISE_PENALTY = 1.0
 
@@ -257,8 +266,14 @@ def find_merchant(lines: Sequence[TextLine]) -> tuple[str, int, float] | None:
             continue
         seen_name = True
         score = _name_score(index, line) - (AFTER_CONTACT_PENALTY if after_title else 0.0)
+        if _in_web_address(_clean_name(line.text), lines):
+            score += CORROBORATED_BONUS
         if best is None or score > best[0]:
             best = (score, index)
+    if best is None or not COMPANY_MARK.search(header[best[1]].folded):
+        footer = _footer_legal_name(lines)
+        if footer is not None:
+            return footer
     if best is None:
         return None
     score, index = best
@@ -280,6 +295,28 @@ def find_merchant(lines: Sequence[TextLine]) -> tuple[str, int, float] | None:
     if not _corroborated(name, lines, range(index, last + 1)):
         confidence = min(confidence, UNCORROBORATED_NAME)
     return name, last, round(max(0.1, confidence), 3)
+
+
+def _footer_legal_name(lines: Sequence[TextLine]) -> tuple[str, int, float] | None:
+    """A seller's legal name printed below the header (``Aldi GmbH & Co. KG, Schloß Holte``), when the
+    header has none: the name up to its legal form."""
+    for index in range(HEADER_LINES, len(lines)):
+        line = lines[index]
+        match = _FOOTER_LEGAL_NAME.search(line.text)
+        if match is None or NOT_MERCHANT.search(line.folded) or find_amounts(line.text):
+            continue
+        name = _clean(match[0])
+        if _letters(name) >= 6:
+            return name, index, FOOTER_NAME_CONFIDENCE
+    return None
+
+
+def _in_web_address(name: str, lines: Sequence[TextLine]) -> bool:
+    """Whether a web address on the receipt holds the name's first distinctive word."""
+    words = [word for word in _NAME_WORD.findall(fold(name)) if word not in _GENERIC_NAME_WORDS]
+    if not words:
+        return False
+    return any("WWW" in line.folded and words[0] in re.sub(r"[^A-Z]", "", line.folded) for line in lines)
 
 
 def _corroborated(name: str, lines: Sequence[TextLine], own: range) -> bool:

@@ -79,6 +79,8 @@ EXACT_CASH = Check.EXACT_CASH
 #: A total line whose amount the payment (card, mobile, cash minus change) confirms: the money that
 #: moved. It outranks sums of VAT rows and items that agree because both miss the same lost row.
 PAID_TOTAL_WEIGHT = 1.0
+#: A total that a card or mobile payment amount on the receipt contradicts is trusted no more than this.
+DISPUTED_TOTAL = 0.85
 PAYMENT_CHECKS = frozenset({Check.CARD, Check.MOBILE, Check.CASH_MINUS_CHANGE})
 #: A summary amount whose decimal point the OCR lost (``Total GST 571``): read as cents.
 _LOST_POINT = re.compile(r"(?<![\d.,])(\d{3,6})\W{0,2}$")
@@ -343,7 +345,10 @@ def _checks(evidence: Evidence) -> dict[Check, Decimal]:
     """Independent readings of the total, by name."""
     checks: dict[Check, Decimal] = {}
     if evidence.card:
-        checks[Check.CARD] = evidence.card[-1]
+        # Of two card amounts that differ (``Kreditkarte 19,77``, a slip's misread ``EUR 19. 72``), the
+        # one the VAT rows or the items repeat.
+        others = {evidence.vat_gross, evidence.items_sum}
+        checks[Check.CARD] = next((value for value in evidence.card if value in others), evidence.card[-1])
     if evidence.mobile:
         checks[Check.MOBILE] = evidence.mobile[-1]
     if evidence.vat_gross is not None:
@@ -433,7 +438,14 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
         scores[value] -= CHECK_WEIGHT
         agrees = agrees if len(agrees) > 1 else ()
     confidence = min(0.99, 0.45 + 0.08 * scores[value] + 0.1 * len(agrees))
+    # A payment amount that differs from the total (a misread digit somewhere) caps its confidence.
+    confidence = min(confidence, DISPUTED_TOTAL if _disputed(evidence, value, adjustment) else 1.0)
     return TotalChoice(value, round(confidence, 3), sources.get(value, ""), agrees)
+
+
+def _disputed(evidence: Evidence, value: Decimal, adjustment: Decimal) -> bool:
+    """Whether a card or mobile payment amount differs from the total (rounding aside)."""
+    return any(paid not in (value, value - adjustment) for paid in (*evidence.card, *evidence.mobile))
 
 
 def payment_method(evidence: Evidence, lines: Sequence[TextLine]) -> tuple[str, float] | None:

@@ -209,6 +209,7 @@ CARD = _words(
     r"EC",
     r"GIROCARD",
     r"KARTENZAHLUNG",
+    r"KREDITKARTE",
     r"KARTE",
     # Estonian
     r"KAARDIMAKSE",
@@ -342,6 +343,14 @@ RECEIPT_NUMBER = re.compile(
 )
 #: Lines that are never a merchant name.
 NOT_MERCHANT = _words(
+    r"EUR",
+    r"EURO",
+    r"SEK",
+    r"OFFNUNGSZEITEN",
+    r"AUKIOLO\w*",
+    r"AUKIOLOAJAT",
+    r"OPPETTIDER",
+    r"OPENING\s?HOURS",
     r"TEL\w*",
     r"PUH\w*",
     r"FAX",

@@ -199,3 +199,23 @@ def test_given_a_name_no_other_line_repeats_when_read_then_it_is_not_confident()
     party = find_party(lines_from_text("Hemköp Drottninggatan\nHerköp AB\nKungsgatan 102\n41106 GÖTEBORG\n"))
     assert party.name == "Herköp AB"
     assert party.name_confidence < 0.9
+
+
+def test_given_no_legal_name_in_the_header_when_one_is_printed_below_then_it_is_the_merchant() -> None:
+    text = (
+        "Pohlweg 110\n33100 Paderborn\nUNSERE ÖFFNUNGSZEITEN\nMO.-SA. 9.00 - 20.00\n" + "ARTIKEL 1,00\n" * 10
+    )
+    party = find_party(lines_from_text(text + "Aldi GmbH & Co. KG, Schloß Holte\n"))
+    assert party.name == "Aldi GmbH & Co. KG"
+    assert party.name_confidence < 0.9
+
+
+def test_given_a_header_name_the_web_address_repeats_then_it_wins_over_a_slogan() -> None:
+    text = "FRISCH EINKAUFEN / GENUSS ERLEBEN\nWUNSCHLOS GLÜCKLICH\nMarktkauf Lehr\nDetmolder Str. 4\n"
+    name, _ = _party(text + "www.marktkauf-lehr.de\n")
+    assert name == "Marktkauf Lehr"
+
+
+def test_given_a_currency_line_in_the_header_then_it_is_never_the_merchant() -> None:
+    name, _ = _party("EUR\nWarburger Straße 130\n33100 Paderborn\n")
+    assert name is None

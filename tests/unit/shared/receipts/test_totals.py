@@ -197,3 +197,14 @@ def test_given_a_tax_note_that_fits_the_items_total_when_read_then_the_total_is_
     assert receipt.total is not None
     assert receipt.total.value == Decimal("29.97")
     assert receipt.total.confidence >= 0.7
+
+
+def test_given_two_card_amounts_that_differ_then_the_one_the_vat_rows_repeat_wins_unconfidently() -> None:
+    receipt = extract_receipt(
+        "Lidl\nKreditkarte 19,77\nMwSt Netto Brutto\nA 7 % 8,22 8,80\nB 19 % 9,22 10,97\n"
+        "Debit MasterCard\nEUR 19. 72\nDatum 11.04.20 09:51 Uhr\n",
+        today=TODAY,
+    )
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("19.77")
+    assert receipt.total.confidence < 0.9
