@@ -26,6 +26,8 @@ VAT_ROW_DERIVED = 0.6
 #: A business id printed with its label (``Y-tunnus``), and one found without it.
 BUSINESS_ID_LABELLED = 0.97
 BUSINESS_ID_UNLABELLED = 0.8
+#: A labelled business id read only after repairing its separator or a look-alike letter.
+BUSINESS_ID_REPAIRED = 0.8
 VAT_NUMBER = 0.95
 #: A foreign VAT number with a valid check digit, read by the country detector.
 VAT_NUMBER_FOREIGN = 0.9

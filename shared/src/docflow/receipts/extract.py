@@ -190,6 +190,7 @@ def _identifiers(lines: Sequence[TextLine]) -> tuple[Field[str] | None, Field[st
     if business_ids:
         _, best = max(business_ids, key=lambda pair: (pair[1].labelled, -pair[0]))
         score = confidence.BUSINESS_ID_LABELLED if best.labelled else confidence.BUSINESS_ID_UNLABELLED
+        score = min(score, confidence.BUSINESS_ID_REPAIRED) if best.repaired else score
         business_id = Field(best.value, score)
     vat_number = Field(vat_numbers[0], confidence.VAT_NUMBER) if vat_numbers else None
     return business_id, vat_number
