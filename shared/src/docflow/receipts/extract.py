@@ -99,7 +99,11 @@ def extract_receipt(
         total_confirmed=total is not None and bool(total.agrees_with),
     )
     total = _confirmed_by_vat(total, reading)
-    vat_rows = tuple(VatRow(row.rate, row.net, row.tax, row.gross, score) for row, score in reading.rows)
+    # Rows whose sum is the only reading of the total cannot confirm themselves by it.
+    ceiling = confidence.VAT_ROW_UNCHECKED[3] if total is not None and total.source == Check.VAT_ROWS else 1.0
+    vat_rows = tuple(
+        VatRow(row.rate, row.net, row.tax, row.gross, min(score, ceiling)) for row, score in reading.rows
+    )
     if day is not None:
         vat_rows = tuple(_rate_for_date(row, day, country) for row in vat_rows)
     payment = payment_method(evidence, lines)

@@ -371,3 +371,12 @@ def test_given_an_unreadable_deposit_line_when_the_gap_fits_a_deposit_then_the_r
     )
     assert _rows(receipt) == [("25.5", "12.46", "3.18", "15.64")]
     assert "vat_total_mismatch" not in {warning.code for warning in receipt.warnings}
+
+
+def test_given_no_total_line_when_the_total_is_the_rows_own_sum_then_the_rows_are_not_confident() -> None:
+    receipt = _read(
+        FI_HEAD, "12.03.2025", "MAITO 1,00\nALV% VEROTON VERO VEROLLINEN\n25,5 79,68 20,32 100,00\n"
+    )
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("100.00")
+    assert all(row.confidence < 0.9 for row in receipt.vat)
