@@ -307,14 +307,20 @@ def total_candidates(
 ) -> list[tuple[Decimal, float, int]]:
     """(value, weight, line index) for each amount on a total line.
 
-    A strong total word next to a rate counts only when its amount is among ``confirmed``.
+    A strong total word next to a rate counts only when its amount is among ``confirmed``. An amount
+    printed alone on two lines or more (the total and its payment, their words lost at the edge of a
+    photo) counts as a line with a currency mark does.
     """
     found: list[tuple[Decimal, float, int]] = []
+    alone = [_bare_amount(line.text, need_currency=False) for line in lines]
+    repeated = {value for value in alone if value is not None and alone.count(value) >= 2}
     for index, line in enumerate(lines):
         if index in excluded:
             continue
         folded = line.folded
         bare = _bare_amount(line.text)
+        if bare is None and alone[index] in repeated:
+            bare = alone[index]
         if bare is not None:
             found.append((bare, BARE_AMOUNT_WEIGHT, index))
             continue

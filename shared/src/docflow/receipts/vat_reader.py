@@ -273,6 +273,17 @@ def _near_digits(expected: str, printed: str) -> bool:
     return len(expected) == len(printed) and sum(a != b for a, b in zip(expected, printed, strict=True)) <= 1
 
 
+def _rateless_candidates(text: str, index: int, rates: frozenset[Decimal]) -> Iterator[Candidate]:
+    """A VAT line whose rate the OCR lost (``2,59 Netto 18,47`` under a cut-off ``Moms 14 %``): its two
+    or three amounts, when exactly one of the country's rates fits them."""
+    amounts = [value for value in _amounts(ocr_digits(text)) if value > 0]
+    if not 2 <= len(amounts) <= 3:
+        return
+    fits = [row for rate in sorted(rates - {Decimal(0)}) if (row := _signed_split(rate, amounts)) is not None]
+    if len(fits) == 1:
+        yield Candidate(fits[0], index, len(amounts), RowSource.WINDOW)
+
+
 def _code_rates(lines: Sequence[TextLine], rates: frozenset[Decimal]) -> dict[str, Decimal]:
     """Letter codes and the rates they stand for (``A 25,5 %`` -> ``{"A": 25.5}``)."""
     codes: dict[str, Decimal] = {}
@@ -321,6 +332,8 @@ def gather(lines: Sequence[TextLine], country: str | None) -> Gathered:
         in_table = index in inside
         if VAT_WORD.search(folded) or _CODE_RATE.search(line.text.upper()):
             found = _line_rate(line.text, folded, printable)
+            if found is None and "%" not in line.text:
+                candidates.extend(_rateless_candidates(line.text, index, rates))
             if found is None or found[0] not in printable:
                 continue
             rate, rest = found
@@ -336,6 +349,8 @@ def gather(lines: Sequence[TextLine], country: str | None) -> Gathered:
                 notes.append(TaxNote(rate, on_line[0], index))
         elif "%" in line.text or in_table:
             candidates.extend(_row_readings(line.text, index, printable))
+        elif NET_WORD.search(folded):
+            candidates.extend(_rateless_candidates(line.text, index, rates))
     codes = _code_rates(lines, rates)
     for code, gross in _code_sums(lines, codes).items():
         rate = codes[code]

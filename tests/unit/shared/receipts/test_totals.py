@@ -208,3 +208,19 @@ def test_given_two_card_amounts_that_differ_then_the_one_the_vat_rows_repeat_win
     assert receipt.total is not None
     assert receipt.total.value == Decimal("19.77")
     assert receipt.total.confidence < 0.9
+
+
+def test_given_an_amount_alone_on_several_lines_when_no_total_word_is_read_then_it_is_the_total() -> None:
+    receipt = extract_receipt(
+        "Kanerva\nnerva Oyj\nFO-nr 2205630-4\n21,06\n21,06\n2,59 Netto 18,47\n21,06\nFÖR BESÖKET!\n",
+        today=TODAY,
+    )
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("21.06")
+
+
+def test_given_an_amount_alone_on_one_line_only_then_it_is_no_total_candidate() -> None:
+    from docflow.receipts.totals import total_candidates
+
+    lines = to_lines("Kanerva\n21,06\nKAHVI 3,50\n")
+    assert total_candidates(lines, frozenset()) == []

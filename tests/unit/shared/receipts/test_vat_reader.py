@@ -380,3 +380,16 @@ def test_given_no_total_line_when_the_total_is_the_rows_own_sum_then_the_rows_ar
     assert receipt.total is not None
     assert receipt.total.value == Decimal("100.00")
     assert all(row.confidence < 0.9 for row in receipt.vat)
+
+
+def test_given_a_vat_line_whose_rate_is_cut_off_when_one_rate_fits_then_the_row_is_read() -> None:
+    receipt = _read(FI_HEAD, "12.03.2025", "YHTEENSÄ 21,06\nKORTTI 21,06\n2,59 Netto 18,47\n")
+    assert _rows(receipt) == [("14", "18.47", "2.59", "21.06")]
+
+
+def test_given_a_rateless_line_that_several_rates_fit_then_no_row_is_guessed() -> None:
+    from docflow.receipts.lines import lines_from_text
+    from docflow.receipts.vat_reader import gather
+
+    gathered = gather(lines_from_text("0,01 Netto 0,10\n"), "FI")
+    assert gathered.candidates == ()
