@@ -62,6 +62,8 @@ _LOOKALIKE_DIGITS = str.maketrans("OoQDIl|", "0000111")
 _ISO = re.compile(r"(?<![\d.,/-])(\d{4})([-./])(\d{1,2})\2(\d{1,2})(?![\d])")
 _COMPACT = re.compile(r"(?<!\d)(20\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
 _COMPACT_DAY_FIRST = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])(20\d\d)(?!\d)")
+#: Day, then month and year whose separators the OCR lost, before a time: ``25 102025 18:49``.
+_LOST_SEPARATORS = re.compile(r"(?<![\d.,/-])(\d{1,2})\s(\d{2})((?:19|20)\d\d)(?=\s+[0-2]?\d[:.][0-5]\d)")
 _DAY_MONTH_NAME = re.compile(
     rf"(?<!\d)(?P<day>\d{{1,2}})\s?[-/ ]?\s?{_MONTH_NAME}\s?[-/ ,]?\s?(?P<year>\d{{4}}|\d{{2}})(?!\d)",
     re.IGNORECASE,
@@ -170,6 +172,8 @@ def find_dates(text: str, today: dt.date | None = None) -> list[DateMatch]:
         add(_make_date(int(match[1]), int(match[2]), int(match[3])), match.start(), match.end(), 0.7)
     for match in _COMPACT_DAY_FIRST.finditer(text):
         add(_make_date(int(match[3]), int(match[2]), int(match[1])), match.start(), match.end(), 0.6)
+    for match in _LOST_SEPARATORS.finditer(text):
+        add(_make_date(int(match[3]), int(match[2]), int(match[1])), match.start(), match.end(), 0.5)
     return sorted(found, key=lambda item: item.start)
 
 

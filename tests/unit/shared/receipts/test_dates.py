@@ -179,3 +179,9 @@ def test_given_the_same_date_on_the_receipt_and_its_card_slip_then_it_is_confide
     )
     assert receipt.date is not None
     assert receipt.date.confidence >= 0.9
+
+
+def test_given_a_date_whose_separators_are_lost_before_a_time_then_it_is_read_unconfidently() -> None:
+    found = find_dates("25 102025 18:49 Kuittinro 512949", dt.date(2026, 1, 1))
+    assert [(match.value, match.confidence < 0.7) for match in found] == [(dt.date(2025, 10, 25), True)]
+    assert find_dates("Kassa 25 102025", dt.date(2026, 1, 1)) == []
