@@ -16,6 +16,18 @@ REQUIRED_FIELDS: tuple[str, ...] = ("date", "total")
 VAT_DISAGREEMENTS: tuple[str, ...] = ("vat_total_mismatch", "vat_row_inconsistent", "vat_rate_invalid")
 #: A VAT row the engine is less sure of than this is not booked without a person's look.
 VAT_ROW_REVIEW_CONFIDENCE = 0.7
+#: A total or date the engine is less sure of than this is not booked without a person's look: the
+#: total when no second reading (payment, VAT rows, items) confirms it, the date when OCR noise was
+#: read as one.
+TOTAL_REVIEW_CONFIDENCE = 0.7
+DATE_REVIEW_CONFIDENCE = 0.7
+#: Papers that are no plain sale always need a person: a refund is matched to its purchase, a card
+#: slip or a deposit-return voucher carries no VAT breakdown to book.
+KIND_REASONS: dict[str, str] = {
+    "refund": "refund",
+    "card_slip": "card_slip",
+    "deposit_return": "deposit_return",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,13 +79,20 @@ def review_reasons(
     """Why a person must look at the receipt (empty: it can be booked as read).
 
     A receipt is booked only when total, date and VAT rows agree with each other: the gross amounts
-    add up to the total, each row is arithmetic and its rate valid on the date in the receipt's country.
+    add up to the total, each row is arithmetic and its rate valid on the date in the receipt's country;
+    the total and the date are read with confidence, and the paper is a plain sale.
     """
     reasons = [f"no_{name}" for name in REQUIRED_FIELDS if getattr(receipt, name) is None]
     if duplicate_of is not None:
         reasons.append("duplicate")
     if receipt.confidence < review_confidence:
         reasons.append("low_confidence")
+    if receipt.kind in KIND_REASONS:
+        reasons.append(KIND_REASONS[receipt.kind])
+    if receipt.total is not None and receipt.total.confidence < TOTAL_REVIEW_CONFIDENCE:
+        reasons.append("total_uncertain")
+    if receipt.date is not None and receipt.date.confidence < DATE_REVIEW_CONFIDENCE:
+        reasons.append("date_uncertain")
     if receipt.total is not None and not receipt.vat:
         reasons.append("no_vat_breakdown")
     codes = {warning.code for warning in receipt.warnings}

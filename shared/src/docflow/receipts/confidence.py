@@ -17,12 +17,17 @@ VAT_ROW_UNCHECKED: dict[int, float] = {3: 0.8, 2: 0.7, 1: 0.6, 0: 0.5}
 VAT_ROW_CONTRADICTED = 0.4
 #: A row whose rate was corrected to the one valid on the receipt's date.
 VAT_ROW_RATE_CORRECTED = 0.6
+#: The one rate a note says the prices include (``ALV 25,5 % sisältyy hintaan``), applied to a total that
+#: the payment confirms: enough to book, never "confirmed" (nothing prints the tax itself).
+VAT_ROW_INCLUDED = 0.75
 #: A row derived from the total minus the other rows is trusted no more than this.
 VAT_ROW_DERIVED = 0.6
 
 #: A business id printed with its label (``Y-tunnus``), and one found without it.
 BUSINESS_ID_LABELLED = 0.97
 BUSINESS_ID_UNLABELLED = 0.8
+#: A labelled business id read only after repairing its separator or a look-alike letter.
+BUSINESS_ID_REPAIRED = 0.8
 VAT_NUMBER = 0.95
 #: A foreign VAT number with a valid check digit, read by the country detector.
 VAT_NUMBER_FOREIGN = 0.9

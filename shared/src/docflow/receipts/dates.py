@@ -34,7 +34,8 @@ _MONTHS: dict[str, int] = {
 }
 _MONTH_NAME = r"(?P<mon>JAN|FEB|MAR|APR|MA[YJ]|JUN|JUL|AUG|SEP|O[CK]T|NOV|DE[CS])[A-Z]*\.?"
 
-_NUMERIC = re.compile(r"(?<![\d.,/-])(\d{1,2})\s?([./-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d])")
+#: Day, month and year; a two-digit "year" followed by ``:MM`` is the hour of a time (``04.04. 13:43``).
+_NUMERIC = re.compile(r"(?<![\d.,/-])(\d{1,2})\s?([./-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2}(?!\s?:\d))(?![\d])")
 #: A separator as OCR reads it: the printed ``.``, ``/`` or ``-``, or a misread ``,``, ``:``, ``;`` or
 #: (for ``/``) ``|``, ``l``, ``I``.
 _NOISY_SEPARATOR = r"\s?[./,:;|lI-]\s?"
@@ -61,6 +62,8 @@ _LOOKALIKE_DIGITS = str.maketrans("OoQDIl|", "0000111")
 _ISO = re.compile(r"(?<![\d.,/-])(\d{4})([-./])(\d{1,2})\2(\d{1,2})(?![\d])")
 _COMPACT = re.compile(r"(?<!\d)(20\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
 _COMPACT_DAY_FIRST = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])(20\d\d)(?!\d)")
+#: Day, then month and year whose separators the OCR lost, before a time: ``25 102025 18:49``.
+_LOST_SEPARATORS = re.compile(r"(?<![\d.,/-])(\d{1,2})\s(\d{2})((?:19|20)\d\d)(?=\s+[0-2]?\d[:.][0-5]\d)")
 _DAY_MONTH_NAME = re.compile(
     rf"(?<!\d)(?P<day>\d{{1,2}})\s?[-/ ]?\s?{_MONTH_NAME}\s?[-/ ,]?\s?(?P<year>\d{{4}}|\d{{2}})(?!\d)",
     re.IGNORECASE,
@@ -169,6 +172,8 @@ def find_dates(text: str, today: dt.date | None = None) -> list[DateMatch]:
         add(_make_date(int(match[1]), int(match[2]), int(match[3])), match.start(), match.end(), 0.7)
     for match in _COMPACT_DAY_FIRST.finditer(text):
         add(_make_date(int(match[3]), int(match[2]), int(match[1])), match.start(), match.end(), 0.6)
+    for match in _LOST_SEPARATORS.finditer(text):
+        add(_make_date(int(match[3]), int(match[2]), int(match[1])), match.start(), match.end(), 0.5)
     return sorted(found, key=lambda item: item.start)
 
 

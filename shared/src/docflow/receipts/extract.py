@@ -29,9 +29,9 @@ from docflow.receipts.models import (
     VatRow,
 )
 from docflow.receipts.numbers import CENT, find_amounts
-from docflow.receipts.totals import TotalChoice, choose_total, collect_evidence, payment_method
+from docflow.receipts.totals import Check, TotalChoice, choose_total, collect_evidence, payment_method
 from docflow.receipts.vat import is_valid_rate, rate_for_date, rate_table
-from docflow.receipts.vat_reader import gather, preliminary_rows, read_vat
+from docflow.receipts.vat_reader import VatReading, gather, preliminary_rows, read_vat, vat_free_options
 from docflow.receipts.vocabulary import RECEIPT_NUMBER, TOTAL_STRONG, TOTAL_WEAK
 
 _DATE_WORD = re.compile(r"(?<![A-Z])(?:DATE|BIZDATE|PVM|PAIVAMAARA|PAIVAYS|DATUM|AIKA|TID)(?![A-Z])")
@@ -88,8 +88,22 @@ def extract_receipt(
     total = choose_total(lines, evidence)
     day = date_match[0].value if date_match is not None else None
     total_value = total.value if total is not None else None
-    reading = read_vat(lines, gathered, total_value, day=day, country=country, items_sum=items_sum)
-    vat_rows = tuple(VatRow(row.rate, row.net, row.tax, row.gross, score) for row, score in reading.rows)
+    reading = read_vat(
+        lines,
+        gathered,
+        total_value,
+        day=day,
+        country=country,
+        items_sum=items_sum,
+        vat_free=vat_free_options(lines, country),
+        total_confirmed=total is not None and bool(total.agrees_with),
+    )
+    total = _confirmed_by_vat(total, reading)
+    # Rows whose sum is the only reading of the total cannot confirm themselves by it.
+    ceiling = confidence.VAT_ROW_UNCHECKED[3] if total is not None and total.source == Check.VAT_ROWS else 1.0
+    vat_rows = tuple(
+        VatRow(row.rate, row.net, row.tax, row.gross, min(score, ceiling)) for row, score in reading.rows
+    )
     if day is not None:
         vat_rows = tuple(_rate_for_date(row, day, country) for row in vat_rows)
     payment = payment_method(evidence, lines)
@@ -119,8 +133,25 @@ def extract_receipt(
         items=items,
         kind=kind,
     )
-    warnings = build_warnings(receipt, total, items)
+    vat_free = -reading.vat_free if kind == "refund" else reading.vat_free
+    warnings = build_warnings(receipt, total, items, vat_free=vat_free)
     return replace(receipt, warnings=warnings)
+
+
+#: A total that only the VAT rows confirm (their printed tax fits it), no payment or second reading.
+TOTAL_CONFIRMED_BY_VAT = 0.8
+
+
+def _confirmed_by_vat(total: TotalChoice | None, reading: VatReading) -> TotalChoice | None:
+    """The total, confirmed when VAT rows with printed amounts add up to it (``ALV 25,5 % 6,09`` under
+    a total of 29,97) and nothing else did; never when the total was itself read from the VAT rows."""
+    if total is None or total.agrees_with or not reading.matches_total or total.source == Check.VAT_ROWS:
+        return total
+    if not any(score >= confidence.VAT_ROW_TAX_NOTE for _, score in reading.rows):
+        return total
+    return replace(
+        total, confidence=max(total.confidence, TOTAL_CONFIRMED_BY_VAT), agrees_with=(Check.VAT_ROWS,)
+    )
 
 
 def _rate_for_date(row: VatRow, day: dt.date, country: str | None) -> VatRow:
@@ -163,6 +194,7 @@ def _identifiers(lines: Sequence[TextLine]) -> tuple[Field[str] | None, Field[st
     if business_ids:
         _, best = max(business_ids, key=lambda pair: (pair[1].labelled, -pair[0]))
         score = confidence.BUSINESS_ID_LABELLED if best.labelled else confidence.BUSINESS_ID_UNLABELLED
+        score = min(score, confidence.BUSINESS_ID_REPAIRED) if best.repaired else score
         business_id = Field(best.value, score)
     vat_number = Field(vat_numbers[0], confidence.VAT_NUMBER) if vat_numbers else None
     return business_id, vat_number
@@ -182,8 +214,31 @@ def _choose_date(lines: Sequence[TextLine], today: dt.date) -> tuple[DateMatch, 
                 best = (score, index, match, line.text)
     if best is None:
         return None
-    score, _, match, text = best
-    return match, round(min(0.99, score * line_confidence(lines[best[1]])), 3), text
+    score, index, match, text = best
+    value = min(0.99, score * line_confidence(lines[index]))
+    if not _date_corroborated(lines, index, match, today):
+        value = min(value, UNCORROBORATED_DATE)
+    return match, round(value, 3), text
+
+
+#: A date read once, from a line the OCR was not sure of or with a two-digit year, is trusted no more
+#: than this: a misread digit (``26.02.20`` for ``29.02.20``) reads as cleanly as the right one.
+UNCORROBORATED_DATE = 0.85
+#: A single reading counts as sure from this OCR line confidence, with a four-digit year.
+_SURE_DATE_LINE = 0.9
+
+
+def _date_corroborated(lines: Sequence[TextLine], index: int, match: DateMatch, today: dt.date) -> bool:
+    """Whether another line prints the same date (a card slip below the receipt), or the one reading
+    is a clean four-digit-year date on a line the OCR was sure of."""
+    year = f"{match.value.year % 100:02d}"
+    for other, line in enumerate(lines):
+        if other == index or year not in line.text:  # cheap filter before the date patterns
+            continue
+        if any(found.value == match.value for found in find_dates(line.text, today)):
+            return True
+    year_digits = sum(char.isdigit() for char in lines[index].text[match.start : match.end])
+    return match.confidence >= 0.95 and year_digits >= 8 and lines[index].confidence >= _SURE_DATE_LINE
 
 
 def line_confidence(line: TextLine) -> float:
@@ -283,11 +338,18 @@ def _receipt_number(lines: Sequence[TextLine]) -> Field[str] | None:
 
 
 def build_warnings(
-    receipt: ReceiptData, total: TotalChoice | None, items: Sequence[LineItem]
+    receipt: ReceiptData,
+    total: TotalChoice | None,
+    items: Sequence[LineItem],
+    *,
+    vat_free: Decimal = Decimal("0.00"),
 ) -> tuple[ReceiptWarning, ...]:
-    """Everything a reviewer should check before the receipt is booked."""
+    """Everything a reviewer should check before the receipt is booked.
+
+    ``vat_free``: the part of the total outside VAT (deposits) that the VAT rows leave out.
+    """
     warnings = _missing_field_warnings(receipt)
-    warnings.extend(_vat_warnings(receipt))
+    warnings.extend(_vat_warnings(receipt, vat_free))
     warnings.extend(_kind_warnings(receipt))
     if total is not None and not total.agrees_with and receipt.total is not None:
         warnings.append(
@@ -352,10 +414,10 @@ def _missing_field_warnings(receipt: ReceiptData) -> list[ReceiptWarning]:
     return warnings
 
 
-def _vat_warnings(receipt: ReceiptData) -> list[ReceiptWarning]:
+def _vat_warnings(receipt: ReceiptData, vat_free: Decimal) -> list[ReceiptWarning]:
     warnings: list[ReceiptWarning] = []
     if receipt.vat and receipt.total is not None:
-        gross = sum((row.gross for row in receipt.vat), Decimal("0.00"))
+        gross = sum((row.gross for row in receipt.vat), vat_free)
         if abs(gross - receipt.total.value) > CENT:
             warnings.append(ReceiptWarning("vat_total_mismatch", "VAT rows do not add up to the total"))
     country = None if receipt.country is None else receipt.country.value

@@ -9,9 +9,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_YTUNNUS = re.compile(r"(?<![\d-])(\d{6,7})\s?[-‐‑–—]\s?(\d)(?!\d)")
+_YTUNNUS = re.compile(r"(?<![\d-])(\d{6,7})\s?[-‐‑–—]{1,2}\s?(\d)(?!\d)")
+#: Next to its label only: a dot for the hyphen (``0206799.7``) or the hyphen lost (``22789110``).
+_LABELLED_YTUNNUS = re.compile(r"(?<![\d.,-])(\d{7})(?:\.|\s?)(\d)(?![\d.,])")
+#: Letters the OCR reads for digits inside a number next to the label (``270S919-9``, ``O206799-7``).
+_LOOKALIKE_TABLES = (str.maketrans("OoQDIl|SZB", "0000111528"), str.maketrans("OoQDIl|SZB", "0000111828"))
+_LOOKALIKE_RUN = re.compile(r"[\dOoQDIl|SZB]{7}(?=\s?[-‐‑–—.]{0,2}\s?[\dOoIl|SZB](?![\w]))")
 _VAT_NUMBER = re.compile(r"(?<![A-Z0-9])F[I1l]\s?(\d{8})(?!\d)", re.IGNORECASE)
-_LABEL = re.compile(r"y[-\s]?tunnus|y[-\s]?tun|fo[-\s]?nummer|business\s?id|org\.?\s?nr|ly[-\s]?tunnus", re.I)
+_LABEL = re.compile(
+    r"y[-\s]?tunnus|y[-\s]?tun|[yt][a-z]?h?unnus|fo[-\s]?[nr]u?m+er|fo-nr|business\s?id|org\.?\s?nr|ly[-\s]?tunnus",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +29,8 @@ class BusinessId:
     value: str
     labelled: bool
     from_vat_number: bool = False
+    #: Read only after repairing OCR damage (a lost hyphen, a letter for a digit).
+    repaired: bool = False
 
 
 def is_valid_ytunnus(value: str) -> bool:
@@ -44,7 +54,13 @@ def vat_number_to_ytunnus(value: str) -> str:
 
 
 def find_business_ids(text: str) -> list[BusinessId]:
-    """Valid Y-tunnus numbers in ``text``, whether printed as such or as a FI VAT number."""
+    """Valid Y-tunnus numbers in ``text``, whether printed as such or as a FI VAT number.
+
+    Next to its label (``Y-tunnus``, ``FO-nummer``, also as OCR misreads them: ``Ytunnus``,
+    ``Yhunnus``) a number is also read with a dot for the hyphen or the hyphen lost, and with letters
+    the OCR reads for digits (``270S919-9``) turned back, when exactly one valid number comes out;
+    such a repaired number is marked ``repaired``.
+    """
     found: list[BusinessId] = []
     labelled = bool(_LABEL.search(text))
     for match in _YTUNNUS.finditer(text):
@@ -55,7 +71,31 @@ def find_business_ids(text: str) -> list[BusinessId]:
         number = f"FI{match[1]}"
         if is_valid_vat_number(number):
             found.append(BusinessId(vat_number_to_ytunnus(number), labelled=True, from_vat_number=True))
+    if labelled and not found:
+        found.extend(_repaired(text))
     return found
+
+
+def _repaired(text: str) -> list[BusinessId]:
+    """The one valid Y-tunnus a labelled line gives once its separator and look-alike letters are
+    repaired; none when no or several readings are valid."""
+    label = _LABEL.search(text)
+    tail = text[label.end() :] if label else text
+    values: set[str] = set()
+    for table in _LOOKALIKE_TABLES:  # ``S`` may be a 5 or an 8
+
+        def digits(match: re.Match[str], table: dict[int, int] = table) -> str:
+            return match[0].translate(table)
+
+        repaired = re.sub(r"(?<=\d)[OoIl|SZB](?!\w)", digits, _LOOKALIKE_RUN.sub(digits, tail))
+        values.update(
+            f"{match[1]}-{match[2]}"
+            for pattern in (_YTUNNUS, _LABELLED_YTUNNUS)
+            for match in pattern.finditer(repaired)
+            if len(match[1]) == 7
+        )
+    valid = {value for value in values if is_valid_ytunnus(value)}
+    return [BusinessId(valid.pop(), labelled=True, repaired=True)] if len(valid) == 1 else []
 
 
 def find_vat_numbers(text: str) -> list[str]:

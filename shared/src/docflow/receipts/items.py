@@ -37,8 +37,10 @@ from docflow.receipts.vocabulary import (
     VAT_WORD,
 )
 
+#: A quantity and unit price: ``3 x 39,90``, ``0,512 kg x 3,98 €/kg``, ``5,06 l x 1,77 €/l`` (the ``l``
+#: of litres often read as ``|``).
 _QUANTITY = re.compile(
-    r"(?<![\d,.])(?P<qty>\d+(?:[.,]\d{1,3})?)\s?(?P<unit>KPL|PCS?|STK|ST|TK|KG|G|L|X|\*)?\.?\s?"
+    r"(?<![\d,.])(?P<qty>\d+(?:[.,]\d{1,3})?)\s?(?P<unit>KPL|PCS?|STK|ST|TK|KG|G|L|\||X|\*)?\.?\s?"
     r"(?:[xX*á@à]|A)\s?(?P<price>\d+[.,]\d{2})(?:\s?(?:€|EUR)?\s?/\s?(?:KG|L|KPL|ST|STK|TK))?",
     re.IGNORECASE,
 )

@@ -129,12 +129,80 @@ _CONTACT = re.compile(
 _DOCUMENT_TITLE = re.compile(r"(?<![A-Z])(?:INVOICE|RECEIPT|BILL|KUITTI|KVITTO|LASKU|FAKTURA)(?![A-Z])")
 #: A name below the merchant's contact lines and the document title (a customer) loses this much.
 AFTER_CONTACT_PENALTY = 3.0
+#: A merchant name no other line of the receipt repeats a word of is trusted no more than this: a
+#: misread name (``Herköp AB`` for ``Hemköp``) reads as cleanly as a right one.
+UNCORROBORATED_NAME = 0.85
+#: Words too common in names to corroborate one (legal forms, countries, trade words).
+_GENERIC_NAME_WORDS = frozenset(
+    [
+        "OYJ",
+        "FINLAND",
+        "SUOMI",
+        "SVERIGE",
+        "EESTI",
+        "DEUTSCHLAND",
+        "GMBH",
+        "MARKET",
+        "MARKT",
+        "KAUPPA",
+        "RAVINTOLA",
+        "APTEEKKI",
+        "STORE",
+        "CAFE",
+        "LIMITED",
+        "TRADING",
+        "SERVICE",
+        "SERVICES",
+        "GROUP",
+        "TAKSI",
+        "TAXI",
+        "KIOSKI",
+        "KIOSK",
+        "APOTEK",
+        "APTEEK",
+        "HOTEL",
+        "HOTELLI",
+        "PARKING",
+        "PARKERING",
+        "PYSAKOINTI",
+        "KAHVILA",
+        "BISTRO",
+        "KAUPPIAS",
+    ]
+)
+_NAME_WORD = re.compile(r"[A-Z]{4,}")
+_LEGAL_WORDS = frozenset({"OY", "OYJ", "AB", "KY", "AY", "TMI", "AS", "OU", "GMBH", "AG", "KG", "LTD", "INC"})
+#: A street line: a street word and a house number (``Pohlweg 110``, ``Warburger Straße 130``,
+#: ``Hämeenkatu 43``); a merchant name is never one.
+_STREET = re.compile(
+    r"(?:STRASSE|STRABE|STR\.|WEG|ALLEE|PLATZ|GASSE|KATU|TIE|KUJA|POLKU|GATAN|VAGEN|GATA|VAG|TANAV|MNT)"
+    r"\s?\d{1,4}[A-Z]?\b"
+)
+#: A postcode and town line (``33100 Paderborn``, ``S-411 06 GÖTEBORG``): an address, not a name.
+_POSTCODE_LINE = re.compile(r"^\W*(?:[A-Z]{1,2}-)?\d{3}\s?\d{2}\s+[A-Z]{3,}")
+#: A header name that the receipt's web address repeats (``Marktkauf Lehr`` / ``www.marktkauf-lehr.de``)
+#: gains this (item names repeat on a receipt, web addresses name the seller).
+CORROBORATED_BONUS = 1.0
+#: A legal name found below the header (the header's logo unread) is trusted no more than this.
+FOOTER_NAME_CONFIDENCE = 0.6
+#: A legal name: words up to a company form (``Aldi GmbH & Co. KG``, ``Kesko Oyj``, ``Rimi Eesti Food AS``).
+_FOOTER_LEGAL_NAME = re.compile(
+    r"(?:[A-ZÄÖÅÜ][\w&.'-]*\s){1,4}(?:GmbH(?:\s?&\s?Co\.?\s?KG)?|Oyj|Oy|AB|AS|OÜ|Ltd)\b"
+)
 #: A line that is mostly short fragments (``3 18 OI OIF``) is OCR noise more often than a name.
 NOISE_PENALTY = 1.0
 
 
+#: A seller label before the name: ``Myyjä: Pohjolan Verkkokauppa Oy``, ``Seller: ...``, ``Verkäufer:``.
+_SELLER_LABEL = re.compile(
+    r"^\W*(?:myyj[äa]|seller|s[äa]ljare|verk[äa]ufer|merchant|kauppias|m[üu][üu]ja)\s?[:.-]\s*", re.IGNORECASE
+)
+
+
 def _clean_name(text: str) -> str:
-    """A merchant line without edge junk or a trailing registration number, legal forms repaired."""
+    """A merchant line without a seller label, edge junk or a trailing registration number, legal
+    forms repaired."""
+    text = _SELLER_LABEL.sub("", text)
     name = _clean(_REGISTRATION_SUFFIX.sub("", _NAME_TAIL.sub("", text)))
     name = _clean(_TRAILING_SPECKS.sub("", name))
     for pattern, replacement in _OCR_LEGAL_FORM_FIXES:
@@ -154,6 +222,8 @@ def _name_like(line: TextLine) -> bool:
     if _letters(compact) / len(compact) < 0.6 or line.confidence < 0.45:
         return False
     folded = line.folded
+    if _STREET.search(folded) or _POSTCODE_LINE.match(folded):
+        return False
     return not (NOT_MERCHANT.search(folded) or find_amounts(text) or find_dates(text) or "@" in text)
 
 
@@ -196,8 +266,14 @@ def find_merchant(lines: Sequence[TextLine]) -> tuple[str, int, float] | None:
             continue
         seen_name = True
         score = _name_score(index, line) - (AFTER_CONTACT_PENALTY if after_title else 0.0)
+        if _in_web_address(_clean_name(line.text), lines):
+            score += CORROBORATED_BONUS
         if best is None or score > best[0]:
             best = (score, index)
+    if best is None or not COMPANY_MARK.search(header[best[1]].folded):
+        footer = _footer_legal_name(lines)
+        if footer is not None:
+            return footer
     if best is None:
         return None
     score, index = best
@@ -216,7 +292,54 @@ def find_merchant(lines: Sequence[TextLine]) -> tuple[str, int, float] | None:
     if not name:
         return None
     confidence = min(0.95, 0.35 + 0.15 * score) * min(1.0, header[index].confidence + 0.2)
+    if not _corroborated(name, lines, range(index, last + 1)):
+        confidence = min(confidence, UNCORROBORATED_NAME)
     return name, last, round(max(0.1, confidence), 3)
+
+
+def _footer_legal_name(lines: Sequence[TextLine]) -> tuple[str, int, float] | None:
+    """A seller's legal name printed below the header (``Aldi GmbH & Co. KG, Schloß Holte``), when the
+    header has none: the name up to its legal form."""
+    for index in range(HEADER_LINES, len(lines)):
+        line = lines[index]
+        match = _FOOTER_LEGAL_NAME.search(line.text)
+        if match is None or NOT_MERCHANT.search(line.folded) or find_amounts(line.text):
+            continue
+        name = _clean(match[0])
+        if _letters(name) >= 6:
+            return name, index, FOOTER_NAME_CONFIDENCE
+    return None
+
+
+def _in_web_address(name: str, lines: Sequence[TextLine]) -> bool:
+    """Whether a web address on the receipt holds the name's first distinctive word."""
+    words = [word for word in _NAME_WORD.findall(fold(name)) if word not in _GENERIC_NAME_WORDS]
+    if not words:
+        return False
+    return any("WWW" in line.folded and words[0] in re.sub(r"[^A-Z]", "", line.folded) for line in lines)
+
+
+def _corroborated(name: str, lines: Sequence[TextLine], own: range) -> bool:
+    """Whether another line repeats every distinctive word of ``name`` (``Alko Kamppi`` above ``Alko
+    Oy``, ``www.shopnorth.fi`` under ``Shop North Oy``): two readings of the name that agree."""
+    words = set(_NAME_WORD.findall(fold(name))) - _GENERIC_NAME_WORDS
+    if not words:
+        return False
+    # ``Shop North Oy`` is repeated by ``www.shopnorth.fi`` too.
+    joined = "".join(word for word in re.findall(r"[A-Z]+", fold(name)) if word not in _LEGAL_WORDS)
+    for index, line in enumerate(lines):
+        if index in own:
+            continue
+        folded = line.folded
+        if words <= set(_NAME_WORD.findall(folded)):
+            return True
+        if (
+            len(joined) >= 5
+            and joined in re.sub(r"[^A-Z]", "", folded)
+            and ("WWW" in folded or "." in folded)
+        ):
+            return True
+    return False
 
 
 def _ends_in_amount(text: str) -> bool:

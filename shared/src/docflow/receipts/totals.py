@@ -79,6 +79,8 @@ EXACT_CASH = Check.EXACT_CASH
 #: A total line whose amount the payment (card, mobile, cash minus change) confirms: the money that
 #: moved. It outranks sums of VAT rows and items that agree because both miss the same lost row.
 PAID_TOTAL_WEIGHT = 1.0
+#: A total that a card or mobile payment amount on the receipt contradicts is trusted no more than this.
+DISPUTED_TOTAL = 0.85
 PAYMENT_CHECKS = frozenset({Check.CARD, Check.MOBILE, Check.CASH_MINUS_CHANGE})
 #: A summary amount whose decimal point the OCR lost (``Total GST 571``): read as cents.
 _LOST_POINT = re.compile(r"(?<![\d.,])(\d{3,6})\W{0,2}$")
@@ -121,14 +123,22 @@ class TotalChoice:
     agrees_with: tuple[Check, ...]
 
 
-def _amount_for(lines: Sequence[TextLine], index: int) -> list[AmountMatch]:
-    """Amounts on a line, else on the next line when that holds just one amount."""
+def _amount_for(lines: Sequence[TextLine], index: int, *, own_words: bool = False) -> list[AmountMatch]:
+    """Amounts on a line, else on the next line when that holds just one amount.
+
+    The next line's amount is never borrowed from a cash or change line (``SUMME EUR`` / ``BAR EUR
+    27,12``: the cash given, not the total), unless ``own_words`` (a payment word looking for its
+    amount); a card line below a total word repeats the total.
+    """
     amounts = find_amounts(lines[index].text)
     if amounts or index + 1 >= len(lines):
         return amounts
     following = lines[index + 1].text
     amounts = find_amounts(following)
     if len(amounts) != 1 or "%" in following:
+        return []
+    folded = lines[index + 1].folded
+    if not own_words and (CASH.search(folded) or CHANGE.search(folded)):
         return []
     rest = following[: amounts[0].start] + following[amounts[0].end :]
     return amounts if sum(char.isalpha() for char in rest) <= 3 else []
@@ -155,7 +165,8 @@ def collect_evidence(
             continue
         # A sign before cash or change (``Cash -50.00``, ``~50,00``) is print or OCR noise.
         amounts = [
-            abs(match.value) if is_cash or is_change else match.value for match in _amount_for(lines, index)
+            abs(match.value) if is_cash or is_change else match.value
+            for match in _amount_for(lines, index, own_words=True)
         ]
         amounts = [amount for amount in amounts if amount >= 0]
         if not amounts:
@@ -296,14 +307,20 @@ def total_candidates(
 ) -> list[tuple[Decimal, float, int]]:
     """(value, weight, line index) for each amount on a total line.
 
-    A strong total word next to a rate counts only when its amount is among ``confirmed``.
+    A strong total word next to a rate counts only when its amount is among ``confirmed``. An amount
+    printed alone on two lines or more (the total and its payment, their words lost at the edge of a
+    photo) counts as a line with a currency mark does.
     """
     found: list[tuple[Decimal, float, int]] = []
+    alone = [_bare_amount(line.text, need_currency=False) for line in lines]
+    repeated = {value for value in alone if value is not None and alone.count(value) >= 2}
     for index, line in enumerate(lines):
         if index in excluded:
             continue
         folded = line.folded
         bare = _bare_amount(line.text)
+        if bare is None and alone[index] in repeated:
+            bare = alone[index]
         if bare is not None:
             found.append((bare, BARE_AMOUNT_WEIGHT, index))
             continue
@@ -334,7 +351,10 @@ def _checks(evidence: Evidence) -> dict[Check, Decimal]:
     """Independent readings of the total, by name."""
     checks: dict[Check, Decimal] = {}
     if evidence.card:
-        checks[Check.CARD] = evidence.card[-1]
+        # Of two card amounts that differ (``Kreditkarte 19,77``, a slip's misread ``EUR 19. 72``), the
+        # one the VAT rows or the items repeat.
+        others = {evidence.vat_gross, evidence.items_sum}
+        checks[Check.CARD] = next((value for value in evidence.card if value in others), evidence.card[-1])
     if evidence.mobile:
         checks[Check.MOBILE] = evidence.mobile[-1]
     if evidence.vat_gross is not None:
@@ -424,7 +444,14 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
         scores[value] -= CHECK_WEIGHT
         agrees = agrees if len(agrees) > 1 else ()
     confidence = min(0.99, 0.45 + 0.08 * scores[value] + 0.1 * len(agrees))
+    # A payment amount that differs from the total (a misread digit somewhere) caps its confidence.
+    confidence = min(confidence, DISPUTED_TOTAL if _disputed(evidence, value, adjustment) else 1.0)
     return TotalChoice(value, round(confidence, 3), sources.get(value, ""), agrees)
+
+
+def _disputed(evidence: Evidence, value: Decimal, adjustment: Decimal) -> bool:
+    """Whether a card or mobile payment amount differs from the total (rounding aside)."""
+    return any(paid not in (value, value - adjustment) for paid in (*evidence.card, *evidence.mobile))
 
 
 def payment_method(evidence: Evidence, lines: Sequence[TextLine]) -> tuple[str, float] | None:

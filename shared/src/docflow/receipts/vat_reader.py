@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from itertools import combinations, product
+from itertools import combinations, combinations_with_replacement, product
 
 from docflow.receipts import confidence
 from docflow.receipts.country import is_foreign
@@ -40,11 +40,15 @@ from docflow.receipts.vat_table import (
     rate_of,
     reread_amounts,
     split_vat_amounts,
+    table_lines,
     tax_from_gross,
 )
 from docflow.receipts.vocabulary import (
+    DEPOSIT,
+    DEPOSIT_RETURN,
     GROSS_WORD,
     NET_WORD,
+    PRICES_INCLUDE,
     TOTAL_STRONG,
     TOTAL_WEAK,
     VAT_WORD,
@@ -60,6 +64,8 @@ class RowSource(StrEnum):
     TAX_NOTE = "tax note"
     COMPLETED = "completed from the total"
     FROM_TOTAL = "derived from the total"
+    #: The one rate a note says the prices include, applied to the total.
+    INCLUDED = "included in the prices"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +95,10 @@ class Gathered:
     notes: tuple[TaxNote, ...]
     #: Rates printed next to a VAT word (with or without amounts).
     mentioned: frozenset[Decimal]
+    #: Rates printed with a note that the prices include them (``ALV 25,5 % sisältyy hintaan``).
+    included: frozenset[Decimal] = frozenset()
+    #: (rate, amount) of rate lines that print a net or a gross alone (``Veroton 25,5 %  158,57``).
+    parts: tuple[tuple[Decimal, Decimal], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +107,8 @@ class VatReading:
 
     rows: tuple[tuple[VatAmounts, float], ...]
     matches_total: bool
+    #: What the total holds beyond the rows' gross amounts: deposits outside VAT (0 when none).
+    vat_free: Decimal = Decimal("0.00")
 
 
 #: A rate after a VAT word without its ``%`` (``ALV 25,5 36,68``): one decimal at most.
@@ -109,6 +121,10 @@ _CODE_RATE = re.compile(r"(?<![A-Z0-9])([A-F])\s?[:=]?\s?(\d{1,2}(?:[.,]\d{1,2})
 _ITEM_CODE = re.compile(r"\d[.,]\d\d\s?(?:€|EUR)?\s?\*?\s?([A-F])\s?$")
 #: Thousands separated by a space (``1 234,56``): read joined as well.
 _SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}) (\d{3}[.,]\d\d)(?!\d)")
+#: A word that makes a rate line's one amount its net or its gross, not its tax.
+_NET_OR_GROSS = re.compile(
+    r"(?<![A-Z])(?:VEROTON\w*|NETTO|NET|EXCL\w*|EXKL\w*|OHNE|KM-?TA|VEROLLINEN|BRUTTO|GROSS)(?![A-Z])"
+)
 #: At most this many rates and readings per rate are weighed against the total.
 _MAX_RATES = 5
 _MAX_OPTIONS = 3
@@ -141,13 +157,20 @@ def _amounts(text: str) -> list[Decimal]:
     return values
 
 
-def _is_window_line(line: TextLine) -> bool:
+def _is_window_line(line: TextLine, rate: Decimal, rates: frozenset[Decimal], net_or_gross: bool) -> bool:
     """Whether a line next to a rate line may hold that rate's amounts: a net, gross, tax or total
-    label, or nothing but amounts; never a line with a rate of its own."""
-    if "%" in line.text or is_table_header(line.folded):
-        return False
+    label, or nothing but amounts; a line with a rate only when it is the same rate and one of the two
+    lines names a net or gross, the other not (``Veroton 25,5 %  158,57`` beside ``ALV 25,5 %  40,43``).
+    ``net_or_gross``: whether the rate line itself names a net or a gross."""
     folded = line.folded
-    if NET_WORD.search(folded) or GROSS_WORD.search(folded) or VAT_WORD.search(folded):
+    if is_table_header(folded):
+        return False
+    worded = bool(NET_WORD.search(folded) or GROSS_WORD.search(folded) or VAT_WORD.search(folded))
+    if "%" in line.text:
+        found = _line_rate(line.text, folded, rates)
+        complementary = bool(_NET_OR_GROSS.search(folded)) != net_or_gross
+        return worded and complementary and found is not None and found[0] == rate
+    if worded:
         return True
     if TOTAL_STRONG.search(folded) or TOTAL_WEAK.search(folded):
         return True
@@ -166,17 +189,22 @@ def _signed_split(rate: Decimal, subset: Sequence[Decimal]) -> VatAmounts | None
 
 
 def _window_candidates(
-    lines: Sequence[TextLine], index: int, rate: Decimal, rest: str
+    lines: Sequence[TextLine], index: int, rate: Decimal, rest: str, rates: frozenset[Decimal]
 ) -> Iterator[Candidate]:
     """Rows at ``rate`` from the amounts on the rate line and the net/gross lines around it."""
     pool = list(dict.fromkeys(value for value in _amounts(rest) if value != 0))
+    net_or_gross = bool(_NET_OR_GROSS.search(lines[index].folded))
     for step in [*range(1, _WINDOW_AFTER + 1), *range(-1, -_WINDOW_BEFORE - 1, -1)]:
         near = index + step
-        if not 0 <= near < len(lines) or not _is_window_line(lines[near]):
+        if not 0 <= near < len(lines) or not _is_window_line(lines[near], rate, rates, net_or_gross):
             if step > 0:
                 continue
             break
-        found = [value for value in _amounts(ocr_digits(lines[near].text)) if value != 0]
+        near_text = ocr_digits(lines[near].text)
+        near_rate = _line_rate(near_text, lines[near].folded, rates) if "%" in near_text else None
+        if near_rate is not None:
+            near_text = near_rate[1]  # the same rate: its amounts without the rate
+        found = [value for value in _amounts(near_text) if value != 0]
         if len(found) > 3:
             continue
         pool += [value for value in found if value not in pool]
@@ -245,6 +273,17 @@ def _near_digits(expected: str, printed: str) -> bool:
     return len(expected) == len(printed) and sum(a != b for a, b in zip(expected, printed, strict=True)) <= 1
 
 
+def _rateless_candidates(text: str, index: int, rates: frozenset[Decimal]) -> Iterator[Candidate]:
+    """A VAT line whose rate the OCR lost (``2,59 Netto 18,47`` under a cut-off ``Moms 14 %``): its two
+    or three amounts, when exactly one of the country's rates fits them."""
+    amounts = [value for value in _amounts(ocr_digits(text)) if value > 0]
+    if not 2 <= len(amounts) <= 3:
+        return
+    fits = [row for rate in sorted(rates - {Decimal(0)}) if (row := _signed_split(rate, amounts)) is not None]
+    if len(fits) == 1:
+        yield Candidate(fits[0], index, len(amounts), RowSource.WINDOW)
+
+
 def _code_rates(lines: Sequence[TextLine], rates: frozenset[Decimal]) -> dict[str, Decimal]:
     """Letter codes and the rates they stand for (``A 25,5 %`` -> ``{"A": 25.5}``)."""
     codes: dict[str, Decimal] = {}
@@ -282,25 +321,36 @@ def gather(lines: Sequence[TextLine], country: str | None) -> Gathered:
     ]
     notes: list[TaxNote] = []
     mentioned: set[Decimal] = set()
+    included: set[Decimal] = set()
+    parts: list[tuple[Decimal, Decimal]] = []
     # A foreign receipt keeps a rate of another country as printed (the row is then flagged invalid),
     # never bent to a rate of its own country.
     printable = rates | known_rates(None) if is_foreign(country) else rates
-    in_table = False
+    inside = table_lines(lines)
     for index, line in enumerate(lines):
         folded = line.folded
-        in_table = in_table or is_table_header(folded)
+        in_table = index in inside
         if VAT_WORD.search(folded) or _CODE_RATE.search(line.text.upper()):
             found = _line_rate(line.text, folded, printable)
+            if found is None and "%" not in line.text:
+                candidates.extend(_rateless_candidates(line.text, index, rates))
             if found is None or found[0] not in printable:
                 continue
             rate, rest = found
             mentioned.add(rate)
-            candidates.extend(_window_candidates(lines, index, rate, rest))
+            if PRICES_INCLUDE.search(folded):
+                included.add(rate)
+            candidates.extend(_window_candidates(lines, index, rate, rest, printable))
             on_line = [value for value in _amounts(rest) if value > 0]
-            if len(on_line) == 1 and rate > 0:
+            # ``Veroton 25,5 %  158,57`` and ``Verollinen 25,5 %  199,00`` print a net or a gross alone.
+            if len(on_line) == 1 and rate > 0 and _NET_OR_GROSS.search(folded):
+                parts.append((rate, on_line[0]))
+            elif len(on_line) == 1 and rate > 0:
                 notes.append(TaxNote(rate, on_line[0], index))
         elif "%" in line.text or in_table:
             candidates.extend(_row_readings(line.text, index, printable))
+        elif NET_WORD.search(folded):
+            candidates.extend(_rateless_candidates(line.text, index, rates))
     codes = _code_rates(lines, rates)
     for code, gross in _code_sums(lines, codes).items():
         rate = codes[code]
@@ -312,7 +362,7 @@ def gather(lines: Sequence[TextLine], country: str | None) -> Gathered:
         if note is not None and abs(note.tax - tax) <= _NOTE_TOLERANCE:
             tax, printed = note.tax, 2
         candidates.append(Candidate(VatAmounts(rate, gross - tax, tax, gross), -1, printed, RowSource.CODES))
-    return Gathered(tuple(candidates), tuple(notes), frozenset(mentioned))
+    return Gathered(tuple(candidates), tuple(notes), frozenset(mentioned), frozenset(included), tuple(parts))
 
 
 def _printed(text: str, row: VatAmounts) -> int:
@@ -439,14 +489,67 @@ def _matching(
 
 
 def _single_rate_from_total(gathered: Gathered, total: Decimal) -> list[Candidate] | None:
-    """One rate the receipt names and nothing else VAT-like: its tax derived from the total."""
+    """One rate the receipt names and nothing else VAT-like: its tax derived from the total (and the
+    net or gross printed at that rate, if any, agreeing with it)."""
     if gathered.candidates or gathered.notes or len(gathered.mentioned) != 1:
         return None
     rate = next(iter(gathered.mentioned))
     if rate == 0:
         return None
     tax = tax_from_gross(rate, total)
-    return [Candidate(VatAmounts(rate, total - tax, tax, total), -1, 0, RowSource.FROM_TOTAL)]
+    source = RowSource.INCLUDED if rate in gathered.included else RowSource.FROM_TOTAL
+    # A net or gross printed at that rate must be the one the total gives.
+    printed = [amount for part_rate, amount in gathered.parts if part_rate == rate]
+    if printed and not {total - tax, total} & set(printed):
+        return None
+    return [Candidate(VatAmounts(rate, total - tax, tax, total), -1, min(1, len(printed)), source)]
+
+
+#: Finnish deposits per container (Palpa: glass 0,10, cans 0,15, plastic 0,20 or 0,40): what a deposit
+#: line whose amount the OCR lost may stand for.
+DEPOSIT_VALUES: tuple[Decimal, ...] = tuple(Decimal(value) for value in ("0.10", "0.15", "0.20", "0.40"))
+#: At most this many deposit lines may be unreadable for their amounts to be guessed.
+_MAX_UNREAD_DEPOSITS = 2
+#: A deposit amount whose decimal comma the OCR read as another mark (``PANTTI 0/10``).
+_ODD_DEPOSIT = re.compile(r"(?<![\d.,:;/])(\d{1,2})[:;/](\d{2})(?![\d.,:;/])")
+
+
+def _deposit_lines(lines: Sequence[TextLine]) -> Iterator[Decimal | None]:
+    """The last amount of each deposit line (``None`` when the OCR lost it)."""
+    for line in lines:
+        folded = line.folded
+        if not (DEPOSIT.search(folded) or DEPOSIT_RETURN.search(folded)) or "%" in line.text:
+            continue
+        if VAT_WORD.search(folded) or TOTAL_STRONG.search(folded) or TOTAL_WEAK.search(folded):
+            continue
+        found = find_amounts(line.text)
+        odd = _ODD_DEPOSIT.findall(line.text)
+        if found:
+            yield found[-1].value
+        elif odd:
+            yield Decimal(f"{odd[-1][0]}.{odd[-1][1]}")
+        else:
+            yield None
+
+
+def vat_free_amount(lines: Sequence[TextLine]) -> Decimal:
+    """The sum of the deposit lines of a sale (``Pantti 0,40``, ``Pantti 2 x 0,15  0,30``, a deducted
+    ``Pullopalautus -1,20``): in Finland and Estonia deposits are outside VAT, so the VAT rows' gross
+    amounts add up to the total less these. The last amount of each such line counts, with its sign.
+    """
+    return sum((value for value in _deposit_lines(lines) if value is not None), Decimal("0.00"))
+
+
+def vat_free_options(lines: Sequence[TextLine], country: str | None) -> tuple[Decimal, ...]:
+    """What the deposits of a sale may add up to: their sum, and on a Finnish receipt with one or two
+    deposit lines whose amounts the OCR lost, that sum plus any of :data:`DEPOSIT_VALUES` for each."""
+    values = list(_deposit_lines(lines))
+    readable = sum((value for value in values if value is not None), Decimal("0.00"))
+    unread = sum(1 for value in values if value is None)
+    if unread == 0 or unread > _MAX_UNREAD_DEPOSITS or country not in (None, "FI"):
+        return (readable,) if values else ()
+    sums = {readable + sum(guess) for guess in combinations_with_replacement(DEPOSIT_VALUES, unread)}
+    return tuple(sorted(sums))
 
 
 def read_vat(
@@ -457,17 +560,30 @@ def read_vat(
     day: dt.date | None,
     country: str | None,
     items_sum: Decimal | None = None,
+    vat_free: Sequence[Decimal] = (),
+    total_confirmed: bool = False,
 ) -> VatReading:
     """The VAT rows of a receipt, chosen so that they add up to ``total``, each with its confidence.
 
-    Without a total, rows that add up to the line items' sum are taken (a tax note's gross is then
-    that sum), but not trusted as rows the total confirms.
+    A single rate that a note says the prices include is applied to the whole total; the row is
+    booked without review only when ``total_confirmed`` (a payment or other reading repeats the total).
+    Rows that add up to the total less one of ``vat_free`` (what the deposits printed on the receipt,
+    outside VAT, may add up to: :func:`vat_free_options`) are confirmed as well, when no choice adds up
+    to the total itself. Without a total, rows that add
+    up to the line items' sum are taken (a tax note's gross is then that sum), but not trusted as rows
+    the total confirms.
     """
     preliminary = preliminary_rows(gathered)
     if total is None or total == 0:
         by_items = _matching(gathered, items_sum, day, country) if items_sum else None
         return _reading(by_items or preliminary, checked=False, contradicted=False)
     rows = _matching(gathered, total, day, country)
+    for free in vat_free if rows is None else ():
+        if free == 0 or total - free <= 0:
+            continue
+        rows = _matching(gathered, total - free, day, country)
+        if rows is not None:
+            return _reading(rows, checked=True, contradicted=False, vat_free=free)
     if rows is None:
         rates = frozenset(rate.rate for rate in rate_table(country))
         line_rows = [LocatedRow(row.line, row.row) for row in preliminary if row.source is RowSource.LINE]
@@ -480,10 +596,17 @@ def read_vat(
         rows = _single_rate_from_total(gathered, total)
     if rows is None:
         return _reading(preliminary, checked=False, contradicted=bool(preliminary))
-    return _reading(rows, checked=True, contradicted=False)
+    return _reading(rows, checked=True, contradicted=False, total_confirmed=total_confirmed)
 
 
-def _reading(rows: Sequence[Candidate], *, checked: bool, contradicted: bool) -> VatReading:
+def _reading(
+    rows: Sequence[Candidate],
+    *,
+    checked: bool,
+    contradicted: bool,
+    vat_free: Decimal = Decimal("0.00"),
+    total_confirmed: bool = False,
+) -> VatReading:
     scored: list[tuple[VatAmounts, float]] = []
     for row in rows:
         printed = min(3, row.printed)
@@ -492,10 +615,14 @@ def _reading(rows: Sequence[Candidate], *, checked: bool, contradicted: bool) ->
             if row.source is RowSource.TAX_NOTE:
                 value = confidence.VAT_ROW_TAX_NOTE
             if row.source is RowSource.COMPLETED:
-                value = min(value, confidence.VAT_ROW_DERIVED)
+                # An amount printed on the damaged row is what the total gives: enough to book when
+                # the payment or the items confirm the total too.
+                value = confidence.VAT_ROW_CHECKED[1] if total_confirmed else confidence.VAT_ROW_DERIVED
+            if row.source is RowSource.INCLUDED and total_confirmed:
+                value = confidence.VAT_ROW_INCLUDED
         else:
             value = confidence.VAT_ROW_UNCHECKED[printed]
             if contradicted:
                 value = min(value, confidence.VAT_ROW_CONTRADICTED)
         scored.append((row.row, value))
-    return VatReading(tuple(scored), checked)
+    return VatReading(tuple(scored), checked, vat_free)

@@ -319,19 +319,42 @@ def is_table_header(folded: str) -> bool:
     return bool(VAT_SECTION.search(folded) or (VAT_WORD.search(folded) and VAT_HEADER.search(folded)))
 
 
+#: A VAT table holds at most this many lines below its header (rows, a sum, OCR debris).
+TABLE_LINES = 6
+#: A line that ends a VAT table: a date (``08.04.20 09:51 9000545 003 034``), never a damaged amount.
+_TABLE_END = re.compile(r"(?<![\d.,:])\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?![\d.,:])")
+
+
+def table_lines(lines: Sequence[TextLine]) -> frozenset[int]:
+    """The indices of the lines of a VAT table: each header and up to :data:`TABLE_LINES` lines below
+    it, ending early at a date; digits further down are never read as a row without ``%``."""
+    inside: set[int] = set()
+    for index, line in enumerate(lines):
+        if not is_table_header(line.folded):
+            continue
+        inside.add(index)  # a tilted photo may merge the header with a row
+        for below in range(index + 1, min(len(lines), index + 1 + TABLE_LINES)):
+            if is_table_header(lines[below].folded) or _TABLE_END.search(lines[below].text):
+                break
+            inside.add(below)
+    return frozenset(inside)
+
+
 def find_vat_rows(lines: Sequence[TextLine], rates: frozenset[Decimal] = KNOWN_RATES) -> list[LocatedRow]:
     """Every VAT row printed on one line, one per rate (the first consistent reading wins).
 
-    Rows are looked for anywhere, but a bare rate without ``%`` counts only after a VAT header.
+    Rows are looked for anywhere, but a bare rate without ``%`` counts only inside a VAT table
+    (:func:`table_lines`).
     """
     rows: list[LocatedRow] = []
     seen_rates: set[Decimal] = set()
-    in_table = net_first = False
+    net_first = False
+    inside = table_lines(lines)
     for index, line in enumerate(lines):
         folded = line.folded
         if is_table_header(folded):
-            in_table = True
             net_first = net_first or _net_first(folded)
+        in_table = index in inside
         if "%" not in line.text and not in_table:
             continue
         row = parse_vat_row(line.text, in_table=in_table, net_first=net_first, rates=rates)

@@ -124,6 +124,21 @@ RATED_TAX = re.compile(
     r"(?<![A-Z])(?:GST|SST|VAT|TAX|ALV|MOMS|MWST|UST|KM|MVA)\s?@?\s?(?P<rate>\d{1,2}(?:[.,]\d{1,2})?)\s?%"
 )
 INCLUSIVE = _words(r"INC\w*", r"SIS\.?", r"SISALTAA", r"INKL\w*", r"KM-?GA", r"MIT")
+#: A note that the prices include the tax: ``ALV 25,5 % sisältyy hintaan``, ``inkl. 19 % MwSt``,
+#: ``Moms 25 % ingår``, ``VAT 25.5 % included``, ``KM 22% sisaldub hinnas``.
+PRICES_INCLUDE = _words(
+    r"SISALTY\w*",
+    r"SISALTAA",
+    r"SISALTAVAT",
+    r"SIS\.?",
+    r"INGAR",
+    r"INKL\w*",
+    r"INCL\w*",
+    r"INCLUDED",
+    r"ENTHALTEN",
+    r"SISALDAB",
+    r"SISALDUB",
+)
 EXCLUDING = _words(r"EXCL\w*", r"EX", r"VEROTON", r"EXKL\w*", r"OHNE", r"KM-?TA", r"ILMA")
 TAX_TOTAL = _words(
     r"TOTAL\s?(?:GST|TAX|VAT)",
@@ -160,6 +175,7 @@ _CHANGE_WORDS = (
     r"[CG]HANGE(?:\s?DUE)?",
     r"VAXEL",
     r"VAXELPENGAR",
+    r"TILLBAKA",
     r"R[UO]CK\s?GE\s?LD",
     r"WECHSELGELD",
     r"ZURUCK",
@@ -193,6 +209,7 @@ CARD = _words(
     r"EC",
     r"GIROCARD",
     r"KARTENZAHLUNG",
+    r"KREDITKARTE",
     r"KARTE",
     # Estonian
     r"KAARDIMAKSE",
@@ -326,6 +343,14 @@ RECEIPT_NUMBER = re.compile(
 )
 #: Lines that are never a merchant name.
 NOT_MERCHANT = _words(
+    r"EUR",
+    r"EURO",
+    r"SEK",
+    r"OFFNUNGSZEITEN",
+    r"AUKIOLO\w*",
+    r"AUKIOLOAJAT",
+    r"OPPETTIDER",
+    r"OPENING\s?HOURS",
     r"TEL\w*",
     r"PUH\w*",
     r"FAX",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from docflow.pipeline.review import build_review, review_reasons
 from docflow.receipts.extract import extract_receipt
@@ -57,3 +58,41 @@ def test_given_a_swedish_receipt_when_stored_then_its_country_is_kept_with_the_f
     review = build_review(receipt, ocr_text="", ocr_seconds=0.1, duplicate_of=None, review_confidence=0.6)
     assert review.fields["country"]["value"] == "SE"
     assert "foreign_receipt" in {warning["code"] for warning in review.warnings}
+
+
+def test_given_a_refund_whose_rows_add_up_when_reviewed_then_it_still_needs_review() -> None:
+    receipt = extract_receipt(
+        "Kauppa Oy\nY-tunnus 0112038-9\nPvm 12.03.2025\nPALAUTUS\nTUOLI -100,00\nYHTEENSÄ -100,00\n"
+        "KORTTI -100,00\nALV% VEROTON VERO VEROLLINEN\n25,5 -79,68 -20,32 -100,00\n",
+        today=TODAY,
+    )
+    assert receipt.kind == "refund"
+    assert "refund" in _reasons(receipt)
+
+
+def test_given_a_card_slip_when_reviewed_then_it_needs_review_as_a_card_slip() -> None:
+    receipt = extract_receipt(
+        "Kukkakauppa Orvokki\nPvm 12.03.2025\nOSTO 24,90\nVISA **** **** **** 1234\nAID A0000000031010\n"
+        "HYVÄKSYTTY\n",
+        today=TODAY,
+    )
+    assert receipt.kind == "card_slip"
+    assert "card_slip" in _reasons(receipt)
+
+
+def test_given_a_total_that_nothing_confirms_when_reviewed_then_it_is_uncertain() -> None:
+    # The total is read from the VAT row alone (its word lost): the row cannot confirm itself.
+    receipt = extract_receipt(
+        "Kauppa Oy\nY-tunnus 0112038-9\nPvm 12.03.2025\n"
+        "ALV% VEROTON VERO VEROLLINEN\n25,5 79,68 20,32 100,00\n",
+        today=TODAY,
+    )
+    assert receipt.total is not None
+    assert "total_uncertain" in _reasons(receipt)
+
+
+def test_given_a_date_read_from_noise_when_reviewed_then_it_is_uncertain() -> None:
+    receipt = _receipt("ALV% VEROTON VERO VEROLLINEN\n25,5 79,68 20,32 100,00\n")
+    noisy = replace(receipt, date=replace(receipt.date, confidence=0.4)) if receipt.date else receipt
+    assert "date_uncertain" in _reasons(noisy)
+    assert "date_uncertain" not in _reasons(receipt)

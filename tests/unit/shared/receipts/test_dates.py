@@ -153,3 +153,35 @@ def test_given_a_year_glued_to_the_time_when_parsed_then_the_date_is_read() -> N
 def test_given_a_slash_misread_as_a_bar_or_letter_when_parsed_then_the_date_is_read() -> None:
     assert parse_date("23/04l2017", TODAY) == dt.date(2017, 4, 23)
     assert parse_date("23|04/2017", TODAY) == dt.date(2017, 4, 23)
+
+
+def test_given_day_and_month_before_a_time_then_the_hour_is_never_read_as_the_year() -> None:
+    assert find_dates("AS-Zeit 04.04. 13:43 Uhr", dt.date(2026, 1, 1)) == []
+
+
+def test_given_a_date_read_once_with_a_two_digit_year_then_it_is_not_confident() -> None:
+    from docflow.receipts.extract import extract_receipt
+
+    receipt = extract_receipt(
+        "real GmbH\nSUMME 5,47\n26.02.20 14:52 8665105 0265\n", today=dt.date(2026, 1, 1)
+    )
+    assert receipt.date is not None
+    assert receipt.date.value == dt.date(2020, 2, 26)
+    assert receipt.date.confidence < 0.9
+
+
+def test_given_the_same_date_on_the_receipt_and_its_card_slip_then_it_is_confident() -> None:
+    from docflow.receipts.extract import extract_receipt
+
+    receipt = extract_receipt(
+        "real GmbH\nSUMME 5,47\n26.02.20 14:52 8665105 0265\nKartenzahlung\nDatum: 26.02.2020\n",
+        today=dt.date(2026, 1, 1),
+    )
+    assert receipt.date is not None
+    assert receipt.date.confidence >= 0.9
+
+
+def test_given_a_date_whose_separators_are_lost_before_a_time_then_it_is_read_unconfidently() -> None:
+    found = find_dates("25 102025 18:49 Kuittinro 512949", dt.date(2026, 1, 1))
+    assert [(match.value, match.confidence < 0.7) for match in found] == [(dt.date(2025, 10, 25), True)]
+    assert find_dates("Kassa 25 102025", dt.date(2026, 1, 1)) == []

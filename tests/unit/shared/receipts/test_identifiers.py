@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -48,3 +50,28 @@ def test_given_a_vat_number_when_searched_then_it_gives_the_ytunnus_too() -> Non
 
 def test_given_a_phone_number_shaped_like_an_id_when_unlabelled_then_a_short_one_is_ignored() -> None:
     assert find_business_ids("Puh 112038-9") == []
+
+
+def test_given_a_labelled_number_with_its_hyphen_lost_or_a_dot_then_it_is_read_as_repaired() -> None:
+    for text in ("Y-tunnus 22789110", "Y-tunnus 2278911.0", "Ytunnus 2278911-0"):
+        found = find_business_ids(text)
+        assert [item.value for item in found] == ["2278911-0"], text
+
+
+def test_given_a_letter_read_for_a_digit_when_one_reading_is_valid_then_it_is_taken() -> None:
+    found = find_business_ids("FO-nummer 270S919-9")
+    assert [(item.value, item.repaired) for item in found] == [("2708919-9", True)]
+
+
+def test_given_an_unlabelled_eight_digit_run_then_it_is_never_read_as_a_business_id() -> None:
+    assert find_business_ids("Tunniste 22789110") == []
+    assert find_business_ids("Kuitti 2278911.0") == []
+
+
+def test_given_a_repaired_business_id_when_extracted_then_it_is_not_confident() -> None:
+    from docflow.receipts.extract import extract_receipt
+
+    receipt = extract_receipt("Alko Oy\nY-tunnus 22789110\n", today=dt.date(2026, 1, 1))
+    assert receipt.business_id is not None
+    assert receipt.business_id.value == "2278911-0"
+    assert receipt.business_id.confidence < 0.9

@@ -196,3 +196,31 @@ def test_given_items_that_do_not_add_up_then_the_mismatch_is_a_warning() -> None
     text = HEADER + "KAHVI 6,99\nMAITO 1,50\nYHTEENSÄ 9,49\nPANKKIKORTTI 9,49\n"
     codes = [warning.code for warning in extract_receipt(text, today=TODAY).warnings]
     assert "items_total_mismatch" in codes
+
+
+def test_given_litres_read_as_a_bar_when_read_then_the_fuel_line_is_an_item_with_its_quantity() -> None:
+    receipt = extract_receipt(
+        "Neste Oy\nY-tunnus 3219642-3\n05.02.2025 22.47\nPESU PREMIUM 16,75\nDIESEL\n5,06 | x 1,77 €/l 8,96\n"
+        "Yhteensä 25,71\n",
+        today=dt.date(2026, 1, 1),
+    )
+    fuel = receipt.items[-1]
+    assert (fuel.name, fuel.quantity, fuel.unit_price, fuel.amount) == (
+        "DIESEL",
+        Decimal("5.06"),
+        Decimal("1.77"),
+        Decimal("8.96"),
+    )
+
+
+def test_given_a_damaged_vat_row_and_a_total_the_items_confirm_then_the_completed_row_is_booked() -> None:
+    from docflow.pipeline.review import decide_status
+
+    receipt = extract_receipt(
+        "Neste Oy\nY-tunnus 3219642-3\n05.02.2025 22.47\nPESU PREMIUM 16,75\nDIESEL\n5,06 | x 1,77 €/l 8,96\n"
+        "Yhteensä 25,71\nALV Veroton Vero Verollinen\n25,5 % 20,49 B27 29/1\n",
+        today=dt.date(2026, 1, 1),
+    )
+    assert [(row.rate, row.tax) for row in receipt.vat] == [(Decimal("25.5"), Decimal("5.22"))]
+    assert 0.7 <= receipt.vat[0].confidence < 0.9
+    assert decide_status(receipt, duplicate_of=None, review_confidence=0.6) == "processed"

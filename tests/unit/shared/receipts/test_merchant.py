@@ -170,3 +170,52 @@ def test_given_a_building_name_above_the_house_number_when_read_then_it_stays_in
 def test_given_an_exclamation_mark_for_l_and_a_doubled_comma_when_read_then_the_address_is_repaired() -> None:
     _, address = _party("KEDAI EMAS SDN BHD\nLot 9, Jalan Lembah,,\n50450 Kuala !umpur\n")
     assert address == "Lot 9, Jalan Lembah, 50450 Kuala lumpur"
+
+
+def test_given_a_seller_label_before_the_name_when_read_then_the_label_is_cut_off() -> None:
+    name, _ = _party("KUITTI\nMyyjä: Pohjolan Verkkokauppa Oy\nY-tunnus 0245896-3\n")
+    assert name == "Pohjolan Verkkokauppa Oy"
+
+
+def test_given_a_street_line_above_the_name_when_read_then_the_street_is_never_the_merchant() -> None:
+    name, _ = _party("Pohlweg 110\n33100 Paderborn\n")
+    assert name is None
+
+
+def test_given_a_name_that_another_line_repeats_when_read_then_it_is_confident() -> None:
+    party = find_party(lines_from_text("Alko Kamppi\nAlko Oy\nMannerheimintie 104\nY-TUNNUS 1954699-4\n"))
+    assert party.name == "Alko Oy"
+    assert party.name_confidence >= 0.9
+
+
+def test_given_a_name_only_a_web_address_repeats_when_read_then_it_is_confident() -> None:
+    party = find_party(lines_from_text("Shop North Oy\nY-tunnus 0245896-3\nwww.shopnorth.fi\n"))
+    assert party.name == "Shop North Oy"
+    assert party.name_confidence >= 0.9
+
+
+def test_given_a_name_no_other_line_repeats_when_read_then_it_is_not_confident() -> None:
+    # ``Herköp`` misread for ``Hemköp``: it reads as cleanly as the right name, nothing confirms it.
+    party = find_party(lines_from_text("Hemköp Drottninggatan\nHerköp AB\nKungsgatan 102\n41106 GÖTEBORG\n"))
+    assert party.name == "Herköp AB"
+    assert party.name_confidence < 0.9
+
+
+def test_given_no_legal_name_in_the_header_when_one_is_printed_below_then_it_is_the_merchant() -> None:
+    text = (
+        "Pohlweg 110\n33100 Paderborn\nUNSERE ÖFFNUNGSZEITEN\nMO.-SA. 9.00 - 20.00\n" + "ARTIKEL 1,00\n" * 10
+    )
+    party = find_party(lines_from_text(text + "Aldi GmbH & Co. KG, Schloß Holte\n"))
+    assert party.name == "Aldi GmbH & Co. KG"
+    assert party.name_confidence < 0.9
+
+
+def test_given_a_header_name_the_web_address_repeats_then_it_wins_over_a_slogan() -> None:
+    text = "FRISCH EINKAUFEN / GENUSS ERLEBEN\nWUNSCHLOS GLÜCKLICH\nMarktkauf Lehr\nDetmolder Str. 4\n"
+    name, _ = _party(text + "www.marktkauf-lehr.de\n")
+    assert name == "Marktkauf Lehr"
+
+
+def test_given_a_currency_line_in_the_header_then_it_is_never_the_merchant() -> None:
+    name, _ = _party("EUR\nWarburger Straße 130\n33100 Paderborn\n")
+    assert name is None

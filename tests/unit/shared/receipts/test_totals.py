@@ -162,3 +162,65 @@ def test_given_a_misread_total_when_vat_rows_and_cash_minus_change_agree_then_th
     receipt = extract_receipt(text, today=TODAY)
     assert receipt.total is not None
     assert receipt.total.value == Decimal("127.58")
+
+
+def test_given_a_total_word_without_amount_above_a_cash_line_then_the_cash_is_not_the_total() -> None:
+    text = (
+        "Marktkauf\nDetmolder Str. 4\nSUMME EUR\nBAR EUR 27,12\n"
+        "MwSt NETTO MwSt UMSATZ\nB 7% 23,45 1,64 25,09\nC 19% 1,96 0,37 2,33\n08.04.20 09:51\n"
+    )
+    receipt = extract_receipt(text, today=TODAY)
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("27.42")  # the VAT rows; the cash line was misread
+    assert receipt.total.confidence < 0.9  # nothing else confirms it
+
+
+def test_given_a_total_word_without_amount_above_a_card_line_then_the_card_amount_is_the_total() -> None:
+    assert _total("KAUPPA OY\nMAITO 9,50\nTOTAL EUR\nCard 9,50\n") == Decimal("9.50")
+
+
+def test_given_swedish_cash_and_tillbaka_when_read_then_cash_minus_change_confirms_the_total() -> None:
+    receipt = extract_receipt(
+        "Lindholm Oy\nDatum 2025-07-20\nMoms 14% 2,24 Netto 15,98\nKontant 20,00\nTILLBAKA 1,78\n",
+        today=TODAY,
+    )
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("18.22")
+    assert receipt.total.confidence >= 0.9
+
+
+def test_given_a_tax_note_that_fits_the_items_total_when_read_then_the_total_is_confirmed() -> None:
+    receipt = extract_receipt(
+        "Puuilo Oy\nY-tunnus 2350637-0\n2026-07-07 19:18\nSILIKONI VALK.\n3 x 9,99 29,97\nALV 25,5% 6,09\n",
+        today=TODAY,
+    )
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("29.97")
+    assert receipt.total.confidence >= 0.7
+
+
+def test_given_two_card_amounts_that_differ_then_the_one_the_vat_rows_repeat_wins_unconfidently() -> None:
+    receipt = extract_receipt(
+        "Lidl\nKreditkarte 19,77\nMwSt Netto Brutto\nA 7 % 8,22 8,80\nB 19 % 9,22 10,97\n"
+        "Debit MasterCard\nEUR 19. 72\nDatum 11.04.20 09:51 Uhr\n",
+        today=TODAY,
+    )
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("19.77")
+    assert receipt.total.confidence < 0.9
+
+
+def test_given_an_amount_alone_on_several_lines_when_no_total_word_is_read_then_it_is_the_total() -> None:
+    receipt = extract_receipt(
+        "Kanerva\nnerva Oyj\nFO-nr 2205630-4\n21,06\n21,06\n2,59 Netto 18,47\n21,06\nFÖR BESÖKET!\n",
+        today=TODAY,
+    )
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("21.06")
+
+
+def test_given_an_amount_alone_on_one_line_only_then_it_is_no_total_candidate() -> None:
+    from docflow.receipts.totals import total_candidates
+
+    lines = to_lines("Kanerva\n21,06\nKAHVI 3,50\n")
+    assert total_candidates(lines, frozenset()) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -165,6 +166,39 @@ LAYOUTS: dict[str, tuple[str, str, str, list[Row]]] = {
         "YHTEENSÄ 85,46\nALV% VEROTON VERO VEROLLINEN\n14% 21,83 3,06 24,89\n0% 55,06 SIOEN 60,57\n",
         [("14", "21.83", "3.06", "24.89"), ("10", "55.06", "5.51", "60.57")],
     ),
+    "fi web shop: net and tax lines per rate": (
+        FI_HEAD,
+        "12.03.2026",
+        "Kirja 1 20,00 20,00\nNäyttö 1 199,00 199,00\nVeroton 25,5 % 158,57\nALV 25,5 % 40,43\n"
+        "Veroton 13,5 % 17,62\nALV 13,5 % 2,38\nYhteensä 219,00\n",
+        [("25.5", "158.57", "40.43", "199.00"), ("13.5", "17.62", "2.38", "20.00")],
+    ),
+    "fi gross and tax lines per rate": (
+        FI_HEAD,
+        "12.03.2026",
+        "YHTEENSÄ 15,90\nVerollinen 25,5 % 15,90\nALV 25,5 % 3,23\n",
+        [("25.5", "12.67", "3.23", "15.90")],
+    ),
+    "en vat and excl. vat, two rates, decimal points": (
+        EN_HEAD,
+        "12.03.2025",
+        "Coffee 2.90\nSandwich 4.50\nGum 2.10\nTOTAL EUR 9.50\nCard 9.50\n"
+        "VAT 14%   0.91   excl. VAT   6.49\nVAT 25.5%   0.43   excl. VAT   1.67\n",
+        [("14", "6.49", "0.91", "7.40"), ("25.5", "1.67", "0.43", "2.10")],
+    ),
+    "fi two tax notes per rate": (
+        FI_HEAD,
+        "12.03.2025",
+        "BURANA 6,90\nSILMÄTIPAT 12,40\nAURINKOVOIDE 15,90\nYHTEENSÄ 35,20\nPankkikortti 35,20\n"
+        "Sis. ALV 10 % 1,75\nSis. ALV 25,5 % 3,23\n",
+        [("10", "17.55", "1.75", "19.30"), ("25.5", "12.67", "3.23", "15.90")],
+    ),
+    "fi veron osuus with the tax on the next line": (
+        FI_HEAD,
+        "12.03.2026",
+        "Perusmaksu 6,90\nMatkamaksu 25,30\nYhteensä 32,20\nVeron osuus 13,5 %\n3,83\nVisa 32,20\n",
+        [("13.5", "28.37", "3.83", "32.20")],
+    ),
     "ocr: thousands separators": (
         FI_HEAD,
         "12.03.2025",
@@ -229,3 +263,133 @@ def test_given_a_finnish_receipt_when_read_then_its_vat_is_not_foreign() -> None
     assert receipt.country is not None
     assert receipt.country.value == "FI"
     assert "foreign_receipt" not in {warning.code for warning in receipt.warnings}
+
+
+def test_given_deposits_outside_vat_when_read_then_the_rows_add_up_to_the_total_less_the_deposits() -> None:
+    receipt = _read(
+        FI_HEAD,
+        "06.12.2024",
+        "Lonkero 0,33 l tlk 3,44\n  PANTTI 0,15\nLonkero 0,33 l tlk 4,02\n  PANTTI 0,15\n"
+        "YHTEENSÄ 7,76\nKORTTI 7,76\nHinnat sisältävät ALV:n\nALV Veroton Vero Yhteensä\n"
+        "25,50 % 5,94 1,52 7,46\n",
+    )
+    assert _rows(receipt) == [("25.5", "5.94", "1.52", "7.46")]
+    assert receipt.vat[0].confidence >= 0.9
+    assert "vat_total_mismatch" not in {warning.code for warning in receipt.warnings}
+
+
+def test_given_a_gap_that_no_deposit_line_explains_when_read_then_the_rows_stay_unconfirmed() -> None:
+    receipt = _read(
+        FI_HEAD,
+        "06.12.2024",
+        "Lonkero 3,44\n  PANTTI 0,15\nLAKU 0,30\nYHTEENSÄ 7,91\n"
+        "ALV Veroton Vero Yhteensä\n25,50 % 5,94 1,52 7,46\n",
+    )
+    assert all(row.confidence < 0.9 for row in receipt.vat)
+    assert "vat_total_mismatch" in {warning.code for warning in receipt.warnings}
+
+
+def test_given_pant_lines_with_quantities_when_summed_then_the_line_amounts_count() -> None:
+    from docflow.receipts.lines import lines_from_text
+    from docflow.receipts.vat_reader import vat_free_amount
+
+    lines = lines_from_text(
+        "OLUT 0,33 TLK\n  2 x 2,45 4,90\n  Pantti 2 x 0,15 0,30\nVESI 1,00\n  Pantti 0,10\n"
+        "Pullopalautus -1,20\nALV 25,5 % 1,02\n"
+    )
+    assert vat_free_amount(lines) == Decimal("-0.80")
+
+
+def test_given_a_rate_the_prices_include_and_a_paid_total_when_read_then_the_row_is_booked() -> None:
+    from docflow.pipeline.review import decide_status
+
+    receipt = _read(
+        FI_HEAD,
+        "01.01.2026",
+        "Pysäköinti 15,34\nLOPPUSUMMA 15,34\nALV 25,5 % sisältyy hintaan\nMobilePay 15,34\n",
+    )
+    assert _rows(receipt) == [("25.5", "12.22", "3.12", "15.34")]
+    assert 0.7 <= receipt.vat[0].confidence < 0.9
+    assert decide_status(receipt, duplicate_of=None, review_confidence=0.6) == "processed"
+
+
+def test_given_a_rate_the_prices_include_but_nothing_repeats_the_total_then_the_row_is_uncertain() -> None:
+    receipt = _read(FI_HEAD, "01.01.2026", "LOPPUSUMMA 15,34\nALV 25,5 % sisältyy hintaan\n")
+    assert _rows(receipt) == [("25.5", "12.22", "3.12", "15.34")]
+    assert receipt.vat[0].confidence < 0.7
+
+
+def test_given_a_date_line_below_a_vat_table_then_its_digits_are_never_a_vat_row() -> None:
+    from docflow.receipts.lines import lines_from_text
+    from docflow.receipts.vat_reader import gather
+
+    lines = lines_from_text(
+        "SUMME EUR 27,42\nMwSt NETTO MwSt UMSATZ\nB 7% 23,45 1,64 25,09\nC 19% 1,96 0,37 2,33\n"
+        "Mit der DeutschlandCard\n08.04.20 09:51 9000545 003 034 4720\n"
+    )
+    gathered = gather(lines, "DE")
+    assert {candidate.line for candidate in gathered.candidates if candidate.line >= 0} == {2, 3}
+
+
+def test_given_a_table_header_merged_with_its_row_then_the_row_is_read() -> None:
+    body = "YHTEENSÄ 100,00\nALV% VEROTON VERO VEROLLINEN 25,5 79,68 20,32 100,00\n"
+    receipt = _read(FI_HEAD, "12.03.2025", body)
+    assert _rows(receipt) == [("25.5", "79.68", "20.32", "100.00")]
+
+
+def test_given_one_net_line_that_the_total_confirms_then_the_row_is_derived_from_the_total() -> None:
+    receipt = _read(FI_HEAD, "12.03.2025", "YHTEENSÄ 100,00\nVeroton 25,5 % 79,68\n")
+    assert _rows(receipt) == [("25.5", "79.68", "20.32", "100.00")]
+
+
+def test_given_one_net_line_that_the_total_contradicts_then_no_row_is_derived_from_the_total() -> None:
+    receipt = _read(FI_HEAD, "12.03.2025", "YHTEENSÄ 150,00\nVeroton 25,5 % 79,68\n")
+    assert ("25.5", "119.52", "30.48", "150.00") not in _rows(receipt)
+    assert all(row.confidence < 0.7 for row in receipt.vat)
+
+
+def test_given_a_deposit_line_whose_amount_is_lost_then_a_finnish_deposit_value_may_fill_it() -> None:
+    from docflow.receipts.lines import lines_from_text
+    from docflow.receipts.vat_reader import vat_free_options
+
+    lines = lines_from_text("VIINI 12,61\nPANTTI 0/10\nOLUT 3,03\nPANTTI OF 5\n")
+    assert vat_free_options(lines, "FI") == (
+        Decimal("0.20"),
+        Decimal("0.25"),
+        Decimal("0.30"),
+        Decimal("0.50"),
+    )
+    assert vat_free_options(lines, "SE") == (Decimal("0.10"),)
+
+
+def test_given_an_unreadable_deposit_line_when_the_gap_fits_a_deposit_then_the_rows_are_confirmed() -> None:
+    receipt = _read(
+        FI_HEAD,
+        "21.06.2025",
+        "Valkoviini 12,61\nPANTTI 0/10\nolut 3,03\nPANTTI OF 5\nMAKSETTAVA 15,89\nMobilePay 15,89\n"
+        "ALV Veroton Vero Yhteensä\n25,5 % 12,46 3,18 15,64\n",
+    )
+    assert _rows(receipt) == [("25.5", "12.46", "3.18", "15.64")]
+    assert "vat_total_mismatch" not in {warning.code for warning in receipt.warnings}
+
+
+def test_given_no_total_line_when_the_total_is_the_rows_own_sum_then_the_rows_are_not_confident() -> None:
+    receipt = _read(
+        FI_HEAD, "12.03.2025", "MAITO 1,00\nALV% VEROTON VERO VEROLLINEN\n25,5 79,68 20,32 100,00\n"
+    )
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("100.00")
+    assert all(row.confidence < 0.9 for row in receipt.vat)
+
+
+def test_given_a_vat_line_whose_rate_is_cut_off_when_one_rate_fits_then_the_row_is_read() -> None:
+    receipt = _read(FI_HEAD, "12.03.2025", "YHTEENSÄ 21,06\nKORTTI 21,06\n2,59 Netto 18,47\n")
+    assert _rows(receipt) == [("14", "18.47", "2.59", "21.06")]
+
+
+def test_given_a_rateless_line_that_several_rates_fit_then_no_row_is_guessed() -> None:
+    from docflow.receipts.lines import lines_from_text
+    from docflow.receipts.vat_reader import gather
+
+    gathered = gather(lines_from_text("0,01 Netto 0,10\n"), "FI")
+    assert gathered.candidates == ()
