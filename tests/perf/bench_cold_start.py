@@ -202,7 +202,7 @@ def targets(database_url: str, token: str) -> list[Target]:
 
 def _run(target: Target) -> tuple[float, float, int]:
     """(import seconds, first invocation seconds, status) of one cold start in a fresh process."""
-    out = subprocess.run(  # noqa: S603 - our own interpreter and probe
+    out = subprocess.run(
         [sys.executable, "-c", target.probe()],
         capture_output=True,
         text=True,
@@ -266,7 +266,7 @@ for _ in range({count}):
 samples.sort()
 print(json.dumps([samples[len(samples) // 2] * 1000, samples[int(len(samples) * 0.95)] * 1000]))
 """
-    out = subprocess.run(  # noqa: S603 - our own interpreter and script
+    out = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, env=target.env, cwd=ROOT, check=True
     )
     p50, p95 = json.loads(out.stdout.strip().splitlines()[-1])
