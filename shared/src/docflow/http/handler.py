@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from fastapi import FastAPI
 
+from docflow.http import fastapi_compat
 from docflow.observability import (
     capture_exception,
     flush_error_reports,
@@ -26,6 +27,9 @@ TEXT_MIME_TYPES = (
 )
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+# Before any route of the function is built (handler modules import ``docflow.http`` first).
+fastapi_compat.install()
 
 
 def make_handler(app: FastAPI) -> LambdaHandler:
