@@ -45,4 +45,4 @@ def make_settings(**overrides: object) -> Settings:
         "supabase_auth_enabled": True,
     }
     values.update(overrides)
-    return Settings(**values)  # type: ignore[arg-type]
+    return Settings(**values)

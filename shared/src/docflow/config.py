@@ -1,4 +1,4 @@
-"""Settings read from the environment (pydantic-settings), validated once per process.
+"""Settings read from the environment, validated once per process.
 
 Outside the ``local`` and ``test`` environments the settings refuse to load when a core secret is
 missing or still a placeholder, and authentication cannot be switched off. Secrets a single function
@@ -7,12 +7,12 @@ needs (Stripe, Resend, ...) are checked where they are used, through :meth:`Sett
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
-from typing import Annotated, Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 Environment = Literal["local", "test", "dev", "staging", "prod"]
 
@@ -52,10 +52,16 @@ def is_placeholder(value: str | None) -> bool:
     return value is None or bool(_PLACEHOLDER.match(value.strip()))
 
 
-class Settings(BaseSettings):
-    """Every environment variable DocFlow reads. ``.env.example`` documents each one."""
+class Settings(BaseModel):
+    """Every environment variable DocFlow reads. ``.env.example`` documents each one.
 
-    model_config = SettingsConfigDict(env_file=None, extra="ignore", frozen=True)
+    Each field is read from the variable of its name in any case (``DATABASE_URL``); values given to
+    the constructor win over the environment. A plain pydantic model rather than pydantic-settings,
+    whose import costs a cold start tens of milliseconds for features DocFlow does not use (env
+    files, nested and JSON-decoded variables, secrets folders).
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     environment: Environment = "prod"
     log_level: str = "INFO"
@@ -113,7 +119,7 @@ class Settings(BaseSettings):
     rate_limit_key: SecretStr | None = None
 
     # HTTP
-    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    cors_origins: list[str] = Field(default_factory=list)
     allowed_origin_regex: str | None = None
     max_request_body_bytes: int = Field(default=1_048_576, ge=1024, le=6_291_456)
 
@@ -142,6 +148,16 @@ class Settings(BaseSettings):
     receipts_reprocess_rate_limit_per_user: int = Field(default=100, ge=1, le=10_000)
     receipts_reprocess_rate_limit_per_tenant: int = Field(default=500, ge=1, le=100_000)
     receipts_rate_limit_window_seconds: int = Field(default=3600, ge=1, le=86_400)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_environment(cls, data: Any) -> Any:
+        """Fill the fields not given to the constructor from the environment (names in any case)."""
+        if not isinstance(data, dict):
+            return data
+        environ = {name.lower(): value for name, value in os.environ.items()}
+        found = {name: environ[name] for name in cls.model_fields if name in environ}
+        return {**found, **data}
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -1,13 +1,14 @@
 """Logging, metrics and error reporting, configured the same way for every function.
 
 Logs are Powertools JSON lines scrubbed of personal data; the correlation id comes from the
-``X-Correlation-Id`` header or the API Gateway request id; metrics are EMF; Sentry is optional and
-initialised once per cold start with scrubbing hooks.
+``X-Correlation-Id`` header or the API Gateway request id; metrics are EMF; Sentry is optional,
+configured at cold start and started on the first event it must send (:mod:`docflow.sentry`).
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from contextvars import ContextVar
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -57,6 +58,10 @@ def current_correlation_id() -> str | None:
 def bind_request(correlation_id: str) -> None:
     """Start a request's log context: a fresh correlation id and no tenant from a previous request."""
     _correlation_id.set(correlation_id)
+    if "docflow.sentry" in sys.modules:
+        from docflow.sentry import begin_request
+
+        begin_request()
     logger = get_logger()
     logger.remove_keys(["tenant_id", "user_id"])
     logger.set_correlation_id(correlation_id)
@@ -71,12 +76,13 @@ def bind_tenant(tenant_id: str, user_id: str) -> None:
 
 
 def init_error_reporting() -> bool:
-    """Initialise Sentry from the settings, once; returns whether it is active."""
+    """Configure Sentry from the settings, to start on its first event; returns whether errors are
+    reported. Imports no part of the SDK."""
     from docflow.config import get_settings
-    from docflow.sentry import init_sentry
+    from docflow.sentry import configure_sentry
 
     settings = get_settings()
-    return init_sentry(
+    return configure_sentry(
         dsn=settings.sentry_dsn,
         environment=settings.sentry_environment or settings.environment,
         traces_sample_rate=settings.sentry_traces_sample_rate,
@@ -84,12 +90,26 @@ def init_error_reporting() -> bool:
 
 
 def capture_exception(exc: BaseException) -> None:
-    """Report an exception the HTTP layer turned into a 500 (Sentry never sees it otherwise)."""
-    import sys
+    """Report an exception the HTTP layer turned into a 500, or one escaping the Lambda handler
+    (Sentry never sees them otherwise); starts a configured Sentry that has not started yet."""
+    if "docflow.sentry" not in sys.modules and "sentry_sdk" not in sys.modules:
+        return  # error reporting was never set up in this process
+    from docflow.sentry import ensure_sentry
 
-    if "sentry_sdk" not in sys.modules:
-        return
-    import sentry_sdk
+    if ensure_sentry():
+        import sentry_sdk
 
-    if sentry_sdk.is_initialized():
         sentry_sdk.capture_exception(exc)
+    elif "sentry_sdk" in sys.modules:  # a client set up outside DocFlow (tools, tests)
+        import sentry_sdk
+
+        if sentry_sdk.is_initialized():
+            sentry_sdk.capture_exception(exc)
+
+
+def flush_error_reports() -> None:
+    """Send queued error reports before Lambda freezes the process (nothing to do without Sentry)."""
+    if "docflow.sentry" in sys.modules:
+        from docflow.sentry import flush_sentry
+
+        flush_sentry()

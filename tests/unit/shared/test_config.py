@@ -25,7 +25,7 @@ PROD = {
 
 
 def test_production_settings_load_when_complete() -> None:
-    settings = Settings(**PROD)  # type: ignore[arg-type]
+    settings = Settings(**PROD)
     assert settings.jwt_issuer == "https://abcd.supabase.co/auth/v1"
     assert settings.jwks_url == "https://abcd.supabase.co/auth/v1/.well-known/jwks.json"
 
@@ -46,12 +46,12 @@ def test_production_settings_load_when_complete() -> None:
 )
 def test_production_refuses_unsafe_values(override: dict[str, object], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
-        Settings(**{**PROD, **override})  # type: ignore[arg-type]
+        Settings(**{**PROD, **override})
 
 
 def test_unknown_environment_is_refused() -> None:
     with pytest.raises(ValidationError):
-        Settings(**{**PROD, "environment": "production-ish"})  # type: ignore[arg-type]
+        Settings(**{**PROD, "environment": "production-ish"})
 
 
 def test_default_environment_is_production() -> None:
@@ -71,12 +71,12 @@ def test_cors_origins_accept_a_json_list_from_the_environment(monkeypatch: pytes
 
 
 def test_require_names_the_missing_variable() -> None:
-    settings = Settings(**PROD)  # type: ignore[arg-type]
+    settings = Settings(**PROD)
     with pytest.raises(ConfigurationError, match="RESEND_API_KEY"):
         settings.require("resend_api_key")
     assert settings.require("jwt_secret") == REAL_SECRET
 
 
 def test_secrets_never_show_in_the_settings_repr() -> None:
-    settings = Settings(**PROD)  # type: ignore[arg-type]
+    settings = Settings(**PROD)
     assert REAL_SECRET not in repr(settings)

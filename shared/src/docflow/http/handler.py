@@ -7,7 +7,14 @@ from typing import Any, cast
 
 from fastapi import FastAPI
 
-from docflow.observability import get_logger, get_metrics, init_error_reporting
+from docflow.http import fastapi_compat
+from docflow.observability import (
+    capture_exception,
+    flush_error_reports,
+    get_logger,
+    get_metrics,
+    init_error_reporting,
+)
 
 #: Bodies API Gateway gets as text; anything else Mangum base64-encodes.
 TEXT_MIME_TYPES = (
@@ -21,13 +28,18 @@ TEXT_MIME_TYPES = (
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
+# Before any route of the function is built (handler modules import ``docflow.http`` first).
+fastapi_compat.install()
+
 
 def make_handler(app: FastAPI) -> LambdaHandler:
     """Wrap ``app`` for API Gateway HTTP API events.
 
     Mangum runs with ``lifespan="off"`` (no per-invocation startup; pools are module-level and lazy).
     The logger gets the Lambda context and clears request keys between invocations; metrics flush as
-    EMF with a cold-start metric; Sentry starts once per process when a DSN is configured.
+    EMF with a cold-start metric. With a DSN, Sentry is configured here and starts on the first event
+    it must send (:mod:`docflow.sentry`): an exception escaping the handler is reported before it
+    propagates, and queued reports are flushed before the invocation returns.
     """
     import warnings
 
@@ -48,7 +60,13 @@ def make_handler(app: FastAPI) -> LambdaHandler:
     @metrics.log_metrics(capture_cold_start_metric=True)
     @logger.inject_lambda_context(clear_state=True, log_event=False)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        response: dict[str, Any] = asgi_handler(event, context)
+        try:
+            response: dict[str, Any] = asgi_handler(event, context)
+        except Exception as exc:
+            capture_exception(exc)
+            raise
+        finally:
+            flush_error_reports()
         return response
 
     return cast(LambdaHandler, handler)

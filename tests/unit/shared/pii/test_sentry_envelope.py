@@ -8,10 +8,9 @@ from typing import Any
 
 import pytest
 import sentry_sdk
-from sentry_sdk.envelope import Envelope
-from sentry_sdk.transport import Transport
 
 from docflow import sentry as docflow_sentry
+from tests.support.sentry_transport import CapturingTransport
 
 from .test_scrub_text import JWT
 
@@ -42,25 +41,6 @@ CANARIES = (
 )
 TYPED_MARKERS = ("[EMAIL]", "[PHONE]", "[HETU]", "[IBAN]", "[CARD]", "[JWT]", "[SECRET]")
 DSN = "https://public@o0.ingest.sentry.invalid/1"
-
-
-class CapturingTransport(Transport):
-    """Keeps envelopes in memory instead of sending them."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.envelopes: list[Envelope] = []
-
-    def capture_envelope(self, envelope: Envelope) -> None:
-        self.envelopes.append(envelope)
-
-    def serialized(self) -> str:
-        return "\n".join(envelope.serialize().decode("utf-8", "replace") for envelope in self.envelopes)
-
-    def events(self) -> list[dict[str, Any]]:
-        return [
-            item.payload.json for envelope in self.envelopes for item in envelope.items if item.payload.json
-        ]
 
 
 @pytest.fixture

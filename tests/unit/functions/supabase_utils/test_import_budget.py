@@ -1,0 +1,15 @@
+"""The supabase_utils function's import budget: no heavy module at cold start (import_budget)."""
+
+from __future__ import annotations
+
+from tests.support.import_budget import heavy_modules_loaded
+from tests.support.paths import REPO_ROOT
+
+
+def test_handler_import_loads_no_heavy_module() -> None:
+    assert heavy_modules_loaded("docflow_supabase_utils.handler") == (None, [])
+
+
+def test_unauthenticated_request_as_first_invocation_loads_no_heavy_module() -> None:
+    event = REPO_ROOT / "events" / "supabase_utils" / "get-rls-check-no-token.json"
+    assert heavy_modules_loaded("docflow_supabase_utils.handler", event) == (401, [])

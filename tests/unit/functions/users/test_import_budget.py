@@ -1,0 +1,15 @@
+"""The users function's import budget: no heavy module at cold start (tests.support.import_budget)."""
+
+from __future__ import annotations
+
+from tests.support.import_budget import heavy_modules_loaded
+from tests.support.paths import REPO_ROOT
+
+
+def test_handler_import_loads_no_heavy_module() -> None:
+    assert heavy_modules_loaded("docflow_users.handler") == (None, [])
+
+
+def test_unauthenticated_request_as_first_invocation_loads_no_heavy_module() -> None:
+    event = REPO_ROOT / "events" / "users" / "list-members-no-token.json"
+    assert heavy_modules_loaded("docflow_users.handler", event) == (401, [])
