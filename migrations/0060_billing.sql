@@ -10,8 +10,8 @@
 
 create table public.billing_subscriptions (
   tenant_id uuid primary key references public.tenants (id) on delete cascade,
-  stripe_customer_id text unique check (stripe_customer_id ~ '^cus_[A-Za-z0-9]{1,250}$'),
-  stripe_subscription_id text unique check (stripe_subscription_id ~ '^sub_[A-Za-z0-9]{1,250}$'),
+  stripe_customer_id text unique check (stripe_customer_id ~ '^cus_[A-Za-z0-9_]{1,250}$'),
+  stripe_subscription_id text unique check (stripe_subscription_id ~ '^sub_[A-Za-z0-9_]{1,250}$'),
   price_id text check (length(price_id) <= 255),
   status text not null default 'none'
     check (status in ('none', 'incomplete', 'incomplete_expired', 'trialing', 'active', 'past_due',

@@ -73,8 +73,12 @@ def _lists(node: Any) -> Any:
     return node
 
 
+_ID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
 def _new_id(prefix: str) -> str:
-    return f"{prefix}_test_{secrets.token_hex(12)}"
+    """An object id in Stripe's form: the type's prefix, an underscore, 24 letters and digits."""
+    return f"{prefix}_{''.join(secrets.choice(_ID_ALPHABET) for _ in range(24))}"
 
 
 def sign(payload: bytes, secret: str, timestamp: int | None = None) -> str:

@@ -93,7 +93,7 @@ def fetch_subscription(subscription_id: str) -> store.StripeSubscription:
     from docflow.billing.stripe_api import call, get_stripe
 
     obj = call("subscriptions.retrieve", lambda: get_stripe().v1.subscriptions.retrieve(subscription_id))
-    return store.StripeSubscription.from_api(obj)
+    return store.StripeSubscription.from_api(obj.to_dict())
 
 
 def process_event(event: dict[str, Any]) -> Outcome:

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     import stripe
 
 
+_http_clients: list[Any] = []
+
+
 @lru_cache(maxsize=1)
 def get_stripe() -> stripe.StripeClient:
     """The process's Stripe client (``STRIPE_SECRET_KEY``, ``STRIPE_API_BASE``, the pinned version)."""
@@ -35,6 +38,7 @@ def get_stripe() -> stripe.StripeClient:
     http = stripe.HTTPXClient(
         timeout=httpx.Timeout(timeout, connect=min(timeout, 2.0)), allow_sync_methods=True
     )
+    _http_clients.append(http)
     return stripe.StripeClient(
         settings.require("stripe_secret_key"),
         base_addresses={"api": settings.stripe_api_base.rstrip("/")},
@@ -44,8 +48,10 @@ def get_stripe() -> stripe.StripeClient:
 
 
 def reset_stripe() -> None:
-    """Forget the client (tests change the base URL or the key)."""
+    """Forget the client and close its connections (tests change the base URL or the key)."""
     get_stripe.cache_clear()
+    while _http_clients:
+        _http_clients.pop().close()
 
 
 def api_version() -> str:
