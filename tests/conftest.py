@@ -90,10 +90,25 @@ def superuser_url(postgres: EmbeddedPostgres) -> str:
 
 @pytest.fixture(scope="session")
 def demo(superuser_url: str) -> object:
-    """The demo tenants and users of the local stack, seeded once."""
+    """The demo tenants and users of the local stack, seeded once. In tests they are on the Accountant
+    plan, so suites working in them are not held by the free plan's limits (the limits themselves are
+    tested on throw-away tenants)."""
+    import psycopg
+
+    from docflow.billing.plans import Plan, price_id
     from docflow_local.seed import seed_demo
 
-    return seed_demo(superuser_url)
+    data = seed_demo(superuser_url)
+    with psycopg.connect(superuser_url) as conn:
+        conn.execute(
+            """
+            insert into public.billing_subscriptions (tenant_id, status, price_id, synced_at)
+            select id, 'active', %s, now() from unnest(%s::uuid[]) as id
+            on conflict (tenant_id) do nothing
+            """,
+            (price_id(Plan.ACCOUNTANT), sorted({user.tenant_id for user in data.users})),
+        )
+    return data
 
 
 @pytest.fixture(scope="session")

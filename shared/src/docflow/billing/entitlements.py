@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docflow.billing.plans import LIMITS, PAID_STATUSES, Limit, Plan, PlanLimits, plan_for_price
+
+__all__ = ["Limit", "PlanLimitReached", "SubscriptionState", "allows", "current_state", "require", "usage"]
 from docflow.errors import DocflowError
 
 if TYPE_CHECKING:

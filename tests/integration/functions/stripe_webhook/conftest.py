@@ -31,7 +31,7 @@ def fake(stripe_fake: FakeStripe) -> Iterator[FakeStripe]:
 
 @pytest.fixture
 def tenant(superuser_url: str) -> Tenant:
-    return create_tenant(superuser_url, "owner", "admin")
+    return create_tenant(superuser_url, "owner", "admin", paid=False)
 
 
 @pytest.fixture
@@ -51,4 +51,4 @@ def deliver(http: TestClient, fake: FakeStripe) -> Callable[..., Any]:
 
 @pytest.fixture
 def make_tenant(superuser_url: str) -> Callable[..., Tenant]:
-    return lambda *labels: create_tenant(superuser_url, *labels)
+    return lambda *labels: create_tenant(superuser_url, *labels, paid=False)
