@@ -441,14 +441,14 @@ def _handler_for(fake: FakeStripe) -> type[BaseHTTPRequestHandler]:
             if method == "GET" and parts.path.startswith("/c/pay/"):
                 self._pay(parts.path.removeprefix("/c/pay/"))
                 return
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(min(length, MAX_BODY_BYTES + 1)).decode(errors="replace") if length else ""
             try:
                 if self._fault():
                     return
                 self._authorise()
-                length = int(self.headers.get("Content-Length") or 0)
                 if length > MAX_BODY_BYTES:
                     raise StripeProblem(413, "invalid_request_error", "Request too large")
-                raw = self.rfile.read(length).decode() if length else ""
                 params = decode_form(raw) if method == "POST" else {}
                 key = self.headers.get("Idempotency-Key") if method == "POST" else None
                 with fake.lock:
