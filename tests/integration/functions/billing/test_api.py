@@ -90,6 +90,7 @@ def test_the_portal_needs_a_billing_account_first(http: TestClient, fake: FakeSt
 def test_stripe_failures_are_clear_problems_and_store_nothing(
     http: TestClient,
     fake: FakeStripe,
+    *,
     tenant: Tenant,
     as_: As,
     superuser_url: str,
