@@ -56,8 +56,9 @@ def _existing_receipts(
         for _ in range(count):
             key = f"incoming/{tenant.id}/{uuid.uuid4()}/k.png"
             conn.execute(
-                "insert into public.receipts (tenant_id, object_key, size_bytes, content_type, original_filename,"
-                " created_at) values (%s, %s, 10, 'image/png', 'k.png', coalesce(%s, now()))",
+                "insert into public.receipts (tenant_id, object_key, size_bytes, content_type,"
+                " original_filename, created_at)"
+                " values (%s, %s, 10, 'image/png', 'k.png', coalesce(%s, now()))",
                 (tenant.id, key, created),
             )
 
