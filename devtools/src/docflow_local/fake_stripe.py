@@ -61,7 +61,8 @@ def decode_form(body: str) -> dict[str, Any]:
                 node[part] = value
             else:
                 node = node.setdefault(part, {})
-    return _lists(root)
+    decoded: dict[str, Any] = _lists(root)
+    return decoded
 
 
 def _lists(node: Any) -> Any:
@@ -157,8 +158,9 @@ class FakeStripe:
     # --- the API ---------------------------------------------------------------------------------
 
     def create_customer(self, params: dict[str, Any]) -> dict[str, Any]:
-        customer = {
-            "id": _new_id("cus"),
+        customer_id = _new_id("cus")
+        customer: dict[str, Any] = {
+            "id": customer_id,
             "object": "customer",
             "created": int(time.time()),
             "email": params.get("email"),
@@ -175,7 +177,7 @@ class FakeStripe:
                 "url": "/v1/customers/tax_ids",
             },
         }
-        self.state.customers[customer["id"]] = customer
+        self.state.customers[customer_id] = customer
         return customer
 
     def create_checkout_session(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -220,7 +222,7 @@ class FakeStripe:
         return _public(session)
 
     def create_portal_session(self, params: dict[str, Any]) -> dict[str, Any]:
-        customer = params.get("customer")
+        customer = str(params.get("customer"))
         if customer not in self.state.customers:
             raise StripeProblem(
                 400, "invalid_request_error", "No such customer", "resource_missing", "customer"

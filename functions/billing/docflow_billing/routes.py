@@ -26,15 +26,11 @@ Manager = Annotated[TenantContext, require_role(Role.OWNER, Role.ADMIN)]
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-def _customer(tenant: TenantContext, body: CheckoutCreate) -> str:
+def _customer(tenant: TenantContext, state: entitlements.SubscriptionState, body: CheckoutCreate) -> str:
     """The tenant's Stripe customer, created on its first Checkout (one per tenant: the idempotency key
     and the database keep the first)."""
-    row = tenant.conn.execute(
-        "select stripe_customer_id from public.billing_subscriptions where tenant_id = %s",
-        (tenant.tenant_id,),
-    ).fetchone()
-    if row and row["stripe_customer_id"]:
-        return str(row["stripe_customer_id"])
+    if state.customer_id:
+        return state.customer_id
     params: dict[str, Any] = {
         "name": tenant.membership.tenant_name,
         "metadata": {"tenant_id": str(tenant.tenant_id)},
@@ -66,7 +62,7 @@ def create_checkout_session(body: CheckoutCreate, tenant: Manager, response: Res
     if state.status in plans.PAID_STATUSES:
         raise Conflict("The tenant already has a subscription; change it in the customer portal")
     settings = get_billing_settings()
-    customer = _customer(tenant, body)
+    customer = _customer(tenant, state, body)
     params: dict[str, Any] = {
         "mode": "subscription",
         "customer": customer,
@@ -98,17 +94,14 @@ def create_portal_session(tenant: Manager, response: Response) -> SessionUrl:
     state = entitlements.current_state(tenant.conn)
     if not state.has_customer:
         raise Conflict("The tenant has no billing account yet; start with a Checkout")
-    row = tenant.conn.execute(
-        "select stripe_customer_id from public.billing_subscriptions where tenant_id = %s",
-        (tenant.tenant_id,),
-    ).fetchone()
-    params = {
-        "customer": str(row["stripe_customer_id"]) if row else "",
+    params: dict[str, Any] = {
+        "customer": state.customer_id,
         "return_url": get_billing_settings().billing_portal_return_url,
     }
     session = call(
-        "billing_portal.sessions.create", lambda: get_stripe().v1.billing_portal.sessions.create(params)
-    )  # type: ignore[arg-type]
+        "billing_portal.sessions.create",
+        lambda: get_stripe().v1.billing_portal.sessions.create(params),  # type: ignore[arg-type]
+    )
     response.headers.update(NO_STORE)
     return SessionUrl(url=str(session["url"]))
 

@@ -39,7 +39,12 @@ class SubscriptionState:
     cancel_at_period_end: bool = False
     trial_end: datetime | None = None
     grace_until: datetime | None = None
-    has_customer: bool = False
+    customer_id: str | None = None
+
+    @property
+    def has_customer(self) -> bool:
+        """Whether the tenant has a Stripe customer (it opened a Checkout once)."""
+        return self.customer_id is not None
 
     def plan(self, now: datetime | None = None) -> Plan:
         """The plan in force: the price's plan while active or trialing, or past_due within the grace
@@ -66,7 +71,7 @@ def state_from_row(row: dict[str, Any] | None) -> SubscriptionState:
         cancel_at_period_end=row["cancel_at_period_end"],
         trial_end=row["trial_end"],
         grace_until=row["grace_until"],
-        has_customer=row["stripe_customer_id"] is not None,
+        customer_id=row["stripe_customer_id"],
     )
 
 

@@ -116,7 +116,9 @@ def process_event(event: dict[str, Any]) -> Outcome:
     with commit_hooks() as hooks, system_transaction("billing.webhook") as conn:
         if not store.record_event(conn, event_id, kind, int(event.get("created") or 0)):
             return Outcome.DUPLICATE
-        tenant = refs.tenant or (subscription and store.parse_tenant(subscription.tenant_hint))
+        tenant = refs.tenant
+        if tenant is None and subscription is not None:
+            tenant = store.parse_tenant(subscription.tenant_hint)
         if tenant is None and refs.customer:
             tenant = store.tenant_for_customer(conn, refs.customer)
         if tenant is None or not store.tenant_exists(conn, tenant):
