@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -39,21 +40,22 @@ def test_one_of_several_v1_signatures_is_enough() -> None:
     assert verify_event(BODY, header, [SECRET])["id"] == "evt_1"
 
 
-@pytest.mark.parametrize(
-    "header",
-    [
-        None,
-        "",
-        "v1=abc",
-        "t=notanumber,v1=abc",
-        _header(OTHER),
-        _header(SECRET, int(time.time()) - TOLERANCE_SECONDS - 60),
-        _header(SECRET, int(time.time()) + TOLERANCE_SECONDS + 60),
-        "t=1," + "v1=a," * 1000,
-    ],
-    ids=["none", "empty", "no-timestamp", "bad-timestamp", "wrong-secret", "stale", "future", "huge"],
-)
-def test_bad_headers_are_refused(header: str | None) -> None:
+#: Bad headers, built when the test runs (a timestamp taken at collection would age meanwhile).
+BAD_HEADERS: dict[str, Callable[[], str | None]] = {
+    "none": lambda: None,
+    "empty": lambda: "",
+    "no-timestamp": lambda: "v1=abc",
+    "bad-timestamp": lambda: "t=notanumber,v1=abc",
+    "wrong-secret": lambda: _header(OTHER),
+    "stale": lambda: _header(SECRET, int(time.time()) - TOLERANCE_SECONDS - 60),
+    "future": lambda: _header(SECRET, int(time.time()) + TOLERANCE_SECONDS + 60),
+    "huge": lambda: "t=1," + "v1=a," * 1000,
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_HEADERS))
+def test_bad_headers_are_refused(case: str) -> None:
+    header = BAD_HEADERS[case]()
     with pytest.raises(BadSignature):
         verify_event(BODY, header, [SECRET])
 
