@@ -3,6 +3,7 @@ PostgreSQL, and a Checkout completed through the webhook lifting the tenant's li
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import pytest
@@ -130,3 +131,27 @@ def test_checkout_through_the_webhook_upgrades_the_plan(
     usage = {entry["limit"]: entry["used"] for entry in after["limits"]}
     assert usage["members"] == 4
     assert http.post(CHECKOUT, json={"plan": "accountant"}, headers=as_("owner")).status_code == 409
+
+
+def test_a_slow_stripe_is_cut_at_the_timeout(
+    http: TestClient, fake: FakeStripe, as_: As, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docflow.billing.settings import reset_billing_settings
+    from docflow.billing.stripe_api import reset_stripe
+
+    monkeypatch.setenv("STRIPE_TIMEOUT_SECONDS", "0.3")
+    monkeypatch.setenv("STRIPE_MAX_NETWORK_RETRIES", "0")
+    reset_billing_settings()
+    reset_stripe()
+    fake.latency_seconds = 1.0
+    try:
+        started = time.monotonic()
+        response = http.post(CHECKOUT, json={"plan": "pro"}, headers=as_("owner"))
+        elapsed = time.monotonic() - started
+    finally:
+        fake.latency_seconds = 0.0
+        monkeypatch.undo()
+        reset_billing_settings()
+        reset_stripe()
+    assert response.status_code == 503
+    assert elapsed < 1.0
