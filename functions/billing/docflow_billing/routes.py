@@ -14,7 +14,7 @@ from fastapi import APIRouter, Response, status
 from docflow import audit
 from docflow.billing import entitlements, plans
 from docflow.billing.settings import get_billing_settings
-from docflow.billing.stripe_api import call, get_stripe
+from docflow.billing.stripe_api import call, field, get_stripe
 from docflow.errors import Conflict
 from docflow.http.deps import TenantConn, TenantContext, require_role
 from docflow.tenancy import Role
@@ -46,10 +46,9 @@ def _customer(tenant: TenantContext, state: entitlements.SubscriptionState, body
             {"idempotency_key": f"docflow-customer-{tenant.tenant_id}"},
         ),
     )
-    kept = tenant.conn.execute(
-        "select app_private.billing_set_customer(%s) as id", (customer["id"],)
-    ).fetchone()
-    return str(kept["id"]) if kept else str(customer["id"])
+    customer_id = field(customer, "id")
+    kept = tenant.conn.execute("select app_private.billing_set_customer(%s) as id", (customer_id,)).fetchone()
+    return str(kept["id"]) if kept else customer_id
 
 
 @router.post("/checkout-session", status_code=status.HTTP_201_CREATED, summary="Start a Checkout")
@@ -84,7 +83,7 @@ def create_checkout_session(body: CheckoutCreate, tenant: Manager, response: Res
         details={"plan": body.plan},
     )
     response.headers.update(NO_STORE)
-    return SessionUrl(url=str(session["url"]))
+    return SessionUrl(url=field(session, "url"))
 
 
 @router.post("/portal-session", status_code=status.HTTP_201_CREATED, summary="Open the customer portal")
@@ -103,7 +102,7 @@ def create_portal_session(tenant: Manager, response: Response) -> SessionUrl:
         lambda: get_stripe().v1.billing_portal.sessions.create(params),  # type: ignore[arg-type]
     )
     response.headers.update(NO_STORE)
-    return SessionUrl(url=str(session["url"]))
+    return SessionUrl(url=field(session, "url"))
 
 
 @router.get("/subscription", summary="The tenant's plan, subscription and usage")

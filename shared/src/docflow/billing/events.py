@@ -17,6 +17,7 @@ from functools import partial
 from typing import Any
 
 from docflow.billing import notify, store
+from docflow.errors import UpstreamError
 from docflow.observability import get_logger
 
 #: The event types DocFlow acts on; any other type is acknowledged and ignored.
@@ -89,11 +90,16 @@ def references(event: dict[str, Any]) -> References:
 
 
 def fetch_subscription(subscription_id: str) -> store.StripeSubscription:
-    """Re-read a subscription from Stripe (503 when Stripe is unavailable: the delivery is retried)."""
+    """Re-read a subscription from Stripe (503 when Stripe is unavailable, 502 when its answer is not a
+    subscription: either way nothing is stored and Stripe delivers again)."""
     from docflow.billing.stripe_api import call, get_stripe
 
     obj = call("subscriptions.retrieve", lambda: get_stripe().v1.subscriptions.retrieve(subscription_id))
-    return store.StripeSubscription.from_api(obj.to_dict())
+    try:
+        return store.StripeSubscription.from_api(obj.to_dict())
+    except (KeyError, TypeError, ValueError, AttributeError):
+        get_logger().warning("stripe answer is not a subscription", extra={"subscription": subscription_id})
+        raise UpstreamError("The billing provider answered something unexpected") from None
 
 
 def process_event(event: dict[str, Any]) -> Outcome:

@@ -87,3 +87,15 @@ def call(operation: str, request: Callable[[], Any]) -> Any:
     """Run one SDK call under :func:`stripe_errors`."""
     with stripe_errors(operation):
         return request()
+
+
+def field(obj: Any, name: str) -> str:
+    """A string field of a Stripe answer; 502 when the answer lacks it (not the object asked for)."""
+    try:
+        value = obj[name]
+    except (KeyError, TypeError, AttributeError):
+        value = None
+    if not isinstance(value, str) or not value:
+        get_logger().warning("stripe answer without a field", extra={"field": name})
+        raise UpstreamError("The billing provider answered something unexpected")
+    return value

@@ -86,7 +86,8 @@ def test_the_portal_needs_a_billing_account_first(http: TestClient, fake: FakeSt
 
 
 @pytest.mark.parametrize(
-    ("faults", "status"), [(["429", "429"], 503), (["500", "500"], 503), (["redirect"], 502)]
+    ("faults", "status"),
+    [(["429", "429"], 503), (["500", "500"], 503), (["redirect"], 502), (["oversized"], 502)],
 )
 def test_stripe_failures_are_clear_problems_and_store_nothing(
     http: TestClient,

@@ -273,6 +273,17 @@ def test_stripe_unavailable_is_503_and_the_redelivery_applies(
     assert deliver(events[1]).json()["outcome"] == "applied"
 
 
+def test_an_answer_that_is_not_a_subscription_is_502_and_stores_nothing(
+    fake: FakeStripe, tenant: Tenant, deliver: Deliver, superuser_url: str
+) -> None:
+    _, events = subscribe(fake, tenant.id)
+    fake.fail_next("oversized")
+    response = deliver(events[1])
+    assert response.status_code == 502
+    assert recorded_events(superuser_url, [events[1]["id"]]) == 0
+    assert stored(superuser_url, tenant.id) is None
+
+
 def test_eventbridge_events_take_the_same_path(fake: FakeStripe, tenant: Tenant, superuser_url: str) -> None:
     from docflow_local.lambda_context import LocalLambdaContext
     from docflow_stripe_webhook.handler import handler
