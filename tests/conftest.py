@@ -31,6 +31,9 @@ for _name in (
     "SUPABASE_ANON_KEY",
     "SUPABASE_SERVICE_ROLE_KEY",
     "S3_ENDPOINT_URL",
+    "STRIPE_API_BASE",
+    "STRIPE_SECRET_KEY",
+    "STRIPE_WEBHOOK_SECRET",
     "SENTRY_DSN",
     "CORS_ORIGINS",
     "ALLOWED_ORIGIN_REGEX",
@@ -87,10 +90,25 @@ def superuser_url(postgres: EmbeddedPostgres) -> str:
 
 @pytest.fixture(scope="session")
 def demo(superuser_url: str) -> object:
-    """The demo tenants and users of the local stack, seeded once."""
+    """The demo tenants and users of the local stack, seeded once. In tests they are on the Accountant
+    plan, so suites working in them are not held by the free plan's limits (the limits themselves are
+    tested on throw-away tenants)."""
+    import psycopg
+
+    from docflow.billing.plans import Plan, price_id
     from docflow_local.seed import seed_demo
 
-    return seed_demo(superuser_url)
+    data = seed_demo(superuser_url)
+    with psycopg.connect(superuser_url) as conn:
+        conn.execute(
+            """
+            insert into public.billing_subscriptions (tenant_id, status, price_id, synced_at)
+            select id, 'active', %s, now() from unnest(%s::uuid[]) as id
+            on conflict (tenant_id) do nothing
+            """,
+            (price_id(Plan.ACCOUNTANT), sorted({user.tenant_id for user in data.users})),
+        )
+    return data
 
 
 @pytest.fixture(scope="session")
@@ -116,11 +134,35 @@ def supabase_auth(superuser_url: str) -> Iterator[object]:
             reset_settings()
 
 
+@pytest.fixture(scope="session")
+def stripe_fake() -> Iterator[object]:
+    """The local fake of Stripe at ``STRIPE_API_BASE`` (events are delivered by the tests themselves)."""
+    from docflow.billing.stripe_api import reset_stripe
+    from docflow.config import get_settings, reset_settings
+    from docflow_local.fake_stripe import FakeStripe
+
+    settings = get_settings()
+    with FakeStripe(
+        api_key=settings.require("stripe_secret_key"),
+        webhook_secret=settings.require("stripe_webhook_secret"),
+    ) as fake:
+        os.environ["STRIPE_API_BASE"] = fake.url
+        reset_settings()
+        reset_stripe()
+        try:
+            yield fake
+        finally:
+            os.environ.pop("STRIPE_API_BASE", None)
+            reset_settings()
+            reset_stripe()
+
+
 @pytest.fixture(autouse=True)
 def _supabase_auth_beside_the_database(request: pytest.FixtureRequest) -> None:
-    """Tests that use the database also get Supabase Auth, as a deployed function does."""
+    """Tests that use the database also get Supabase Auth and Stripe (fakes), as a deployed function does."""
     if "postgres" in request.fixturenames:
         request.getfixturevalue("supabase_auth")
+        request.getfixturevalue("stripe_fake")
 
 
 @pytest.fixture

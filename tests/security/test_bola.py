@@ -33,7 +33,7 @@ SEARCH_PARAMS = ("q", "search", "merchant", "name")
 @pytest.fixture(scope="module")
 def tenant_a(superuser_url: str, demo: DemoData) -> Tenant:
     run = uuid.uuid4().hex[:10]
-    return create_tenant(superuser_url, *Role, name=f"zq{run} Oy")
+    return create_tenant(superuser_url, *Role, name=f"zq{run} Oy", paid=False)
 
 
 @pytest.fixture(scope="module")

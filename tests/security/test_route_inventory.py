@@ -34,6 +34,9 @@ PUBLIC_ALLOWLIST: dict[tuple[str, str], str] = {
     ("POST", "/api/csp-report"): "browsers send CSP reports without credentials: size-capped, rate limited",
     ("GET", "/api/metrics"): "Prometheus scrape, guarded by METRICS_TOKEN instead of a user token",
     ("POST", "/api/auth/callback"): "OAuth/PKCE callback: exchanges a one-time code, no session yet",
+    ("POST", "/api/v1/stripe/webhook"): (
+        "Stripe webhook: Stripe-Signature (HMAC over the raw body, 300 s tolerance) instead of a user token"
+    ),
 }
 #: Webhooks authenticate the sender by a signature over the raw body instead of a user token.
 PUBLIC_WEBHOOK = re.compile(r"^POST /api/(v1/)?webhooks/[a-z]+$")

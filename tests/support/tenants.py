@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 import psycopg
 
+from docflow.billing.plans import Plan, price_id
 from docflow.tenancy import Role
 from docflow_local.seed import ensure_user
 
@@ -38,13 +39,22 @@ class Tenant:
         return {label: member.user_id for label, member in self.members.items()}
 
 
-def create_tenant(superuser_url: str, *labels: str, name: str | None = None) -> Tenant:
-    """Insert a tenant with a fresh user per label (just an owner when no label is given)."""
+def create_tenant(superuser_url: str, *labels: str, name: str | None = None, paid: bool = True) -> Tenant:
+    """Insert a tenant with a fresh user per label (just an owner when no label is given).
+
+    The tenant is on the Accountant plan, so suites about other features are not held by the free
+    plan's limits; ``paid=False`` leaves it on the free plan (the billing suites)."""
     tenant_id = uuid.uuid4()
     name = name or f"Tenant {tenant_id.hex[:6]}"
     members: dict[str, Member] = {}
     with psycopg.connect(superuser_url) as conn:
         conn.execute("insert into public.tenants (id, name) values (%s, %s)", (tenant_id, name))
+        if paid:
+            conn.execute(
+                "insert into public.billing_subscriptions (tenant_id, status, price_id, synced_at)"
+                " values (%s, 'active', %s, now())",
+                (tenant_id, price_id(Plan.ACCOUNTANT)),
+            )
         for label in labels or (Role.OWNER,):
             role = Role(label.rstrip("0123456789"))
             email = f"{label}-{tenant_id.hex[:10]}@tenants.test"

@@ -16,6 +16,9 @@ LOCAL_SUPABASE_URL = "http://127.0.0.1:54321"
 #: API keys of the local fake of Supabase Auth (docflow_local.fake_supabase).
 LOCAL_SUPABASE_ANON_KEY = "local-supabase-anon-key"
 LOCAL_SUPABASE_SERVICE_ROLE_KEY = "local-supabase-service-role-key"
+#: Keys of the local fake of Stripe (docflow_local.fake_stripe).
+LOCAL_STRIPE_SECRET_KEY = "sk_test_localdocflowfake"  # noqa: S105
+LOCAL_STRIPE_WEBHOOK_SECRET = "whsec_localdocflowfakewebhooksecret"  # noqa: S105
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +28,7 @@ class LocalPorts:
     api: int
     postgres: int
     s3: int
+    stripe: int = 54331
 
 
 def repo_root() -> Path:
@@ -37,11 +41,12 @@ def repo_root() -> Path:
 
 
 def local_ports() -> LocalPorts:
-    """Ports from ``PORT``, ``PG_PORT`` and ``S3_PORT``, with local defaults."""
+    """Ports from ``PORT``, ``PG_PORT``, ``S3_PORT`` and ``STRIPE_PORT``, with local defaults."""
     return LocalPorts(
         api=int(os.environ.get("PORT", "8000")),
         postgres=int(os.environ.get("PG_PORT", "54329")),
         s3=int(os.environ.get("S3_PORT", "54330")),
+        stripe=int(os.environ.get("STRIPE_PORT", "54331")),
     )
 
 
@@ -56,6 +61,10 @@ def apply_local_environment(ports: LocalPorts, *, environment: str = "local") ->
         "SUPABASE_ANON_KEY": LOCAL_SUPABASE_ANON_KEY,
         "SUPABASE_SERVICE_ROLE_KEY": LOCAL_SUPABASE_SERVICE_ROLE_KEY,
         "S3_ENDPOINT_URL": f"http://127.0.0.1:{ports.s3}",
+        "STRIPE_API_BASE": f"http://127.0.0.1:{ports.stripe}",
+        "STRIPE_SECRET_KEY": LOCAL_STRIPE_SECRET_KEY,
+        "STRIPE_WEBHOOK_SECRET": LOCAL_STRIPE_WEBHOOK_SECRET,
+        "STRIPE_MAX_NETWORK_RETRIES": "1",
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",  # moto accepts any credentials
         "AWS_DEFAULT_REGION": "eu-north-1",

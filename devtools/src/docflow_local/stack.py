@@ -95,6 +95,30 @@ def local_supabase_auth(pg: EmbeddedPostgres) -> Iterator[Any]:
         yield fake
 
 
+@contextlib.contextmanager
+def local_stripe(ports: LocalPorts) -> Iterator[Any]:
+    """The fake of Stripe on ``STRIPE_API_BASE`` when that is a local address; its events go to the
+    local webhook route."""
+    from urllib.parse import urlsplit
+
+    from docflow.config import get_settings
+    from docflow_local.fake_stripe import FakeStripe
+
+    settings = get_settings()
+    parts = urlsplit(settings.stripe_api_base)
+    if parts.hostname not in {"127.0.0.1", "localhost"}:
+        yield None
+        return
+    fake = FakeStripe(
+        api_key=settings.require("stripe_secret_key"),
+        webhook_secret=settings.require("stripe_webhook_secret").split(",")[0],
+        webhook_url=f"http://127.0.0.1:{ports.api}/api/v1/stripe/webhook",
+        port=parts.port or ports.stripe,
+    )
+    with fake:
+        yield fake
+
+
 def print_banner(ports: LocalPorts, demo: DemoData) -> None:
     """The URL and ready-to-use demo tokens."""
     from docflow.auth import mint_token
@@ -106,6 +130,7 @@ def print_banner(ports: LocalPorts, demo: DemoData) -> None:
         "",
         f"DocFlow local stack: http://127.0.0.1:{ports.api}  (OpenAPI: http://127.0.0.1:{ports.api}/docs)",
         f"PostgreSQL 127.0.0.1:{ports.postgres}, S3 {settings.s3_endpoint_url}",
+        f"Stripe (local fake): {settings.stripe_api_base}",
         f"Receipts bucket: {settings.receipts_bucket}",
         "Demo tokens (valid 12 h):",
     ]
@@ -125,6 +150,8 @@ def print_banner(ports: LocalPorts, demo: DemoData) -> None:
         f"  curl -H 'Authorization: Bearer <token>' http://127.0.0.1:{ports.api}/api/auth/me",
         "More tokens: docflow token --email someone@example.com --tenant 'Demo Oy' --role member",
         f"Receipts: DOCFLOW_TOKEN=<token> docflow receipts upload FILE... --api http://127.0.0.1:{ports.api}",
+        "Billing: POST /api/v1/stripe/checkout-session as an owner, then open the returned URL: the fake",
+        "  Stripe completes the payment and sends its webhook events to /api/v1/stripe/webhook.",
         "Ctrl-C stops everything.",
         "",
     ]
@@ -159,7 +186,7 @@ def run_dev(root: Path, ports: LocalPorts) -> int:
     pg.start()
     try:
         demo = prepare_database(pg, root)
-        with local_s3(ports), local_supabase_auth(pg):
+        with local_s3(ports), local_supabase_auth(pg), local_stripe(ports):
             from docflow_local.gateway import LocalGateway
 
             gateway = LocalGateway(root / "template.yaml")

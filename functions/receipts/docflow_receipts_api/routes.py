@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response
 
 from docflow import audit
+from docflow.billing import entitlements
 from docflow.config import get_settings
 from docflow.db import translate_errors
 from docflow.errors import Conflict, NotFound, Unprocessable
@@ -80,6 +81,7 @@ def create_uploads(body: UploadsCreate, tenant: TenantWriter, response: Response
     checked = [(file, accepted_type(file)) for file in body.files]
     for file, content_type in checked:
         check_size(file, content_type)
+    entitlements.require(tenant.conn, entitlements.Limit.RECEIPTS_PER_MONTH, adding=len(checked))
     uploads: list[UploadPublic] = []
     for file, content_type in checked:
         receipt_id = uuid.uuid4()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import APIRouter, Response, status
 
 from docflow import audit
+from docflow.billing import entitlements
 from docflow.config import get_settings
 from docflow.db import user_transaction
 from docflow.errors import Conflict, DocflowError
@@ -70,6 +71,7 @@ def invite_member(body: InvitationCreate, tenant: Manager) -> InvitationPublic:
     email = body.email.lower()
     if invitation_store.is_member(tenant, email):
         raise Conflict("This person is already a member of the tenant")
+    entitlements.require(tenant.conn, entitlements.Limit.MEMBERS)
     invitation = InvitationPublic.model_validate(invitation_store.create_invitation(tenant, email, body.role))
     tenant.after_commit(
         partial(_deliver_invitation, tenant.principal, tenant.tenant_id, invitation.id, email, body.role),

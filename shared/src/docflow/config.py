@@ -52,16 +52,30 @@ def is_placeholder(value: str | None) -> bool:
     return value is None or bool(_PLACEHOLDER.match(value.strip()))
 
 
-class Settings(BaseModel):
-    """Every environment variable DocFlow reads. ``.env.example`` documents each one.
+class EnvironmentSettings(BaseModel):
+    """Settings read from the environment: each field from the variable of its name in any case
+    (``DATABASE_URL``); values given to the constructor win over the environment.
 
-    Each field is read from the variable of its name in any case (``DATABASE_URL``); values given to
-    the constructor win over the environment. A plain pydantic model rather than pydantic-settings,
-    whose import costs a cold start tens of milliseconds for features DocFlow does not use (env
-    files, nested and JSON-decoded variables, secrets folders).
+    A plain pydantic model rather than pydantic-settings, whose import costs a cold start tens of
+    milliseconds for features DocFlow does not use (env files, nested and JSON-decoded variables,
+    secrets folders).
     """
 
     model_config = ConfigDict(extra="ignore", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_environment(cls, data: Any) -> Any:
+        """Fill the fields not given to the constructor from the environment (names in any case)."""
+        if not isinstance(data, dict):
+            return data
+        environ = {name.lower(): value for name, value in os.environ.items()}
+        found = {name: environ[name] for name in cls.model_fields if name in environ}
+        return {**found, **data}
+
+
+class Settings(EnvironmentSettings):
+    """Every environment variable DocFlow reads. ``.env.example`` documents each one."""
 
     environment: Environment = "prod"
     log_level: str = "INFO"
@@ -148,16 +162,6 @@ class Settings(BaseModel):
     receipts_reprocess_rate_limit_per_user: int = Field(default=100, ge=1, le=10_000)
     receipts_reprocess_rate_limit_per_tenant: int = Field(default=500, ge=1, le=100_000)
     receipts_rate_limit_window_seconds: int = Field(default=3600, ge=1, le=86_400)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _read_environment(cls, data: Any) -> Any:
-        """Fill the fields not given to the constructor from the environment (names in any case)."""
-        if not isinstance(data, dict):
-            return data
-        environ = {name.lower(): value for name, value in os.environ.items()}
-        found = {name: environ[name] for name in cls.model_fields if name in environ}
-        return {**found, **data}
 
     @field_validator("cors_origins", mode="before")
     @classmethod

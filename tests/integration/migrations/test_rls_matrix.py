@@ -52,6 +52,7 @@ SELECTS = {
     "tenant_members": "select count(*) as n from public.tenant_members where tenant_id = %(b)s",
     "audit_log": "select count(*) as n from public.audit_log where tenant_id = %(b)s",
     "tenant_invitations": "select count(*) as n from public.tenant_invitations where tenant_id = %(b)s",
+    "billing_subscriptions": "select count(*) as n from public.billing_subscriptions where tenant_id = %(b)s",
 }
 WRITES = {
     "tenants.update": "update public.tenants set name = 'pwned' where id = %(b)s",
@@ -68,6 +69,10 @@ WRITES = {
         " values (%(b)s, 'matrix@example.test', 'owner', %(me)s)"
     ),
     "tenant_invitations.delete": "delete from public.tenant_invitations where tenant_id = %(b)s",
+    "billing_subscriptions.update": (
+        "update public.billing_subscriptions set status = 'active' where tenant_id = %(b)s"
+    ),
+    "billing_subscriptions.delete": "delete from public.billing_subscriptions where tenant_id = %(b)s",
 }
 
 

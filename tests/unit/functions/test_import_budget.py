@@ -16,6 +16,7 @@ from tests.support.paths import REPO_ROOT
 FIRST_REQUESTS: dict[str, tuple[str, str | None, int | None]] = {
     "admin": ("docflow_admin.handler", "get-tenants-no-token.json", 401),
     "auth": ("docflow_auth.handler", "get-me-no-token.json", 401),
+    "billing": ("docflow_billing.handler", "post-checkout-session-no-token.json", 401),
     "clients": ("docflow_clients.handler", "list-clients-no-token.json", 401),
     # csp_report counts every request against its rate limit in the database, even one it refuses.
     "csp_report": ("docflow_csp_report.handler", None, None),
@@ -25,6 +26,7 @@ FIRST_REQUESTS: dict[str, tuple[str, str | None, int | None]] = {
     "metrics": ("docflow_metrics.handler", "get-metrics-unconfigured.json", 404),
     "ocr": ("docflow_ocr.handler", "post-ocr-no-token.json", 401),
     "receipts": ("docflow_receipts_api.handler", "get-list-no-token.json", 401),
+    "stripe_webhook": ("docflow_stripe_webhook.handler", "post-webhook-no-signature.json", 400),
     "supabase_utils": ("docflow_supabase_utils.handler", "get-rls-check-no-token.json", 401),
     "users": ("docflow_users.handler", "list-members-no-token.json", 401),
 }

@@ -1,0 +1,1 @@
+"""The billing route group: Checkout and customer-portal sessions, the subscription and usage."""
