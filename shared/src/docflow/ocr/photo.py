@@ -67,8 +67,9 @@ def _trusted(quad: Quad, cluster: Any, factor: int) -> bool:
 
 def _paper(
     work: Image, factor: int, size: tuple[int, int], options: PreprocessOptions, cluster: Any
-) -> tuple[Matrix, tuple[int, int], bool]:
-    """Paper coordinates to source pixels, the paper's size in source pixels, and whether it is a quad.
+) -> tuple[Matrix, tuple[int, int], bool, bool]:
+    """Paper coordinates to source pixels, the paper's size in source pixels, whether it is a quad,
+    and whether the paper's outline was found (else the frame or the text region is used).
 
     An outline that leaves text found on the page outside is not trusted; the page is then cropped
     to its text region (``cluster``, blocks of the working copy) instead.
@@ -76,7 +77,7 @@ def _paper(
     from docflow.ocr.paper import find_paper, find_paper_quad
 
     if not options.crop_to_paper:
-        return IDENTITY, size, False
+        return IDENTITY, size, False, False
     if options.straighten_paper:
         quad = find_paper_quad(work)
         if quad is not None:
@@ -86,7 +87,7 @@ def _paper(
                 right, bottom = float(width), float(height)
                 rectangle = ((0.0, 0.0), (right, 0.0), (right, bottom), (0.0, bottom))
                 try:
-                    return homography(rectangle, corners), (width, height), True
+                    return homography(rectangle, corners), (width, height), True, True
                 except ValueError:
                     pass
     box = find_paper(work)
@@ -95,15 +96,15 @@ def _paper(
         x1, y1 = min(x1, size[0]), min(y1, size[1])
         corners = ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
         if _trusted(corners, cluster, factor):
-            return translation(x0, y0), (x1 - x0, y1 - y0), False
+            return translation(x0, y0), (x1 - x0, y1 - y0), False, True
     if cluster is not None:
         from docflow.ocr.text_region import cluster_box
 
         x0, y0, x1, y1 = (value * factor for value in cluster_box(cluster, work.size))
         x1, y1 = min(x1, size[0]), min(y1, size[1])
         if (x1 - x0) * (y1 - y0) < size[0] * size[1] * MAX_TEXT_AREA:
-            return translation(x0, y0), (x1 - x0, y1 - y0), False
-    return IDENTITY, size, False
+            return translation(x0, y0), (x1 - x0, y1 - y0), False, False
+    return IDENTITY, size, False, False
 
 
 def _view(image: Image, size: tuple[int, int], matrix: Matrix, fill: int) -> Image:
@@ -210,7 +211,7 @@ def prepare_photo(image: Image, options: PreprocessOptions) -> PreparedImage:
 
     work, factor = _reduced(image, WORK_SIDE)
     analysis = _analyse(work, options)
-    paper, paper_size, straightened = _paper(work, factor, image.size, options, analysis.cluster)
+    paper, paper_size, straightened, outlined = _paper(work, factor, image.size, options, analysis.cluster)
     # The paper at working scale: paper coordinates are source pixels, the copy is ``factor`` smaller.
     work_size = (max(1, round(paper_size[0] / factor)), max(1, round(paper_size[1] / factor)))
     analysed, paper_grey = analysis.flat, _paper_grey(work)
@@ -228,7 +229,8 @@ def prepare_photo(image: Image, options: PreprocessOptions) -> PreparedImage:
     text_height = None if measured is None else measured * factor
     out_size = rotated_size(paper_size, skew) if skew else paper_size
     scale = choose_scale(out_size, text_height, options)
-    text_mask = analysis.text_mask if options.mask_clutter else None
+    # Within a paper outline there is no table left to mask.
+    text_mask = analysis.text_mask if options.mask_clutter and not outlined else None
     if not straightened and not skew and text_mask is None:
         # Upright paper: crop and resize as for a scan, then even the light.
         x0, y0 = round(paper[0][2]), round(paper[1][2])

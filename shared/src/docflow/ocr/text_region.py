@@ -38,6 +38,8 @@ MIN_INK_RATIO = 0.6
 STROKE_LENGTH = 6
 #: A text block holds at least this share of stroke pixels.
 MIN_BLOCK_STROKES = 0.01
+#: Text blocks this many blocks apart along a line belong to the same text (a label, its amount).
+JOIN_ACROSS = 8
 #: Blocks kept around the text region on each side.
 MARGIN_BLOCKS = 1
 #: A text region needs at least this many blocks.
@@ -75,17 +77,21 @@ def ink_from_ratio(ratio: npt.NDArray[np.float32]) -> npt.NDArray[np.bool_]:
     return ink
 
 
+def _runs_down(ink: npt.NDArray[np.bool_], length: int) -> npt.NDArray[np.bool_]:
+    """Ink pixels with at least ``length - 1`` more ink pixels straight below them."""
+    import numpy as np
+
+    runs = ink.copy()
+    for shift in range(1, length):
+        runs[:-shift] &= ink[shift:]
+    runs[max(0, ink.shape[0] - length + 1) :] = False
+    return np.asarray(runs, dtype=bool)
+
+
 def upright_strokes(ink: npt.NDArray[np.bool_], length: int = STROKE_LENGTH) -> npt.NDArray[np.bool_]:
     """Ink pixels that start a vertical run of at least ``length`` ink pixels: the upright strokes of
     characters, which wood grain, ruled lines and noise (thin, flat or scattered) do not have."""
-    import numpy as np
-
-    strokes = ink.copy()
-    for shift in range(1, length):
-        strokes[:-shift] &= ink[shift:]
-    strokes[ink.shape[0] - length + 1 :] = False
-    result: npt.NDArray[np.bool_] = np.asarray(strokes, dtype=bool)
-    return result
+    return _runs_down(ink, length)
 
 
 def text_blocks(ink: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
@@ -111,24 +117,26 @@ def text_blocks(ink: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     return text
 
 
-def _dilated(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+def _dilated(mask: npt.NDArray[np.bool_], across: int = 1) -> npt.NDArray[np.bool_]:
+    """``mask`` grown by one block up and down and ``across`` blocks left and right."""
     import numpy as np
 
-    padded = np.pad(mask, 1)
+    padded = np.pad(mask, ((1, 1), (across, across)))
     grown = np.zeros_like(mask)
     for dy in range(3):
-        for dx in range(3):
+        for dx in range(2 * across + 1):
             grown |= padded[dy : dy + mask.shape[0], dx : dx + mask.shape[1]]
     return grown
 
 
 def text_cluster(blocks: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_] | None:
-    """The text blocks of the largest cluster (blocks a gap of one apart join), or ``None``."""
+    """The text blocks of the largest cluster, or ``None``: blocks join across a gap of one block
+    between lines and of up to ``JOIN_ACROSS`` blocks along a line (labels and their amounts)."""
     from docflow.ocr.paper import largest_component
 
     if int(blocks.sum()) < MIN_TEXT_BLOCKS:
         return None
-    cluster: npt.NDArray[np.bool_] = largest_component(_dilated(blocks)) & blocks
+    cluster: npt.NDArray[np.bool_] = largest_component(_dilated(blocks, JOIN_ACROSS)) & blocks
     if int(cluster.sum()) < MIN_TEXT_BLOCKS:
         return None
     return cluster
