@@ -190,14 +190,15 @@ def _analyse(work: Image, options: PreprocessOptions) -> _Analysis:
     return analysis
 
 
-def _skew(analysis: _Analysis, analysed: Image, straightened: bool, options: PreprocessOptions) -> float:
-    """Degrees to level the text by: from the character strokes on a cluttered photo whose paper was
-    not straightened (the strokes stand on the text lines, the grain has none), else from the ink."""
+def _skew(analysis: _Analysis, analysed: Image, outlined: bool, options: PreprocessOptions) -> float:
+    """Degrees to level the text by: from the character strokes on a cluttered photo whose paper's
+    outline was not found (the strokes stand on the text lines, the grain has none), else from the
+    ink of the paper."""
     from docflow.ocr.skew import estimate_skew, estimate_skew_of_ink
 
     if not options.deskew:
         return 0.0
-    if analysis.strokes is not None and not straightened:
+    if analysis.strokes is not None and not outlined:
         estimate = estimate_skew_of_ink(_pooled(analysis.strokes, SKEW_SIDE), options.max_skew_degrees)
     else:
         small, _ = _reduced(analysed, SKEW_SIDE)
@@ -219,7 +220,7 @@ def prepare_photo(image: Image, options: PreprocessOptions) -> PreparedImage:
         to_work = multiply(scaling(1 / factor), paper, scaling(factor))
         paper_grey = _paper_grey(_view(work, work_size, to_work, paper_grey))
         analysed = _view(analysis.flat, work_size, to_work, 255)
-    skew = _skew(analysis, analysed, straightened, options)
+    skew = _skew(analysis, analysed, outlined, options)
     level = analysed
     if skew:
         from PIL import Image as PILImage
