@@ -39,8 +39,11 @@ class PreprocessOptions:
     away (see :mod:`docflow.ocr.paper`); with it, ``straighten_paper`` maps a tilted or foreshortened paper
     whose edges show onto an upright rectangle, ``deskew`` levels text lines tilted by up to
     ``max_skew_degrees`` (see :mod:`docflow.ocr.skew`) and ``flatten_light`` evens out shadows and
-    uneven light (see :mod:`docflow.ocr.light`). With the last three off, a page is prepared as
-    before they existed (crop and scale only).
+    uneven light (see :mod:`docflow.ocr.light`). ``find_text`` finds the text among a table's clutter
+    on a photo with uneven background (see :mod:`docflow.ocr.text_region`): outlines that miss it are
+    not trusted, the skew is taken from its strokes, and ``mask_clutter`` whitens what is not text
+    where no paper outline was found. With ``straighten_paper``, ``deskew``, ``flatten_light`` and
+    ``find_text`` off, a page is prepared as before they existed (crop and scale only).
     """
 
     min_text_height: int = 16
@@ -59,7 +62,7 @@ class PreprocessOptions:
 
     @property
     def photo_steps(self) -> bool:
-        """Whether any of the photo steps (straighten, deskew, flatten light) is on."""
+        """Whether any of the photo steps (straighten, deskew, flatten light, find text) is on."""
         return self.straighten_paper or self.deskew or self.flatten_light or self.find_text
 
 
