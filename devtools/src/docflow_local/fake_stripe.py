@@ -30,9 +30,11 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from docflow_local.fake_server import FakeServer
 
 API_VERSION = "2026-10-28.endive"
 MAX_BODY_BYTES = 256 * 1024
@@ -104,8 +106,10 @@ class FakeStripeState:
     deliveries: list[int] = field(default_factory=list)
 
 
-class FakeStripe:
+class FakeStripe(FakeServer):
     """The fake server. ``with FakeStripe(...) as fake:`` serves it on ``fake.url`` until exit."""
+
+    thread_name = "fake-stripe"
 
     def __init__(
         self,
@@ -122,32 +126,12 @@ class FakeStripe:
         self.latency_seconds = 0.0
         self.state = FakeStripeState()
         self.lock = threading.RLock()
-        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
+        super().__init__(_handler_for(self), host=host, port=port)
 
     @property
     def url(self) -> str:
         """The API base, e.g. ``http://127.0.0.1:54331``."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> FakeStripe:
-        """Serve in a background thread."""
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-stripe", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and release the port."""
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> FakeStripe:
-        return self.start()
-
-    def __exit__(self, *_: object) -> None:
-        self.stop()
+        return self.origin
 
     def fail_next(self, *faults: str) -> None:
         """Answer the next API requests with these faults, in order: ``"429"``, ``"500"``,

@@ -26,9 +26,11 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from docflow_local.fake_server import FakeServer
 
 API_VERSION = "2024-01-01"
 MAX_BODY_BYTES = 64 * 1024
@@ -86,8 +88,10 @@ def pkce_challenge(verifier: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
-class FakeSupabaseAuth:
+class FakeSupabaseAuth(FakeServer):
     """The fake server. ``with FakeSupabaseAuth(...) as fake:`` serves it on ``fake.url`` until exit."""
+
+    thread_name = "fake-supabase"
 
     def __init__(
         self,
@@ -107,32 +111,12 @@ class FakeSupabaseAuth:
         self.database_url = database_url
         self.state = FakeState()
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
+        super().__init__(_handler_for(self), host=host, port=port)
 
     @property
     def url(self) -> str:
         """The Auth API base, e.g. ``http://127.0.0.1:54321/auth/v1``."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/auth/v1"
-
-    def start(self) -> FakeSupabaseAuth:
-        """Serve in a background thread."""
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-supabase", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and release the port."""
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> FakeSupabaseAuth:
-        return self.start()
-
-    def __exit__(self, *_: object) -> None:
-        self.stop()
+        return f"{self.origin}/auth/v1"
 
     # What the browser and the identity provider would do before DocFlow sees a code.
     def authorize(self, *, user_id: uuid.UUID, email: str, code_challenge: str, method: str = "s256") -> str:
