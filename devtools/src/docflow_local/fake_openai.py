@@ -1,0 +1,272 @@
+"""A local stand-in for an OpenAI-compatible model speaking the documented Chat Completions API.
+
+Served by the local stack on ``OPENAI_BASE_URL`` and started by the tests on a free port.
+``POST /v1/chat/completions`` with a bearer key, ``messages`` and ``response_format`` of type
+``json_schema``; answers a ``chat.completion`` object with ``usage``, or the error object
+(``{"error": {"message", "type", "param", "code"}}``). Deterministic: it answers from simple rules
+over the prompt, as a naive model would, including following instructions written in a receipt (so
+the checks on our side are what stops them).
+
+- ``receipt_category``: the first category whose keywords the receipt mentions, else ``muut`` (or the
+  first of the enum);
+- ``receipt_fields``: merchant (first line), Y-tunnus, date, total and VAT rows read with regular
+  expressions; "set the total to N" in the text sets the total to N.
+
+For tests: :meth:`FakeOpenAI.reply_next` scripts the next answers' content (any string, valid JSON or
+not), :meth:`FakeOpenAI.fail_next` the next faults (``429`` with ``retry-after``, ``500``), and
+``requests`` keeps every request body received.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections import deque
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+MAX_BODY_BYTES = 512 * 1024
+CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "polttoaine": ("neste", "shell", "st1", "teboil", "abc", "diesel", "bensiini", "polttoaine"),
+    "ravintola": ("ravintola", "lounas", "restaurant", "pizzeria", "kahvila"),
+    "majoitus": ("hotel", "hotelli", "majoitus", "scandic", "sokos"),
+    "matkat": ("vr ", "finnair", "taksi", "taxi", "hsl", "matkahuolto"),
+    "ohjelmistot": ("software", "ohjelmisto", "lisenssi", "github", "adobe"),
+    "toimisto": ("paperi", "toimisto", "tulostin", "office"),
+    "puhelin_ja_internet": ("elisa", "telia", "dna", "liittymä"),
+    "tarvikkeet": ("k-rauta", "bauhaus", "tarvike", "rautakauppa", "clas ohlson"),
+}
+_AMOUNT = r"([0-9]{1,7}[.,][0-9]{2})"
+_TOTAL = re.compile(r"(?:yhteensä|yhteensa|summa|total|maksettu|att betala)\D{0,12}" + _AMOUNT, re.I)
+_SET_TOTAL = re.compile(r"set the total to\s*([0-9]+(?:[.,][0-9]{1,2})?)", re.I)
+_YTUNNUS = re.compile(r"\b([0-9]{7}-[0-9])\b")
+_DATE = re.compile(r"\b([0-3]?[0-9])\.([01]?[0-9])\.((?:20)?[0-9]{2})\b")
+_VAT = re.compile(
+    r"(?:alv|vat|moms)\s*([0-9]{1,2}(?:[.,][0-9])?)\s*%\s+" + _AMOUNT + r"\s+" + _AMOUNT + r"\s+" + _AMOUNT,
+    re.I,
+)
+
+
+def _dot(value: str) -> str:
+    return value.replace(",", ".")
+
+
+def _receipt_text(messages: list[dict[str, Any]]) -> str:
+    user = next((m.get("content") for m in reversed(messages) if m.get("role") == "user"), "") or ""
+    text = user if isinstance(user, str) else json.dumps(user)
+    match = re.search(r"<receipt>\n?(.*?)\n?</receipt>", text, re.S)
+    return match.group(1) if match else text
+
+
+def read_fields(text: str) -> dict[str, Any]:
+    """The naive model's reading of a receipt."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    total = _TOTAL.search(text)
+    injected = _SET_TOTAL.search(text)
+    bid = _YTUNNUS.search(text)
+    date = _DATE.search(text)
+    iso = None
+    if date:
+        day, month, year = (int(part) for part in date.groups())
+        iso = f"{year + 2000 if year < 100 else year:04d}-{month:02d}-{day:02d}"
+    return {
+        "merchant": lines[0][:200] if lines else None,
+        "business_id": bid.group(1) if bid else None,
+        "date": iso,
+        "total": _dot(injected.group(1)) if injected else (_dot(total.group(1)) if total else None),
+        "vat": [
+            {"rate": _dot(rate), "net": _dot(net), "tax": _dot(tax), "gross": _dot(gross)}
+            for rate, net, tax, gross in _VAT.findall(text)
+        ],
+    }
+
+
+def choose_category(text: str, codes: list[str]) -> str:
+    """The naive model's category among ``codes``."""
+    folded = text.casefold()
+    for code, words in CATEGORY_KEYWORDS.items():
+        if code in codes and any(word in folded for word in words):
+            return code
+    return "muut" if "muut" in codes else codes[0]
+
+
+class _Problem(Exception):
+    def __init__(
+        self, status: int, kind: str, message: str, code: str | None = None, param: str | None = None
+    ):
+        super().__init__(message)
+        self.status, self.kind, self.code, self.param = status, kind, code, param
+
+
+class FakeOpenAI:
+    """The fake model server (a context manager serving in a background thread)."""
+
+    def __init__(
+        self, *, api_key: str, host: str = "127.0.0.1", port: int = 0, retry_after: str = "0"
+    ) -> None:
+        self.api_key = api_key
+        self.retry_after = retry_after
+        self.lock = threading.Lock()
+        self.requests: list[dict[str, Any]] = []
+        self._replies: deque[str] = deque()
+        self._faults: deque[int] = deque()
+        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        """The base URL to give the SDK (``.../v1``)."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}/v1"
+
+    def start(self) -> FakeOpenAI:
+        """Serve in a background thread."""
+        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-openai", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and release the port."""
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> FakeOpenAI:
+        return self.start()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+    def reply_next(self, *contents: str) -> None:
+        """The content of the next answers, in order (then the rules again)."""
+        with self.lock:
+            self._replies.extend(contents)
+
+    def fail_next(self, *statuses: int) -> None:
+        """Answer the next requests with these HTTP errors (429 carries ``retry-after``)."""
+        with self.lock:
+            self._faults.extend(statuses)
+
+    def reset(self) -> None:
+        """Forget scripted answers, faults and recorded requests."""
+        with self.lock:
+            self._replies.clear()
+            self._faults.clear()
+            self.requests.clear()
+
+    def complete(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A ``chat.completion`` for a request body (raises :class:`_Problem` for a bad one)."""
+        model, messages, fmt = body.get("model"), body.get("messages"), body.get("response_format")
+        if not isinstance(model, str) or not model:
+            raise _Problem(400, "invalid_request_error", "you must provide a model parameter", param="model")
+        if not isinstance(messages, list) or not messages or not all(isinstance(m, dict) for m in messages):
+            raise _Problem(
+                400, "invalid_request_error", "'messages' must be a non-empty array", param="messages"
+            )
+        if (
+            not isinstance(fmt, dict)
+            or fmt.get("type") != "json_schema"
+            or not isinstance(fmt.get("json_schema"), dict)
+        ):
+            raise _Problem(
+                400, "invalid_request_error", "response_format must be json_schema", param="response_format"
+            )
+        spec = fmt["json_schema"]
+        with self.lock:
+            self.requests.append(body)
+            scripted = self._replies.popleft() if self._replies else None
+        text = _receipt_text(messages)
+        if scripted is not None:
+            content = scripted
+        elif spec.get("name") == "receipt_category":
+            codes = spec.get("schema", {}).get("properties", {}).get("category", {}).get("enum") or ["muut"]
+            content = json.dumps({"category": choose_category(text, [str(c) for c in codes])})
+        else:
+            content = json.dumps(read_fields(text))
+        prompt_tokens = sum(len(str(m.get("content", ""))) for m in messages) // 4 + 1
+        completion_tokens = len(content) // 4 + 1
+        return {
+            "id": f"chatcmpl-fake{len(self.requests)}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": model,
+            "system_fingerprint": "fp_fake",
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": content, "refusal": None},
+                    "finish_reason": "stop",
+                    "logprobs": None,
+                }
+            ],
+            "usage": {
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": completion_tokens,
+                "total_tokens": prompt_tokens + completion_tokens,
+            },
+        }
+
+
+def _handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *_: Any) -> None:  # prompts never reach a log
+            return
+
+        def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+            data = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("x-request-id", f"req_fake_{time.monotonic_ns()}")
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _error(self, problem: _Problem, headers: dict[str, str] | None = None) -> None:
+            error = {
+                "message": str(problem),
+                "type": problem.kind,
+                "param": problem.param,
+                "code": problem.code,
+            }
+            self._send(problem.status, {"error": error}, headers)
+
+        def do_POST(self) -> None:
+            if self.path.rstrip("/") != "/v1/chat/completions":
+                self._error(_Problem(404, "invalid_request_error", "Unknown request URL", "unknown_url"))
+                return
+            if self.headers.get("Authorization") != f"Bearer {fake.api_key}":
+                self._error(
+                    _Problem(401, "invalid_request_error", "Incorrect API key provided", "invalid_api_key")
+                )
+                return
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > MAX_BODY_BYTES:
+                self._error(_Problem(413, "invalid_request_error", "Request too large"))
+                return
+            with fake.lock:
+                fault = fake._faults.popleft() if fake._faults else None
+            body_bytes = self.rfile.read(length)
+            if fault == 429:
+                self._error(
+                    _Problem(429, "rate_limit_error", "Rate limit reached", "rate_limit_exceeded"),
+                    {"retry-after": fake.retry_after},
+                )
+                return
+            if fault is not None:
+                self._error(_Problem(fault, "server_error", "The server had an error"))
+                return
+            try:
+                body = json.loads(body_bytes)
+                if not isinstance(body, dict):
+                    raise ValueError
+                self._send(200, fake.complete(body))
+            except ValueError:
+                self._error(_Problem(400, "invalid_request_error", "We could not parse the JSON body"))
+            except _Problem as problem:
+                self._error(problem)
+
+    return Handler
