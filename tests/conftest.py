@@ -166,7 +166,7 @@ def openai_fake() -> Iterator[object]:
     from docflow.config import get_settings, reset_settings
     from docflow_local.fake_openai import FakeOpenAI
 
-    with FakeOpenAI(api_key=get_settings().require("openai_api_key")) as fake:
+    with FakeOpenAI(api_key=get_settings().require("openai_api_key"), retry_after_seconds=0.01) as fake:
         os.environ["OPENAI_BASE_URL"] = fake.url
         reset_settings()
         reset_client()

@@ -20,6 +20,7 @@ not), :meth:`FakeOpenAI.fail_next` the next faults (``429`` with ``retry-after``
 from __future__ import annotations
 
 import json
+import math
 import re
 import threading
 import time
@@ -104,10 +105,10 @@ class FakeOpenAI:
     """The fake model server (a context manager serving in a background thread)."""
 
     def __init__(
-        self, *, api_key: str, host: str = "127.0.0.1", port: int = 0, retry_after: str = "0"
+        self, *, api_key: str, host: str = "127.0.0.1", port: int = 0, retry_after_seconds: float = 1.0
     ) -> None:
         self.api_key = api_key
-        self.retry_after = retry_after
+        self.retry_after_seconds = retry_after_seconds
         self.lock = threading.Lock()
         self.requests: list[dict[str, Any]] = []
         self._replies: deque[str] = deque()
@@ -253,7 +254,10 @@ def _handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             if fault == 429:
                 self._error(
                     _Problem(429, "rate_limit_error", "Rate limit reached", "rate_limit_exceeded"),
-                    {"retry-after": fake.retry_after},
+                    {
+                        "retry-after": str(max(1, math.ceil(fake.retry_after_seconds))),
+                        "retry-after-ms": str(int(fake.retry_after_seconds * 1000)),
+                    },
                 )
                 return
             if fault is not None:
