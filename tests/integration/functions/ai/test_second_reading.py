@@ -65,7 +65,9 @@ def test_prompt_injection_in_the_receipt_changes_nothing(
     after = row(receipt_id)
     assert after["total"] is None
     assert after["status"] == "needs_review"
-    assert {k: after[k] for k in ("total", "status", "vat")} == {k: before[k] for k in ("total", "status", "vat")}
+    assert {k: after[k] for k in ("total", "status", "vat")} == {
+        k: before[k] for k in ("total", "status", "vat")
+    }
     assert "total" not in after["fields"]
     # The instruction reached the model only inside the receipt frame, after the system prompt.
     messages = model.requests[-1]["messages"]
