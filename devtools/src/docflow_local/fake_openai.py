@@ -9,6 +9,9 @@ the checks on our side are what stops them).
 
 - ``receipt_category``: the first category whose keywords the receipt mentions, else ``muut`` (or the
   first of the enum);
+- ``books_query``: an intent (``expenses`` for spending words, else ``deductible_vat``), a period
+  (a quarter ``Qn``, a month named in English, Finnish or Swedish, else the year; the latest one not
+  after today) and a category for fuel or restaurant questions;
 - ``receipt_fields``: merchant (first line), Y-tunnus, date, total and VAT rows read with regular
   expressions; "set the total to N" in the text sets the total to N.
 
@@ -91,6 +94,81 @@ def choose_category(text: str, codes: list[str]) -> str:
         if code in codes and any(word in folded for word in words):
             return code
     return "muut" if "muut" in codes else codes[0]
+
+
+_MONTHS = (
+    ("january", "tammikuu", "januari"),
+    ("february", "helmikuu", "februari"),
+    ("march", "maaliskuu", "mars"),
+    ("april", "huhtikuu", "april"),
+    ("may", "toukokuu", "maj"),
+    ("june", "kesäkuu", "juni"),
+    ("july", "heinäkuu", "juli"),
+    ("august", "elokuu", "augusti"),
+    ("september", "syyskuu", "september"),
+    ("october", "lokakuu", "oktober"),
+    ("november", "marraskuu", "november"),
+    ("december", "joulukuu", "december"),
+)
+_EXPENSE_WORDS = (
+    "spend",
+    "spent",
+    "expense",
+    "cost",
+    "kulu",
+    "käyt",
+    "maks",
+    "kostnad",
+    "spender",
+    "lade vi",
+)
+_CATEGORY_WORDS = {
+    "polttoaine": ("fuel", "polttoaine", "bensa", "bränsle", "diesel"),
+    "ravintola": ("restaurant", "ravintola", "restaurang"),
+}
+
+
+def _period(question: str, today: str) -> str:
+    year, month = int(today[:4]), int(today[5:7])
+    quarter = re.search(r"\bq([1-4])\b", question)
+    if quarter:
+        number = int(quarter.group(1))
+        return f"{year if (number - 1) * 3 + 1 <= month else year - 1}-Q{number}"
+    words = re.findall(r"[a-zåäö]+", question)
+    for index, names in enumerate(_MONTHS, start=1):
+        if any(word.startswith(name) for word in words for name in names):
+            return f"{year if index <= month else year - 1}-{index:02d}"
+    return str(year)
+
+
+def answer_question(prompt: str, codes: list[str]) -> dict[str, Any]:
+    """The naive model's choice of query for a question about the books."""
+    today = re.search(r"Today is ([0-9]{4}-[0-9]{2}-[0-9]{2})", prompt)
+    match = re.search(r"<question>\n?(.*?)\n?</question>", prompt, re.S)
+    question = (match.group(1) if match else prompt).casefold()
+    expenses = any(word in question for word in _EXPENSE_WORDS) and not re.search(
+        r"\b(alv|vat|moms)", question
+    )
+    category = next(
+        (
+            code
+            for code, words in _CATEGORY_WORDS.items()
+            if code in codes and any(w in question for w in words)
+        ),
+        None,
+    )
+    if re.search(r"\b(paljonko|mitä|kuinka|voin|meillä)\b", question):
+        language = "fi"
+    elif re.search(r"\b(hur|vad|mycket|vi)\b", question):
+        language = "sv"
+    else:
+        language = "en"
+    return {
+        "intent": "expenses" if expenses else "deductible_vat",
+        "period": _period(question, today.group(1) if today else time.strftime("%Y-%m-%d")),
+        "category": category if expenses else None,
+        "language": language,
+    }
 
 
 class _Problem(Exception):
@@ -181,6 +259,16 @@ class FakeOpenAI:
         text = _receipt_text(messages)
         if scripted is not None:
             content = scripted
+        elif spec.get("name") == "books_query":
+            enum = (
+                spec.get("schema", {})
+                .get("properties", {})
+                .get("category", {})
+                .get("anyOf", [{}])[0]
+                .get("enum")
+            )
+            user = next((m.get("content") for m in reversed(messages) if m.get("role") == "user"), "") or ""
+            content = json.dumps(answer_question(str(user), [str(c) for c in enum or []]))
         elif spec.get("name") == "receipt_category":
             codes = spec.get("schema", {}).get("properties", {}).get("category", {}).get("enum") or ["muut"]
             content = json.dumps({"category": choose_category(text, [str(c) for c in codes])})

@@ -1,6 +1,7 @@
 """``/api/v1/ai``: category suggestions and the checked second reading of hard receipts.
 
-Owners, admins and members (who may edit receipts) use the model; every member reads the usage.
+Owners, admins and members (who may edit receipts) use the model on receipts; every member may ask
+about the books and read the usage.
 Without ``OPENAI_API_KEY`` the model routes answer 503 and nothing else changes. Every call is counted
 against the tenant's daily budgets before the model is asked; a failed or unusable answer writes
 nothing. Responses are never cached.
@@ -20,10 +21,13 @@ from docflow.errors import DocflowError, Forbidden
 from docflow.http.deps import TenantConn, TenantContext, require_role
 from docflow.tenancy import Role
 from docflow_ai.schemas import (
+    AnswerPeriod,
+    AnswerPublic,
     BulkReading,
     BulkReadingPublic,
     CategoryDecision,
     FieldSource,
+    Question,
     ReadingPublic,
     SuggestionPublic,
     UsagePublic,
@@ -170,6 +174,32 @@ def bulk_second_reading(body: BulkReading, tenant: AiEditor) -> BulkReadingPubli
         details={"read": len(readings), "skipped": len(skipped)},
     )
     return BulkReadingPublic(readings=readings, skipped=skipped)
+
+
+def ai_reader(tenant: TenantConn) -> TenantContext:
+    """Any member of the tenant, on a server with a model configured (503 otherwise)."""
+    from docflow.ai.client import AiNotConfigured, is_configured
+
+    if not is_configured():
+        raise AiNotConfigured("AI services are not configured on this server")
+    return tenant
+
+
+@router.post("/ask", summary="Ask about the books: figures from the finance queries")
+def ask_route(body: Question, tenant: Annotated[TenantContext, Depends(ai_reader)]) -> AnswerPublic:
+    """The model chooses the query and the period; the figures come from the finance queries under
+    the caller's row level security, never from the model."""
+    from docflow.ai.ask import ask
+
+    answer = ask(tenant.conn, tenant.tenant_id, body.question, today=_today())
+    return AnswerPublic(
+        intent=answer.intent,
+        period=AnswerPeriod(label=answer.period.label, start=answer.period.start, end=answer.period.end),
+        category=answer.category,
+        language=answer.language,
+        figures=answer.figures,
+        answer=answer.answer,
+    )
 
 
 @router.get("/usage", summary="Today's AI usage against the tenant's budgets")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from docflow.http.types import Text
 
 #: Receipts per bulk second reading (each one is a model call inside the request's time budget).
 MAX_BULK_RECEIPTS = 10
@@ -73,3 +76,30 @@ class UsagePublic(BaseModel):
     requests_per_day: int
     tokens: int
     tokens_per_day: int
+
+
+class Question(BaseModel):
+    """A question about the books, in Finnish, Swedish or English."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: Annotated[str, Text(max_length=500, min_length=1, plain=True)]
+
+
+class AnswerPeriod(BaseModel):
+    """The period the figures cover."""
+
+    label: str
+    start: dt.date
+    end: dt.date
+
+
+class AnswerPublic(BaseModel):
+    """The figures (from the finance queries), the query and period that gave them, and a sentence."""
+
+    intent: Literal["deductible_vat", "expenses"]
+    period: AnswerPeriod
+    category: str | None
+    language: Literal["fi", "sv", "en"]
+    figures: dict[str, Any]
+    answer: str

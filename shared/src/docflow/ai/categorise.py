@@ -52,7 +52,8 @@ def _receipt(conn: Connection, receipt_id: uuid.UUID) -> dict[str, Any]:
     return row
 
 
-def _categories(conn: Connection) -> dict[str, str]:
+def categories_of(conn: Connection) -> dict[str, str]:
+    """The tenant's category codes and names."""
     rows = conn.execute(
         "select code, name from public.expense_categories"
         " where tenant_id = app_private.current_tenant_id() order by code"
@@ -125,7 +126,7 @@ def categorise(conn: Connection, receipt_id: uuid.UUID) -> Suggestion:
     if run.changes:
         rules.apply_rules(conn, tenant_id, dry_run=False, receipt_id=receipt_id)
         return _store(conn, receipt_id, str(run.changes[0]["to"]), "rule")
-    categories = _categories(conn)
+    categories = categories_of(conn)
     if not categories:
         raise Conflict("The tenant has no categories")
     budget.take_request(conn)
@@ -162,7 +163,7 @@ def decide(
     if row["status"] != "suggested":
         raise Conflict("The suggestion was already decided")
     chosen = category or row["category"]
-    if chosen not in _categories(conn):
+    if chosen not in categories_of(conn):
         raise Unprocessable(
             "Unknown category",
             extra={"errors": [{"field": "category", "message": "not a category of the tenant"}]},

@@ -9,9 +9,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import psycopg
-from psycopg.rows import dict_row
 import pytest
 from fastapi.testclient import TestClient
+from psycopg.rows import dict_row
 
 from docflow.tenancy import Role
 from docflow_local.fake_openai import FakeOpenAI
@@ -79,7 +79,8 @@ def hard_receipt(superuser_url: str) -> Callable[..., uuid.UUID]:
                 "merchant": {"value": "K-Market Keskusta", "confidence": 0.5},
             }
             conn.execute(
-                "update public.receipts set ocr_text = %s, confidence = 0.4, fields = %s::jsonb where id = %s",
+                "update public.receipts set ocr_text = %s, confidence = 0.4, fields = %s::jsonb"
+                " where id = %s",
                 (text, json.dumps(fields), receipt_id),
             )
             for column, value in columns.items():
@@ -98,7 +99,8 @@ def row(superuser_url: str) -> Callable[[uuid.UUID], dict[str, Any]]:
             receipt = conn.execute("select * from public.receipts where id = %s", (receipt_id,)).fetchone()
             assert receipt is not None
             receipt["vat"] = conn.execute(
-                "select rate, net, tax, gross from public.receipt_vat_rows where receipt_id = %s order by position",
+                "select rate, net, tax, gross from public.receipt_vat_rows where receipt_id = %s"
+                " order by position",
                 (receipt_id,),
             ).fetchall()
             receipt["readings"] = conn.execute(

@@ -41,6 +41,7 @@ def test_a_rule_places_the_receipt_without_the_model(
     http: TestClient,
     auth: Headers,
     tenant: Tenant,
+    *,
     hard_receipt: Insert,
     row: Read,
     superuser_url: str,
@@ -69,7 +70,7 @@ def test_a_rule_places_the_receipt_without_the_model(
 
 
 def test_the_model_suggests_one_of_the_tenant_s_categories(
-    http: TestClient, auth: Headers, tenant: Tenant, hard_receipt: Insert, row: Read, model: FakeOpenAI
+    http: TestClient, auth: Headers, tenant: Tenant, *, hard_receipt: Insert, row: Read, model: FakeOpenAI
 ) -> None:
     receipt_id = hard_receipt(tenant, merchant="Neste Espoo Kilo")
     response = categorise(http, auth, tenant, receipt_id, Role.MEMBER)
@@ -88,6 +89,7 @@ def test_a_category_the_tenant_lacks_is_refused_and_nothing_stored(
     http: TestClient,
     auth: Headers,
     tenant: Tenant,
+    *,
     hard_receipt: Insert,
     superuser_url: str,
     model: FakeOpenAI,
@@ -107,6 +109,7 @@ def test_accepting_makes_it_a_person_s_choice_and_a_rule(
     http: TestClient,
     auth: Headers,
     tenant: Tenant,
+    *,
     hard_receipt: Insert,
     row: Read,
     superuser_url: str,
@@ -133,7 +136,7 @@ def test_accepting_makes_it_a_person_s_choice_and_a_rule(
 
 
 def test_changing_the_suggestion(
-    http: TestClient, auth: Headers, tenant: Tenant, hard_receipt: Insert, row: Read, model: FakeOpenAI
+    http: TestClient, auth: Headers, tenant: Tenant, *, hard_receipt: Insert, row: Read, model: FakeOpenAI
 ) -> None:
     receipt_id = hard_receipt(tenant)
     categorise(http, auth, tenant, receipt_id)

@@ -108,7 +108,7 @@ def test_the_fake_answers_the_documented_error_object(fake: FakeOpenAI) -> None:
     )
     request.add_header("Authorization", f"Bearer {fake.api_key}")
     with pytest.raises(urllib.error.HTTPError) as caught:
-        urllib.request.urlopen(request, timeout=5)  # noqa: S310 (a local URL)
+        urllib.request.urlopen(request, timeout=5)
     assert caught.value.code == 400
     error = json.loads(caught.value.read())["error"]
     assert set(error) == {"message", "type", "param", "code"}
