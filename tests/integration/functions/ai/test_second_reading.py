@@ -324,3 +324,22 @@ def test_prompts_and_completions_never_reach_the_logs(
     captured = capsys.readouterr()
     assert canary not in captured.out + captured.err
     assert "K-Market" not in captured.out + captured.err
+
+
+def test_the_demo_needs_review_receipt_is_read_again(
+    http: TestClient, auth: Headers, tenant: Tenant, superuser_url: str, *, row: Read, model: FakeOpenAI
+) -> None:
+    import datetime as dt
+
+    from docflow_local.finance_data import demo_receipts, insert_receipts
+
+    today = dt.datetime.now(dt.UTC).date()
+    review = [spec for spec in demo_receipts(today, tenant.id) if spec.status == "needs_review"]
+    with psycopg.connect(superuser_url) as conn:
+        (receipt_id,) = insert_receipts(conn, tenant.id, review)
+    body = read_again(http, auth, tenant, receipt_id).json()
+    assert body["status"] == "processed"
+    assert body["fields"]["vat"] == {"source": "model", "accepted": True, "reason": None}
+    assert row(receipt_id)["vat"] == [
+        {"rate": Decimal("25.50"), "net": Decimal("7.09"), "tax": Decimal("1.81"), "gross": Decimal("8.90")}
+    ]

@@ -113,3 +113,11 @@ def test_the_fake_answers_the_documented_error_object(fake: FakeOpenAI) -> None:
     error = json.loads(caught.value.read())["error"]
     assert set(error) == {"message", "type", "param", "code"}
     assert error["param"] == "messages"
+
+
+def test_the_sdk_never_logs_prompts(fake: FakeOpenAI, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    with caplog.at_level(logging.DEBUG):
+        ask("<receipt>\nmerchant: Canaryshop Zq7\n</receipt>")
+    assert "Canaryshop" not in caplog.text
