@@ -9,15 +9,15 @@ the checks on our side are what stops them).
 
 - ``receipt_category``: the first category whose keywords the receipt mentions, else ``muut`` (or the
   first of the enum);
-- ``books_query``: an intent (``expenses`` for spending words, else ``deductible_vat``), a period
-  (a quarter ``Qn``, a month named in English, Finnish or Swedish, else the year; the latest one not
-  after today) and a category for fuel or restaurant questions;
+- with ``tools`` (questions about the books): a call of ``expenses`` for spending words, else of
+  ``deductible_vat``, with a period (a quarter ``Qn``, a month named in English, Finnish or Swedish,
+  else the year; the latest one not after today) and a category for fuel or restaurant questions;
 - ``receipt_fields``: merchant (first line), Y-tunnus, date, total and VAT rows read with regular
   expressions; "set the total to N" in the text sets the total to N.
 
 For tests: :meth:`FakeOpenAI.reply_next` scripts the next answers' content (any string, valid JSON or
-not), :meth:`FakeOpenAI.fail_next` the next faults (``429`` with ``retry-after``, ``500``), and
-``requests`` keeps every request body received.
+not; for a tool call ``"name arguments"``), :meth:`FakeOpenAI.fail_next` the next faults (``429``
+with ``retry-after``, ``500``), and ``requests`` keeps every request body received.
 """
 
 from __future__ import annotations
@@ -244,6 +244,9 @@ class FakeOpenAI:
             raise _Problem(
                 400, "invalid_request_error", "'messages' must be a non-empty array", param="messages"
             )
+        tools = body.get("tools")
+        if tools is not None:
+            return self._tool_answer(model, messages, tools)
         if (
             not isinstance(fmt, dict)
             or fmt.get("type") != "json_schema"
@@ -259,21 +262,44 @@ class FakeOpenAI:
         text = _receipt_text(messages)
         if scripted is not None:
             content = scripted
-        elif spec.get("name") == "books_query":
-            enum = (
-                spec.get("schema", {})
-                .get("properties", {})
-                .get("category", {})
-                .get("anyOf", [{}])[0]
-                .get("enum")
-            )
-            user = next((m.get("content") for m in reversed(messages) if m.get("role") == "user"), "") or ""
-            content = json.dumps(answer_question(str(user), [str(c) for c in enum or []]))
         elif spec.get("name") == "receipt_category":
             codes = spec.get("schema", {}).get("properties", {}).get("category", {}).get("enum") or ["muut"]
             content = json.dumps({"category": choose_category(text, [str(c) for c in codes])})
         else:
             content = json.dumps(read_fields(text))
+        return self._completion(model, messages, {"role": "assistant", "content": content, "refusal": None})
+
+    def _tool_answer(self, model: str, messages: list[dict[str, Any]], tools: object) -> dict[str, Any]:
+        """A ``tool_calls`` answer: the question's query chosen by :func:`answer_question`."""
+        if not isinstance(tools, list) or not tools or not all(isinstance(t, dict) for t in tools):
+            raise _Problem(400, "invalid_request_error", "'tools' must be a non-empty array", param="tools")
+        functions = {t.get("function", {}).get("name"): t.get("function", {}) for t in tools}
+        with self.lock:
+            self.requests.append({"model": model, "messages": messages, "tools": tools})
+            scripted = self._replies.popleft() if self._replies else None
+        if scripted is not None:
+            name, arguments = scripted.split(" ", 1)
+        else:
+            expenses = functions.get("expenses", {}).get("parameters", {}).get("properties", {})
+            codes = (expenses.get("category", {}).get("anyOf") or [{}])[0].get("enum") or []
+            user = next((m.get("content") for m in reversed(messages) if m.get("role") == "user"), "") or ""
+            choice = answer_question(str(user), [str(c) for c in codes])
+            name = choice.pop("intent")
+            if name != "expenses":
+                choice.pop("category")
+            arguments = json.dumps(choice)
+        call = {
+            "id": f"call_fake{len(self.requests)}",
+            "type": "function",
+            "function": {"name": name, "arguments": arguments},
+        }
+        message = {"role": "assistant", "content": None, "refusal": None, "tool_calls": [call]}
+        return self._completion(model, messages, message, finish_reason="tool_calls")
+
+    def _completion(
+        self, model: str, messages: list[dict[str, Any]], message: dict[str, Any], finish_reason: str = "stop"
+    ) -> dict[str, Any]:
+        content = message.get("content") or json.dumps(message.get("tool_calls"))
         prompt_tokens = sum(len(str(m.get("content", ""))) for m in messages) // 4 + 1
         completion_tokens = len(content) // 4 + 1
         return {
@@ -282,14 +308,7 @@ class FakeOpenAI:
             "created": int(time.time()),
             "model": model,
             "system_fingerprint": "fp_fake",
-            "choices": [
-                {
-                    "index": 0,
-                    "message": {"role": "assistant", "content": content, "refusal": None},
-                    "finish_reason": "stop",
-                    "logprobs": None,
-                }
-            ],
+            "choices": [{"index": 0, "message": message, "finish_reason": finish_reason, "logprobs": None}],
             "usage": {
                 "prompt_tokens": prompt_tokens,
                 "completion_tokens": completion_tokens,

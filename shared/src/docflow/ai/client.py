@@ -87,10 +87,9 @@ def _parse(content: str | None) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def complete_json(*, system: str, user: str, schema_name: str, schema: dict[str, Any]) -> Completion:
-    """Ask for a JSON object following ``schema`` (strict structured output). 503 when the model is
-    unavailable or limits us after the retries, 502 when it refuses or answers something unusable
-    at the protocol level; a reply that is not a JSON object gives ``data=None`` (the caller rejects it)."""
+def _create(**request: Any) -> Any:
+    """One Chat Completions call under the error mapping: 503 when the model is unavailable or limits
+    us after the retries, 502 when it refuses the request; logged with type and status only."""
     import openai
 
     from docflow.ai.settings import get_ai_settings
@@ -99,14 +98,7 @@ def complete_json(*, system: str, user: str, schema_name: str, schema: dict[str,
     client, ai = get_client(), get_ai_settings()
     try:
         response = client.chat.completions.create(
-            model=ai.openai_model,
-            messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
-            response_format={
-                "type": "json_schema",
-                "json_schema": {"name": schema_name, "schema": schema, "strict": True},
-            },
-            temperature=0,
-            max_completion_tokens=ai.ai_max_output_tokens,
+            model=ai.openai_model, temperature=0, max_completion_tokens=ai.ai_max_output_tokens, **request
         )
     except openai.APIError as exc:
         status = getattr(exc, "status_code", None)
@@ -119,10 +111,56 @@ def complete_json(*, system: str, user: str, schema_name: str, schema: dict[str,
         if unavailable:
             raise ServiceUnavailable("The AI service is unavailable right now; try again later") from None
         raise UpstreamError("The AI service refused the request") from None
-    tokens = response.usage.total_tokens if response.usage is not None else 0
     if not response.choices:
         raise UpstreamError("The AI service answered without a choice")
+    return response
+
+
+def _messages(system: str, user: str) -> list[dict[str, str]]:
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+def complete_json(*, system: str, user: str, schema_name: str, schema: dict[str, Any]) -> Completion:
+    """Ask for a JSON object following ``schema`` (strict structured output); a reply that is not a
+    JSON object gives ``data=None`` (the caller rejects it)."""
+    response = _create(
+        messages=_messages(system, user),
+        response_format={
+            "type": "json_schema",
+            "json_schema": {"name": schema_name, "schema": schema, "strict": True},
+        },
+    )
+    tokens = response.usage.total_tokens if response.usage is not None else 0
     message = response.choices[0].message
     if message.refusal:
         return Completion(data=None, tokens=tokens, model=response.model)
     return Completion(data=_parse(message.content), tokens=tokens, model=response.model)
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    """The tool the model called and its arguments (``None`` when they are not a JSON object)."""
+
+    name: str | None
+    arguments: dict[str, Any] | None
+    tokens: int
+    model: str
+
+
+def call_tool(*, system: str, user: str, tools: list[dict[str, Any]]) -> ToolCall:
+    """Make the model call exactly one of ``tools`` (strict function schemas, ``tool_choice:
+    required``, no parallel calls); we run the tool ourselves."""
+    response = _create(
+        messages=_messages(system, user),
+        tools=[{"type": "function", "function": {**tool, "strict": True}} for tool in tools],
+        tool_choice="required",
+        parallel_tool_calls=False,
+    )
+    tokens = response.usage.total_tokens if response.usage is not None else 0
+    calls = response.choices[0].message.tool_calls or []
+    function = getattr(calls[0], "function", None) if len(calls) == 1 else None
+    if function is None:
+        return ToolCall(name=None, arguments=None, tokens=tokens, model=response.model)
+    return ToolCall(
+        name=function.name, arguments=_parse(function.arguments), tokens=tokens, model=response.model
+    )

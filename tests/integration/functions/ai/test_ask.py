@@ -75,6 +75,9 @@ def test_deductible_vat_of_a_quarter_in_finnish(
     body = ask(http, auth, books, "paljonko ALV:ta voin vähentää Q3:lta?")
     assert body["intent"] == "deductible_vat"
     assert body["period"] == {"label": "2026-Q3", "start": "2026-07-01", "end": "2026-09-30"}
+    request = model.requests[-1]
+    assert [tool["function"]["name"] for tool in request["tools"]] == ["deductible_vat", "expenses"]
+    assert all(tool["function"]["strict"] for tool in request["tools"])
     figures = body["figures"]
     assert isinstance(figures, dict)
     assert figures["deductible_vat"] == "25.50"  # the lunch is entertainment: not deductible
@@ -94,9 +97,7 @@ def test_fuel_in_october_in_english(
 def test_the_model_never_gives_the_figures(
     http: TestClient, auth: Headers, books: Tenant, model: FakeOpenAI, today: None
 ) -> None:
-    model.reply_next(
-        '{"intent": "expenses", "period": "2026-10", "category": null, "language": "sv", "total": "999999"}'
-    )
+    model.reply_next('expenses {"period": "2026-10", "category": null, "language": "sv", "total": "999999"}')
     body = ask(http, auth, books, "Hur mycket?")
     assert body["figures"] == {"total": "85.45", "receipts": 2}
     assert "999" not in str(body)
@@ -105,10 +106,10 @@ def test_the_model_never_gives_the_figures(
 @pytest.mark.parametrize(
     "reply",
     [
-        '{"intent": "drop table", "period": "2026", "category": null, "language": "en"}',
-        '{"intent": "expenses", "period": "2026-13", "category": null, "language": "en"}',
-        '{"intent": "expenses", "period": "2026", "category": "yacht", "language": "en"}',
-        "not json",
+        'drop_table {"period": "2026", "category": null, "language": "en"}',
+        'expenses {"period": "2026-13", "category": null, "language": "en"}',
+        'expenses {"period": "2026", "category": "yacht", "language": "en"}',
+        "expenses not json",
     ],
 )
 def test_nonsense_is_502(

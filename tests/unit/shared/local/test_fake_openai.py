@@ -111,3 +111,36 @@ def test_categories_come_from_the_enum() -> None:
     assert choose_category("merchant: Neste Kilo", ["polttoaine", "muut"]) == "polttoaine"
     assert choose_category("merchant: Neste Kilo", ["muut", "toimisto"]) == "muut"
     assert choose_category("merchant: Unknown", ["toimisto"]) == "toimisto"
+
+
+def test_tool_calls_follow_the_spec(api: httpx.Client) -> None:
+    import datetime as dt
+
+    from docflow.ai.ask import SYSTEM_PROMPT as ASK_PROMPT
+    from docflow.ai.ask import build_prompt as question_prompt
+    from docflow.ai.ask import tools
+
+    body = {
+        "model": "gpt-4o-mini",
+        "messages": [
+            {"role": "system", "content": ASK_PROMPT},
+            {
+                "role": "user",
+                "content": question_prompt("what did we spend on fuel in October?", dt.date(2026, 12, 7), {}),
+            },
+        ],
+        "tools": [
+            {"type": "function", "function": {**tool, "strict": True}} for tool in tools(["polttoaine"])
+        ],
+        "tool_choice": "required",
+        "parallel_tool_calls": False,
+    }
+    _validate("CreateChatCompletionRequest", body)
+    response = api.post("/chat/completions", json=body)
+    assert response.status_code == 200
+    _validate("CreateChatCompletionResponse", response.json())
+    choice = response.json()["choices"][0]
+    assert choice["finish_reason"] == "tool_calls"
+    call = choice["message"]["tool_calls"][0]["function"]
+    assert call["name"] == "expenses"
+    assert json.loads(call["arguments"]) == {"period": "2026-10", "category": "polttoaine", "language": "en"}
