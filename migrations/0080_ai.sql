@@ -54,12 +54,39 @@ alter table public.ai_receipt_readings force row level security;
 -- Every member reads; owners, admins and members (who may edit receipts) use the AI and write.
 create policy ai_usage_select on public.ai_usage for select to authenticated
   using (tenant_id = (select app_private.current_tenant_id()) and (select app_private.is_tenant_member()));
-create policy ai_usage_insert on public.ai_usage for insert to authenticated
-  with check (tenant_id = (select app_private.current_tenant_id())
-              and (select app_private.is_tenant_member()));
-create policy ai_usage_update on public.ai_usage for update to authenticated
-  using (tenant_id = (select app_private.current_tenant_id()) and (select app_private.is_tenant_member()))
-  with check (tenant_id = (select app_private.current_tenant_id()));
+-- Usage only grows, and only through these functions: a member cannot lower the counts through the
+-- API of the database (no insert or update grant on the table).
+create function app_private.ai_count_request() returns void
+  language plpgsql security definer
+  set search_path = ''
+  as $$
+    begin
+      if not app_private.is_tenant_member() then
+        raise exception 'not a member of the tenant' using errcode = '42501';
+      end if;
+      insert into public.ai_usage (tenant_id, day, requests, tokens)
+      values (app_private.current_tenant_id(), (now() at time zone 'utc')::date, 1, 0)
+      on conflict (tenant_id, day) do update
+         set requests = public.ai_usage.requests + 1, updated_at = now();
+    end
+  $$;
+
+create function app_private.ai_add_tokens(used bigint) returns void
+  language plpgsql security definer
+  set search_path = ''
+  as $$
+    begin
+      if not app_private.is_tenant_member() then
+        raise exception 'not a member of the tenant' using errcode = '42501';
+      end if;
+      update public.ai_usage set tokens = tokens + greatest(used, 0), updated_at = now()
+       where tenant_id = app_private.current_tenant_id() and day = (now() at time zone 'utc')::date;
+    end
+  $$;
+revoke all on function app_private.ai_count_request() from public;
+revoke all on function app_private.ai_add_tokens(bigint) from public;
+grant execute on function app_private.ai_count_request() to authenticated;
+grant execute on function app_private.ai_add_tokens(bigint) to authenticated;
 
 create policy ai_category_suggestions_select on public.ai_category_suggestions for select to authenticated
   using (tenant_id = (select app_private.current_tenant_id()) and (select app_private.is_tenant_member()));
@@ -78,8 +105,7 @@ create policy ai_receipt_readings_insert on public.ai_receipt_readings for inser
               and (select app_private.has_tenant_role(array['owner', 'admin', 'member']))
               and created_by = (select auth.uid()));
 
-grant select, insert (tenant_id, day, requests, tokens, updated_at),
-  update (requests, tokens, updated_at) on public.ai_usage to authenticated;
+grant select on public.ai_usage to authenticated;
 grant select, insert (tenant_id, receipt_id, category, source, status, chosen_category, decided_by, decided_at),
   update (category, source, status, chosen_category, decided_by, decided_at, created_at)
   on public.ai_category_suggestions to authenticated;

@@ -3,7 +3,8 @@ the same figures: requests per day from the tenant's plan (``Limit.AI_REQUESTS_P
 used up) and tokens per day (``AI_TOKENS_PER_DAY``, 429 until the next UTC day).
 
 A request is counted before the model is called, under the plan's per-tenant lock, so concurrent
-requests cannot both take the last one; its tokens are added once the model has answered.
+requests cannot both take the last one; its tokens are added once the model has answered. The counts
+only grow, through two database functions: members cannot write the table itself.
 """
 
 from __future__ import annotations
@@ -49,23 +50,9 @@ def take_request(conn: Connection) -> None:
     entitlements.require(conn, entitlements.Limit.AI_REQUESTS_PER_DAY, used=requests)
     if tokens >= get_ai_settings().ai_tokens_per_day:
         raise RateLimited(_seconds_to_midnight(), "The tenant's AI token budget for today is used up")
-    conn.execute(
-        """
-        insert into public.ai_usage (tenant_id, day, requests, tokens)
-        values (app_private.current_tenant_id(), %s, 1, 0)
-        on conflict (tenant_id, day) do update
-           set requests = public.ai_usage.requests + 1, updated_at = now()
-        """,
-        (_today(),),
-    )
+    conn.execute("select app_private.ai_count_request()")
 
 
 def add_tokens(conn: Connection, tokens: int) -> None:
     """Add the tokens of an answered call to today's count."""
-    conn.execute(
-        """
-        update public.ai_usage set tokens = tokens + %s, updated_at = now()
-         where tenant_id = app_private.current_tenant_id() and day = %s
-        """,
-        (max(0, tokens), _today()),
-    )
+    conn.execute("select app_private.ai_add_tokens(%s)", (max(0, tokens),))
