@@ -52,9 +52,9 @@ TODAY = dt.date(2026, 11, 27)
 SEED = 4032
 FIELDS = ("total", "date", "business_id")
 
-TODAY_OPTIONS = PreprocessOptions(straighten_paper=False, deskew=False, flatten_light=False)
+TODAY_OPTIONS = PreprocessOptions(straighten_paper=False, deskew=False, flatten_light=False, find_text=False)
 ALL_OPTIONS = PreprocessOptions()
-STEPS = ("straighten_paper", "deskew", "flatten_light", "scale_text")
+STEPS = ("straighten_paper", "deskew", "flatten_light", "find_text", "mask_clutter", "scale_text")
 
 
 def configurations() -> dict[str, PreprocessOptions]:
@@ -62,7 +62,7 @@ def configurations() -> dict[str, PreprocessOptions]:
     configs = {"today": TODAY_OPTIONS, "all": ALL_OPTIONS}
     for step in STEPS:
         configs[f"all -{step}"] = dataclasses.replace(ALL_OPTIONS, **{step: False})
-    for step in STEPS[:3]:
+    for step in STEPS[:4]:
         configs[f"today +{step}"] = dataclasses.replace(TODAY_OPTIONS, **{step: True})
     for height in (20, 30):
         configs[f"all text {height} px"] = dataclasses.replace(ALL_OPTIONS, target_text_height=height)

@@ -7,7 +7,7 @@ import struct
 import zlib
 from collections.abc import Sequence
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 FONT_PATH = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 MONO_FONT_PATH = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
@@ -45,6 +45,14 @@ def render_receipt(lines: Sequence[str] = RECEIPT_LINES, *, size: int = 28, marg
     for row, line in enumerate(lines):
         draw.text((margin, margin + row * line_height), line, font=font, fill=0)
     return image
+
+
+def dotted(image: Image.Image, *, pitch: int = 4, dot: int = 2) -> Image.Image:
+    """``image`` printed as a grid of ``dot``-pixel dots ``pitch`` pixels apart (ink only on the dots)."""
+    grid = Image.new("L", image.size, 255)
+    rows, columns = range(image.height), range(image.width)
+    grid.putdata([0 if x % pitch < dot and y % pitch < dot else 255 for y in rows for x in columns])
+    return ImageChops.lighter(image, grid)
 
 
 def text_image(text: str = "TOTAL 12,50", *, size: tuple[int, int] = (320, 80)) -> Image.Image:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal, Self
+from typing import Literal, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
-from docflow.clients.identifiers import check_vat_matches_ytunnus, normalize_vat_number, normalize_ytunnus
-
-YTunnus = Annotated[str, StringConstraints(max_length=16), AfterValidator(normalize_ytunnus)]
-VatNumber = Annotated[str, StringConstraints(max_length=20), AfterValidator(normalize_vat_number)]
+from docflow.clients.identifiers import check_vat_matches_ytunnus
+from docflow.clients.models import BusinessId, VatNumber
 
 
 class CheckoutCreate(BaseModel):
@@ -19,7 +17,7 @@ class CheckoutCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     plan: Literal["pro", "accountant"]
-    business_id: YTunnus | None = None
+    business_id: BusinessId | None = None
     vat_number: VatNumber | None = None
 
     @model_validator(mode="after")

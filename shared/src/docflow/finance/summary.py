@@ -75,8 +75,8 @@ select true, k.reason, k.country, k.currency, null, k.correction_of, count(*), n
 _PER_RECEIPT_SAME_RATES = """
   select v.receipt_id as id, count(*) as n, sum(v.gross) as gross,
          bool_and(v.arithmetic_ok and v.rate = any (%(rates)s::numeric[])) as rows_ok
-    from public.receipt_vat_rows v
-   where v.tenant_id = %(tenant)s and v.receipt_id in (select id from booked)
+    from booked b
+    join public.receipt_vat_rows v on v.tenant_id = %(tenant)s and v.receipt_id = b.id
    group by v.receipt_id
 """
 _PER_RECEIPT_BY_DATE = """

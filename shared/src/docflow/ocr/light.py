@@ -10,7 +10,7 @@ background is already even (a scan, an evenly lit photo) is left alone.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -62,7 +62,15 @@ def flatten_light(image: Image, *, force: bool = False) -> Image | None:
         return None
     full = background.resize(image.size, PILImage.Resampling.BILINEAR)
     pixels = np.asarray(image, dtype=np.float32)
-    ratio = pixels / np.maximum(np.asarray(full, dtype=np.float32), 1.0)
+    return stretch_ratio(pixels / np.maximum(np.asarray(full, dtype=np.float32), 1.0))
+
+
+def stretch_ratio(ratio: Any) -> Image | None:
+    """A page divided by its background (1.0: paper) as an image: the darkest ``INK_SHARE`` black, the
+    median white; ``None`` when it has no contrast to stretch."""
+    import numpy as np
+    from PIL import Image as PILImage
+
     sample = ratio[::3, ::3]
     low = float(np.quantile(sample, INK_SHARE))
     high = float(np.median(sample))

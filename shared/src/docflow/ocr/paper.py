@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 #: Long side of the thumbnail the paper is looked for on.
 THUMBNAIL_SIDE = 128
 #: Paper must be at least this much brighter (0..255) than the background to be told apart.
-MIN_CONTRAST = 60
+MIN_CONTRAST = 25
 #: A column or row belongs to the paper when at least this share of its pixels is bright.
 PAPER_SHARE = 0.5
 #: Crops that keep more than this share of the area are not worth it (a scan, a tight photo).

@@ -12,11 +12,13 @@ plain crop-and-scale path.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from docflow.ocr.geometry import (
     IDENTITY,
     Matrix,
+    Quad,
     homography,
     multiply,
     pillow_coefficients,
@@ -43,6 +45,8 @@ WORK_SIDE = 1600
 SKEW_SIDE = 1000
 #: Tilts smaller than this (degrees) are left alone: Tesseract reads them as well.
 MIN_SKEW = 0.3
+#: A text region covering more than this share of the photo is not worth cropping to.
+MAX_TEXT_AREA = 0.9
 
 
 def _reduced(image: Image, side: int) -> tuple[Image, int]:
@@ -51,30 +55,56 @@ def _reduced(image: Image, side: int) -> tuple[Image, int]:
     return (image.reduce(factor) if factor > 1 else image), factor
 
 
+def _trusted(quad: Quad, cluster: Any, factor: int) -> bool:
+    """Whether a paper outline (source pixels) holds the text found on the working copy."""
+    from docflow.ocr.text_region import MIN_TEXT_INSIDE, share_inside
+
+    if cluster is None:
+        return True
+    work_quad = tuple((x / factor, y / factor) for x, y in quad)
+    return share_inside(cluster, work_quad) >= MIN_TEXT_INSIDE  # type: ignore[arg-type]
+
+
 def _paper(
-    work: Image, factor: int, size: tuple[int, int], options: PreprocessOptions
-) -> tuple[Matrix, tuple[int, int], bool]:
-    """Paper coordinates to source pixels, the paper's size in source pixels, and whether it is a quad."""
+    work: Image, factor: int, size: tuple[int, int], options: PreprocessOptions, cluster: Any
+) -> tuple[Matrix, tuple[int, int], bool, bool]:
+    """Paper coordinates to source pixels, the paper's size in source pixels, whether it is a quad,
+    and whether the paper's outline was found (else the frame or the text region is used).
+
+    An outline that leaves text found on the page outside is not trusted; the page is then cropped
+    to its text region (``cluster``, blocks of the working copy) instead.
+    """
     from docflow.ocr.paper import find_paper, find_paper_quad
 
     if not options.crop_to_paper:
-        return IDENTITY, size, False
+        return IDENTITY, size, False, False
     if options.straighten_paper:
         quad = find_paper_quad(work)
         if quad is not None:
-            corners = tuple((x * factor, y * factor) for x, y in quad)
-            width, height = rectangle_size(corners)  # type: ignore[arg-type]
-            rectangle = ((0.0, 0.0), (float(width), 0.0), (float(width), float(height)), (0.0, float(height)))
-            try:
-                return homography(rectangle, corners), (width, height), True
-            except ValueError:
-                pass
+            corners: Quad = tuple((x * factor, y * factor) for x, y in quad)  # type: ignore[assignment]
+            if _trusted(corners, cluster, factor):
+                width, height = rectangle_size(corners)
+                right, bottom = float(width), float(height)
+                rectangle = ((0.0, 0.0), (right, 0.0), (right, bottom), (0.0, bottom))
+                try:
+                    return homography(rectangle, corners), (width, height), True, True
+                except ValueError:
+                    pass
     box = find_paper(work)
     if box is not None:
         x0, y0, x1, y1 = (value * factor for value in box)
         x1, y1 = min(x1, size[0]), min(y1, size[1])
-        return translation(x0, y0), (x1 - x0, y1 - y0), False
-    return IDENTITY, size, False
+        corners = ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
+        if _trusted(corners, cluster, factor):
+            return translation(x0, y0), (x1 - x0, y1 - y0), False, True
+    if cluster is not None:
+        from docflow.ocr.text_region import cluster_box
+
+        x0, y0, x1, y1 = (value * factor for value in cluster_box(cluster, work.size))
+        x1, y1 = min(x1, size[0]), min(y1, size[1])
+        if (x1 - x0) * (y1 - y0) < size[0] * size[1] * MAX_TEXT_AREA:
+            return translation(x0, y0), (x1 - x0, y1 - y0), False, False
+    return IDENTITY, size, False, False
 
 
 def _view(image: Image, size: tuple[int, int], matrix: Matrix, fill: int) -> Image:
@@ -101,26 +131,96 @@ def _paper_grey(image: Image) -> int:
     return 255
 
 
+def _pooled(mask: Any, side: int) -> Any:
+    """A boolean array reduced by an integer factor (any pixel set) to a long side of at most ``side``."""
+    import numpy as np
+
+    factor = max(1, math.ceil(max(mask.shape) / side))
+    if factor == 1:
+        return mask
+    rows, columns = mask.shape[0] // factor, mask.shape[1] // factor
+    cut = mask[: rows * factor, : columns * factor]
+    return np.asarray(cut.reshape(rows, factor, columns, factor).any(axis=(1, 3)), dtype=bool)
+
+
+def _whitened(image: Image, mask: Image) -> Image:
+    """``image`` with every pixel outside ``mask`` (0 there) made white."""
+    from PIL import Image as PILImage
+
+    return PILImage.composite(image, PILImage.new("L", image.size, 255), mask)
+
+
+@dataclass(slots=True)
+class _Analysis:
+    """What the working copy tells: its evened-out view and, among clutter, where the text is."""
+
+    flat: Image
+    #: The largest cluster of text blocks (see :mod:`docflow.ocr.text_region`), or ``None``.
+    cluster: Any = None
+    #: Text blocks grown by one block, as a mask image of the working copy's size.
+    text_mask: Image | None = None
+    #: Upright character strokes inside ``text_mask``.
+    strokes: Any = None
+
+
+def _analyse(work: Image, options: PreprocessOptions) -> _Analysis:
+    """Even out the working copy's light and, when it lies on a table (an uneven background), find
+    its text so the table's grain and other papers can be left out."""
+    if not (options.find_text or options.flatten_light):
+        return _Analysis(work)
+    import numpy as np
+
+    from docflow.ocr import text_region
+    from docflow.ocr.light import estimate_background, is_even, stretch_ratio
+
+    background = estimate_background(work)
+    ratio = text_region.background_ratio(work, background)
+    analysis = _Analysis((stretch_ratio(ratio) if options.flatten_light else None) or work)
+    # An evenly lit page without a table around it (a scan) has no clutter to find text among.
+    if not options.find_text or is_even(background):
+        return analysis
+    ink = text_region.ink_from_ratio(ratio)
+    blocks = text_region.text_blocks(ink)
+    analysis.cluster = text_region.text_cluster(blocks)
+    if analysis.cluster is not None:
+        analysis.text_mask = text_region.block_mask_image(text_region.dilated_blocks(blocks), work.size)
+        analysis.strokes = text_region.upright_strokes(ink) & (np.asarray(analysis.text_mask) > 0)
+        # Estimates below see the text only, not the table's grain or other papers.
+        analysis.flat = _whitened(analysis.flat, analysis.text_mask)
+    return analysis
+
+
+def _skew(analysis: _Analysis, analysed: Image, outlined: bool, options: PreprocessOptions) -> float:
+    """Degrees to level the text by: from the character strokes on a cluttered photo whose paper's
+    outline was not found (the strokes stand on the text lines, the grain has none), else from the
+    ink of the paper."""
+    from docflow.ocr.skew import estimate_skew, estimate_skew_of_ink
+
+    if not options.deskew:
+        return 0.0
+    if analysis.strokes is not None and not outlined:
+        estimate = estimate_skew_of_ink(_pooled(analysis.strokes, SKEW_SIDE), options.max_skew_degrees)
+    else:
+        small, _ = _reduced(analysed, SKEW_SIDE)
+        estimate = estimate_skew(small, options.max_skew_degrees)
+    return estimate if estimate is not None and abs(estimate) >= MIN_SKEW else 0.0
+
+
 def prepare_photo(image: Image, options: PreprocessOptions) -> PreparedImage:
     """A grayscale photo of a page prepared for Tesseract (see the module docstring)."""
     from docflow.ocr.light import flatten_light
-    from docflow.ocr.skew import estimate_skew
 
     work, factor = _reduced(image, WORK_SIDE)
-    paper, paper_size, straightened = _paper(work, factor, image.size, options)
+    analysis = _analyse(work, options)
+    paper, paper_size, straightened, outlined = _paper(work, factor, image.size, options, analysis.cluster)
     # The paper at working scale: paper coordinates are source pixels, the copy is ``factor`` smaller.
     work_size = (max(1, round(paper_size[0] / factor)), max(1, round(paper_size[1] / factor)))
-    work_paper = work
+    analysed, paper_grey = analysis.flat, _paper_grey(work)
     if paper != IDENTITY:
         to_work = multiply(scaling(1 / factor), paper, scaling(factor))
-        work_paper = _view(work, work_size, to_work, _paper_grey(work))
-    analysed = (flatten_light(work_paper) if options.flatten_light else None) or work_paper
-    skew = 0.0
-    if options.deskew:
-        small, _ = _reduced(analysed, SKEW_SIDE)
-        estimate = estimate_skew(small, options.max_skew_degrees)
-        if estimate is not None and abs(estimate) >= MIN_SKEW:
-            skew = estimate
+        paper_grey = _paper_grey(_view(work, work_size, to_work, paper_grey))
+        analysed = _view(analysis.flat, work_size, to_work, 255)
+    skew = _skew(analysis, analysed, outlined, options)
     level = analysed
     if skew:
         from PIL import Image as PILImage
@@ -130,7 +230,9 @@ def prepare_photo(image: Image, options: PreprocessOptions) -> PreparedImage:
     text_height = None if measured is None else measured * factor
     out_size = rotated_size(paper_size, skew) if skew else paper_size
     scale = choose_scale(out_size, text_height, options)
-    if not straightened and not skew:
+    # Within a paper outline there is no table left to mask.
+    text_mask = analysis.text_mask if options.mask_clutter and not outlined else None
+    if not straightened and not skew and text_mask is None:
         # Upright paper: crop and resize as for a scan, then even the light.
         x0, y0 = round(paper[0][2]), round(paper[1][2])
         cropped = image.crop((x0, y0, x0 + paper_size[0], y0 + paper_size[1])) if paper != IDENTITY else image
@@ -140,14 +242,16 @@ def prepare_photo(image: Image, options: PreprocessOptions) -> PreparedImage:
     output = (max(1, round(out_size[0] * scale)), max(1, round(out_size[1] * scale)))
     center = (paper_size[0] / 2, paper_size[1] / 2)
     matrix = multiply(paper, rotation(skew, center, (out_size[0] / 2, out_size[1] / 2)), scaling(1 / scale))
-    source = image
+    source, source_matrix = image, matrix
     reduce_by = math.floor(1 / scale) if scale < 1 else 1
     if reduce_by > 1:
         # Box-reduce first so the single resampling below does not alias thin strokes.
         source = image.reduce(reduce_by)
-        matrix = multiply(scaling(1 / reduce_by), matrix)
-    result = _view(source, output, matrix, _paper_grey(work_paper))
-    flattened = flatten_light(result) if options.flatten_light else None
+        source_matrix = multiply(scaling(1 / reduce_by), matrix)
+    result = _view(source, output, source_matrix, paper_grey)
+    result = (flatten_light(result) if options.flatten_light else None) or result
+    if text_mask is not None:
+        result = _whitened(result, _view(text_mask, output, multiply(scaling(1 / factor), matrix), 0))
     # The paper's top-left corner in the upload: where the levelled frame's boxes are placed.
     offset = (max(0, round(paper[0][2] / paper[2][2])), max(0, round(paper[1][2] / paper[2][2])))
-    return PreparedImage(flattened or result, scale, text_height, offset, skew, straightened)
+    return PreparedImage(result, scale, text_height, offset, skew, straightened)

@@ -6,6 +6,7 @@ It lives apart from :mod:`docflow.ocr.preprocess` (the shared steps) and :mod:`d
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 from docflow.ocr.preprocess import PreparedImage, PreprocessOptions, prepare_scan
@@ -16,10 +17,19 @@ if TYPE_CHECKING:
 
 def prepare_for_ocr(image: Image, options: PreprocessOptions | None = None) -> PreparedImage:
     """Prepare a grayscale page for Tesseract: paper cropped (or straightened), text levelled, light
-    evened out and text scaled to a height Tesseract reads well, each as ``options`` allow."""
+    evened out, text scaled to a height Tesseract reads well and dot print joined into strokes, each as
+    ``options`` allow."""
     options = options or PreprocessOptions()
     if options.photo_steps:
         from docflow.ocr.photo import prepare_photo
 
-        return prepare_photo(image, options)
-    return prepare_scan(image, options)
+        prepared = prepare_photo(image, options)
+    else:
+        prepared = prepare_scan(image, options)
+    if not options.join_dots:
+        return prepared
+    from docflow.ocr.dots import join_dots
+
+    text_height = prepared.text_height * prepared.scale if prepared.text_height else None
+    joined = join_dots(prepared.image, text_height)
+    return prepared if joined is prepared.image else dataclasses.replace(prepared, image=joined)

@@ -71,9 +71,13 @@ def estimate_skew(image: Image, max_degrees: float = 15.0) -> float | None:
     ``None`` when the page has too little or too much ink to tell; ``0.0`` when no angle sharpens
     its rows clearly more than leaving it level; otherwise within ``-max_degrees..max_degrees``.
     """
+    return estimate_skew_of_ink(ink_mask(image), max_degrees)
+
+
+def estimate_skew_of_ink(ink: npt.NDArray[np.bool_], max_degrees: float = 15.0) -> float | None:
+    """:func:`estimate_skew` on an ink mask already made (e.g. only the ink of text blocks)."""
     import numpy as np
 
-    ink = ink_mask(image)
     share = float(ink.mean())
     if not MIN_INK <= share <= MAX_INK:
         return None

@@ -15,7 +15,7 @@ from docflow.ocr.preprocess import PreprocessOptions
 from docflow.ocr.skew import estimate_skew
 from tests.support.ocr_corpus import RECEIPT_LINES, render_receipt
 
-OFF = PreprocessOptions(straighten_paper=False, deskew=False, flatten_light=False)
+OFF = PreprocessOptions(straighten_paper=False, deskew=False, flatten_light=False, find_text=False)
 
 
 def receipt() -> Image.Image:

@@ -9,7 +9,7 @@ import pytest
 from docflow.ocr import OcrLimits, read_document
 from docflow.ocr.errors import OcrTimeoutError
 from tests.support.ci import skip_unless
-from tests.support.ocr_corpus import encode, pdf_with_image, render_receipt
+from tests.support.ocr_corpus import dotted, encode, pdf_with_image, render_receipt
 
 pytestmark = [
     pytest.mark.ocr,
@@ -37,6 +37,13 @@ def test_given_rendered_receipt_when_read_then_words_lines_boxes_and_confidences
         assert 0.0 <= line.confidence <= 1.0
     assert result.mean_confidence > 0.8
     assert "fin" in result.languages
+
+
+def test_given_dot_matrix_receipt_when_read_then_its_dots_are_joined_into_text() -> None:
+    # Tesseract reads nothing of this page as printed; joined, it reads the figures.
+    result = read_document(encode(dotted(render_receipt(size=40)), "PNG"))
+    assert "1234567-1" in result.text
+    assert "10,73" in result.text
 
 
 def test_given_total_line_when_read_then_its_box_covers_the_rendered_text() -> None:

@@ -1,0 +1,199 @@
+"""Find where the text of a photographed page is, from its ink alone.
+
+On a cluttered table, in a shadow or at low contrast the paper's outline may not stand out (see
+:mod:`docflow.ocr.paper`), and a wrong outline crops the text away. The text itself is found
+instead: the page is divided by its background (:func:`docflow.ocr.light.estimate_background`), so
+ink is dark relative to the paper around it whatever the light; the ink's level comes from Otsu's
+threshold on that ratio. The ink is cut into square blocks; a block holds text when its ink is
+neither sparse nor solid and its rows change between ink and paper often (characters), unlike
+the long solid strokes of wood grain, table edges, ruled lines on other papers or dark objects.
+The text region is the largest cluster of text blocks (blocks joined across a gap of one).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from docflow.ocr.paper import otsu_threshold
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    from PIL.Image import Image
+
+    from docflow.ocr.geometry import Quad
+
+#: Side in pixels of the square blocks the ink is judged in (on a copy of at most 1600 px).
+BLOCK = 24
+#: A text block's rows change between ink and paper at least this often per row, on average.
+MIN_TRANSITIONS = 0.8
+#: A text block's share of ink pixels lies within these bounds.
+MIN_BLOCK_INK = 0.02
+MAX_BLOCK_INK = 0.5
+#: Ink is darker than this share of the background, whatever Otsu's threshold says.
+MAX_INK_RATIO = 0.92
+#: And at least as dark as this share of it counts as ink in any case.
+MIN_INK_RATIO = 0.6
+#: Vertical ink runs at least this long (pixels of the working copy) are strokes of characters.
+STROKE_LENGTH = 6
+#: A text block holds at least this share of stroke pixels.
+MIN_BLOCK_STROKES = 0.01
+#: Text blocks this many blocks apart along a line belong to the same text (a label, its amount).
+JOIN_ACROSS = 8
+#: Blocks kept around the text region on each side.
+MARGIN_BLOCKS = 1
+#: A text region needs at least this many blocks.
+MIN_TEXT_BLOCKS = 6
+#: A paper outline must hold this share of the text blocks to be trusted.
+MIN_TEXT_INSIDE = 0.9
+
+Box = tuple[int, int, int, int]
+
+
+def background_ratio(image: Image, background: Image | None = None) -> npt.NDArray[np.float32]:
+    """Each pixel of a grayscale page divided by the paper's brightness around it (1.0: paper).
+
+    ``background`` is :func:`docflow.ocr.light.estimate_background` of the page when already made.
+    """
+    import numpy as np
+    from PIL import Image as PILImage
+
+    from docflow.ocr.light import estimate_background
+
+    background = (background or estimate_background(image)).resize(image.size, PILImage.Resampling.BILINEAR)
+    pixels = np.asarray(image, dtype=np.float32)
+    ratio = pixels / np.maximum(np.asarray(background, dtype=np.float32), np.float32(1.0))
+    return np.asarray(ratio, dtype=np.float32)
+
+
+def ink_from_ratio(ratio: npt.NDArray[np.float32]) -> npt.NDArray[np.bool_]:
+    """Ink pixels: darker than their background by Otsu's threshold on the ratio, within bounds."""
+    import numpy as np
+
+    levels = np.clip(ratio * 200.0, 0, 255).astype(np.uint8)
+    histogram = np.bincount(levels[::2, ::2].ravel(), minlength=256).tolist()
+    threshold = min(max(otsu_threshold(histogram) / 200.0, MIN_INK_RATIO), MAX_INK_RATIO)
+    ink: npt.NDArray[np.bool_] = ratio <= threshold
+    return ink
+
+
+def _runs_down(ink: npt.NDArray[np.bool_], length: int) -> npt.NDArray[np.bool_]:
+    """Ink pixels with at least ``length - 1`` more ink pixels straight below them."""
+    import numpy as np
+
+    runs = ink.copy()
+    for shift in range(1, length):
+        runs[:-shift] &= ink[shift:]
+    runs[max(0, ink.shape[0] - length + 1) :] = False
+    return np.asarray(runs, dtype=bool)
+
+
+def upright_strokes(ink: npt.NDArray[np.bool_], length: int = STROKE_LENGTH) -> npt.NDArray[np.bool_]:
+    """Ink pixels that start a vertical run of at least ``length`` ink pixels: the upright strokes of
+    characters, which wood grain, ruled lines and noise (thin, flat or scattered) do not have."""
+    return _runs_down(ink, length)
+
+
+def text_blocks(ink: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Per ``BLOCK`` x ``BLOCK`` block of an ink mask: whether it holds text (see the module docstring)."""
+    import numpy as np
+
+    rows, columns = ink.shape[0] // BLOCK, ink.shape[1] // BLOCK
+    if rows == 0 or columns == 0:
+        return np.zeros((rows, columns), dtype=bool)
+    cut = ink[: rows * BLOCK, : columns * BLOCK]
+    share = cut.reshape(rows, BLOCK, columns, BLOCK).mean(axis=(1, 3))
+    changes = np.zeros(cut.shape, dtype=np.uint8)
+    changes[:, 1:] = cut[:, 1:] != cut[:, :-1]
+    per_row = changes.reshape(rows, BLOCK, columns, BLOCK).sum(axis=(1, 3), dtype=np.float32) / BLOCK
+    # Strokes of characters stand upright; wood grain and ruled lines lie flat.
+    strokes = upright_strokes(cut).reshape(rows, BLOCK, columns, BLOCK).mean(axis=(1, 3))
+    text: npt.NDArray[np.bool_] = (
+        (per_row >= MIN_TRANSITIONS)
+        & (strokes >= MIN_BLOCK_STROKES)
+        & (share >= MIN_BLOCK_INK)
+        & (share <= MAX_BLOCK_INK)
+    )
+    return text
+
+
+def _dilated(mask: npt.NDArray[np.bool_], across: int = 1) -> npt.NDArray[np.bool_]:
+    """``mask`` grown by one block up and down and ``across`` blocks left and right."""
+    import numpy as np
+
+    padded = np.pad(mask, ((1, 1), (across, across)))
+    grown = np.zeros_like(mask)
+    for dy in range(3):
+        for dx in range(2 * across + 1):
+            grown |= padded[dy : dy + mask.shape[0], dx : dx + mask.shape[1]]
+    return grown
+
+
+def text_cluster(blocks: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_] | None:
+    """The text blocks of the largest cluster, or ``None``: blocks join across a gap of one block
+    between lines and of up to ``JOIN_ACROSS`` blocks along a line (labels and their amounts)."""
+    from docflow.ocr.paper import largest_component
+
+    if int(blocks.sum()) < MIN_TEXT_BLOCKS:
+        return None
+    cluster: npt.NDArray[np.bool_] = largest_component(_dilated(blocks, JOIN_ACROSS)) & blocks
+    if int(cluster.sum()) < MIN_TEXT_BLOCKS:
+        return None
+    return cluster
+
+
+def cluster_box(cluster: npt.NDArray[np.bool_], size: tuple[int, int]) -> Box:
+    """The pixel box ``(x0, y0, x1, y1)`` around a cluster of blocks, ``MARGIN_BLOCKS`` wider, in ``size``."""
+    import numpy as np
+
+    rows = np.flatnonzero(cluster.any(axis=1))
+    columns = np.flatnonzero(cluster.any(axis=0))
+    x0 = max(0, (int(columns[0]) - MARGIN_BLOCKS) * BLOCK)
+    y0 = max(0, (int(rows[0]) - MARGIN_BLOCKS) * BLOCK)
+    x1 = min(size[0], (int(columns[-1]) + 1 + MARGIN_BLOCKS) * BLOCK)
+    y1 = min(size[1], (int(rows[-1]) + 1 + MARGIN_BLOCKS) * BLOCK)
+    return x0, y0, x1, y1
+
+
+def share_inside(cluster: npt.NDArray[np.bool_], quad: Quad) -> float:
+    """The share of a cluster's blocks whose centres lie inside a convex quadrilateral (pixels), grown
+    by ``BLOCK`` on every side: the paper's own edge, dark against a table, makes blocks there too."""
+    import numpy as np
+
+    cx, cy = sum(x for x, _ in quad) / 4, sum(y for _, y in quad) / 4
+    grown = []
+    for x, y in quad:
+        length = max(1e-6, float(np.hypot(x - cx, y - cy)))
+        grown.append((x + (x - cx) * BLOCK * 1.5 / length, y + (y - cy) * BLOCK * 1.5 / length))
+    quad = (grown[0], grown[1], grown[2], grown[3])
+
+    ys, xs = np.nonzero(cluster)
+    if len(xs) == 0:
+        return 0.0
+    px, py = (xs + 0.5) * BLOCK, (ys + 0.5) * BLOCK
+    inside: Any = np.ones(len(xs), dtype=bool)
+    signs = []
+    for index in range(4):
+        (ax, ay), (bx, by) = quad[index], quad[(index + 1) % 4]
+        signs.append((bx - ax) * (py - ay) - (by - ay) * (px - ax))
+    positive = np.all([sign >= 0 for sign in signs], axis=0)
+    negative = np.all([sign <= 0 for sign in signs], axis=0)
+    inside = positive | negative
+    return float(inside.mean())
+
+
+def dilated_blocks(blocks: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Text blocks grown by one block on every side (text at a block's edge is kept)."""
+    return _dilated(blocks)
+
+
+def block_mask_image(blocks: npt.NDArray[np.bool_], size: tuple[int, int]) -> Image:
+    """Blocks as a mode ``L`` image of ``size`` pixels: 255 inside a block, 0 elsewhere."""
+    import numpy as np
+    from PIL import Image as PILImage
+
+    mask = np.zeros((size[1], size[0]), dtype=np.uint8)
+    grid = np.kron(blocks.astype(np.uint8) * 255, np.ones((BLOCK, BLOCK), dtype=np.uint8))
+    height, width = min(size[1], grid.shape[0]), min(size[0], grid.shape[1])
+    mask[:height, :width] = grid[:height, :width]
+    return PILImage.fromarray(mask)

@@ -1,0 +1,40 @@
+"""Dot-matrix print is told apart from solid print and joined into strokes before OCR."""
+
+from __future__ import annotations
+
+from PIL import Image
+
+from docflow.ocr.dots import DOT_PRINT_RATIO, ink_closing_ratio, is_dot_print, join_dots
+from docflow.ocr.prepare import prepare_for_ocr
+from docflow.ocr.preprocess import PreprocessOptions
+from tests.support.ocr_corpus import dotted, render_receipt
+
+
+def test_solid_print_is_not_dot_print() -> None:
+    solid = render_receipt()
+    assert ink_closing_ratio(solid) < 1.2
+    assert not is_dot_print(solid)
+
+
+def test_dotted_print_is_dot_print() -> None:
+    assert ink_closing_ratio(dotted(render_receipt())) >= DOT_PRINT_RATIO
+
+
+def test_a_blank_page_is_not_dot_print() -> None:
+    assert ink_closing_ratio(Image.new("L", (200, 100), 255)) == 1.0
+
+
+def test_solid_print_is_left_as_it_is() -> None:
+    solid = render_receipt()
+    assert join_dots(solid, 28) is solid
+
+
+def test_dots_are_joined_into_strokes() -> None:
+    joined = join_dots(dotted(render_receipt()), 28)
+    assert ink_closing_ratio(joined) < DOT_PRINT_RATIO
+
+
+def test_preparation_joins_dots_only_when_switched_on() -> None:
+    page = dotted(render_receipt())
+    assert is_dot_print(prepare_for_ocr(page, PreprocessOptions(join_dots=False)).image)
+    assert not is_dot_print(prepare_for_ocr(page).image)
