@@ -34,6 +34,8 @@ for _name in (
     "STRIPE_API_BASE",
     "STRIPE_SECRET_KEY",
     "STRIPE_WEBHOOK_SECRET",
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
     "SENTRY_DSN",
     "CORS_ORIGINS",
     "ALLOWED_ORIGIN_REGEX",
@@ -157,12 +159,33 @@ def stripe_fake() -> Iterator[object]:
             reset_stripe()
 
 
+@pytest.fixture(scope="session")
+def openai_fake() -> Iterator[object]:
+    """The local fake of the model API at ``OPENAI_BASE_URL`` (deterministic rules, scriptable)."""
+    from docflow.ai.client import reset_client
+    from docflow.config import get_settings, reset_settings
+    from docflow_local.fake_openai import FakeOpenAI
+
+    with FakeOpenAI(api_key=get_settings().require("openai_api_key"), retry_after_seconds=0.01) as fake:
+        os.environ["OPENAI_BASE_URL"] = fake.url
+        reset_settings()
+        reset_client()
+        try:
+            yield fake
+        finally:
+            os.environ.pop("OPENAI_BASE_URL", None)
+            reset_settings()
+            reset_client()
+
+
 @pytest.fixture(autouse=True)
 def _supabase_auth_beside_the_database(request: pytest.FixtureRequest) -> None:
-    """Tests that use the database also get Supabase Auth and Stripe (fakes), as a deployed function does."""
+    """Tests that use the database also get Supabase Auth, Stripe and the model API (fakes), as a
+    deployed function does."""
     if "postgres" in request.fixturenames:
         request.getfixturevalue("supabase_auth")
         request.getfixturevalue("stripe_fake")
+        request.getfixturevalue("openai_fake")
 
 
 @pytest.fixture

@@ -40,6 +40,7 @@ class ReceiptSpec:
     items: Sequence[str] = ()
     receipt_id: uuid.UUID = field(default_factory=uuid.uuid4)
     processed_at: dt.datetime | None = None
+    ocr_text: str | None = None
 
     @property
     def warnings(self) -> list[dict[str, str]]:
@@ -58,9 +59,9 @@ def insert_receipts(conn: Any, tenant_id: uuid.UUID, receipts: Sequence[ReceiptS
             insert into public.receipts
               (id, tenant_id, status, object_key, size_bytes, content_type, original_filename, fields,
                corrected_fields, merchant, business_id, receipt_date, total, currency, warnings, category,
-               client_id, processed_at)
+               client_id, processed_at, ocr_text)
             values (%s, %s, %s, %s, 1000, 'image/jpeg', 'kuitti.jpg', %s::jsonb, %s, %s, %s, %s, %s, %s,
-                    %s::jsonb, %s, %s, coalesce(%s, now()))
+                    %s::jsonb, %s, %s, coalesce(%s, now()), %s)
             """,
             (
                 spec.receipt_id,
@@ -78,6 +79,7 @@ def insert_receipts(conn: Any, tenant_id: uuid.UUID, receipts: Sequence[ReceiptS
                 spec.category,
                 spec.client_id,
                 spec.processed_at,
+                spec.ocr_text,
             ),
         )
         for position, row in enumerate(spec.vat):
@@ -151,6 +153,12 @@ def demo_receipts(today: dt.date, tenant_id: uuid.UUID) -> list[ReceiptSpec]:
             merchant="R-Kioski",
             total="8.90",
             status="needs_review",
+            # What OCR read: the engine found no VAT rows, so the receipt waits for review (or for
+            # a second reading through the model).
+            ocr_text=(
+                f"R-Kioski Kamppi\nY-tunnus 0737546-2\n{today.day}.{today.month}.{today.year} 08:12\n"
+                "PUHELINLATURI 8,90\nYHTEENSÄ 8,90\nALV 25,5 % 7,09 1,81 8,90\nKORTTI 8,90\n"
+            ),
             receipt_id=uuid.uuid5(uuid.NAMESPACE_URL, f"demo-receipt:{tenant_id}:{today}:review"),
         )
     )

@@ -119,6 +119,25 @@ def local_stripe(ports: LocalPorts) -> Iterator[Any]:
         yield fake
 
 
+@contextlib.contextmanager
+def local_openai(ports: LocalPorts) -> Iterator[Any]:
+    """The fake of the model API on ``OPENAI_BASE_URL`` when that is a local address."""
+    from urllib.parse import urlsplit
+
+    from docflow.config import get_settings
+    from docflow_local.fake_openai import FakeOpenAI
+
+    settings = get_settings()
+    parts = urlsplit(settings.openai_base_url)
+    if parts.hostname not in {"127.0.0.1", "localhost"} or settings.openai_api_key is None:
+        yield None
+        return
+    with FakeOpenAI(
+        api_key=settings.openai_api_key.get_secret_value(), port=parts.port or ports.openai
+    ) as fake:
+        yield fake
+
+
 def print_banner(ports: LocalPorts, demo: DemoData) -> None:
     """The URL and ready-to-use demo tokens."""
     from docflow.auth import mint_token
@@ -131,6 +150,7 @@ def print_banner(ports: LocalPorts, demo: DemoData) -> None:
         f"DocFlow local stack: http://127.0.0.1:{ports.api}  (OpenAPI: http://127.0.0.1:{ports.api}/docs)",
         f"PostgreSQL 127.0.0.1:{ports.postgres}, S3 {settings.s3_endpoint_url}",
         f"Stripe (local fake): {settings.stripe_api_base}",
+        f"Model API (local fake): {settings.openai_base_url}",
         f"Receipts bucket: {settings.receipts_bucket}",
         "Demo tokens (valid 12 h):",
     ]
@@ -152,6 +172,8 @@ def print_banner(ports: LocalPorts, demo: DemoData) -> None:
         f"Receipts: DOCFLOW_TOKEN=<token> docflow receipts upload FILE... --api http://127.0.0.1:{ports.api}",
         "Billing: POST /api/v1/stripe/checkout-session as an owner, then open the returned URL: the fake",
         "  Stripe completes the payment and sends its webhook events to /api/v1/stripe/webhook.",
+        "AI: POST /api/v1/ai/receipts/<id>/second-reading reads a needs-review receipt again through the",
+        "  fake model; the answer lists each field's source (engine, model, person).",
         "Ctrl-C stops everything.",
         "",
     ]
@@ -186,7 +208,7 @@ def run_dev(root: Path, ports: LocalPorts) -> int:
     pg.start()
     try:
         demo = prepare_database(pg, root)
-        with local_s3(ports), local_supabase_auth(pg), local_stripe(ports):
+        with local_s3(ports), local_supabase_auth(pg), local_stripe(ports), local_openai(ports):
             from docflow_local.gateway import LocalGateway
 
             gateway = LocalGateway(root / "template.yaml")

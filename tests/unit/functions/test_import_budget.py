@@ -15,6 +15,7 @@ from tests.support.paths import REPO_ROOT
 #: Function folder -> (handler module, a first event that needs no database, its status).
 FIRST_REQUESTS: dict[str, tuple[str, str | None, int | None]] = {
     "admin": ("docflow_admin.handler", "get-tenants-no-token.json", 401),
+    "ai": ("docflow_ai.handler", "post-second-reading-no-token.json", 401),
     "auth": ("docflow_auth.handler", "get-me-no-token.json", 401),
     "billing": ("docflow_billing.handler", "post-checkout-session-no-token.json", 401),
     "clients": ("docflow_clients.handler", "list-clients-no-token.json", 401),

@@ -1,0 +1,1 @@
+"""The AI function: ``/api/v1/ai``."""
