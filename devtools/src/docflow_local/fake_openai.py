@@ -28,8 +28,10 @@ import re
 import threading
 import time
 from collections import deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from docflow_local.fake_server import FakeServer
 
 MAX_BODY_BYTES = 512 * 1024
 CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
@@ -179,8 +181,10 @@ class _Problem(Exception):
         self.status, self.kind, self.code, self.param = status, kind, code, param
 
 
-class FakeOpenAI:
+class FakeOpenAI(FakeServer):
     """The fake model server (a context manager serving in a background thread)."""
+
+    thread_name = "fake-openai"
 
     def __init__(
         self, *, api_key: str, host: str = "127.0.0.1", port: int = 0, retry_after_seconds: float = 1.0
@@ -191,32 +195,12 @@ class FakeOpenAI:
         self.requests: list[dict[str, Any]] = []
         self._replies: deque[str] = deque()
         self._faults: deque[int] = deque()
-        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
+        super().__init__(_handler_for(self), host=host, port=port)
 
     @property
     def url(self) -> str:
         """The base URL to give the SDK (``.../v1``)."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/v1"
-
-    def start(self) -> FakeOpenAI:
-        """Serve in a background thread."""
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-openai", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and release the port."""
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> FakeOpenAI:
-        return self.start()
-
-    def __exit__(self, *_: object) -> None:
-        self.stop()
+        return f"{self.origin}/v1"
 
     def reply_next(self, *contents: str) -> None:
         """The content of the next answers, in order (then the rules again)."""
