@@ -19,6 +19,9 @@ LOCAL_SUPABASE_SERVICE_ROLE_KEY = "local-supabase-service-role-key"
 #: Keys of the local fake of Stripe (docflow_local.fake_stripe).
 LOCAL_STRIPE_SECRET_KEY = "sk_test_localdocflowfake"  # noqa: S105
 LOCAL_STRIPE_WEBHOOK_SECRET = "whsec_localdocflowfakewebhooksecret"  # noqa: S105
+#: Keys of the local fake of Resend (docflow_local.fake_resend).
+LOCAL_RESEND_API_KEY = "re_localdocflowfake"
+LOCAL_RESEND_WEBHOOK_SECRET = "whsec_bG9jYWwtZG9jZmxvdy1mYWtlLXJlc2VuZC13ZWJob29r"  # noqa: S105
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +32,7 @@ class LocalPorts:
     postgres: int
     s3: int
     stripe: int = 54331
+    resend: int = 54332
 
 
 def repo_root() -> Path:
@@ -41,12 +45,14 @@ def repo_root() -> Path:
 
 
 def local_ports() -> LocalPorts:
-    """Ports from ``PORT``, ``PG_PORT``, ``S3_PORT`` and ``STRIPE_PORT``, with local defaults."""
+    """Ports from ``PORT``, ``PG_PORT``, ``S3_PORT``, ``STRIPE_PORT`` and ``RESEND_PORT``, with local
+    defaults."""
     return LocalPorts(
         api=int(os.environ.get("PORT", "8000")),
         postgres=int(os.environ.get("PG_PORT", "54329")),
         s3=int(os.environ.get("S3_PORT", "54330")),
         stripe=int(os.environ.get("STRIPE_PORT", "54331")),
+        resend=int(os.environ.get("RESEND_PORT", "54332")),
     )
 
 
@@ -65,6 +71,9 @@ def apply_local_environment(ports: LocalPorts, *, environment: str = "local") ->
         "STRIPE_SECRET_KEY": LOCAL_STRIPE_SECRET_KEY,
         "STRIPE_WEBHOOK_SECRET": LOCAL_STRIPE_WEBHOOK_SECRET,
         "STRIPE_MAX_NETWORK_RETRIES": "1",
+        "RESEND_BASE_URL": f"http://127.0.0.1:{ports.resend}",
+        "RESEND_API_KEY": LOCAL_RESEND_API_KEY,
+        "RESEND_WEBHOOK_SECRET": LOCAL_RESEND_WEBHOOK_SECRET,
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",  # moto accepts any credentials
         "AWS_DEFAULT_REGION": "eu-north-1",

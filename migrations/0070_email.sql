@@ -1,0 +1,99 @@
+-- E-mail: the send log, suppressed addresses, Resend webhook deliveries and the monthly reports.
+--
+-- public.email_sends has one row per message (one recipient each), keyed by its idempotency key
+-- (<kind>/<entity>/<version>): a retry of the change that caused it finds the row and never mails
+-- twice. It records the status, Resend's id and the last error code, never a subject or a body. Only
+-- service_role writes it (the sender and the webhook); owners and admins read their tenant's rows.
+--
+-- public.email_suppressions lists addresses that bounced hard or complained, per tenant: nothing is
+-- sent to them until an owner or admin deletes the row.
+--
+-- public.resend_webhook_deliveries records every webhook delivery (its svix-id) processed, in the same
+-- transaction as its effect, so a delivery sent again has no second effect.
+--
+-- public.monthly_reports has one row per (tenant, period): the report job claims it before building,
+-- so a rerun, a duplicate schedule delivery or a crash halfway never sends a report twice.
+
+alter table public.tenants add column monthly_report boolean not null default true;
+
+create table public.email_sends (
+  id uuid primary key default gen_random_uuid(),
+  tenant_id uuid not null references public.tenants (id) on delete cascade,
+  idempotency_key text not null unique check (idempotency_key ~ '^[a-z_]{1,40}/[A-Za-z0-9:_.-]{1,160}/v[0-9]{1,4}$'),
+  kind text not null check (kind ~ '^[a-z_]{1,40}$'),
+  recipient text not null check (length(recipient) <= 320),
+  locale text not null check (locale in ('fi', 'sv', 'en')),
+  status text not null default 'pending'
+    check (status in ('pending', 'sent', 'failed', 'suppressed', 'delivered', 'delivery_delayed',
+                      'bounced', 'complained', 'opened')),
+  provider_id text unique check (length(provider_id) <= 100),
+  attempts integer not null default 0 check (attempts >= 0),
+  error_code text check (length(error_code) <= 100),
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+create index email_sends_tenant_created_idx on public.email_sends (tenant_id, created_at desc);
+create index email_sends_pending_idx on public.email_sends (created_at) where status = 'pending';
+
+alter table public.email_sends enable row level security;
+alter table public.email_sends force row level security;
+
+create policy email_sends_select on public.email_sends for select to authenticated
+  using (tenant_id = (select app_private.current_tenant_id())
+         and (select app_private.has_tenant_role(array['owner', 'admin'])));
+
+grant select on public.email_sends to authenticated;
+grant select, insert, update, delete on public.email_sends to service_role;
+
+create table public.email_suppressions (
+  tenant_id uuid not null references public.tenants (id) on delete cascade,
+  address text not null check (address = lower(address) and length(address) <= 320),
+  reason text not null check (reason in ('bounced', 'complained')),
+  created_at timestamptz not null default now(),
+  primary key (tenant_id, address)
+);
+
+alter table public.email_suppressions enable row level security;
+alter table public.email_suppressions force row level security;
+
+create policy email_suppressions_select on public.email_suppressions for select to authenticated
+  using (tenant_id = (select app_private.current_tenant_id())
+         and (select app_private.has_tenant_role(array['owner', 'admin'])));
+create policy email_suppressions_delete on public.email_suppressions for delete to authenticated
+  using (tenant_id = (select app_private.current_tenant_id())
+         and (select app_private.has_tenant_role(array['owner', 'admin'])));
+
+grant select, delete on public.email_suppressions to authenticated;
+grant select, insert, update, delete on public.email_suppressions to service_role;
+
+create table public.resend_webhook_deliveries (
+  svix_id text primary key check (svix_id ~ '^[A-Za-z0-9_-]{1,100}$'),
+  event_type text not null check (length(event_type) <= 100),
+  processed_at timestamptz not null default now()
+);
+create index resend_webhook_deliveries_processed_idx on public.resend_webhook_deliveries (processed_at);
+
+alter table public.resend_webhook_deliveries enable row level security;
+alter table public.resend_webhook_deliveries force row level security;
+-- No policy for authenticated or anon: only the webhook (service_role) reads and writes it.
+grant select, insert, delete on public.resend_webhook_deliveries to service_role;
+
+create table public.monthly_reports (
+  tenant_id uuid not null references public.tenants (id) on delete cascade,
+  period text not null check (period ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'),
+  status text not null default 'building' check (status in ('building', 'sent', 'skipped')),
+  recipients integer not null default 0 check (recipients >= 0),
+  created_at timestamptz not null default now(),
+  sent_at timestamptz,
+  primary key (tenant_id, period)
+);
+
+alter table public.monthly_reports enable row level security;
+alter table public.monthly_reports force row level security;
+
+create policy monthly_reports_select on public.monthly_reports for select to authenticated
+  using (tenant_id = (select app_private.current_tenant_id())
+         and (select app_private.has_tenant_role(array['owner', 'admin'])));
+
+grant select on public.monthly_reports to authenticated;
+grant select, insert, update, delete on public.monthly_reports to service_role;
