@@ -97,3 +97,21 @@ create policy monthly_reports_select on public.monthly_reports for select to aut
 
 grant select on public.monthly_reports to authenticated;
 grant select, insert, update, delete on public.monthly_reports to service_role;
+
+-- The addresses and locales of a tenant's members of the given roles, for the background jobs that
+-- mail them (service_role only: auth.users is not readable by any request role).
+create function app_private.email_recipients(tenant uuid, roles text[])
+  returns table (user_id uuid, email text, locale text)
+  language sql stable security definer
+  set search_path = ''
+  as $$
+    select m.user_id, u.email, coalesce(p.locale, 'fi')
+      from public.tenant_members m
+      join auth.users u on u.id = m.user_id
+      left join public.profiles p on p.user_id = m.user_id
+     where m.tenant_id = tenant and m.role = any (roles) and u.email is not null
+     order by m.user_id
+  $$;
+
+revoke all on function app_private.email_recipients(uuid, text[]) from public;
+grant execute on function app_private.email_recipients(uuid, text[]) to service_role;

@@ -17,7 +17,7 @@ from docflow_local.fake_resend import FakeResend
 def resend(resend_fake: FakeResend, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeResend]:
     """The session's fake Resend with no faults, latency or rate limit left behind, and no backoff
     sleeps (the retries still happen)."""
-    monkeypatch.setattr("docflow.email.client.time.sleep", lambda _seconds: None)
+    monkeypatch.setattr("docflow.email.client._sleep", lambda _seconds: None)
     yield resend_fake
     resend_fake.state.faults.clear()
     resend_fake.latency_seconds = 0.0

@@ -100,7 +100,11 @@ def _retry_after(headers: dict[str, str]) -> float | None:
     return None
 
 
-def send(message: Outgoing, *, sleep: Callable[[float], None] = time.sleep) -> str:
+#: How the backoff waits (tests replace it).
+_sleep: Callable[[float], None] = time.sleep
+
+
+def send(message: Outgoing) -> str:
     """Send ``message`` and return Resend's id; :class:`SendFailed` when refused or out of attempts."""
     resend = _configure()
     settings = get_email_settings()
@@ -129,4 +133,4 @@ def send(message: Outgoing, *, sleep: Callable[[float], None] = time.sleep) -> s
             get_logger().info(
                 "resend retry", extra={"status": status, "attempt": attempt, "wait_seconds": wait}
             )
-            sleep(wait)
+            _sleep(wait)

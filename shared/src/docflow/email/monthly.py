@@ -114,11 +114,13 @@ def _settle(tenant_id: uuid.UUID, period: VatPeriod, count: int) -> Outcome:
         pending = int(row["pending"]) if row else 0
         if pending:
             return "pending"
-        conn.execute(
+        settled = conn.execute(
             "update public.monthly_reports set status = 'sent', sent_at = now(), recipients = %s"
-            " where tenant_id = %s and period = %s and status = 'building'",
+            " where tenant_id = %s and period = %s and status = 'building' returning period",
             (count, tenant_id, period.label),
-        )
+        ).fetchone()
+        if settled is None:  # a concurrent run settled it first
+            return "already_sent"
         return "failed" if row and int(row["failed"]) else "sent"
 
 

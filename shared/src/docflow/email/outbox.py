@@ -39,15 +39,7 @@ class Recipient:
 def recipients(conn: Connection, tenant_id: uuid.UUID, roles: tuple[str, ...]) -> list[Recipient]:
     """The tenant's members of ``roles`` with an address, each with their profile's locale."""
     rows = conn.execute(
-        """
-        select m.user_id, u.email, p.locale
-          from public.tenant_members m
-          join auth.users u on u.id = m.user_id
-          left join public.profiles p on p.user_id = m.user_id
-         where m.tenant_id = %s and m.role = any(%s) and u.email is not null
-         order by m.user_id
-        """,
-        (tenant_id, list(roles)),
+        "select user_id, email, locale from app_private.email_recipients(%s, %s)", (tenant_id, list(roles))
     ).fetchall()
     return [Recipient(row["user_id"], str(row["email"]), locale_of(row["locale"])) for row in rows]
 

@@ -135,7 +135,7 @@ def test_at_the_real_rate_limit_every_message_goes_out_once(
     """Twelve messages at 5 requests per second: some 429s, each honoured with retry-after."""
     import time
 
-    monkeypatch.setattr("docflow.email.client.time.sleep", time.sleep)
+    monkeypatch.setattr("docflow.email.client._sleep", time.sleep)
     resend.rate_per_second = 5
     limited = resend.state.rate_limited
     started = time.monotonic()
