@@ -19,8 +19,10 @@ alter table public.tenants add column monthly_report boolean not null default tr
 create table public.email_sends (
   id uuid primary key default gen_random_uuid(),
   tenant_id uuid not null references public.tenants (id) on delete cascade,
-  idempotency_key text not null unique check (idempotency_key ~ '^[a-z_]{1,40}/[A-Za-z0-9:_.-]{1,160}/v[0-9]{1,4}$'),
-  kind text not null check (kind ~ '^[a-z_]{1,40}$'),
+  -- Resend takes keys of up to 256 characters; docflow.email.templates.idempotency_key makes them.
+  idempotency_key text not null unique check (length(idempotency_key) between 1 and 256),
+  kind text not null
+    check (kind in ('invitation', 'receipt_needs_review', 'receipts_digest', 'payment_failed', 'monthly_report')),
   recipient text not null check (length(recipient) <= 320),
   locale text not null check (locale in ('fi', 'sv', 'en')),
   status text not null default 'pending'
