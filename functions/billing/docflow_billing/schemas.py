@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 
 from docflow.clients.identifiers import check_vat_matches_ytunnus, normalize_vat_number, normalize_ytunnus
+from docflow.http.types import Text
 
-YTunnus = Annotated[str, StringConstraints(max_length=16), AfterValidator(normalize_ytunnus)]
-VatNumber = Annotated[str, StringConstraints(max_length=20), AfterValidator(normalize_vat_number)]
+YTunnus = Annotated[str, Text(max_length=16), AfterValidator(normalize_ytunnus)]
+VatNumber = Annotated[str, Text(max_length=20), AfterValidator(normalize_vat_number)]
 
 
 class CheckoutCreate(BaseModel):
