@@ -31,9 +31,7 @@ class Notifier(Protocol):
     ) -> None: ...
 
 
-def log_notice(
-    notice: Notice, tenant_id: uuid.UUID, owner_ids: list[uuid.UUID], reference: str = ""
-) -> None:
+def log_notice(notice: Notice, tenant_id: uuid.UUID, owner_ids: list[uuid.UUID], reference: str = "") -> None:
     """The default notifier: a log line per notice (``reference``, the Stripe event, is not logged)."""
     get_logger().info(
         "billing notice",

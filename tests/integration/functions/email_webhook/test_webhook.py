@@ -42,8 +42,15 @@ def sent(superuser_url: str, resend: FakeResend) -> tuple[Tenant, str]:
     owner = tenant.members["owner"]
     message = render("invitation", "fi", {"tenant": tenant.name, "inviter": "M"})
     with commit_hooks() as hooks, system_transaction("tests.email", tenant_id=str(tenant.id)) as conn:
-        queue(conn, hooks, tenant_id=tenant.id, kind="invitation", entity=f"wh-{uuid.uuid4().hex[:8]}",
-              to=Recipient(owner.user_id, owner.email, "fi"), message=message)
+        queue(
+            conn,
+            hooks,
+            tenant_id=tenant.id,
+            kind="invitation",
+            entity=f"wh-{uuid.uuid4().hex[:8]}",
+            to=Recipient(owner.user_id, owner.email, "fi"),
+            message=message,
+        )
     return tenant, resend.sent_to(owner.email)[0]["id"]
 
 
@@ -64,7 +71,9 @@ def test_delivered_updates_the_send_log_once(
     assert (again.status_code, again.json()["outcome"]) == (200, "duplicate")
 
 
-def test_a_status_never_goes_back(http: TestClient, resend: FakeResend, sent: tuple[Tenant, str], superuser_url: str) -> None:
+def test_a_status_never_goes_back(
+    http: TestClient, resend: FakeResend, sent: tuple[Tenant, str], superuser_url: str
+) -> None:
     tenant, email_id = sent
     for kind in ("email.opened", "email.delivered", "email.sent"):
         body, headers = resend.signed_event(kind, email_id)
@@ -72,14 +81,30 @@ def test_a_status_never_goes_back(http: TestClient, resend: FakeResend, sent: tu
     assert sends(superuser_url, tenant.id)[0]["status"] == "opened"
 
 
-@pytest.mark.parametrize(("kind", "extra", "suppressed"), [
-    ("email.bounced", {"bounce": {"type": "Permanent", "subType": "General", "message": "no such user"}}, True),
-    ("email.bounced", {"bounce": {"type": "Transient", "subType": "MailboxFull", "message": "full"}}, False),
-    ("email.complained", {}, True),
-])
+@pytest.mark.parametrize(
+    ("kind", "extra", "suppressed"),
+    [
+        (
+            "email.bounced",
+            {"bounce": {"type": "Permanent", "subType": "General", "message": "no such user"}},
+            True,
+        ),
+        (
+            "email.bounced",
+            {"bounce": {"type": "Transient", "subType": "MailboxFull", "message": "full"}},
+            False,
+        ),
+        ("email.complained", {}, True),
+    ],
+)
 def test_hard_bounces_and_complaints_suppress_the_address(
-    http: TestClient, resend: FakeResend, sent: tuple[Tenant, str], superuser_url: str,
-    kind: str, extra: dict[str, Any], suppressed: bool,
+    http: TestClient,
+    resend: FakeResend,
+    sent: tuple[Tenant, str],
+    superuser_url: str,
+    kind: str,
+    extra: dict[str, Any],
+    suppressed: bool,
 ) -> None:
     tenant, email_id = sent
     body, headers = resend.signed_event(kind, email_id, extra=extra)
@@ -91,7 +116,9 @@ def test_hard_bounces_and_complaints_suppress_the_address(
         assert not is_suppressed(conn, other.id, tenant.members["owner"].email)
 
 
-def test_concurrent_duplicates_apply_once(http: TestClient, resend: FakeResend, sent: tuple[Tenant, str]) -> None:
+def test_concurrent_duplicates_apply_once(
+    http: TestClient, resend: FakeResend, sent: tuple[Tenant, str]
+) -> None:
     _, email_id = sent
     body, headers = resend.signed_event("email.delivered", email_id)
     with ThreadPoolExecutor(6) as pool:
@@ -122,7 +149,9 @@ def test_bad_deliveries_are_400_and_store_nothing(
     if change == "wrong_secret":
         from docflow_local.fake_resend import svix_sign
 
-        headers["svix-signature"] = svix_sign("whsec_" + "QUFBQUFBQUFBQUFBQUFBQQ==", headers["svix-id"], int(headers["svix-timestamp"]), body)
+        headers["svix-signature"] = svix_sign(
+            "whsec_" + "QUFBQUFBQUFBQUFBQUFBQQ==", headers["svix-id"], int(headers["svix-timestamp"]), body
+        )
     response = _post(http, body, headers)
     assert response.status_code == 400
     assert response.headers["content-type"] == "application/problem+json"

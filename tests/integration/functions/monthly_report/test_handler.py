@@ -36,7 +36,9 @@ def test_the_rerun_event_reports_its_period_once(
     monkeypatch.setattr(monthly, "tenants_with_reports", lambda: [tenant.id])
     first = handler(_event("rerun-2026-10.json"), LocalLambdaContext("monthly_report"))
     assert first == {"period": "2026-10", "outcomes": {"sent": 1}}
-    assert handler(_event("rerun-2026-10.json"), LocalLambdaContext("monthly_report"))["outcomes"] == {"already_sent": 1}
+    assert handler(_event("rerun-2026-10.json"), LocalLambdaContext("monthly_report"))["outcomes"] == {
+        "already_sent": 1
+    }
     [mail] = resend.sent_to(tenant.members["owner"].email)
     assert "2026-10" in mail["subject"]
 

@@ -42,12 +42,27 @@ def tenant(superuser_url: str) -> Tenant:
             conn,
             tenant.id,
             [
-                ReceiptSpec(dt.date(2026, 10, 5), "Tukku Oy", "125.50", [VatLine("25.5", "100.00", "25.50", "125.50")],
-                            category="tarvikkeet"),
-                ReceiptSpec(dt.date(2026, 10, 20), "Tukku Oy", "62.75", [VatLine("25.5", "50.00", "12.75", "62.75")],
-                            category="tarvikkeet"),
-                ReceiptSpec(dt.date(2026, 9, 9), "Tukku Oy", "25.10", [VatLine("25.5", "20.00", "5.10", "25.10")],
-                            category="tarvikkeet"),
+                ReceiptSpec(
+                    dt.date(2026, 10, 5),
+                    "Tukku Oy",
+                    "125.50",
+                    [VatLine("25.5", "100.00", "25.50", "125.50")],
+                    category="tarvikkeet",
+                ),
+                ReceiptSpec(
+                    dt.date(2026, 10, 20),
+                    "Tukku Oy",
+                    "62.75",
+                    [VatLine("25.5", "50.00", "12.75", "62.75")],
+                    category="tarvikkeet",
+                ),
+                ReceiptSpec(
+                    dt.date(2026, 9, 9),
+                    "Tukku Oy",
+                    "25.10",
+                    [VatLine("25.5", "20.00", "5.10", "25.10")],
+                    category="tarvikkeet",
+                ),
                 ReceiptSpec(dt.date(2026, 10, 21), "Epäselvä", None, status="needs_review"),
             ],
         )
@@ -67,7 +82,9 @@ def test_the_report_goes_to_owners_and_admins_in_their_locale(
     owner = resend.sent_to(tenant.members["owner"].email)
     admin = resend.sent_to(tenant.members["admin"].email)
     assert len(owner) == len(admin) == 1
-    assert resend.sent_to(tenant.members["member"].email) == resend.sent_to(tenant.members["viewer"].email) == []
+    assert (
+        resend.sent_to(tenant.members["member"].email) == resend.sent_to(tenant.members["viewer"].email) == []
+    )
     assert owner[0]["subject"] == f"Månadsrapport 2026-10: {tenant.name}"
     assert admin[0]["subject"] == f"Monthly report 2026-10: {tenant.name}"
     # VAT of October: 25.50 + 12.75; expenses 188.25 against 25.10 in September; one waiting review.
@@ -80,7 +97,9 @@ def test_the_report_goes_to_owners_and_admins_in_their_locale(
     assert chart["content_id"] == CHART_CONTENT_ID and chart["content_type"] == "image/png"
     assert base64.b64decode(chart["content"]).startswith(b"\x89PNG")
     assert csv["filename"] == "docflow-2026-10.csv"
-    assert base64.b64decode(csv["content"]).decode("utf-8-sig").count("\n") == 3  # header + the two October receipts
+    assert (
+        base64.b64decode(csv["content"]).decode("utf-8-sig").count("\n") == 3
+    )  # header + the two October receipts
     with psycopg.connect(superuser_url) as conn:
         row = conn.execute(
             "select status, recipients from public.monthly_reports where tenant_id = %s and period = '2026-10'",
@@ -176,8 +195,13 @@ def test_a_tenant_with_10000_receipts_builds_in_under_a_second(superuser_url: st
 
     big = create_tenant(superuser_url, "owner")
     specs = [
-        ReceiptSpec(dt.date(2026, 10, 1 + i % 28), f"Kauppa {i % 50}", "12.55",
-                    [VatLine("25.5", "10.00", "2.55", "12.55")], category="tarvikkeet")
+        ReceiptSpec(
+            dt.date(2026, 10, 1 + i % 28),
+            f"Kauppa {i % 50}",
+            "12.55",
+            [VatLine("25.5", "10.00", "2.55", "12.55")],
+            category="tarvikkeet",
+        )
         for i in range(10_000)
     ]
     with psycopg.connect(superuser_url) as conn:

@@ -26,9 +26,13 @@ def tenant(superuser_url: str) -> Tenant:
 
 def _queue(tenant: Tenant, entity: str, address: str | None = None, *, fail: bool = False) -> str | None:
     to = Recipient(None, address or tenant.members["owner"].email, "sv")
-    message = render("invitation", "sv", {"tenant": tenant.name, "inviter": "Maija", "url": "https://a.test/i"})
+    message = render(
+        "invitation", "sv", {"tenant": tenant.name, "inviter": "Maija", "url": "https://a.test/i"}
+    )
     with commit_hooks() as hooks, system_transaction("tests.email", tenant_id=str(tenant.id)) as conn:
-        key = queue(conn, hooks, tenant_id=tenant.id, kind="invitation", entity=entity, to=to, message=message)
+        key = queue(
+            conn, hooks, tenant_id=tenant.id, kind="invitation", entity=entity, to=to, message=message
+        )
         if fail:
             raise RuntimeError("the change rolls back")
     return key
@@ -44,11 +48,18 @@ def test_sent_after_commit_with_the_key_and_logged_without_body(
     assert mails[0]["subject"] == f"Inbjudan till DocFlow: {tenant.name}"
     assert "Acceptera inbjudan" in mails[0]["html"] and "Acceptera inbjudan" in mails[0]["text"]
     [row] = sends(superuser_url, tenant.id)
-    assert (row["status"], row["provider_id"], row["locale"], row["attempts"]) == ("sent", mails[0]["id"], "sv", 1)
+    assert (row["status"], row["provider_id"], row["locale"], row["attempts"]) == (
+        "sent",
+        mails[0]["id"],
+        "sv",
+        1,
+    )
     assert set(row) >= {"recipient"} and not {"subject", "html", "text", "body"} & set(row)
 
 
-def test_nothing_is_sent_when_the_change_rolls_back(tenant: Tenant, resend: FakeResend, superuser_url: str) -> None:
+def test_nothing_is_sent_when_the_change_rolls_back(
+    tenant: Tenant, resend: FakeResend, superuser_url: str
+) -> None:
     with pytest.raises(RuntimeError):
         _queue(tenant, "inv-rollback", fail=True)
     assert resend.sent_to(tenant.members["owner"].email) == []
@@ -148,16 +159,23 @@ def test_at_the_real_rate_limit_every_message_goes_out_once(
     assert elapsed >= 1.5
 
 
-def test_rls_owners_see_their_log_members_do_not(tenant: Tenant, resend: FakeResend, superuser_url: str) -> None:
+def test_rls_owners_see_their_log_members_do_not(
+    tenant: Tenant, resend: FakeResend, superuser_url: str
+) -> None:
     from docflow.db import set_request_claims
     from docflow.config import get_settings
     from psycopg.rows import dict_row
 
     _queue(tenant, "inv-rls")
     other = create_tenant(superuser_url, "owner", "member")
+
     def count(user: uuid.UUID, tenant_id: uuid.UUID) -> int:
         with psycopg.connect(get_settings().database_url, row_factory=dict_row) as conn:
-            set_request_claims(conn, {"sub": str(user), "role": "authenticated", "tenant_id": str(tenant_id)}, role="authenticated")
+            set_request_claims(
+                conn,
+                {"sub": str(user), "role": "authenticated", "tenant_id": str(tenant_id)},
+                role="authenticated",
+            )
             row = conn.execute("select count(*) as n from public.email_sends").fetchone()
             conn.rollback()
             return int(row["n"]) if row else -1

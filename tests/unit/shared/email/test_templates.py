@@ -10,8 +10,13 @@ from docflow.email.templates import LOCALES, TEMPLATES, UnknownTemplate, idempot
 @pytest.mark.parametrize("kind", sorted(TEMPLATES))
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_template_renders_html_and_text_without_placeholders(kind: str, locale: str) -> None:
-    context = {"tenant": "Demo Oy", "inviter": "Maija", "receipt": "K-1", "period": "2026-10",
-               "url": "https://app.docflow.fi/x"}
+    context = {
+        "tenant": "Demo Oy",
+        "inviter": "Maija",
+        "receipt": "K-1",
+        "period": "2026-10",
+        "url": "https://app.docflow.fi/x",
+    }
     message = render(kind, locale_of(locale), context)
     for part in (message.subject, message.html, message.text):
         assert "$" not in part
@@ -26,7 +31,9 @@ def test_locales_differ() -> None:
 
 
 def test_values_are_escaped_in_html_but_not_in_text() -> None:
-    message = render("invitation", "en", {"tenant": "<b>Evil</b> & Co", "inviter": '"x"', "url": "https://a/b?c=1&d=2"})
+    message = render(
+        "invitation", "en", {"tenant": "<b>Evil</b> & Co", "inviter": '"x"', "url": "https://a/b?c=1&d=2"}
+    )
     assert "<b>Evil</b>" not in message.html
     assert "&lt;b&gt;Evil&lt;/b&gt; &amp; Co" in message.html
     assert 'href="https://a/b?c=1&amp;d=2"' in message.html

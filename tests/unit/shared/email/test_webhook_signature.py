@@ -15,9 +15,15 @@ NOW = 1_795_770_000
 BODY = json.dumps({"type": "email.delivered", "data": {"email_id": "e-1"}}).encode()
 
 
-def _headers(body: bytes = BODY, *, secret: str = SECRET, stamp: int = NOW, svix_id: str = "msg_1") -> dict[str, str]:
+def _headers(
+    body: bytes = BODY, *, secret: str = SECRET, stamp: int = NOW, svix_id: str = "msg_1"
+) -> dict[str, str]:
     key = configured_secrets(secret)[0]
-    return {"svix-id": svix_id, "svix-timestamp": str(stamp), "svix-signature": sign(key, svix_id, stamp, body)}
+    return {
+        "svix-id": svix_id,
+        "svix-timestamp": str(stamp),
+        "svix-signature": sign(key, svix_id, stamp, body),
+    }
 
 
 def _verify(body: bytes, headers: dict[str, str], secrets: str = SECRET) -> tuple[str, dict[str, object]]:
