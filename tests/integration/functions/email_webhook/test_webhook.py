@@ -102,6 +102,7 @@ def test_hard_bounces_and_complaints_suppress_the_address(
     resend: FakeResend,
     sent: tuple[Tenant, str],
     superuser_url: str,
+    *,
     kind: str,
     extra: dict[str, Any],
     suppressed: bool,

@@ -89,12 +89,14 @@ def test_the_report_goes_to_owners_and_admins_in_their_locale(
     assert admin[0]["subject"] == f"Monthly report 2026-10: {tenant.name}"
     # VAT of October: 25.50 + 12.75; expenses 188.25 against 25.10 in September; one waiting review.
     assert money(Decimal("38.25"), "sv") in owner[0]["html"]
-    assert "€188.25" in admin[0]["text"] and "€25.10" in admin[0]["text"]
+    assert "€188.25" in admin[0]["text"]
+    assert "€25.10" in admin[0]["text"]
     assert "2026-12-12" in admin[0]["text"]
     assert "Receipts waiting for review: 1" in admin[0]["text"]
     assert f'src="cid:{CHART_CONTENT_ID}"' in admin[0]["html"]
     chart, csv = admin[0]["attachments"]
-    assert chart["content_id"] == CHART_CONTENT_ID and chart["content_type"] == "image/png"
+    assert chart["content_id"] == CHART_CONTENT_ID
+    assert chart["content_type"] == "image/png"
     assert base64.b64decode(chart["content"]).startswith(b"\x89PNG")
     assert csv["filename"] == "docflow-2026-10.csv"
     assert (
@@ -102,7 +104,8 @@ def test_the_report_goes_to_owners_and_admins_in_their_locale(
     )  # header + the two October receipts
     with psycopg.connect(superuser_url) as conn:
         row = conn.execute(
-            "select status, recipients from public.monthly_reports where tenant_id = %s and period = '2026-10'",
+            "select status, recipients from public.monthly_reports"
+            " where tenant_id = %s and period = '2026-10'",
             (tenant.id,),
         ).fetchone()
     assert row == ("sent", 2)
@@ -185,7 +188,8 @@ def test_tenants_with_reports_off_are_left_out(superuser_url: str) -> None:
         conn.execute("update public.tenants set monthly_report = false where id = %s", (off.id,))
     on = create_tenant(superuser_url, "owner")
     chosen = monthly.tenants_with_reports()
-    assert on.id in chosen and off.id not in chosen
+    assert on.id in chosen
+    assert off.id not in chosen
 
 
 def test_a_tenant_with_10000_receipts_builds_in_under_a_second(superuser_url: str) -> None:
@@ -210,7 +214,7 @@ def test_a_tenant_with_10000_receipts_builds_in_under_a_second(superuser_url: st
     started = time.perf_counter()
     with system_transaction("tests.report", tenant_id=str(big.id)) as conn:
         data = load(conn, big.id, OCTOBER)
-    message, attachments = compose(data, "fi", "https://app.docflow.test")
+    _message, attachments = compose(data, "fi", "https://app.docflow.test")
     elapsed = time.perf_counter() - started
     print(f"\nreport of 10 000 receipts built in {elapsed * 1000:.0f} ms")
     assert data.total == Decimal("125500.00")

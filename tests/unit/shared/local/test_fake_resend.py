@@ -31,7 +31,7 @@ def _post(
         headers["Idempotency-Key"] = key
     request = urllib.request.Request(f"{fake.url}/emails", json.dumps(body).encode(), headers, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - the local fake
+        with urllib.request.urlopen(request, timeout=5) as response:
             return response.status, json.loads(response.read()), response.headers
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read()), error.headers
@@ -68,13 +68,15 @@ def test_error_object_and_rate_limit_headers(fake: FakeResend) -> None:
     assert statuses == [200, 200, 200, 200, 429]
     status, body, headers = _post(fake, MAIL)
     assert (status, body["name"]) == (429, "rate_limit_exceeded")
-    assert headers["ratelimit-remaining"] == "0" and int(headers["retry-after"]) >= 1
+    assert headers["ratelimit-remaining"] == "0"
+    assert int(headers["retry-after"]) >= 1
 
 
 def test_idempotency_key_replays_and_refuses_other_payloads(fake: FakeResend) -> None:
     first = _post(fake, MAIL, key="invitation/x/v1")
     again = _post(fake, MAIL, key="invitation/x/v1")
-    assert first[0] == again[0] == 200 and first[1] == again[1]
+    assert first[0] == again[0] == 200
+    assert first[1] == again[1]
     assert len(fake.state.sent) == 1
     other = _post(fake, {**MAIL, "subject": "Other"}, key="invitation/x/v1")
     assert (other[0], other[1]["name"]) == (409, "invalid_idempotent_request")
