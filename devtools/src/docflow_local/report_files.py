@@ -25,7 +25,9 @@ def as_eml(message: Rendered, attachments: tuple[Attachment, ...], *, sender: st
     mail["From"], mail["To"], mail["Subject"] = sender, to, message.subject
     mail.set_content(message.text)
     mail.add_alternative(message.html, subtype="html")
-    html_part = mail.get_payload()[1]  # type: ignore[index]
+    html_part = mail.get_body(preferencelist=("html",))
+    if not isinstance(html_part, EmailMessage):
+        raise TypeError("the HTML alternative is missing")
     for item in attachments:
         maintype, subtype = item.content_type.split("/", 1)
         if item.content_id:
