@@ -117,3 +117,48 @@ create function app_private.email_recipients(tenant uuid, roles text[])
 
 revoke all on function app_private.email_recipients(uuid, text[]) from public;
 grant execute on function app_private.email_recipients(uuid, text[]) to service_role;
+
+-- Resend's team-wide rate limit (5 requests per second), shared by every Lambda instance: the next free
+-- send slot, one row. Each request to Resend first takes a slot (app_private.email_take_send_slot) and
+-- waits until it; slots are 1/per_second apart, so the instances together never exceed the limit.
+create table app_private.email_send_slots (
+  id boolean primary key default true check (id),
+  next_at timestamptz not null
+);
+insert into app_private.email_send_slots (id, next_at) values (true, now());
+
+alter table app_private.email_send_slots enable row level security;
+alter table app_private.email_send_slots force row level security;
+revoke all on app_private.email_send_slots from public, anon, authenticated, service_role;
+do $$
+begin
+  execute format(
+    'create policy email_send_slots_definer_only on app_private.email_send_slots for all to %I using (true) with check (true)',
+    current_user
+  );
+end
+$$;
+
+-- Take the next send slot at `per_second` slots a second; returns the seconds to wait before sending
+-- (0 when the limit has room now). Concurrent callers serialise on the one row's lock.
+create function app_private.email_take_send_slot(per_second integer) returns double precision
+  language plpgsql volatile security definer
+  set search_path = ''
+  as $$
+  declare
+    now_ts timestamptz := clock_timestamp();
+    slot timestamptz;
+  begin
+    if per_second is null or per_second < 1 or per_second > 1000 then
+      raise exception 'invalid send rate' using errcode = '22023';
+    end if;
+    select greatest(s.next_at, now_ts) into slot from app_private.email_send_slots s where s.id for update;
+    update app_private.email_send_slots s
+       set next_at = slot + make_interval(secs => 1.0 / per_second)
+     where s.id;
+    return extract(epoch from slot - now_ts);
+  end
+$$;
+
+revoke all on function app_private.email_take_send_slot(integer) from public;
+grant execute on function app_private.email_take_send_slot(integer) to service_role;

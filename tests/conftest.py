@@ -44,6 +44,7 @@ for _name in (
 ):
     os.environ.pop(_name, None)
 os.environ["POWERTOOLS_SERVICE_NAME"] = "tests"
+os.environ["EMAIL_RATE_PER_SECOND"] = "1000"  # the fake Resend's limit in tests; one suite sets Resend's 5
 os.environ["CORS_ORIGINS"] = '["https://app.docflow.test"]'
 apply_local_environment(_PORTS, environment="test")
 

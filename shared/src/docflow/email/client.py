@@ -5,7 +5,9 @@ local fake in development and tests) and imported lazily. Every request carries 
 ``Idempotency-Key``, so a retry, a rerun or a crash after the send but before the commit never mails
 twice (Resend replays the first answer for the same key for 24 hours). 429 and 5xx answers and network
 failures are retried with a bounded exponential backoff (a 429's ``retry-after`` wins when longer);
-other 4xx answers are final.
+other 4xx answers are final. Every request first takes a send slot shared by all instances through
+PostgreSQL (``app_private.email_take_send_slot``), so together they stay under Resend's team-wide rate
+limit (``EMAIL_RATE_PER_SECOND``, 5) instead of learning it from 429s.
 """
 
 from __future__ import annotations
@@ -104,6 +106,20 @@ def _retry_after(headers: dict[str, str]) -> float | None:
 _sleep: Callable[[float], None] = time.sleep
 
 
+def _pace() -> None:
+    """Wait for this request's slot under the shared rate limit."""
+    from docflow.db import system_transaction
+
+    with system_transaction("email.pace") as conn:
+        row = conn.execute(
+            "select app_private.email_take_send_slot(%s) as wait",
+            (get_email_settings().email_rate_per_second,),
+        ).fetchone()
+    wait = float(row["wait"]) if row else 0.0
+    if wait > 0:
+        _sleep(wait)
+
+
 def send(message: Outgoing) -> str:
     """Send ``message`` and return Resend's id; :class:`SendFailed` when refused or out of attempts."""
     resend = _configure()
@@ -112,6 +128,7 @@ def send(message: Outgoing) -> str:
     attempt = 0
     while True:
         attempt += 1
+        _pace()
         try:
             answer = resend.Emails.send(params, {"idempotency_key": message.idempotency_key})
             return str(answer["id"])

@@ -17,6 +17,8 @@ class EmailSettings(EnvironmentSettings):
     email_from: str = Field(default="DocFlow <noreply@docflow.fi>", min_length=3, max_length=320)
     email_app_url: str = Field(default="http://localhost:3000", max_length=200)
     resend_timeout_seconds: int = Field(default=10, ge=1, le=30)
+    #: Requests per second to Resend across every instance (Resend's team limit is 5).
+    email_rate_per_second: int = Field(default=5, ge=1, le=1000)
     #: Attempts per message at one run (the first included); 429 and 5xx are retried, 4xx are not.
     email_max_attempts: int = Field(default=4, ge=1, le=8)
     #: Backoff before retry n: base * 2**(n-1), capped; a 429's ``retry-after`` wins when larger.
