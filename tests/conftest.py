@@ -36,6 +36,9 @@ for _name in (
     "STRIPE_WEBHOOK_SECRET",
     "OPENAI_API_KEY",
     "OPENAI_BASE_URL",
+    "RESEND_BASE_URL",
+    "RESEND_API_KEY",
+    "RESEND_WEBHOOK_SECRET",
     "SENTRY_DSN",
     "CORS_ORIGINS",
     "ALLOWED_ORIGIN_REGEX",
@@ -43,6 +46,7 @@ for _name in (
 ):
     os.environ.pop(_name, None)
 os.environ["POWERTOOLS_SERVICE_NAME"] = "tests"
+os.environ["EMAIL_RATE_PER_SECOND"] = "1000"  # the fake Resend's limit in tests; one suite sets Resend's 5
 os.environ["CORS_ORIGINS"] = '["https://app.docflow.test"]'
 apply_local_environment(_PORTS, environment="test")
 
@@ -178,14 +182,36 @@ def openai_fake() -> Iterator[object]:
             reset_client()
 
 
+def resend_fake() -> Iterator[object]:
+    """The local fake of Resend at ``RESEND_BASE_URL`` (a generous rate limit: tests that need the
+    real one set ``rate_per_second``)."""
+    from docflow.config import get_settings, reset_settings
+    from docflow_local.fake_resend import FakeResend
+
+    settings = get_settings()
+    with FakeResend(
+        api_key=settings.require("resend_api_key"),
+        webhook_secret=settings.require("resend_webhook_secret"),
+        rate_per_second=1000,
+    ) as fake:
+        os.environ["RESEND_BASE_URL"] = fake.url
+        reset_settings()
+        try:
+            yield fake
+        finally:
+            os.environ.pop("RESEND_BASE_URL", None)
+            reset_settings()
+
+
 @pytest.fixture(autouse=True)
 def _supabase_auth_beside_the_database(request: pytest.FixtureRequest) -> None:
-    """Tests that use the database also get Supabase Auth, Stripe and the model API (fakes), as a
-    deployed function does."""
+    """Tests that use the database also get Supabase Auth, Stripe, the model API and Resend (fakes), as
+    a deployed function does."""
     if "postgres" in request.fixturenames:
         request.getfixturevalue("supabase_auth")
         request.getfixturevalue("stripe_fake")
         request.getfixturevalue("openai_fake")
+        request.getfixturevalue("resend_fake")
 
 
 @pytest.fixture

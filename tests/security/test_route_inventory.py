@@ -37,6 +37,10 @@ PUBLIC_ALLOWLIST: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/stripe/webhook"): (
         "Stripe webhook: Stripe-Signature (HMAC over the raw body, 300 s tolerance) instead of a user token"
     ),
+    ("POST", "/api/v1/webhooks/resend"): (
+        "Resend webhook: Svix signature (svix-id, svix-timestamp, svix-signature; HMAC over the raw body,"
+        " 300 s tolerance) instead of a user token"
+    ),
 }
 #: Webhooks authenticate the sender by a signature over the raw body instead of a user token.
 PUBLIC_WEBHOOK = re.compile(r"^POST /api/(v1/)?webhooks/[a-z]+$")

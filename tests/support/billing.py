@@ -63,7 +63,9 @@ class NoticeCounter:
         self.sent: Counter[tuple[str, uuid.UUID]] = Counter()
         self._lock = threading.Lock()
 
-    def __call__(self, notice: notify.Notice, tenant_id: uuid.UUID, owner_ids: list[uuid.UUID]) -> None:
+    def __call__(
+        self, notice: notify.Notice, tenant_id: uuid.UUID, owner_ids: list[uuid.UUID], reference: str = ""
+    ) -> None:
         with self._lock:
             self.sent[(notice.value, tenant_id)] += 1
 

@@ -1,4 +1,4 @@
-"""Local-stack commands: ``dev``, ``token``, ``invoke`` and ``db migrate``."""
+"""Local-stack commands: ``dev``, ``token``, ``invoke``, ``report monthly`` and ``db migrate``."""
 
 from __future__ import annotations
 
@@ -27,6 +27,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     invoke.add_argument("function", help="function name (health, auth, ...) or logical id")
     invoke.add_argument("event", type=Path, help="event JSON file, e.g. events/health/get-health.json")
     invoke.set_defaults(handler=_invoke)
+
+    report = subparsers.add_parser("report", help="reports of the local stack")
+    report_commands = report.add_subparsers(dest="report_command", required=True)
+    monthly = report_commands.add_parser("monthly", help="write a monthly report as .eml and .html files")
+    monthly.add_argument("--period", required=True, help="the month, YYYY-MM")
+    monthly.add_argument("--tenant", help="tenant name or id (default: every tenant with reports on)")
+    monthly.add_argument("--out", type=Path, default=Path(".local/reports"), help="folder (.local/reports)")
+    monthly.add_argument("--send", action="store_true", help="also run the job: mail it through Resend once")
+    monthly.set_defaults(handler=_report_monthly)
 
     db = subparsers.add_parser("db", help="database commands")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -123,6 +132,22 @@ def _invoke(args: argparse.Namespace) -> int:
     result = handler(event, LocalLambdaContext(spec.name))
     print(json.dumps(result, indent=2, ensure_ascii=False))
     return 0
+
+
+def _report_monthly(args: argparse.Namespace) -> int:
+    from docflow.finance.periods import InvalidPeriod
+    from docflow_local.environment import apply_local_environment, local_ports
+    from docflow_local.report_files import monthly_files
+
+    apply_local_environment(local_ports())
+    try:
+        written = monthly_files(args.period, args.tenant, args.out, send=args.send)
+    except InvalidPeriod as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    for path in written:
+        print(path)
+    return 0 if written else 1
 
 
 def _expand_token(text: str) -> str:

@@ -21,6 +21,9 @@ LOCAL_STRIPE_SECRET_KEY = "sk_test_localdocflowfake"  # noqa: S105
 LOCAL_STRIPE_WEBHOOK_SECRET = "whsec_localdocflowfakewebhooksecret"  # noqa: S105
 #: Key of the local fake of the model API (docflow_local.fake_openai).
 LOCAL_OPENAI_API_KEY = "sk-localdocflowfakemodel"
+#: Keys of the local fake of Resend (docflow_local.fake_resend).
+LOCAL_RESEND_API_KEY = "re_localdocflowfake"
+LOCAL_RESEND_WEBHOOK_SECRET = "whsec_bG9jYWwtZG9jZmxvdy1mYWtlLXJlc2VuZC13ZWJob29r"  # noqa: S105
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,7 @@ class LocalPorts:
     s3: int
     stripe: int = 54331
     openai: int = 54332
+    resend: int = 54333
 
 
 def repo_root() -> Path:
@@ -44,14 +48,15 @@ def repo_root() -> Path:
 
 
 def local_ports() -> LocalPorts:
-    """Ports from ``PORT``, ``PG_PORT``, ``S3_PORT``, ``STRIPE_PORT`` and ``OPENAI_PORT``, with local
-    defaults."""
+    """Ports from ``PORT``, ``PG_PORT``, ``S3_PORT``, ``STRIPE_PORT``, ``OPENAI_PORT`` and
+    ``RESEND_PORT``, with local defaults."""
     return LocalPorts(
         api=int(os.environ.get("PORT", "8000")),
         postgres=int(os.environ.get("PG_PORT", "54329")),
         s3=int(os.environ.get("S3_PORT", "54330")),
         stripe=int(os.environ.get("STRIPE_PORT", "54331")),
         openai=int(os.environ.get("OPENAI_PORT", "54332")),
+        resend=int(os.environ.get("RESEND_PORT", "54333")),
     )
 
 
@@ -72,6 +77,9 @@ def apply_local_environment(ports: LocalPorts, *, environment: str = "local") ->
         "STRIPE_MAX_NETWORK_RETRIES": "1",
         "OPENAI_BASE_URL": f"http://127.0.0.1:{ports.openai}/v1",
         "OPENAI_API_KEY": LOCAL_OPENAI_API_KEY,
+        "RESEND_BASE_URL": f"http://127.0.0.1:{ports.resend}",
+        "RESEND_API_KEY": LOCAL_RESEND_API_KEY,
+        "RESEND_WEBHOOK_SECRET": LOCAL_RESEND_WEBHOOK_SECRET,
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",  # moto accepts any credentials
         "AWS_DEFAULT_REGION": "eu-north-1",

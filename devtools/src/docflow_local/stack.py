@@ -138,6 +138,29 @@ def local_openai(ports: LocalPorts) -> Iterator[Any]:
         yield fake
 
 
+@contextlib.contextmanager
+def local_resend(ports: LocalPorts) -> Iterator[Any]:
+    """The fake of Resend on ``RESEND_BASE_URL`` when that is a local address (at Resend's real rate
+    limit, 5 requests per second)."""
+    from urllib.parse import urlsplit
+
+    from docflow.config import get_settings
+    from docflow_local.fake_resend import FakeResend
+
+    settings = get_settings()
+    parts = urlsplit(settings.resend_base_url)
+    if parts.hostname not in {"127.0.0.1", "localhost"}:
+        yield None
+        return
+    fake = FakeResend(
+        api_key=settings.require("resend_api_key"),
+        webhook_secret=settings.require("resend_webhook_secret").split(",")[0],
+        port=parts.port or ports.resend,
+    )
+    with fake:
+        yield fake
+
+
 def print_banner(ports: LocalPorts, demo: DemoData) -> None:
     """The URL and ready-to-use demo tokens."""
     from docflow.auth import mint_token
@@ -151,6 +174,7 @@ def print_banner(ports: LocalPorts, demo: DemoData) -> None:
         f"PostgreSQL 127.0.0.1:{ports.postgres}, S3 {settings.s3_endpoint_url}",
         f"Stripe (local fake): {settings.stripe_api_base}",
         f"Model API (local fake): {settings.openai_base_url}",
+        f"Resend (local fake): {settings.resend_base_url}",
         f"Receipts bucket: {settings.receipts_bucket}",
         "Demo tokens (valid 12 h):",
     ]
@@ -208,7 +232,13 @@ def run_dev(root: Path, ports: LocalPorts) -> int:
     pg.start()
     try:
         demo = prepare_database(pg, root)
-        with local_s3(ports), local_supabase_auth(pg), local_stripe(ports), local_openai(ports):
+        with (
+            local_s3(ports),
+            local_supabase_auth(pg),
+            local_stripe(ports),
+            local_openai(ports),
+            local_resend(ports),
+        ):
             from docflow_local.gateway import LocalGateway
 
             gateway = LocalGateway(root / "template.yaml")

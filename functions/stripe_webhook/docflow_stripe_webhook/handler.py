@@ -7,8 +7,12 @@ authenticated by AWS and go straight to the same processing.
 
 from typing import Any
 
+from docflow.billing import notify
+from docflow.email.notices import email_notice
 from docflow.http import create_app, make_handler
 from docflow_stripe_webhook.routes import router
+
+notify.install(email_notice)
 
 app = create_app(router, title="DocFlow Stripe webhook", max_body_bytes=262_144)
 _http_handler = make_handler(app)

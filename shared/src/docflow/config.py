@@ -33,6 +33,7 @@ SECRET_FIELDS: tuple[str, ...] = (
     "supabase_anon_key",
     "supabase_service_role_key",
     "resend_api_key",
+    "resend_webhook_secret",
     "openai_api_key",
     "notion_token",
     "linear_api_key",
@@ -112,6 +113,7 @@ class Settings(EnvironmentSettings):
     # External services (base URLs overridable so tests talk to local fakes)
     resend_api_key: SecretStr | None = None
     resend_base_url: str = "https://api.resend.com"
+    resend_webhook_secret: SecretStr | None = None  # whsec_<base64>; several, comma-separated, in rotation
     openai_api_key: SecretStr | None = None
     openai_base_url: str = "https://api.openai.com/v1"
     notion_token: SecretStr | None = None

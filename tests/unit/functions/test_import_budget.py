@@ -21,9 +21,12 @@ FIRST_REQUESTS: dict[str, tuple[str, str | None, int | None]] = {
     "clients": ("docflow_clients.handler", "list-clients-no-token.json", 401),
     # csp_report counts every request against its rate limit in the database, even one it refuses.
     "csp_report": ("docflow_csp_report.handler", None, None),
+    "email_webhook": ("docflow_email_webhook.handler", "post-resend-no-signature.json", 400),
     "finance": ("docflow_finance.handler", "get-vat-summary-no-token.json", 401),
     "health": ("docflow_health.handler", "get-health.json", 200),
     "leads": ("docflow_leads.handler", "get-leads-no-token.json", 401),
+    # A scheduled job: its only event is the schedule's, which reads the database.
+    "monthly_report": ("docflow_monthly_report.handler", None, None),
     "metrics": ("docflow_metrics.handler", "get-metrics-unconfigured.json", 404),
     "ocr": ("docflow_ocr.handler", "post-ocr-no-token.json", 401),
     "receipts": ("docflow_receipts_api.handler", "get-list-no-token.json", 401),

@@ -138,6 +138,6 @@ def process_event(event: dict[str, Any]) -> Outcome:
             )
         notice = NOTICES.get(kind)
         if notice is not None:
-            hooks.add(partial(notify.send, notice, tenant, store.owner_ids(conn, tenant)))
+            hooks.add(partial(notify.send, notice, tenant, store.owner_ids(conn, tenant), event_id))
     log.info("stripe event applied", extra={"event_id": event_id, "event_type": kind})
     return Outcome.APPLIED

@@ -1,8 +1,9 @@
 """Billing notices to a tenant's owners (payment failed, action required, trial ending).
 
 They are sent after the webhook's transaction committed, once per event. Delivery goes through the
-installed :class:`Notifier`; until the product's e-mail module provides one, the default records a
-log line naming the notice and the tenant only (never an address).
+installed :class:`Notifier`: functions that handle Stripe events install
+:func:`docflow.email.notices.email_notice`; the default records a log line naming the notice and the
+tenant only (never an address).
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ class Notice(StrEnum):
 class Notifier(Protocol):
     """Sends one notice to a tenant's owners."""
 
-    def __call__(self, notice: Notice, tenant_id: uuid.UUID, owner_ids: list[uuid.UUID]) -> None: ...
+    def __call__(
+        self, notice: Notice, tenant_id: uuid.UUID, owner_ids: list[uuid.UUID], reference: str = ""
+    ) -> None: ...
 
 
-def log_notice(notice: Notice, tenant_id: uuid.UUID, owner_ids: list[uuid.UUID]) -> None:
-    """The default notifier: a log line per notice."""
+def log_notice(notice: Notice, tenant_id: uuid.UUID, owner_ids: list[uuid.UUID], reference: str = "") -> None:
+    """The default notifier: a log line per notice (``reference``, the Stripe event, is not logged)."""
     get_logger().info(
         "billing notice",
         extra={"notice": notice.value, "tenant_id": str(tenant_id), "recipients": len(owner_ids)},
@@ -44,6 +47,7 @@ def install(notifier: Notifier) -> None:
     _notifier[0] = notifier
 
 
-def send(notice: Notice, tenant_id: uuid.UUID, owner_ids: list[uuid.UUID]) -> None:
-    """Send one notice through the installed notifier."""
-    _notifier[0](notice, tenant_id, owner_ids)
+def send(notice: Notice, tenant_id: uuid.UUID, owner_ids: list[uuid.UUID], reference: str = "") -> None:
+    """Send one notice through the installed notifier; ``reference`` (the Stripe event id) makes the
+    e-mail's idempotency key, so a notice is mailed once per event."""
+    _notifier[0](notice, tenant_id, owner_ids, reference)

@@ -1,0 +1,214 @@
+"""Versioned e-mail templates in Finnish, Swedish and English, each as HTML and plain text.
+
+A template is a subject and paragraphs with ``$name`` placeholders, and optionally a call to action
+(a label and the ``url`` of the context). Values are escaped into the HTML; the plain text carries
+them as they are. A change to a template's wording bumps its ``version``, which is part of the
+idempotency key of every message sent with it (``<kind>/<entity>/v<version>``).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from string import Template
+from typing import Literal
+
+Locale = Literal["fi", "sv", "en"]
+LOCALES: tuple[Locale, ...] = ("fi", "sv", "en")
+DEFAULT_LOCALE: Locale = "fi"
+
+
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """One language of a template."""
+
+    subject: str
+    paragraphs: tuple[str, ...]
+    action: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EmailTemplate:
+    """A kind of message: its version and its wording per locale."""
+
+    kind: str
+    version: int
+    wording: dict[Locale, Wording]
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A message ready to send."""
+
+    subject: str
+    html: str
+    text: str
+
+
+class UnknownTemplate(KeyError):
+    """No template of that kind."""
+
+
+def locale_of(value: str | None) -> Locale:
+    """A profile's locale as one of the template locales (Finnish when unknown)."""
+    for locale in LOCALES:
+        if value == locale:
+            return locale
+    return DEFAULT_LOCALE
+
+
+TEMPLATES: dict[str, EmailTemplate] = {
+    t.kind: t
+    for t in (
+        EmailTemplate(
+            "invitation",
+            1,
+            {
+                "fi": Wording(
+                    "Kutsu DocFlow'hun: $tenant",
+                    (
+                        "$inviter kutsui sinut yrityksen $tenant DocFlow-tiliin.",
+                        "Kutsu on voimassa 7 päivää.",
+                    ),
+                    "Hyväksy kutsu",
+                ),
+                "sv": Wording(
+                    "Inbjudan till DocFlow: $tenant",
+                    (
+                        "$inviter har bjudit in dig till företaget $tenant i DocFlow.",
+                        "Inbjudan gäller i 7 dagar.",
+                    ),
+                    "Acceptera inbjudan",
+                ),
+                "en": Wording(
+                    "Invitation to DocFlow: $tenant",
+                    ("$inviter invited you to $tenant on DocFlow.", "The invitation is valid for 7 days."),
+                    "Accept the invitation",
+                ),
+            },
+        ),
+        EmailTemplate(
+            "receipt_needs_review",
+            1,
+            {
+                "fi": Wording(
+                    "Kuitti odottaa tarkistusta",
+                    ("Kuittia $receipt ei voitu lukea varmasti. Tarkista sen tiedot DocFlow'ssa.",),
+                    "Tarkista kuitti",
+                ),
+                "sv": Wording(
+                    "Ett kvitto väntar på granskning",
+                    ("Kvittot $receipt kunde inte läsas säkert. Granska uppgifterna i DocFlow.",),
+                    "Granska kvittot",
+                ),
+                "en": Wording(
+                    "A receipt needs review",
+                    ("Receipt $receipt could not be read with confidence. Please check it in DocFlow.",),
+                    "Review the receipt",
+                ),
+            },
+        ),
+        EmailTemplate(
+            "payment_failed",
+            1,
+            {
+                "fi": Wording(
+                    "Maksu epäonnistui: $tenant",
+                    (
+                        "Yrityksen $tenant DocFlow-tilauksen maksu epäonnistui.",
+                        "Päivitä maksutapa, jotta tilaus jatkuu keskeytyksettä.",
+                    ),
+                    "Päivitä maksutapa",
+                ),
+                "sv": Wording(
+                    "Betalningen misslyckades: $tenant",
+                    (
+                        "Betalningen av DocFlow-prenumerationen för $tenant misslyckades.",
+                        "Uppdatera betalningssättet så att prenumerationen fortsätter.",
+                    ),
+                    "Uppdatera betalningssätt",
+                ),
+                "en": Wording(
+                    "Payment failed: $tenant",
+                    (
+                        "The payment of the DocFlow subscription of $tenant failed.",
+                        "Please update the payment method so the subscription continues.",
+                    ),
+                    "Update the payment method",
+                ),
+            },
+        ),
+        EmailTemplate(
+            "monthly_report",
+            1,
+            {
+                "fi": Wording(
+                    "Kuukausiraportti $period: $tenant",
+                    ("Yrityksen $tenant raportti kaudelta $period.",),
+                    "Avaa DocFlow",
+                ),
+                "sv": Wording(
+                    "Månadsrapport $period: $tenant",
+                    ("Rapporten för $tenant för perioden $period.",),
+                    "Öppna DocFlow",
+                ),
+                "en": Wording(
+                    "Monthly report $period: $tenant",
+                    ("The report of $tenant for $period.",),
+                    "Open DocFlow",
+                ),
+            },
+        ),
+    )
+}
+
+
+def template(kind: str) -> EmailTemplate:
+    """The template of ``kind`` (:class:`UnknownTemplate` otherwise)."""
+    try:
+        return TEMPLATES[kind]
+    except KeyError:
+        raise UnknownTemplate(kind) from None
+
+
+def idempotency_key(kind: str, entity: str) -> str:
+    """``<kind>/<entity>/v<version>``: the same message is sent once, whatever retries."""
+    return f"{kind}/{entity}/v{template(kind).version}"
+
+
+def render(
+    kind: str, locale: Locale, context: dict[str, str], *, extra_html: str = "", extra_text: str = ""
+) -> Rendered:
+    """The message of ``kind`` in ``locale`` with ``context``'s values (``url`` for the call to action);
+    ``extra_html``/``extra_text`` are appended as they are (already escaped HTML)."""
+    wording = template(kind).wording[locale]
+    subject = Template(wording.subject).safe_substitute(context)
+    texts = [Template(p).safe_substitute(context) for p in wording.paragraphs]
+    escaped = {name: html.escape(value) for name, value in context.items()}
+    paragraphs = "".join(
+        f'<p style="margin:0 0 16px">{Template(html.escape(p, quote=False)).safe_substitute(escaped)}</p>'
+        for p in wording.paragraphs
+    )
+    url = context.get("url", "")
+    button = text_action = ""
+    if wording.action and url.startswith(("https://", "http://")):
+        button = (
+            f'<p style="margin:24px 0"><a href="{html.escape(url)}" style="background:#1d4ed8;color:#ffffff;'
+            f'padding:12px 20px;border-radius:6px;text-decoration:none;display:inline-block">'
+            f"{html.escape(wording.action)}</a></p>"
+        )
+        text_action = f"\n\n{wording.action}: {url}"
+    body = (
+        f'<!doctype html><html lang="{locale}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(subject)}</title></head>"
+        '<body style="margin:0;padding:0;background:#f4f4f5">'
+        '<div style="max-width:600px;margin:0 auto;padding:24px 16px;font-family:Arial,Helvetica,sans-serif;'
+        'font-size:16px;line-height:1.5;color:#18181b;background:#ffffff;box-sizing:border-box">'
+        f"{paragraphs}{extra_html}{button}"
+        '<p style="margin:32px 0 0;font-size:12px;color:#71717a">DocFlow</p></div></body></html>'
+    )
+    text = (
+        "\n\n".join(texts) + (f"\n\n{extra_text}" if extra_text else "") + text_action + "\n\n-- \nDocFlow\n"
+    )
+    return Rendered(subject=subject, html=body, text=text)
