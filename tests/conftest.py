@@ -182,6 +182,7 @@ def openai_fake() -> Iterator[object]:
             reset_client()
 
 
+@pytest.fixture(scope="session")
 def resend_fake() -> Iterator[object]:
     """The local fake of Resend at ``RESEND_BASE_URL`` (a generous rate limit: tests that need the
     real one set ``rate_per_second``)."""
