@@ -31,7 +31,7 @@ from collections import deque
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from docflow_local.fake_server import FakeServer
+from docflow_local.fake_server import FakeHandler, FakeServer
 
 MAX_BODY_BYTES = 512 * 1024
 CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
@@ -302,10 +302,7 @@ class FakeOpenAI(FakeServer):
 
 
 def _handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *_: Any) -> None:  # prompts never reach a log
-            return
-
+    class Handler(FakeHandler):
         def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
             data = json.dumps(payload).encode()
             self.send_response(status)
@@ -326,8 +323,8 @@ def _handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             }
             self._send(problem.status, {"error": error}, headers)
 
-        def do_POST(self) -> None:
-            if self.path.rstrip("/") != "/v1/chat/completions":
+        def _dispatch(self, method: str) -> None:
+            if method != "POST" or self.path.rstrip("/") != "/v1/chat/completions":
                 self._error(_Problem(404, "invalid_request_error", "Unknown request URL", "unknown_url"))
                 return
             if self.headers.get("Authorization") != f"Bearer {fake.api_key}":

@@ -35,7 +35,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlsplit
 
-from docflow_local.fake_server import FakeServer
+from docflow_local.fake_server import FakeHandler, FakeServer
 
 MAX_BODY_BYTES = 40 * 1024 * 1024
 MAX_IDEMPOTENCY_KEY = 256
@@ -206,17 +206,8 @@ class FakeResend(FakeServer):
 
 
 def _handler_for(fake: FakeResend) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(FakeHandler):
         protocol_version = "HTTP/1.1"
-
-        def log_message(self, *_: Any) -> None:  # keys and addresses are never printed
-            return
-
-        def do_GET(self) -> None:
-            self._dispatch("GET")
-
-        def do_POST(self) -> None:
-            self._dispatch("POST")
 
         def _dispatch(self, method: str) -> None:
             path = urlsplit(self.path).path

@@ -43,3 +43,20 @@ class FakeServer:
 
     def __exit__(self, *_: object) -> None:
         self.stop()
+
+
+class FakeHandler(BaseHTTPRequestHandler):
+    """Request handler base of the fakes: never logs (keys, tokens, prompts and addresses stay out of
+    test output) and hands ``GET`` and ``POST`` to ``_dispatch(method)``."""
+
+    def log_message(self, *_: object) -> None:
+        return
+
+    def do_GET(self) -> None:
+        self._dispatch("GET")
+
+    def do_POST(self) -> None:
+        self._dispatch("POST")
+
+    def _dispatch(self, method: str) -> None:
+        self.send_error(405)

@@ -34,7 +34,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from docflow_local.fake_server import FakeServer
+from docflow_local.fake_server import FakeHandler, FakeServer
 
 API_VERSION = "2026-10-28.endive"
 MAX_BODY_BYTES = 256 * 1024
@@ -405,17 +405,8 @@ def _public(obj: dict[str, Any]) -> dict[str, Any]:
 
 
 def _handler_for(fake: FakeStripe) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(FakeHandler):
         protocol_version = "HTTP/1.1"
-
-        def log_message(self, *_: Any) -> None:  # keys and session URLs are never printed
-            return
-
-        def do_GET(self) -> None:
-            self._dispatch("GET")
-
-        def do_POST(self) -> None:
-            self._dispatch("POST")
 
         def _dispatch(self, method: str) -> None:
             parts = urlsplit(self.path)

@@ -30,7 +30,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from docflow_local.fake_server import FakeServer
+from docflow_local.fake_server import FakeHandler, FakeServer
 
 API_VERSION = "2024-01-01"
 MAX_BODY_BYTES = 64 * 1024
@@ -255,17 +255,8 @@ def _user_json(user: FakeUser) -> dict[str, Any]:
 
 
 def _handler_for(fake: FakeSupabaseAuth) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(FakeHandler):
         server_version = "FakeGoTrue/1"
-
-        def log_message(self, *_: Any) -> None:  # keep test output clean; tokens never printed
-            return
-
-        def do_GET(self) -> None:
-            self._dispatch("GET")
-
-        def do_POST(self) -> None:
-            self._dispatch("POST")
 
         def _dispatch(self, method: str) -> None:
             parts = urlsplit(self.path)
