@@ -152,3 +152,20 @@ def test_the_store_step_applies_the_rules(
     with system_transaction("receipts.store") as conn:
         apply_to_stored_receipt(conn, fresh_tenant.id, receipt)
     assert _category_of(superuser_url, receipt) == "ohjelmistot"
+
+
+def test_a_tenant_has_at_most_max_rules_rules(
+    http: TestClient, fresh_tenant: Tenant, auth: Headers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docflow.finance import rules
+
+    monkeypatch.setattr(rules, "MAX_RULES", 2)
+    headers = auth(fresh_tenant, Role.ADMIN)
+    category = _categories(http, headers)["tarvikkeet"]["id"]
+
+    def add(pattern: str) -> int:
+        body = {"category_id": category, "match_kind": "merchant", "pattern": pattern}
+        return http.post(f"{BASE}/rules", json=body, headers=headers).status_code
+
+    assert [add("Tokmanni"), add("Motonet")] == [201, 201]
+    assert add("Clas Ohlson") == 422
