@@ -13,6 +13,11 @@ A paper lying tilted or foreshortened is a quadrilateral instead (:func:`find_pa
 256 px thumbnail the largest bright region is taken, each of its four edges is the line most of
 its outermost pixels lie on (chosen by consensus, so a shadow or an object over part of an edge
 does not bend it), and the corners are where the lines meet.
+
+A crop keeps a little of what lies around the paper: the paper's edge and its shadow show as a dark
+band along the frame, and Tesseract then drops the amount column beside it like any picture edge.
+:func:`clear_edge_bands` whitens such bands (a column or row near the frame that is dark without a
+break over much of its length, which printed text never is: it breaks between lines).
 """
 
 from __future__ import annotations
@@ -36,7 +41,55 @@ MAX_KEPT_AREA = 0.95
 #: Crops that keep less than this share of the area found a bright spot, not the paper.
 MIN_KEPT_AREA = 0.15
 
+#: Edge bands are looked for within this share of the width (columns) or height (rows) from the frame.
+EDGE_BAND = 0.15
+#: A column or row of an edge band is dark without a break over more than this share of its length;
+#: printed text breaks at every line gap.
+EDGE_DARK_RUN = 0.4
+#: Pixels darker than this (0..255, on the evened-out page) count as dark.
+EDGE_DARK_LEVEL = 160
+#: Pixels whitened on each side of a dark column or row (the band's soft border).
+EDGE_PAD = 3
+
 PaperBox = tuple[int, int, int, int]
+
+
+def longest_run(values: Any) -> int:
+    """The longest run of ``True`` in a one-dimensional boolean array."""
+    import numpy as np
+
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], values.astype(np.int8), [0]))))
+    return int((edges[1::2] - edges[::2]).max()) if len(edges) else 0
+
+
+def _dark_lines(dark: Any, band: int) -> list[int]:
+    """Indices of the columns of ``dark`` within ``band`` of either side that are edge bands."""
+    size, length = dark.shape[1], dark.shape[0]
+    near = sorted({*range(min(band, size)), *range(max(0, size - band), size)})
+    # Only columns dark over enough of their length can hold a long enough run.
+    shares = dark[:, near].mean(axis=0)
+    candidates = [index for index, share in zip(near, shares, strict=True) if share > EDGE_DARK_RUN]
+    return [index for index in candidates if longest_run(dark[:, index]) > length * EDGE_DARK_RUN]
+
+
+def clear_edge_bands(image: Image) -> Image:
+    """``image`` (grayscale) with the dark bands along its frame whitened, or ``image`` itself when
+    it has none (see the module docstring)."""
+    import numpy as np
+    from PIL import Image as PILImage
+
+    pixels = np.asarray(image)
+    dark = pixels < EDGE_DARK_LEVEL
+    columns = _dark_lines(dark, int(pixels.shape[1] * EDGE_BAND))
+    rows = _dark_lines(dark.T, int(pixels.shape[0] * EDGE_BAND))
+    if not columns and not rows:
+        return image
+    cleared = pixels.copy()
+    for x in columns:
+        cleared[:, max(0, x - EDGE_PAD) : x + EDGE_PAD + 1] = 255
+    for y in rows:
+        cleared[max(0, y - EDGE_PAD) : y + EDGE_PAD + 1, :] = 255
+    return PILImage.fromarray(cleared)
 
 
 def otsu_threshold(histogram: Sequence[int]) -> int:

@@ -150,6 +150,15 @@ def _whitened(image: Image, mask: Image) -> Image:
     return PILImage.composite(image, PILImage.new("L", image.size, 255), mask)
 
 
+def _edges_cleared(image: Image, options: PreprocessOptions) -> Image:
+    """``image`` without the dark bands a paper's edge leaves along the frame, as options allow."""
+    if not options.clear_edges:
+        return image
+    from docflow.ocr.paper import clear_edge_bands
+
+    return clear_edge_bands(image)
+
+
 @dataclass(slots=True)
 class _Analysis:
     """What the working copy tells: its evened-out view and, among clutter, where the text is."""
@@ -238,7 +247,7 @@ def prepare_photo(image: Image, options: PreprocessOptions) -> PreparedImage:
         cropped = image.crop((x0, y0, x0 + paper_size[0], y0 + paper_size[1])) if paper != IDENTITY else image
         resized, scale = resize_to(cropped, scale)
         flattened = flatten_light(resized) if options.flatten_light else None
-        return PreparedImage(flattened or resized, scale, text_height, (x0, y0))
+        return PreparedImage(_edges_cleared(flattened or resized, options), scale, text_height, (x0, y0))
     output = (max(1, round(out_size[0] * scale)), max(1, round(out_size[1] * scale)))
     center = (paper_size[0] / 2, paper_size[1] / 2)
     matrix = multiply(paper, rotation(skew, center, (out_size[0] / 2, out_size[1] / 2)), scaling(1 / scale))
@@ -252,6 +261,7 @@ def prepare_photo(image: Image, options: PreprocessOptions) -> PreparedImage:
     result = (flatten_light(result) if options.flatten_light else None) or result
     if text_mask is not None:
         result = _whitened(result, _view(text_mask, output, multiply(scaling(1 / factor), matrix), 0))
+    result = _edges_cleared(result, options)
     # The paper's top-left corner in the upload: where the levelled frame's boxes are placed.
     offset = (max(0, round(paper[0][2] / paper[2][2])), max(0, round(paper[1][2] / paper[2][2])))
     return PreparedImage(result, scale, text_height, offset, skew, straightened)

@@ -42,10 +42,11 @@ class PreprocessOptions:
     uneven light (see :mod:`docflow.ocr.light`). ``find_text`` finds the text among a table's clutter
     on a photo with uneven background (see :mod:`docflow.ocr.text_region`): outlines that miss it are
     not trusted, the skew is taken from its strokes, and ``mask_clutter`` whitens what is not text
-    where no paper outline was found. ``join_dots`` blurs dot-matrix print just enough to join its
-    dots into strokes (see :mod:`docflow.ocr.dots`). With ``straighten_paper``, ``deskew``,
-    ``flatten_light``, ``find_text`` and ``join_dots`` off, a page is prepared as before they existed
-    (crop and scale only).
+    where no paper outline was found; ``clear_edges`` whitens the dark band a cropped paper's edge and
+    shadow leave along the frame (see :mod:`docflow.ocr.paper`). ``join_dots`` blurs dot-matrix
+    print just enough to join its dots into strokes (see :mod:`docflow.ocr.dots`). With
+    ``straighten_paper``, ``deskew``, ``flatten_light``, ``find_text``, ``clear_edges`` and
+    ``join_dots`` off, a page is prepared as before they existed (crop and scale only).
     """
 
     min_text_height: int = 16
@@ -60,6 +61,7 @@ class PreprocessOptions:
     flatten_light: bool = True
     find_text: bool = True
     mask_clutter: bool = True
+    clear_edges: bool = True
     scale_text: bool = True
     join_dots: bool = True
 

@@ -6,7 +6,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from docflow.ocr import PreprocessOptions, read_document
-from docflow.ocr.paper import find_paper, otsu_threshold
+from docflow.ocr.paper import clear_edge_bands, find_paper, longest_run, otsu_threshold
 from docflow.ocr.prepare import prepare_for_ocr
 from tests.support.ocr_corpus import MONO_FONT_PATH, encode, render_receipt
 
@@ -94,3 +94,58 @@ def test_given_receipt_photo_when_read_then_right_aligned_amounts_are_kept() -> 
     lines = [line.text for line in read_document(data, declared_type="image/png").lines]
     assert any("YHTEENS" in text and "6,70" in text for text in lines), lines
     assert any("KORTTI" in text and "6,70" in text for text in lines), lines
+
+
+def page_with_edge_band(*, band_x: int, band_height_share: float) -> Image.Image:
+    """A white page with a printed amount column and a dark vertical band ``band_x`` px from the left."""
+    page = Image.new("L", (600, 800), 255)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(MONO_FONT_PATH, 26)
+    for row in range(12):
+        draw.text((40, 60 + row * 50), "MAKSETTAVA", fill=0, font=font)
+        draw.text((430, 60 + row * 50), "46,84", fill=0, font=font)
+    top = int(800 * (1 - band_height_share) / 2)
+    draw.rectangle((band_x, top, band_x + 24, 800 - top), fill=60)
+    return page
+
+
+def test_given_dark_band_along_the_frame_when_cleared_then_band_is_white_and_text_kept() -> None:
+    page = page_with_edge_band(band_x=560, band_height_share=0.9)
+    cleared = clear_edge_bands(page)
+    assert cleared.crop((560, 100, 585, 700)).getextrema() == (255, 255)
+    # Printed text, column and all, is untouched.
+    assert cleared.crop((0, 0, 550, 800)).tobytes() == page.crop((0, 0, 550, 800)).tobytes()
+
+
+@pytest.mark.parametrize(
+    ("band_x", "share"),
+    [(300, 0.9), (560, 0.3)],
+    ids=["band in the middle of the page", "short band at the frame"],
+)
+def test_given_no_edge_band_when_cleared_then_page_is_returned_unchanged(band_x: int, share: float) -> None:
+    page = page_with_edge_band(band_x=band_x, band_height_share=share)
+    assert clear_edge_bands(page) is page
+
+
+def test_given_printed_text_up_to_the_frame_when_cleared_then_nothing_is_whitened() -> None:
+    page = Image.new("L", (400, 300), 255)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(MONO_FONT_PATH, 30)
+    for row in range(8):
+        draw.text((0, row * 36), "8888888888888888", fill=0, font=font)
+    assert clear_edge_bands(page) is page
+
+
+def test_given_photo_with_paper_edge_shadow_when_prepared_then_no_band_reaches_tesseract() -> None:
+    """Tesseract drops an amount column standing beside such a band as part of a picture."""
+    paper = page_with_edge_band(band_x=560, band_height_share=0.95).resize((500, 810))
+    photo = photo_of(paper)
+
+    def darkest_run(options: PreprocessOptions) -> int:
+        import numpy as np
+
+        dark = np.asarray(prepare_for_ocr(photo, options).image) < 160
+        return max(longest_run(dark[:, x]) for x in range(dark.shape[1]))
+
+    assert darkest_run(PreprocessOptions(clear_edges=False)) > 400
+    assert darkest_run(PreprocessOptions()) < 100
