@@ -64,6 +64,12 @@ _COMPACT = re.compile(r"(?<!\d)(20\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d
 _COMPACT_DAY_FIRST = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])(20\d\d)(?!\d)")
 #: Day, then month and year whose separators the OCR lost, before a time: ``25 102025 18:49``.
 _LOST_SEPARATORS = re.compile(r"(?<![\d.,/-])(\d{1,2})\s(\d{2})((?:19|20)\d\d)(?=\s+[0-2]?\d[:.][0-5]\d)")
+#: A separator read as the digit ``1``, before a time: ``26.03125 16:47`` (26.03.25), and with the other
+#: separator lost, ``081212025 10:28`` (08.12.2025, or 08.12 read the other way round when that is no date).
+_SEPARATOR_AS_ONE = re.compile(
+    r"(?<![\d.,/-])(?:(?P<day>\d{2})[./-](?P<month>\d{2})1(?P<short>\d{2})|(?P<digits>\d{4}1\d{4}|\d{2}1\d{6}))"
+    r"(?=\s+[0-2]?\d[:.][0-5]\d)"
+)
 _DAY_MONTH_NAME = re.compile(
     rf"(?<!\d)(?P<day>\d{{1,2}})\s?[-/ ]?\s?{_MONTH_NAME}\s?[-/ ,]?\s?(?P<year>\d{{4}}|\d{{2}})(?!\d)",
     re.IGNORECASE,
@@ -133,6 +139,18 @@ def _noisy_readings(text: str) -> Iterator[_Reading]:
         yield _make_date(int(match[4]), int(match[3]), int(match[1])), match.start(), match.end(), 0.8
 
 
+def _separator_as_one(match: re.Match[str]) -> dt.date | None:
+    """The date a :data:`_SEPARATOR_AS_ONE` match reads, or ``None`` when no or two dates fit."""
+    if match["day"]:
+        return _make_date(_year(match["short"]), int(match["month"]), int(match["day"]))
+    digits, year = match["digits"], int(match["digits"][-4:])
+    readings = {
+        _make_date(year, int(digits[2:4]), int(digits[:2])) if digits[4] == "1" else None,
+        _make_date(year, int(digits[3:5]), int(digits[:2])) if digits[2] == "1" else None,
+    } - {None}
+    return readings.pop() if len(readings) == 1 else None
+
+
 def find_dates(text: str, today: dt.date | None = None) -> list[DateMatch]:
     """Every plausible date in ``text`` (day-first), left to right; ``today`` bounds the future."""
     today = today or dt.date.today()
@@ -174,6 +192,8 @@ def find_dates(text: str, today: dt.date | None = None) -> list[DateMatch]:
         add(_make_date(int(match[3]), int(match[2]), int(match[1])), match.start(), match.end(), 0.6)
     for match in _LOST_SEPARATORS.finditer(text):
         add(_make_date(int(match[3]), int(match[2]), int(match[1])), match.start(), match.end(), 0.5)
+    for match in _SEPARATOR_AS_ONE.finditer(text):
+        add(_separator_as_one(match), match.start(), match.end(), 0.5)
     return sorted(found, key=lambda item: item.start)
 
 

@@ -185,3 +185,21 @@ def test_given_a_date_whose_separators_are_lost_before_a_time_then_it_is_read_un
     found = find_dates("25 102025 18:49 Kuittinro 512949", dt.date(2026, 1, 1))
     assert [(match.value, match.confidence < 0.7) for match in found] == [(dt.date(2025, 10, 25), True)]
     assert find_dates("Kassa 25 102025", dt.date(2026, 1, 1)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("26.03125 16:47 KUITTI 537538", dt.date(2025, 3, 26)),
+        ("081212025 10:28", dt.date(2025, 12, 8)),
+        ("KUITTI 123412345 10:20", None),
+        ("26.03125 KUITTI", None),
+    ],
+    ids=["short year", "one separator lost", "no date fits", "no time after"],
+)
+def test_given_a_separator_read_as_one_before_a_time_then_the_date_is_read_unconfidently(
+    text: str, expected: dt.date | None
+) -> None:
+    found = find_dates(text, dt.date(2026, 1, 1))
+    assert [match.value for match in found] == ([expected] if expected else [])
+    assert all(match.confidence < 0.7 for match in found)
