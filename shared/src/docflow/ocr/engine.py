@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from docflow.ocr.errors import OcrTimeoutError, OcrUnavailableError
 from docflow.ocr.layout import Fragment, union_bbox
+from docflow.ocr.models import BBox
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -106,8 +107,41 @@ def parse_tsv(tsv: str) -> dict[str, list[Any]]:
     return data
 
 
+#: A word at either end of a line is taken for speckle (table grain, a shadow's edge, the paper's
+#: border) when Tesseract is less sure of it than this, ...
+NOISE_CONFIDENCE = 0.6
+#: ... it holds at most this many characters or none that is a letter or digit, ...
+NOISE_LENGTH = 2
+#: ... and a gap wider than this many line heights separates it from the rest of the line.
+NOISE_GAP = 1.5
+
+_Word = tuple[str, float, BBox]
+
+
+def _is_noise(word: _Word, neighbour: _Word, line_height: int) -> bool:
+    text, confidence, (x0, _, x1, _) = word
+    gap = max(neighbour[2][0] - x1, x0 - neighbour[2][2])
+    shapeless = len(text) <= NOISE_LENGTH or not any(char.isalnum() for char in text)
+    return confidence < NOISE_CONFIDENCE and shapeless and gap > NOISE_GAP * line_height
+
+
+def trim_edge_noise(words: list[_Word]) -> list[_Word]:
+    """``words`` of one line (left to right) without speckle read as words at either end."""
+    if len(words) < 2:
+        return words
+    heights = sorted(box[3] - box[1] for _, _, box in words)
+    line_height = max(1, heights[len(heights) // 2])
+    start, stop = 0, len(words)
+    while stop - start > 1 and _is_noise(words[start], words[start + 1], line_height):
+        start += 1
+    while stop - start > 1 and _is_noise(words[stop - 1], words[stop - 2], line_height):
+        stop -= 1
+    return words[start:stop]
+
+
 def fragments_from_data(data: dict[str, list[Any]]) -> list[Fragment]:
-    """One fragment per Tesseract line from ``image_to_data`` output (dict form)."""
+    """One fragment per Tesseract line from ``image_to_data`` output (dict form), without the
+    speckle Tesseract reads as words at a line's ends (see :func:`trim_edge_noise`)."""
     words: dict[tuple[int, int, int, int], list[int]] = defaultdict(list)
     for row, level in enumerate(data["level"]):
         if int(level) == 5 and str(data["text"][row]).strip():
@@ -115,18 +149,23 @@ def fragments_from_data(data: dict[str, list[Any]]) -> list[Fragment]:
             words[(*key, int(data["line_num"][row]))].append(row)
     fragments = []
     for rows in words.values():
-        text = " ".join(str(data["text"][row]).strip() for row in rows)
-        confidences = [max(0.0, float(data["conf"][row])) / 100 for row in rows]
-        boxes = [
+        line = [
             (
-                int(data["left"][row]),
-                int(data["top"][row]),
-                int(data["left"][row]) + int(data["width"][row]),
-                int(data["top"][row]) + int(data["height"][row]),
+                str(data["text"][row]).strip(),
+                max(0.0, float(data["conf"][row])) / 100,
+                (
+                    int(data["left"][row]),
+                    int(data["top"][row]),
+                    int(data["left"][row]) + int(data["width"][row]),
+                    int(data["top"][row]) + int(data["height"][row]),
+                ),
             )
-            for row in rows
+            for row in sorted(rows, key=lambda row: int(data["left"][row]))
         ]
-        fragments.append(Fragment(text, sum(confidences) / len(confidences), union_bbox(boxes)))
+        kept = trim_edge_noise(line)
+        text = " ".join(word[0] for word in kept)
+        confidence = sum(word[1] for word in kept) / len(kept)
+        fragments.append(Fragment(text, confidence, union_bbox(word[2] for word in kept)))
     return fragments
 
 

@@ -44,6 +44,39 @@ def test_given_tesseract_words_when_parsed_then_one_fragment_per_line_with_box_a
     assert second.confidence == pytest.approx(0.505)
 
 
+def test_given_speckle_read_as_words_far_out_at_a_lines_ends_when_parsed_then_it_is_dropped() -> None:
+    data = _tsv(
+        [
+            (5, 1, 1, 1, 1, 0, 10, 12, 20, "J"),
+            (5, 1, 1, 1, 1, 200, 10, 60, 95, "Alko"),
+            (5, 1, 1, 1, 1, 270, 10, 30, 93, "Oy"),
+            (5, 1, 1, 1, 1, 600, 10, 10, 31, "|"),
+        ]
+    )
+    (fragment,) = fragments_from_data(data)
+    assert fragment.text == "Alko Oy"
+    assert fragment.bbox == (200, 10, 300, 30)
+    assert fragment.confidence == pytest.approx(0.94)
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        [(10, 95, "VESI"), (400, 90, "1,34"), (470, 50, "B")],
+        [(10, 40, "x"), (30, 95, "Alko")],
+        [(10, 30, "Kuitti"), (200, 95, "Alko")],
+        [(10, 30, "E")],
+    ],
+    ids=["code letter beside its amount", "close to the rest", "a long word", "the only word"],
+)
+def test_given_words_that_are_no_speckle_when_parsed_then_every_word_is_kept(
+    words: list[tuple[int, float, str]],
+) -> None:
+    data = _tsv([(5, 1, 1, 1, 1, left, 10, 10 * len(text), conf, text) for left, conf, text in words])
+    (fragment,) = fragments_from_data(data)
+    assert fragment.text == " ".join(text for _, _, text in words)
+
+
 def test_given_installed_languages_when_defaulted_then_preferred_subset_in_order(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
