@@ -11,6 +11,10 @@ from __future__ import annotations
 VAT_ROW_CHECKED: dict[int, float] = {3: 0.97, 2: 0.93, 1: 0.75, 0: 0.6}
 #: A printed tax whose gross is what the total leaves (``Sis. ALV 25,5 % 23,48``): total and tax agree.
 VAT_ROW_TAX_NOTE = 0.9
+#: The same when the tax is a cent or two off the gross's own tax (rounded per line, or a total misread
+#: by a few cents, which the tax fits as well): enough to book a total the payment confirms, never a
+#: confirmation of the total.
+VAT_ROW_TAX_NOTE_ROUNDED = 0.75
 #: The same when no total confirms the rows: at most 0.8, however cleanly the row is printed.
 VAT_ROW_UNCHECKED: dict[int, float] = {3: 0.8, 2: 0.7, 1: 0.6, 0: 0.5}
 #: Rows whose gross amounts do not add up to the total: some of them are wrong.

@@ -74,6 +74,28 @@ def _vertical_overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]
     return overlap / shorter
 
 
+#: Fragments whose horizontal extents overlap by more than this share of the narrower one are stacked
+#: lines (a tilted photo's lines have tall boxes that overlap vertically), never one row.
+MAX_ROW_HORIZONTAL_OVERLAP = 0.3
+
+
+def _horizontal_overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    overlap = min(a[2], b[2]) - max(a[0], b[0])
+    narrower = max(1, min(a[2] - a[0], b[2] - b[0]))
+    return overlap / narrower
+
+
+def _same_row(row: Sequence[TextLine], line: TextLine) -> bool:
+    """Whether ``line`` sits beside the fragments of ``row``: level with one, stacked on none."""
+    assert line.bbox is not None
+    boxes = [other.bbox for other in row if other.bbox is not None]
+    return (
+        row[0].page == line.page
+        and any(_vertical_overlap(box, line.bbox) > 0.5 for box in boxes)
+        and all(_horizontal_overlap(box, line.bbox) <= MAX_ROW_HORIZONTAL_OVERLAP for box in boxes)
+    )
+
+
 def merge_rows(lines: Iterable[LineLike | TextLine]) -> list[TextLine]:
     """Group fragments printed on the same visual row into one line, left to right.
 
@@ -93,15 +115,8 @@ def merge_rows(lines: Iterable[LineLike | TextLine]) -> list[TextLine]:
     rows: list[list[TextLine]] = []
     for line in sorted(boxed, key=lambda item: (item.page, _center(item))):
         assert line.bbox is not None
-        row = rows[-1] if rows else None
-        if (
-            row
-            and row[0].page == line.page
-            and any(
-                other.bbox is not None and _vertical_overlap(other.bbox, line.bbox) > 0.5 for other in row
-            )
-        ):
-            row.append(line)
+        if rows and _same_row(rows[-1], line):
+            rows[-1].append(line)
         else:
             rows.append([line])
     return [_join_row(row) for row in rows]

@@ -27,6 +27,7 @@ from docflow.receipts.vocabulary import (
     EXCLUDING,
     INCLUSIVE,
     MOBILE,
+    NET_WORD,
     NOT_PAYMENT,
     NOT_TOTAL,
     RATED_TAX,
@@ -63,6 +64,8 @@ class Check(StrEnum):
     SUBTOTAL = "subtotal"
 
 
+#: Checks read from the VAT block: a line of that block repeats them, so they cannot confirm it.
+VAT_BLOCK_CHECKS: frozenset[Check] = frozenset({Check.VAT_ROWS, Check.COMPONENTS})
 #: Without any total line, how far each check is trusted on its own (VAT rows are verified arithmetic).
 FALLBACK_WEIGHTS: dict[Check, float] = {
     Check.VAT_ROWS: 1.5,
@@ -334,6 +337,9 @@ def total_candidates(
         rated = ("@" in line.text or "%" in line.text) and not TOTAL_LOCAL.search(folded)
         if rated and not strong:
             continue
+        if "%" in line.text and NET_WORD.search(folded):
+            # A rate beside a net word is a VAT table's row or header (``ALV Veroton Yhteensä``).
+            continue
         amounts = [match for match in _amount_for(lines, index) if match.value > 0]
         if not amounts:
             continue
@@ -394,9 +400,11 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
     scores: dict[Decimal, float] = defaultdict(float)
     sources: dict[Decimal, str] = {}
     checks = _checks(evidence)
-    # A total word next to a rate may be a tax note (``Total incl. GST @ 6% : 1.42``): such a line
-    # counts only when another reading confirms its amount.
-    candidates = total_candidates(lines, evidence.excluded_lines, frozenset(checks.values()))
+    # A total word next to a rate may be a tax note (``Total incl. GST @ 6% : 1.42``) or a VAT table's
+    # gross column (``ALV 25,5 % ... Yhteensä 75,39``): such a line counts only when a reading outside
+    # the VAT block confirms its amount (the VAT rows repeat their own gross).
+    outside_vat = frozenset(value for name, value in checks.items() if name not in VAT_BLOCK_CHECKS)
+    candidates = total_candidates(lines, evidence.excluded_lines, outside_vat)
     if evidence.rounding is not None and evidence.rounding.amount != 0:
         rounding_index, adjustment = evidence.rounding
         candidates += [

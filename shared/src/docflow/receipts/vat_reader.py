@@ -194,6 +194,7 @@ def _window_candidates(
     """Rows at ``rate`` from the amounts on the rate line and the net/gross lines around it."""
     pool = list(dict.fromkeys(value for value in _amounts(rest) if value != 0))
     net_or_gross = bool(_NET_OR_GROSS.search(lines[index].folded))
+    totals: set[Decimal] = set()
     for step in [*range(1, _WINDOW_AFTER + 1), *range(-1, -_WINDOW_BEFORE - 1, -1)]:
         near = index + step
         if not 0 <= near < len(lines) or not _is_window_line(lines[near], rate, rates, net_or_gross):
@@ -207,6 +208,8 @@ def _window_candidates(
         found = [value for value in _amounts(near_text) if value != 0]
         if len(found) > 3:
             continue
+        if TOTAL_STRONG.search(lines[near].folded) or TOTAL_WEAK.search(lines[near].folded):
+            totals.update(found)
         pool += [value for value in found if value not in pool]
     if len(pool) < 2 or len(pool) > 6:
         return
@@ -217,7 +220,17 @@ def _window_candidates(
             if row is None or row in seen:
                 continue
             seen.add(row)
-            yield Candidate(row, index, sum(value in pool for value in row[1:]), RowSource.WINDOW)
+            printed = sum(value in pool for value in row[1:])
+            if _only_the_total(row, pool, totals):
+                printed = 1
+            yield Candidate(row, index, printed, RowSource.WINDOW)
+
+
+def _only_the_total(row: VatAmounts, pool: Sequence[Decimal], totals: set[Decimal]) -> bool:
+    """Whether a row's gross is the total line's amount, its net is not printed and its tax is not
+    exactly the gross's tax: the tax then fits a misread total within rounding as well as the true
+    one (``29,90`` read for ``29,97`` under ``ALV 25,5 % 6,09``), so the row is no second reading."""
+    return row.gross in totals and row.net not in pool and tax_from_gross(row.rate, row.gross) != row.tax
 
 
 def _row_readings(text: str, index: int, rates: frozenset[Decimal]) -> Iterator[Candidate]:
@@ -613,7 +626,8 @@ def _reading(
         if checked:
             value = confidence.VAT_ROW_CHECKED[printed]
             if row.source is RowSource.TAX_NOTE:
-                value = confidence.VAT_ROW_TAX_NOTE
+                exact = tax_from_gross(row.row.rate, row.row.gross) == row.row.tax
+                value = confidence.VAT_ROW_TAX_NOTE if exact else confidence.VAT_ROW_TAX_NOTE_ROUNDED
             if row.source is RowSource.COMPLETED:
                 # An amount printed on the damaged row is what the total gives: enough to book when
                 # the payment or the items confirm the total too.

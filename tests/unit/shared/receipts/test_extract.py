@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from docflow.receipts.extract import extract_receipt
-from docflow.receipts.lines import TextLine
+from docflow.receipts.lines import TextLine, merge_rows
 
 TODAY = dt.date(2026, 6, 30)
 
@@ -220,6 +220,16 @@ def test_given_ocr_fragments_on_one_row_when_extracted_then_they_are_merged_by_t
     receipt = extract_receipt(lines, today=TODAY)
     assert receipt.total is not None
     assert receipt.total.value == Decimal("9.00")
+
+
+def test_given_tilted_lines_whose_tall_boxes_overlap_when_merged_then_they_stay_stacked() -> None:
+    """A tilted photo's whole-width lines have boxes taller than a line: they overlap vertically."""
+    lines = [
+        TextLine("PANTTI 0,15", 0.9, (10, 100, 400, 150)),
+        TextLine("YHTEENSA 76,19", 0.9, (12, 120, 402, 170)),
+        TextLine("KORTTI 76,19", 0.9, (14, 140, 404, 190)),
+    ]
+    assert [line.text for line in merge_rows(lines)] == ["PANTTI 0,15", "YHTEENSA 76,19", "KORTTI 76,19"]
 
 
 def test_given_the_same_input_when_extracted_twice_then_the_results_are_equal() -> None:

@@ -224,3 +224,16 @@ def test_given_an_amount_alone_on_one_line_only_then_it_is_no_total_candidate() 
 
     lines = to_lines("Kanerva\n21,06\nKAHVI 3,50\n")
     assert total_candidates(lines, frozenset()) == []
+
+
+def test_given_a_vat_table_row_with_a_gross_column_word_then_it_is_no_total_line() -> None:
+    """``Yhteensä`` heads a VAT table's gross column; its row repeats the VAT rows' gross, so the VAT
+    rows cannot confirm it as the receipt's total (here the deposits lie outside VAT)."""
+    text = (
+        "Alko Kamppi\nYHTEENSÄ EUR\n76,19\nHinnat sisältävät ALV:n\n"
+        "ALV Veroton Vero 60,07 15,32 75,39 25,5 % Yhteensä\nTERVETULOA UUDELLEEN\n"
+    )
+    lines = to_lines(text)
+    total = choose_total(lines, collect_evidence(lines, Decimal("75.39"), None))
+    assert total is not None
+    assert total.value == Decimal("76.19")

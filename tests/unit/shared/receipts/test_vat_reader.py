@@ -393,3 +393,25 @@ def test_given_a_rateless_line_that_several_rates_fit_then_no_row_is_guessed() -
 
     gathered = gather(lines_from_text("0,01 Netto 0,10\n"), "FI")
     assert gathered.candidates == ()
+
+
+def _puuilo(total: str) -> str:
+    return (
+        "Puuilo Raisio\nYtunnus 2350637-0\n2026-07-07 19:18\nSILIKONI VALK.\n"
+        f"MAKSETTAVA {total}\nALV 25.5% 6,09\nVEROTON 235),38\nGodkänd 821876\n"
+    )
+
+
+def test_given_a_tax_that_fits_the_total_exactly_then_the_row_confirms_the_total() -> None:
+    receipt = extract_receipt(_puuilo("29,97"), today=dt.date(2026, 12, 1))
+    assert receipt.total is not None
+    assert receipt.total.confidence >= 0.9
+    assert [(row.gross, row.confidence >= 0.9) for row in receipt.vat] == [(Decimal("29.97"), True)]
+
+
+def test_given_a_tax_a_cent_off_a_misread_total_then_neither_is_confirmed() -> None:
+    """6,09 is 25,5 % of 29,97; of 29,90 (a misread 7) it would be 6,08, within rounding only."""
+    receipt = extract_receipt(_puuilo("29,90"), today=dt.date(2026, 12, 1))
+    assert receipt.total is not None
+    assert receipt.total.confidence < 0.9
+    assert all(row.confidence < 0.9 for row in receipt.vat)
