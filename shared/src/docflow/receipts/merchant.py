@@ -132,6 +132,9 @@ AFTER_CONTACT_PENALTY = 3.0
 #: A merchant name no other line of the receipt repeats a word of is trusted no more than this: a
 #: misread name (``Herköp AB`` for ``Hemköp``) reads as cleanly as a right one.
 UNCORROBORATED_NAME = 0.85
+#: So is a name on a line Tesseract read with less confidence than this: specks beside it read as
+#: letters (``E vää Puuilo Oy``), and the line's other words still corroborate it.
+NOISY_NAME_LINE = 0.85
 #: Words too common in names to corroborate one (legal forms, countries, trade words).
 _GENERIC_NAME_WORDS = frozenset(
     [
@@ -292,7 +295,7 @@ def find_merchant(lines: Sequence[TextLine]) -> tuple[str, int, float] | None:
     if not name:
         return None
     confidence = min(0.95, 0.35 + 0.15 * score) * min(1.0, header[index].confidence + 0.2)
-    if not _corroborated(name, lines, range(index, last + 1)):
+    if header[index].confidence < NOISY_NAME_LINE or not _corroborated(name, lines, range(index, last + 1)):
         confidence = min(confidence, UNCORROBORATED_NAME)
     return name, last, round(max(0.1, confidence), 3)
 

@@ -85,6 +85,11 @@ PAID_TOTAL_WEIGHT = 1.0
 #: A total that a card or mobile payment amount on the receipt contradicts is trusted no more than this.
 DISPUTED_TOTAL = 0.85
 PAYMENT_CHECKS = frozenset({Check.CARD, Check.MOBILE, Check.CASH_MINUS_CHANGE})
+#: A total line Tesseract read with less confidence than this is noisy print: its payment line, printed
+#: in the same font and read as noisily, repeats a misread digit as often as the true one.
+NOISY_LINE = 0.8
+#: So a noisy total that only a payment line repeats (no VAT rows or items add up to it) stays below this.
+NOISY_PAID_TOTAL = 0.85
 #: A summary amount whose decimal point the OCR lost (``Total GST 571``): read as cents.
 _LOST_POINT = re.compile(r"(?<![\d.,])(\d{3,6})\W{0,2}$")
 
@@ -413,10 +418,12 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
             if index < rounding_index and value + adjustment > 0
         ]
     printed = {value for value, _, _ in candidates}
+    line_confidence: dict[Decimal, float] = {}
     for value, weight, index in candidates:
         seen = value in scores
         scores[value] = max(scores[value], weight) + 0.5 * seen
         sources.setdefault(value, lines[index].text)
+        line_confidence[value] = max(line_confidence.get(value, 0.0), lines[index].confidence)
     if evidence.components is not None and evidence.components_explicit and evidence.components > 0:
         scores[evidence.components] += COMPONENTS_WEIGHT
         sources.setdefault(evidence.components, Check.COMPONENTS)
@@ -452,9 +459,22 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
         scores[value] -= CHECK_WEIGHT
         agrees = agrees if len(agrees) > 1 else ()
     confidence = min(0.99, 0.45 + 0.08 * scores[value] + 0.1 * len(agrees))
-    # A payment amount that differs from the total (a misread digit somewhere) caps its confidence.
-    confidence = min(confidence, DISPUTED_TOTAL if _disputed(evidence, value, adjustment) else 1.0)
+    confidence = min(
+        confidence, _ceiling(evidence, value, adjustment, line_confidence.get(value, 1.0), agrees)
+    )
     return TotalChoice(value, round(confidence, 3), sources.get(value, ""), agrees)
+
+
+def _ceiling(
+    evidence: Evidence, value: Decimal, adjustment: Decimal, line_confidence: float, agrees: Sequence[Check]
+) -> float:
+    """How sure a total can be at most: a payment amount that differs from it (a misread digit
+    somewhere) caps it, and so does a noisy total line that only its payment line repeats."""
+    if _disputed(evidence, value, adjustment):
+        return DISPUTED_TOTAL
+    if line_confidence < NOISY_LINE and set(agrees) <= PAYMENT_CHECKS:
+        return NOISY_PAID_TOTAL
+    return 1.0
 
 
 def _disputed(evidence: Evidence, value: Decimal, adjustment: Decimal) -> bool:

@@ -219,3 +219,21 @@ def test_given_a_header_name_the_web_address_repeats_then_it_wins_over_a_slogan(
 def test_given_a_currency_line_in_the_header_then_it_is_never_the_merchant() -> None:
     name, _ = _party("EUR\nWarburger Straße 130\n33100 Paderborn\n")
     assert name is None
+
+
+def test_given_a_name_on_a_line_read_unsurely_then_it_is_not_trusted_as_confirmed() -> None:
+    from docflow.receipts.lines import TextLine
+
+    def party(confidence: float) -> float:
+        lines = [
+            TextLine("E vää Puuilo Oy", confidence),
+            TextLine("Teollisuustie 111", 0.95),
+            TextLine("15110 LAHTI", 0.95),
+            TextLine("www.puuilo.fi", 0.95),
+        ]
+        found = find_party(lines)
+        assert found is not None
+        return found.name_confidence
+
+    assert party(0.97) >= 0.9
+    assert party(0.8) < 0.9

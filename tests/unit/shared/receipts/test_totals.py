@@ -237,3 +237,23 @@ def test_given_a_vat_table_row_with_a_gross_column_word_then_it_is_no_total_line
     total = choose_total(lines, collect_evidence(lines, Decimal("75.39"), None))
     assert total is not None
     assert total.value == Decimal("76.19")
+
+
+def test_given_a_noisy_total_that_only_its_payment_line_repeats_then_it_is_not_confident() -> None:
+    """The same font misread the same way twice (``410,64`` for ``110,64``) is no confirmation."""
+    from docflow.receipts.lines import TextLine
+
+    def total_confidence(ocr_confidence: float) -> float:
+        lines = [
+            TextLine("Alko Kamppi", 0.9),
+            TextLine("valkoviini 0,75 l 41,64", ocr_confidence),
+            TextLine("MAKSETTAVA 410,64", ocr_confidence),
+            TextLine("MobilePay 410,64", ocr_confidence),
+        ]
+        total = choose_total(lines, collect_evidence(lines, None, None))
+        assert total is not None
+        assert total.value == Decimal("410.64")
+        return total.confidence
+
+    assert total_confidence(0.95) >= 0.9
+    assert total_confidence(0.7) < 0.9
