@@ -11,11 +11,8 @@
 -- owners and admins read their tenant's rows.
 --
 -- app_private.inbound_sender(tenant, address) is the member of the tenant whose confirmed address is
--- the sender's: the only senders whose messages become receipts, and the only ones ever replied to.
-
--- Supabase's auth.users has email_confirmed_at; the local compat table gets it (confirmed by default,
--- as the seeded users are). A no-op on Supabase.
-alter table auth.users add column if not exists email_confirmed_at timestamptz default now();
+-- the sender's (auth.users.email_confirmed_at, see 0043): the only senders whose messages become
+-- receipts, and the only ones ever replied to.
 
 create table public.email_inbound_addresses (
   tenant_id uuid primary key references public.tenants (id) on delete cascade,

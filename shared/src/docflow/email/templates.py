@@ -62,13 +62,13 @@ TEMPLATES: dict[str, EmailTemplate] = {
     for t in (
         EmailTemplate(
             "invitation",
-            1,
+            2,
             {
                 "fi": Wording(
                     "Kutsu DocFlow'hun: $tenant",
                     (
                         "$inviter kutsui sinut yrityksen $tenant DocFlow-tiliin.",
-                        "Kutsu on voimassa 7 päivää.",
+                        "Kutsu on voimassa 14 päivää.",
                     ),
                     "Hyväksy kutsu",
                 ),
@@ -76,13 +76,13 @@ TEMPLATES: dict[str, EmailTemplate] = {
                     "Inbjudan till DocFlow: $tenant",
                     (
                         "$inviter har bjudit in dig till företaget $tenant i DocFlow.",
-                        "Inbjudan gäller i 7 dagar.",
+                        "Inbjudan gäller i 14 dagar.",
                     ),
                     "Acceptera inbjudan",
                 ),
                 "en": Wording(
                     "Invitation to DocFlow: $tenant",
-                    ("$inviter invited you to $tenant on DocFlow.", "The invitation is valid for 7 days."),
+                    ("$inviter invited you to $tenant on DocFlow.", "The invitation is valid for 14 days."),
                     "Accept the invitation",
                 ),
             },
