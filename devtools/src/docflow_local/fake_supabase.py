@@ -4,6 +4,10 @@ Served by the local stack on ``LOCAL_SUPABASE_URL`` and started by the tests on 
 
 - ``POST /auth/v1/invite`` (service role key): creates the user (address not yet confirmed), records
   the invitation e-mail;
+- ``POST /auth/v1/admin/generate_link`` (service role key): for ``type`` ``invite``, creates the user
+  as ``/invite`` does but sends nothing: answers the user with ``action_link``, ``email_otp``,
+  ``hashed_token``, ``verification_type`` and ``redirect_to`` for the caller to mail itself (recorded
+  in ``state.links``); ``magiclink`` and ``recovery`` for a known user;
 - ``POST /auth/v1/token?grant_type=pkce``: exchanges an authorization code and its PKCE verifier for a
   session whose access token is signed with the project's JWT secret (HS256, as the legacy key); the
   user's address counts as confirmed from then on, as after following an invitation link;
@@ -55,6 +59,18 @@ class Invitation:
     redirect_to: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class GeneratedLink:
+    """A link ``generate_link`` made (nothing was e-mailed: the caller mails it)."""
+
+    type: str
+    email: str
+    user_id: uuid.UUID
+    data: dict[str, Any]
+    action_link: str
+    redirect_to: str | None
+
+
 @dataclass(slots=True)
 class _Grant:
     user: FakeUser
@@ -68,6 +84,7 @@ class FakeState:
 
     users: dict[str, FakeUser] = field(default_factory=dict)
     invitations: list[Invitation] = field(default_factory=list)
+    links: list[GeneratedLink] = field(default_factory=list)
     grants: dict[str, _Grant] = field(default_factory=dict)
     sessions: dict[str, uuid.UUID] = field(default_factory=dict)
     revoked_sessions: list[tuple[str, str]] = field(default_factory=list)
@@ -143,6 +160,40 @@ class FakeSupabaseAuth(FakeServer):
             self.state.users[email.lower()] = user
             self.state.invitations.append(Invitation(email, user.id, dict(data or {}), redirect_to))
         return _user_json(user)
+
+    def generate_link(self, body: dict[str, Any], redirect_to: str | None) -> dict[str, Any]:
+        """``POST /admin/generate_link``: the user and a verification link, nothing sent."""
+        kind, email = body.get("type"), body.get("email")
+        if kind not in {"invite", "magiclink", "recovery", "signup"}:
+            raise AuthProblem(400, "validation_failed", "Invalid type")
+        if not isinstance(email, str) or "@" not in email or len(email) > 254:
+            raise AuthProblem(400, "validation_failed", "Unable to validate email address: invalid format")
+        data = body.get("data") if isinstance(body.get("data"), dict) else {}
+        with self._lock:
+            known = self.state.users.get(email.lower())
+            if kind in {"invite", "signup"}:
+                if known is not None or self._user_in_database(email):
+                    raise AuthProblem(
+                        422, "email_exists", "A user with this email address has already been registered"
+                    )
+                known = FakeUser(id=uuid.uuid4(), email=email, invited_at=datetime.now(UTC))
+                self._insert_user(known)
+                self.state.users[email.lower()] = known
+            elif known is None:
+                raise AuthProblem(404, "user_not_found", "User with this email not found")
+            otp = f"{secrets.randbelow(10**6):06d}"
+            hashed = hashlib.sha256(f"{email.lower()}{otp}".encode()).hexdigest()
+            query = f"token={hashed}&type={kind}" + (f"&redirect_to={redirect_to}" if redirect_to else "")
+            link = f"{self.url}/verify?{query}"
+            self.state.links.append(GeneratedLink(kind, email, known.id, dict(data or {}), link, redirect_to))
+        return {
+            **_user_json(known),
+            "action_link": link,
+            "email_otp": otp,
+            "hashed_token": hashed,
+            "verification_type": kind,
+            "redirect_to": redirect_to or "",
+        }
 
     def exchange(self, body: dict[str, Any]) -> dict[str, Any]:
         code, verifier = body.get("auth_code"), body.get("code_verifier")
@@ -277,6 +328,9 @@ def _handler_for(fake: FakeSupabaseAuth) -> type[BaseHTTPRequestHandler]:
             if path == "/auth/v1/invite":
                 self._require_key(service=True)
                 return 200, fake.invite(body, query.get("redirect_to"))
+            if path == "/auth/v1/admin/generate_link":
+                self._require_key(service=True)
+                return 200, fake.generate_link(body, query.get("redirect_to") or body.get("redirect_to"))
             if path == "/auth/v1/token" and query.get("grant_type") == "pkce":
                 self._require_key(service=False)
                 return 200, fake.exchange(body)

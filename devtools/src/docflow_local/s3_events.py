@@ -1,5 +1,6 @@
-"""Local S3 notifications: moto sends ``ObjectCreated`` events of the upload prefix to an SQS queue,
-and a poller thread delivers each one to the template's S3-triggered function, as Lambda would.
+"""Local S3 notifications: moto sends ``ObjectCreated`` events of the template's S3 trigger prefixes
+(uploads under ``incoming/``, received messages under ``inbound/``) to an SQS queue, and a poller thread
+delivers each record to the function whose trigger's prefix it matches, as Lambda would.
 
 moto's records lack the per-key ``sequencer`` S3 adds; the poller fills one in from the queue's send
 time, so ordering checks behave as deployed. A record that keeps failing is retried three times (the
@@ -27,22 +28,53 @@ Handler = Callable[[dict[str, Any], Any], Any]
 
 
 def s3_handler_from_template(template_path: Path) -> tuple[str, Handler] | None:
-    """The name and handler of the function the template triggers on S3 events, if any."""
+    """The name and handler of the first function the template triggers on S3 events, if any."""
+    routes = s3_routes_from_template(template_path)
+    return (routes[0][0], routes[0][1]) if routes else None
+
+
+def s3_routes_from_template(template_path: Path) -> list[tuple[str, Handler, str]]:
+    """``(name, handler, key prefix)`` of every S3 trigger of the template's functions."""
     import importlib
 
     from docflow_local.template import load_template, zip_functions
 
     template = load_template(template_path)
+    routes: list[tuple[str, Handler, str]] = []
     for spec in zip_functions(template):
         events = template["Resources"][spec.logical_id]["Properties"].get("Events", {})
-        if any(event.get("Type") == "S3" for event in events.values()):
+        for event in events.values():
+            if event.get("Type") != "S3":
+                continue
+            rules = event["Properties"].get("Filter", {}).get("S3Key", {}).get("Rules", [])
+            prefix = next((r["Value"] for r in rules if r.get("Name") == "prefix"), "")
             module = importlib.import_module(spec.module)
-            return spec.name, getattr(module, spec.attribute)
-    return None
+            routes.append((spec.name, getattr(module, spec.attribute), prefix))
+    return routes
 
 
-def configure_notifications(bucket: str, prefix: str) -> str:
-    """Create the queues and point the bucket's ``ObjectCreated`` notifications under ``prefix`` at them."""
+def dispatcher(routes: list[tuple[str, Handler, str]]) -> Handler:
+    """One handler that hands each record to the function whose prefix its key starts with."""
+
+    def dispatch(event: dict[str, Any], context: Any) -> Any:
+        from urllib.parse import unquote_plus
+
+        results = []
+        for name, handler, prefix in routes:
+            records = [
+                r for r in event["Records"] if unquote_plus(r["s3"]["object"]["key"]).startswith(prefix)
+            ]
+            if records:
+                from docflow_local.lambda_context import LocalLambdaContext
+
+                results.append(handler({**event, "Records": records}, LocalLambdaContext(name)))
+        return results
+
+    return dispatch
+
+
+def configure_notifications(bucket: str, prefix: str | list[str]) -> str:
+    """Create the queues and point the bucket's ``ObjectCreated`` notifications under each prefix at them."""
     from docflow.aws import s3_client, sqs_client
 
     sqs = sqs_client()
@@ -53,7 +85,7 @@ def configure_notifications(bucket: str, prefix: str) -> str:
         QueueName=EVENTS_QUEUE, Attributes={"VisibilityTimeout": "30", "RedrivePolicy": redrive}
     )["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    upload_prefix = f"{prefix.strip('/')}/"
+    prefixes = [prefix] if isinstance(prefix, str) else prefix
     s3_client().put_bucket_notification_configuration(
         Bucket=bucket,
         NotificationConfiguration={
@@ -61,8 +93,9 @@ def configure_notifications(bucket: str, prefix: str) -> str:
                 {
                     "QueueArn": arn,
                     "Events": ["s3:ObjectCreated:*"],
-                    "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": upload_prefix}]}},
+                    "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": f"{p.strip('/')}/"}]}},
                 }
+                for p in prefixes
             ]
         },
     )
@@ -151,18 +184,17 @@ def _warm_up() -> None:
 
 @contextlib.contextmanager
 def deliver_receipt_events(template_path: Path) -> Iterator[S3EventPoller | None]:
-    """While open, uploads under the receipts prefix reach the template's S3-triggered function."""
+    """While open, objects under the template's S3 trigger prefixes reach their functions."""
     from docflow.config import get_settings
 
-    found = s3_handler_from_template(template_path)
-    if found is None:
+    routes = s3_routes_from_template(template_path)
+    if not routes:
         yield None
         return
-    name, handler = found
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto logs every queue poll otherwise
     settings = get_settings()
-    queue = configure_notifications(settings.receipts_bucket, settings.receipts_upload_prefix)
-    poller = S3EventPoller(queue, handler, function_name=name)
+    queue = configure_notifications(settings.receipts_bucket, [prefix for _, _, prefix in routes])
+    poller = S3EventPoller(queue, dispatcher(routes), function_name="s3-events")
     poller.start()
     try:
         yield poller

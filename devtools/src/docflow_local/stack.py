@@ -161,6 +161,17 @@ def local_resend(ports: LocalPorts) -> Iterator[Any]:
         yield fake
 
 
+@contextlib.contextmanager
+def local_smtp() -> Iterator[Any]:
+    """The local stand-in for SES receiving on ``SMTP_PORT``: mail to a tenant's inbound address
+    becomes receipts through the same S3 trigger as in AWS (docflow_local.smtp_inbound)."""
+    from docflow.email.settings import get_email_settings
+    from docflow_local.smtp_inbound import LocalSmtp, smtp_port
+
+    with LocalSmtp(port=smtp_port(), domain=get_email_settings().email_inbound_domain) as smtp:
+        yield smtp
+
+
 def print_banner(ports: LocalPorts, demo: DemoData) -> None:
     """The URL and ready-to-use demo tokens."""
     from docflow.auth import mint_token
@@ -175,6 +186,7 @@ def print_banner(ports: LocalPorts, demo: DemoData) -> None:
         f"Stripe (local fake): {settings.stripe_api_base}",
         f"Model API (local fake): {settings.openai_base_url}",
         f"Resend (local fake): {settings.resend_base_url}",
+        f"Inbound SMTP (receipts by e-mail): 127.0.0.1:{os.environ.get('SMTP_PORT', '54336')}",
         f"Receipts bucket: {settings.receipts_bucket}",
         "Demo tokens (valid 12 h):",
     ]
@@ -198,6 +210,8 @@ def print_banner(ports: LocalPorts, demo: DemoData) -> None:
         "  Stripe completes the payment and sends its webhook events to /api/v1/stripe/webhook.",
         "AI: POST /api/v1/ai/receipts/<id>/second-reading reads a needs-review receipt again through the",
         "  fake model; the answer lists each field's source (engine, model, person).",
+        "E-mail: GET /api/v1/email/inbound-address gives the tenant's address; mail an image or PDF",
+        "  to it from a member's address through the inbound SMTP port: each attachment becomes a receipt.",
         "Ctrl-C stops everything.",
         "",
     ]
@@ -238,6 +252,7 @@ def run_dev(root: Path, ports: LocalPorts) -> int:
             local_stripe(ports),
             local_openai(ports),
             local_resend(ports),
+            local_smtp(),
         ):
             from docflow_local.gateway import LocalGateway
 

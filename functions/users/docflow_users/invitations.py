@@ -1,10 +1,11 @@
-"""Invitations through the Supabase Auth admin API (``POST /auth/v1/invite``) with the service role key,
-using the official ``supabase-auth`` client. It is imported here only, on the first invitation, so it
+"""Invitation links from the Supabase Auth admin API (``POST /auth/v1/admin/generate_link``, type
+``invite``) with the service role key, using the official ``supabase-auth`` client: Supabase creates
+the user and the link and sends nothing; DocFlow mails the link itself
+(:mod:`docflow_users.invitation_mail`). The client is imported here only, on the first invitation, so it
 costs the other routes nothing at cold start."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from docflow.config import get_settings
@@ -18,15 +19,17 @@ class AlreadyRegistered(Exception):
     """Supabase Auth already has a user with this e-mail address."""
 
 
-def send_invitation(email: str, *, data: dict[str, Any]) -> uuid.UUID:
-    """Ask Supabase Auth to create the user and e-mail them an invitation; returns their user id."""
+def invitation_link(email: str, *, data: dict[str, Any]) -> str:
+    """Ask Supabase Auth to create the user and an invitation link (nothing is sent); returns the link.
+    :class:`AlreadyRegistered` when the address has an account already."""
     import httpx
     from supabase_auth import SyncGoTrueAdminAPI
     from supabase_auth.errors import AuthApiError, AuthError
+    from supabase_auth.types import GenerateInviteOrMagiclinkParams, GenerateLinkParamsWithDataOptions
 
     settings = get_settings()
     key = settings.require("supabase_service_role_key")
-    options: dict[str, Any] = {"data": data}
+    options: GenerateLinkParamsWithDataOptions = {"data": data}
     if settings.invite_redirect_url:
         options["redirect_to"] = settings.invite_redirect_url
     with httpx.Client(timeout=settings.http_timeout_seconds, follow_redirects=False) as http:
@@ -36,7 +39,8 @@ def send_invitation(email: str, *, data: dict[str, Any]) -> uuid.UUID:
             http_client=http,
         )
         try:
-            response = admin.invite_user_by_email(email, options)  # type: ignore[arg-type]
+            params: GenerateInviteOrMagiclinkParams = {"type": "invite", "email": email, "options": options}
+            response = admin.generate_link(params)
         except AuthApiError as exc:
             if exc.code in ALREADY_REGISTERED_CODES:
                 raise AlreadyRegistered from None
@@ -49,6 +53,7 @@ def send_invitation(email: str, *, data: dict[str, Any]) -> uuid.UUID:
         except AuthError as exc:
             get_logger().warning("invitation failed", extra={"error_type": type(exc).__name__})
             raise ServiceUnavailable("Supabase Auth is not reachable; try again later") from None
-    if response.user is None:
-        raise UpstreamError("Supabase Auth answered without a user")
-    return uuid.UUID(response.user.id)
+    link = response.properties.action_link
+    if not link.startswith(("https://", "http://")):
+        raise UpstreamError("Supabase Auth answered without a link")
+    return link

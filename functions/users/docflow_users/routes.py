@@ -9,7 +9,6 @@ demoted (the database enforces the same). Every change is audited.
 from __future__ import annotations
 
 import uuid
-from contextlib import suppress
 from functools import partial
 from typing import TYPE_CHECKING, Annotated
 
@@ -25,7 +24,7 @@ from docflow.http.pagination import Page, PageQuery
 from docflow.ratelimit import bucket_key, check_rate_limit
 from docflow.tenancy import Role
 from docflow_users import invitation_store, members, profiles
-from docflow_users.invitations import AlreadyRegistered, send_invitation
+from docflow_users.invitations import AlreadyRegistered, invitation_link
 from docflow_users.rules import check_member_change
 from docflow_users.schemas import (
     AcceptedInvitation,
@@ -55,8 +54,10 @@ def list_members(tenant: TenantConn, page: PageQuery) -> Page[MemberPublic]:
 
 @router.post("/invitations", status_code=status.HTTP_201_CREATED, summary="Invite someone by e-mail")
 def invite_member(body: InvitationCreate, tenant: Manager) -> InvitationPublic:
-    """A pending invitation, which the person accepts or declines in DocFlow; Supabase Auth e-mails
-    an address it does not know yet. The answer is the same whether or not the address has an account.
+    """A pending invitation, which the person accepts or declines in DocFlow; DocFlow mails it in the
+    invitee's language (``locale``, else their profile's, else the inviter's), with a Supabase Auth
+    invite link for an address it does not know yet. The answer is the same whether or not the address
+    has an account.
     A member of the tenant, or an address with a pending invitation, is a 409. Supabase Auth is asked
     once the invitation is committed; when it fails, the invitation is withdrawn and the answer is its
     502 or 503."""
@@ -74,7 +75,15 @@ def invite_member(body: InvitationCreate, tenant: Manager) -> InvitationPublic:
     entitlements.require(tenant.conn, entitlements.Limit.MEMBERS)
     invitation = InvitationPublic.model_validate(invitation_store.create_invitation(tenant, email, body.role))
     tenant.after_commit(
-        partial(_deliver_invitation, tenant.principal, tenant.tenant_id, invitation.id, email, body.role),
+        partial(
+            _deliver_invitation,
+            tenant.principal,
+            tenant.tenant_id,
+            invitation.id,
+            email,
+            body.role,
+            body.locale,
+        ),
         propagate=True,
     )
     audit.record_tenant_action(
@@ -87,14 +96,25 @@ def invite_member(body: InvitationCreate, tenant: Manager) -> InvitationPublic:
     return invitation
 
 
-def _deliver_invitation(
-    principal: Principal, tenant_id: uuid.UUID, invitation_id: uuid.UUID, email: str, role: Role
+def _deliver_invitation(  # noqa: PLR0917 - the after-commit partial binds them in order
+    principal: Principal,
+    tenant_id: uuid.UUID,
+    invitation_id: uuid.UUID,
+    email: str,
+    role: Role,
+    requested_locale: str | None = None,
 ) -> None:
-    """Have Supabase Auth e-mail a committed invitation; withdraw it when that fails, so the address
-    can be invited again."""
+    """Mail a committed invitation: a Supabase Auth invite link for a new address (the app's
+    invitations page for an address with an account), through our template in the invitee's language.
+    When Supabase Auth fails, withdraw the invitation, so the address can be invited again."""
+    from docflow.email.settings import get_email_settings
+    from docflow_users.invitation_mail import invitee_locale, mail_invitation
+
     try:
-        with suppress(AlreadyRegistered):  # an existing account sees the invitation in DocFlow
-            send_invitation(email, data={"tenant_id": str(tenant_id), "role": role.value})
+        try:
+            link = invitation_link(email, data={"tenant_id": str(tenant_id), "role": role.value})
+        except AlreadyRegistered:  # an existing account signs in and answers the invitation in DocFlow
+            link = f"{get_email_settings().email_app_url}/invitations"
     except DocflowError:
         with user_transaction(principal, tenant_id=str(tenant_id)) as conn:
             if invitation_store.withdraw(conn, tenant_id, invitation_id):
@@ -108,6 +128,8 @@ def _deliver_invitation(
                     details={"reason": "delivery_failed"},
                 )
         raise
+    locale = invitee_locale(principal, email, requested_locale)
+    mail_invitation(principal, tenant_id, invitation_id, email, link=link, locale=locale)
 
 
 @router.get("/invitations", summary="Pending invitations of the current tenant")

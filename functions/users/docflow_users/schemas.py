@@ -58,6 +58,8 @@ class InvitationCreate(BaseModel):
 
     email: Email
     role: Role = Role.MEMBER
+    #: The language of the invitation e-mail (else the invitee's profile's, else the inviter's).
+    locale: Literal["fi", "sv", "en"] | None = None
 
 
 class InvitationPublic(BaseModel):

@@ -21,6 +21,7 @@ FIRST_REQUESTS: dict[str, tuple[str, str | None, int | None]] = {
     "clients": ("docflow_clients.handler", "list-clients-no-token.json", 401),
     # csp_report counts every request against its rate limit in the database, even one it refuses.
     "csp_report": ("docflow_csp_report.handler", None, None),
+    "email": ("docflow_email_api.handler", "get-inbound-address-no-token.json", 401),
     "email_webhook": ("docflow_email_webhook.handler", "post-resend-no-signature.json", 400),
     "finance": ("docflow_finance.handler", "get-vat-summary-no-token.json", 401),
     "health": ("docflow_health.handler", "get-health.json", 200),

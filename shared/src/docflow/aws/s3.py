@@ -127,3 +127,31 @@ def tag_object(bucket: str, key: str, tags: dict[str, str]) -> bool:
 def upload_file(bucket: str, key: str, fileobj: Any, *, content_type: str) -> None:
     """Write a file object to ``key`` (multipart for large files, read in chunks)."""
     s3_client().upload_fileobj(fileobj, bucket, key, ExtraArgs={"ContentType": content_type})
+
+
+def put_object(bucket: str, key: str, data: bytes, *, content_type: str) -> None:
+    """Write ``data`` to ``key`` in one request (small objects: an e-mailed receipt, a raw message)."""
+    s3_client().put_object(Bucket=bucket, Key=key, Body=data, ContentType=content_type)
+
+
+def object_exists(bucket: str, key: str) -> bool:
+    """Whether ``key`` has a current version."""
+    from botocore.exceptions import ClientError
+
+    try:
+        s3_client().head_object(Bucket=bucket, Key=key)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in {"NoSuchKey", "404", "NotFound"}:
+            return False
+        raise
+    return True
+
+
+def read_object_head(bucket: str, key: str, *, length: int) -> bytes:
+    """The first ``length`` bytes of an object (a ranged GET)."""
+    response = s3_client().get_object(Bucket=bucket, Key=key, Range=f"bytes=0-{max(length, 1) - 1}")
+    body = response["Body"]
+    try:
+        return bytes(body.read(length))
+    finally:
+        body.close()

@@ -26,6 +26,12 @@ class EmailSettings(EnvironmentSettings):
     email_backoff_max_seconds: float = Field(default=8.0, ge=0, le=60)
     #: Largest accepted webhook delivery age (or clock skew into the future), seconds.
     resend_webhook_tolerance_seconds: int = Field(default=300, ge=30, le=600)
+    #: The domain of the tenants' inbound addresses (``<local part>@<domain>``; SES receives for it).
+    email_inbound_domain: str = Field(
+        default="inbound.localhost", min_length=3, max_length=200, pattern=r"^[a-z0-9.-]+$"
+    )
+    #: Where the raw messages are stored (the receipts bucket's prefix SES writes under).
+    email_inbound_prefix: str = Field(default="inbound", min_length=1, max_length=50, pattern=r"^[a-z0-9-]+$")
 
 
 @lru_cache(maxsize=1)

@@ -62,13 +62,13 @@ TEMPLATES: dict[str, EmailTemplate] = {
     for t in (
         EmailTemplate(
             "invitation",
-            1,
+            2,
             {
                 "fi": Wording(
                     "Kutsu DocFlow'hun: $tenant",
                     (
                         "$inviter kutsui sinut yrityksen $tenant DocFlow-tiliin.",
-                        "Kutsu on voimassa 7 päivää.",
+                        "Kutsu on voimassa 14 päivää.",
                     ),
                     "Hyväksy kutsu",
                 ),
@@ -76,13 +76,13 @@ TEMPLATES: dict[str, EmailTemplate] = {
                     "Inbjudan till DocFlow: $tenant",
                     (
                         "$inviter har bjudit in dig till företaget $tenant i DocFlow.",
-                        "Inbjudan gäller i 7 dagar.",
+                        "Inbjudan gäller i 14 dagar.",
                     ),
                     "Acceptera inbjudan",
                 ),
                 "en": Wording(
                     "Invitation to DocFlow: $tenant",
-                    ("$inviter invited you to $tenant on DocFlow.", "The invitation is valid for 7 days."),
+                    ("$inviter invited you to $tenant on DocFlow.", "The invitation is valid for 14 days."),
                     "Accept the invitation",
                 ),
             },
@@ -159,8 +159,117 @@ TEMPLATES: dict[str, EmailTemplate] = {
                 ),
             },
         ),
+        EmailTemplate(
+            "inbound_rejected",
+            1,
+            {
+                "fi": Wording(
+                    "Sähköpostista ei tullut kuittia",
+                    (
+                        "Lähettämästäsi viestistä ei luotu kuitteja: $reason",
+                        "Voit myös ladata kuitit DocFlow'ssa.",
+                    ),
+                    "Avaa DocFlow",
+                ),
+                "sv": Wording(
+                    "E-postmeddelandet blev inget kvitto",
+                    (
+                        "Inga kvitton skapades av ditt meddelande: $reason",
+                        "Du kan också ladda upp kvittona i DocFlow.",
+                    ),
+                    "Öppna DocFlow",
+                ),
+                "en": Wording(
+                    "Your e-mail made no receipt",
+                    (
+                        "No receipts were created from your message: $reason",
+                        "You can also upload them in DocFlow.",
+                    ),
+                    "Open DocFlow",
+                ),
+            },
+        ),
+        EmailTemplate(
+            "receipts_digest",
+            1,
+            {
+                "fi": Wording(
+                    "Kuitit käsitelty: $count kpl",
+                    (
+                        "Lähettämäsi $count kuittia on käsitelty: $processed valmiina, $review odottaa "
+                        "tarkistusta, $failed epäonnistui.",
+                    ),
+                    "Avaa kuitit",
+                ),
+                "sv": Wording(
+                    "Kvitton behandlade: $count st",
+                    (
+                        "Dina $count kvitton har behandlats: $processed klara, $review väntar på granskning, "
+                        "$failed misslyckades.",
+                    ),
+                    "Öppna kvittona",
+                ),
+                "en": Wording(
+                    "Receipts processed: $count",
+                    (
+                        "Your $count receipts have been processed: $processed done, $review need review, "
+                        "$failed failed.",
+                    ),
+                    "Open the receipts",
+                ),
+            },
+        ),
     )
 }
+
+#: Why a mailed message made no receipt, as its reply says it.
+INBOUND_REASONS: dict[str, dict[Locale, str]] = {
+    "no_attachments": {
+        "fi": "viestissä ei ollut liitteitä.",
+        "sv": "meddelandet hade inga bilagor.",
+        "en": "the message had no attachments.",
+    },
+    "no_supported_attachment": {
+        "fi": "liitteet eivät olleet kuvia tai PDF-tiedostoja.",
+        "sv": "bilagorna var inte bilder eller PDF-filer.",
+        "en": "the attachments were not images or PDF files.",
+    },
+    "too_many_attachments": {
+        "fi": "viestissä oli yli 10 liitettä.",
+        "sv": "meddelandet hade fler än 10 bilagor.",
+        "en": "the message had more than 10 attachments.",
+    },
+    "attachment_too_large": {
+        "fi": "liite oli liian suuri (kuvat enintään 15 Mt, PDF enintään 20 Mt).",
+        "sv": "en bilaga var för stor (bilder högst 15 MB, PDF högst 20 MB).",
+        "en": "an attachment was too large (images up to 15 MB, PDFs up to 20 MB).",
+    },
+    "message_too_large": {
+        "fi": "viesti oli liian suuri (enintään 25 Mt).",
+        "sv": "meddelandet var för stort (högst 25 MB).",
+        "en": "the message was too large (at most 25 MB).",
+    },
+    "malformed_mime": {
+        "fi": "viestiä ei voitu lukea.",
+        "sv": "meddelandet kunde inte läsas.",
+        "en": "the message could not be read.",
+    },
+    "plan_limit_reached": {
+        "fi": "tilauksesi kuukausittainen kuittimäärä on täynnä.",
+        "sv": "abonnemangets kvitton för månaden är slut.",
+        "en": "your plan's receipts for this month are used up.",
+    },
+    "sender_not_allowed": {
+        "fi": "roolisi ei salli kuittien lisäämistä.",
+        "sv": "din roll tillåter inte att lägga till kvitton.",
+        "en": "your role does not allow adding receipts.",
+    },
+}
+
+
+def inbound_reason(reason: str, locale: Locale) -> str:
+    """The reply's words for a refusal reason (a generic sentence for one without its own)."""
+    return INBOUND_REASONS.get(reason, INBOUND_REASONS["malformed_mime"])[locale]
 
 
 def template(kind: str) -> EmailTemplate:

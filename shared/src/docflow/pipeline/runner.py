@@ -25,13 +25,19 @@ class ProcessingResult:
 
 
 def _fail(ctx: Context, reason: str, *, retryable: bool) -> bool:
+    """Record the failure; a final one (not retried) counts towards its mailed message's digest."""
     from docflow.db import system_transaction
+    from docflow.db.after_commit import commit_hooks
+    from docflow.email.receipt_notices import on_receipt_final
     from docflow.pipeline.store import record_failure
 
     if ctx.claim is None:
         return False
-    with system_transaction("receipts.fail") as conn:
-        return record_failure(conn, ctx.claim, reason, retryable=retryable)
+    with commit_hooks() as hooks, system_transaction("receipts.fail") as conn:
+        recorded = record_failure(conn, ctx.claim, reason, retryable=retryable)
+        if recorded and not retryable:
+            on_receipt_final(conn, hooks, ctx.claim.tenant_id, ctx.claim.receipt_id)
+        return recorded
 
 
 def process_record(record: ObjectCreated, *, after_step: AfterStep | None = None) -> ProcessingResult:

@@ -241,16 +241,21 @@ def review(ctx: Context) -> Context:
 
 def store(ctx: Context) -> Context:
     """Write fields, rows, text and the final status in one transaction, if the claim still holds;
-    the tenant's category rules categorise the receipt in the same transaction."""
+    the tenant's category rules categorise the receipt in the same transaction, and the mail the status
+    calls for (needs review, or the digest of a mailed message) is logged with it and sent after the
+    commit."""
     from docflow.db import system_transaction
+    from docflow.db.after_commit import commit_hooks
+    from docflow.email.receipt_notices import on_receipt_final
     from docflow.finance.rules import apply_to_stored_receipt
 
     assert ctx.review is not None
     claim = ctx.held()
-    with system_transaction("receipts.store") as conn:
+    with commit_hooks() as hooks, system_transaction("receipts.store") as conn:
         if not store_review(conn, claim, ctx.review):
             raise Skip("claim_lost")
         apply_to_stored_receipt(conn, claim.tenant_id, claim.receipt_id)
+        on_receipt_final(conn, hooks, claim.tenant_id, claim.receipt_id)
     return ctx
 
 

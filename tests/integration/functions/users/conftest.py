@@ -8,7 +8,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from docflow_local.fake_supabase import FakeSupabaseAuth
+from tests.support.email import resend
 from tests.support.tenants import Headers, Tenant, create_tenant, member_headers
+
+__all__ = ["resend"]
 
 
 @pytest.fixture(scope="module")

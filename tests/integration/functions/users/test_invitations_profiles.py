@@ -1,5 +1,5 @@
-"""Sending invitations (through the real Supabase Auth client against the local fake) and the caller's
-profile."""
+"""Sending invitations (the link from the real Supabase Auth client against the local fake, the e-mail
+through DocFlow's template and the fake Resend, in the invitee's language) and the caller's profile."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from docflow.config import reset_settings
+from docflow_local.fake_resend import FakeResend
 from docflow_local.fake_supabase import FakeSupabaseAuth
 from docflow_local.postgres import free_port
 from tests.support.tenants import Headers, Tenant, audit_actions, roles_of
@@ -19,11 +20,13 @@ from tests.support.tenants import Headers, Tenant, audit_actions, roles_of
 pytestmark = pytest.mark.db
 
 
-def test_an_invitation_waits_for_the_invitee_and_supabase_auth_emails_a_new_address(
+def test_an_invitation_waits_for_the_invitee_and_a_new_address_gets_a_supabase_link_by_our_mail(
+    *,
     http: TestClient,
     make_tenant: Callable[..., Tenant],
     auth: Headers,
     fake_auth: FakeSupabaseAuth,
+    resend: FakeResend,
     superuser_url: str,
 ) -> None:
     tenant = make_tenant("owner", "admin")
@@ -40,15 +43,81 @@ def test_an_invitation_waits_for_the_invitee_and_supabase_auth_emails_a_new_addr
         "member",
         str(tenant.users["admin"]),
     )
-    invitation = fake_auth.state.invitations[-1]
-    assert invitation.email == stored_email
+    invitation = fake_auth.state.links[-1]
+    assert (invitation.type, invitation.email) == ("invite", stored_email)
     assert invitation.data == {"tenant_id": str(tenant.id), "role": "member"}
+    assert not any(i.email == stored_email for i in fake_auth.state.invitations)  # Supabase mailed nothing
+    [mail] = resend.sent_to(stored_email)
+    assert mail["subject"] == f"Kutsu DocFlow'hun: {tenant.name}"
+    assert invitation.action_link in mail["text"]
+    assert "14 päivää" in mail["text"]
     # nobody joins before accepting
     assert invitation.user_id not in roles_of(superuser_url, tenant)
     entry = audit_actions(superuser_url, tenant)[-1]
     assert entry[:3] == ("member.invited", tenant.users["admin"], body["id"])
     assert entry[3] == {"role": "member"}
     assert "@" not in json.dumps(entry[3])
+
+
+@pytest.mark.parametrize(
+    ("requested", "invitee", "inviter", "subject"),
+    [
+        ("sv", None, "en", "Inbjudan till DocFlow"),
+        (None, "en", "sv", "Invitation to DocFlow"),
+        (None, None, "sv", "Inbjudan till DocFlow"),
+        (None, None, None, "Kutsu DocFlow'hun"),
+    ],
+)
+def test_the_invitation_is_mailed_once_in_the_invitees_language(
+    *,
+    http: TestClient,
+    make_tenant: Callable[..., Tenant],
+    auth: Headers,
+    resend: FakeResend,
+    superuser_url: str,
+    requested: str | None,
+    invitee: str | None,
+    inviter: str | None,
+    subject: str,
+) -> None:
+    from docflow_local.seed import ensure_user
+
+    tenant = make_tenant("owner")
+    email = f"kieli-{uuid.uuid4().hex[:8]}@example.test"
+    with psycopg.connect(superuser_url) as conn:
+        if invitee:
+            user_id = ensure_user(conn, email=email)
+            conn.execute("insert into public.profiles (user_id, locale) values (%s, %s)", (user_id, invitee))
+        if inviter:
+            conn.execute(
+                "insert into public.profiles (user_id, locale) values (%s, %s)"
+                " on conflict (user_id) do update set locale = excluded.locale",
+                (tenant.users["owner"], inviter),
+            )
+    body = {"email": email, **({"locale": requested} if requested else {})}
+    response = http.post("/api/users/invitations", json=body, headers=auth(tenant, "owner"))
+    assert response.status_code == 201, response.text
+    [mail] = resend.sent_to(email)
+    assert mail["subject"] == f"{subject}: {tenant.name}"
+    if invitee:  # an account: the link is the app's invitations page, no Supabase user was made
+        assert "/invitations" in mail["text"]
+    with psycopg.connect(superuser_url) as conn:
+        logged = conn.execute(
+            "select idempotency_key, kind, status from public.email_sends where tenant_id = %s", (tenant.id,)
+        ).fetchall()
+    assert logged == [(f"invitation/{response.json()['id']}/v2", "invitation", "sent")]
+
+
+def test_a_bad_invitation_language_is_422(
+    http: TestClient, make_tenant: Callable[..., Tenant], auth: Headers
+) -> None:
+    tenant = make_tenant("owner")
+    response = http.post(
+        "/api/users/invitations",
+        json={"email": "a@example.test", "locale": "de"},
+        headers=auth(tenant, "owner"),
+    )
+    assert response.status_code == 422
 
 
 def test_supabase_auth_is_asked_only_after_the_invitation_is_committed(
@@ -64,7 +133,7 @@ def test_supabase_auth_is_asked_only_after_the_invitation_is_committed(
     email = f"committed-{uuid.uuid4().hex[:6]}@example.test"
     committed: list[object] = []
 
-    def check_then_send(address: str, *, data: dict[str, object]) -> uuid.UUID:
+    def check_then_link(address: str, *, data: dict[str, object]) -> str:
         with psycopg.connect(superuser_url) as conn:
             committed.append(
                 conn.execute(
@@ -72,9 +141,9 @@ def test_supabase_auth_is_asked_only_after_the_invitation_is_committed(
                     (tenant.id, address),
                 ).fetchone()
             )
-        return uuid.uuid4()
+        return "https://auth.example.test/verify?token=x"
 
-    monkeypatch.setattr(routes, "send_invitation", check_then_send)
+    monkeypatch.setattr(routes, "invitation_link", check_then_link)
     response = http.post("/api/users/invitations", json={"email": email}, headers=auth(tenant, "owner"))
     assert response.status_code == 201
     assert committed == [(1,)]
@@ -85,7 +154,7 @@ def test_a_member_or_a_pending_invitation_is_a_409(
 ) -> None:
     tenant = make_tenant("owner", "viewer")
     member_email = tenant.members["viewer"].email
-    sent_before = len(fake_auth.state.invitations)
+    sent_before = len(fake_auth.state.links)
     member = http.post(
         "/api/users/invitations",
         json={"email": member_email.upper(), "role": "admin"},
@@ -99,7 +168,7 @@ def test_a_member_or_a_pending_invitation_is_a_409(
         "/api/users/invitations", json={"email": email, "role": "admin"}, headers=auth(tenant, "owner")
     )
     assert (first.status_code, again.status_code) == (201, 409)
-    assert len(fake_auth.state.invitations) == sent_before + 1
+    assert len(fake_auth.state.links) == sent_before + 1
 
 
 @pytest.mark.parametrize(
@@ -125,13 +194,13 @@ def test_who_may_invite_whom(
     status: int,
 ) -> None:
     tenant = make_tenant("owner", "admin", "member", "viewer")
-    sent_before = len(fake_auth.state.invitations)
+    sent_before = len(fake_auth.state.links)
     email = f"kutsu-{uuid.uuid4().hex[:8]}@example.test"
     response = http.post(
         "/api/users/invitations", json={"email": email, "role": role}, headers=auth(tenant, actor)
     )
     assert response.status_code == status, response.text
-    assert len(fake_auth.state.invitations) == sent_before + (1 if status == 201 else 0)
+    assert len(fake_auth.state.links) == sent_before + (1 if status == 201 else 0)
 
 
 @pytest.mark.parametrize(

@@ -82,8 +82,9 @@ def test_known_and_unknown_addresses_get_the_same_answer(
     assert set(bodies[0]) == set(bodies[1]) == fields
     assert all("user_id" not in a.text and "status" not in a.json() for a in answers)
     assert [b["email"] for b in bodies] == [known, unknown]
-    # only the unknown address got an e-mail from Supabase Auth; nobody joined yet
-    assert [i.email for i in fake_auth.state.invitations if i.email in {known, unknown}] == [unknown]
+    # only the unknown address got a Supabase Auth user and link (both get DocFlow's e-mail); nobody
+    # joined yet
+    assert [link.email for link in fake_auth.state.links if link.email in {known, unknown}] == [unknown]
     assert _user_id(superuser_url, known) not in roles_of(superuser_url, tenant)
     assert len(roles_of(superuser_url, tenant)) == 1
 

@@ -43,7 +43,7 @@ def test_sent_after_commit_with_the_key_and_logged_without_body(
     tenant: Tenant, resend: FakeResend, superuser_url: str
 ) -> None:
     key = _queue(tenant, "inv-1")
-    assert key == "invitation/inv-1/v1"
+    assert key == "invitation/inv-1/v2"
     mails = resend.sent_to(tenant.members["owner"].email)
     assert len(mails) == 1
     assert mails[0]["subject"] == f"Inbjudan till DocFlow: {tenant.name}"

@@ -15,6 +15,11 @@ def test_every_template_renders_html_and_text_without_placeholders(kind: str, lo
         "inviter": "Maija",
         "receipt": "K-1",
         "period": "2026-10",
+        "reason": "the message had no attachments.",
+        "count": "3",
+        "processed": "1",
+        "review": "1",
+        "failed": "1",
         "url": "https://app.docflow.fi/x",
     }
     message = render(kind, locale_of(locale), context)
