@@ -13,4 +13,7 @@ build-$(FUNCTION):
 	mkdir -p "$(ARTIFACTS_DIR)"
 	$(PYTHON) "$(BUNDLER)" "$(FUNCTION_DIR)requirements.txt" "$(ARTIFACTS_DIR)"
 	cp -R $(wildcard $(FUNCTION_DIR)docflow_*) "$(ARTIFACTS_DIR)/"
+	rm -rf "$(ARTIFACTS_DIR)/bin"
 	find "$(ARTIFACTS_DIR)" -name '__pycache__' -prune -exec rm -rf {} +
+	# Lambda's file system is read-only: ship bytecode, as the layer does.
+	$(PYTHON) -m compileall -q -j 0 "$(ARTIFACTS_DIR)"

@@ -229,6 +229,20 @@ def test_a_decompression_bomb_is_refused_with_413(
     assert outcome.seconds < 10
 
 
+def test_the_sample_events_get_their_expected_answers(runtime: LambdaRuntimeApi, owner_token: str) -> None:
+    folder = ROOT / "events" / "ocr"
+    expected: dict[str, int] = json.loads((folder / "expected.json").read_text())["statusCode"]
+    for name, status in sorted(expected.items()):
+        event = json.loads((folder / name).read_text().replace("${DOCFLOW_TOKEN}", owner_token))
+        outcome = runtime.invoke(event)
+        assert outcome.kind == "response", (name, outcome.body)
+        assert outcome.body["statusCode"] == status, (name, outcome.body)
+    for path in sorted((folder / "s3").glob("*.json")):
+        outcome = runtime.invoke(json.loads(path.read_text()))
+        assert outcome.kind == "response", (path.name, outcome.body)
+        assert [result["outcome"] for result in outcome.body["results"]] == ["skipped"], outcome.body
+
+
 def test_seconds_per_receipt_of_each_engine_inside_the_image(container: tuple[str, Path]) -> None:
     name, _ = container
     scans = real_receipts(5)
