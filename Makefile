@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: help setup lock tesseract bench-fonts postgres dev test lint typecheck template-lint unit mutate bench bench-receipts build clean
+.PHONY: buildah image image-wheels image-relock image-check help setup lock tesseract bench-fonts postgres dev test lint typecheck template-lint unit mutate bench bench-receipts build artifacts-check clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -132,8 +132,81 @@ bench: setup ## Cold import, warm invoke, Sentry init and finance benchmarks (ta
 bench-receipts: setup bench-fonts ## Receipt reading on the layout corpus, real German scans and SROIE (BENCH_ARGS=--quick)
 	$(PY) -m tests.perf.bench_receipts $(BENCH_ARGS)
 
-build: setup ## Build the SharedLayer folder (shared wheel + pinned runtime dependencies)
-	$(MAKE) -C layers/shared build-SharedLayer PYTHON=$(abspath $(PY))
+# --- Built artifacts: `sam build` of the zip functions and the layer, and the check of what it built ---
+SAM_ENV := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=eu-north-1
+# Lambda's runtime is Python 3.12. The artifacts are compiled and checked with a 3.12 found as PYTHON is
+# (python3.12 on the PATH, else pyenv's); never with another version.
+PYTHON312 ?= $(shell for p in python3.12 $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12); do \
+	if $$p -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null; then command -v $$p; break; fi; done)
+NEED_PYTHON312 = @test -n "$(PYTHON312)" || { echo "$@: Python 3.12 (the Lambda runtime) was not found: \
+	put python3.12 on the PATH or install it with pyenv (pyenv install 3.12); nothing was checked." >&2; exit 1; }
+ARTIFACTS := .local/artifacts
+# The check runs the artifacts on this machine: twins of the arm64 ones, with wheels for its architecture.
+ARTIFACTS_ARCH ?= $(shell uname -m)
+# sam's Python builder looks for python3.12 on the PATH: the one found above goes first.
+# What Lambda's python3.12 runtime provides besides the standard library (after /opt/python on its path).
+LAMBDA_RUNTIME_PACKAGES := boto3 botocore s3transfer jmespath python-dateutil six urllib3
+
+build: setup $(SAM) ## sam build of every zip function and the SharedLayer into .aws-sam/build (the OCR image: make image)
+	$(NEED_PYTHON312)
+	PATH="$(dir $(PYTHON312)):$$PATH" PYTHON=$(PYTHON312) $(SAM_ENV) $(SAM) build --exclude OcrFunction
+
+artifacts-check: setup $(SAM) ## Build the zip artifacts for this machine and run events/ through them under Python 3.12
+	$(NEED_PYTHON312)
+	PATH="$(dir $(PYTHON312)):$$PATH" PYTHON=$(PYTHON312) PLATFORMS="manylinux2014_$(ARTIFACTS_ARCH) manylinux_2_28_$(ARTIFACTS_ARCH)" \
+		$(SAM_ENV) $(SAM) build --exclude OcrFunction --build-dir $(ARTIFACTS)/build --cache-dir $(ARTIFACTS)/cache
+	rm -rf $(ARTIFACTS)/runtime
+	$(PY) -m pip install -qq --target $(ARTIFACTS)/runtime --implementation cp --python-version 3.12 \
+		--platform manylinux2014_$(ARTIFACTS_ARCH) --only-binary=:all: -c requirements.lock $(LAMBDA_RUNTIME_PACKAGES)
+	DOCFLOW_ARTIFACTS=$(ARTIFACTS)/build DOCFLOW_LAMBDA_RUNTIME=$(ARTIFACTS)/runtime DOCFLOW_PYTHON312=$(PYTHON312) \
+		$(BIN)/pytest -p no:cacheprovider tests/artifacts $(PYTEST_ARGS)
 
 clean: ## Remove the virtualenv, caches and local data
 	rm -rf $(VENV) .local .mypy_cache .ruff_cache .pytest_cache .aws-sam
+
+# --- The OCR image: built with buildah as root (no container engine or daemon), run under awslambdaric ---
+# functions/ocr/image/base.sh makes the Debian 12 base with debootstrap (packages of debian.lock), the
+# Dockerfile adds the locked Python packages and the code. Downloads are kept in $(IMAGE_CACHE).
+IMAGE ?= localhost/docflow-ocr:local
+IMAGE_CACHE := .local/cache/image
+# Budget of the image's unpacked size: 539 MB measured (docs/adr/0008-ocr-image-base-and-architecture.md).
+IMAGE_BUDGET_MB ?= 600
+BUILDAH := buildah --storage-driver overlay
+
+buildah: ## buildah and debootstrap (Debian packages, as root), for make image
+	@if command -v buildah >/dev/null && command -v debootstrap >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing buildah and debootstrap from Debian packages"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq buildah debootstrap >/dev/null; \
+	else \
+		echo "make image needs buildah and debootstrap: install them as root (apt-get install buildah debootstrap)" >&2; \
+		exit 1; \
+	fi
+
+# The image's Python packages: wheels for Debian 12's Python 3.11 on the image's architecture, downloaded
+# here (the build itself runs offline) and checked against the SHA-256 list; image-relock rewrites it.
+IMAGE_WHEELS := $(IMAGE_CACHE)/wheels
+IMAGE_PIP_TARGET := --only-binary=:all: --implementation cp --python-version 3.11 \
+	--platform manylinux2014_x86_64 --platform manylinux_2_28_x86_64 \
+	-c requirements.lock -r layers/shared/requirements.txt -r functions/ocr/requirements.txt
+image-wheels: setup
+	mkdir -p $(IMAGE_WHEELS)
+	$(PY) -m pip download --quiet --dest $(IMAGE_WHEELS) $(IMAGE_PIP_TARGET)
+	cd $(IMAGE_WHEELS) && sha256sum --check --quiet $(abspath functions/ocr/image/wheels.sha256)
+
+image-relock: setup buildah ## Rewrite the image's locks (Debian packages, wheel hashes) from what the registries serve today
+	rm -rf $(IMAGE_WHEELS) && mkdir -p $(IMAGE_WHEELS)
+	$(PY) -m pip download --quiet --dest $(IMAGE_WHEELS) $(IMAGE_PIP_TARGET)
+	cd $(IMAGE_WHEELS) && sha256sum *.whl | LC_ALL=C sort -k2 > $(abspath functions/ocr/image/wheels.sha256)
+	IMAGE_CACHE=$(abspath $(IMAGE_CACHE)) functions/ocr/image/base.sh --relock
+
+image: buildah image-wheels ## Build the OCR image ($(IMAGE)): Debian 12 base from debootstrap, every package pinned
+	base=$$(IMAGE_CACHE=$(abspath $(IMAGE_CACHE)) functions/ocr/image/base.sh) && \
+	$(BUILDAH) build --quiet --isolation chroot --network host --build-arg BASE=$$base \
+		-f functions/ocr/Dockerfile -t $(IMAGE) .
+	$(BUILDAH) rmi --prune >/dev/null 2>&1 || true
+
+image-check: setup image ## Run the OCR image under awslambdaric against a local Lambda Runtime API, PostgreSQL and S3
+	DOCFLOW_IMAGE=$(IMAGE) DOCFLOW_IMAGE_BUDGET_MB=$(IMAGE_BUDGET_MB) \
+		$(BIN)/pytest -p no:cacheprovider tests/image $(PYTEST_ARGS)
+	@cat .local/image/report.json
