@@ -30,6 +30,12 @@ LANGUAGES_VARIABLE = "OCR_LANGUAGES"
 #: text; receipts are dark on light, and skipping that pass saves about a tenth of the time with
 #: the same text on the SROIE receipts.
 TESSERACT_VARIABLES: dict[str, str] = {"tessedit_do_invert": "0"}
+#: Tesseract's page segmentation mode: 6, one uniform block of text, which a receipt is. With 4 (one
+#: column of text of varying sizes) Tesseract's layout analysis took a right-aligned amount column, a
+#: shadowed paper edge or table grain beside it for a picture and dropped whole amounts; on the receipt
+#: benchmark 6 read more totals and VAT rows (held-out families: total 68 -> 72 %, VAT rows 55 -> 63 %)
+#: and fewer merchants (50 -> 47 %), whose large letters a uniform block fits less well.
+DEFAULT_PSM = 6
 _LANGUAGES = re.compile(r"^[A-Za-z_]{3,}(\+[A-Za-z_]{3,})*$")
 
 
@@ -172,7 +178,9 @@ def fragments_from_data(data: dict[str, list[Any]]) -> list[Fragment]:
 class TesseractEngine:
     """Tesseract through pytesseract; ``psm`` is Tesseract's page segmentation mode."""
 
-    def __init__(self, *, psm: int = 4, languages: str | None = None, extra_config: str = "") -> None:
+    def __init__(
+        self, *, psm: int = DEFAULT_PSM, languages: str | None = None, extra_config: str = ""
+    ) -> None:
         if languages is not None:
             check_languages(languages)
         self.psm = psm

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docflow.ocr.engine import (
+    DEFAULT_PSM,
     TESSERACT_VARIABLES,
     check_languages,
     fragments_from_data,
@@ -103,7 +104,9 @@ def _installed(tessdata: str) -> frozenset[str]:
 class TesserocrEngine:
     """Tesseract through tesserocr, one loaded model set per language string, reused across pages."""
 
-    def __init__(self, *, psm: int = 4, languages: str | None = None, tessdata: str | None = None) -> None:
+    def __init__(
+        self, *, psm: int = DEFAULT_PSM, languages: str | None = None, tessdata: str | None = None
+    ) -> None:
         if languages is not None:
             check_languages(languages)
         self.psm = psm

@@ -20,7 +20,8 @@ pytestmark = [
 def test_given_rendered_receipt_when_read_then_words_lines_boxes_and_confidences() -> None:
     image = render_receipt()
     result = read_document(encode(image.convert("RGB"), "JPEG"), declared_type="image/jpeg", filename="k.jpg")
-    text = result.text
+    # A uniform block (psm 6) may split a monospaced word at a wide letter gap: spaces are not compared.
+    text = result.text.replace(" ", "")
     for word in ("K-MARKET", "KALLIO", "12.03.2025", "10,73", "KORTTIMAKSU", "VEROTON"):
         assert word in text
     (page,) = result.pages
@@ -57,7 +58,7 @@ def test_given_total_line_when_read_then_its_box_covers_the_rendered_text() -> N
 def test_given_scanned_pdf_when_read_then_text_recognised() -> None:
     result = read_document(pdf_with_image(render_receipt()))
     assert result.pages[0].source == "ocr"
-    assert "KORTTIMAKSU" in result.text
+    assert "KORTTIMAKSU" in result.text.replace(" ", "")
 
 
 def test_given_tiny_timeout_when_read_then_ocr_timeout() -> None:

@@ -51,7 +51,7 @@ def test_given_rendered_receipt_when_recognized_twice_then_same_lines_from_one_l
     first = read_document(data, engine=engine)
     second = read_document(data, engine=engine)
     assert first.lines == second.lines
-    assert "KORTTIMAKSU 10,73" in first.text
+    assert "KORTTIMAKSU10,73" in first.text.replace(" ", "")
     assert len(engine._apis) == 1
 
 
