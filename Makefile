@@ -114,6 +114,7 @@ mutate: setup ## Mutation testing (mutmut, one worker) of the costliest modules;
 bench: setup ## Cold import, warm invoke, Sentry init and finance benchmarks (tables, not tests; FINANCE_BENCH_ARGS="--tenants 10 --receipts 2000" for a quick one)
 	$(PY) -m tests.perf.bench_cold_start
 	$(PY) -m tests.perf.bench_auth
+	$(PY) -m tests.perf.bench_request
 	$(PY) -m tests.perf.bench_pii
 	$(PY) -m tests.perf.bench_finance $(FINANCE_BENCH_ARGS)
 
