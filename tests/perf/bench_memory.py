@@ -3,10 +3,12 @@
 Each zip function runs in a fresh process as Lambda would (its environment from ``template.yaml``,
 against a migrated, seeded PostgreSQL): its handler is imported and every event that
 ``events/<group>/expected.json`` lists is invoked ``BENCH_REPEAT`` times; the process's peak resident
-memory (``ru_maxrss``, what Lambda reports as "Max Memory Used" is the same measure of the whole
-environment) and each event's warm median wall and CPU time are kept. The OCR function's heaviest work
-is reading a receipt photo: its handler is imported and the largest photo of the German receipt set is
-read (``docflow.receipts.scan.scan_file``, Tesseract with one thread as ``OMP_THREAD_LIMIT=1``).
+memory (``VmHWM`` of ``/proc/self/status``, the high-water mark of this process's own memory;
+``ru_maxrss`` would not do: after ``exec`` it keeps the forking parent's size when that was larger;
+Lambda reports the same measure as "Max Memory Used") and each event's warm median wall and CPU time
+are kept. The OCR function's heaviest work is reading a receipt photo: its handler is imported and the
+largest photo of the German receipt set is read (``docflow.receipts.scan.scan_file``, Tesseract with
+one thread as ``OMP_THREAD_LIMIT=1``).
 
 Cost per 1 million requests (and per 1 000 receipts read) uses the AWS Lambda list prices below and a
 duration model: Lambda gives a function ``MemorySize / 1769`` of a vCPU (1 769 MB is one vCPU), so the
@@ -50,7 +52,7 @@ PRICE_PER_MILLION_REQUESTS = 0.20
 MB_PER_VCPU = 1769
 
 PROBE = """
-import json, resource, statistics, sys, time
+import json, statistics, sys, time
 from docflow_local.lambda_context import LocalLambdaContext
 from {module} import {attribute} as handler
 events = json.load(open(sys.argv[1]))
@@ -64,8 +66,7 @@ for name, event in events.items():
             walls.append(time.perf_counter() - wall)
             cpus.append(time.process_time() - cpu)
     rows[name] = [status, statistics.median(walls), statistics.median(cpus)]
-usage = resource.getrusage
-peak = usage(resource.RUSAGE_SELF).ru_maxrss + usage(resource.RUSAGE_CHILDREN).ru_maxrss
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
 print(json.dumps({{"peak_kb": peak, "events": rows}}))
 """
 
@@ -82,8 +83,7 @@ for path in sys.argv[1:]:
     cpu_done = time.process_time() + resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
     status = 200 if outcome.error is None else 500
     rows[Path(path).name] = [status, time.perf_counter() - wall, cpu_done - cpu]
-usage = resource.getrusage
-peak = usage(resource.RUSAGE_SELF).ru_maxrss + usage(resource.RUSAGE_CHILDREN).ru_maxrss
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
 print(json.dumps({"peak_kb": peak, "events": rows}))
 """
 
