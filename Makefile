@@ -123,9 +123,11 @@ mutate: setup ## Mutation testing (mutmut, one worker) of the costliest modules;
 	$(PY) -m pip install -qq mutmut==3.8.1
 	$(PY) -m tests.mutation $(MUTATE)
 
-bench: setup ## Cold import, warm invoke, Sentry init and finance benchmarks (tables, not tests; FINANCE_BENCH_ARGS="--tenants 10 --receipts 2000" for a quick one)
+bench: setup ## Cold import, warm invoke, Sentry init, request, memory and finance benchmarks (tables, not tests; FINANCE_BENCH_ARGS="--tenants 10 --receipts 2000" for a quick one)
 	$(PY) -m tests.perf.bench_cold_start
 	$(PY) -m tests.perf.bench_auth
+	$(PY) -m tests.perf.bench_request
+	$(PY) -m tests.perf.bench_memory
 	$(PY) -m tests.perf.bench_pii
 	$(PY) -m tests.perf.bench_finance $(FINANCE_BENCH_ARGS)
 

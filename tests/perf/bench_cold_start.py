@@ -119,16 +119,19 @@ class Target:
         return PROBE.format(event=self.event, setup=self.setup, name=self.name)
 
 
-def resolve(value: Any, secrets_: Mapping[str, str]) -> str:
-    """A template value (plain, ``!Ref`` or ``!Sub``, with ``{{resolve:secretsmanager:...}}``) as text."""
+def resolve(value: Any, secrets_: Mapping[str, str], parameters: Mapping[str, str] = _PARAMETERS) -> str:
+    """A template value (plain, ``!Ref`` or ``!Sub``, with ``{{resolve:secretsmanager:...}}``) as text.
+
+    A secret without a local value gets a placeholder (the run never calls that service)."""
     if isinstance(value, str):
         return value
     if "Fn::Ref" in value:
-        return _PARAMETERS[value["Fn::Ref"]]
+        return parameters[value["Fn::Ref"]]
     text = str(value["Fn::Sub"])
     if text.startswith("{{resolve:secretsmanager:"):
-        return secrets_[text.rsplit(":", 1)[1].rstrip("}")]
-    for name, replacement in _PARAMETERS.items():
+        name = text.rsplit(":", 1)[1].rstrip("}")
+        return secrets_.get(name, f"local-{name.lower().replace('_', '-')}-0123456789abcdef")
+    for name, replacement in parameters.items():
         text = text.replace("${" + name + "}", replacement)
     return text
 
@@ -156,7 +159,12 @@ def function_environment(
     }
     if "PYTHONPATH" in os.environ:  # to measure another checkout's code with this virtualenv
         env["PYTHONPATH"] = os.environ["PYTHONPATH"]
-    env.update({name: resolve(value, secrets_) for name, value in variables.items()})
+    # The template's parameter defaults, then the local values above.
+    parameters = {
+        **{name: str(p.get("Default", "")) for name, p in template.get("Parameters", {}).items()},
+        **_PARAMETERS,
+    }
+    env.update({name: resolve(value, secrets_, parameters) for name, value in variables.items()})
     return env
 
 

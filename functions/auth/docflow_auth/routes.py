@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from docflow.db import user_transaction
 from docflow.errors import DocflowError
 from docflow.http.deps import CurrentUser
-from docflow.tenancy import Membership, choose_membership, load_memberships, parse_tenant_header
+from docflow.tenancy import Membership, choose_membership, load_memberships_and_admin, parse_tenant_header
 from docflow_auth.schemas import Me, MembershipPublic
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -31,8 +31,7 @@ def me(request: Request, principal: CurrentUser) -> Me:
     """
     requested = parse_tenant_header(request.headers.get("x-tenant-id"))
     with user_transaction(principal) as conn:
-        memberships = load_memberships(conn)
-        row = conn.execute("select app_private.is_platform_admin() as is_admin").fetchone()
+        memberships, is_admin = load_memberships_and_admin(conn)
     current: Membership | None
     try:
         current = choose_membership(memberships, requested)
@@ -43,7 +42,7 @@ def me(request: Request, principal: CurrentUser) -> Me:
     return Me(
         user_id=principal.user_id,
         email=principal.email,
-        is_platform_admin=bool(row and row["is_admin"]),
+        is_platform_admin=is_admin,
         memberships=[_public(m) for m in memberships],
         current_tenant=_public(current) if current else None,
     )

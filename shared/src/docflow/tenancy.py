@@ -7,9 +7,10 @@ checked against ``tenant_members`` (read under row level security), never taken 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from docflow.errors import BadRequest, Forbidden, TenantSuspended
 
@@ -41,26 +42,42 @@ class Membership:
         return self.tenant_status == "active"
 
 
+_MEMBERSHIPS = """
+    select m.tenant_id, t.name as tenant_name, t.status as tenant_status, m.role
+      from public.tenant_members m
+      join public.tenants t on t.id = m.tenant_id
+     where m.user_id = auth.uid()
+"""
+
+
+def _membership(row: Mapping[str, Any]) -> Membership:
+    return Membership(
+        tenant_id=row["tenant_id"],
+        tenant_name=row["tenant_name"],
+        tenant_status=row["tenant_status"],
+        role=Role(row["role"]),
+    )
+
+
 def load_memberships(conn: Connection) -> list[Membership]:
     """The acting user's memberships, ordered by tenant name (read under RLS as the user)."""
+    rows = conn.execute(f"{_MEMBERSHIPS} order by t.name, m.tenant_id").fetchall()
+    return [_membership(row) for row in rows]
+
+
+def load_memberships_and_admin(conn: Connection) -> tuple[list[Membership], bool]:
+    """:func:`load_memberships` and whether the user is a platform administrator, in one statement
+    (one row with null membership columns when the user belongs to no tenant)."""
     rows = conn.execute(
-        """
-        select m.tenant_id, t.name as tenant_name, t.status as tenant_status, m.role
-          from public.tenant_members m
-          join public.tenants t on t.id = m.tenant_id
-         where m.user_id = auth.uid()
-         order by t.name, m.tenant_id
-        """
+        f"""
+        select admin.is_admin, member.*
+          from (select app_private.is_platform_admin() as is_admin) as admin
+          left join ({_MEMBERSHIPS}) as member on true
+         order by member.tenant_name, member.tenant_id
+        """  # noqa: S608 - constant fragments
     ).fetchall()
-    return [
-        Membership(
-            tenant_id=row["tenant_id"],
-            tenant_name=row["tenant_name"],
-            tenant_status=row["tenant_status"],
-            role=Role(row["role"]),
-        )
-        for row in rows
-    ]
+    is_admin = bool(rows and rows[0]["is_admin"])
+    return [_membership(row) for row in rows if row["tenant_id"] is not None], is_admin
 
 
 def parse_tenant_header(value: str | None) -> uuid.UUID | None:

@@ -207,6 +207,15 @@ class JwksCache:
         """How many fetches were attempted (successful or not) since the cache was created."""
         return self._fetch_count
 
+    def is_fresh(self) -> bool:
+        """Loaded, within its TTL and no fetch in flight: a known kid is answered without waiting."""
+        with self._condition:
+            return (
+                not self._in_flight
+                and self._fetched_at is not None
+                and self._clock() - self._fetched_at < self._ttl
+            )
+
     def get(self, kid: str, *, refetch_unknown: bool = True) -> VerificationKey | None:
         """The key for ``kid``, fetching the set when due; None when no usable key has that kid.
 

@@ -96,6 +96,13 @@ class TokenVerifier:
         if settings.supabase_auth_enabled:
             self._jwks = jwks if jwks is not None else JwksCache.from_settings(settings)
 
+    def keys_ready(self) -> bool:
+        """True when verifying needs no network (no key set, or a fresh one): safe on an event loop.
+
+        A token naming an unknown kid may still fetch, at most once per refetch cooldown.
+        """
+        return self._jwks is None or self._jwks.is_fresh()
+
     def verify(self, token: str) -> Principal:
         """The principal of a valid user access token; :class:`Unauthorized` for anything else."""
         try:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+import time
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from docflow.config import get_settings
@@ -12,6 +14,28 @@ if TYPE_CHECKING:
 
 _pool: ConnectionPool | None = None
 _lock = threading.Lock()
+
+#: A pooled connection idle for longer is checked (one empty query) before it is handed out; one
+#: returned more recently is trusted. A warm Lambda frozen between invocations (minutes) or a pooler's
+#: idle timeout is what the check is for; checking a connection used a moment ago only cost every
+#: request a round trip. A connection that died anyway fails its first query and is discarded.
+CHECK_AFTER_IDLE_SECONDS = 5.0
+
+_returned_at: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
+
+
+def _note_return(conn: Any) -> None:
+    """The pool's ``reset`` callback: when the connection came back."""
+    _returned_at[conn] = time.monotonic()
+
+
+def check_if_idle(conn: Any) -> None:
+    """The pool's ``check`` callback: ping only a connection idle for :data:`CHECK_AFTER_IDLE_SECONDS`."""
+    from psycopg_pool import ConnectionPool
+
+    returned = _returned_at.get(conn)
+    if returned is None or time.monotonic() - returned > CHECK_AFTER_IDLE_SECONDS:
+        ConnectionPool.check_connection(conn)
 
 
 def connection_kwargs() -> dict[str, Any]:
@@ -40,7 +64,8 @@ def get_pool() -> ConnectionPool:
                         "connect_timeout": int(settings.db_connect_timeout_seconds),
                     },
                     timeout=settings.db_connect_timeout_seconds,
-                    check=ConnectionPool.check_connection,
+                    check=check_if_idle,
+                    reset=_note_return,
                     name="docflow",
                     open=True,
                 )

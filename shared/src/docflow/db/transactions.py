@@ -1,9 +1,8 @@
 """Transactions that carry who is acting, the way PostgREST runs Supabase requests.
 
-Each transaction sets ``request.jwt.claims`` transaction-locally and switches role with
-``SET LOCAL ROLE``; both end with the transaction, so a pooled connection never carries one
-request's identity into the next. Autocommit is refused: there ``SET LOCAL`` would only
-warn and keep the login role.
+Each transaction sets ``request.jwt.claims`` and the role transaction-locally, in one statement;
+both end with the transaction, so a pooled connection never carries one request's identity into the
+next. Autocommit is refused: there the settings would end with that one statement.
 """
 
 from __future__ import annotations
@@ -29,17 +28,25 @@ else:
 _JOB_NAME = re.compile(r"^[a-z][a-z0-9_.:-]{2,62}$")
 
 
+#: Claims, statement timeout and role in one round trip. ``set_config('role', ..., true)`` is what
+#: ``SET LOCAL ROLE`` does (PostgREST switches role this way): membership of the role is checked and
+#: the setting ends with the transaction.
+_BIND_CLAIMS = (
+    "select set_config('request.jwt.claims', %s, true), set_config('statement_timeout', %s, true),"
+    " set_config('role', %s, true)"
+)
+
+
 def set_request_claims(conn: Connection, claims: Mapping[str, Any], *, role: str) -> None:
-    """Bind claims and role to the current transaction (``set_config(..., true)`` + ``SET LOCAL ROLE``)."""
+    """Bind claims and role to the current transaction, in one statement (``set_config(..., true)``)."""
     if conn.autocommit:
         raise RuntimeError("request claims need a transaction; autocommit would leak them or ignore the role")
     if role not in {"authenticated", "service_role"}:
         raise ValueError(f"unexpected database role {role!r}")
     conn.execute(
-        "select set_config('request.jwt.claims', %s, true), set_config('statement_timeout', %s, true)",
-        (json.dumps(dict(claims), default=str), str(get_settings().db_statement_timeout_ms)),
+        _BIND_CLAIMS,
+        (json.dumps(dict(claims), default=str), str(get_settings().db_statement_timeout_ms), role),
     )
-    conn.execute("set local role authenticated" if role == "authenticated" else "set local role service_role")
 
 
 @contextmanager

@@ -24,12 +24,24 @@ else:
     Principal = Any
 
 
-def authenticate(request: Request) -> Principal:
-    """The verified principal of the request's bearer token (401 otherwise; no database access)."""
+async def authenticate(request: Request) -> Principal:
+    """The verified principal of the request's bearer token (401 otherwise; no database access).
+
+    A coroutine, so that FastAPI runs it on the event loop instead of handing it to a worker thread
+    (a hop that cost more than the signature check); only a verification that may fetch the key set
+    (none cached yet, or expired) goes to a thread.
+    """
     from docflow.auth import bearer_token, get_verifier
 
     values = [value.decode("latin-1") for name, value in request.scope["headers"] if name == b"authorization"]
-    principal = get_verifier().verify(bearer_token(values))
+    token = bearer_token(values)
+    verifier = get_verifier()
+    if verifier.keys_ready():
+        principal = verifier.verify(token)
+    else:
+        from starlette.concurrency import run_in_threadpool
+
+        principal = await run_in_threadpool(verifier.verify, token)
     request.state.principal = principal
     return principal
 

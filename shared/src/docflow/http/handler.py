@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from fastapi import FastAPI
 
+from docflow import snapstart
 from docflow.http import fastapi_compat
 from docflow.observability import (
     capture_exception,
@@ -30,6 +31,8 @@ LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 # Before any route of the function is built (handler modules import ``docflow.http`` first).
 fastapi_compat.install()
+# Every HTTP function binds its SnapStart hooks (a no-op without the Lambda runtime's module).
+snapstart.bind_runtime()
 
 
 def make_handler(app: FastAPI) -> LambdaHandler:
