@@ -111,9 +111,11 @@ class VatReading:
     vat_free: Decimal = Decimal("0.00")
 
 
-#: A rate after a VAT word without its ``%`` (``ALV 25,5 36,68``): one decimal at most.
+#: A rate after a VAT word without its ``%`` (``ALV 25,5 36,68``): one decimal at most; the ``%`` may be
+#: misread as ``7`` or ``?`` (``ALV 25.57 6,09``).
 _WORD_RATE = re.compile(
-    r"(?<![A-Z])(?:ALV|ALY|MOMS|VAT|MWST|MW\.?ST|KM|VERO)\w*\.?\s?(?:[A-F]\s)?(\d{1,2}(?:[.,]\d)?)(?=\s|$)"
+    r"(?<![A-Z])(?:ALV|ALY|MOMS|VAT|MWST|MW\.?ST|KM|VERO)\w*\.?\s?(?:[A-F]\s)?"
+    r"(\d{1,2}(?:[.,]\d)?)[7?]?(?=\s|$)"
 )
 #: A letter code defined with its rate: ``A 25,5 %``, ``B=13,5%``, ``ALV B 14 %``.
 _CODE_RATE = re.compile(r"(?<![A-Z0-9])([A-F])\s?[:=]?\s?(\d{1,2}(?:[.,]\d{1,2})?)\s?%")
@@ -144,7 +146,8 @@ def _line_rate(text: str, folded: str, rates: frozenset[Decimal]) -> tuple[Decim
         value = Decimal(match[1].replace(",", "."))
         normal = next((known for known in rates if known == value), None)
         if normal is not None:
-            return normal, folded[: match.start(1)] + " " + folded[match.end(1) :]
+            # ``ALV 25.57 6,09``: a ``%`` read as ``7`` (or ``?``) goes with the rate it follows.
+            return normal, folded[: match.start(1)] + " " + folded[match.end() :]
     return None
 
 

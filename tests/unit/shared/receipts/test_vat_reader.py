@@ -415,3 +415,15 @@ def test_given_a_tax_a_cent_off_a_misread_total_then_neither_is_confirmed() -> N
     assert receipt.total is not None
     assert receipt.total.confidence < 0.9
     assert all(row.confidence < 0.9 for row in receipt.vat)
+
+
+@pytest.mark.parametrize("rate_text", ["25.57", "25,5?"])
+def test_given_a_percent_sign_read_as_a_digit_after_a_vat_word_then_the_rate_is_read(rate_text: str) -> None:
+    text = (
+        "Puuilo Raisio\nYtunnus 2350637-0\n2026-07-07 19:18\nSILIKONI VALK. 29,97\n"
+        f"MAKSETTAVA 29,97\nALV {rate_text} 6,09\nVEROTON 23,88\n"
+    )
+    receipt = extract_receipt(text, today=dt.date(2026, 12, 1))
+    assert [(row.rate, row.tax, row.net) for row in receipt.vat] == [
+        (Decimal("25.5"), Decimal("6.09"), Decimal("23.88"))
+    ]
