@@ -7,18 +7,8 @@ import uuid
 
 from docflow.config import get_settings
 from docflow.errors import PayloadTooLarge, UnsupportedMediaType
-from docflow.pipeline.keys import build_upload_key, safe_filename
+from docflow.pipeline.keys import EXTENSIONS, build_upload_key, safe_filename
 from docflow_receipts_api.schemas import PresignedUpload, UploadFileCreate
-
-_EXTENSIONS = {
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "image/webp": "webp",
-    "image/tiff": "tif",
-    "image/heic": "heic",
-    "image/gif": "gif",
-    "application/pdf": "pdf",
-}
 
 
 def accepted_type(file: UploadFileCreate) -> str:
@@ -50,7 +40,7 @@ def check_size(file: UploadFileCreate, content_type: str) -> None:
 
 def upload_name(file: UploadFileCreate, content_type: str) -> str:
     """The sanitised name kept for the receipt and used as the last part of its key."""
-    return safe_filename(file.filename, fallback_extension=_EXTENSIONS[content_type])
+    return safe_filename(file.filename, fallback_extension=EXTENSIONS[content_type])
 
 
 def presign(

@@ -13,6 +13,16 @@ from dataclasses import dataclass
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_NAME_LENGTH = 100
+#: The file name ending an upload of each accepted type gets when its own name has none.
+EXTENSIONS: dict[str, str] = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/tiff": "tif",
+    "image/heic": "heic",
+    "image/gif": "gif",
+    "application/pdf": "pdf",
+}
 
 
 def safe_filename(name: str, *, fallback_extension: str = "") -> str:

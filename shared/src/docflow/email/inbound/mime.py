@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
 from typing import Final
 
-from docflow.pipeline.keys import safe_filename
+from docflow.pipeline.keys import EXTENSIONS, safe_filename
 
 MIB: Final = 1024 * 1024
 #: Largest raw message handled (SES receiving stores up to 40 MB; a larger message is refused).
@@ -31,16 +31,6 @@ MAX_DEPTH: Final = 8
 MAX_MESSAGE_ID_LENGTH: Final = 998
 #: Bytes read of a message too large to parse whole, for its sender and recipients.
 HEAD_BYTES: Final = 64 * 1024
-
-_EXTENSIONS: Final = {
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "image/webp": "webp",
-    "image/tiff": "tif",
-    "image/heic": "heic",
-    "image/gif": "gif",
-    "application/pdf": "pdf",
-}
 
 #: MIME defects that mean the structure cannot be trusted (a multipart without its boundaries).
 _STRUCTURE_DEFECTS: Final = frozenset(
@@ -199,7 +189,7 @@ def _attachment(part: Message) -> InboundAttachment | None:
     limit = limits.max_pdf_bytes if content_type == "application/pdf" else limits.max_image_bytes
     if len(data) > limit:
         raise Rejected("attachment_too_large")
-    extension = _EXTENSIONS.get(content_type, "bin")
+    extension = EXTENSIONS.get(content_type, "bin")
     stem = safe_filename(part.get_filename() or "receipt", fallback_extension=extension).rsplit(".", 1)[0]
     return InboundAttachment(filename=f"{stem}.{extension}", content_type=content_type, data=data)
 
