@@ -66,7 +66,7 @@ def extract_receipt(
         lines = unsigned(lines)  # read as a sale, negated at the end
     origin = detect_country(lines)
     country = origin.country
-    party = find_party(lines)
+    party = find_party(lines, country)
     business_id, vat_number = _identifiers(lines)
     date_match = _choose_date(lines, today)
     time = _choose_time(lines, date_match)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from docflow.receipts.dates import find_dates
 from docflow.receipts.lines import TextLine, fold
 from docflow.receipts.numbers import find_amounts
+from docflow.receipts.vat import HOME_COUNTRY
 from docflow.receipts.vocabulary import COMPANY_MARK, NOT_MERCHANT
 
 HEADER_LINES = 12
@@ -247,8 +248,9 @@ def _name_score(index: int, line: TextLine) -> float:
     return score
 
 
-def find_merchant(lines: Sequence[TextLine]) -> tuple[str, int, float] | None:
-    """(name, line index, confidence) of the merchant, or ``None``."""
+def find_merchant(lines: Sequence[TextLine], country: str | None = None) -> tuple[str, int, float] | None:
+    """(name, line index, confidence) of the merchant, or ``None``; on a Finnish receipt the trade name
+    printed above the operator's legal name (see :func:`_trade_name_above`)."""
     header = lines[:HEADER_LINES]
     best: tuple[float, int] | None = None
     seen_name = False
@@ -280,6 +282,7 @@ def find_merchant(lines: Sequence[TextLine]) -> tuple[str, int, float] | None:
     if best is None:
         return None
     score, index = best
+    index = _trade_name_above(header, index, country)
     parts = [_clean_name(header[index].text)]
     last = index
     if _CONTINUATION.match(fold(parts[0])) and index > 0 and _name_like(header[index - 1]):
@@ -298,6 +301,24 @@ def find_merchant(lines: Sequence[TextLine]) -> tuple[str, int, float] | None:
     if header[index].confidence < NOISY_NAME_LINE or not _corroborated(name, lines, range(index, last + 1)):
         confidence = min(confidence, UNCORROBORATED_NAME)
     return name, last, round(max(0.1, confidence), 3)
+
+
+def _trade_name_above(header: Sequence[TextLine], index: int, country: str | None) -> int:
+    """The line of the trade name printed first, directly above the operator's legal name chosen at
+    ``index`` (``K-Market Kuusi`` over ``Kuusen Kauppa Oyj``, ``Prisma Kaleva`` over ``Pirkanmaan
+    Osuuskauppa``), else ``index``. Finnish chains print the store so and read it as the merchant; German
+    receipts put slogans there (``Respekt, wer's selber macht.``), so the rule is Finnish only."""
+    above = index - 1
+    if (
+        country != HOME_COUNTRY
+        or above < 0
+        or not _STRONG_LEGAL_FORM.search(header[index].folded)
+        or _STRONG_LEGAL_FORM.search(header[above].folded)
+        or not _name_like(header[above])
+        or any(_name_like(line) for line in header[:above])
+    ):
+        return index
+    return above
 
 
 def _footer_legal_name(lines: Sequence[TextLine]) -> tuple[str, int, float] | None:
@@ -404,9 +425,9 @@ def find_address(lines: Sequence[TextLine], after: int) -> tuple[str, float] | N
     return text, round(min(0.9, confidence * 0.9), 3)
 
 
-def find_party(lines: Sequence[TextLine]) -> Party:
-    """Merchant and address from the header lines."""
-    merchant = find_merchant(lines)
+def find_party(lines: Sequence[TextLine], country: str | None = None) -> Party:
+    """Merchant and address from the header lines; ``country`` as the receipt shows it."""
+    merchant = find_merchant(lines, country)
     if merchant is None:
         return Party(None, None, 0.0, None, 0.0)
     name, index, confidence = merchant

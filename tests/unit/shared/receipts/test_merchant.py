@@ -237,3 +237,13 @@ def test_given_a_name_on_a_line_read_unsurely_then_it_is_not_trusted_as_confirme
 
     assert party(0.97) >= 0.9
     assert party(0.8) < 0.9
+
+
+def test_given_a_finnish_store_name_above_its_operator_when_read_then_the_store_is_the_merchant() -> None:
+    text = "K-Market Kuusi\nKuusen Kauppa Oyj\nTeollisuustie 34\n96200 ROVANIEMI\nY-tunnus 1649162-5\n"
+    assert find_party(lines_from_text(text), "FI").name == "K-Market Kuusi"
+
+
+def test_given_a_slogan_above_a_german_legal_name_when_read_then_the_legal_name_stays() -> None:
+    text = "Respekt, wer's selber macht.\ntoom Baumarkt GmbH\nHumboldtstr. 12\n50676 Köln\n"
+    assert find_party(lines_from_text(text), "DE").name == "toom Baumarkt GmbH"
