@@ -282,7 +282,7 @@ def find_merchant(lines: Sequence[TextLine], country: str | None = None) -> tupl
     if best is None:
         return None
     score, index = best
-    index = _trade_name_above(header, index, country)
+    operator, index = index, _trade_name_above(header, index, country)
     parts = [_clean_name(header[index].text)]
     last = index
     if _CONTINUATION.match(fold(parts[0])) and index > 0 and _name_like(header[index - 1]):
@@ -297,6 +297,8 @@ def find_merchant(lines: Sequence[TextLine], country: str | None = None) -> tupl
     name = " ".join(part for part in parts if part)
     if not name:
         return None
+    # The address starts below the operator's legal name when the store's name above it was taken.
+    last = max(last, operator)
     confidence = min(0.95, 0.35 + 0.15 * score) * min(1.0, header[index].confidence + 0.2)
     if header[index].confidence < NOISY_NAME_LINE or not _corroborated(name, lines, range(index, last + 1)):
         confidence = min(confidence, UNCORROBORATED_NAME)
