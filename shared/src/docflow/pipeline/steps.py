@@ -45,9 +45,22 @@ class Skip(Exception):
 class PermanentFailure(Exception):
     """The object can never be processed; the receipt ends ``failed`` with ``reason``."""
 
+    #: Whether the same version may be read again later (a redelivery or a drain claims it).
+    retryable = False
+
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class BudgetExhausted(PermanentFailure):
+    """The tenant spent its OCR seconds for the window; the receipt ends ``failed`` with
+    ``ocr_budget_exhausted``, retryable (reprocess once the window has passed)."""
+
+    retryable = True
+
+    def __init__(self) -> None:
+        super().__init__("ocr_budget_exhausted")
 
 
 class ReceiptBusy(Exception):
@@ -189,17 +202,35 @@ def verify(ctx: Context) -> Context:
 
 
 def read(ctx: Context) -> Context:
-    """OCR the document and extract the receipt's fields (the expensive step)."""
-    from docflow.ocr import DocumentError, OcrUnavailableError
+    """OCR the document and extract the receipt's fields (the expensive step), within the document's
+    time limit and the tenant's OCR budget; the seconds spent are charged to the tenant either way.
+    No transaction is open while Tesseract runs."""
+    from docflow.db import system_transaction
+    from docflow.ocr import DocumentError, OcrDocumentTimeoutError, OcrLimits, OcrUnavailableError
+    from docflow.pipeline import budget
 
     held = ctx.held()
+    with system_transaction("receipts.budget") as conn:
+        left = budget.seconds_left(conn, held.tenant_id)
+    if left <= 0:
+        raise BudgetExhausted
+    seconds, by_budget = budget.document_limit(left)
     started = time.perf_counter()
     try:
-        receipt, result = scan_bytes(ctx.data or b"", filename=held.original_filename)
+        receipt, result = scan_bytes(
+            ctx.data or b"",
+            filename=held.original_filename,
+            limits=OcrLimits(document_timeout_seconds=seconds),
+        )
     except OcrUnavailableError:
         raise  # the engine failed, not the document: retry
+    except OcrDocumentTimeoutError:
+        raise BudgetExhausted() if by_budget else PermanentFailure("ocr_document_timeout") from None
     except DocumentError as error:
         raise PermanentFailure(error.code) from None
+    finally:
+        with system_transaction("receipts.budget") as conn:
+            budget.spend(conn, held.tenant_id, time.perf_counter() - started)
     return dataclasses.replace(
         ctx, receipt=receipt, ocr_text=result.text, ocr_seconds=time.perf_counter() - started
     )
