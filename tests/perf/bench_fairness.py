@@ -77,7 +77,8 @@ def create(
     with system_transaction("bench.create") as conn:
         conn.execute(
             "insert into public.receipts"
-            " (id, tenant_id, object_key, size_bytes, content_type, original_filename) values (%s, %s, %s, %s, %s, %s)",
+            " (id, tenant_id, object_key, size_bytes, content_type, original_filename)"
+            " values (%s, %s, %s, %s, %s, %s)",
             (receipt_id, tenant, key, len(data), content_type, filename),
         )
     s3_client().put_object(Bucket=settings.receipts_bucket, Key=key, Body=data, ContentType=content_type)

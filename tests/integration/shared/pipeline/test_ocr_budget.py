@@ -68,8 +68,11 @@ def _spent(db: Db, tenant: uuid.UUID) -> Decimal:
 
 def _nothing_read(db: Db, receipt_id: uuid.UUID) -> dict[str, Any]:
     state = final_state(db, receipt_id)
-    assert state["vat"] == [] and state["items"] == []
-    assert state["ocr_text"] is None and state["total"] is None and state["merchant"] is None
+    assert state["vat"] == []
+    assert state["items"] == []
+    assert state["ocr_text"] is None
+    assert state["total"] is None
+    assert state["merchant"] is None
     assert state["lease_until"] is None
     return state
 

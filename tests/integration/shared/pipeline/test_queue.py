@@ -72,14 +72,17 @@ def test_one_tenant_never_has_more_than_the_cap_in_flight(
 ) -> None:
     _queue(upload, receipt_png, TENANT_A, 5)
     first, second = _claim(cap=2), _claim(cap=2)
-    assert first is not None and second is not None
+    assert first is not None
+    assert second is not None
     assert _claim(cap=2) is None  # A is at its cap; its other jobs wait
     (b,) = _queue(upload, receipt_png, TENANT_B, 1)
     other = _claim(cap=2)
-    assert other is not None and other.receipt_id == b.receipt_id  # B is not held back by A
+    assert other is not None
+    assert other.receipt_id == b.receipt_id
     _finish(first)
     third = _claim(cap=2)
-    assert third is not None and third.tenant_id == TENANT_A
+    assert third is not None
+    assert third.tenant_id == TENANT_A
 
 
 @pytest.mark.usefixtures("empty_queue")
@@ -94,7 +97,8 @@ def test_a_newer_record_replaces_the_queued_one_and_survives_the_older_run(
     queue.enqueue([record_for(uploaded.key, sequencer="01")])  # an older, late record changes nothing
     _finish(running)  # the older run ends: the newer record stays, free to claim
     again = _claim()
-    assert again is not None and again.record.sequencer == newer.sequencer
+    assert again is not None
+    assert again.record.sequencer == newer.sequencer
 
 
 @pytest.mark.usefixtures("empty_queue")
