@@ -25,7 +25,7 @@ from docflow.http.pagination import Page, PageQuery
 from docflow.ratelimit import bucket_key, check_rate_limit
 from docflow.tenancy import Role
 from docflow_users import invitation_store, members, profiles
-from docflow_users.invitations import AlreadyRegistered, send_invitation
+from docflow_users.invitations import AlreadyRegistered, get_invitation_timing, send_invitation, time_floor
 from docflow_users.rules import check_member_change
 from docflow_users.schemas import (
     AcceptedInvitation,
@@ -93,7 +93,11 @@ def _deliver_invitation(
     """Have Supabase Auth e-mail a committed invitation; withdraw it when that fails, so the address
     can be invited again."""
     try:
-        with suppress(AlreadyRegistered):  # an existing account sees the invitation in DocFlow
+        # as long for a known address as for a new one; an existing account sees it in DocFlow
+        with (
+            time_floor(get_invitation_timing().invitations_delivery_floor_seconds),
+            suppress(AlreadyRegistered),
+        ):
             send_invitation(email, data={"tenant_id": str(tenant_id), "role": role.value})
     except DocflowError:
         with user_transaction(principal, tenant_id=str(tenant_id)) as conn:
