@@ -272,16 +272,28 @@ def review(ctx: Context) -> Context:
 
 def store(ctx: Context) -> Context:
     """Write fields, rows, text and the final status in one transaction, if the claim still holds;
-    the tenant's category rules categorise the receipt in the same transaction."""
+    the tenant's category rules categorise the receipt in the same transaction. A hard receipt of a
+    tenant with the automatic second reading on is queued for it once this has committed."""
+    from docflow.ai.auto import queue_after_store
     from docflow.db import system_transaction
+    from docflow.db.after_commit import commit_hooks
     from docflow.finance.rules import apply_to_stored_receipt
 
-    assert ctx.review is not None
+    review = ctx.review
+    assert review is not None
     claim = ctx.held()
-    with system_transaction("receipts.store") as conn:
-        if not store_review(conn, claim, ctx.review):
+    with commit_hooks() as hooks, system_transaction("receipts.store") as conn:
+        if not store_review(conn, claim, review):
             raise Skip("claim_lost")
         apply_to_stored_receipt(conn, claim.tenant_id, claim.receipt_id)
+        queue_after_store(
+            conn,
+            hooks,
+            tenant_id=claim.tenant_id,
+            receipt_id=claim.receipt_id,
+            status=review.status,
+            confidence=review.confidence,
+        )
     return ctx
 
 
