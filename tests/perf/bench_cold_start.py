@@ -123,8 +123,8 @@ def resolve(value: Any, secrets_: Mapping[str, str]) -> str:
     """A template value (plain, ``!Ref`` or ``!Sub``, with ``{{resolve:secretsmanager:...}}``) as text."""
     if isinstance(value, str):
         return value
-    if "Fn::Ref" in value:
-        return _PARAMETERS[value["Fn::Ref"]]
+    if "Fn::Ref" in value:  # a parameter, or a resource of the stack (e.g. a queue's URL)
+        return _PARAMETERS.get(value["Fn::Ref"], f"local-{value['Fn::Ref']}")
     text = str(value["Fn::Sub"])
     if text.startswith("{{resolve:secretsmanager:"):
         return secrets_[text.rsplit(":", 1)[1].rstrip("}")]
