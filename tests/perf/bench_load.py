@@ -278,9 +278,18 @@ def report(
         return baseline[(kinds[record["user"]], record["path"])]
 
     outage = [r for r in records if down is not None and up is not None and down <= r["at"] < up]
-    steady = [r for r in records if r not in outage]
+    # requests in flight when the database went down, and the first after it came back
+    edges = [
+        r
+        for r in records
+        if down is not None
+        and up is not None
+        and r not in outage
+        and (r["at"] < down < r["at"] + r["seconds"] or up <= r["at"] < up + 10)
+    ]
+    steady = [r for r in records if r not in outage and r not in edges]
     print(f"{args.users} users, {args.seconds:.0f} s, think {args.think} s; {len(records)} requests")
-    print("outside the outage:")
+    print("outside the outage (and the requests in flight at its edges):")
     print(f"{'group':<14} {'requests':>8} {'errors':>7} {'5xx':>5} {'p50 ms':>8} {'p95 ms':>8}")
     by_group: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for record in steady:
@@ -316,8 +325,9 @@ def report(
         if after:
             first = after[0]["at"] + after[0]["seconds"] - up
             print(f"  first database success {first:.2f} s after the restart")
-        late = [r for r in records if r["at"] >= up + 10 and r["status"] != expected(r)]
-        print(f"  errors from 10 s after the restart on: {len(late)}")
+        edge_statuses = Counter(r["status"] for r in edges if r["status"] != expected(r))
+        print(f"  in flight at the stop or within 10 s of the restart: {len(edges)} requests,")
+        print(f"  unexpected statuses among them {dict(edge_statuses)}")
     acknowledged = {r["client_id"] for r in records if "client_id" in r}
     print(
         f"writes: {len(acknowledged)} clients acknowledged, {len(acknowledged - stored)} of them lost, "
