@@ -125,8 +125,8 @@ def resolve(value: Any, secrets_: Mapping[str, str], parameters: Mapping[str, st
     A secret without a local value gets a placeholder (the run never calls that service)."""
     if isinstance(value, str):
         return value
-    if "Fn::Ref" in value:
-        return parameters[value["Fn::Ref"]]
+    if "Fn::Ref" in value:  # a parameter, or a resource of the stack (e.g. a queue's URL)
+        return parameters.get(value["Fn::Ref"], f"local-{value['Fn::Ref']}")
     text = str(value["Fn::Sub"])
     if text.startswith("{{resolve:secretsmanager:"):
         name = text.rsplit(":", 1)[1].rstrip("}")

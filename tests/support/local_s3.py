@@ -19,11 +19,12 @@ def ensure_receipts_bucket() -> str:
     settings = get_settings()
     with _lock:
         if not _servers:
-            from moto.server import ThreadedMotoServer
+            from docflow_local.s3_policy import PolicyCheckingMotoServer
 
             assert settings.s3_endpoint_url is not None
             port = int(settings.s3_endpoint_url.rsplit(":", 1)[1])
-            server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+            # POST policies are enforced as S3 does (moto alone ignores them)
+            server = PolicyCheckingMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
             server.start()
             atexit.register(server.stop)
             _servers.append(server)

@@ -43,12 +43,12 @@ def local_s3(ports: LocalPorts) -> Iterator[Any]:
     """A moto S3 server with the versioned receipts bucket whose uploads trigger processing."""
     import logging
 
-    from moto.server import ThreadedMotoServer
-
     from docflow.config import get_settings
+    from docflow_local.s3_policy import PolicyCheckingMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access line per S3 request
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=ports.s3, verbose=False)
+    # moto with presigned POST policies enforced as S3 does (docflow_local.s3_policy)
+    server = PolicyCheckingMotoServer(ip_address="127.0.0.1", port=ports.s3, verbose=False)
     server.start()
     try:
         import boto3

@@ -21,6 +21,7 @@ from docflow.errors import DocflowError, Forbidden
 from docflow.http.deps import TenantConn, TenantContext, require_role
 from docflow.tenancy import Role
 from docflow_ai.schemas import (
+    AiTenantSettings,
     AnswerPeriod,
     AnswerPublic,
     BulkReading,
@@ -219,3 +220,32 @@ def get_usage(tenant: TenantConn) -> UsagePublic:
         tokens=tokens,
         tokens_per_day=get_ai_settings().ai_tokens_per_day,
     )
+
+
+Manager = Annotated[TenantContext, require_role(Role.OWNER, Role.ADMIN)]
+
+
+@router.get("/settings", summary="The tenant's AI settings")
+def get_ai_settings_route(tenant: TenantConn) -> AiTenantSettings:
+    """Every member reads them."""
+    row = tenant.conn.execute(
+        "select ai_auto_second_reading from public.tenants where id = %s", (tenant.tenant_id,)
+    ).fetchone()
+    return AiTenantSettings(auto_second_reading=bool(row and row["ai_auto_second_reading"]))
+
+
+@router.put("/settings", summary="Change the tenant's AI settings (owners and admins)")
+def put_ai_settings_route(body: AiTenantSettings, tenant: Manager) -> AiTenantSettings:
+    """``auto_second_reading``: receipts processed from now on are read again when they are hard."""
+    tenant.conn.execute(
+        "update public.tenants set ai_auto_second_reading = %s where id = %s",
+        (body.auto_second_reading, tenant.tenant_id),
+    )
+    audit.record_tenant_action(
+        tenant,
+        action="ai.settings_changed",
+        target_type="tenant",
+        target_id=tenant.tenant_id,
+        details={"auto_second_reading": body.auto_second_reading},
+    )
+    return body

@@ -78,6 +78,15 @@ class UsagePublic(BaseModel):
     tokens_per_day: int
 
 
+class AiTenantSettings(BaseModel):
+    """The tenant's AI settings: ``auto_second_reading`` reads every receipt processing leaves hard
+    (needs review or low confidence) again through the model, automatically (off by default)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    auto_second_reading: bool
+
+
 class Question(BaseModel):
     """A question about the books, in Finnish, Swedish or English."""
 

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from docflow.config import get_settings
-from docflow.errors import BadRequest
-from docflow.http.deps import TenantWriter
+from docflow.errors import BadRequest, RateLimited
+from docflow.http.deps import TenantWriterIdentity
 
 router = APIRouter(prefix="/api/v1/ocr", tags=["ocr"])
 
@@ -42,20 +42,63 @@ class OcrPublic(BaseModel):
         }
     },
 )
-async def read_receipt(request: Request, tenant: TenantWriter, response: Response) -> OcrPublic:
-    """The body is the file itself; ``Content-Type`` must match its bytes. Limited per tenant;
-    owners, admins and members only (viewers do not spend the tenant's OCR budget)."""
+async def read_receipt(request: Request, tenant: TenantWriterIdentity, response: Response) -> OcrPublic:
+    """The body is the file itself; ``Content-Type`` must match its bytes. Limited per tenant (requests
+    per minute and OCR seconds per window, shared with S3 processing) and per document
+    (``OCR_DOCUMENT_TIMEOUT_SECONDS``); owners, admins and members only (viewers do not spend the
+    tenant's OCR budget). No database transaction is open while the document is read: the tenant is
+    resolved, the budget read and the seconds spent each in a short transaction of its own."""
     from starlette.concurrency import run_in_threadpool
+
+    from docflow.ocr import OcrDocumentTimeoutError
+    from docflow.pipeline import budget
 
     _count_request(tenant.tenant_id)
     data = await request.body()
     if not data:
         raise BadRequest("Send the image or PDF as the request body")
     declared = request.headers.get("content-type")
+    seconds, by_budget = budget.document_limit(_budget_left(tenant.tenant_id))
     started = time.perf_counter()
-    result = await run_in_threadpool(_read, data, declared)
+    try:
+        result = await run_in_threadpool(_read, data, declared, seconds)
+    except OcrDocumentTimeoutError:
+        if by_budget:
+            raise _budget_exhausted() from None
+        raise
+    finally:
+        _spend(tenant.tenant_id, time.perf_counter() - started)
     response.headers["Cache-Control"] = "no-store"
     return OcrPublic(**result, seconds=round(time.perf_counter() - started, 3))
+
+
+def _budget_exhausted() -> RateLimited:
+    from docflow.pipeline import budget
+
+    window = budget.get_budget_settings().ocr_tenant_budget_window_seconds
+    retry = window - int(time.time()) % window
+    return RateLimited(retry, "The tenant's OCR time for this hour is spent; try again later")
+
+
+def _budget_left(tenant_id: uuid.UUID) -> float:
+    """The tenant's OCR seconds left (a short transaction); 429 when none are left."""
+    from docflow.db import system_transaction
+    from docflow.pipeline import budget
+
+    with system_transaction("ocr.budget") as conn:
+        left = budget.seconds_left(conn, tenant_id)
+    if left <= 0:
+        raise _budget_exhausted()
+    return float(left)
+
+
+def _spend(tenant_id: uuid.UUID, seconds: float) -> None:
+    """Charge the seconds a read took to the tenant (a fresh transaction, after the OCR)."""
+    from docflow.db import system_transaction
+    from docflow.pipeline import budget
+
+    with system_transaction("ocr.budget") as conn:
+        budget.spend(conn, tenant_id, seconds)
 
 
 def _count_request(tenant_id: uuid.UUID) -> None:
@@ -68,11 +111,12 @@ def _count_request(tenant_id: uuid.UUID) -> None:
     enforce_rate_limits("ocr.rate_limit", limit)
 
 
-def _read(data: bytes, declared_type: str | None) -> dict[str, Any]:
-    from docflow.ocr import read_document
+def _read(data: bytes, declared_type: str | None, timeout_seconds: float) -> dict[str, Any]:
+    from docflow.ocr import OcrLimits, read_document
     from docflow.receipts.extract import extract_receipt
 
-    result = read_document(data, declared_type=declared_type)
+    limits = OcrLimits(document_timeout_seconds=timeout_seconds)
+    result = read_document(data, declared_type=declared_type, limits=limits)
     receipt = extract_receipt(result.lines)
     return {
         "content_type": result.content_type,

@@ -6,9 +6,15 @@ costs the other routes nothing at cold start."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
 
-from docflow.config import get_settings
+from pydantic import Field
+
+from docflow.config import EnvironmentSettings, get_settings
 from docflow.errors import ServiceUnavailable, UpstreamError
 from docflow.observability import get_logger
 
@@ -17,6 +23,31 @@ ALREADY_REGISTERED_CODES = frozenset({"email_exists", "user_already_exists"})
 
 class AlreadyRegistered(Exception):
     """Supabase Auth already has a user with this e-mail address."""
+
+
+class InvitationTiming(EnvironmentSettings):
+    """``INVITATIONS_DELIVERY_FLOOR_SECONDS`` (``.env.example``)."""
+
+    #: Asking Supabase Auth to invite takes at least this long whatever it answers: an address it
+    #: knows is answered sooner than one it creates a user for and e-mails, and the difference would
+    #: tell the inviter whether the address has an account. Above Supabase's usual answer time.
+    invitations_delivery_floor_seconds: float = Field(default=1.0, ge=0, le=10)
+
+
+@lru_cache(maxsize=1)
+def get_invitation_timing() -> InvitationTiming:
+    """The process-wide setting."""
+    return InvitationTiming()
+
+
+@contextmanager
+def time_floor(seconds: float) -> Iterator[None]:
+    """The block takes at least ``seconds``, whether it returns or raises."""
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        time.sleep(max(0.0, seconds - (time.monotonic() - started)))
 
 
 def invitation_link(email: str, *, data: dict[str, Any]) -> str:

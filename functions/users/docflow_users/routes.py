@@ -24,7 +24,7 @@ from docflow.http.pagination import Page, PageQuery
 from docflow.ratelimit import bucket_key, check_rate_limit
 from docflow.tenancy import Role
 from docflow_users import invitation_store, members, profiles
-from docflow_users.invitations import AlreadyRegistered, invitation_link
+from docflow_users.invitations import AlreadyRegistered, get_invitation_timing, invitation_link, time_floor
 from docflow_users.rules import check_member_change
 from docflow_users.schemas import (
     AcceptedInvitation,
@@ -111,10 +111,12 @@ def _deliver_invitation(  # noqa: PLR0917 - the after-commit partial binds them 
     from docflow_users.invitation_mail import invitee_locale, mail_invitation
 
     try:
-        try:
-            link = invitation_link(email, data={"tenant_id": str(tenant_id), "role": role.value})
-        except AlreadyRegistered:  # an existing account signs in and answers the invitation in DocFlow
-            link = f"{get_email_settings().email_app_url}/invitations"
+        # as long for a known address as for a new one; an existing account answers it in DocFlow
+        with time_floor(get_invitation_timing().invitations_delivery_floor_seconds):
+            try:
+                link = invitation_link(email, data={"tenant_id": str(tenant_id), "role": role.value})
+            except AlreadyRegistered:
+                link = f"{get_email_settings().email_app_url}/invitations"
     except DocflowError:
         with user_transaction(principal, tenant_id=str(tenant_id)) as conn:
             if invitation_store.withdraw(conn, tenant_id, invitation_id):

@@ -16,6 +16,8 @@ from tests.support.paths import REPO_ROOT
 FIRST_REQUESTS: dict[str, tuple[str, str | None, int | None]] = {
     "admin": ("docflow_admin.handler", "get-tenants-no-token.json", 401),
     "ai": ("docflow_ai.handler", "post-second-reading-no-token.json", 401),
+    # Queue-triggered: its only event reads the database and asks the model.
+    "ai_reading": ("docflow_ai_reading.handler", None, None),
     "auth": ("docflow_auth.handler", "get-me-no-token.json", 401),
     "billing": ("docflow_billing.handler", "post-checkout-session-no-token.json", 401),
     "clients": ("docflow_clients.handler", "list-clients-no-token.json", 401),

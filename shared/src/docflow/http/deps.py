@@ -130,6 +130,48 @@ def require_role(*roles: Role) -> Any:
 TenantWriter = Annotated[TenantContext, require_role(Role.OWNER, Role.ADMIN, Role.MEMBER)]
 
 
+@dataclass(frozen=True, slots=True)
+class TenantIdentity:
+    """Who acts for which tenant, resolved in a transaction that has already ended: for routes that
+    do long work without the database (OCR) and open short transactions of their own around it."""
+
+    principal: Principal
+    membership: Membership
+
+    @property
+    def tenant_id(self) -> uuid.UUID:
+        """The tenant the request acts for."""
+        return self.membership.tenant_id
+
+    @property
+    def role(self) -> Role:
+        """The user's role in that tenant."""
+        return self.membership.role
+
+
+def tenant_identity(request: Request, principal: CurrentUser) -> TenantIdentity:
+    """Resolve the request's tenant and role like :func:`tenant_context`, then commit and give the
+    connection back to the pool before the route runs (no transaction stays open)."""
+    from docflow.db import user_transaction
+    from docflow.observability import bind_tenant
+
+    requested = parse_tenant_header(request.headers.get("x-tenant-id"))
+    with user_transaction(principal) as conn:
+        membership = choose_membership(load_memberships(conn), requested)
+    bind_tenant(str(membership.tenant_id), str(principal.user_id))
+    return TenantIdentity(principal=principal, membership=membership)
+
+
+def _writer_identity(identity: Annotated[TenantIdentity, Depends(tenant_identity)]) -> TenantIdentity:
+    if identity.role not in {Role.OWNER, Role.ADMIN, Role.MEMBER}:
+        raise Forbidden("Your role in this tenant does not allow this action")
+    return identity
+
+
+#: A writer (not a viewer) whose tenant was resolved in a transaction that is already closed.
+TenantWriterIdentity = Annotated[TenantIdentity, Depends(_writer_identity)]
+
+
 def platform_admin(principal: CurrentUser) -> Principal:
     """Admit DocFlow staff only: the ``platform_admins`` table decides, not the token."""
     from docflow.db import user_transaction

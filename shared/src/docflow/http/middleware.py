@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import uuid
 from collections.abc import MutableMapping
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from docflow.http.problems import INTERNAL_ERROR_DETAIL, PROBLEM_MEDIA_TYPE, problem_body, report_unhandled
-from docflow.observability import bind_request
+from docflow.observability import bind_request, get_logger
 
 CORRELATION_HEADER = "x-correlation-id"
 _SAFE_CORRELATION_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
@@ -89,6 +90,13 @@ class RequestGuardMiddleware:
         try:
             await self.app(scope, _replay(body, receive), send_tracking)
         except Exception as exc:  # the last line of defence: log, report, answer a generic 500
+            if database_unavailable(exc) and not started:
+                # the database is down, restarting or out of connections: a 503 the client retries
+                get_logger().warning("database unavailable", extra={"error_type": type(exc).__name__})
+                await self._send_problem(
+                    send_with_headers, 503, DATABASE_UNAVAILABLE_DETAIL, code="database_unavailable"
+                )
+                return
             report_unhandled(exc)
             if started:
                 raise
@@ -117,19 +125,28 @@ class RequestGuardMiddleware:
 
     @staticmethod
     async def _send_problem(send: Send, status: int, detail: str, *, code: str) -> None:
-        title = {413: "Payload too large", 500: "Internal error"}[status]
+        title = {413: "Payload too large", 500: "Internal error", 503: "Service unavailable"}[status]
         payload = json.dumps(problem_body(status, code, title, detail)).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [
-                    (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
-                    (b"content-length", str(len(payload)).encode()),
-                ],
-            }
-        )
+        headers = [
+            (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+            (b"content-length", str(len(payload)).encode()),
+        ]
+        if status == 503:
+            headers.append((b"retry-after", str(DATABASE_RETRY_AFTER_SECONDS).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
+
+
+DATABASE_UNAVAILABLE_DETAIL = "The database is unavailable right now; try again in a few seconds"
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be reached (connection refused or lost, the pool's
+    wait for a connection timed out: ``psycopg.OperationalError`` and its subclasses). psycopg is
+    only consulted once loaded, so this costs a cold start nothing."""
+    psycopg = sys.modules.get("psycopg")
+    return psycopg is not None and isinstance(exc, psycopg.OperationalError)
 
 
 def _declared_length(scope: Scope) -> int | None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from docflow.ocr.engine import OcrEngine
 from docflow.ocr.engine_choice import default_engine
+from docflow.ocr.errors import OcrDocumentTimeoutError, OcrTimeoutError
 from docflow.ocr.layout import Fragment, build_lines
 from docflow.ocr.limits import OcrLimits
 from docflow.ocr.loader import LoadedPage, load_pages, validate_upload
@@ -32,17 +33,32 @@ def _ocr_page(
     languages: str,
     limits: OcrLimits,
     options: PreprocessOptions | None,
+    deadline: float,
 ) -> OcrPage:
     started = time.perf_counter()
     prepared = prepare_for_ocr(image, options)
-    fragments = engine.recognize(
-        prepared.image, languages=languages, timeout_seconds=limits.page_timeout_seconds
-    )
+    left = deadline - time.perf_counter()
+    if left <= 0:
+        raise _document_timeout(limits)
+    try:
+        fragments = engine.recognize(
+            prepared.image, languages=languages, timeout_seconds=min(limits.page_timeout_seconds, left)
+        )
+    except OcrTimeoutError:
+        if left < limits.page_timeout_seconds:
+            raise _document_timeout(limits) from None
+        raise
     in_page = (_to_page_pixels(f, prepared, page.width, page.height) for f in fragments)
     lines = build_lines(in_page, page=page.number)
     seconds = time.perf_counter() - started
     return make_page(
         number=page.number, width=page.width, height=page.height, lines=lines, source="ocr", seconds=seconds
+    )
+
+
+def _document_timeout(limits: OcrLimits) -> OcrDocumentTimeoutError:
+    return OcrDocumentTimeoutError(
+        f"The document took longer than {limits.document_timeout_seconds:g} s to read"
     )
 
 
@@ -56,7 +72,7 @@ def read_document(
     engine: OcrEngine | None = None,
     preprocess: PreprocessOptions | None = None,
 ) -> OcrResult:
-    """Read the text of an uploaded image or PDF.
+    """Read the text of an uploaded image or PDF, within ``limits`` (per page and for the whole document).
 
     ``declared_type`` (the client's Content-Type) and ``filename`` must agree with the file's
     magic bytes. ``languages`` defaults to the engine's (``OCR_LANGUAGES``, else ``fin+eng`` where installed);
@@ -66,10 +82,13 @@ def read_document(
     """
     started = time.perf_counter()
     limits = limits or OcrLimits()
+    deadline = started + limits.document_timeout_seconds
     content_type = validate_upload(data, declared_type=declared_type, filename=filename, limits=limits)
     pages: list[OcrPage] = []
     used_languages = ""
     for page in load_pages(data, content_type, limits):
+        if time.perf_counter() >= deadline:
+            raise _document_timeout(limits)
         if page.image is None:
             lines = page.lines or ()
             pages.append(
@@ -87,7 +106,13 @@ def read_document(
         used_languages = languages or active.languages
         pages.append(
             _ocr_page(
-                page, page.image, engine=active, languages=used_languages, limits=limits, options=preprocess
+                page,
+                page.image,
+                engine=active,
+                languages=used_languages,
+                limits=limits,
+                options=preprocess,
+                deadline=deadline,
             )
         )
     return OcrResult(tuple(pages), content_type, used_languages, time.perf_counter() - started)

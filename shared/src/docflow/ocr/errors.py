@@ -77,6 +77,12 @@ class OcrTimeoutError(DocumentError):
     status, code, title = 422, "ocr_timeout", "Reading the document took too long"
 
 
+class OcrDocumentTimeoutError(OcrTimeoutError):
+    """The whole document took longer than its overall limit (``OcrLimits.document_timeout_seconds``)."""
+
+    code, title = "ocr_document_timeout", "Reading the document took longer than its time limit"
+
+
 class OcrUnavailableError(DocumentError):
     """The OCR engine is missing or failed on its own; the document may be fine."""
 

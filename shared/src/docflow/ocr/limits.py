@@ -23,6 +23,8 @@ class OcrLimits:
     max_pdf_pages: int = 20
     pdf_dpi: int = 300
     page_timeout_seconds: float = 30.0
+    #: Wall-clock limit for the whole document (every page, its preparation included).
+    document_timeout_seconds: float = 120.0
     max_pdf_stream_bytes: int = 64 * MIB
 
     def __post_init__(self) -> None:
@@ -38,6 +40,8 @@ class OcrLimits:
                 raise ValueError(f"OcrLimits.{name} must be positive")
         if self.page_timeout_seconds <= 0:
             raise ValueError("OcrLimits.page_timeout_seconds must be positive")
+        if self.document_timeout_seconds <= 0:
+            raise ValueError("OcrLimits.document_timeout_seconds must be positive")
 
     @property
     def max_pdf_inflated_bytes(self) -> int:

@@ -55,7 +55,7 @@ def process_record(record: ObjectCreated, *, after_step: AfterStep | None = None
         logger.info("receipt event skipped", extra={"reason": skip.reason})
         return ProcessingResult(record.key, "skipped", skip.reason)
     except PermanentFailure as failure:
-        _fail(ctx, failure.reason, retryable=False)
+        _fail(ctx, failure.reason, retryable=failure.retryable)
         logger.warning("receipt failed", extra={"reason": failure.reason})
         emit(RECEIPTS_FAILED)
         return ProcessingResult(record.key, "failed", failure.reason)

@@ -45,9 +45,22 @@ class Skip(Exception):
 class PermanentFailure(Exception):
     """The object can never be processed; the receipt ends ``failed`` with ``reason``."""
 
+    #: Whether the same version may be read again later (a redelivery or a drain claims it).
+    retryable = False
+
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class BudgetExhausted(PermanentFailure):
+    """The tenant spent its OCR seconds for the window; the receipt ends ``failed`` with
+    ``ocr_budget_exhausted``, retryable (reprocess once the window has passed)."""
+
+    retryable = True
+
+    def __init__(self) -> None:
+        super().__init__("ocr_budget_exhausted")
 
 
 class ReceiptBusy(Exception):
@@ -189,17 +202,35 @@ def verify(ctx: Context) -> Context:
 
 
 def read(ctx: Context) -> Context:
-    """OCR the document and extract the receipt's fields (the expensive step)."""
-    from docflow.ocr import DocumentError, OcrUnavailableError
+    """OCR the document and extract the receipt's fields (the expensive step), within the document's
+    time limit and the tenant's OCR budget; the seconds spent are charged to the tenant either way.
+    No transaction is open while Tesseract runs."""
+    from docflow.db import system_transaction
+    from docflow.ocr import DocumentError, OcrDocumentTimeoutError, OcrLimits, OcrUnavailableError
+    from docflow.pipeline import budget
 
     held = ctx.held()
+    with system_transaction("receipts.budget") as conn:
+        left = budget.seconds_left(conn, held.tenant_id)
+    if left <= 0:
+        raise BudgetExhausted
+    seconds, by_budget = budget.document_limit(left)
     started = time.perf_counter()
     try:
-        receipt, result = scan_bytes(ctx.data or b"", filename=held.original_filename)
+        receipt, result = scan_bytes(
+            ctx.data or b"",
+            filename=held.original_filename,
+            limits=OcrLimits(document_timeout_seconds=seconds),
+        )
     except OcrUnavailableError:
         raise  # the engine failed, not the document: retry
+    except OcrDocumentTimeoutError:
+        raise BudgetExhausted() if by_budget else PermanentFailure("ocr_document_timeout") from None
     except DocumentError as error:
         raise PermanentFailure(error.code) from None
+    finally:
+        with system_transaction("receipts.budget") as conn:
+            budget.spend(conn, held.tenant_id, time.perf_counter() - started)
     return dataclasses.replace(
         ctx, receipt=receipt, ocr_text=result.text, ocr_seconds=time.perf_counter() - started
     )
@@ -243,19 +274,30 @@ def store(ctx: Context) -> Context:
     """Write fields, rows, text and the final status in one transaction, if the claim still holds;
     the tenant's category rules categorise the receipt in the same transaction, and the mail the status
     calls for (needs review, or the digest of a mailed message) is logged with it and sent after the
-    commit."""
+    commit. A hard receipt of a tenant with the automatic second reading on is queued for it once this
+    has committed."""
+    from docflow.ai.auto import queue_after_store
     from docflow.db import system_transaction
     from docflow.db.after_commit import commit_hooks
     from docflow.email.receipt_notices import on_receipt_final
     from docflow.finance.rules import apply_to_stored_receipt
 
-    assert ctx.review is not None
+    review = ctx.review
+    assert review is not None
     claim = ctx.held()
     with commit_hooks() as hooks, system_transaction("receipts.store") as conn:
-        if not store_review(conn, claim, ctx.review):
+        if not store_review(conn, claim, review):
             raise Skip("claim_lost")
         apply_to_stored_receipt(conn, claim.tenant_id, claim.receipt_id)
         on_receipt_final(conn, hooks, claim.tenant_id, claim.receipt_id)
+        queue_after_store(
+            conn,
+            hooks,
+            tenant_id=claim.tenant_id,
+            receipt_id=claim.receipt_id,
+            status=review.status,
+            confidence=review.confidence,
+        )
     return ctx
 
 

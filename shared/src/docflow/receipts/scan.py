@@ -17,7 +17,7 @@ from docflow.receipts.extract import extract_receipt
 from docflow.receipts.models import ReceiptData
 
 if TYPE_CHECKING:
-    from docflow.ocr import OcrResult
+    from docflow.ocr import OcrLimits, OcrResult
 
 #: File name endings ``scan_paths`` picks up inside folders.
 RECEIPT_SUFFIXES: frozenset[str] = frozenset(
@@ -67,11 +67,12 @@ def scan_bytes(
     filename: str | None = None,
     today: dt.date | None = None,
     languages: str | None = None,
+    limits: OcrLimits | None = None,
 ) -> tuple[ReceiptData, OcrResult]:
     """OCR a receipt image or PDF and extract its fields; raises ``docflow.ocr.DocumentError``."""
     from docflow.ocr import read_document
 
-    result = read_document(data, filename=filename, languages=languages)
+    result = read_document(data, filename=filename, languages=languages, limits=limits)
     return extract_receipt(result.lines, today=today), result
 
 

@@ -44,3 +44,15 @@ def auth(token_for: Callable[..., str]) -> Headers:
         return member_headers(token_for, tenant, label)
 
     return headers
+
+
+@pytest.fixture(autouse=True)
+def no_invitation_floor(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Invitations without their time floor (``test_invitation_timing`` sets one), so the suite stays fast."""
+    from docflow_users.invitations import get_invitation_timing
+
+    monkeypatch.setenv("INVITATIONS_DELIVERY_FLOOR_SECONDS", "0")
+    get_invitation_timing.cache_clear()
+    yield
+    monkeypatch.undo()
+    get_invitation_timing.cache_clear()
