@@ -120,13 +120,15 @@ class Target:
 
 
 def resolve(value: Any, secrets_: Mapping[str, str], parameters: Mapping[str, str] = _PARAMETERS) -> str:
-    """A template value (plain, ``!Ref`` or ``!Sub``, with ``{{resolve:secretsmanager:...}}``) as text.
+    """A template value (plain, ``!Ref``, ``!If``, ``!Sub`` with ``{{resolve:secretsmanager:...}}``) as text.
 
     A secret without a local value gets a placeholder (the run never calls that service)."""
     if isinstance(value, str):
         return value
     if "Fn::Ref" in value:  # a parameter, or a resource of the stack (e.g. a queue's URL)
         return parameters.get(value["Fn::Ref"], f"local-{value['Fn::Ref']}")
+    if "Fn::If" in value:  # the value when the condition is false: a local stack sets no options
+        return resolve(value["Fn::If"][2], secrets_, parameters)
     text = str(value["Fn::Sub"])
     if text.startswith("{{resolve:secretsmanager:"):
         name = text.rsplit(":", 1)[1].rstrip("}")
