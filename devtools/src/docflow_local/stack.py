@@ -161,6 +161,13 @@ def local_resend(ports: LocalPorts) -> Iterator[Any]:
         yield fake
 
 
+def local_integrations(superuser_url: str, ports: LocalPorts) -> Any:
+    """The fakes of Notion and Linear with the demo tenant connected (docflow_local.integrations)."""
+    from docflow_local.integrations import local_integrations as integrations
+
+    return integrations(superuser_url, ports.api, ports.notion, ports.linear)
+
+
 def print_banner(ports: LocalPorts, demo: DemoData) -> None:
     """The URL and ready-to-use demo tokens."""
     from docflow.auth import mint_token
@@ -198,6 +205,11 @@ def print_banner(ports: LocalPorts, demo: DemoData) -> None:
         "  Stripe completes the payment and sends its webhook events to /api/v1/stripe/webhook.",
         "AI: POST /api/v1/ai/receipts/<id>/second-reading reads a needs-review receipt again through the",
         "  fake model; the answer lists each field's source (engine, model, person).",
+        f"Integrations: Demo Oy is connected to the fake Notion ({settings.notion_base_url}) and Linear",
+        f"  ({settings.linear_api_url}); its clients become Notion pages, a failed receipt a Linear issue.",
+        "  GET /api/v1/notion/sync and GET /api/v1/linear/issues show them; move the issue (webhook back):",
+        f'  curl -X POST -d \'{{"name": "Done", "type": "completed"}}\' '
+        f"http://127.0.0.1:{ports.linear}/_fake/issues/DOC-1/state",
         "Ctrl-C stops everything.",
         "",
     ]
@@ -238,6 +250,7 @@ def run_dev(root: Path, ports: LocalPorts) -> int:
             local_stripe(ports),
             local_openai(ports),
             local_resend(ports),
+            local_integrations(pg.superuser_url, ports),
         ):
             from docflow_local.gateway import LocalGateway
 
