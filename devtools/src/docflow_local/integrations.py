@@ -36,7 +36,7 @@ def ensure_kms_key() -> str:
     return str(key)
 
 
-def ensure_queues() -> dict[str, str]:
+def ensure_queues(visibility_seconds: int = 60) -> dict[str, str]:
     """Create the FIFO queues and point ``NOTION_QUEUE_URL`` / ``LINEAR_QUEUE_URL`` at them."""
     from docflow.aws import sqs_client
     from docflow.integrations.settings import reset_integrations_settings
@@ -44,7 +44,7 @@ def ensure_queues() -> dict[str, str]:
     urls: dict[str, str] = {}
     for provider, name in QUEUES.items():
         urls[provider] = sqs_client().create_queue(
-            QueueName=name, Attributes={"FifoQueue": "true", "VisibilityTimeout": "60"}
+            QueueName=name, Attributes={"FifoQueue": "true", "VisibilityTimeout": str(visibility_seconds)}
         )["QueueUrl"]
     os.environ["NOTION_QUEUE_URL"] = urls["notion"]
     os.environ["LINEAR_QUEUE_URL"] = urls["linear"]
