@@ -20,6 +20,12 @@ DEMO_NOTION_TOKEN = "ntn_localdocflowdemonotiontoken0000"  # noqa: S105
 DEMO_LINEAR_KEY = "lin_api_localdocflowdemolinearkey000"
 DEMO_LINEAR_WEBHOOK_SECRET = "lin_wh_localdocflowdemowebhooksecret"  # noqa: S105
 DEMO_FAILED_RECEIPT = uuid.UUID("0d0c0f1a-0000-4000-8000-00000000fa11")
+#: Clients of the demo tenant (added once; with its other clients they become Notion pages).
+DEMO_CLIENTS = (
+    ("Rakennus Virtanen Oy", "Oulu"),
+    ("Kahvila Aalto", "Tampere"),
+    ("Tilitoimisto Ek Ab", "Vaasa"),
+)
 
 
 def ensure_kms_key() -> str:
@@ -125,7 +131,8 @@ class IntegrationsWorker:
 
 def connect_demo(superuser_url: str, notion: Any, linear: Any, tenant_id: uuid.UUID) -> dict[str, str]:
     """Connect the demo tenant to the fakes: the Notion token and a data source, the Linear key, its
-    webhook secret and team; queue every client for Notion; add one failed receipt (a Linear issue)."""
+    webhook secret and team; queue every client for Notion; add three demo clients and one failed
+    receipt (which the outbox triggers queue: Notion pages and a Linear issue)."""
     import psycopg
 
     from docflow.db import system_transaction
@@ -158,6 +165,12 @@ def connect_demo(superuser_url: str, notion: Any, linear: Any, tenant_id: uuid.U
 
         resync_all(conn, tenant_id)
     with psycopg.connect(superuser_url) as conn:
+        for number, (name, city) in enumerate(DEMO_CLIENTS, start=1):
+            conn.execute(
+                "insert into public.clients (id, tenant_id, kind, name, city, notes)"
+                " values (%s, %s, 'company', %s, %s, %s) on conflict (id) do nothing",
+                (uuid.uuid5(DEMO_FAILED_RECEIPT, f"client-{number}"), tenant_id, name, city, "Demo client"),
+            )
         conn.execute(
             """
             insert into public.receipts
@@ -167,6 +180,16 @@ def connect_demo(superuser_url: str, notion: Any, linear: Any, tenant_id: uuid.U
             """,
             (DEMO_FAILED_RECEIPT, tenant_id, f"incoming/{tenant_id}/{DEMO_FAILED_RECEIPT}/epaselva.jpg"),
         )
+        # The fakes start empty each time: a second start opens the demo issue again in the new fake.
+        if conn.execute(
+            "delete from public.linear_issues where tenant_id = %s and subject_id = %s returning 1",
+            (tenant_id, DEMO_FAILED_RECEIPT),
+        ).fetchone():
+            conn.execute(
+                "insert into public.integration_outbox (tenant_id, provider, topic, entity_id)"
+                " values (%s, 'linear', 'receipt_failed', %s)",
+                (tenant_id, DEMO_FAILED_RECEIPT),
+            )
     return {"data_source": data_source, "organization": space.organization_id}
 
 
