@@ -14,13 +14,14 @@ from docflow.integrations.outbox import SyncMessage, message_of
 from docflow.observability import get_logger
 
 
-def handle(message: SyncMessage) -> str:
-    """Do one message's work; returns its outcome (``dropped`` when the integration is gone)."""
+def handle(message: SyncMessage, opened_keys: dict[bytes, Any] | None = None) -> str:
+    """Do one message's work; returns its outcome (``dropped`` when the integration is gone).
+    ``opened_keys``: secrets opened earlier in the same batch (see :func:`store.load`)."""
     from docflow.db import system_transaction
     from docflow.integrations import store
 
     with system_transaction("integrations.sync", tenant_id=str(message.tenant_id)) as conn:
-        integration = store.load(conn, message.tenant_id, message.provider)
+        integration = store.load(conn, message.tenant_id, message.provider, opened_keys=opened_keys)
     if integration is None:
         return "dropped"
     if message.provider == "notion":
@@ -41,6 +42,7 @@ def handle_sqs_event(event: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
     logger = get_logger()
     failures: list[dict[str, str]] = []
     blocked: set[str] = set()
+    opened_keys: dict[bytes, Any] = {}
     for record in event.get("Records") or []:
         message_id = str(record.get("messageId", ""))
         group = str((record.get("attributes") or {}).get("MessageGroupId", ""))
@@ -53,7 +55,7 @@ def handle_sqs_event(event: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
             logger.error("malformed integration message dropped", extra={"message_id": message_id})
             continue
         try:
-            outcome = handle(message)
+            outcome = handle(message, opened_keys)
         except (ProviderError, SealingUnavailable) as error:
             logger.warning(
                 "integration sync will be retried",

@@ -144,8 +144,14 @@ def remove(conn: Connection, provider: Provider) -> bool:
     return row is not None
 
 
-def load(conn: Connection, tenant_id: uuid.UUID, provider: Provider) -> Opened | None:
-    """The integration with its secrets opened (system transactions only), or ``None``."""
+def load(
+    conn: Connection, tenant_id: uuid.UUID, provider: Provider, *, opened_keys: dict[bytes, Any] | None = None
+) -> Opened | None:
+    """The integration with its secrets opened (system transactions only), or ``None``.
+
+    The row is read every time (a removed or rotated secret is seen at once); ``opened_keys`` keeps
+    what was opened under each sealed data key for the caller's batch, so a batch of one tenant's
+    messages asks KMS once."""
     row = conn.execute(
         """
         select data_key, secret_nonce, secret_sealed, webhook_nonce, webhook_sealed, settings,
@@ -159,7 +165,13 @@ def load(conn: Connection, tenant_id: uuid.UUID, provider: Provider) -> Opened |
     fields = {"secret": SealedField(bytes(row["secret_nonce"]), bytes(row["secret_sealed"]))}
     if row["webhook_sealed"] is not None:
         fields["webhook"] = SealedField(bytes(row["webhook_nonce"]), bytes(row["webhook_sealed"]))
-    opened = unseal(tenant_id, provider, bytes(row["data_key"]), fields)
+    data_key = bytes(row["data_key"])
+    cache_key = data_key + str(tenant_id).encode() + provider.encode()
+    opened = opened_keys.get(cache_key) if opened_keys is not None else None
+    if opened is None:
+        opened = unseal(tenant_id, provider, data_key, fields)
+        if opened_keys is not None:
+            opened_keys[cache_key] = opened
     return Opened(
         tenant_id=tenant_id,
         provider=provider,
