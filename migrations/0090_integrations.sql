@@ -276,3 +276,17 @@ create function app_private.integration_connected(tenant uuid, wanted text) retu
   $$;
 revoke all on function app_private.integration_connected(uuid, text) from public;
 grant execute on function app_private.integration_connected(uuid, text) to authenticated, service_role;
+
+-- Move the integration's next slot later by `seconds`: a request that left after its slot (a busy
+-- machine) keeps the full spacing before the next one.
+create function app_private.integration_push_slots(tenant uuid, service text, seconds double precision)
+  returns void
+  language sql volatile security definer
+  set search_path = ''
+  as $$
+    update app_private.integration_rate_slots s
+       set next_at = s.next_at + make_interval(secs => least(greatest(seconds, 0), 60))
+     where s.tenant_id = tenant and s.provider = service
+  $$;
+revoke all on function app_private.integration_push_slots(uuid, text, double precision) from public;
+grant execute on function app_private.integration_push_slots(uuid, text, double precision) to service_role;

@@ -18,6 +18,8 @@ from docflow.integrations.errors import ProviderError
 
 T = TypeVar("T")
 
+#: A request leaving this much after its slot pushes the next slots back (see :func:`push_slots`).
+LATE_SECONDS = 0.005
 #: Seconds slept, replaced by tests.
 sleep: Callable[[float], None] = time.sleep
 
@@ -33,6 +35,17 @@ def take_slot(tenant_id: uuid.UUID, provider: str, per_second: float) -> float:
     return max(0.0, float(row["wait"])) if row else 0.0
 
 
+def push_slots(tenant_id: uuid.UUID, provider: str, seconds: float) -> None:
+    """Move the integration's next slot ``seconds`` later: this request left after its slot (a slow
+    sleep, a busy machine), so the next one keeps the full spacing from when this one really left."""
+    from docflow.db import system_transaction
+
+    with system_transaction("integrations.slot") as conn:
+        conn.execute(
+            "select app_private.integration_push_slots(%s, %s, %s)", (tenant_id, provider, min(seconds, 60.0))
+        )
+
+
 def call(tenant_id: uuid.UUID, provider: str, per_second: float, request: Callable[[], T]) -> T:
     """Run ``request`` in the integration's rate, retrying transient :class:`ProviderError`."""
     from docflow.integrations.settings import get_integrations_settings
@@ -41,9 +54,11 @@ def call(tenant_id: uuid.UUID, provider: str, per_second: float, request: Callab
     attempt = 0
     while True:
         attempt += 1
+        asked = time.monotonic()
         wait = take_slot(tenant_id, provider, per_second)
         if wait > 0:
             sleep(wait)
+        late = time.monotonic() - asked - wait
         try:
             return request()
         except ProviderError as error:
@@ -59,6 +74,9 @@ def call(tenant_id: uuid.UUID, provider: str, per_second: float, request: Callab
             ):
                 raise
             sleep(max(backoff, error.retry_after or 0.0))
+        finally:
+            if late > LATE_SECONDS:
+                push_slots(tenant_id, provider, late)
 
 
 def retry_after(value: str | None) -> float | None:
