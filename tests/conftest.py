@@ -43,11 +43,21 @@ for _name in (
     "CORS_ORIGINS",
     "ALLOWED_ORIGIN_REGEX",
     "MAX_REQUEST_BODY_BYTES",
+    "NOTION_BASE_URL",
+    "LINEAR_API_URL",
+    "NOTION_QUEUE_URL",
+    "LINEAR_QUEUE_URL",
+    "INTEGRATIONS_KMS_KEY_ID",
 ):
     os.environ.pop(_name, None)
 os.environ["POWERTOOLS_SERVICE_NAME"] = "tests"
 os.environ["EMAIL_RATE_PER_SECOND"] = "1000"  # the fake Resend's limit in tests; one suite sets Resend's 5
 os.environ["CORS_ORIGINS"] = '["https://app.docflow.test"]'
+# Notion's and Linear's limits in tests: generous, fast backoff (suites that need the real ones set them).
+os.environ["NOTION_RATE_PER_SECOND"] = "1000"
+os.environ["LINEAR_RATE_PER_SECOND"] = "1000"
+os.environ["INTEGRATIONS_BACKOFF_BASE_SECONDS"] = "0.01"
+os.environ["INTEGRATIONS_TIMEOUT_SECONDS"] = "1"
 apply_local_environment(_PORTS, environment="test")
 
 
@@ -204,6 +214,49 @@ def resend_fake() -> Iterator[object]:
             reset_settings()
 
 
+@pytest.fixture(scope="session")
+def integrations_kms() -> str:
+    """The KMS key integration secrets are sealed with (moto's, on the session's local S3 server)."""
+    from tests.support.integrations import ensure_integrations_kms
+
+    return ensure_integrations_kms()
+
+
+@pytest.fixture(scope="session")
+def notion_fake() -> Iterator[object]:
+    """The local fake of Notion at ``NOTION_BASE_URL`` (a generous rate limit: the suites that need
+    Notion's 3 requests per second set ``rate_per_second``)."""
+    from docflow.config import reset_settings
+    from docflow_local.fake_notion import FakeNotion
+
+    with FakeNotion(rate_per_second=1000) as fake:
+        fake.slow_seconds = 2.0
+        os.environ["NOTION_BASE_URL"] = fake.url
+        reset_settings()
+        try:
+            yield fake
+        finally:
+            os.environ.pop("NOTION_BASE_URL", None)
+            reset_settings()
+
+
+@pytest.fixture(scope="session")
+def linear_fake() -> Iterator[object]:
+    """The local fake of Linear's GraphQL API at ``LINEAR_API_URL``."""
+    from docflow.config import reset_settings
+    from docflow_local.fake_linear import FakeLinear
+
+    with FakeLinear(requests_per_second=1000) as fake:
+        fake.slow_seconds = 2.0
+        os.environ["LINEAR_API_URL"] = fake.url
+        reset_settings()
+        try:
+            yield fake
+        finally:
+            os.environ.pop("LINEAR_API_URL", None)
+            reset_settings()
+
+
 @pytest.fixture(autouse=True)
 def _supabase_auth_beside_the_database(request: pytest.FixtureRequest) -> None:
     """Tests that use the database also get Supabase Auth, Stripe, the model API and Resend (fakes), as
@@ -213,6 +266,9 @@ def _supabase_auth_beside_the_database(request: pytest.FixtureRequest) -> None:
         request.getfixturevalue("stripe_fake")
         request.getfixturevalue("openai_fake")
         request.getfixturevalue("resend_fake")
+        request.getfixturevalue("integrations_kms")
+        request.getfixturevalue("notion_fake")
+        request.getfixturevalue("linear_fake")
 
 
 @pytest.fixture

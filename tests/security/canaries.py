@@ -213,7 +213,10 @@ class _Planter:
             if column is None or name == "tenant_id":
                 continue
             matching = self._matching_text(patterns) if column.category == "S" else None
-            if allowed and values.get(name) != allowed[0]:
+            sized = _bytes_for(definition) if column.type == "bytea" else None
+            if sized is not None and values.get(name) != sized:
+                values[name] = sized
+            elif allowed and values.get(name) != allowed[0]:
                 values[name] = allowed[0]
             elif matching is not None and values.get(name) != matching:
                 values[name] = matching
@@ -225,8 +228,17 @@ class _Planter:
         return changed
 
 
+def _bytes_for(definition: str) -> bytes | None:
+    """Bytes of the length a check on ``octet_length`` asks for (``= n`` or ``between n and m``)."""
+    found = re.search(r"octet_length\(\w+\) (?:= (\d+)|>= (\d+))", definition)
+    if found is None:
+        return None
+    return b"\x00" * int(found.group(1) or found.group(2))
+
+
 #: Values for required columns of other types, by type name or type category.
 _PLAIN_VALUES: dict[str, Any] = {
+    "bytea": b"\x00",
     "uuid": "00000000-0000-4000-8000-000000000001",
     "N": 1,
     "B": False,

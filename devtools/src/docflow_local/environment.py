@@ -36,6 +36,8 @@ class LocalPorts:
     stripe: int = 54331
     openai: int = 54332
     resend: int = 54333
+    notion: int = 54334
+    linear: int = 54335
 
 
 def repo_root() -> Path:
@@ -57,6 +59,8 @@ def local_ports() -> LocalPorts:
         stripe=int(os.environ.get("STRIPE_PORT", "54331")),
         openai=int(os.environ.get("OPENAI_PORT", "54332")),
         resend=int(os.environ.get("RESEND_PORT", "54333")),
+        notion=int(os.environ.get("NOTION_PORT", "54334")),
+        linear=int(os.environ.get("LINEAR_PORT", "54335")),
     )
 
 
@@ -80,6 +84,10 @@ def apply_local_environment(ports: LocalPorts, *, environment: str = "local") ->
         "RESEND_BASE_URL": f"http://127.0.0.1:{ports.resend}",
         "RESEND_API_KEY": LOCAL_RESEND_API_KEY,
         "RESEND_WEBHOOK_SECRET": LOCAL_RESEND_WEBHOOK_SECRET,
+        # The fakes of Notion and Linear (docflow_local.fake_notion, fake_linear); the integration
+        # secrets are sealed with the local KMS key of the moto server (docflow_local.integrations).
+        "NOTION_BASE_URL": f"http://127.0.0.1:{ports.notion}",
+        "LINEAR_API_URL": f"http://127.0.0.1:{ports.linear}/graphql",
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",  # moto accepts any credentials
         "AWS_DEFAULT_REGION": "eu-north-1",

@@ -172,6 +172,13 @@ def local_smtp() -> Iterator[Any]:
         yield smtp
 
 
+def local_integrations(superuser_url: str, ports: LocalPorts) -> Any:
+    """The fakes of Notion and Linear with the demo tenant connected (docflow_local.integrations)."""
+    from docflow_local.integrations import local_integrations as integrations
+
+    return integrations(superuser_url, ports.api, ports.notion, ports.linear)
+
+
 def print_banner(ports: LocalPorts, demo: DemoData) -> None:
     """The URL and ready-to-use demo tokens."""
     from docflow.auth import mint_token
@@ -212,6 +219,11 @@ def print_banner(ports: LocalPorts, demo: DemoData) -> None:
         "  fake model; the answer lists each field's source (engine, model, person).",
         "E-mail: GET /api/v1/email/inbound-address gives the tenant's address; mail an image or PDF",
         "  to it from a member's address through the inbound SMTP port: each attachment becomes a receipt.",
+        f"Integrations: Demo Oy is connected to the fake Notion ({settings.notion_base_url}) and Linear",
+        f"  ({settings.linear_api_url}); its clients become Notion pages, a failed receipt a Linear issue.",
+        "  GET /api/v1/notion/sync and GET /api/v1/linear/issues show them; move the issue (webhook back):",
+        f'  curl -X POST -d \'{{"name": "Done", "type": "completed"}}\' '
+        f"http://127.0.0.1:{ports.linear}/_fake/issues/DOC-1/state",
         "Ctrl-C stops everything.",
         "",
     ]
@@ -253,6 +265,7 @@ def run_dev(root: Path, ports: LocalPorts) -> int:
             local_openai(ports),
             local_resend(ports),
             local_smtp(),
+            local_integrations(pg.superuser_url, ports),
         ):
             from docflow_local.gateway import LocalGateway
 

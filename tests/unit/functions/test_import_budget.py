@@ -36,6 +36,12 @@ FIRST_REQUESTS: dict[str, tuple[str, str | None, int | None]] = {
     "stripe_webhook": ("docflow_stripe_webhook.handler", "post-webhook-no-signature.json", 400),
     "supabase_utils": ("docflow_supabase_utils.handler", "get-rls-check-no-token.json", 401),
     "users": ("docflow_users.handler", "list-members-no-token.json", 401),
+    # Tenant integrations: the two API groups, the Linear webhook and the queue worker.
+    "notion": ("docflow_notion.handler", "get-connection-no-token.json", 401),
+    "linear": ("docflow_linear.handler", "get-connection-no-token.json", 401),
+    "linear_webhook": ("docflow_linear_webhook.handler", "post-linear-no-signature.json", 400),
+    # A queue consumer and a scheduled drain: both read the database.
+    "integrations_worker": ("docflow_integrations_worker.handler", None, None),
 }
 
 

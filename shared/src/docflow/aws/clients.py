@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from docflow.config import get_settings
 
@@ -50,7 +50,22 @@ def sqs_client() -> SQSClient:
     return boto3.client("sqs", endpoint_url=settings.s3_endpoint_url or None, region_name=settings.aws_region)
 
 
+@lru_cache(maxsize=1)
+def kms_client() -> Any:
+    """The process-wide KMS client (the local stack's moto server when ``S3_ENDPOINT_URL`` is set)."""
+    import boto3
+
+    settings = get_settings()
+    return boto3.client(
+        "kms",
+        endpoint_url=settings.s3_endpoint_url or None,
+        region_name=settings.aws_region,
+        config=_config(),
+    )
+
+
 def reset_clients() -> None:
     """Forget the cached clients (tests and the local stack change the endpoint)."""
     s3_client.cache_clear()
     sqs_client.cache_clear()
+    kms_client.cache_clear()

@@ -1,0 +1,1 @@
+"""The integrations worker: the Notion and Linear queue consumer and the outbox drain."""
