@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from docflow import snapstart
 from docflow.observability import get_logger, get_metrics
 
+snapstart.bind_runtime()  # the SnapStart hooks (a no-op without the Lambda runtime's module)
 logger = get_logger()
 
 
