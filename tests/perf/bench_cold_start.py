@@ -120,7 +120,7 @@ class Target:
 
 
 def resolve(value: Any, secrets_: Mapping[str, str], parameters: Mapping[str, str] = _PARAMETERS) -> str:
-    """A template value (plain, ``!Ref``, ``!If``, ``!Sub`` with ``{{resolve:secretsmanager:...}}``) as text.
+    """A template value (plain, ``!Ref``, ``!If``, ``!GetAtt``, ``!Sub`` with ``{{resolve:...}}``) as text.
 
     A secret without a local value gets a placeholder (the run never calls that service)."""
     if isinstance(value, str):
@@ -129,6 +129,9 @@ def resolve(value: Any, secrets_: Mapping[str, str], parameters: Mapping[str, st
         return parameters.get(value["Fn::Ref"], f"local-{value['Fn::Ref']}")
     if "Fn::If" in value:  # the value when the condition is false: a local stack sets no options
         return resolve(value["Fn::If"][2], secrets_, parameters)
+    if "Fn::GetAtt" in value:  # an attribute of a stack resource (a key's ARN): a local stand-in
+        target = value["Fn::GetAtt"]
+        return "local-" + (target if isinstance(target, str) else "-".join(map(str, target)))
     text = str(value["Fn::Sub"])
     if text.startswith("{{resolve:secretsmanager:"):
         name = text.rsplit(":", 1)[1].rstrip("}")
