@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 EARLIEST_YEAR = 2000
+#: The digits a lost digit may have been.
+DIGITS = "0123456789"
 
 _MONTHS: dict[str, int] = {
     "JAN": 1,
@@ -64,6 +66,10 @@ _COMPACT = re.compile(r"(?<!\d)(20\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d
 _COMPACT_DAY_FIRST = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])(20\d\d)(?!\d)")
 #: Day, then month and year whose separators the OCR lost, before a time: ``25 102025 18:49``.
 _LOST_SEPARATORS = re.compile(r"(?<![\d.,/-])(\d{1,2})\s(\d{2})((?:19|20)\d\d)(?=\s+[0-2]?\d[:.][0-5]\d)")
+#: A year one of whose digits the OCR lost, before a time: ``22. 12. 205 15:00``.
+_THREE_DIGIT_YEAR = re.compile(
+    r"(?<![\d.,/-])(\d{1,2})\s?[./,-]\s?(\d{1,2})\s?[./,-]\s?(2\d\d)(?!\d)(?=\s+[0-2]?\d[:.][0-5]\d)"
+)
 #: A separator read as the digit ``1``, before a time: ``26.03125 16:47`` (26.03.25), and with the other
 #: separator lost, ``081212025 10:28`` (08.12.2025, or 08.12 read the other way round when that is no date).
 _SEPARATOR_AS_ONE = re.compile(
@@ -151,6 +157,26 @@ def _separator_as_one(match: re.Match[str]) -> dt.date | None:
     return readings.pop() if len(readings) == 1 else None
 
 
+def _weak_readings(text: str, today: dt.date) -> Iterator[_Reading]:
+    """Readings of dates whose separators or a year digit the OCR lost, before a time: never sure."""
+    for match in _LOST_SEPARATORS.finditer(text):
+        yield _make_date(int(match[3]), int(match[2]), int(match[1])), match.start(), match.end(), 0.5
+    for match in _SEPARATOR_AS_ONE.finditer(text):
+        yield _separator_as_one(match), match.start(), match.end(), 0.5
+    for match in _THREE_DIGIT_YEAR.finditer(text):
+        year = _restored_year(match[3], today)
+        if year is not None:
+            yield _make_date(year, int(match[2]), int(match[1])), match.start(), match.end(), 0.5
+
+
+def _restored_year(digits: str, today: dt.date) -> int | None:
+    """The latest year up to ``today``'s that ``digits`` (a year missing one digit) can be: a receipt
+    is usually recent (``205`` -> 2025 rather than 2005)."""
+    years = {int(digits[:at] + digit + digits[at:]) for at in range(len(digits) + 1) for digit in DIGITS}
+    plausible = [year for year in years if EARLIEST_YEAR <= year <= today.year]
+    return max(plausible, default=None)
+
+
 def find_dates(text: str, today: dt.date | None = None) -> list[DateMatch]:
     """Every plausible date in ``text`` (day-first), left to right; ``today`` bounds the future."""
     today = today or dt.date.today()
@@ -190,10 +216,8 @@ def find_dates(text: str, today: dt.date | None = None) -> list[DateMatch]:
         add(_make_date(int(match[1]), int(match[2]), int(match[3])), match.start(), match.end(), 0.7)
     for match in _COMPACT_DAY_FIRST.finditer(text):
         add(_make_date(int(match[3]), int(match[2]), int(match[1])), match.start(), match.end(), 0.6)
-    for match in _LOST_SEPARATORS.finditer(text):
-        add(_make_date(int(match[3]), int(match[2]), int(match[1])), match.start(), match.end(), 0.5)
-    for match in _SEPARATOR_AS_ONE.finditer(text):
-        add(_separator_as_one(match), match.start(), match.end(), 0.5)
+    for reading in _weak_readings(text, today):
+        add(*reading)
     return sorted(found, key=lambda item: item.start)
 
 

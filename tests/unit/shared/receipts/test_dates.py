@@ -203,3 +203,21 @@ def test_given_a_separator_read_as_one_before_a_time_then_the_date_is_read_uncon
     found = find_dates(text, dt.date(2026, 1, 1))
     assert [match.value for match in found] == ([expected] if expected else [])
     assert all(match.confidence < 0.7 for match in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("22. 12. 205 15:00", dt.date(2025, 12, 22)),
+        ("03.04.201 09:30", dt.date(2021, 4, 3)),
+        ("22. 12. 205 Kassa 4", None),
+        ("12.12.299 10:00", None),
+    ],
+    ids=["latest year that fits", "a digit lost at the end", "no time after", "no year that fits"],
+)
+def test_given_a_year_missing_a_digit_before_a_time_then_the_latest_fitting_year_is_read_unconfidently(
+    text: str, expected: dt.date | None
+) -> None:
+    found = find_dates(text, dt.date(2026, 12, 7))
+    assert [match.value for match in found] == ([expected] if expected else [])
+    assert all(match.confidence < 0.7 for match in found)
