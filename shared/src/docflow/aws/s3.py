@@ -28,6 +28,16 @@ class PresignedPost:
     fields: dict[str, str]
 
 
+#: Error codes S3 answers for a key or version that does not exist (``head_object`` has no body: 404).
+MISSING_CODES = frozenset({"NoSuchKey", "NoSuchVersion", "404", "NotFound"})
+
+
+def is_missing(error: Exception) -> bool:
+    """Whether a botocore ``ClientError`` says the object (or the version asked for) does not exist."""
+    response = getattr(error, "response", None)
+    return isinstance(response, dict) and response.get("Error", {}).get("Code") in MISSING_CODES
+
+
 def _version(version_id: str | None) -> dict[str, str]:
     return {"VersionId": version_id} if version_id and version_id != "null" else {}
 
@@ -118,7 +128,7 @@ def tag_object(bucket: str, key: str, tags: dict[str, str]) -> bool:
             Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]},
         )
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
+        if is_missing(error):
             return False
         raise
     return True
@@ -141,7 +151,7 @@ def object_exists(bucket: str, key: str) -> bool:
     try:
         s3_client().head_object(Bucket=bucket, Key=key)
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in {"NoSuchKey", "404", "NotFound"}:
+        if is_missing(error):
             return False
         raise
     return True

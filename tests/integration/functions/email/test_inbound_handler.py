@@ -101,6 +101,11 @@ def test_objects_outside_the_inbound_prefix_are_skipped(s3_bucket: str) -> None:
     assert invoke(event)["results"] == [{"status": "skipped", "reason": "foreign_key"}]
 
 
+def test_a_message_no_longer_in_the_bucket_is_skipped_not_retried(s3_bucket: str) -> None:
+    event = s3_event(f"inbound/{uuid.uuid4().hex}", sequencer=next_sequencer())
+    assert invoke(event)["results"] == [{"status": "skipped", "reason": "object_missing"}]
+
+
 def test_the_sample_event_names_the_inbound_prefix() -> None:
     sample = json.loads((REPO_ROOT / "events" / "email" / "s3" / "message-received.json").read_text())
     assert sample["Records"][0]["s3"]["object"]["key"].startswith("inbound/")
