@@ -4,7 +4,9 @@
 ``path_prefix`` (a bucket: the local SQS of the bucket notifications, served by the same moto, keeps
 working, as SQS does when S3 is in trouble): ``"500"`` answers S3's ``InternalError``, ``"hang"``
 holds the request ``hang_seconds`` before answering ``503 SlowDown`` (clients with a read timeout
-give up first). :class:`FaultMiddleware` applies it in front of the WSGI app.
+give up first). ``methods`` narrows a fault to some HTTP methods (e.g. the pipeline's ``HEAD`` and
+``GET`` while browsers' ``POST`` uploads still land). :class:`FaultMiddleware` applies it in front of
+the WSGI app.
 """
 
 from __future__ import annotations
@@ -27,23 +29,35 @@ class S3Faults:
     mode: Mode | None = None
     path_prefix: str = "/"
     hang_seconds: float = 30.0
+    methods: frozenset[str] | None = None
     answered: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def fail(self, mode: Mode, *, path_prefix: str = "/", hang_seconds: float = 30.0) -> None:
-        """Answer every request under ``path_prefix`` with ``mode`` until :meth:`clear`."""
+    def fail(
+        self,
+        mode: Mode,
+        *,
+        path_prefix: str = "/",
+        hang_seconds: float = 30.0,
+        methods: frozenset[str] | None = None,
+    ) -> None:
+        """Answer every request under ``path_prefix`` (of ``methods``, all when ``None``) with ``mode``
+        until :meth:`clear`."""
         with self.lock:
             self.mode, self.path_prefix, self.hang_seconds = mode, path_prefix, hang_seconds
+            self.methods = methods
 
     def clear(self) -> None:
         """Serve every request again."""
         with self.lock:
             self.mode = None
 
-    def take(self, path: str) -> tuple[Mode, float] | None:
-        """The fault to apply to a request for ``path``, counted, or ``None``."""
+    def take(self, method: str, path: str) -> tuple[Mode, float] | None:
+        """The fault to apply to a ``method`` request for ``path``, counted, or ``None``."""
         with self.lock:
             if self.mode is None or not path.startswith(self.path_prefix):
+                return None
+            if self.methods is not None and method not in self.methods:
                 return None
             self.answered += 1
             return self.mode, self.hang_seconds
@@ -65,7 +79,7 @@ class FaultMiddleware:
         self.faults = faults
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        fault = self.faults.take(environ.get("PATH_INFO", ""))
+        fault = self.faults.take(environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""))
         if fault is None:
             return self.app(environ, start_response)
         mode, seconds = fault

@@ -10,13 +10,13 @@ from typing import Any
 from docflow_local.s3_faults import FaultMiddleware, S3Faults
 
 
-def _call(app: FaultMiddleware, path: str) -> tuple[str, bytes]:
+def _call(app: FaultMiddleware, path: str, method: str = "GET") -> tuple[str, bytes]:
     seen: list[str] = []
 
     def start_response(status: str, headers: list[tuple[str, str]]) -> None:
         seen.append(status)
 
-    body = b"".join(app({"PATH_INFO": path, "REQUEST_METHOD": "GET"}, start_response))
+    body = b"".join(app({"PATH_INFO": path, "REQUEST_METHOD": method}, start_response))
     return seen[0], body
 
 
@@ -51,3 +51,11 @@ def test_hang_holds_the_request_then_answers_slow_down() -> None:
     assert time.monotonic() - started >= 0.2
     assert status.startswith("503")
     assert b"<Code>SlowDown</Code>" in body
+
+
+def test_a_fault_can_spare_some_methods() -> None:
+    faults = S3Faults()
+    faults.fail("500", path_prefix="/bucket", methods=frozenset({"GET", "HEAD"}))
+    app = FaultMiddleware(_moto, faults)
+    assert _call(app, "/bucket", "POST") == ("200 OK", b"moto")  # a browser's upload lands
+    assert _call(app, "/bucket/k", "HEAD")[0].startswith("500")
