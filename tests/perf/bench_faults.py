@@ -177,6 +177,7 @@ def main() -> None:
         RECEIPTS_LEASE_SECONDS=str(LEASE_SECONDS),
         INVITATIONS_RATE_LIMIT_PER_TENANT="10000",
         AI_TOKENS_PER_DAY="50000000",
+        RECEIPTS_UPLOAD_RATE_LIMIT_PER_USER="10000",
     )
     apply_local_environment(ports, environment="test")
     folder = Path(tempfile.mkdtemp(prefix="bench-faults-", dir=ROOT / ".local"))
