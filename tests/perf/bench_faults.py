@@ -240,7 +240,7 @@ def run(pg: Any, ports: Any, args: argparse.Namespace, folder: Path) -> None:
             drained = _drain_once()
             records = json.loads(Path(load_out).read_text())
             probe_records = json.loads(Path(probe_out).read_text())
-            state = _database_state(pg, probe_records, stripe)
+            state = {**_database_state(pg, probe_records, stripe), "s3_faults": s3.faults.answered}
             stored = _stored_load_clients(pg)
         print(f"{args.users} users + 4 probes, 4 phases of {args.phase:.0f} s, hang {args.hang:.0f} s")
         report_load(records, baseline, users, windows, stored)
@@ -436,6 +436,11 @@ def _database_state(pg: Any, probes: list[dict[str, Any]], stripe: Any) -> dict[
                    (select count(*) from app_private.receipt_jobs) as jobs
             """
         ).fetchone()
+        retried = conn.execute(
+            "select count(distinct receipt_id) as n from public.receipt_status_history"
+            " where to_status = 'failed' and receipt_id = any(%s::uuid[])",
+            (accepted,),
+        ).fetchone()
         customers = conn.execute(
             "select stripe_customer_id from public.billing_subscriptions where stripe_customer_id is not null"
         ).fetchall()
@@ -457,6 +462,7 @@ def _database_state(pg: Any, probes: list[dict[str, Any]], stripe: Any) -> dict[
         "refused": len(refused),
         "refused_statuses": {r["status"]: r["n"] for r in refused_statuses},
         **counts,
+        "retried": retried["n"] if retried else 0,
         "customers": len(customers),
         "unknown_customers": sum(1 for r in customers if r["stripe_customer_id"] not in known),
         "invited": sum(1 for status in answers.values() if status == 201),
@@ -470,6 +476,10 @@ def report_state(state: dict[str, Any], drained: str) -> None:
     print(
         f"  receipts whose original S3 accepted: {state['accepted']}, now {state['accepted_statuses']};"
         f" refused by S3: {state['refused']}, now {state['refused_statuses']}"
+    )
+    print(
+        f"  of them failed transiently on the way (S3 faults) and read later: {state['retried']};"
+        f" S3 requests answered with a fault: {state['s3_faults']}"
     )
     print(
         f"  left processing: {state['processing']}; duplicated VAT rows: {state['duplicated']};"
