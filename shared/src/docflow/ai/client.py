@@ -95,10 +95,11 @@ def _retry_wait(exc: Exception, attempt: int) -> float:
     headers = getattr(response, "headers", None) or {}
     for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
         try:
-            return min(8.0, max(0.0, float(headers[name]) * scale))
+            seconds: float = float(headers[name]) * scale
+            return min(8.0, max(0.0, seconds))
         except (KeyError, TypeError, ValueError):
             continue
-    return min(8.0, 0.5 * 2 ** (attempt - 1))
+    return min(8.0, 0.5 * 2.0 ** (attempt - 1))
 
 
 def _create(**request: Any) -> Any:
