@@ -17,7 +17,8 @@ the checks on our side are what stops them).
 
 For tests: :meth:`FakeOpenAI.reply_next` scripts the next answers' content (any string, valid JSON or
 not; for a tool call ``"name arguments"``), :meth:`FakeOpenAI.fail_next` the next faults (``429``
-with ``retry-after``, ``500``), and ``requests`` keeps every request body received.
+with ``retry-after``, ``500``), ``latency_seconds`` delays every answer, and ``requests`` keeps every
+request body received.
 """
 
 from __future__ import annotations
@@ -191,6 +192,8 @@ class FakeOpenAI(FakeServer):
     ) -> None:
         self.api_key = api_key
         self.retry_after_seconds = retry_after_seconds
+        #: Seconds every request waits before it is answered (a slow or hanging model).
+        self.latency_seconds = 0.0
         self.lock = threading.Lock()
         self.requests: list[dict[str, Any]] = []
         self._replies: deque[str] = deque()
@@ -324,6 +327,8 @@ def _handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             self._send(problem.status, {"error": error}, headers)
 
         def _dispatch(self, method: str) -> None:
+            if fake.latency_seconds:
+                time.sleep(fake.latency_seconds)
             if method != "POST" or self.path.rstrip("/") != "/v1/chat/completions":
                 self._error(_Problem(404, "invalid_request_error", "Unknown request URL", "unknown_url"))
                 return

@@ -26,6 +26,8 @@ from xml.sax.saxutils import escape
 
 from moto.server import ThreadedMotoServer
 
+from docflow_local.s3_faults import FaultMiddleware, S3Faults
+
 #: Form fields S3 does not require a condition for.
 EXEMPT_FIELDS = frozenset({"policy", "x-amz-signature", "file", "signature", "awsaccesskeyid"})
 
@@ -216,7 +218,12 @@ class PolicyMiddleware:
 
 
 class PolicyCheckingMotoServer(ThreadedMotoServer):
-    """moto's threaded server with :class:`PolicyMiddleware` in front (same constructor)."""
+    """moto's threaded server with :class:`PolicyMiddleware` in front (same constructor), and the
+    scripted faults of ``faults`` (:mod:`docflow_local.s3_faults`, none by default) in front of that."""
+
+    def __init__(self, ip_address: str = "0.0.0.0", port: int = 5000, verbose: bool = True) -> None:  # noqa: S104 - moto's default
+        super().__init__(ip_address=ip_address, port=port, verbose=verbose)
+        self.faults = S3Faults()
 
     def _server_entry(self) -> None:
         from moto.moto_server.werkzeug_app import (
@@ -226,7 +233,7 @@ class PolicyCheckingMotoServer(ThreadedMotoServer):
         )
         from werkzeug.serving import make_server
 
-        app = PolicyMiddleware(DomainDispatcherApplication(create_backend_app))
+        app = FaultMiddleware(PolicyMiddleware(DomainDispatcherApplication(create_backend_app)), self.faults)
         self._server = make_server(
             self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
         )

@@ -1,7 +1,8 @@
 """One structured-output call to an OpenAI-compatible Chat Completions endpoint through the official SDK.
 
-The client is built once per process (the SDK is imported lazily: it is heavy) with a bounded timeout
-and a bounded number of retries (the SDK backs off on 429 and 5xx, honouring ``retry-after``). Without
+The client is built once per process (the SDK is imported lazily: it is heavy). Each call has a bounded
+timeout per attempt and a bounded number of retries on 429, 5xx and network failures (backing off,
+honouring ``retry-after``), all within one budget (``AI_CALL_BUDGET_SECONDS``). Without
 ``OPENAI_API_KEY`` every AI route answers 503. Prompts and completions are never logged: a failure
 is logged with its type and upstream status only.
 """
@@ -87,30 +88,61 @@ def _parse(content: str | None) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+def _retry_wait(exc: Exception, attempt: int) -> float:
+    """Seconds before retry ``attempt``: the answer's ``retry-after`` when it gives one, else the
+    SDK's backoff (0.5 s doubling), at most 8 s."""
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None) or {}
+    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+        try:
+            seconds: float = float(headers[name]) * scale
+            return min(8.0, max(0.0, seconds))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return min(8.0, 0.5 * 2.0 ** (attempt - 1))
+
+
 def _create(**request: Any) -> Any:
     """One Chat Completions call under the error mapping: 503 when the model is unavailable or limits
-    us after the retries, 502 when it refuses the request; logged with type and status only."""
+    us after the retries, 502 when it refuses the request; logged with type and status only. 429, 5xx,
+    timeouts and connection errors are retried up to ``AI_MAX_RETRIES`` times, each attempt waiting
+    at most ``AI_TIMEOUT_SECONDS``, all of them within ``AI_CALL_BUDGET_SECONDS`` (no retry starts
+    that could not get a second of it), so a route answers within its function's timeout."""
+    import time
+
     import openai
 
     from docflow.ai.settings import get_ai_settings
     from docflow.observability import get_logger
 
     client, ai = get_client(), get_ai_settings()
-    try:
-        response = client.chat.completions.create(
-            model=ai.openai_model, temperature=0, max_completion_tokens=ai.ai_max_output_tokens, **request
-        )
-    except openai.APIError as exc:
-        status = getattr(exc, "status_code", None)
-        get_logger().warning(
-            "model request failed", extra={"error_type": type(exc).__name__, "upstream_status": status}
-        )
-        unavailable = isinstance(exc, openai.RateLimitError | openai.APIConnectionError) or (
-            isinstance(status, int) and status >= 500
-        )
-        if unavailable:
-            raise ServiceUnavailable("The AI service is unavailable right now; try again later") from None
-        raise UpstreamError("The AI service refused the request") from None
+    deadline = time.monotonic() + ai.ai_call_budget_seconds
+    attempt = 0
+    while True:
+        attempt += 1
+        left = deadline - time.monotonic()
+        try:
+            response = client.with_options(
+                timeout=min(ai.ai_timeout_seconds, left), max_retries=0
+            ).chat.completions.create(
+                model=ai.openai_model, temperature=0, max_completion_tokens=ai.ai_max_output_tokens, **request
+            )
+            break
+        except openai.APIError as exc:
+            status = getattr(exc, "status_code", None)
+            get_logger().warning(
+                "model request failed", extra={"error_type": type(exc).__name__, "upstream_status": status}
+            )
+            unavailable = isinstance(exc, openai.RateLimitError | openai.APIConnectionError) or (
+                isinstance(status, int) and status >= 500
+            )
+            wait = _retry_wait(exc, attempt)
+            if unavailable and attempt <= ai.ai_max_retries and time.monotonic() + wait + 1.0 < deadline:
+                time.sleep(wait)
+                continue
+            if unavailable:
+                raise ServiceUnavailable("The AI service is unavailable right now; try again later") from None
+            raise UpstreamError("The AI service refused the request") from None
     if not response.choices:
         raise UpstreamError("The AI service answered without a choice")
     return response

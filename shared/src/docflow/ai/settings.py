@@ -17,6 +17,8 @@ class AiSettings(EnvironmentSettings):
     openai_model: str = Field(default="gpt-4o-mini", pattern=r"^[A-Za-z0-9._:/-]{1,100}$")
     ai_timeout_seconds: float = Field(default=12.0, gt=0, le=25)
     ai_max_retries: int = Field(default=2, ge=0, le=4)
+    #: Seconds one call may take over all its attempts (the AI routes' functions time out at 29 s).
+    ai_call_budget_seconds: float = Field(default=24.0, ge=1, le=600)
     ai_tokens_per_day: int = Field(default=200_000, ge=1_000, le=50_000_000)
     ai_max_output_tokens: int = Field(default=600, ge=50, le=4_000)
     #: A receipt below this engine confidence gets a second reading even when it was processed.

@@ -4,8 +4,9 @@ The SDK is configured from the settings (``RESEND_API_KEY``, ``RESEND_BASE_URL``
 local fake in development and tests) and imported lazily. Every request carries the message's
 ``Idempotency-Key``, so a retry, a rerun or a crash after the send but before the commit never mails
 twice (Resend replays the first answer for the same key for 24 hours). 429 and 5xx answers and network
-failures are retried with a bounded exponential backoff (a 429's ``retry-after`` wins when longer);
-other 4xx answers are final. Every request first takes a send slot shared by all instances through
+failures (timeouts included) are retried with a bounded exponential backoff (a 429's ``retry-after``
+wins when longer) while the next attempt fits ``EMAIL_SEND_BUDGET_SECONDS`` from the first; other
+4xx answers are final. Every request first takes a send slot shared by all instances through
 PostgreSQL (``app_private.email_take_send_slot``), so together they stay under Resend's team-wide rate
 limit (``EMAIL_RATE_PER_SECOND``, 5) instead of learning it from 429s.
 """
@@ -125,6 +126,7 @@ def send(message: Outgoing) -> str:
     resend = _configure()
     settings = get_email_settings()
     params = _params(message)
+    started = time.monotonic()
     attempt = 0
     while True:
         attempt += 1
@@ -139,14 +141,19 @@ def send(message: Outgoing) -> str:
                 status = 500
             retryable = status == 429 or status >= 500
             code = f"{status}:{exc.error_type}"[:100]
-            if not retryable or attempt >= settings.email_max_attempts:
-                raise SendFailed(code, retryable=retryable, attempts=attempt) from None
             backoff = min(
                 settings.email_backoff_max_seconds, settings.email_backoff_base_seconds * 2 ** (attempt - 1)
             )
             wait = max(
                 backoff, min(_retry_after(dict(exc.headers)) or 0.0, settings.email_backoff_max_seconds)
             )
+            ends = time.monotonic() - started + wait + settings.resend_timeout_seconds
+            if (
+                not retryable
+                or attempt >= settings.email_max_attempts
+                or ends > settings.email_send_budget_seconds
+            ):
+                raise SendFailed(code, retryable=retryable, attempts=attempt) from None
             get_logger().info(
                 "resend retry", extra={"status": status, "attempt": attempt, "wait_seconds": wait}
             )

@@ -143,6 +143,31 @@ def test_a_slow_resend_is_waited_for(tenant: Tenant, resend: FakeResend) -> None
     assert len(resend.sent_to(tenant.members["owner"].email)) == 1
 
 
+def test_a_hanging_resend_is_given_up_within_the_send_budget(
+    tenant: Tenant, resend: FakeResend, superuser_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each attempt times out; no retry starts that could end past ``EMAIL_SEND_BUDGET_SECONDS``, so
+    the request that mails after its commit answers within its function's timeout."""
+    import time
+
+    from docflow.email.settings import get_email_settings
+
+    monkeypatch.setenv("RESEND_TIMEOUT_SECONDS", "1")
+    monkeypatch.setenv("EMAIL_SEND_BUDGET_SECONDS", "3")
+    get_email_settings.cache_clear()
+    resend.latency_seconds = 3.0
+    try:
+        started = time.monotonic()
+        _queue(tenant, "inv-hang")
+        elapsed = time.monotonic() - started
+    finally:
+        monkeypatch.undo()
+        get_email_settings.cache_clear()
+    [row] = sends(superuser_url, tenant.id)
+    assert (row["status"], row["attempts"]) == ("failed", 2)  # 1 s, 0.5 s, 1 s fit 3 s; a third not
+    assert elapsed < 3
+
+
 def test_at_the_real_rate_limit_every_message_goes_out_once(
     tenant: Tenant, resend: FakeResend, superuser_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

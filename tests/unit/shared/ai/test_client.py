@@ -67,6 +67,33 @@ def test_persistent_5xx_is_503_after_bounded_retries(fake: FakeOpenAI) -> None:
         ask()
 
 
+def test_a_hanging_model_is_given_up_within_the_call_budget(
+    fake: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each attempt times out; no retry runs past ``AI_CALL_BUDGET_SECONDS``, so the route answers
+    its 503 within its function's timeout (29 s) even when the model hangs."""
+    import time
+
+    from docflow.ai.settings import reset_ai_settings
+
+    monkeypatch.setenv("AI_TIMEOUT_SECONDS", "1")
+    monkeypatch.setenv("AI_CALL_BUDGET_SECONDS", "1.8")
+    reset_ai_settings()
+    reset_client()
+    fake.latency_seconds = 3.0
+    try:
+        started = time.monotonic()
+        with pytest.raises(ServiceUnavailable):
+            ask()
+        elapsed = time.monotonic() - started
+    finally:
+        fake.latency_seconds = 0.0
+        monkeypatch.undo()
+        reset_ai_settings()
+        reset_client()
+    assert elapsed < 2.2  # without the budget: three attempts of 1 s and their backoff
+
+
 def test_a_refused_key_is_502(fake: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> None:
     from docflow.config import reset_settings
 
