@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import string
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 EARLIEST_YEAR = 2000
-#: The digits a lost digit may have been.
-DIGITS = "0123456789"
 
 _MONTHS: dict[str, int] = {
     "JAN": 1,
@@ -172,7 +171,9 @@ def _weak_readings(text: str, today: dt.date) -> Iterator[_Reading]:
 def _restored_year(digits: str, today: dt.date) -> int | None:
     """The latest year up to ``today``'s that ``digits`` (a year missing one digit) can be: a receipt
     is usually recent (``205`` -> 2025 rather than 2005)."""
-    years = {int(digits[:at] + digit + digits[at:]) for at in range(len(digits) + 1) for digit in DIGITS}
+    years = {
+        int(digits[:at] + digit + digits[at:]) for at in range(len(digits) + 1) for digit in string.digits
+    }
     plausible = [year for year in years if EARLIEST_YEAR <= year <= today.year]
     return max(plausible, default=None)
 
