@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 
 def prepare_for_ocr(image: Image, options: PreprocessOptions | None = None) -> PreparedImage:
     """Prepare a grayscale page for Tesseract: paper cropped (or straightened), text levelled, light
-    evened out, text scaled to a height Tesseract reads well and dot print joined into strokes, each as
-    ``options`` allow."""
+    evened out, text scaled to a height Tesseract reads well, dot print joined into strokes and the
+    paper made white, each as ``options`` allow."""
     options = options or PreprocessOptions()
     if options.photo_steps:
         from docflow.ocr.photo import prepare_photo
@@ -26,10 +26,14 @@ def prepare_for_ocr(image: Image, options: PreprocessOptions | None = None) -> P
         prepared = prepare_photo(image, options)
     else:
         prepared = prepare_scan(image, options)
-    if not options.join_dots:
-        return prepared
-    from docflow.ocr.dots import join_dots
+    page = prepared.image
+    if options.join_dots:
+        from docflow.ocr.dots import join_dots
 
-    text_height = prepared.text_height * prepared.scale if prepared.text_height else None
-    joined = join_dots(prepared.image, text_height)
-    return prepared if joined is prepared.image else dataclasses.replace(prepared, image=joined)
+        text_height = prepared.text_height * prepared.scale if prepared.text_height else None
+        page = join_dots(page, text_height)
+    if options.whiten_paper:
+        from docflow.ocr.levels import whiten_paper
+
+        page = whiten_paper(page)
+    return prepared if page is prepared.image else dataclasses.replace(prepared, image=page)

@@ -44,9 +44,10 @@ class PreprocessOptions:
     not trusted, the skew is taken from its strokes, and ``mask_clutter`` whitens what is not text
     where no paper outline was found; ``clear_edges`` whitens the dark band a cropped paper's edge and
     shadow leave along the frame (see :mod:`docflow.ocr.paper`). ``join_dots`` blurs dot-matrix
-    print just enough to join its dots into strokes (see :mod:`docflow.ocr.dots`). With
-    ``straighten_paper``, ``deskew``, ``flatten_light``, ``find_text``, ``clear_edges`` and
-    ``join_dots`` off, a page is prepared as before they existed (crop and scale only).
+    print just enough to join its dots into strokes (see :mod:`docflow.ocr.dots`). ``whiten_paper``
+    stretches the page so its paper is white (see :mod:`docflow.ocr.levels`). With ``straighten_paper``,
+    ``deskew``, ``flatten_light``, ``find_text``, ``clear_edges``, ``join_dots`` and ``whiten_paper``
+    off, a page is prepared as before they existed (crop and scale only).
     """
 
     min_text_height: int = 16
@@ -64,6 +65,7 @@ class PreprocessOptions:
     clear_edges: bool = True
     scale_text: bool = True
     join_dots: bool = True
+    whiten_paper: bool = True
 
     @property
     def photo_steps(self) -> bool:
