@@ -59,14 +59,16 @@ def find_business_ids(text: str) -> list[BusinessId]:
     Next to its label (``Y-tunnus``, ``FO-nummer``, also as OCR misreads them: ``Ytunnus``,
     ``Yhunnus``) a number is also read with a dot for the hyphen or the hyphen lost, and with letters
     the OCR reads for digits (``270S919-9``) turned back, when exactly one valid number comes out;
-    such a repaired number is marked ``repaired``.
+    such a repaired number is marked ``repaired``, as is a six-digit number read with its leading zero.
     """
     found: list[BusinessId] = []
     labelled = bool(_LABEL.search(text))
     for match in _YTUNNUS.finditer(text):
         candidate = f"{match[1].zfill(7)}-{match[2]}"
         if is_valid_ytunnus(candidate) and (labelled or len(match[1]) == 7):
-            found.append(BusinessId(candidate, labelled))
+            # Six digits are the old form (``123456-7``), or seven with one the OCR lost: the leading
+            # zero makes the check digit fit one lost digit in ten, so it is no more than repaired.
+            found.append(BusinessId(candidate, labelled, repaired=len(match[1]) == 6))
     for match in _VAT_NUMBER.finditer(text):
         number = f"FI{match[1]}"
         if is_valid_vat_number(number):

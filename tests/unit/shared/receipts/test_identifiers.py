@@ -75,3 +75,11 @@ def test_given_a_repaired_business_id_when_extracted_then_it_is_not_confident() 
     assert receipt.business_id is not None
     assert receipt.business_id.value == "2278911-0"
     assert receipt.business_id.confidence < 0.9
+
+
+def test_given_six_digits_when_labelled_then_the_leading_zero_makes_it_only_repaired() -> None:
+    # ``224863-2`` may be the old six-digit form or a seven-digit number missing its first digit.
+    [found] = find_business_ids("Y-TUNNUS 224863-2")
+    assert (found.value, found.labelled, found.repaired) == ("0224863-2", True, True)
+    [seven] = find_business_ids("Y-TUNNUS 3346663-2")
+    assert not seven.repaired
