@@ -526,6 +526,8 @@ def _single_rate_from_total(gathered: Gathered, total: Decimal) -> list[Candidat
 DEPOSIT_VALUES: tuple[Decimal, ...] = tuple(Decimal(value) for value in ("0.10", "0.15", "0.20", "0.40"))
 #: At most this many deposit lines may be unreadable for their amounts to be guessed.
 _MAX_UNREAD_DEPOSITS = 2
+#: A count of containers on a deposit line (``5 x 0,10``, ``2 kpl``).
+_COUNT = re.compile(r"\d\s?(?:[xX*×]|kpl|st)\s?\d?", re.IGNORECASE)
 #: A deposit amount whose decimal comma the OCR read as another mark (``PANTTI 0/10``).
 _ODD_DEPOSIT = re.compile(r"(?<![\d.,:;/])(\d{1,2})[:;/](\d{2})(?![\d.,:;/])")
 
@@ -557,15 +559,40 @@ def vat_free_amount(lines: Sequence[TextLine]) -> Decimal:
 
 
 def vat_free_options(lines: Sequence[TextLine], country: str | None) -> tuple[Decimal, ...]:
-    """What the deposits of a sale may add up to: their sum, and on a Finnish receipt with one or two
-    deposit lines whose amounts the OCR lost, that sum plus any of :data:`DEPOSIT_VALUES` for each."""
+    """What the deposits of a sale may add up to: their sum as read, and on a Finnish receipt with one or
+    two deposit lines whose amounts the OCR lost or misread, that sum with any of :data:`DEPOSIT_VALUES`
+    for each. A deposit line that prints no count (``Pantti 6,15``) is misread when its amount is none
+    of the container deposits: one container's deposit is printed as it is."""
     values = list(_deposit_lines(lines))
+    if not values:
+        return ()
     readable = sum((value for value in values if value is not None), Decimal("0.00"))
-    unread = sum(1 for value in values if value is None)
-    if unread == 0 or unread > _MAX_UNREAD_DEPOSITS or country not in (None, "FI"):
-        return (readable,) if values else ()
-    sums = {readable + sum(guess) for guess in combinations_with_replacement(DEPOSIT_VALUES, unread)}
-    return tuple(sorted(sums))
+    options = {readable}
+    uncounted = _single_deposit_amounts(lines)
+    single = [
+        value for value in values if value is None or (value not in DEPOSIT_VALUES and value in uncounted)
+    ]
+    if 0 < len(single) <= _MAX_UNREAD_DEPOSITS and country in (None, "FI"):
+        known = readable - sum((value for value in single if value is not None), Decimal("0.00"))
+        options |= {
+            known + sum(guess) for guess in combinations_with_replacement(DEPOSIT_VALUES, len(single))
+        }
+    if any(value is None for value in values) and len(options) > 1:
+        options.discard(readable)
+    return tuple(sorted(options))
+
+
+def _single_deposit_amounts(lines: Sequence[TextLine]) -> set[Decimal]:
+    """Amounts of deposit lines that print no count of containers (``Pantti 0,15``, not ``Pantti 5 x
+    0,10  0,50``)."""
+    amounts: set[Decimal] = set()
+    for line in lines:
+        folded = line.folded
+        if DEPOSIT.search(folded) and not _COUNT.search(line.text):
+            found = find_amounts(line.text)
+            if found:
+                amounts.add(found[-1].value)
+    return amounts
 
 
 def read_vat(

@@ -362,6 +362,30 @@ def test_given_a_deposit_line_whose_amount_is_lost_then_a_finnish_deposit_value_
     assert vat_free_options(lines, "SE") == (Decimal("0.10"),)
 
 
+def test_given_a_deposit_line_without_a_count_whose_amount_is_no_deposit_then_it_may_be_misread() -> None:
+    from docflow.receipts.lines import lines_from_text
+    from docflow.receipts.vat_reader import vat_free_options
+
+    lines = lines_from_text("VIINI 12,61\nPantti 4 x 0,10 0,40\nOLUT 3,38\nPantti 6,15\n")
+    options = vat_free_options(lines, "FI")
+    assert Decimal("6.55") in options  # as read
+    assert {Decimal("0.55"), Decimal("0.80")} <= set(options)  # 6,15 read for 0,15 or 0,40
+    assert vat_free_options(lines, "DE") == (Decimal("6.55"),)
+    counted = lines_from_text("OLUT 3,38\nPantti 6 x 0,15 0,90\n")
+    assert vat_free_options(counted, "FI") == (Decimal("0.90"),)
+
+
+def test_given_a_misread_deposit_when_a_deposit_value_fills_the_gap_then_the_rows_are_confirmed() -> None:
+    receipt = _read(
+        FI_HEAD,
+        "05.04.2024",
+        "Viski 200,45\nPantti 5 x 0,10 0,50\nLonkero 4,15\nPantti 6,15\nMAKSETTAVA 205,25\n"
+        "MobilePay 205,25\nALV Veroton Vero Yhteensä\n24 % 165,00 39,60 204,60\n",
+    )
+    assert _rows(receipt) == [("24", "165.00", "39.60", "204.60")]
+    assert receipt.vat[0].confidence >= 0.9
+
+
 def test_given_an_unreadable_deposit_line_when_the_gap_fits_a_deposit_then_the_rows_are_confirmed() -> None:
     receipt = _read(
         FI_HEAD,
