@@ -247,3 +247,61 @@ def test_given_a_finnish_store_name_above_its_operator_when_read_then_the_store_
 def test_given_a_slogan_above_a_german_legal_name_when_read_then_the_legal_name_stays() -> None:
     text = "Respekt, wer's selber macht.\ntoom Baumarkt GmbH\nHumboldtstr. 12\n50676 Köln\n"
     assert find_party(lines_from_text(text), "DE").name == "toom Baumarkt GmbH"
+
+
+def test_given_a_dash_before_sdn_bhd_when_read_then_the_legal_form_is_clean() -> None:
+    name, _ = _party("UNIHAKKA INTERNATIONAL-SDN BHD\n12, JALAN TAMPOI 7/4\n81200 JOHOR BAHRU\n")
+    assert name == "UNIHAKKA INTERNATIONAL SDN BHD"
+
+
+def test_given_the_name_unread_when_read_then_the_street_line_is_the_address_not_the_merchant() -> None:
+    text = (
+        "(Co. No. 113825-W)\n| No 8; Jalan 7/118B, Desa Tun Razak\n56000 Kuala Lumpur, Malaysia\n"
+        "Tel : 03-9201\n"
+    )
+    name, address = _party(text)
+    assert name is None
+    assert address == "No 8, Jalan 7/118B, Desa Tun Razak 56000 Kuala Lumpur, Malaysia"
+
+
+def test_given_a_postcode_and_town_line_when_read_then_it_is_never_the_merchant() -> None:
+    name, _ = _party("(001451637-M)\nBANDAR BARU, 81760 JOHOR BAHRU\nTEL : 03-3271 9872\n")
+    assert name is None
+
+
+def test_given_a_branch_name_below_the_address_when_read_then_it_is_not_the_merchant() -> None:
+    text = (
+        "(GST Reg No. 001492992000)\nNo 8, Jalan 7/118B\n56000 Kuala Lumpur\nSUNWAY VELOCITY\nTel : 03-9201\n"
+    )
+    name, address = _party(text)
+    assert name is None
+    assert address == "No 8, Jalan 7/118B 56000 Kuala Lumpur"
+
+
+def test_given_a_legal_name_below_the_address_when_read_then_it_is_still_the_merchant() -> None:
+    name, _ = _party("No 8, Jalan 7/118B\n56000 Kuala Lumpur\nPOPULAR BOOK CO. (M) SDN BHD\n")
+    assert name == "POPULAR BOOK CO. (M) SDN BHD"
+
+
+def test_given_a_line_under_the_state_below_the_postcode_when_read_then_the_address_ends_there() -> None:
+    text = "BHPetrol Subang Airport\nJalan Lapangan Terbang Subang\n47200 Subang\nSelangor\nD'Rosh Servport\n"
+    _, address = _party(text)
+    assert address == "Jalan Lapangan Terbang Subang 47200 Subang Selangor"
+
+
+def test_given_the_document_title_before_any_address_when_read_then_there_is_no_address() -> None:
+    text = "T.A.S Leisure Sdn Bhd (254864-F)\nTel:03-2164 1400\nTax Receipt\n4 CHILIS3 23 Anis\n"
+    name, address = _party(text)
+    assert name == "T.A.S Leisure Sdn Bhd"
+    assert address is None
+
+
+def test_given_spaced_initials_and_a_stray_quote_in_an_address_when_read_then_they_are_repaired() -> None:
+    text = 'LIGHTROOM GALLERY SDN BHD\nNo: 28, JALAN ASTANA 1C,\n41050 KLANG SELANGOR D. E," MALAYSIA\n'
+    _, address = _party(text)
+    assert address == "No: 28, JALAN ASTANA 1C, 41050 KLANG SELANGOR D.E, MALAYSIA"
+
+
+def test_given_a_space_before_the_closing_full_stop_when_read_then_it_is_dropped() -> None:
+    _, address = _party("UNIHAKKA SDN BHD\n12, Jalan Tampoi 7/4,\n81200 Johor Bahru, Johor .\n")
+    assert address == "12, Jalan Tampoi 7/4, 81200 Johor Bahru, Johor."
