@@ -61,7 +61,16 @@ _HOUSE_NUMBER = re.compile(r"^(?:NO\b|NO\.|LOT\b|UNIT\b|LEVEL\b|\d)")
 #: Words of a building or street name, which belong to the address: ``WISMA MAJU``, ``PLAZA BATAI``.
 _BUILDING_WORD = re.compile(
     r"(?<![A-Z])(?:WISMA|PLAZA|MENARA|KOMPLEKS|COMPLEX|BANGUNAN|BUILDING|BLO[CK]K?|TAMAN|JALAN|JLN|LORONG|"
-    r"MALL|CENTRE|CENTER|PUSAT|SQUARE|PARADE|ARCADE|TOWER|KAWASAN|PERSIARAN|LEBUH|STATION|AIRPORT)(?![A-Z])"
+    r"MALL|CENTRE|CENTER|PUSAT|SQUARE|PARADE|ARCADE|TOWER|KAWASAN|PERSIARAN|LEBUH|LEBUHRAYA|LRG|TMN|STATION|"
+    r"AIRPORT|ROAD|STREET|AVENUE)(?![A-Z])"
+)
+#: A line that opens with a street word is a street line (``Jalan Lapangan Terbang Subang``).
+_STREET_FIRST = re.compile(r"^(?:JALAN|JLN|LORONG|LRG|PERSIARAN|LEBUHRAYA|LEBUH)\s")
+#: Column headings of the item table (``QTY UOM Amt Inc. GST``, ``ITEM QTY AMOUNT``, ``Tuote Kpl Hinta``):
+#: a line with two of them is a table header, never a name, whatever company word it seems to hold.
+_COLUMN_WORD = re.compile(
+    r"(?<![A-Z])(?:QTY|OTY|QUANTITY|ITEM|ITEMS|DESCRIPTION|DESC|PRICE|AMOUNT|AMT|UOM|U/P|UNIT|DISC|"
+    r"KPL|HINTA|TUOTE|MAARA|MENGE|PREIS|BETRAG|ANTAL|PRIS|BELOPP)(?![A-Z])"
 )
 #: OCR misreadings in street addresses: ``N0.15`` (number), ``JIn``/``Jin`` (``Jln``, jalan), ``$``, ``’``.
 _ADDRESS_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -226,7 +235,8 @@ def _clean_name(text: str) -> str:
 def _address_like(folded: str) -> bool:
     """A street address line: a house or lot number and a street or building word (``No 8, Jalan
     7/118B``, ``LOT 5, PLAZA BATAI``), or a postcode and its town (``56000 Kuala Lumpur``)."""
-    if _HOUSE_NUMBER.match(_LEADING_JUNK.sub("", folded)) and _BUILDING_WORD.search(folded):
+    start = _LEADING_JUNK.sub("", folded)
+    if (_HOUSE_NUMBER.match(start) and _BUILDING_WORD.search(folded)) or _STREET_FIRST.match(start):
         return True
     return bool(_POSTCODE_AND_TOWN.search(folded)) and not _STRONG_LEGAL_FORM.search(folded)
 
@@ -270,7 +280,7 @@ def _is_name_candidate(line: TextLine, *, after_address: bool) -> bool:
     that is no street line; below the street address only a line with a company word."""
     folded = line.folded
     marked = bool(COMPANY_MARK.search(folded))
-    if after_address and not marked:
+    if (after_address and not marked) or len(_COLUMN_WORD.findall(folded)) >= 2:
         return False
     is_candidate = _name_like(line) or (
         marked

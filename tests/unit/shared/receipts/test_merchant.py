@@ -305,3 +305,23 @@ def test_given_spaced_initials_and_a_stray_quote_in_an_address_when_read_then_th
 def test_given_a_space_before_the_closing_full_stop_when_read_then_it_is_dropped() -> None:
     _, address = _party("UNIHAKKA SDN BHD\n12, Jalan Tampoi 7/4,\n81200 Johor Bahru, Johor .\n")
     assert address == "12, Jalan Tampoi 7/4, 81200 Johor Bahru, Johor."
+
+
+def test_given_an_item_table_header_with_a_company_word_when_read_then_it_is_not_the_merchant() -> None:
+    text = "SLF CASH & CARRY\nNO.15, JLN TSJ2\n40000 SHAH ALAM\nITEM OY U/P AMOUNT\nQTY UOM Amt Inc. GST\n"
+    name, _ = _party(text)
+    assert name == "SLF CASH & CARRY"
+
+
+def test_given_a_street_line_without_a_house_number_when_read_then_it_is_the_address_not_a_name() -> None:
+    text = "(948487-V)\nJalan Lapangan Terbang Subang\n47200 Subang\nSelangor\n"
+    name, address = _party(text)
+    assert name is None
+    assert address == "Jalan Lapangan Terbang Subang 47200 Subang Selangor"
+
+
+def test_given_an_abbreviated_street_below_the_name_when_read_then_the_name_above_it_wins() -> None:
+    text = "SUNFISH\n<484297 -M>\n22 LRG PERUSAHAAN 4\nKIMPAL INDS.PARK B.CAVES\nTEL : 03-61855688\n"
+    name, address = _party(text)
+    assert name == "SUNFISH"
+    assert address == "22 LRG PERUSAHAAN 4 KIMPAL INDS.PARK B.CAVES"
