@@ -123,6 +123,10 @@ def _clean(text: str) -> str:
 _OCR_LEGAL_FORM_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     # ``SON BHD``, ``SDN 8HD``, ``S0N BH0``: O/0 for D and 8 for B in the Malaysian legal form.
     (re.compile(r"\bS[DO0]N(\.?\s?)[B8]H[DO0]\b"), r"SDN\1BHD"),
+    # ``Son Bhd``, ``Sdn 8hd``: the same in title case.
+    (re.compile(r"\bS[do0]n(\.?\s?)[B8]h[do0]\b"), r"Sdn\1Bhd"),
+    # ``(M) 8HD``: the long form's ``BHD`` alone, 8 for B.
+    (re.compile(r"(?<=\s)8H[DO0]\b"), "BHD"),
     # ``5/B``, ``S/E``, ``5/8``: the short form ``S/B`` (Sendirian Berhad).
     (re.compile(r"(?<![\w/])[S5]/[BE8](?![\w/])"), "S/B"),
     (re.compile(r"[’‘`]"), "'"),

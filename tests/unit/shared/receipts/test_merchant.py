@@ -325,3 +325,10 @@ def test_given_an_abbreviated_street_below_the_name_when_read_then_the_name_abov
     name, address = _party(text)
     assert name == "SUNFISH"
     assert address == "22 LRG PERUSAHAAN 4 KIMPAL INDS.PARK B.CAVES"
+
+
+def test_given_misread_legal_forms_in_title_case_when_read_then_they_are_repaired() -> None:
+    name, _ = _party("Sun Victory Son Bhd\nLevel G2, Block D1\n50480 Kuala Lumpur\n")
+    assert name == "Sun Victory Sdn Bhd"
+    name, _ = _party("AEON CO. (M) 8HD\n3RD FLR, AEON TAMAN MALURI SC\n")
+    assert name == "AEON CO. (M) BHD"

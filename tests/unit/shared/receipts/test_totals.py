@@ -269,7 +269,7 @@ def test_given_a_netto_line_when_extracted_then_it_is_no_total_word() -> None:
     assert _total(text) == Decimal("2.50")
 
 
-def test_given_a_total_after_rounding_when_extracted_then_it_is_the_total_and_confident() -> None:
+def test_given_a_total_after_rounding_when_extracted_then_it_is_the_total() -> None:
     text = "ABC SDN BHD\nX 12.33\nTotal 12.33\nRounding Adjustment -0.03\nTotal After Rounding 12.30\n"
     receipt = extract_receipt(text, today=TODAY)
     assert receipt.total is not None
