@@ -28,7 +28,7 @@ _LEGAL_FORM_ONLY = re.compile(
     r"LIMITED|INC\.?)$"
 )
 _STRONG_LEGAL_FORM = re.compile(
-    r"(?<![A-Z])(?:SDN\.?\s?BHD\.?|BHD|BERHAD|OYJ|OY|AB|LTD|LIMITED|INC|S/B|TMI|KY)(?![A-Z])"
+    r"(?<![A-Z])(?:SDN\.?\s?BHD\.?|BHD|BERHAD|OYJ|OY|AB|LTD|LIMITED|INC|S/B|TMI|KY|GMBH|PLC|LLC|PTE)(?![A-Z])"
 )
 _EDGE_JUNK = re.compile(r"^[^\w(]+|[^\w.)&]+$")
 _LEADING_JUNK = re.compile(r"^[^\w(]+")

@@ -332,3 +332,8 @@ def test_given_misread_legal_forms_in_title_case_when_read_then_they_are_repaire
     assert name == "Sun Victory Sdn Bhd"
     name, _ = _party("AEON CO. (M) 8HD\n3RD FLR, AEON TAMAN MALURI SC\n")
     assert name == "AEON CO. (M) BHD"
+
+
+def test_given_a_trade_line_above_a_gmbh_legal_name_when_read_then_the_legal_name_wins() -> None:
+    name, _ = _party("BACKEREI AM MARKT\nSchmidt Backwaren GmbH\nHauptstrasse 5\n33100 Paderborn\n")
+    assert name == "Schmidt Backwaren GmbH"
