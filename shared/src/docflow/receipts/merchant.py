@@ -2,8 +2,11 @@
 
 The name is the header line with a legal-form or business word (``Oy``, ``Ab``, ``SDN BHD``, ``Ltd``,
 ``Ravintola`` ...), else the first line that reads like a name. A legal form printed on its own line
-joins the line above, and a line ending in ``&`` joins the next. The address is the run of lines after
-the name up to the first contact, registration or document line, joined with single spaces.
+joins the line above, and a line ending in ``&`` joins the next. Street and postcode lines and an item
+table's column headings are never the name, nor is a line below the street address without a company
+word (a branch or mall). The address is the run of lines after the name (or, with no name read, from the
+first street line) up to the first contact, registration or document line, or the first line below the
+postcode and town that is no state or country, joined with single spaces.
 """
 
 from __future__ import annotations
