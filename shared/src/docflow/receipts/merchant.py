@@ -2,8 +2,11 @@
 
 The name is the header line with a legal-form or business word (``Oy``, ``Ab``, ``SDN BHD``, ``Ltd``,
 ``Ravintola`` ...), else the first line that reads like a name. A legal form printed on its own line
-joins the line above, and a line ending in ``&`` joins the next. The address is the run of lines after
-the name up to the first contact, registration or document line, joined with single spaces.
+joins the line above, and a line ending in ``&`` joins the next. Street and postcode lines and an item
+table's column headings are never the name, nor is a line below the street address without a company
+word (a branch or mall). The address is the run of lines after the name (or, with no name read, from the
+first street line) up to the first contact, registration or document line, or the first line below the
+postcode and town that is no state or country, joined with single spaces.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ _LEGAL_FORM_ONLY = re.compile(
     r"LIMITED|INC\.?)$"
 )
 _STRONG_LEGAL_FORM = re.compile(
-    r"(?<![A-Z])(?:SDN\.?\s?BHD\.?|BHD|BERHAD|OYJ|OY|AB|LTD|LIMITED|INC|S/B|TMI|KY)(?![A-Z])"
+    r"(?<![A-Z])(?:SDN\.?\s?BHD\.?|BHD|BERHAD|OYJ|OY|AB|LTD|LIMITED|INC|S/B|TMI|KY|GMBH|PLC|LLC|PTE)(?![A-Z])"
 )
 _EDGE_JUNK = re.compile(r"^[^\w(]+|[^\w.)&]+$")
 _LEADING_JUNK = re.compile(r"^[^\w(]+")
@@ -61,7 +64,16 @@ _HOUSE_NUMBER = re.compile(r"^(?:NO\b|NO\.|LOT\b|UNIT\b|LEVEL\b|\d)")
 #: Words of a building or street name, which belong to the address: ``WISMA MAJU``, ``PLAZA BATAI``.
 _BUILDING_WORD = re.compile(
     r"(?<![A-Z])(?:WISMA|PLAZA|MENARA|KOMPLEKS|COMPLEX|BANGUNAN|BUILDING|BLO[CK]K?|TAMAN|JALAN|JLN|LORONG|"
-    r"MALL|CENTRE|CENTER|PUSAT|SQUARE|PARADE|ARCADE|TOWER|KAWASAN|PERSIARAN|LEBUH|STATION|AIRPORT)(?![A-Z])"
+    r"MALL|CENTRE|CENTER|PUSAT|SQUARE|PARADE|ARCADE|TOWER|KAWASAN|PERSIARAN|LEBUH|LEBUHRAYA|LRG|TMN|STATION|"
+    r"AIRPORT|ROAD|STREET|AVENUE)(?![A-Z])"
+)
+#: A line that opens with a street word is a street line (``Jalan Lapangan Terbang Subang``).
+_STREET_FIRST = re.compile(r"^(?:JALAN|JLN|LORONG|LRG|PERSIARAN|LEBUHRAYA|LEBUH)\s")
+#: Column headings of the item table (``QTY UOM Amt Inc. GST``, ``ITEM QTY AMOUNT``, ``Tuote Kpl Hinta``):
+#: a line with two of them is a table header, never a name, whatever company word it seems to hold.
+_COLUMN_WORD = re.compile(
+    r"(?<![A-Z])(?:QTY|OTY|QUANTITY|ITEM|ITEMS|DESCRIPTION|DESC|PRICE|AMOUNT|AMT|UOM|U/P|UNIT|DISC|"
+    r"KPL|HINTA|TUOTE|MAARA|MENGE|PREIS|BETRAG|ANTAL|PRIS|BELOPP)(?![A-Z])"
 )
 #: OCR misreadings in street addresses: ``N0.15`` (number), ``JIn``/``Jin`` (``Jln``, jalan), ``$``, ``’``.
 _ADDRESS_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -73,6 +85,14 @@ _ADDRESS_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<=[A-Za-z])[’'`](?=\d)"), " "),
     # ``Kuala !umpur``: an exclamation mark before a lower-case letter is a misread l.
     (re.compile(r"(?<![^\s\w])!(?=[a-z])"), "l"),
+    # ``No 8; Jalan``: addresses print no semicolons, it is a misread comma.
+    (re.compile(r";"), ","),
+    # ``D. E," MALAYSIA``: addresses print no double quotes, they are specks.
+    (re.compile(r"\s?[\"“”]"), ""),
+    # ``SELANGOR D. E``, ``W. P.``: an abbreviation of single letters is printed tight (``D.E``).
+    (re.compile(r"(?<![\w.])([A-Z])\.\s(?=[A-Z](?![\w]))"), r"\1."),
+    # ``Johor .``: a space before a closing full stop or comma is a gap the OCR added.
+    (re.compile(r"(?<=\w)\s+(?=[.,](?:\s|$))"), ""),
     # ``SELATAN,, 84600``: a doubled comma is one comma.
     (re.compile(r",(?:\s*,)+"), ","),
     # ``No. 53``: the number abbreviation is printed tight against its number (``NO.53``).
@@ -106,13 +126,18 @@ def _clean(text: str) -> str:
 _OCR_LEGAL_FORM_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     # ``SON BHD``, ``SDN 8HD``, ``S0N BH0``: O/0 for D and 8 for B in the Malaysian legal form.
     (re.compile(r"\bS[DO0]N(\.?\s?)[B8]H[DO0]\b"), r"SDN\1BHD"),
+    # ``Son Bhd``, ``Sdn 8hd``: the same in title case.
+    (re.compile(r"\bS[do0]n(\.?\s?)[B8]h[do0]\b"), r"Sdn\1Bhd"),
+    # ``(M) 8HD``: the long form's ``BHD`` alone, 8 for B.
+    (re.compile(r"(?<=\s)8H[DO0]\b"), "BHD"),
     # ``5/B``, ``S/E``, ``5/8``: the short form ``S/B`` (Sendirian Berhad).
     (re.compile(r"(?<![\w/])[S5]/[BE8](?![\w/])"), "S/B"),
     (re.compile(r"[’‘`]"), "'"),
     # ``KING”S``: a double quote between letters is a misread apostrophe.
     (re.compile(r"(?<=[A-Za-z])[”“\"](?=[A-Za-z])"), "'"),
-    # ``HANDEL. SDN BHD``, ``INTERNATIONAL.SDN BHD``: a stray dot before the legal form.
-    (re.compile(r"(?<=[A-Za-z]{3})\.\s?(?=S[Dd][Nn]\.?\s?B[Hh][Dd]\b)"), " "),
+    # ``HANDEL. SDN BHD``, ``INTERNATIONAL.SDN BHD``, ``INTERNATIONAL-SDN BHD``: a stray dot or dash
+    # before the legal form.
+    (re.compile(r"(?<=[A-Za-z]{3})\s?[.\-]\s?(?=S[Dd][Nn]\.?\s?B[Hh][Dd]\b)"), " "),
 )
 #: A registration or contact note printed on the name line: ``(GST Reg No. ...)``, ``Co. No. 1138``.
 _NAME_TAIL = re.compile(
@@ -214,6 +239,15 @@ def _clean_name(text: str) -> str:
     return name
 
 
+def _address_like(folded: str) -> bool:
+    """A street address line: a house or lot number and a street or building word (``No 8, Jalan
+    7/118B``, ``LOT 5, PLAZA BATAI``), or a postcode and its town (``56000 Kuala Lumpur``)."""
+    start = _LEADING_JUNK.sub("", folded)
+    if (_HOUSE_NUMBER.match(start) and _BUILDING_WORD.search(folded)) or _STREET_FIRST.match(start):
+        return True
+    return bool(_POSTCODE_AND_TOWN.search(folded)) and not _STRONG_LEGAL_FORM.search(folded)
+
+
 def _letters(text: str) -> int:
     return sum(char.isalpha() for char in text)
 
@@ -226,7 +260,7 @@ def _name_like(line: TextLine) -> bool:
     if _letters(compact) / len(compact) < 0.6 or line.confidence < 0.45:
         return False
     folded = line.folded
-    if _STREET.search(folded) or _POSTCODE_LINE.match(folded):
+    if _STREET.search(folded) or _POSTCODE_LINE.match(folded) or _address_like(folded):
         return False
     return not (NOT_MERCHANT.search(folded) or find_amounts(text) or find_dates(text) or "@" in text)
 
@@ -248,26 +282,39 @@ def _name_score(index: int, line: TextLine) -> float:
     return score
 
 
+def _is_name_candidate(line: TextLine, *, after_address: bool) -> bool:
+    """Whether a header line may be the merchant's name: a name-like line, or one with a company word
+    that is no street line; below the street address only a line with a company word."""
+    folded = line.folded
+    marked = bool(COMPANY_MARK.search(folded))
+    if (after_address and not marked) or len(_COLUMN_WORD.findall(folded)) >= 2:
+        return False
+    is_candidate = _name_like(line) or (
+        marked
+        and (_STRONG_LEGAL_FORM.search(folded) or not _address_like(folded))
+        and _letters(line.text) >= 4
+        and not find_amounts(line.text)
+        and "%" not in line.text
+    )
+    return bool(is_candidate) and (marked or not NOT_MERCHANT.search(folded))
+
+
 def find_merchant(lines: Sequence[TextLine], country: str | None = None) -> tuple[str, int, float] | None:
     """(name, line index, confidence) of the merchant, or ``None``; on a Finnish receipt the trade name
     printed above the operator's legal name (see :func:`_trade_name_above`)."""
     header = lines[:HEADER_LINES]
     best: tuple[float, int] | None = None
-    seen_name = False
+    seen_name = after_address = False
     after_contact = after_title = False
     for index, line in enumerate(header):
         folded = line.folded
+        # Below the street address come branch, mall and cashier names; the seller's is above it.
+        after_address = after_address or (index > 0 and _address_like(header[index - 1].folded))
         after_contact = after_contact or (
             index > 0 and seen_name and bool(_CONTACT.search(header[index - 1].folded))
         )
         after_title = after_title or (after_contact and bool(_DOCUMENT_TITLE.search(folded)))
-        is_candidate = _name_like(line) or (
-            COMPANY_MARK.search(folded)
-            and _letters(line.text) >= 4
-            and not find_amounts(line.text)
-            and "%" not in line.text
-        )
-        if not is_candidate or (NOT_MERCHANT.search(folded) and not COMPANY_MARK.search(folded)):
+        if not _is_name_candidate(line, after_address=after_address):
             continue
         seen_name = True
         score = _name_score(index, line) - (AFTER_CONTACT_PENALTY if after_title else 0.0)
@@ -387,7 +434,13 @@ def find_address(lines: Sequence[TextLine], after: int) -> tuple[str, float] | N
     collected: list[TextLine] = []
     for line in lines[after + 1 : after + 1 + MAX_ADDRESS_LINES + 2]:
         folded = line.folded
-        if collected and _POSTCODE_AND_TOWN.search(collected[-1].folded) and not _REGION_LINE.match(folded):
+        # Below the postcode and town only the state, the country or a branch note belong to it.
+        if any(_POSTCODE_AND_TOWN.search(done.folded) for done in collected) and not _REGION_LINE.match(
+            folded
+        ):
+            break
+        # The document title (``TAX INVOICE``) ends the seller's header: no address below it.
+        if _DOCUMENT_TITLE.search(folded):
             break
         if (
             _ADDRESS_STOP.search(folded)
@@ -431,7 +484,10 @@ def find_party(lines: Sequence[TextLine], country: str | None = None) -> Party:
     """Merchant and address from the header lines; ``country`` as the receipt shows it."""
     merchant = find_merchant(lines, country)
     if merchant is None:
-        return Party(None, None, 0.0, None, 0.0)
+        # The name unread (a logo), the address still starts at the first street line of the header.
+        start = next((i for i, line in enumerate(lines[:HEADER_LINES]) if _address_like(line.folded)), None)
+        address = None if start is None else find_address(lines, start - 1)
+        return Party(None, None, 0.0, address[0] if address else None, address[1] if address else 0.0)
     name, index, confidence = merchant
     address = find_address(lines, index)
     return Party(name, index, confidence, address[0] if address else None, address[1] if address else 0.0)

@@ -32,6 +32,9 @@ TOTAL_STRONG = _words(
     r"TOTAL\s?\(?INCL\w*",
     r"TOTALT",
     r"ROUND\w*\s?TOTAL",
+    r"TOTAL\s?AFTER\s?(?:ROUND\w*|ADJ\w*)",
+    # ``NETT 12.50``: the British spelling names the amount to pay (``NETTO`` is a net amount).
+    r"NETT",
     # German
     r"ZU\s?ZAHLEN",
     r"ZAHLBETRAG",

@@ -247,3 +247,93 @@ def test_given_a_finnish_store_name_above_its_operator_when_read_then_the_store_
 def test_given_a_slogan_above_a_german_legal_name_when_read_then_the_legal_name_stays() -> None:
     text = "Respekt, wer's selber macht.\ntoom Baumarkt GmbH\nHumboldtstr. 12\n50676 Köln\n"
     assert find_party(lines_from_text(text), "DE").name == "toom Baumarkt GmbH"
+
+
+def test_given_a_dash_before_sdn_bhd_when_read_then_the_legal_form_is_clean() -> None:
+    name, _ = _party("UNIHAKKA INTERNATIONAL-SDN BHD\n12, JALAN TAMPOI 7/4\n81200 JOHOR BAHRU\n")
+    assert name == "UNIHAKKA INTERNATIONAL SDN BHD"
+
+
+def test_given_the_name_unread_when_read_then_the_street_line_is_the_address_not_the_merchant() -> None:
+    text = (
+        "(Co. No. 113825-W)\n| No 8; Jalan 7/118B, Desa Tun Razak\n56000 Kuala Lumpur, Malaysia\n"
+        "Tel : 03-9201\n"
+    )
+    name, address = _party(text)
+    assert name is None
+    assert address == "No 8, Jalan 7/118B, Desa Tun Razak 56000 Kuala Lumpur, Malaysia"
+
+
+def test_given_a_postcode_and_town_line_when_read_then_it_is_never_the_merchant() -> None:
+    name, _ = _party("(001451637-M)\nBANDAR BARU, 81760 JOHOR BAHRU\nTEL : 03-3271 9872\n")
+    assert name is None
+
+
+def test_given_a_branch_name_below_the_address_when_read_then_it_is_not_the_merchant() -> None:
+    text = (
+        "(GST Reg No. 001492992000)\nNo 8, Jalan 7/118B\n56000 Kuala Lumpur\nSUNWAY VELOCITY\nTel : 03-9201\n"
+    )
+    name, address = _party(text)
+    assert name is None
+    assert address == "No 8, Jalan 7/118B 56000 Kuala Lumpur"
+
+
+def test_given_a_legal_name_below_the_address_when_read_then_it_is_still_the_merchant() -> None:
+    name, _ = _party("No 8, Jalan 7/118B\n56000 Kuala Lumpur\nPOPULAR BOOK CO. (M) SDN BHD\n")
+    assert name == "POPULAR BOOK CO. (M) SDN BHD"
+
+
+def test_given_a_line_under_the_state_below_the_postcode_when_read_then_the_address_ends_there() -> None:
+    text = "BHPetrol Subang Airport\nJalan Lapangan Terbang Subang\n47200 Subang\nSelangor\nD'Rosh Servport\n"
+    _, address = _party(text)
+    assert address == "Jalan Lapangan Terbang Subang 47200 Subang Selangor"
+
+
+def test_given_the_document_title_before_any_address_when_read_then_there_is_no_address() -> None:
+    text = "T.A.S Leisure Sdn Bhd (254864-F)\nTel:03-2164 1400\nTax Receipt\n4 CHILIS3 23 Anis\n"
+    name, address = _party(text)
+    assert name == "T.A.S Leisure Sdn Bhd"
+    assert address is None
+
+
+def test_given_spaced_initials_and_a_stray_quote_in_an_address_when_read_then_they_are_repaired() -> None:
+    text = 'LIGHTROOM GALLERY SDN BHD\nNo: 28, JALAN ASTANA 1C,\n41050 KLANG SELANGOR D. E," MALAYSIA\n'
+    _, address = _party(text)
+    assert address == "No: 28, JALAN ASTANA 1C, 41050 KLANG SELANGOR D.E, MALAYSIA"
+
+
+def test_given_a_space_before_the_closing_full_stop_when_read_then_it_is_dropped() -> None:
+    _, address = _party("UNIHAKKA SDN BHD\n12, Jalan Tampoi 7/4,\n81200 Johor Bahru, Johor .\n")
+    assert address == "12, Jalan Tampoi 7/4, 81200 Johor Bahru, Johor."
+
+
+def test_given_an_item_table_header_with_a_company_word_when_read_then_it_is_not_the_merchant() -> None:
+    text = "SLF CASH & CARRY\nNO.15, JLN TSJ2\n40000 SHAH ALAM\nITEM OY U/P AMOUNT\nQTY UOM Amt Inc. GST\n"
+    name, _ = _party(text)
+    assert name == "SLF CASH & CARRY"
+
+
+def test_given_a_street_line_without_a_house_number_when_read_then_it_is_the_address_not_a_name() -> None:
+    text = "(948487-V)\nJalan Lapangan Terbang Subang\n47200 Subang\nSelangor\n"
+    name, address = _party(text)
+    assert name is None
+    assert address == "Jalan Lapangan Terbang Subang 47200 Subang Selangor"
+
+
+def test_given_an_abbreviated_street_below_the_name_when_read_then_the_name_above_it_wins() -> None:
+    text = "SUNFISH\n<484297 -M>\n22 LRG PERUSAHAAN 4\nKIMPAL INDS.PARK B.CAVES\nTEL : 03-61855688\n"
+    name, address = _party(text)
+    assert name == "SUNFISH"
+    assert address == "22 LRG PERUSAHAAN 4 KIMPAL INDS.PARK B.CAVES"
+
+
+def test_given_misread_legal_forms_in_title_case_when_read_then_they_are_repaired() -> None:
+    name, _ = _party("Sun Victory Son Bhd\nLevel G2, Block D1\n50480 Kuala Lumpur\n")
+    assert name == "Sun Victory Sdn Bhd"
+    name, _ = _party("AEON CO. (M) 8HD\n3RD FLR, AEON TAMAN MALURI SC\n")
+    assert name == "AEON CO. (M) BHD"
+
+
+def test_given_a_trade_line_above_a_gmbh_legal_name_when_read_then_the_legal_name_wins() -> None:
+    name, _ = _party("BACKEREI AM MARKT\nSchmidt Backwaren GmbH\nHauptstrasse 5\n33100 Paderborn\n")
+    assert name == "Schmidt Backwaren GmbH"

@@ -257,3 +257,21 @@ def test_given_a_noisy_total_that_only_its_payment_line_repeats_then_it_is_not_c
 
     assert total_confidence(0.95) >= 0.9
     assert total_confidence(0.7) < 0.9
+
+
+def test_given_a_nett_line_when_extracted_then_it_is_the_total_not_a_line_item() -> None:
+    text = "ABC SDN BHD\nTAX INVOICE\nITEM A 10.00\nITEM B 2.50\nNETT 12.50\n"
+    assert _total(text) == Decimal("12.50")
+
+
+def test_given_a_netto_line_when_extracted_then_it_is_no_total_word() -> None:
+    text = "Kauppa Oy\nMaito 2,50\nNETTO 2,00\nYHTEENSÄ 2,50\n"
+    assert _total(text) == Decimal("2.50")
+
+
+def test_given_a_total_after_rounding_when_extracted_then_it_is_the_total() -> None:
+    text = "ABC SDN BHD\nX 12.33\nTotal 12.33\nRounding Adjustment -0.03\nTotal After Rounding 12.30\n"
+    receipt = extract_receipt(text, today=TODAY)
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("12.30")
+    assert receipt.total.source == "Total After Rounding 12.30"
