@@ -8,6 +8,7 @@ independent checks agree is a candidate even when no total line prints it (the t
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -90,6 +91,12 @@ PAYMENT_CHECKS = frozenset({Check.CARD, Check.MOBILE, Check.CASH_MINUS_CHANGE})
 NOISY_LINE = 0.8
 #: So a noisy total that only a payment line repeats (no VAT rows or items add up to it) stays below this.
 NOISY_PAID_TOTAL = 0.85
+#: Two total lines whose amounts differ by at most this: the later is the earlier rounded to the coins
+#: that are paid in cash (``Total: 102.39``, a rounding line whose label is lost, ``Total 102.40``).
+CASH_ROUNDING_STEP = Decimal("0.05")
+#: A total read as the rounded one of two such lines is no surer than this: the later line might as
+#: well be a misread of the earlier.
+INFERRED_ROUNDING_TOTAL = 0.85
 #: A summary amount whose decimal point the OCR lost (``Total GST 571``): read as cents.
 _LOST_POINT = re.compile(r"(?<![\d.,])(\d{3,6})\W{0,2}$")
 
@@ -410,6 +417,9 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
     # the VAT block confirms its amount (the VAT rows repeat their own gross).
     outside_vat = frozenset(value for name, value in checks.items() if name not in VAT_BLOCK_CHECKS)
     candidates = total_candidates(lines, evidence.excluded_lines, outside_vat)
+    inferred = evidence.rounding is None and (rounding := inferred_rounding(candidates)) is not None
+    if inferred:
+        evidence = dataclasses.replace(evidence, rounding=rounding)
     if evidence.rounding is not None and evidence.rounding.amount != 0:
         rounding_index, adjustment = evidence.rounding
         candidates += [
@@ -462,7 +472,20 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
     confidence = min(
         confidence, _ceiling(evidence, value, adjustment, line_confidence.get(value, 1.0), agrees)
     )
+    if inferred:
+        confidence = min(confidence, INFERRED_ROUNDING_TOTAL)
     return TotalChoice(value, round(confidence, 3), sources.get(value, ""), agrees)
+
+
+def inferred_rounding(candidates: Sequence[tuple[Decimal, float, int]]) -> Rounding | None:
+    """The rounding adjustment two worded total lines imply when no rounding line is read: the last
+    amount that differs from an earlier one by at most :data:`CASH_ROUNDING_STEP`."""
+    worded = [(value, index) for value, weight, index in candidates if weight >= WEAK_WEIGHT]
+    for later, later_index in reversed(worded):
+        for earlier, earlier_index in worded:
+            if earlier_index < later_index and 0 < abs(later - earlier) <= CASH_ROUNDING_STEP:
+                return Rounding(later_index, later - earlier)
+    return None
 
 
 def _ceiling(

@@ -275,3 +275,28 @@ def test_given_a_total_after_rounding_when_extracted_then_it_is_the_total() -> N
     assert receipt.total is not None
     assert receipt.total.value == Decimal("12.30")
     assert receipt.total.source == "Total After Rounding 12.30"
+
+
+def test_given_two_total_lines_a_rounding_apart_when_the_rounding_label_is_lost_then_the_later_is_paid() -> (
+    None
+):
+    text = (
+        "GRILL SDN BHD\n30 Dec 17 18:40\n1 JUICE 12.95\n1 CHIPS 74.85\nSubtotal 87.80\nService 10% 8.78\n"
+        "GST 6% 5.81\nTotal: 102.39\n0.01\nTotal 102.40\n"
+    )
+    receipt = extract_receipt(text, today=TODAY)
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("102.40")
+    # The later line may as well be a misread of the earlier one: never confident.
+    assert receipt.total.confidence <= 0.85
+
+
+def test_given_two_total_lines_far_apart_then_no_rounding_is_inferred() -> None:
+    from docflow.receipts.totals import inferred_rounding
+
+    assert inferred_rounding([(Decimal("102.39"), 3.1, 5), (Decimal("102.40"), 3.2, 7)]) == (
+        7,
+        Decimal("0.01"),
+    )
+    assert inferred_rounding([(Decimal("102.39"), 3.1, 5), (Decimal("102.59"), 3.2, 7)]) is None
+    assert inferred_rounding([(Decimal("102.39"), 3.1, 5), (Decimal("102.40"), 1.5, 7)]) is None
