@@ -420,13 +420,7 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
     inferred = evidence.rounding is None and (rounding := inferred_rounding(candidates)) is not None
     if inferred:
         evidence = dataclasses.replace(evidence, rounding=rounding)
-    if evidence.rounding is not None and evidence.rounding.amount != 0:
-        rounding_index, adjustment = evidence.rounding
-        candidates += [
-            (value + adjustment, weight + 0.5, index)
-            for value, weight, index in candidates
-            if index < rounding_index and value + adjustment > 0
-        ]
+    candidates += _rounded(candidates, evidence.rounding)
     printed = {value for value, _, _ in candidates}
     line_confidence: dict[Decimal, float] = {}
     for value, weight, index in candidates:
@@ -475,6 +469,20 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
     if inferred:
         confidence = min(confidence, INFERRED_ROUNDING_TOTAL)
     return TotalChoice(value, round(confidence, 3), sources.get(value, ""), agrees)
+
+
+def _rounded(
+    candidates: Sequence[tuple[Decimal, float, int]], rounding: Rounding | None
+) -> list[tuple[Decimal, float, int]]:
+    """The total lines above a rounding adjustment once more, rounded and weighted up."""
+    if rounding is None or rounding.amount == 0:
+        return []
+    rounding_index, adjustment = rounding
+    return [
+        (value + adjustment, weight + 0.5, index)
+        for value, weight, index in candidates
+        if index < rounding_index and value + adjustment > 0
+    ]
 
 
 def inferred_rounding(candidates: Sequence[tuple[Decimal, float, int]]) -> Rounding | None:
