@@ -258,6 +258,8 @@ class Rounding(NamedTuple):
 
     line: int
     amount: Decimal
+    #: Not printed: implied by two total lines a cash rounding apart (:func:`inferred_rounding`).
+    inferred: bool = False
 
 
 class SummaryAmounts(NamedTuple):
@@ -417,9 +419,8 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
     # the VAT block confirms its amount (the VAT rows repeat their own gross).
     outside_vat = frozenset(value for name, value in checks.items() if name not in VAT_BLOCK_CHECKS)
     candidates = total_candidates(lines, evidence.excluded_lines, outside_vat)
-    inferred = evidence.rounding is None and (rounding := inferred_rounding(candidates)) is not None
-    if inferred:
-        evidence = dataclasses.replace(evidence, rounding=rounding)
+    if evidence.rounding is None:
+        evidence = dataclasses.replace(evidence, rounding=inferred_rounding(candidates))
     candidates += _rounded(candidates, evidence.rounding)
     printed = {value for value, _, _ in candidates}
     line_confidence: dict[Decimal, float] = {}
@@ -466,8 +467,6 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
     confidence = min(
         confidence, _ceiling(evidence, value, adjustment, line_confidence.get(value, 1.0), agrees)
     )
-    if inferred:
-        confidence = min(confidence, INFERRED_ROUNDING_TOTAL)
     return TotalChoice(value, round(confidence, 3), sources.get(value, ""), agrees)
 
 
@@ -477,11 +476,10 @@ def _rounded(
     """The total lines above a rounding adjustment once more, rounded and weighted up."""
     if rounding is None or rounding.amount == 0:
         return []
-    rounding_index, adjustment = rounding
     return [
-        (value + adjustment, weight + 0.5, index)
+        (value + rounding.amount, weight + 0.5, index)
         for value, weight, index in candidates
-        if index < rounding_index and value + adjustment > 0
+        if index < rounding.line and value + rounding.amount > 0
     ]
 
 
@@ -492,7 +490,7 @@ def inferred_rounding(candidates: Sequence[tuple[Decimal, float, int]]) -> Round
     for later, later_index in reversed(worded):
         for earlier, earlier_index in worded:
             if earlier_index < later_index and 0 < abs(later - earlier) <= CASH_ROUNDING_STEP:
-                return Rounding(later_index, later - earlier)
+                return Rounding(later_index, later - earlier, inferred=True)
     return None
 
 
@@ -500,7 +498,10 @@ def _ceiling(
     evidence: Evidence, value: Decimal, adjustment: Decimal, line_confidence: float, agrees: Sequence[Check]
 ) -> float:
     """How sure a total can be at most: a payment amount that differs from it (a misread digit
-    somewhere) caps it, and so does a noisy total line that only its payment line repeats."""
+    somewhere) caps it, and so does a noisy total line that only its payment line repeats, and a rounding
+    that no line prints."""
+    if evidence.rounding is not None and evidence.rounding.inferred:
+        return INFERRED_ROUNDING_TOTAL
     if _disputed(evidence, value, adjustment):
         return DISPUTED_TOTAL
     if line_confidence < NOISY_LINE and set(agrees) <= PAYMENT_CHECKS:

@@ -294,9 +294,8 @@ def test_given_two_total_lines_a_rounding_apart_when_the_rounding_label_is_lost_
 def test_given_two_total_lines_far_apart_then_no_rounding_is_inferred() -> None:
     from docflow.receipts.totals import inferred_rounding
 
-    assert inferred_rounding([(Decimal("102.39"), 3.1, 5), (Decimal("102.40"), 3.2, 7)]) == (
-        7,
-        Decimal("0.01"),
-    )
+    rounding = inferred_rounding([(Decimal("102.39"), 3.1, 5), (Decimal("102.40"), 3.2, 7)])
+    assert rounding is not None
+    assert (rounding.line, rounding.amount, rounding.inferred) == (7, Decimal("0.01"), True)
     assert inferred_rounding([(Decimal("102.39"), 3.1, 5), (Decimal("102.59"), 3.2, 7)]) is None
     assert inferred_rounding([(Decimal("102.39"), 3.1, 5), (Decimal("102.40"), 1.5, 7)]) is None
