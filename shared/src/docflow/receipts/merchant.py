@@ -146,6 +146,9 @@ _NAME_TAIL = re.compile(
 )
 #: Trailing OCR specks after a name: ``TRADING i``, ``SDN BHD ,``.
 _TRAILING_SPECKS = re.compile(r"(?:\s+(?:[a-z]|[^\w\s&.()]+))+$")
+#: The same before the name: a lone lower-case letter or digit, or marks, that clutter beside the paper
+#: leaves (``a Konditori Lindholm``, ``3 Alko Kamppi``, ``j n Sale``).
+_LEADING_SPECKS = re.compile(r"^(?:(?:[a-z]|\d|[^\w\s(]+)\s+)+(?=\w)")
 #: Contact and registration lines: they close the merchant's own header block.
 _CONTACT = re.compile(
     r"(?<![A-Z])(?:TEL|PUH|PHONE|FAX|GST\s?(?:REG\w*\s?)?(?:NO|ID)|VAT\s?(?:REG\w*\s?)?NO|Y-?TUNNUS|"
@@ -233,7 +236,7 @@ def _clean_name(text: str) -> str:
     forms repaired."""
     text = _SELLER_LABEL.sub("", text)
     name = _clean(_REGISTRATION_SUFFIX.sub("", _NAME_TAIL.sub("", text)))
-    name = _clean(_TRAILING_SPECKS.sub("", name))
+    name = _clean(_LEADING_SPECKS.sub("", _TRAILING_SPECKS.sub("", name)))
     for pattern, replacement in _OCR_LEGAL_FORM_FIXES:
         name = pattern.sub(replacement, name)
     return name

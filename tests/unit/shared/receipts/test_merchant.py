@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from docflow.receipts.lines import lines_from_text
-from docflow.receipts.merchant import find_party
+from docflow.receipts.merchant import find_merchant, find_party
 
 
 def _party(text: str) -> tuple[str | None, str | None]:
@@ -337,3 +339,20 @@ def test_given_misread_legal_forms_in_title_case_when_read_then_they_are_repaire
 def test_given_a_trade_line_above_a_gmbh_legal_name_when_read_then_the_legal_name_wins() -> None:
     name, _ = _party("BACKEREI AM MARKT\nSchmidt Backwaren GmbH\nHauptstrasse 5\n33100 Paderborn\n")
     assert name == "Schmidt Backwaren GmbH"
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("a Konditori Lindholm", "Konditori Lindholm"),
+        ("3 Alko Kamppi", "Alko Kamppi"),
+        ("j n Sale Kirkonkylä", "Sale Kirkonkylä"),
+        ("— Bistro Merituuli", "Bistro Merituuli"),
+        ("99 Speed Mart", "99 Speed Mart"),
+        ("K Citymarket Kupittaa", "K Citymarket Kupittaa"),
+    ],
+)
+def test_given_specks_before_the_name_when_read_then_they_are_dropped(line: str, name: str) -> None:
+    found = find_merchant(lines_from_text(f"{line}\nY-tunnus 2278911-0\n"))
+    assert found is not None
+    assert found[0] == name
