@@ -15,6 +15,10 @@ _LABELLED_YTUNNUS = re.compile(r"(?<![\d.,-])(\d{7})(?:\.|\s?)(\d)(?![\d.,])")
 #: Letters the OCR reads for digits inside a number next to the label (``270S919-9``, ``O206799-7``).
 _LOOKALIKE_TABLES = (str.maketrans("OoQDIl|SZB", "0000111528"), str.maketrans("OoQDIl|SZB", "0000111828"))
 _LOOKALIKE_RUN = re.compile(r"[\dOoQDIl|SZB]{7}(?=\s?[-‐‑–—.]{0,2}\s?[\dOoIl|SZB](?![\w]))")
+#: A space between two digits of a number.
+_SPACE_IN_NUMBER = re.compile(r"(?<=\d) (?=\d)")
+#: Eight digits before the check digit: one of them is read twice or made up.
+_EXTRA_DIGIT = re.compile(r"(?<![\d-])(\d{8})\s?[-‐‑–—]{1,2}\s?(\d)(?!\d)")
 _VAT_NUMBER = re.compile(r"(?<![A-Z0-9])F[I1l]\s?(\d{8})(?!\d)", re.IGNORECASE)
 _LABEL = re.compile(
     r"y[-\s]?tunnus|y[-\s]?tun|[yt][a-z]?h?unnus|fo[-\s]?[nr]u?m+er|fo-nr|business\s?id|org\.?\s?nr|ly[-\s]?tunnus",
@@ -58,7 +62,8 @@ def find_business_ids(text: str) -> list[BusinessId]:
 
     Next to its label (``Y-tunnus``, ``FO-nummer``, also as OCR misreads them: ``Ytunnus``,
     ``Yhunnus``) a number is also read with a dot for the hyphen or the hyphen lost, and with letters
-    the OCR reads for digits (``270S919-9``) turned back, when exactly one valid number comes out;
+    the OCR reads for digits (``270S919-9``) turned back, a space inside it (``2651 170-6``) or one digit
+    too many (``27085919-9``) dropped, when exactly one valid number comes out;
     such a repaired number is marked ``repaired``, as is a six-digit number read with its leading zero.
     """
     found: list[BusinessId] = []
@@ -96,6 +101,12 @@ def _repaired(text: str) -> list[BusinessId]:
             for match in pattern.finditer(repaired)
             if len(match[1]) == 7
         )
+    # A space read into the number (``2651 170-6``), or one digit too many (``27085919-9``).
+    joined = _SPACE_IN_NUMBER.sub("", tail)
+    values.update(f"{match[1]}-{match[2]}" for match in _YTUNNUS.finditer(joined) if len(match[1]) == 7)
+    for match in _EXTRA_DIGIT.finditer(joined):
+        body = match[1]
+        values.update(f"{body[:cut]}{body[cut + 1 :]}-{match[2]}" for cut in range(len(body)))
     valid = {value for value in values if is_valid_ytunnus(value)}
     return [BusinessId(valid.pop(), labelled=True, repaired=True)] if len(valid) == 1 else []
 

@@ -83,3 +83,17 @@ def test_given_six_digits_when_labelled_then_the_leading_zero_makes_it_only_repa
     assert (found.value, found.labelled, found.repaired) == ("0224863-2", True, True)
     [seven] = find_business_ids("Y-TUNNUS 3346663-2")
     assert not seven.repaired
+
+
+def test_given_a_space_read_into_a_labelled_number_then_it_is_read_as_repaired() -> None:
+    assert [(item.value, item.repaired) for item in find_business_ids("Ytunnus 2651 170-6")] == [
+        ("2651170-6", True)
+    ]
+    assert find_business_ids("Kassa 2651 170-6") == []
+
+
+def test_given_a_digit_too_many_when_one_deletion_is_valid_then_it_is_taken() -> None:
+    [found] = find_business_ids("Y-tunnus 26511770-6")
+    assert (found.value, found.repaired) == ("2651170-6", True)
+    # Two deletions give valid numbers (2708919-9 and 2708599-9): neither is taken.
+    assert find_business_ids("FO-nummer 27085919-9") == []
