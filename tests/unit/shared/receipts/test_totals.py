@@ -299,3 +299,9 @@ def test_given_two_total_lines_far_apart_then_no_rounding_is_inferred() -> None:
     assert (rounding.line, rounding.amount, rounding.inferred) == (7, Decimal("0.01"), True)
     assert inferred_rounding([(Decimal("102.39"), 3.1, 5), (Decimal("102.59"), 3.2, 7)]) is None
     assert inferred_rounding([(Decimal("102.39"), 3.1, 5), (Decimal("102.40"), 1.5, 7)]) is None
+
+
+@pytest.mark.parametrize("word", ["Kokonaishinta", "KOKONAISSUMMA", "Loppuhinta", "To pay", "AMOUNT TO PAY"])
+def test_given_another_total_word_when_extracted_then_its_amount_is_the_total(word: str) -> None:
+    text = f"Kauppa Oy\n12.03.2025\nKAHVI 3,50\nPULLA 2,40\n{word} 5,90\nPalautus 0,10\n"
+    assert _total(text) == Decimal("5.90")
