@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from docflow.db import user_transaction
+from docflow.db import read_as_user
 from docflow.errors import DocflowError
 from docflow.http.deps import CurrentUser
-from docflow.tenancy import Membership, choose_membership, load_memberships_and_admin, parse_tenant_header
+from docflow.tenancy import (
+    MEMBERSHIPS_AND_ADMIN_QUERY,
+    Membership,
+    choose_membership,
+    memberships_and_admin_from_rows,
+    parse_tenant_header,
+)
 from docflow_auth.schemas import Me, MembershipPublic
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -30,8 +36,8 @@ def me(request: Request, principal: CurrentUser) -> Me:
     when the user has several and names none.
     """
     requested = parse_tenant_header(request.headers.get("x-tenant-id"))
-    with user_transaction(principal) as conn:
-        memberships, is_admin = load_memberships_and_admin(conn)
+    rows = read_as_user(principal, MEMBERSHIPS_AND_ADMIN_QUERY)  # one round trip
+    memberships, is_admin = memberships_and_admin_from_rows(rows)
     current: Membership | None
     try:
         current = choose_membership(memberships, requested)

@@ -40,10 +40,12 @@ def check_if_idle(conn: Any) -> None:
 
 def connection_kwargs() -> dict[str, Any]:
     """Options for every connection: no server-side prepared statements (Supabase's transaction
-    pooler does not keep them between transactions) and dict rows."""
+    pooler does not keep them between transactions), dict rows, and autocommit: every transaction
+    is opened explicitly by :mod:`docflow.db.transactions`, its ``BEGIN`` sent in one message with
+    its claims (psycopg's implicit ``BEGIN`` would cost a round trip of its own)."""
     from psycopg.rows import dict_row
 
-    return {"prepare_threshold": None, "row_factory": dict_row, "autocommit": False}
+    return {"prepare_threshold": None, "row_factory": dict_row, "autocommit": True}
 
 
 def get_pool() -> ConnectionPool:
