@@ -19,7 +19,7 @@ from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any, LiteralString, cast
 
 from docflow.config import get_settings
-from docflow.db.pool import get_pool
+from docflow.db.pool import connection
 
 if TYPE_CHECKING:
     import psycopg
@@ -100,7 +100,7 @@ def _transaction(
     """A transaction bound to ``claims`` and ``role`` on a pooled connection, committed when the block
     ends and rolled back when it raises; with ``first``, that query's rows, read in the same round
     trip as ``BEGIN`` and the claims."""
-    with get_pool().connection() as raw:
+    with connection() as raw:
         conn = cast("Connection", raw)  # the pool's connections use dict rows (pool.connection_kwargs)
         statements = [b"begin", bind_claims_statement(conn, claims, role=role)]
         if first is not None:
@@ -149,7 +149,7 @@ def read_as_user(principal: Principal, query: LiteralString, *, tenant_id: str |
     and the query go in one message without ``BEGIN``, which PostgreSQL runs as one implicit
     transaction (the claims end with it), so the whole exchange is one round trip."""
     claims = user_claims(principal, tenant_id)
-    with get_pool().connection() as raw:
+    with connection() as raw:
         conn = cast("Connection", raw)
         message = b"; ".join([bind_claims_statement(conn, claims, role="authenticated"), query.encode()])
         return _last_result(conn.execute(message))
