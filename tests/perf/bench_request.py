@@ -4,7 +4,8 @@ each as a ratio to ``/health`` measured in the same run.
 A migrated, seeded PostgreSQL is started for the run and every route group is served by one uvicorn
 (``docflow_local.gateway``, as ``make dev``) in its own process; the client is a minimal keep-alive
 HTTP/1.1 client on asyncio, so that it costs the server's two cores as little as possible. Also prints
-the database round trips one request makes (libpq's protocol trace of the pooled connections).
+the database round trips one request makes (libpq's protocol trace of the pooled connections) and the
+server process's CPU time per request (``/proc``; steadier than wall time on a busy machine).
 
 The lead capture is the public contact form: each request comes from a new sender (a new e-mail
 address), so each one is stored as a new lead rather than answered as a repeat; the per-address
@@ -26,6 +27,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from tests.perf.bench_cold_start import (
     _LOCAL_SECRETS,
@@ -164,8 +166,15 @@ async def concurrent(
     return done / (time.perf_counter() - started)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used (``/proc/<pid>/stat``, clock-tick resolution)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def local_api(env: Mapping[str, str]) -> Iterator[int]:
+def local_api(env: Mapping[str, str]) -> Iterator[tuple[int, int]]:
+    """The local API serving on a free port: (port, the server's process id)."""
     from docflow_local.postgres import free_port
 
     port = free_port()
@@ -181,7 +190,7 @@ def local_api(env: Mapping[str, str]) -> Iterator[int]:
                 time.sleep(0.1)
         else:
             raise RuntimeError("the local API did not start")
-        yield port
+        yield port, server.pid
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -286,26 +295,29 @@ def main() -> None:
         }
         env.pop("AWS_LAMBDA_FUNCTION_NAME", None)
         trips = round_trips(env, token, tenant_id)
-        rows: dict[str, tuple[float, float, float]] = {}
-        with local_api(env) as port:
+        rows: dict[str, tuple[float, float, float, float]] = {}
+        with local_api(env) as (port, pid):
             for route in ROUTES:
                 make = request_maker(route, token, tenant_id)
                 asyncio.run(one_at_a_time(port, make, 50, route.status))  # warm the pool and the verifier
+                cpu_before = cpu_seconds(pid)
                 timings = asyncio.run(one_at_a_time(port, make, SINGLE_REQUESTS, route.status))
+                cpu_ms = (cpu_seconds(pid) - cpu_before) / SINGLE_REQUESTS * 1000
                 p50 = statistics.median(timings) * 1000
                 p95 = statistics.quantiles(timings, n=20)[-1] * 1000
                 rps = asyncio.run(concurrent(port, make, CLIENTS, SECONDS, route.status))
-                rows[route.name] = (p50, p95, rps)
-    health_p50, _, health_rps = rows["/health"]
+                rows[route.name] = (p50, p95, rps, cpu_ms)
+    health_p50, _, health_rps, _ = rows["/health"]
     print(f"one at a time ({SINGLE_REQUESTS} requests) and {CLIENTS} clients for {SECONDS:.0f} s, same run")
+    print("(server CPU: the API process's CPU time per request one at a time, PostgreSQL's not included)")
     print(
         f"{'request':<16} {'p50 ms':>7} {'p95 ms':>7} {'x health':>9} "
-        f"{'req/s':>7} {'x health':>9} {'db trips':>9}"
+        f"{'req/s':>7} {'x health':>9} {'db trips':>9} {'server CPU ms':>14}"
     )
-    for name, (p50, p95, rps) in rows.items():
+    for name, (p50, p95, rps, cpu_ms) in rows.items():
         print(
             f"{name:<16} {p50:>7.2f} {p95:>7.2f} {p50 / health_p50:>9.2f} {rps:>7.0f} "
-            f"{rps / health_rps:>9.2f} {trips.get(name, 0):>9}"
+            f"{rps / health_rps:>9.2f} {trips.get(name, 0):>9} {cpu_ms:>14.2f}"
         )
     print(json.dumps({"rows": rows, "round_trips": trips}), file=sys.stderr)
 
