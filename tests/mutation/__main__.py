@@ -57,12 +57,6 @@ EQUIVALENT: dict[str, str] = {
         )
         for n in (21, 22, 23)
     },
-    **{
-        f"docflow.db.transactions.x_set_request_claims__mutmut_{n}": (
-            "SET LOCAL ROLE in upper case: SQL keywords and unquoted role names fold to lower case"
-        )
-        for n in (26, 31)
-    },
 }
 
 

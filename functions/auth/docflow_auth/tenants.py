@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from docflow.config import get_settings
-from docflow.db import DocflowCode, SqlState, translate_errors, user_transaction
+from docflow.db import DocflowCode, SqlState, read_as_user, translate_errors, user_transaction
 from docflow.errors import Forbidden
 from docflow.http.deps import CurrentUser
 from docflow.observability import current_correlation_id
-from docflow.tenancy import Role, choose_membership, load_memberships
+from docflow.tenancy import MEMBERSHIPS_QUERY, Role, choose_membership, memberships_from_rows
 from docflow_auth.schemas import CurrentTenant, SwitchTenantRequest, TenantCreate
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -19,8 +19,8 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
 def switch_tenant(body: SwitchTenantRequest, principal: CurrentUser) -> CurrentTenant:
     """The tenant must be one of the caller's active memberships (403 otherwise, whether or not it
     exists). Nothing is stored: the client sends the id as ``X-Tenant-Id`` on later requests."""
-    with user_transaction(principal) as conn:
-        membership = choose_membership(load_memberships(conn), body.tenant)
+    rows = read_as_user(principal, MEMBERSHIPS_QUERY)
+    membership = choose_membership(memberships_from_rows(rows), body.tenant)
     return CurrentTenant(
         tenant_id=membership.tenant_id, tenant_name=membership.tenant_name, role=membership.role
     )

@@ -7,7 +7,7 @@ checked against ``tenant_members`` (read under row level security), never taken 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -49,6 +49,22 @@ _MEMBERSHIPS = """
      where m.user_id = auth.uid()
 """
 
+#: The acting user's memberships, ordered by tenant name. A constant statement without parameters,
+#: so it can travel in the message that opens the transaction
+#: (:func:`docflow.db.transactions.user_transaction_reading`). Its rows do not depend on a
+#: ``tenant_id`` claim: ``members_select`` admits the user's own rows whatever tenant is claimed, and
+#: the query asks for nothing else; so a requested tenant may be bound before it is checked here.
+MEMBERSHIPS_QUERY = f"{_MEMBERSHIPS} order by t.name, m.tenant_id"
+
+#: :data:`MEMBERSHIPS_QUERY` and whether the user is a platform administrator, in one statement
+#: (one row with null membership columns when the user belongs to no tenant).
+MEMBERSHIPS_AND_ADMIN_QUERY = f"""
+    select admin.is_admin, member.*
+      from (select app_private.is_platform_admin() as is_admin) as admin
+      left join ({_MEMBERSHIPS}) as member on true
+     order by member.tenant_name, member.tenant_id
+"""  # noqa: S608 - constant fragments
+
 
 def _membership(row: Mapping[str, Any]) -> Membership:
     return Membership(
@@ -59,25 +75,25 @@ def _membership(row: Mapping[str, Any]) -> Membership:
     )
 
 
-def load_memberships(conn: Connection) -> list[Membership]:
-    """The acting user's memberships, ordered by tenant name (read under RLS as the user)."""
-    rows = conn.execute(f"{_MEMBERSHIPS} order by t.name, m.tenant_id").fetchall()
+def memberships_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[Membership]:
+    """The memberships of :data:`MEMBERSHIPS_QUERY`'s rows."""
     return [_membership(row) for row in rows]
 
 
-def load_memberships_and_admin(conn: Connection) -> tuple[list[Membership], bool]:
-    """:func:`load_memberships` and whether the user is a platform administrator, in one statement
-    (one row with null membership columns when the user belongs to no tenant)."""
-    rows = conn.execute(
-        f"""
-        select admin.is_admin, member.*
-          from (select app_private.is_platform_admin() as is_admin) as admin
-          left join ({_MEMBERSHIPS}) as member on true
-         order by member.tenant_name, member.tenant_id
-        """  # noqa: S608 - constant fragments
-    ).fetchall()
+def memberships_and_admin_from_rows(rows: Sequence[Mapping[str, Any]]) -> tuple[list[Membership], bool]:
+    """The memberships and the platform admin flag of :data:`MEMBERSHIPS_AND_ADMIN_QUERY`'s rows."""
     is_admin = bool(rows and rows[0]["is_admin"])
     return [_membership(row) for row in rows if row["tenant_id"] is not None], is_admin
+
+
+def load_memberships(conn: Connection) -> list[Membership]:
+    """The acting user's memberships, ordered by tenant name (read under RLS as the user)."""
+    return memberships_from_rows(conn.execute(MEMBERSHIPS_QUERY).fetchall())
+
+
+def load_memberships_and_admin(conn: Connection) -> tuple[list[Membership], bool]:
+    """:func:`load_memberships` and whether the user is a platform administrator, in one statement."""
+    return memberships_and_admin_from_rows(conn.execute(MEMBERSHIPS_AND_ADMIN_QUERY).fetchall())
 
 
 def parse_tenant_header(value: str | None) -> uuid.UUID | None:

@@ -5,6 +5,13 @@ with a key of the project's JWKS whose algorithm matches the token's ``alg``. Th
 algorithm: a ``kid`` found in the JWKS verifies only with that key, HS256 only with the secret.
 Every failure is an :class:`~docflow.errors.Unauthorized` with a coarse detail; the precise reason
 goes to the log, never to the client, and the token itself is never logged.
+
+An accepted token is remembered (at most :data:`MAX_REMEMBERED_TOKENS`), so the next request bearing
+the same token skips the signature and claim checks, which cost more than the rest of a request's
+Python work. The memory never accepts what a full check would refuse: an entry ends at the token's
+``exp``, and it is used only while the key its header names is still the very key that verified it
+(a key rotated out of the JWKS, or a refreshed key set, sends the token through the full check).
+Refused tokens are never remembered, so every refusal is checked and logged.
 """
 
 from __future__ import annotations
@@ -12,8 +19,10 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import threading
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +46,9 @@ FORBIDDEN_HEADER_PARAMETERS = frozenset({"crit", "jku", "jwk", "x5u", "x5c"})
 #: Longest lifetime (``exp - iat``) accepted; Supabase caps access tokens at one week.
 MAX_TOKEN_LIFETIME_SECONDS = 7 * 24 * 3600
 MIN_HMAC_SECRET_BYTES = 32
+#: Accepted tokens a verifier remembers; past it the oldest is forgotten (a warm instance serves a
+#: handful of sessions; this bounds memory at a few hundred kilobytes).
+MAX_REMEMBERED_TOKENS = 256
 
 DETAIL_INVALID = "invalid token"
 DETAIL_EXPIRED = "token expired"
@@ -85,6 +97,17 @@ def _hmac_secret(settings: Settings) -> bytes | None:
     return secret
 
 
+@dataclass(frozen=True, slots=True)
+class _Accepted:
+    """A token that passed every check: its principal, the key that verified it and its ``exp``."""
+
+    principal: Principal
+    algorithm: str
+    kid: str | None
+    key: Any
+    expires_at: float
+
+
 class TokenVerifier:
     """Verifies access tokens against the configured secret and JWKS; safe to share between threads."""
 
@@ -95,6 +118,8 @@ class TokenVerifier:
         self._jwks: JwksCache | None = None
         if settings.supabase_auth_enabled:
             self._jwks = jwks if jwks is not None else JwksCache.from_settings(settings)
+        self._accepted: dict[str, _Accepted] = {}
+        self._accepted_lock = threading.Lock()
 
     def keys_ready(self) -> bool:
         """True when verifying needs no network (no key set, or a fresh one): safe on an event loop.
@@ -105,14 +130,35 @@ class TokenVerifier:
 
     def verify(self, token: str) -> Principal:
         """The principal of a valid user access token; :class:`Unauthorized` for anything else."""
+        remembered = self._accepted.get(token) if isinstance(token, str) else None
+        if remembered is not None and self._still_accepted(remembered):
+            return remembered.principal
         try:
-            return self._verify(token)
+            accepted = self._verify(token)
         except _RejectedError as rejection:
             logger.info("access token rejected: %s", rejection.reason)
             detail = DETAIL_EXPIRED if rejection.reason == "expired" else DETAIL_INVALID
             raise Unauthorized(detail) from None
+        self._remember(token, accepted)
+        return accepted.principal
 
-    def _verify(self, token: str) -> Principal:
+    def _still_accepted(self, remembered: _Accepted) -> bool:
+        """Whether a remembered token would pass the full check now: not yet expired, and its header
+        still names the key that verified it (looked up as the full check looks it up)."""
+        if time.time() >= remembered.expires_at:
+            return False
+        try:
+            return self._key_for(remembered.algorithm, remembered.kid) is remembered.key
+        except _RejectedError:
+            return False
+
+    def _remember(self, token: str, accepted: _Accepted) -> None:
+        with self._accepted_lock:
+            while len(self._accepted) >= MAX_REMEMBERED_TOKENS:
+                del self._accepted[next(iter(self._accepted))]
+            self._accepted[token] = accepted
+
+    def _verify(self, token: str) -> _Accepted:
         if not isinstance(token, str) or not looks_like_jwt(token):
             raise _RejectedError("malformed token")
         header = _unverified_header(token)
@@ -128,9 +174,10 @@ class TokenVerifier:
         claims = self._decode(token, key, algorithm)
         self._check_claims(claims)
         try:
-            return Principal.from_claims(claims)
+            principal = Principal.from_claims(claims)
         except InvalidClaimsError as error:
             raise _RejectedError(str(error)) from None
+        return _Accepted(principal, algorithm, kid, key, float(claims["exp"]))
 
     def _key_for(self, algorithm: str, kid: str | None) -> Any:
         if algorithm == "HS256":

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 import time
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from docflow.config import get_settings
@@ -25,7 +27,8 @@ _returned_at: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary(
 
 
 def _note_return(conn: Any) -> None:
-    """The pool's ``reset`` callback: when the connection came back."""
+    """When the connection came back (noted by :func:`connection`, in the request's own thread: a
+    pool ``reset`` callback would hand every returned connection to a pool worker thread)."""
     _returned_at[conn] = time.monotonic()
 
 
@@ -40,10 +43,12 @@ def check_if_idle(conn: Any) -> None:
 
 def connection_kwargs() -> dict[str, Any]:
     """Options for every connection: no server-side prepared statements (Supabase's transaction
-    pooler does not keep them between transactions) and dict rows."""
+    pooler does not keep them between transactions), dict rows, and autocommit: every transaction
+    is opened explicitly by :mod:`docflow.db.transactions`, its ``BEGIN`` sent in one message with
+    its claims (psycopg's implicit ``BEGIN`` would cost a round trip of its own)."""
     from psycopg.rows import dict_row
 
-    return {"prepare_threshold": None, "row_factory": dict_row, "autocommit": False}
+    return {"prepare_threshold": None, "row_factory": dict_row, "autocommit": True}
 
 
 def get_pool() -> ConnectionPool:
@@ -65,11 +70,20 @@ def get_pool() -> ConnectionPool:
                     },
                     timeout=settings.db_connect_timeout_seconds,
                     check=check_if_idle,
-                    reset=_note_return,
                     name="docflow",
                     open=True,
                 )
     return _pool
+
+
+@contextmanager
+def connection(timeout: float | None = None) -> Iterator[Any]:
+    """A connection of the pool for one block, its return time noted for :func:`check_if_idle`."""
+    with get_pool().connection(timeout=timeout) as conn:
+        try:
+            yield conn
+        finally:
+            _note_return(conn)
 
 
 def close_pool() -> None:

@@ -15,7 +15,14 @@ from fastapi import Depends, Request
 
 from docflow.db.after_commit import AfterCommit
 from docflow.errors import Forbidden
-from docflow.tenancy import Membership, Role, choose_membership, load_memberships, parse_tenant_header
+from docflow.tenancy import (
+    MEMBERSHIPS_QUERY,
+    Membership,
+    Role,
+    choose_membership,
+    memberships_from_rows,
+    parse_tenant_header,
+)
 
 if TYPE_CHECKING:
     from docflow.auth import Principal
@@ -89,24 +96,29 @@ class TenantContext:
 def tenant_context(request: Request, principal: CurrentUser) -> Iterator[TenantContext]:
     """Open the request's transaction, resolve its tenant from the membership table and bind it.
 
+    ``BEGIN``, the claims (with the tenant the request names, not yet checked) and the memberships
+    read travel in one round trip; a request that names no tenant has the chosen one bound after
+    the read. A tenant the user does not belong to is refused before the route runs (the
+    transaction rolls back), and row level security checks the membership again on every query.
+
     Function-scoped, so the transaction commits before the response is sent: a failed commit is an
     error response, never a lost write behind a 2xx. The callbacks registered with
     :meth:`TenantContext.after_commit` run after the commit, still before the response.
     """
-    from docflow.db import set_request_claims, user_transaction
+    from docflow.db import set_request_claims, user_claims, user_transaction_reading
     from docflow.db.after_commit import commit_hooks
     from docflow.observability import bind_tenant
 
     requested = parse_tenant_header(request.headers.get("x-tenant-id"))
-    with commit_hooks() as hooks, user_transaction(principal) as conn:
-        membership = choose_membership(load_memberships(conn), requested)
-        claims = {
-            **principal.claims,
-            "role": "authenticated",
-            "sub": str(principal.user_id),
-            "tenant_id": str(membership.tenant_id),
-        }
-        set_request_claims(conn, claims, role="authenticated")
+    claimed = str(requested) if requested is not None else None
+    with (
+        commit_hooks() as hooks,
+        user_transaction_reading(principal, MEMBERSHIPS_QUERY, tenant_id=claimed) as (conn, rows),
+    ):
+        membership = choose_membership(memberships_from_rows(rows), requested)
+        if membership.tenant_id != requested:  # none named: bind the only membership's tenant
+            claims = user_claims(principal, str(membership.tenant_id))
+            set_request_claims(conn, claims, role="authenticated")
         bind_tenant(str(membership.tenant_id), str(principal.user_id))
         yield TenantContext(conn=conn, principal=principal, membership=membership, hooks=hooks)
 
@@ -150,14 +162,14 @@ class TenantIdentity:
 
 
 def tenant_identity(request: Request, principal: CurrentUser) -> TenantIdentity:
-    """Resolve the request's tenant and role like :func:`tenant_context`, then commit and give the
-    connection back to the pool before the route runs (no transaction stays open)."""
-    from docflow.db import user_transaction
+    """Resolve the request's tenant and role like :func:`tenant_context`, in a read of its own (one
+    round trip, its transaction over before the route runs)."""
+    from docflow.db import read_as_user
     from docflow.observability import bind_tenant
 
     requested = parse_tenant_header(request.headers.get("x-tenant-id"))
-    with user_transaction(principal) as conn:
-        membership = choose_membership(load_memberships(conn), requested)
+    rows = read_as_user(principal, MEMBERSHIPS_QUERY)
+    membership = choose_membership(memberships_from_rows(rows), requested)
     bind_tenant(str(membership.tenant_id), str(principal.user_id))
     return TenantIdentity(principal=principal, membership=membership)
 
@@ -174,11 +186,10 @@ TenantWriterIdentity = Annotated[TenantIdentity, Depends(_writer_identity)]
 
 def platform_admin(principal: CurrentUser) -> Principal:
     """Admit DocFlow staff only: the ``platform_admins`` table decides, not the token."""
-    from docflow.db import user_transaction
+    from docflow.db import read_as_user
 
-    with user_transaction(principal) as conn:
-        row = conn.execute("select app_private.is_platform_admin() as is_admin").fetchone()
-    if not row or not row["is_admin"]:
+    rows = read_as_user(principal, "select app_private.is_platform_admin() as is_admin")
+    if not rows or not rows[0]["is_admin"]:
         raise Forbidden("Platform administrators only")
     return principal
 

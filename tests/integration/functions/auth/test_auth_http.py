@@ -145,7 +145,7 @@ def no_database(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         calls.append("get_pool")
         raise AssertionError("database used before authentication")
 
-    monkeypatch.setattr("docflow.db.transactions.get_pool", forbidden)
+    monkeypatch.setattr("docflow.db.pool.get_pool", forbidden)
     return calls
 
 

@@ -13,7 +13,14 @@ from psycopg.rows import dict_row
 
 from docflow.auth import Principal
 from docflow.config import get_settings
-from docflow.db import set_request_claims, system_transaction, user_transaction
+from docflow.db import (
+    get_pool,
+    read_as_user,
+    set_request_claims,
+    system_transaction,
+    user_transaction,
+    user_transaction_reading,
+)
 
 pytestmark = pytest.mark.db
 
@@ -46,6 +53,82 @@ def test_a_user_transaction_runs_as_authenticated_with_the_principals_claims(pos
     assert state["role"] == "authenticated"
     assert state["claims"]["sub"] == str(user_id)
     assert state["claims"]["tenant_id"] == "t-2"
+
+
+def _principal() -> Principal:
+    expires = int(dt.datetime.now(dt.UTC).timestamp()) + 60
+    return Principal.from_claims({"sub": str(uuid.uuid4()), "role": "authenticated", "exp": expires})
+
+
+def _pooled_state() -> dict[str, Any]:
+    """What the next request would find on the pool's connection, outside any transaction."""
+    with get_pool().connection() as conn:
+        row = conn.execute(
+            "select current_user::text as role, current_setting('request.jwt.claims', true) as claims,"
+            " current_setting('docflow.probe', true) as probe, pg_current_xact_id_if_assigned() as xact"
+        ).fetchone()
+    assert row is not None
+    return dict(row)
+
+
+def test_a_read_as_the_user_sees_its_claims_and_leaves_nothing_on_the_connection(postgres: object) -> None:
+    principal = _principal()
+    rows = read_as_user(
+        principal,
+        "select current_user::text as role, current_setting('request.jwt.claims') as claims",
+        tenant_id="t-3",
+    )
+    assert [row["role"] for row in rows] == ["authenticated"]
+    assert json.loads(rows[0]["claims"])["sub"] == str(principal.user_id)
+    assert json.loads(rows[0]["claims"])["tenant_id"] == "t-3"
+    # the claims ended with the read's implicit transaction
+    assert _pooled_state()["role"] != "authenticated"
+    assert _pooled_state()["claims"] in ("", None)
+
+
+def test_claims_travel_as_quoted_literals(postgres: object) -> None:
+    hostile = "x'), set_config('role', 'service_role', true); select ('\\"
+    principal = Principal.from_claims({**_principal().claims, "user_metadata": {"name": hostile}})
+    rows = read_as_user(principal, "select current_setting('request.jwt.claims')::jsonb as claims")
+    assert rows[0]["claims"]["user_metadata"] == {"name": hostile}
+
+
+def test_a_transaction_reading_gets_its_first_rows_under_the_claims(postgres: object) -> None:
+    first = (
+        "select current_user::text as role, current_setting('request.jwt.claims')::jsonb ->> 'tenant_id' as t"
+    )
+    with user_transaction_reading(_principal(), first, tenant_id="t-4") as (conn, rows):
+        assert rows == [{"role": "authenticated", "t": "t-4"}]
+        assert conn.info.transaction_status is psycopg.pq.TransactionStatus.INTRANS
+        assert _session_state(conn)["claims"]["tenant_id"] == "t-4"
+    assert _pooled_state()["role"] != "authenticated"
+
+
+def test_a_failing_first_query_rolls_back_and_returns_the_connection_idle(postgres: object) -> None:
+    with (
+        pytest.raises(psycopg.errors.DivisionByZero),
+        user_transaction_reading(_principal(), "select 1 / 0 as never"),
+    ):
+        pass
+    state = _pooled_state()
+    assert state["role"] != "authenticated"
+    assert state["claims"] in ("", None)
+
+
+def _change_the_session_then_fail() -> None:
+    with user_transaction(_principal()) as conn:
+        conn.execute("select set_config('docflow.probe', 'changed', false)")
+        raise LookupError
+
+
+def test_an_error_in_the_block_rolls_the_transaction_back(postgres: object) -> None:
+    # GIVEN a session-level setting changed inside the transaction (it would outlive a commit)
+    with pytest.raises(LookupError):
+        _change_the_session_then_fail()
+    # THEN the rollback undid it, and no transaction is left open
+    state = _pooled_state()
+    assert state["probe"] in ("", None)
+    assert state["xact"] is None
 
 
 def test_the_statement_timeout_of_the_settings_is_bound_to_the_transaction(postgres: object) -> None:
