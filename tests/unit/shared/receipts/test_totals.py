@@ -257,3 +257,16 @@ def test_given_a_noisy_total_that_only_its_payment_line_repeats_then_it_is_not_c
 
     assert total_confidence(0.95) >= 0.9
     assert total_confidence(0.7) < 0.9
+
+
+def test_given_a_total_printed_only_with_lookalike_letters_when_the_card_agrees_then_it_is_not_sure() -> None:
+    receipt = extract_receipt("KAUPPA OY\nMAITO 7D, DD\nYHTEENSÄ 7D, DD\nKORTTI 7D, DD\n", today=TODAY)
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("70.00")
+    assert receipt.total.confidence < 0.9
+
+
+def test_given_the_same_total_printed_cleanly_when_checks_agree_then_the_repair_does_not_cap_it() -> None:
+    receipt = extract_receipt("KAUPPA OY\nMAITO 7D, DD\nYHTEENSÄ 70,00\nKORTTI 70,00\n", today=TODAY)
+    assert receipt.total is not None
+    assert receipt.total.confidence >= 0.9
