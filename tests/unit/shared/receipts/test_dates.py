@@ -221,3 +221,24 @@ def test_given_a_year_missing_a_digit_before_a_time_then_the_latest_fitting_year
     found = find_dates(text, dt.date(2026, 12, 7))
     assert [match.value for match in found] == ([expected] if expected else [])
     assert all(match.confidence < 0.7 for match in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("BD. 03. 205 08:19", dt.date(2025, 3, 30)),  # B is a 3 here: 80 is no day
+        ("1S.OG.2O24 12:00", dt.date(2024, 6, 15)),
+        ("Z3.O1.2025 klo 12:00", dt.date(2025, 1, 23)),
+    ],
+)
+def test_given_lookalike_letters_in_a_date_token_when_found_then_the_date_is_read_unsure(
+    text: str, expected: dt.date
+) -> None:
+    [match] = find_dates(text, TODAY)
+    assert match.value == expected
+    assert match.confidence < 0.9
+
+
+@pytest.mark.parametrize("text", ["2B.O3.2024", "DB.OS.ZOZO", "BOSS 12.05", "Kassa 1D.D0B.2024"])
+def test_given_an_ambiguous_or_letter_only_date_token_then_no_date_is_guessed(text: str) -> None:
+    assert find_dates(text, TODAY) == []
