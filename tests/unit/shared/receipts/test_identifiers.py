@@ -75,3 +75,14 @@ def test_given_a_repaired_business_id_when_extracted_then_it_is_not_confident() 
     assert receipt.business_id is not None
     assert receipt.business_id.value == "2278911-0"
     assert receipt.business_id.confidence < 0.9
+
+
+def test_given_dot_matrix_letters_for_digits_when_labelled_then_the_check_digit_picks_the_reading() -> None:
+    [found] = find_business_ids("Ytunnus 121BD72-3")  # B as 8 (B as 3 fails the check digit)
+    assert (found.value, found.repaired) == ("1218072-3", True)
+    [found] = find_business_ids("Y-tunnus 1B6BO4G-6")  # B as 3, G as 6
+    assert (found.value, found.repaired) == ("1363046-6", True)
+
+
+def test_given_lookalike_letters_with_a_wrong_check_digit_when_labelled_then_nothing_is_found() -> None:
+    assert find_business_ids("Ytunnus 121BD72-4") == []
