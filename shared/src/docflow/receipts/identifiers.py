@@ -15,10 +15,10 @@ _LABELLED_YTUNNUS = re.compile(r"(?<![\d.,-])(\d{7})(?:\.|\s?)(\d)(?![\d.,])")
 #: Letters the OCR reads for digits inside a number next to the label (``270S919-9``, ``O206799-7``,
 #: dot-matrix ``121BD72-3``): ``S`` may be a 5 or an 8, ``B`` an 8 or a 3; the check digit decides.
 _LOOKALIKE_TABLES = tuple(str.maketrans("OoQDIl|SZBG", f"0000111{s}2{b}6") for s in "58" for b in "83")
-_LOOKALIKE_RUN = re.compile(r"[\dOoQDIl|SZBG]{7}(?=\s?[-‐‑–—.]{0,2}\s?[\dOoIl|SZBG](?![\w]))")
+_LOOKALIKE_RUN = re.compile(r"[\dOoQDIl|SZBG]{7}(?=\s?[-‐‑–—.]{0,2}\s?[\dOoQDIl|SZBG](?![\w]))")
 _VAT_NUMBER = re.compile(r"(?<![A-Z0-9])F[I1l]\s?(\d{8})(?!\d)", re.IGNORECASE)
 _LABEL = re.compile(
-    r"y[-\s]?tunnus|y[-\s]?tun|[yt][a-z]?h?unnus|fo[-\s]?[nr]u?m+er|fo-nr|business\s?id|org\.?\s?nr|ly[-\s]?tunnus",
+    r"y[-\s]?[tl]unnus|y[-\s]?tun|[yt][a-z]?h?unnus|fo[-\s]?[nr]u?m+er|fo-nr|business\s?id|org\.?\s?nr|ly[-\s]?tunnus",
     re.I,
 )
 
@@ -88,7 +88,7 @@ def _repaired(text: str) -> list[BusinessId]:
         def digits(match: re.Match[str], table: dict[int, int] = table) -> str:
             return match[0].translate(table)
 
-        repaired = re.sub(r"(?<=\d)[OoIl|SZBG](?!\w)", digits, _LOOKALIKE_RUN.sub(digits, tail))
+        repaired = re.sub(r"(?<=[\d-])[OoQDIl|SZBG](?!\w)", digits, _LOOKALIKE_RUN.sub(digits, tail))
         values.update(
             f"{match[1]}-{match[2]}"
             for pattern in (_YTUNNUS, _LABELLED_YTUNNUS)

@@ -86,3 +86,11 @@ def test_given_dot_matrix_letters_for_digits_when_labelled_then_the_check_digit_
 
 def test_given_lookalike_letters_with_a_wrong_check_digit_when_labelled_then_nothing_is_found() -> None:
     assert find_business_ids("Ytunnus 121BD72-4") == []
+
+
+def test_given_a_lookalike_check_digit_or_a_misread_label_when_the_check_digit_fits_then_it_is_read() -> None:
+    [found] = find_business_ids("Y-tunnus 2204891-D")
+    assert (found.value, found.repaired) == ("2204891-0", True)
+    [found] = find_business_ids("Y-Lunnus/FO-ne 179603B-2")  # t read as L
+    assert (found.value, found.repaired) == ("1796038-2", True)
+    assert find_business_ids("Y-tunnus 2204891-I") == []  # 2204891-1 fails the check digit
