@@ -71,6 +71,8 @@ _LOOKALIKE_TABLES = (
     str.maketrans("OoQDIl|SZGB", "00001115268"),
     str.maketrans("OoQDIl|SZGB", "00001115263"),
 )
+#: How sure a date is whose ``B`` reads as 8 and as 3 into two dates (the 8 is taken).
+_AMBIGUOUS_LOOKALIKE = 0.4
 #: A date token needs this many real digits before its letters are read as digits.
 _LOOKALIKE_MIN_DIGITS = 3
 _ISO = re.compile(r"(?<![\d.,/-])(\d{4})([-./])(\d{1,2})\2(\d{1,2})(?![\d])")
@@ -158,24 +160,25 @@ def _noisy_readings(text: str) -> Iterator[_Reading]:
 
 
 def _lookalike_readings(text: str, today: dt.date) -> Iterator[_Reading]:
-    """Dates in date-shaped tokens once their look-alike letters are read as digits; a token is read
-    only when every way of reading its letters (``B`` as 8 or 3) that gives a date gives the same one."""
+    """Dates in date-shaped tokens once their look-alike letters are read as digits. ``B`` is read as
+    an 8, else as a 3 when only that gives a date; when both give one (``D5.DB.2024``), the 8 (the
+    commoner confusion) is kept with even less confidence."""
     for token in _LOOKALIKE_DATE.finditer(text):
         printed = token[0]
         digits = sum(char.isdigit() for char in printed)
         if digits < _LOOKALIKE_MIN_DIGITS or printed == printed.translate(_LOOKALIKE_TABLES[0]):
             continue
-        readings: set[tuple[dt.date, int, int]] = set()
+        readings: list[DateMatch] = []
         for table in _LOOKALIKE_TABLES:
             repaired = text[: token.start()] + printed.translate(table) + text[token.end() :]
-            readings.update(
-                (match.value, match.start, match.end)
+            readings.extend(
+                match
                 for match in _find_dates(repaired, today, repair=False)
                 if match.start < token.end() and match.end > token.start()
             )
-        if len({value for value, _, _ in readings}) == 1:
-            value, start, end = min(readings, key=lambda reading: reading[1])
-            yield value, start, end, 0.5
+        if readings:
+            confidence = 0.5 if len({match.value for match in readings}) == 1 else _AMBIGUOUS_LOOKALIKE
+            yield readings[0].value, readings[0].start, readings[0].end, confidence
 
 
 def _first_readings(text: str, today: dt.date, *, repair: bool) -> Iterator[_Reading]:

@@ -239,6 +239,12 @@ def test_given_lookalike_letters_in_a_date_token_when_found_then_the_date_is_rea
     assert match.confidence < 0.9
 
 
-@pytest.mark.parametrize("text", ["2B.O3.2024", "DB.OS.ZOZO", "BOSS 12.05", "Kassa 1D.D0B.2024"])
-def test_given_an_ambiguous_or_letter_only_date_token_then_no_date_is_guessed(text: str) -> None:
+@pytest.mark.parametrize("text", ["DB.OS.ZOZO", "BOSS 12.05", "Kassa 1D.D0B.2024", "BB.BB.2024"])
+def test_given_a_letter_only_or_malformed_date_token_then_no_date_is_guessed(text: str) -> None:
     assert find_dates(text, TODAY) == []
+
+
+def test_given_a_b_that_reads_as_8_and_as_3_into_two_dates_then_the_8_is_kept_least_sure() -> None:
+    [match] = find_dates("D5.DB.2024 22.13", TODAY)
+    assert match.value == dt.date(2024, 8, 5)
+    assert match.confidence < 0.5
