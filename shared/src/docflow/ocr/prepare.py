@@ -32,8 +32,4 @@ def prepare_for_ocr(image: Image, options: PreprocessOptions | None = None) -> P
 
     text_height = prepared.text_height * prepared.scale if prepared.text_height else None
     joined = join_dots(prepared.image, text_height)
-    if joined is prepared.image:
-        return prepared
-    # Small dot text is enlarged as it is joined: boxes map back by the larger scale.
-    factor = joined.width / prepared.image.width
-    return dataclasses.replace(prepared, image=joined, scale=prepared.scale * factor)
+    return prepared if joined is prepared.image else dataclasses.replace(prepared, image=joined)
