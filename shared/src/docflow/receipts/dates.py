@@ -60,6 +60,21 @@ _GLUED_TIME = re.compile(
 #: spans found in the repaired text are the spans in the original.
 _DIGIT_LOOKALIKE = re.compile(r"(?<=[\d./-])[OoQD](?=[\d./-])|(?<=[\d./-])[Il|](?=[\d./-])|[OoIl](?=\d[./-])")
 _LOOKALIKE_DIGITS = str.maketrans("OoQDIl|", "0000111")
+#: A token shaped like a day-first date whose digits the OCR partly read as letters (dot-matrix print:
+#: ``BD. 03. 205`` for 30.03.2025, ``1S.OG.2O24`` for 15.06.2024); ``B`` is an 8 or a 3.
+_LOOKALIKE_CHAR = r"[\dOoQDIl|SZGB]"
+_LOOKALIKE_DATE = re.compile(
+    rf"(?<![\w.,/-]){_LOOKALIKE_CHAR}{{1,2}}\s?[./,-]\s?{_LOOKALIKE_CHAR}{{1,2}}\s?[./,-]\s?"
+    rf"{_LOOKALIKE_CHAR}{{2,4}}(?![\w.,/-])"
+)
+_LOOKALIKE_TABLES = (
+    str.maketrans("OoQDIl|SZGB", "00001115268"),
+    str.maketrans("OoQDIl|SZGB", "00001115263"),
+)
+#: How sure a date is whose ``B`` reads as 8 and as 3 into two dates (the 8 is taken).
+_AMBIGUOUS_LOOKALIKE = 0.4
+#: A date token needs this many real digits before its letters are read as digits.
+_LOOKALIKE_MIN_DIGITS = 3
 _ISO = re.compile(r"(?<![\d.,/-])(\d{4})([-./])(\d{1,2})\2(\d{1,2})(?![\d])")
 _COMPACT = re.compile(r"(?<!\d)(20\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
 _COMPACT_DAY_FIRST = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])(20\d\d)(?!\d)")
@@ -144,6 +159,36 @@ def _noisy_readings(text: str) -> Iterator[_Reading]:
         yield _make_date(int(match[4]), int(match[3]), int(match[1])), match.start(), match.end(), 0.8
 
 
+def _lookalike_readings(text: str, today: dt.date) -> Iterator[_Reading]:
+    """Dates in date-shaped tokens once their look-alike letters are read as digits. ``B`` is read as
+    an 8, else as a 3 when only that gives a date; when both give one (``D5.DB.2024``), the 8 (the
+    commoner confusion) is kept with even less confidence."""
+    for token in _LOOKALIKE_DATE.finditer(text):
+        printed = token[0]
+        digits = sum(char.isdigit() for char in printed)
+        if digits < _LOOKALIKE_MIN_DIGITS or printed == printed.translate(_LOOKALIKE_TABLES[0]):
+            continue
+        readings: list[DateMatch] = []
+        for table in _LOOKALIKE_TABLES:
+            repaired = text[: token.start()] + printed.translate(table) + text[token.end() :]
+            readings.extend(
+                match
+                for match in _find_dates(repaired, today, repair=False)
+                if match.start < token.end() and match.end > token.start()
+            )
+        if readings:
+            confidence = 0.5 if len({match.value for match in readings}) == 1 else _AMBIGUOUS_LOOKALIKE
+            yield readings[0].value, readings[0].start, readings[0].end, confidence
+
+
+def _first_readings(text: str, today: dt.date, *, repair: bool) -> Iterator[_Reading]:
+    """Readings that must win over the clean patterns on the same span: look-alike letters (when
+    ``repair``), then other OCR damage."""
+    if repair:
+        yield from _lookalike_readings(text, today)
+    yield from _noisy_readings(text)
+
+
 def _separator_as_one(match: re.Match[str]) -> dt.date | None:
     """The date a :data:`_SEPARATOR_AS_ONE` match reads, or ``None`` when no or two dates fit."""
     if match["day"]:
@@ -180,7 +225,10 @@ def _restored_year(digits: str, today: dt.date) -> int | None:
 
 def find_dates(text: str, today: dt.date | None = None) -> list[DateMatch]:
     """Every plausible date in ``text`` (day-first), left to right; ``today`` bounds the future."""
-    today = today or dt.date.today()
+    return _find_dates(text, today or dt.date.today(), repair=True)
+
+
+def _find_dates(text: str, today: dt.date, *, repair: bool) -> list[DateMatch]:
     found: list[DateMatch] = []
     taken: list[range] = []
 
@@ -191,7 +239,7 @@ def find_dates(text: str, today: dt.date | None = None) -> list[DateMatch]:
         taken.append(range(start, end))
         found.append(DateMatch(value, start, end, confidence))
 
-    for reading in _noisy_readings(text):
+    for reading in _first_readings(text, today, repair=repair):
         add(*reading)
     for match in _ISO.finditer(text):
         add(_make_date(int(match[1]), int(match[3]), int(match[4])), match.start(), match.end(), 0.95)

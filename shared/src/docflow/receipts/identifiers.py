@@ -12,16 +12,17 @@ from dataclasses import dataclass
 _YTUNNUS = re.compile(r"(?<![\d-])(\d{6,7})\s?[-‐‑–—]{1,2}\s?(\d)(?!\d)")
 #: Next to its label only: a dot for the hyphen (``0206799.7``) or the hyphen lost (``22789110``).
 _LABELLED_YTUNNUS = re.compile(r"(?<![\d.,-])(\d{7})(?:\.|\s?)(\d)(?![\d.,])")
-#: Letters the OCR reads for digits inside a number next to the label (``270S919-9``, ``O206799-7``).
-_LOOKALIKE_TABLES = (str.maketrans("OoQDIl|SZB", "0000111528"), str.maketrans("OoQDIl|SZB", "0000111828"))
-_LOOKALIKE_RUN = re.compile(r"[\dOoQDIl|SZB]{7}(?=\s?[-‐‑–—.]{0,2}\s?[\dOoIl|SZB](?![\w]))")
+#: Letters the OCR reads for digits inside a number next to the label (``270S919-9``, ``O206799-7``,
+#: dot-matrix ``121BD72-3``): ``S`` may be a 5 or an 8, ``B`` an 8 or a 3; the check digit decides.
+_LOOKALIKE_TABLES = tuple(str.maketrans("OoQDIl|SZBG", f"0000111{s}2{b}6") for s in "58" for b in "83")
+_LOOKALIKE_RUN = re.compile(r"[\dOoQDIl|SZBG]{7}(?=\s?[-‐‑–—.]{0,2}\s?[\dOoQDIl|SZBG](?![\w]))")
 #: A space between two digits of a number.
 _SPACE_IN_NUMBER = re.compile(r"(?<=\d) (?=\d)")
 #: Eight digits before the check digit: one of them is read twice or made up.
 _EXTRA_DIGIT = re.compile(r"(?<![\d-])(\d{8})\s?[-‐‑–—]{1,2}\s?(\d)(?!\d)")
 _VAT_NUMBER = re.compile(r"(?<![A-Z0-9])F[I1l]\s?(\d{8})(?!\d)", re.IGNORECASE)
 _LABEL = re.compile(
-    r"y[-\s]?tunnus|y[-\s]?tun|[yt][a-z]?h?unnus|fo[-\s]?[nr]u?m+er|fo-nr|business\s?id|org\.?\s?nr|ly[-\s]?tunnus",
+    r"y[-\s]?[tl]unnus|y[-\s]?tun|[yt][a-z]?h?unnus|fo[-\s]?[nr]u?m+er|fo-nr|business\s?id|org\.?\s?nr|ly[-\s]?tunnus",
     re.I,
 )
 
@@ -89,12 +90,12 @@ def _repaired(text: str) -> list[BusinessId]:
     label = _LABEL.search(text)
     tail = text[label.end() :] if label else text
     values: set[str] = set()
-    for table in _LOOKALIKE_TABLES:  # ``S`` may be a 5 or an 8
+    for table in _LOOKALIKE_TABLES:
 
         def digits(match: re.Match[str], table: dict[int, int] = table) -> str:
             return match[0].translate(table)
 
-        repaired = re.sub(r"(?<=\d)[OoIl|SZB](?!\w)", digits, _LOOKALIKE_RUN.sub(digits, tail))
+        repaired = re.sub(r"(?<=[\d-])[OoQDIl|SZBG](?!\w)", digits, _LOOKALIKE_RUN.sub(digits, tail))
         values.update(
             f"{match[1]}-{match[2]}"
             for pattern in (_YTUNNUS, _LABELLED_YTUNNUS)

@@ -98,6 +98,13 @@ _ADDRESS_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     # ``No. 53``: the number abbreviation is printed tight against its number (``NO.53``).
     (re.compile(r"\b(N[Oo])\.\s+(?=\d)"), r"\1."),
 )
+#: A five-digit postcode before its town with digits read as look-alike letters (``7D1DD KUOPIO``,
+#: dot-matrix print): read as digits when at least two real digits show it is a number.
+_LOOKALIKE_POSTCODE = re.compile(r"(?<![\w-])[\dOoQDIl|SZBG]{5}(?=\s+[A-ZÅÄÖ][A-Za-zÅÄÖåäö])")
+_POSTCODE_DIGITS = str.maketrans("OoQDIl|SZBG", "00001115286")
+_POSTCODE_MIN_DIGITS = 2
+#: An address whose postcode was so repaired is trusted no more than this.
+REPAIRED_ADDRESS = 0.6
 #: An OCR speck after the last word of an address line: ``81200 Johor Bahru, Johor i``.
 _ADDRESS_TRAILING_SPECK = re.compile(r"(?<=[\w.,)])\s+[a-z|]$")
 _REGISTRATION = re.compile(r"^\(?\s*[A-Z]{0,3}\s?\d[\d\s-]*-?\s?[A-Z]?\s*\)?[:;.]?$|^\(.*\d.*\)$")
@@ -438,9 +445,9 @@ def find_address(lines: Sequence[TextLine], after: int) -> tuple[str, float] | N
     for line in lines[after + 1 : after + 1 + MAX_ADDRESS_LINES + 2]:
         folded = line.folded
         # Below the postcode and town only the state, the country or a branch note belong to it.
-        if any(_POSTCODE_AND_TOWN.search(done.folded) for done in collected) and not _REGION_LINE.match(
-            folded
-        ):
+        if any(
+            _POSTCODE_AND_TOWN.search(_repair_postcode(done.folded)) for done in collected
+        ) and not _REGION_LINE.match(folded):
             break
         # The document title (``TAX INVOICE``) ends the seller's header: no address below it.
         if _DOCUMENT_TITLE.search(folded):
@@ -479,8 +486,21 @@ def find_address(lines: Sequence[TextLine], after: int) -> tuple[str, float] | N
     text = " ".join(part for part in parts if part)
     for pattern, replacement in _ADDRESS_FIXES:
         text = pattern.sub(replacement, text)
+    repaired = _repair_postcode(text)
     confidence = sum(line.confidence for line in collected) / len(collected)
-    return text, round(min(0.9, confidence * 0.9), 3)
+    ceiling = REPAIRED_ADDRESS if repaired != text else 0.9
+    return repaired, round(min(ceiling, confidence * 0.9), 3)
+
+
+def _repair_postcode(text: str) -> str:
+    """``text`` with look-alike letters in a postcode before its town read as digits."""
+
+    def digits(match: re.Match[str]) -> str:
+        if sum(char.isdigit() for char in match[0]) < _POSTCODE_MIN_DIGITS:
+            return match[0]
+        return match[0].translate(_POSTCODE_DIGITS)
+
+    return _LOOKALIKE_POSTCODE.sub(digits, text)
 
 
 def find_party(lines: Sequence[TextLine], country: str | None = None) -> Party:

@@ -2,10 +2,18 @@
 
 Every amount a receipt prints has two decimals, so only such tokens count as money; that keeps
 quantities, phone numbers and dates out. Values are ``Decimal`` quantised to cents.
+
+Dot-matrix and faint print make the OCR read letters for digits (``D,1D`` for 0,10, ``5,BD`` for
+5,80, ``434, 8]`` for 434,81). Inside a token shaped like an amount (digits and look-alike letters
+around one decimal separator, at least one real digit) such letters are read as digits; those
+amounts are marked ``repaired`` so that nothing built on them alone counts as sure. A word (``DB``,
+``BOSS``) has no decimal separator and never becomes a number; an ``l`` after the decimals is a
+litre (``1,5l``), never a digit.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -48,6 +56,15 @@ _AMOUNT = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
+#: Letters (and a bracket) the OCR reads for digits, and the digits they stand for.
+_LOOKALIKES = "OoQDIl|]SZBG"
+_LOOKALIKE_DIGITS = str.maketrans(_LOOKALIKES, "000011115286")
+_LOOK = r"[\dOoQDIl|\]SZBG]"
+#: A token shaped like an amount with look-alike letters: the integer part is at most six characters,
+#: the decimals exactly two (not ``l``, a litre), nothing word-like on either side.
+_LOOKALIKE_AMOUNT = re.compile(
+    rf"(?<![\w.,\]|])-?(?P<int>{_LOOK}{{1,6}})[.,]\ ?(?P<dec>{_LOOK}[\dOoQDI|\]SZBG])(?![\w.,\]|])"
+)
 _STANDALONE_SPACES = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?:\D|$))")
 
 
@@ -59,10 +76,42 @@ class AmountMatch:
     start: int
     end: int
     currency: str | None = None
+    #: Read only after turning look-alike letters into digits (``5,BD`` for 5,80).
+    repaired: bool = False
 
 
 def find_amounts(text: str) -> list[AmountMatch]:
-    """Every money amount in ``text``, left to right."""
+    """Every money amount in ``text``, left to right, look-alike letters read as digits where a token
+    is shaped like an amount (see the module documentation)."""
+    found = _amounts(text)
+    repaired = _repair_lookalikes(text)
+    if repaired == text:
+        return found
+    taken = [range(match.start, match.end) for match in found]
+    extra = [
+        dataclasses.replace(match, repaired=True)
+        for match in _amounts(repaired)
+        if repaired[match.start : match.end] != text[match.start : match.end]
+        and not any(match.start in span or match.end - 1 in span for span in taken)
+    ]
+    return sorted([*found, *extra], key=lambda match: match.start)
+
+
+def _repair_lookalikes(text: str) -> str:
+    """``text`` with look-alike letters turned into digits inside amount-shaped tokens (same length)."""
+
+    def digits(match: re.Match[str]) -> str:
+        token = match[0]
+        if not any(char.isdigit() for char in token) or not any(char in _LOOKALIKES for char in token):
+            return token
+        if len(match["int"]) > 1 and not any(char.isdigit() for char in match["int"]):
+            return token  # ``OS,10``: a word before a number, not a number
+        return token.translate(_LOOKALIKE_DIGITS)
+
+    return _LOOKALIKE_AMOUNT.sub(digits, text)
+
+
+def _amounts(text: str) -> list[AmountMatch]:
     found: list[AmountMatch] = []
     for match in _AMOUNT.finditer(text):
         integer = re.sub(r"\D", "", match["int"])

@@ -97,6 +97,8 @@ CASH_ROUNDING_STEP = Decimal("0.05")
 #: A total read as the rounded one of two such lines is no surer than this: the later line might as
 #: well be a misread of the earlier.
 INFERRED_ROUNDING_TOTAL = 0.85
+#: A total printed only with look-alike letters for digits (``7D, DD``) is never sure, whatever agrees.
+REPAIRED_TOTAL = 0.85
 #: A summary amount whose decimal point the OCR lost (``Total GST 571``): read as cents.
 _LOST_POINT = re.compile(r"(?<![\d.,])(\d{3,6})\W{0,2}$")
 
@@ -465,7 +467,9 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
         agrees = agrees if len(agrees) > 1 else ()
     confidence = min(0.99, 0.45 + 0.08 * scores[value] + 0.1 * len(agrees))
     confidence = min(
-        confidence, _ceiling(evidence, value, adjustment, line_confidence.get(value, 1.0), agrees)
+        confidence,
+        _ceiling(evidence, value, adjustment, line_confidence.get(value, 1.0), agrees),
+        REPAIRED_TOTAL if _printed_only_repaired(lines, value) else 1.0,
     )
     return TotalChoice(value, round(confidence, 3), sources.get(value, ""), agrees)
 
@@ -507,6 +511,12 @@ def _ceiling(
     if line_confidence < NOISY_LINE and set(agrees) <= PAYMENT_CHECKS:
         return NOISY_PAID_TOTAL
     return 1.0
+
+
+def _printed_only_repaired(lines: Sequence[TextLine], value: Decimal) -> bool:
+    """Whether ``value`` is printed somewhere, but only as an amount read through look-alike letters."""
+    matches = [match for line in lines for match in find_amounts(line.text) if match.value == value]
+    return bool(matches) and all(match.repaired for match in matches)
 
 
 def _disputed(evidence: Evidence, value: Decimal, adjustment: Decimal) -> bool:

@@ -221,3 +221,30 @@ def test_given_a_year_missing_a_digit_before_a_time_then_the_latest_fitting_year
     found = find_dates(text, dt.date(2026, 12, 7))
     assert [match.value for match in found] == ([expected] if expected else [])
     assert all(match.confidence < 0.7 for match in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("BD. 03. 205 08:19", dt.date(2025, 3, 30)),  # B is a 3 here: 80 is no day
+        ("1S.OG.2O24 12:00", dt.date(2024, 6, 15)),
+        ("Z3.O1.2025 klo 12:00", dt.date(2025, 1, 23)),
+    ],
+)
+def test_given_lookalike_letters_in_a_date_token_when_found_then_the_date_is_read_unsure(
+    text: str, expected: dt.date
+) -> None:
+    [match] = find_dates(text, TODAY)
+    assert match.value == expected
+    assert match.confidence < 0.9
+
+
+@pytest.mark.parametrize("text", ["DB.OS.ZOZO", "BOSS 12.05", "Kassa 1D.D0B.2024", "BB.BB.2024"])
+def test_given_a_letter_only_or_malformed_date_token_then_no_date_is_guessed(text: str) -> None:
+    assert find_dates(text, TODAY) == []
+
+
+def test_given_a_b_that_reads_as_8_and_as_3_into_two_dates_then_the_8_is_kept_least_sure() -> None:
+    [match] = find_dates("D5.DB.2024 22.13", TODAY)
+    assert match.value == dt.date(2024, 8, 5)
+    assert match.confidence < 0.5

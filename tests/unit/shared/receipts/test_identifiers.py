@@ -97,3 +97,22 @@ def test_given_a_digit_too_many_when_one_deletion_is_valid_then_it_is_taken() ->
     assert (found.value, found.repaired) == ("2651170-6", True)
     # Two deletions give valid numbers (2708919-9 and 2708599-9): neither is taken.
     assert find_business_ids("FO-nummer 27085919-9") == []
+
+
+def test_given_dot_matrix_letters_for_digits_when_labelled_then_the_check_digit_picks_the_reading() -> None:
+    [found] = find_business_ids("Ytunnus 121BD72-3")  # B as 8 (B as 3 fails the check digit)
+    assert (found.value, found.repaired) == ("1218072-3", True)
+    [found] = find_business_ids("Y-tunnus 1B6BO4G-6")  # B as 3, G as 6
+    assert (found.value, found.repaired) == ("1363046-6", True)
+
+
+def test_given_lookalike_letters_with_a_wrong_check_digit_when_labelled_then_nothing_is_found() -> None:
+    assert find_business_ids("Ytunnus 121BD72-4") == []
+
+
+def test_given_a_lookalike_check_digit_or_a_misread_label_when_the_check_digit_fits_then_it_is_read() -> None:
+    [found] = find_business_ids("Y-tunnus 2204891-D")
+    assert (found.value, found.repaired) == ("2204891-0", True)
+    [found] = find_business_ids("Y-Lunnus/FO-ne 179603B-2")  # t read as L
+    assert (found.value, found.repaired) == ("1796038-2", True)
+    assert find_business_ids("Y-tunnus 2204891-I") == []  # 2204891-1 fails the check digit

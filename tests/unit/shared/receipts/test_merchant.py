@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from docflow.receipts.lines import lines_from_text
-from docflow.receipts.merchant import find_merchant, find_party
+from docflow.receipts.merchant import REPAIRED_ADDRESS, find_merchant, find_party
 
 
 def _party(text: str) -> tuple[str | None, str | None]:
@@ -356,3 +356,15 @@ def test_given_specks_before_the_name_when_read_then_they_are_dropped(line: str,
     found = find_merchant(lines_from_text(f"{line}\nY-tunnus 2278911-0\n"))
     assert found is not None
     assert found[0] == name
+
+
+def test_given_a_dot_matrix_postcode_with_lookalike_letters_when_read_then_it_is_digits_and_unsure() -> None:
+    text = "Prisma Kaleva\nKiekkokatu 57\n7D1DD KUOPIO\nPohjois-Savo\nAvoinna 7-23\n"
+    party = find_party(lines_from_text(text))
+    assert party.address == "Kiekkokatu 57 70100 KUOPIO"  # the address ends at its (repaired) postcode
+    assert party.address_confidence <= REPAIRED_ADDRESS
+
+
+def test_given_a_word_of_lookalike_letters_before_the_town_when_read_then_it_is_left_as_printed() -> None:
+    party = find_party(lines_from_text("Prisma Kaleva\nKiekkokatu 57\nBOSSO KUOPIO\nY-tunnus 1218072-3\n"))
+    assert party.address == "Kiekkokatu 57 BOSSO KUOPIO"

@@ -62,3 +62,40 @@ def test_given_a_currency_mark_next_to_an_amount_when_read_then_its_iso_code_is_
     text: str, currency: str | None
 ) -> None:
     assert currency_of(text) == currency
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pantti D,1D", "0.10"),
+        ("Alennus -15 % -D,16", "-0.16"),
+        ("B 14% 5,BD", "5.80"),
+        ("KATEINEN 7D, DD", "70.00"),
+        ("TOTALT 434, 8]", "434.81"),
+        ("SUMMA 1S,Z0", "15.20"),
+        ("Yhteensä I,5G", "1.56"),
+    ],
+)
+def test_given_lookalike_letters_in_an_amount_token_when_found_then_they_read_as_digits_marked_repaired(
+    text: str, expected: str
+) -> None:
+    [match] = find_amounts(text)
+    assert match.value == Decimal(expected)
+    assert match.repaired
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["DB", "BOSS", "OS,10", "SO,OO", "Maito 1,5l", "VEST D,5L", "JAUHELIHA 4DDG", "Hello,10", "12.O5.2024"],
+)
+def test_given_words_or_units_with_lookalike_letters_then_no_amount_is_invented(text: str) -> None:
+    assert find_amounts(text) == []
+
+
+def test_given_clean_and_repaired_amounts_on_one_line_then_only_the_repaired_one_is_marked() -> None:
+    found = find_amounts("6% 24,6] 410,20 434, 8]")
+    assert [(match.value, match.repaired) for match in found] == [
+        (Decimal("24.61"), True),
+        (Decimal("410.20"), False),
+        (Decimal("434.81"), True),
+    ]

@@ -305,3 +305,16 @@ def test_given_two_total_lines_far_apart_then_no_rounding_is_inferred() -> None:
 def test_given_another_total_word_when_extracted_then_its_amount_is_the_total(word: str) -> None:
     text = f"Kauppa Oy\n12.03.2025\nKAHVI 3,50\nPULLA 2,40\n{word} 5,90\nPalautus 0,10\n"
     assert _total(text) == Decimal("5.90")
+
+
+def test_given_a_total_printed_only_with_lookalike_letters_when_the_card_agrees_then_it_is_not_sure() -> None:
+    receipt = extract_receipt("KAUPPA OY\nMAITO 7D, DD\nYHTEENSÄ 7D, DD\nKORTTI 7D, DD\n", today=TODAY)
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("70.00")
+    assert receipt.total.confidence < 0.9
+
+
+def test_given_the_same_total_printed_cleanly_when_checks_agree_then_the_repair_does_not_cap_it() -> None:
+    receipt = extract_receipt("KAUPPA OY\nMAITO 7D, DD\nYHTEENSÄ 70,00\nKORTTI 70,00\n", today=TODAY)
+    assert receipt.total is not None
+    assert receipt.total.confidence >= 0.9
