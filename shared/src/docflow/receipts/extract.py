@@ -31,7 +31,14 @@ from docflow.receipts.models import (
 from docflow.receipts.numbers import CENT, find_amounts
 from docflow.receipts.totals import Check, TotalChoice, choose_total, collect_evidence, payment_method
 from docflow.receipts.vat import is_valid_rate, rate_for_date, rate_table
-from docflow.receipts.vat_reader import VatReading, gather, preliminary_rows, read_vat, vat_free_options
+from docflow.receipts.vat_reader import (
+    Gathered,
+    VatReading,
+    gather,
+    preliminary_rows,
+    read_vat,
+    vat_free_options,
+)
 from docflow.receipts.vocabulary import RECEIPT_NUMBER, TOTAL_STRONG, TOTAL_WEAK
 
 _DATE_WORD = re.compile(r"(?<![A-Z])(?:DATE|BIZDATE|PVM|PAIVAMAARA|PAIVAYS|DATUM|AIKA|TID)(?![A-Z])")
@@ -98,7 +105,7 @@ def extract_receipt(
         vat_free=vat_free_options(lines, country),
         total_confirmed=total is not None and bool(total.agrees_with),
     )
-    total = _confirmed_by_vat(total, reading)
+    total = _disputed_by_vat(_confirmed_by_vat(total, reading), reading, gathered)
     # Rows whose sum is the only reading of the total cannot confirm themselves by it.
     ceiling = confidence.VAT_ROW_UNCHECKED[3] if total is not None and total.source == Check.VAT_ROWS else 1.0
     vat_rows = tuple(
@@ -152,6 +159,23 @@ def _confirmed_by_vat(total: TotalChoice | None, reading: VatReading) -> TotalCh
     return replace(
         total, confidence=max(total.confidence, TOTAL_CONFIRMED_BY_VAT), agrees_with=(Check.VAT_ROWS,)
     )
+
+
+#: A total that the printed VAT amounts contradict (their gross amounts, or a printed tax, do not fit it)
+#: and that the items do not confirm: the total or the VAT block is misread, so the total is not sure.
+TOTAL_DISPUTED_BY_VAT = 0.85
+
+
+def _disputed_by_vat(
+    total: TotalChoice | None, reading: VatReading, gathered: Gathered
+) -> TotalChoice | None:
+    """The total, no surer than :data:`TOTAL_DISPUTED_BY_VAT` when VAT amounts are printed but none of
+    their readings adds up to it (a payment line printed in the same font may repeat a misread total)."""
+    if total is None or reading.matches_total or Check.LINE_ITEMS in total.agrees_with:
+        return total
+    if not (reading.rows or gathered.notes) or total.confidence <= TOTAL_DISPUTED_BY_VAT:
+        return total
+    return replace(total, confidence=TOTAL_DISPUTED_BY_VAT)
 
 
 def _rate_for_date(row: VatRow, day: dt.date, country: str | None) -> VatRow:

@@ -343,6 +343,7 @@ def gather(lines: Sequence[TextLine], country: str | None) -> Gathered:
     # never bent to a rate of its own country.
     printable = rates | known_rates(None) if is_foreign(country) else rates
     inside = table_lines(lines)
+    notes.extend(_taxes_below_rates(lines, printable))
     for index, line in enumerate(lines):
         folded = line.folded
         in_table = index in inside
@@ -379,6 +380,26 @@ def gather(lines: Sequence[TextLine], country: str | None) -> Gathered:
             tax, printed = note.tax, 2
         candidates.append(Candidate(VatAmounts(rate, gross - tax, tax, gross), -1, printed, RowSource.CODES))
     return Gathered(tuple(candidates), tuple(notes), frozenset(mentioned), frozenset(included), tuple(parts))
+
+
+def _taxes_below_rates(lines: Sequence[TextLine], rates: frozenset[Decimal]) -> Iterator[TaxNote]:
+    """The tax of a rate printed without amounts, on the VAT line just below it that prints one amount
+    and no rate or net or gross word (``ALV 25,5 % sisältyy hintaan`` / ``ALV:n osuus 4,90``)."""
+    bare_rate: tuple[int, Decimal] | None = None
+    for index, line in enumerate(lines):
+        folded = line.folded
+        if not VAT_WORD.search(folded):
+            continue
+        found = _line_rate(line.text, folded, rates)
+        if found is not None:
+            positive = found[0] > 0 and not any(value > 0 for value in _amounts(found[1]))
+            bare_rate = (index, found[0]) if positive else None
+            continue
+        if bare_rate is None or "%" in line.text or _NET_OR_GROSS.search(folded):
+            continue
+        amounts = [value for value in _amounts(ocr_digits(line.text)) if value > 0]
+        if 0 < index - bare_rate[0] <= _WINDOW_AFTER and len(amounts) == 1:
+            yield TaxNote(bare_rate[1], amounts[0], index)
 
 
 def _printed(text: str, row: VatAmounts) -> int:
@@ -504,12 +525,17 @@ def _matching(
     return None if best is None else best[1]
 
 
-def _single_rate_from_total(gathered: Gathered, total: Decimal) -> list[Candidate] | None:
+def _single_rate_from_total(
+    gathered: Gathered, total: Decimal, *, notes_allowed: bool = False
+) -> list[Candidate] | None:
     """One rate the receipt names and nothing else VAT-like: its tax derived from the total (and the
-    net or gross printed at that rate, if any, agreeing with it)."""
-    if gathered.candidates or gathered.notes or len(gathered.mentioned) != 1:
+    net or gross printed at that rate, if any, agreeing with it); with ``notes_allowed``, also when
+    taxes are printed at that rate (which the caller found not to fit)."""
+    if gathered.candidates or len(gathered.mentioned) != 1:
         return None
     rate = next(iter(gathered.mentioned))
+    if gathered.notes and not (notes_allowed and all(note.rate == rate for note in gathered.notes)):
+        return None
     if rate == 0:
         return None
     tax = tax_from_gross(rate, total)
@@ -637,6 +663,11 @@ def read_vat(
                 rows = sorted(completed, key=lambda candidate: candidate.line)
     if rows is None:
         rows = _single_rate_from_total(gathered, total)
+    if rows is None and not preliminary:
+        # A printed tax that does not fit the one rate's share of the total: one of them is misread.
+        disputed = _single_rate_from_total(gathered, total, notes_allowed=True)
+        if disputed is not None:
+            return _reading(disputed, checked=False, contradicted=True)
     if rows is None:
         return _reading(preliminary, checked=False, contradicted=bool(preliminary))
     return _reading(rows, checked=True, contradicted=False, total_confirmed=total_confirmed)

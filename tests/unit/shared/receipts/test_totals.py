@@ -318,3 +318,25 @@ def test_given_the_same_total_printed_cleanly_when_checks_agree_then_the_repair_
     receipt = extract_receipt("KAUPPA OY\nMAITO 7D, DD\nYHTEENSÄ 70,00\nKORTTI 70,00\n", today=TODAY)
     assert receipt.total is not None
     assert receipt.total.confidence >= 0.9
+
+
+@pytest.mark.parametrize(
+    "vat_block",
+    [
+        "ALV 25,5 % sisältyy hintaan\nALV:n osuus 4,98\n",
+        "ALV% VEROTON VERO VEROLLINEN\n25,5 % 15,54 3,96 19,50\n",
+    ],
+)
+def test_given_printed_vat_that_does_not_fit_the_total_then_a_repeating_payment_does_not_make_it_sure(
+    vat_block: str,
+) -> None:
+    # A font that misreads 0 as 8 misreads the card line the same way: only the VAT block disagrees.
+    text = f"Pysäköinti Oy\n12.03.2025 10:00\nYHTEENSÄ 24,18\nKORTTIMAKSU 24,18\n{vat_block}"
+    receipt = extract_receipt(text, today=TODAY)
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("24.18")
+    assert receipt.total.confidence < 0.9
+    fitting = extract_receipt(text.replace("24,18", "24,10").replace("4,98", "4,90"), today=TODAY)
+    if "sisältyy" in vat_block:
+        assert fitting.total is not None
+        assert fitting.total.confidence >= 0.9

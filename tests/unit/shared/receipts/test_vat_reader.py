@@ -451,3 +451,20 @@ def test_given_a_percent_sign_read_as_a_digit_after_a_vat_word_then_the_rate_is_
     assert [(row.rate, row.tax, row.net) for row in receipt.vat] == [
         (Decimal("25.5"), Decimal("6.09"), Decimal("23.88"))
     ]
+
+
+def test_given_a_tax_printed_below_a_rate_the_prices_include_then_it_confirms_the_row() -> None:
+    receipt = _read(FI_HEAD, "12.03.2025", "YHTEENSÄ 24,10\nALV 25,5 % sisältyy hintaan\nALV:n osuus 4,90\n")
+    assert _rows(receipt) == [("25.5", "19.20", "4.90", "24.10")]
+    assert receipt.vat[0].confidence >= 0.9
+
+
+def test_given_a_tax_below_the_rate_that_does_not_fit_the_total_then_the_row_is_shown_unsure() -> None:
+    receipt = _read(FI_HEAD, "12.03.2025", "YHTEENSÄ 12,66\nALV 25,5 % sisältyy hintaan\nALV:n osuus 2,51\n")
+    assert _rows(receipt) == [("25.5", "10.09", "2.57", "12.66")]
+    assert receipt.vat[0].confidence < 0.7
+
+
+def test_given_a_net_below_the_rate_then_it_is_no_tax() -> None:
+    receipt = _read(FI_HEAD, "12.03.2025", "YHTEENSÄ 10,21\nVISA 10,21\nALV 25,5 %\nVeroton osuus 8,14\n")
+    assert _rows(receipt) == [("25.5", "8.14", "2.07", "10.21")]
