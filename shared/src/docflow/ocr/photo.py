@@ -237,7 +237,8 @@ def _skew(analysis: _Analysis, analysed: Image, outlined: bool, options: Preproc
         return 0.0
     if analysis.strokes is not None and not outlined:
         estimate = estimate_skew_of_ink(_pooled(analysis.strokes, SKEW_SIDE), options.max_skew_degrees)
-        if (estimate is None or abs(estimate) < MIN_SKEW) and analysis.text_ink is not None:
+        tells_none = estimate is None or abs(estimate) < MIN_SKEW
+        if tells_none and options.skew_from_text_ink and analysis.text_ink is not None:
             estimate = estimate_skew_of_ink(_pooled(analysis.text_ink, SKEW_SIDE), options.max_skew_degrees)
     else:
         small, _ = _reduced(analysed, SKEW_SIDE)

@@ -49,6 +49,9 @@ MIN_TEXT_INSIDE = 0.9
 #: Side in pixels (of the working copy) of the window the paper's brightness next to a stroke is taken
 #: in by :func:`local_ink`: wider than a stroke, about a character.
 LOCAL_WINDOW = 9
+#: Ink running straight down further than this (pixels of the working copy, more than a line of
+#: text) is an edge (the paper's, a table's, an object's), not print: :func:`local_ink` leaves it out.
+MAX_STROKE = 28
 #: Local ink is at most this share of the paper's brightness beside it, ...
 LOCAL_INK_RATIO = 0.88
 #: ... and at least this many grey levels (0..255) darker than it: less is sensor noise, which on a
@@ -122,7 +125,14 @@ def local_ink(image: Image, window: int = LOCAL_WINDOW) -> npt.NDArray[np.bool_]
     pixels = np.asarray(image, dtype=np.float32)
     ratio = pixels / np.maximum(paper.astype(np.float32), np.float32(1.0))
     contrast = paper.astype(np.float32) - pixels >= MIN_INK_CONTRAST
-    return np.asarray((ratio <= LOCAL_INK_RATIO) & contrast, dtype=bool)
+    ink = (ratio <= LOCAL_INK_RATIO) & contrast
+    # The edge of the paper or of an object is a line of ink beside the brighter side: taller than
+    # any character, and no text.
+    starts = _runs_down(ink, MAX_STROKE)
+    tall = starts.copy()
+    for shift in range(1, MAX_STROKE):
+        tall[shift:] |= starts[:-shift]
+    return np.asarray(ink & ~tall, dtype=bool)
 
 
 def _runs_down(ink: npt.NDArray[np.bool_], length: int) -> npt.NDArray[np.bool_]:
