@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     from PIL.Image import Image
 
 #: Long side of the copy the background is estimated on.
@@ -80,6 +82,23 @@ def stretch_ratio(ratio: Any) -> Image | None:
     return PILImage.fromarray(np.clip(stretched, 0, 255).astype(np.uint8))
 
 
+def window_max(pixels: npt.NDArray[np.uint8], window: int) -> npt.NDArray[np.uint8]:
+    """The brightest value in a ``window`` x ``window`` square around each pixel (separable)."""
+    import numpy as np
+
+    half = window // 2
+    rows, columns = pixels.shape
+    padded = np.pad(pixels, ((half, half), (0, 0)), mode="edge")
+    down = padded[:rows].copy()
+    for shift in range(1, 2 * half + 1):
+        np.maximum(down, padded[shift : shift + rows], out=down)
+    padded = np.pad(down, ((0, 0), (half, half)), mode="edge")
+    result = padded[:, :columns].copy()
+    for shift in range(1, 2 * half + 1):
+        np.maximum(result, padded[:, shift : shift + columns], out=result)
+    return np.asarray(result, dtype=np.uint8)
+
+
 #: Long side of the copy :func:`paper_relative` takes the paper's brightness on.
 LOCAL_SIDE = 800
 #: Side of the window (pixels of that copy) the paper beside the ink is looked for in: wider than a
@@ -102,8 +121,6 @@ def paper_relative(image: Image) -> Image:
     import numpy as np
     from PIL import Image as PILImage
     from PIL import ImageFilter
-
-    from docflow.ocr.text_region import window_max
 
     factor = max(1, -(-max(image.size) // LOCAL_SIDE))
     small = image.reduce(factor) if factor > 1 else image

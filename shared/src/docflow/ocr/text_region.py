@@ -88,23 +88,6 @@ def ink_from_ratio(ratio: npt.NDArray[np.float32]) -> npt.NDArray[np.bool_]:
     return ink
 
 
-def window_max(pixels: npt.NDArray[np.uint8], window: int) -> npt.NDArray[np.uint8]:
-    """The brightest value in a ``window`` x ``window`` square around each pixel (separable)."""
-    import numpy as np
-
-    half = window // 2
-    rows, columns = pixels.shape
-    padded = np.pad(pixels, ((half, half), (0, 0)), mode="edge")
-    down = padded[:rows].copy()
-    for shift in range(1, 2 * half + 1):
-        np.maximum(down, padded[shift : shift + rows], out=down)
-    padded = np.pad(down, ((0, 0), (half, half)), mode="edge")
-    result = padded[:, :columns].copy()
-    for shift in range(1, 2 * half + 1):
-        np.maximum(result, padded[:, shift : shift + columns], out=result)
-    return np.asarray(result, dtype=np.uint8)
-
-
 def local_ink(image: Image, window: int = LOCAL_WINDOW) -> npt.NDArray[np.bool_]:
     """Ink pixels judged against the paper right beside them (the brightest pixel within ``window``).
 
@@ -118,6 +101,8 @@ def local_ink(image: Image, window: int = LOCAL_WINDOW) -> npt.NDArray[np.bool_]
     """
     import numpy as np
     from PIL import ImageFilter
+
+    from docflow.ocr.light import window_max
 
     # A light box blur first, so a single bright speck of noise does not count as paper.
     smooth = np.asarray(image.filter(ImageFilter.BoxBlur(1)), dtype=np.uint8)

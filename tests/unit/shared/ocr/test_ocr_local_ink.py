@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
-from docflow.ocr.light import paper_relative
+from docflow.ocr.light import paper_relative, window_max
 from docflow.ocr.photo import _Analysis, _skew
 from docflow.ocr.prepare import prepare_for_ocr
 from docflow.ocr.preprocess import PreprocessOptions
@@ -20,7 +20,6 @@ from docflow.ocr.text_region import (
     ink_from_ratio,
     local_ink,
     text_blocks,
-    window_max,
 )
 from tests.support.ocr_corpus import RECEIPT_LINES, render_receipt
 
