@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     from PIL.Image import Image
 
 #: Long side of the copy the background is estimated on.
@@ -77,4 +79,54 @@ def stretch_ratio(ratio: Any) -> Image | None:
     if high - low < 0.05:
         return None
     stretched = (ratio - low) * (255.0 / (high - low))
+    return PILImage.fromarray(np.clip(stretched, 0, 255).astype(np.uint8))
+
+
+def window_max(pixels: npt.NDArray[np.uint8], window: int) -> npt.NDArray[np.uint8]:
+    """The brightest value in a ``window`` x ``window`` square around each pixel (separable)."""
+    import numpy as np
+
+    half = window // 2
+    rows, columns = pixels.shape
+    padded = np.pad(pixels, ((half, half), (0, 0)), mode="edge")
+    down = padded[:rows].copy()
+    for shift in range(1, 2 * half + 1):
+        np.maximum(down, padded[shift : shift + rows], out=down)
+    padded = np.pad(down, ((0, 0), (half, half)), mode="edge")
+    result = padded[:, :columns].copy()
+    for shift in range(1, 2 * half + 1):
+        np.maximum(result, padded[:, shift : shift + columns], out=result)
+    return np.asarray(result, dtype=np.uint8)
+
+
+#: Long side of the copy :func:`paper_relative` takes the paper's brightness on.
+LOCAL_SIDE = 800
+#: Side of the window (pixels of that copy) the paper beside the ink is looked for in: wider than a
+#: character's strokes and counters at the text heights a prepared page has.
+LOCAL_WINDOW = 9
+#: Ink at or below this share of the paper's brightness beside it becomes black; the paper white.
+LOCAL_BLACK = 0.5
+
+
+def paper_relative(image: Image) -> Image:
+    """The page divided by the brightness of the paper right beside each pixel, stretched so that
+    ``LOCAL_BLACK`` of it is black and the paper white.
+
+    :func:`flatten_light` evens out light that changes over a page's width; a shadow's edge, the
+    light on a curled paper and the grey of low-contrast print change over a few lines, and
+    Tesseract's one global threshold then loses whole lines in the speckle of a grey paper. The
+    paper's brightness is the brightest pixel within a few characters (on a reduced copy), so
+    each stroke is judged against the paper around it, whatever the light there.
+    """
+    import numpy as np
+    from PIL import Image as PILImage
+    from PIL import ImageFilter
+
+    factor = max(1, -(-max(image.size) // LOCAL_SIDE))
+    small = image.reduce(factor) if factor > 1 else image
+    paper = window_max(np.asarray(small.filter(ImageFilter.BoxBlur(1)), dtype=np.uint8), LOCAL_WINDOW)
+    paper_image = PILImage.fromarray(paper).filter(ImageFilter.BoxBlur(1))
+    full = np.asarray(paper_image.resize(image.size, PILImage.Resampling.BILINEAR), dtype=np.float32)
+    ratio = np.asarray(image, dtype=np.float32) / np.maximum(full, np.float32(1.0))
+    stretched = (ratio - LOCAL_BLACK) * (255.0 / (1.0 - LOCAL_BLACK))
     return PILImage.fromarray(np.clip(stretched, 0, 255).astype(np.uint8))

@@ -159,17 +159,35 @@ def _edges_cleared(image: Image, options: PreprocessOptions) -> Image:
     return clear_edge_bands(image)
 
 
+def _relative(
+    flattened: Image | None, image: Image, analysis: _Analysis, options: PreprocessOptions
+) -> Image:
+    """The evened-out page (``flattened``, else ``image``), judged against the paper beside each
+    stroke where the photo's light or background is uneven and options allow."""
+    page = flattened or image
+    if not (options.paper_relative and analysis.uneven):
+        return page
+    from docflow.ocr.light import paper_relative
+
+    return paper_relative(page)
+
+
 @dataclass(slots=True)
 class _Analysis:
     """What the working copy tells: its evened-out view and, among clutter, where the text is."""
 
     flat: Image
+    #: Whether the light or the background around the paper is uneven (a photo, not a scan).
+    uneven: bool = False
     #: The largest cluster of text blocks (see :mod:`docflow.ocr.text_region`), or ``None``.
     cluster: Any = None
     #: Text blocks grown by one block, as a mask image of the working copy's size.
     text_mask: Image | None = None
     #: Upright character strokes inside ``text_mask``.
     strokes: Any = None
+    #: All the ink inside the blocks of ``cluster`` (not grown): faint, blurred print whose strokes
+    #: are too short to count still lies along its lines.
+    text_ink: Any = None
 
 
 def _analyse(work: Image, options: PreprocessOptions) -> _Analysis:
@@ -186,14 +204,23 @@ def _analyse(work: Image, options: PreprocessOptions) -> _Analysis:
     ratio = text_region.background_ratio(work, background)
     analysis = _Analysis((stretch_ratio(ratio) if options.flatten_light else None) or work)
     # An evenly lit page without a table around it (a scan) has no clutter to find text among.
-    if not options.find_text or is_even(background):
+    analysis.uneven = not is_even(background)
+    if not options.find_text or not analysis.uneven:
         return analysis
-    ink = text_region.ink_from_ratio(ratio)
+    ink = text_region.local_ink(work) if options.local_ink else text_region.ink_from_ratio(ratio)
     blocks = text_region.text_blocks(ink)
     analysis.cluster = text_region.text_cluster(blocks)
     if analysis.cluster is not None:
-        analysis.text_mask = text_region.block_mask_image(text_region.dilated_blocks(blocks), work.size)
+        kept = (
+            text_region.filled_cluster(analysis.cluster)
+            if options.fill_text
+            else text_region.dilated_blocks(blocks)
+        )
+        analysis.text_mask = text_region.block_mask_image(kept, work.size)
         analysis.strokes = text_region.upright_strokes(ink) & (np.asarray(analysis.text_mask) > 0)
+        if options.skew_from_text_ink:
+            inside = text_region.block_mask_image(analysis.cluster, work.size)
+            analysis.text_ink = ink & (np.asarray(inside) > 0)
         # Estimates below see the text only, not the table's grain or other papers.
         analysis.flat = _whitened(analysis.flat, analysis.text_mask)
     return analysis
@@ -201,14 +228,18 @@ def _analyse(work: Image, options: PreprocessOptions) -> _Analysis:
 
 def _skew(analysis: _Analysis, analysed: Image, outlined: bool, options: PreprocessOptions) -> float:
     """Degrees to level the text by: from the character strokes on a cluttered photo whose paper's
-    outline was not found (the strokes stand on the text lines, the grain has none), else from the
-    ink of the paper."""
+    outline was not found (the strokes stand on the text lines, the grain has none), or from all the
+    ink of its text blocks where the strokes tell no angle (too few of them: thin, faint or blurred
+    print), else from the ink of the paper."""
     from docflow.ocr.skew import estimate_skew, estimate_skew_of_ink
 
     if not options.deskew:
         return 0.0
     if analysis.strokes is not None and not outlined:
         estimate = estimate_skew_of_ink(_pooled(analysis.strokes, SKEW_SIDE), options.max_skew_degrees)
+        tells_none = estimate is None or abs(estimate) < MIN_SKEW
+        if tells_none and options.skew_from_text_ink and analysis.text_ink is not None:
+            estimate = estimate_skew_of_ink(_pooled(analysis.text_ink, SKEW_SIDE), options.max_skew_degrees)
     else:
         small, _ = _reduced(analysed, SKEW_SIDE)
         estimate = estimate_skew(small, options.max_skew_degrees)
@@ -247,7 +278,8 @@ def prepare_photo(image: Image, options: PreprocessOptions) -> PreparedImage:
         cropped = image.crop((x0, y0, x0 + paper_size[0], y0 + paper_size[1])) if paper != IDENTITY else image
         resized, scale = resize_to(cropped, scale)
         flattened = flatten_light(resized) if options.flatten_light else None
-        return PreparedImage(_edges_cleared(flattened or resized, options), scale, text_height, (x0, y0))
+        page = _relative(flattened, resized, analysis, options)
+        return PreparedImage(_edges_cleared(page, options), scale, text_height, (x0, y0))
     output = (max(1, round(out_size[0] * scale)), max(1, round(out_size[1] * scale)))
     center = (paper_size[0] / 2, paper_size[1] / 2)
     matrix = multiply(paper, rotation(skew, center, (out_size[0] / 2, out_size[1] / 2)), scaling(1 / scale))
@@ -258,7 +290,7 @@ def prepare_photo(image: Image, options: PreprocessOptions) -> PreparedImage:
         source = image.reduce(reduce_by)
         source_matrix = multiply(scaling(1 / reduce_by), matrix)
     result = _view(source, output, source_matrix, paper_grey)
-    result = (flatten_light(result) if options.flatten_light else None) or result
+    result = _relative(flatten_light(result) if options.flatten_light else None, result, analysis, options)
     if text_mask is not None:
         result = _whitened(result, _view(text_mask, output, multiply(scaling(1 / factor), matrix), 0))
     result = _edges_cleared(result, options)

@@ -42,12 +42,19 @@ class PreprocessOptions:
     uneven light (see :mod:`docflow.ocr.light`). ``find_text`` finds the text among a table's clutter
     on a photo with uneven background (see :mod:`docflow.ocr.text_region`): outlines that miss it are
     not trusted, the skew is taken from its strokes, and ``mask_clutter`` whitens what is not text
-    where no paper outline was found; ``clear_edges`` whitens the dark band a cropped paper's edge and
-    shadow leave along the frame (see :mod:`docflow.ocr.paper`). ``join_dots`` blurs dot-matrix
-    print just enough to join its dots into strokes (see :mod:`docflow.ocr.dots`). ``whiten_paper``
-    stretches the page so its paper is white (see :mod:`docflow.ocr.levels`). With ``straighten_paper``,
-    ``deskew``, ``flatten_light``, ``find_text``, ``clear_edges``, ``join_dots`` and ``whiten_paper``
-    off, a page is prepared as before they existed (crop and scale only).
+    where no paper outline was found. With ``local_ink`` ink is judged against the paper right
+    beside each stroke rather than a page-wide background (faint, blurred print on a dim, shadowed
+    paper is found, the table around the paper is not taken for ink); ``skew_from_text_ink`` takes
+    the skew from all the ink of the text blocks where their strokes tell no angle; ``fill_text``
+    keeps the whole outline of the largest text cluster (gaps filled) instead of each text block;
+    ``paper_relative`` divides a photo with uneven light by the paper's brightness beside each
+    stroke before it is read (see :func:`docflow.ocr.light.paper_relative`). ``clear_edges``
+    whitens the dark band a cropped paper's edge and shadow leave along the frame (see
+    :mod:`docflow.ocr.paper`). ``join_dots`` blurs dot-matrix print just enough to join its dots
+    into strokes (see :mod:`docflow.ocr.dots`). ``whiten_paper`` makes the paper white, the ink
+    keeping its greys (see :mod:`docflow.ocr.levels`). With ``straighten_paper``, ``deskew``,
+    ``flatten_light``, ``find_text``, ``clear_edges``, ``join_dots`` and ``whiten_paper`` off, a page
+    is prepared as before they existed (crop and scale only).
     """
 
     min_text_height: int = 16
@@ -62,6 +69,10 @@ class PreprocessOptions:
     flatten_light: bool = True
     find_text: bool = True
     mask_clutter: bool = True
+    local_ink: bool = True
+    skew_from_text_ink: bool = True
+    fill_text: bool = True
+    paper_relative: bool = True
     clear_edges: bool = True
     scale_text: bool = True
     join_dots: bool = True

@@ -46,6 +46,17 @@ MARGIN_BLOCKS = 1
 MIN_TEXT_BLOCKS = 6
 #: A paper outline must hold this share of the text blocks to be trusted.
 MIN_TEXT_INSIDE = 0.9
+#: Side in pixels (of the working copy) of the window the paper's brightness next to a stroke is taken
+#: in by :func:`local_ink`: wider than a stroke, about a character.
+LOCAL_WINDOW = 9
+#: Ink running straight down further than this (pixels of the working copy, more than a line of
+#: text) is an edge (the paper's, a table's, an object's), not print: :func:`local_ink` leaves it out.
+MAX_STROKE = 28
+#: Local ink is at most this share of the paper's brightness beside it, ...
+LOCAL_INK_RATIO = 0.88
+#: ... and at least this many grey levels (0..255) darker than it: less is sensor noise, which on a
+#: dark table or in a deep shadow is a large share of the brightness.
+MIN_INK_CONTRAST = 12
 
 Box = tuple[int, int, int, int]
 
@@ -75,6 +86,38 @@ def ink_from_ratio(ratio: npt.NDArray[np.float32]) -> npt.NDArray[np.bool_]:
     threshold = min(max(otsu_threshold(histogram) / 200.0, MIN_INK_RATIO), MAX_INK_RATIO)
     ink: npt.NDArray[np.bool_] = ratio <= threshold
     return ink
+
+
+def local_ink(image: Image, window: int = LOCAL_WINDOW) -> npt.NDArray[np.bool_]:
+    """Ink pixels judged against the paper right beside them (the brightest pixel within ``window``).
+
+    Dividing by a page-wide background (:func:`background_ratio`) lets the brightness of the paper
+    bleed onto the darker table around it, which then reads as a wide band of ink, while faint,
+    blurred print on dim paper stays above the threshold. Beside each stroke there is paper within
+    a character's width, whatever the light, the table or the shadow, so one fixed share of it
+    (``LOCAL_INK_RATIO``, with ``MIN_INK_CONTRAST`` grey levels) tells ink apart: a threshold chosen
+    from the whole page's histogram (Otsu's) follows whatever dark covers most of it, such as wood
+    grain or a dark table, and leaves faint print above it.
+    """
+    import numpy as np
+    from PIL import ImageFilter
+
+    from docflow.ocr.light import window_max
+
+    # A light box blur first, so a single bright speck of noise does not count as paper.
+    smooth = np.asarray(image.filter(ImageFilter.BoxBlur(1)), dtype=np.uint8)
+    paper = window_max(smooth, window)
+    pixels = np.asarray(image, dtype=np.float32)
+    ratio = pixels / np.maximum(paper.astype(np.float32), np.float32(1.0))
+    contrast = paper.astype(np.float32) - pixels >= MIN_INK_CONTRAST
+    ink = (ratio <= LOCAL_INK_RATIO) & contrast
+    # The edge of the paper or of an object is a line of ink beside the brighter side: taller than
+    # any character, and no text.
+    starts = _runs_down(ink, MAX_STROKE)
+    tall = starts.copy()
+    for shift in range(1, MAX_STROKE):
+        tall[shift:] |= starts[:-shift]
+    return np.asarray(ink & ~tall, dtype=bool)
 
 
 def _runs_down(ink: npt.NDArray[np.bool_], length: int) -> npt.NDArray[np.bool_]:
@@ -185,6 +228,28 @@ def share_inside(cluster: npt.NDArray[np.bool_], quad: Quad) -> float:
 def dilated_blocks(blocks: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     """Text blocks grown by one block on every side (text at a block's edge is kept)."""
     return _dilated(blocks)
+
+
+def filled_cluster(cluster: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """A cluster of text blocks with the gaps inside its outline filled, grown by one block.
+
+    Each row of blocks is filled from its first to its last block (a label and its amount, with the
+    blank paper between them), then each column from its first to its last (blank lines), so a
+    block that was missed inside the text (faint print, a short line) is not whitened with the
+    clutter around the text; text blocks outside the cluster (other papers) are left out.
+    """
+    import numpy as np
+
+    filled = np.zeros_like(cluster)
+    for row, line in enumerate(cluster):
+        hits = np.flatnonzero(line)
+        if len(hits):
+            filled[row, hits[0] : hits[-1] + 1] = True
+    for column, line in enumerate(filled.T.copy()):
+        hits = np.flatnonzero(line)
+        if len(hits):
+            filled[hits[0] : hits[-1] + 1, column] = True
+    return _dilated(filled)
 
 
 def block_mask_image(blocks: npt.NDArray[np.bool_], size: tuple[int, int]) -> Image:
