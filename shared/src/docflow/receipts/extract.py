@@ -326,6 +326,10 @@ def _by_kind(
 CARD_SLIP_CONFIDENCE = 0.6
 
 
+#: A country read at least this surely decides the currency against a single other currency mark.
+COUNTRY_OUTVOTES_ONE_MARK = 0.9
+
+
 def _currency(
     lines: Sequence[TextLine], has_business_id: bool, country: CountryEvidence
 ) -> Field[str] | None:
@@ -342,7 +346,10 @@ def _currency(
             marks["EUR"] += 1
     if marks:
         code, count = marks.most_common(1)[0]
-        return Field(code, min(0.95, 0.7 + 0.05 * count))
+        # One stray mark (``£`` read in a photo's clutter) does not outvote the country's own currency.
+        lone_stranger = count == 1 and country.currency not in (None, code)
+        if not (lone_stranger and country.confidence >= COUNTRY_OUTVOTES_ONE_MARK):
+            return Field(code, min(0.95, 0.7 + 0.05 * count))
     if country.currency is not None:
         return Field(country.currency, round(min(0.9, country.confidence), 3), "country")
     text = "\n".join(line.folded for line in lines)

@@ -320,3 +320,16 @@ def test_given_vat_rows_when_extracted_then_repaired_rows_are_less_confident_tha
     printed, repaired = receipt.vat
     assert printed.confidence >= 0.9
     assert repaired.confidence < 0.9
+
+
+def test_given_one_stray_currency_mark_on_a_finnish_receipt_then_the_country_decides_the_currency() -> None:
+    text = (
+        "Alko Kamppi\nAlko Oy\nY-tunnus 2278911-0\nALV-rek. FI22789110\n05.04.2024 17:25\n"
+        "Viski 20,45\nlÅ £ 3,20 wt\nYHTEENSÄ 20,45\nMobilePay 20,45\n"
+    )
+    receipt = extract_receipt(text, today=dt.date(2026, 1, 1))
+    assert receipt.currency is not None
+    assert receipt.currency.value == "EUR"
+    twice = extract_receipt(text.replace("Viski 20,45", "Viski £20,45"), today=dt.date(2026, 1, 1))
+    assert twice.currency is not None
+    assert twice.currency.value == "GBP"
