@@ -32,6 +32,10 @@ BUSINESS_ID_LABELLED = 0.97
 BUSINESS_ID_UNLABELLED = 0.8
 #: A labelled business id read only after repairing its separator or a look-alike letter.
 BUSINESS_ID_REPAIRED = 0.8
+#: A business id that the receipt's own VAT number contradicts (one of them is misread).
+BUSINESS_ID_CONTRADICTED = 0.6
+#: A business id on a noisily read line that no VAT number confirms.
+BUSINESS_ID_NOISY = 0.85
 VAT_NUMBER = 0.95
 #: A foreign VAT number with a valid check digit, read by the country detector.
 VAT_NUMBER_FOREIGN = 0.9

@@ -15,7 +15,7 @@ from decimal import Decimal
 from docflow.receipts import confidence
 from docflow.receipts.country import CountryEvidence, detect_country
 from docflow.receipts.dates import DateMatch, find_dates, find_times
-from docflow.receipts.identifiers import find_business_ids, find_vat_numbers
+from docflow.receipts.identifiers import find_business_ids, find_vat_numbers, vat_number_to_ytunnus
 from docflow.receipts.items import find_items
 from docflow.receipts.kinds import card_slip_amount, is_refund, receipt_kind, unsigned
 from docflow.receipts.lines import LineLike, TextLine, drop_overlap, lines_from_text, merge_rows
@@ -209,6 +209,10 @@ def _payment_field(payment: tuple[str, float] | None) -> Field[PaymentMethod] | 
     return Field(method, payment[1])
 
 
+#: A business id read from a line Tesseract read with less confidence than this is noisy print.
+NOISY_ID_LINE = 0.8
+
+
 def _identifiers(lines: Sequence[TextLine]) -> tuple[Field[str] | None, Field[str] | None]:
     business_ids = [
         (index, found) for index, line in enumerate(lines) for found in find_business_ids(line.text)
@@ -216,9 +220,16 @@ def _identifiers(lines: Sequence[TextLine]) -> tuple[Field[str] | None, Field[st
     vat_numbers = [number for line in lines for number in find_vat_numbers(line.text)]
     business_id: Field[str] | None = None
     if business_ids:
-        _, best = max(business_ids, key=lambda pair: (pair[1].labelled, -pair[0]))
+        index, best = max(business_ids, key=lambda pair: (pair[1].labelled, -pair[0]))
         score = confidence.BUSINESS_ID_LABELLED if best.labelled else confidence.BUSINESS_ID_UNLABELLED
         score = min(score, confidence.BUSINESS_ID_REPAIRED) if best.repaired else score
+        confirmed = any(vat_number_to_ytunnus(number) == best.value for number in vat_numbers)
+        if vat_numbers and not confirmed:
+            # The VAT number is the Y-tunnus without its hyphen: one of the two is misread.
+            score = min(score, confidence.BUSINESS_ID_CONTRADICTED)
+        elif not confirmed and not best.from_vat_number and lines[index].confidence < NOISY_ID_LINE:
+            # A misread digit still passes the check digit one time in ten.
+            score = min(score, confidence.BUSINESS_ID_NOISY)
         business_id = Field(best.value, score)
     vat_number = Field(vat_numbers[0], confidence.VAT_NUMBER) if vat_numbers else None
     return business_id, vat_number

@@ -116,3 +116,35 @@ def test_given_a_lookalike_check_digit_or_a_misread_label_when_the_check_digit_f
     [found] = find_business_ids("Y-Lunnus/FO-ne 179603B-2")  # t read as L
     assert (found.value, found.repaired) == ("1796038-2", True)
     assert find_business_ids("Y-tunnus 2204891-I") == []  # 2204891-1 fails the check digit
+
+
+def test_given_a_vat_number_that_contradicts_the_business_id_then_the_id_is_not_sure() -> None:
+    from docflow.receipts.extract import extract_receipt
+
+    text = "Alko Oy\nY-tunnus 2278911-0\nALV-rek. FI22789110\n"
+    agreeing = extract_receipt(text, today=dt.date(2026, 1, 1))
+    assert agreeing.business_id is not None
+    assert agreeing.business_id.confidence >= 0.9
+    other = extract_receipt(text.replace("FI22789110", "FI16491625"), today=dt.date(2026, 1, 1))
+    assert other.business_id is not None
+    assert other.business_id.confidence < 0.7
+
+
+def test_given_a_business_id_on_a_noisy_line_then_only_a_vat_number_makes_it_sure() -> None:
+    from docflow.receipts.extract import extract_receipt
+    from docflow.receipts.lines import TextLine
+
+    def lines(*rows: tuple[str, float]) -> list[TextLine]:
+        return [
+            TextLine(text, score, (0, 30 * n, 400, 30 * n + 20), 1) for n, (text, score) in enumerate(rows)
+        ]
+
+    noisy = extract_receipt(lines(("Alko Oy", 0.95), ("Y-tunnus 2278911-0", 0.6)), today=dt.date(2026, 1, 1))
+    assert noisy.business_id is not None
+    assert noisy.business_id.confidence < 0.9
+    confirmed = extract_receipt(
+        lines(("Alko Oy", 0.95), ("Y-tunnus 2278911-0", 0.6), ("ALV-rek. FI22789110", 0.95)),
+        today=dt.date(2026, 1, 1),
+    )
+    assert confirmed.business_id is not None
+    assert confirmed.business_id.confidence >= 0.9
