@@ -27,11 +27,33 @@ MIN_RADIUS, MAX_RADIUS = 1.0, 3.0
 _INK_BELOW = 128
 
 
+#: A tall page is measured on this many bands of ``SAMPLE_ROWS`` rows spread over its height: the
+#: ratio is a share over ink pixels, and the closing over the whole of a phone photo took 0.2 s.
+SAMPLE_BANDS = 4
+SAMPLE_ROWS = 256
+
+
+def _sampled(image: Image) -> Image:
+    """``image``, or bands of its rows spread evenly over a page taller than the bands together."""
+    if image.height <= SAMPLE_BANDS * SAMPLE_ROWS:
+        return image
+    from PIL import Image as PILImage
+
+    sample = PILImage.new(image.mode, (image.width, SAMPLE_BANDS * SAMPLE_ROWS), 255)
+    step = (image.height - SAMPLE_ROWS) / (SAMPLE_BANDS - 1)
+    for band in range(SAMPLE_BANDS):
+        top = round(band * step)
+        sample.paste(image.crop((0, top, image.width, top + SAMPLE_ROWS)), (0, band * SAMPLE_ROWS))
+    return sample
+
+
 def ink_closing_ratio(image: Image) -> float:
-    """Ink pixels after a 3x3 closing divided by ink pixels before (1.0 for a page without ink)."""
+    """Ink pixels after a 3x3 closing divided by ink pixels before (1.0 for a page without ink),
+    measured on :data:`SAMPLE_BANDS` bands of a tall page."""
     from PIL import ImageFilter, ImageOps
 
-    ink = ImageOps.autocontrast(image, cutoff=1).point(lambda value: 255 if value < _INK_BELOW else 0)
+    page = _sampled(image)
+    ink = ImageOps.autocontrast(page, cutoff=1).point(lambda value: 255 if value < _INK_BELOW else 0)
     before = ink.histogram()[255]
     if before == 0:
         return 1.0

@@ -38,3 +38,15 @@ def test_preparation_joins_dots_only_when_switched_on() -> None:
     page = dotted(render_receipt())
     assert is_dot_print(prepare_for_ocr(page, PreprocessOptions(join_dots=False, whiten_paper=False)).image)
     assert not is_dot_print(prepare_for_ocr(page, PreprocessOptions(whiten_paper=False)).image)
+
+
+def test_a_tall_page_is_measured_on_bands_that_keep_its_ratio() -> None:
+    from docflow.ocr import dots
+
+    for page in (render_receipt(), dotted(render_receipt())):
+        tall = Image.new("L", (page.width, page.height * 4), 255)
+        for copy in range(4):
+            tall.paste(page, (0, copy * page.height))
+        assert tall.height > dots.SAMPLE_BANDS * dots.SAMPLE_ROWS
+        assert dots._sampled(tall).height == dots.SAMPLE_BANDS * dots.SAMPLE_ROWS
+        assert abs(ink_closing_ratio(tall) - ink_closing_ratio(page)) < 0.1
