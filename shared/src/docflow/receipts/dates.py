@@ -15,6 +15,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 EARLIEST_YEAR = 2000
+#: Receipts are booked within the years their vouchers are kept (six in Finland): a date in the future
+#: whose year is one digit away from exactly one year within them is that year, misread (``2125`` for
+#: 2025, ``2075`` for 2025), at :data:`MISREAD_YEAR_CONFIDENCE`.
+RECENT_YEARS = 6
+MISREAD_YEAR_CONFIDENCE = 0.5
 
 _MONTHS: dict[str, int] = {
     "JAN": 1,
@@ -223,6 +228,26 @@ def _restored_year(digits: str, today: dt.date) -> int | None:
     return max(plausible, default=None)
 
 
+def _recent_reading(value: dt.date, today: dt.date) -> dt.date | None:
+    """For a date in the future, the one date within the last :data:`RECENT_YEARS` whose year differs in
+    one digit (``2125`` read for 2025); ``None`` when none or several fit. An old date is kept as read:
+    real receipts of any age are scanned."""
+    earliest = today.year - RECENT_YEARS
+    if value <= today:
+        return None
+    printed = f"{value.year:04d}"
+    readings = {
+        reading
+        for at in range(len(printed))
+        for digit in string.digits
+        if digit != printed[at]
+        and earliest <= (year := int(printed[:at] + digit + printed[at + 1 :])) <= today.year
+        and (reading := _make_date(year, value.month, value.day)) is not None
+        and reading <= today
+    }
+    return readings.pop() if len(readings) == 1 else None
+
+
 def find_dates(text: str, today: dt.date | None = None) -> list[DateMatch]:
     """Every plausible date in ``text`` (day-first), left to right; ``today`` bounds the future."""
     return _find_dates(text, today or dt.date.today(), repair=True)
@@ -233,9 +258,13 @@ def _find_dates(text: str, today: dt.date, *, repair: bool) -> list[DateMatch]:
     taken: list[range] = []
 
     def add(value: dt.date | None, start: int, end: int, confidence: float) -> None:
-        if not _plausible(value, today) or any(start in span for span in taken):
+        if value is None or any(start in span for span in taken):
             return
-        assert value is not None
+        recent = _recent_reading(value, today)
+        if recent is not None:
+            value, confidence = recent, min(confidence, MISREAD_YEAR_CONFIDENCE)
+        if not _plausible(value, today):
+            return
         taken.append(range(start, end))
         found.append(DateMatch(value, start, end, confidence))
 

@@ -248,3 +248,14 @@ def test_given_a_b_that_reads_as_8_and_as_3_into_two_dates_then_the_8_is_kept_le
     [match] = find_dates("D5.DB.2024 22.13", TODAY)
     assert match.value == dt.date(2024, 8, 5)
     assert match.confidence < 0.5
+
+
+def test_given_a_future_year_one_digit_from_one_recent_year_then_that_year_is_read_unsure() -> None:
+    today = dt.date(2026, 11, 27)
+    [found] = find_dates("26. 11. 2125 20:46", today)
+    assert (found.value, found.confidence) == (dt.date(2025, 11, 26), 0.5)
+    # 2029 is one digit from 2020-2026 alike: nothing is read.
+    assert find_dates("30.12.2029 11:05", today) == []
+    # An old date is kept as read: real receipts of any age are scanned.
+    [old] = find_dates("01.02.2016", today)
+    assert old.value == dt.date(2016, 2, 1)
