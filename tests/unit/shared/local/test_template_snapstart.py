@@ -88,3 +88,16 @@ def test_routes_permissions_notifications_and_schedules_invoke_the_alias() -> No
             assert target["Function"].get("Ref") in aliases, name
     for name, schedule in _resources("AWS::Scheduler::Schedule").items():
         assert schedule["Properties"]["Target"]["Arn"].get("Ref") in aliases, name
+
+
+@pytest.mark.slow
+def test_function_outputs_name_the_alias_never_latest() -> None:
+    outputs = transformed()["Outputs"]
+    functions = {
+        name for name, r in transformed()["Resources"].items() if r["Type"] == "AWS::Lambda::Function"
+    }
+    named = [output["Value"] for name, output in outputs.items() if name.endswith("FunctionArn")]
+    assert named
+    for value in named:
+        assert "Ref" in value, value
+        assert value["Ref"] not in functions, value  # the alias resource, not the function itself
