@@ -12,7 +12,10 @@ mostly bright column, and its rows the same within those columns.
 A paper lying tilted or foreshortened is a quadrilateral instead (:func:`find_paper_quad`): on a
 256 px thumbnail the largest bright region is taken, each of its four edges is the line most of
 its outermost pixels lie on (chosen by consensus, so a shadow or an object over part of an edge
-does not bend it), and the corners are where the lines meet.
+does not bend it), and the corners are where the lines meet. Where the paper does not stand out as
+one region (a shadow across it, bright things touching it, light falling off), its outline is traced
+outward from its text instead (:func:`trace_paper_quad`): the first sharp step down from paper to
+table along each row and column, four straight sides by consensus.
 
 A crop keeps a little of what lies around the paper: the paper's edge and its shadow show as a dark
 band along the frame, and Tesseract then drops the amount column beside it like any picture edge.
