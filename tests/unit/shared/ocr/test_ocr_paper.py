@@ -11,7 +11,6 @@ from docflow.ocr import PreprocessOptions, read_document
 from docflow.ocr.paper import (
     clear_edge_bands,
     find_paper,
-    find_paper_quad,
     longest_run,
     otsu_threshold,
     trace_paper_quad,
@@ -156,7 +155,8 @@ def test_given_photo_with_paper_edge_shadow_when_prepared_then_no_band_reaches_t
         dark = np.asarray(prepare_for_ocr(photo, options).image) < 160
         return max(longest_run(dark[:, x]) for x in range(dark.shape[1]))
 
-    assert darkest_run(PreprocessOptions(clear_edges=False)) > 400
+    # (The traced outline alone also leaves the band out: compared without it.)
+    assert darkest_run(PreprocessOptions(clear_edges=False, trace_paper=False)) > 400
     assert darkest_run(PreprocessOptions()) < 100
 
 
@@ -203,15 +203,6 @@ def test_given_paper_in_perspective_when_traced_from_its_text_then_its_corners_a
     assert quad is not None
     for found, true in zip(quad, TRACE_CORNERS, strict=True):
         assert math.dist(found, true) < 15
-
-
-def test_given_paper_touching_a_bright_neighbour_when_searched_as_a_region_then_only_tracing_finds_it() -> (
-    None
-):
-    photo = traced_photo(neighbour=True)
-    region = find_paper_quad(photo)
-    assert region is None or max(math.dist(a, b) for a, b in zip(region, TRACE_CORNERS, strict=True)) > 15
-    assert trace_paper_quad(photo, TEXT_MIDDLE) is not None
 
 
 def test_given_text_without_a_paper_edge_when_traced_then_no_quad() -> None:
