@@ -12,7 +12,10 @@ mostly bright column, and its rows the same within those columns.
 A paper lying tilted or foreshortened is a quadrilateral instead (:func:`find_paper_quad`): on a
 256 px thumbnail the largest bright region is taken, each of its four edges is the line most of
 its outermost pixels lie on (chosen by consensus, so a shadow or an object over part of an edge
-does not bend it), and the corners are where the lines meet.
+does not bend it), and the corners are where the lines meet. Where the paper does not stand out as
+one region (a shadow across it, bright things touching it, light falling off), its outline is traced
+outward from its text instead (:func:`trace_paper_quad`): the first sharp step down from paper to
+table along each row and column, four straight sides by consensus.
 
 A crop keeps a little of what lies around the paper: the paper's edge and its shadow show as a dark
 band along the frame, and Tesseract then drops the amount column beside it like any picture edge.
@@ -320,5 +323,130 @@ def find_paper_quad(image: Image) -> Quad | None:
         length = max(1e-6, ((x - cx) ** 2 + (y - cy) ** 2) ** 0.5)
         step = 1.4 / length
         inset.append(((x + (cx - x) * step) * scale_x, (y + (cy - y) * step) * scale_y))
+    quad: Quad = (inset[0], inset[1], inset[2], inset[3])
+    return quad
+
+
+#: Long side of the thumbnail the paper's edges are traced on around the text.
+TRACE_SIDE = 400
+#: Brightness on either side of a point is the median over this many pixels along the line: wider
+#: than a character's strokes at that size, so print does not read as a step.
+TRACE_WINDOW = 13
+#: The paper's edge steps down to the table by at least this many grey levels (0..255) ...
+MIN_EDGE_STEP = 14
+#: ... and to at most this share of the paper's brightness.
+MAX_EDGE_RATIO = 0.9
+#: The paper's edge is sharp: at least this share of the step falls within :data:`SHARP_SPAN` pixels.
+SHARP_SHARE = 0.5
+SHARP_SPAN = 3
+#: Each edge is traced over this many lines (rows or columns) across the text's extent.
+TRACE_LINES = 48
+#: An edge is trusted when at least this share of its traced lines lie on its line.
+MIN_EDGE_SUPPORT = 0.45
+
+
+def _edge_points(pixels: Any, start: int, lines: Any, outward: int) -> tuple[Any, Any]:
+    """Along each row of ``pixels`` in ``lines``, from column ``start`` going ``outward`` (+1 or -1):
+    the first column where the brightness steps down from paper to table (window medians), sharply
+    (most of the step within :data:`SHARP_SPAN` pixels: a shadow's rim is soft)."""
+    import numpy as np
+
+    k = TRACE_WINDOW
+    rows = pixels[lines].astype(np.float32)
+    if outward < 0:
+        rows, start = rows[:, ::-1], rows.shape[1] - 1 - start
+    medians = np.median(np.lib.stride_tricks.sliding_window_view(rows, k, axis=1), axis=2)
+    # Boundary b (between columns b-1 and b): the window ending there against the one starting there.
+    inner, outer = medians[:, :-k], medians[:, k:]
+    boundaries = np.arange(k, k + inner.shape[1])
+    step = inner - outer
+    found = (step >= MIN_EDGE_STEP) & (outer <= inner * MAX_EDGE_RATIO) & (boundaries >= start)[None, :]
+    # The sharp step across the boundary, the best of the few boundaries around it.
+    # (medians of SHARP_SPAN pixels either side, so a character's stroke is no sharp step).
+    small = np.median(np.lib.stride_tricks.sliding_window_view(rows, SHARP_SPAN, axis=1), axis=2)
+    sharp = np.zeros_like(rows)
+    sharp[:, SHARP_SPAN : SHARP_SPAN + small.shape[1] - SHARP_SPAN] = (
+        small[:, :-SHARP_SPAN] - small[:, SHARP_SPAN:]
+    )
+    near = np.lib.stride_tricks.sliding_window_view(
+        np.pad(sharp, ((0, 0), (k // 2, k // 2)), mode="edge"), k, axis=1
+    )
+    near_sharp = near.max(axis=2)[:, boundaries]
+    # Against the largest step nearby: where a soft rim first passes the threshold, its step is
+    # still small.
+    padded = np.pad(step, ((0, 0), (k, k)), mode="edge")
+    near_step = np.lib.stride_tricks.sliding_window_view(padded, 2 * k + 1, axis=1).max(axis=2)
+    found &= near_sharp >= near_step * SHARP_SHARE
+    has = found.any(axis=1)
+    first = boundaries[found.argmax(axis=1)]
+    positions = []
+    for row, at in zip(sharp[has], first[has], strict=True):
+        low = max(0, at - k // 2)
+        positions.append(low + int(np.argmax(row[low : at + k // 2 + 1])) - SHARP_SPAN / 2)
+    values = np.asarray(positions, dtype=float)
+    if outward < 0:
+        values = pixels.shape[1] - 1 - values
+    return np.asarray(lines, dtype=float)[has], values
+
+
+def _traced_edge(pixels: Any, start: int, span: tuple[int, int], outward: int) -> tuple[float, float] | None:
+    """The line one side of the paper lies on, traced outward from the text (see :func:`trace_paper_quad`)."""
+    import numpy as np
+
+    lines = np.unique(np.linspace(span[0], span[1] - 1, TRACE_LINES).round().astype(int))
+    positions, values = _edge_points(pixels, start, lines, outward)
+    fitted = _fit_edge(positions, values)
+    if fitted is None:
+        return None
+    slope, intercept = fitted
+    support = np.abs(values - (slope * positions + intercept)) <= EDGE_TOLERANCE * 1.5
+    return fitted if support.sum() >= len(lines) * MIN_EDGE_SUPPORT else None
+
+
+def trace_paper_quad(image: Image, text_box: PaperBox) -> Quad | None:
+    """The paper's four corners in a grayscale photo, traced outward from the text on it.
+
+    Where the paper does not stand out as one bright region (shadow, uneven light, clutter of
+    other bright things beside it), its edges still show as steps down from the paper to the table.
+    From the middle of the text (``text_box``, image pixels) each row is followed left and right,
+    each column up and down, to the first such step (medians of a few pixels each side, so print
+    is no step); each side's points must lie mostly on one straight line (chosen by consensus),
+    opposite sides nearly parallel, and the corners in the image. ``None`` otherwise. Corners are
+    ordered as by :func:`find_paper_quad`.
+    """
+    import numpy as np
+
+    thumbnail = image.copy()
+    thumbnail.thumbnail((TRACE_SIDE, TRACE_SIDE))
+    pixels = np.asarray(thumbnail, dtype=np.float32)
+    height, width = pixels.shape
+    sx, sy = width / image.width, height / image.height
+    x0, y0 = int(text_box[0] * sx), int(text_box[1] * sy)
+    x1, y1 = min(width - 1, int(text_box[2] * sx)), min(height - 1, int(text_box[3] * sy))
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return None
+    left = _traced_edge(pixels, x0, (y0, y1), -1)
+    right = _traced_edge(pixels, x1, (y0, y1), 1)
+    top = _traced_edge(pixels.T, y0, (x0, x1), -1)
+    bottom = _traced_edge(pixels.T, y1, (x0, x1), 1)
+    if left is None or right is None or top is None or bottom is None:
+        return None
+    if abs(left[0] - right[0]) > MAX_EDGE_SPREAD or abs(top[0] - bottom[0]) > MAX_EDGE_SPREAD:
+        return None
+    corners = [
+        _intersect(left, top),
+        _intersect(right, top),
+        _intersect(right, bottom),
+        _intersect(left, bottom),
+    ]
+    if any(not (-2 <= x <= width + 2 and -2 <= y <= height + 2) for x, y in corners):
+        return None
+    # One thumbnail pixel inwards, so the edge's dark rim is not kept.
+    cx, cy = sum(x for x, _ in corners) / 4, sum(y for _, y in corners) / 4
+    inset: list[Point] = []
+    for x, y in corners:
+        length = max(1e-6, ((x - cx) ** 2 + (y - cy) ** 2) ** 0.5)
+        step = 1.5 / length
+        inset.append(((x + (cx - x) * step) / sx, (y + (cy - y) * step) / sy))
     quad: Quad = (inset[0], inset[1], inset[2], inset[3])
     return quad

@@ -12,6 +12,7 @@ plain crop-and-scale path.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +46,8 @@ WORK_SIDE = 1600
 SKEW_SIDE = 1000
 #: Tilts smaller than this (degrees) are left alone: Tesseract reads them as well.
 MIN_SKEW = 0.3
+#: A paper outline traced from the text must hold at least this share of the text cluster.
+TRACED_TEXT_INSIDE = 0.5
 #: A text region covering more than this share of the photo is not worth cropping to.
 MAX_TEXT_AREA = 0.9
 
@@ -55,14 +58,35 @@ def _reduced(image: Image, side: int) -> tuple[Image, int]:
     return (image.reduce(factor) if factor > 1 else image), factor
 
 
-def _trusted(quad: Quad, cluster: Any, factor: int) -> bool:
-    """Whether a paper outline (source pixels) holds the text found on the working copy."""
+def _trusted(quad: Quad, cluster: Any, factor: int, needed: float | None = None) -> bool:
+    """Whether a paper outline (source pixels) holds the text found on the working copy (at least
+    ``needed`` of its blocks, by default :data:`~docflow.ocr.text_region.MIN_TEXT_INSIDE`)."""
     from docflow.ocr.text_region import MIN_TEXT_INSIDE, share_inside
 
     if cluster is None:
         return True
     work_quad = tuple((x / factor, y / factor) for x, y in quad)
-    return share_inside(cluster, work_quad) >= MIN_TEXT_INSIDE  # type: ignore[arg-type]
+    return share_inside(cluster, work_quad) >= (MIN_TEXT_INSIDE if needed is None else needed)  # type: ignore[arg-type]
+
+
+def _outlines(work: Image, options: PreprocessOptions, cluster: Any) -> Iterator[tuple[Quad, float | None]]:
+    """Paper outlines of the working copy to try, best first, each with the share of the text cluster
+    it must hold: the largest bright region's (see :func:`~docflow.ocr.paper.find_paper_quad`), then,
+    with ``trace_paper``, the one traced outward from the text's middle, which needs less of the
+    cluster (the cluster may have taken in print or grain beside the paper, which the trace's own
+    checks, four sharp straight sides around the text, leave out)."""
+    from docflow.ocr.paper import find_paper_quad
+
+    quad = find_paper_quad(work)
+    if quad is not None:
+        yield quad, None
+    if options.trace_paper and cluster is not None:
+        from docflow.ocr.paper import trace_paper_quad
+        from docflow.ocr.text_region import core_box
+
+        traced = trace_paper_quad(work, core_box(cluster))
+        if traced is not None:
+            yield traced, TRACED_TEXT_INSIDE
 
 
 def _paper(
@@ -74,22 +98,22 @@ def _paper(
     An outline that leaves text found on the page outside is not trusted; the page is then cropped
     to its text region (``cluster``, blocks of the working copy) instead.
     """
-    from docflow.ocr.paper import find_paper, find_paper_quad
+    from docflow.ocr.paper import find_paper
 
     if not options.crop_to_paper:
         return IDENTITY, size, False, False
     if options.straighten_paper:
-        quad = find_paper_quad(work)
-        if quad is not None:
+        for quad, needed in _outlines(work, options, cluster):
             corners: Quad = tuple((x * factor, y * factor) for x, y in quad)  # type: ignore[assignment]
-            if _trusted(corners, cluster, factor):
-                width, height = rectangle_size(corners)
-                right, bottom = float(width), float(height)
-                rectangle = ((0.0, 0.0), (right, 0.0), (right, bottom), (0.0, bottom))
-                try:
-                    return homography(rectangle, corners), (width, height), True, True
-                except ValueError:
-                    pass
+            if not _trusted(corners, cluster, factor, needed):
+                continue
+            width, height = rectangle_size(corners)
+            right, bottom = float(width), float(height)
+            rectangle = ((0.0, 0.0), (right, 0.0), (right, bottom), (0.0, bottom))
+            try:
+                return homography(rectangle, corners), (width, height), True, True
+            except ValueError:
+                continue
     box = find_paper(work)
     if box is not None:
         x0, y0, x1, y1 = (value * factor for value in box)

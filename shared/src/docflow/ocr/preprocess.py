@@ -52,7 +52,9 @@ class PreprocessOptions:
     whitens the dark band a cropped paper's edge and shadow leave along the frame (see
     :mod:`docflow.ocr.paper`). ``join_dots`` blurs dot-matrix print just enough to join its dots
     into strokes (see :mod:`docflow.ocr.dots`). ``whiten_paper`` makes the paper white, the ink
-    keeping its greys (see :mod:`docflow.ocr.levels`). With ``straighten_paper``, ``deskew``,
+    keeping its greys (see :mod:`docflow.ocr.levels`). ``trace_paper`` traces the paper's outline
+    outward from its text where the paper does not stand out as one bright region (see
+    :func:`docflow.ocr.paper.trace_paper_quad`). With ``straighten_paper``, ``deskew``,
     ``flatten_light``, ``find_text``, ``clear_edges``, ``join_dots`` and ``whiten_paper`` off, a page
     is prepared as before they existed (crop and scale only).
     """
@@ -77,6 +79,7 @@ class PreprocessOptions:
     scale_text: bool = True
     join_dots: bool = True
     whiten_paper: bool = True
+    trace_paper: bool = True
 
     @property
     def photo_steps(self) -> bool:

@@ -198,6 +198,22 @@ def cluster_box(cluster: npt.NDArray[np.bool_], size: tuple[int, int]) -> Box:
     return x0, y0, x1, y1
 
 
+#: The middle of a text cluster spans these percentiles of its blocks along each axis.
+CORE_PERCENTILES = (40, 60)
+
+
+def core_box(cluster: npt.NDArray[np.bool_]) -> Box:
+    """The pixel box around the middle of a cluster's blocks (see :data:`CORE_PERCENTILES`): inside
+    the text even when the cluster also took in print or grain beside the paper."""
+    import numpy as np
+
+    ys, xs = np.nonzero(cluster)
+    low, high = CORE_PERCENTILES
+    x0, x1 = np.percentile(xs, [low, high])
+    y0, y1 = np.percentile(ys, [low, high])
+    return int(x0) * BLOCK, int(y0) * BLOCK, (int(x1) + 1) * BLOCK, (int(y1) + 1) * BLOCK
+
+
 def share_inside(cluster: npt.NDArray[np.bool_], quad: Quad) -> float:
     """The share of a cluster's blocks whose centres lie inside a convex quadrilateral (pixels), grown
     by ``BLOCK`` on every side: the paper's own edge, dark against a table, makes blocks there too."""

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from docflow.ocr import PreprocessOptions, read_document
-from docflow.ocr.paper import clear_edge_bands, find_paper, longest_run, otsu_threshold
+from docflow.ocr.paper import (
+    clear_edge_bands,
+    find_paper,
+    longest_run,
+    otsu_threshold,
+    trace_paper_quad,
+)
 from docflow.ocr.prepare import prepare_for_ocr
 from tests.support.ocr_corpus import MONO_FONT_PATH, encode, render_receipt
 
@@ -147,5 +155,57 @@ def test_given_photo_with_paper_edge_shadow_when_prepared_then_no_band_reaches_t
         dark = np.asarray(prepare_for_ocr(photo, options).image) < 160
         return max(longest_run(dark[:, x]) for x in range(dark.shape[1]))
 
-    assert darkest_run(PreprocessOptions(clear_edges=False)) > 400
+    # (The traced outline alone also leaves the band out: compared without it.)
+    assert darkest_run(PreprocessOptions(clear_edges=False, trace_paper=False)) > 400
     assert darkest_run(PreprocessOptions()) < 100
+
+
+TRACE_CORNERS = ((230.0, 160.0), (760.0, 210.0), (700.0, 1180.0), (150.0, 1130.0))
+#: A box in the middle of the text of the paper on :data:`TRACE_CORNERS`.
+TEXT_MIDDLE = (380, 550, 560, 750)
+
+
+def traced_photo(*, neighbour: bool = False, shadow_at: int | None = None) -> Image.Image:
+    """A receipt warped onto :data:`TRACE_CORNERS` of a grey table; ``neighbour`` lays another bright
+    paper against its left side, ``shadow_at`` darkens the photo right of that column, softly."""
+    from PIL import ImageFilter
+
+    from docflow.ocr.geometry import homography, pillow_coefficients
+
+    text = render_receipt(
+        ["KAUPPA OY", "", "Maito 1,20", "", "Leipa 2,40", "", "YHTEENSA 3,60", ""] * 3, size=14
+    )
+    paper = Image.new("L", (text.width + 120, text.height + 200), 255)
+    paper.paste(text, (60, 100))
+    paper = paper.point(lambda value: 60 + value * 140 // 255)
+    rectangle = ((0.0, 0.0), (paper.width, 0.0), (paper.width, paper.height), (0.0, paper.height))
+    coefficients = pillow_coefficients(homography(TRACE_CORNERS, rectangle))
+    size = (900, 1300)
+    table = Image.new("L", size, 120)
+    if neighbour:
+        ImageDraw.Draw(table).rectangle((0, 300, 200, 650), fill=215)
+    warped = paper.transform(size, Image.Transform.PERSPECTIVE, coefficients, Image.Resampling.BICUBIC)
+    mask = Image.new("L", paper.size, 255).transform(size, Image.Transform.PERSPECTIVE, coefficients)
+    photo = Image.composite(warped, table, mask).filter(ImageFilter.GaussianBlur(1.5))
+    if shadow_at is not None:
+        light = Image.new("L", size, 255)
+        ImageDraw.Draw(light).rectangle((shadow_at, 0, size[0], size[1]), fill=150)
+        light = light.filter(ImageFilter.GaussianBlur(30))
+        photo = ImageChops.multiply(photo, light)
+    return photo
+
+
+@pytest.mark.parametrize(("neighbour", "shadow_at"), [(False, None), (True, None), (True, 600)])
+def test_given_paper_in_perspective_when_traced_from_its_text_then_its_corners_are_found(
+    neighbour: bool, shadow_at: int | None
+) -> None:
+    quad = trace_paper_quad(traced_photo(neighbour=neighbour, shadow_at=shadow_at), TEXT_MIDDLE)
+    assert quad is not None
+    for found, true in zip(quad, TRACE_CORNERS, strict=True):
+        assert math.dist(found, true) < 15
+
+
+def test_given_text_without_a_paper_edge_when_traced_then_no_quad() -> None:
+    page = render_receipt(["KAUPPA OY", "Maito 1,20", "YHTEENSA 3,60"] * 10, size=28)
+    middle = (page.width // 3, page.height // 3, 2 * page.width // 3, 2 * page.height // 3)
+    assert trace_paper_quad(page, middle) is None

@@ -159,3 +159,14 @@ def test_given_slightly_tilted_lines_when_text_height_estimated_then_strips_keep
     # Across the whole width a 2.5 degree tilt merges the lines into runs several times as tall.
     assert estimate is not None
     assert estimate <= level * 1.6
+
+
+def test_given_cluster_with_grain_along_one_side_when_its_core_is_taken_then_core_lies_in_the_text() -> None:
+    from docflow.ocr.text_region import BLOCK, core_box
+
+    cluster = np.zeros((40, 30), dtype=bool)
+    cluster[5:35, 10:20] = True  # the receipt's text
+    cluster[0:40, 0:3] = True  # grain or other print the cluster took in beside it
+    x0, y0, x1, y1 = core_box(cluster)
+    assert 10 * BLOCK <= x0 < x1 <= 20 * BLOCK
+    assert 5 * BLOCK <= y0 < y1 <= 35 * BLOCK
