@@ -20,7 +20,8 @@ The runtime's ``snapshot_restore_py`` module calls :func:`run_before_snapshot` a
   Lambda re-seeds on restore. Settings need nothing either: they come from the environment, fixed per
   published version.
 
-Other modules add their own steps with :func:`before_snapshot` and :func:`after_restore`.
+Other modules add their own steps with :func:`before_snapshot` and :func:`after_restore`; a function
+whose first request loads more (``boto3``) names it with :func:`warm_before_snapshot`.
 """
 
 from __future__ import annotations
@@ -113,6 +114,17 @@ def warm_imports() -> None:
     for name in WARM_IMPORTS:
         if importlib.util.find_spec(name.split(".")[0]) is not None:
             importlib.import_module(name)
+
+
+def warm_before_snapshot(*modules: str) -> None:
+    """Import ``modules`` too before the snapshot: what this function's own first request loads
+    (``boto3`` for the functions that talk to S3), kept off its import path and out of a restore."""
+
+    def import_modules() -> None:
+        for name in modules:
+            importlib.import_module(name)
+
+    before_snapshot(import_modules)
 
 
 def drop_process_state() -> None:

@@ -66,3 +66,36 @@ def test_handler_binds_the_snapstart_hooks(spec: FunctionSpec, tmp_path: Path) -
     registered, warm = json.loads(out.stdout.strip().splitlines()[-1])
     assert registered == [1, 1]
     assert warm
+
+
+BOTO3_PROBE = """
+import json, sys
+import snapshot_restore_py as runtime
+from docflow_receipts_api.handler import handler
+at_import = "boto3" in sys.modules
+for hook in reversed(runtime.before):
+    hook()
+print(json.dumps([at_import, "boto3" in sys.modules]))
+"""
+
+
+@pytest.mark.slow
+def test_the_receipts_snapshot_carries_boto3_but_its_import_does_not(tmp_path: Path) -> None:
+    (tmp_path / "snapshot_restore_py.py").write_text(FAKE_RUNTIME)
+    env = {
+        **os.environ,
+        "ENVIRONMENT": "test",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")])),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", BOTO3_PROBE],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO_ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [False, True]
