@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from itertools import combinations, combinations_with_replacement, product
+from typing import NamedTuple
 
 from docflow.receipts import confidence
 from docflow.receipts.country import is_foreign
@@ -558,8 +559,16 @@ _COUNT = re.compile(r"\d\s?(?:[xX*×]|kpl|st)\s?\d?", re.IGNORECASE)
 _ODD_DEPOSIT = re.compile(r"(?<![\d.,:;/])(\d{1,2})[:;/](\d{2})(?![\d.,:;/])")
 
 
-def _deposit_lines(lines: Sequence[TextLine]) -> Iterator[Decimal | None]:
-    """The last amount of each deposit line (``None`` when the OCR lost it)."""
+class DepositLine(NamedTuple):
+    """The last amount of a deposit line (``None`` when the OCR lost it), and whether the line prints a
+    count of containers (``Pantti 5 x 0,10  0,50``)."""
+
+    amount: Decimal | None
+    counted: bool
+
+
+def _deposit_lines(lines: Sequence[TextLine]) -> Iterator[DepositLine]:
+    """Each deposit line's amount and whether it prints a count."""
     for line in lines:
         folded = line.folded
         if not (DEPOSIT.search(folded) or DEPOSIT_RETURN.search(folded)) or "%" in line.text:
@@ -568,12 +577,13 @@ def _deposit_lines(lines: Sequence[TextLine]) -> Iterator[Decimal | None]:
             continue
         found = find_amounts(line.text)
         odd = _ODD_DEPOSIT.findall(line.text)
+        counted = bool(_COUNT.search(line.text))
         if found:
-            yield found[-1].value
+            yield DepositLine(found[-1].value, counted)
         elif odd:
-            yield Decimal(f"{odd[-1][0]}.{odd[-1][1]}")
+            yield DepositLine(Decimal(f"{odd[-1][0]}.{odd[-1][1]}"), counted)
         else:
-            yield None
+            yield DepositLine(None, counted)
 
 
 def vat_free_amount(lines: Sequence[TextLine]) -> Decimal:
@@ -581,7 +591,8 @@ def vat_free_amount(lines: Sequence[TextLine]) -> Decimal:
     ``Pullopalautus -1,20``): in Finland and Estonia deposits are outside VAT, so the VAT rows' gross
     amounts add up to the total less these. The last amount of each such line counts, with its sign.
     """
-    return sum((value for value in _deposit_lines(lines) if value is not None), Decimal("0.00"))
+    amounts = (line.amount for line in _deposit_lines(lines))
+    return sum((value for value in amounts if value is not None), Decimal("0.00"))
 
 
 def vat_free_options(lines: Sequence[TextLine], country: str | None) -> tuple[Decimal, ...]:
@@ -589,14 +600,16 @@ def vat_free_options(lines: Sequence[TextLine], country: str | None) -> tuple[De
     two deposit lines whose amounts the OCR lost or misread, that sum with any of :data:`DEPOSIT_VALUES`
     for each. A deposit line that prints no count (``Pantti 6,15``) is misread when its amount is none
     of the container deposits: one container's deposit is printed as it is."""
-    values = list(_deposit_lines(lines))
-    if not values:
+    deposits = list(_deposit_lines(lines))
+    if not deposits:
         return ()
+    values = [deposit.amount for deposit in deposits]
     readable = sum((value for value in values if value is not None), Decimal("0.00"))
     options = {readable}
-    uncounted = _single_deposit_amounts(lines)
     single = [
-        value for value in values if value is None or (value not in DEPOSIT_VALUES and value in uncounted)
+        deposit.amount
+        for deposit in deposits
+        if deposit.amount is None or (deposit.amount not in DEPOSIT_VALUES and not deposit.counted)
     ]
     if 0 < len(single) <= _MAX_UNREAD_DEPOSITS and country in (None, "FI"):
         known = readable - sum((value for value in single if value is not None), Decimal("0.00"))
@@ -606,19 +619,6 @@ def vat_free_options(lines: Sequence[TextLine], country: str | None) -> tuple[De
     if any(value is None for value in values) and len(options) > 1:
         options.discard(readable)
     return tuple(sorted(options))
-
-
-def _single_deposit_amounts(lines: Sequence[TextLine]) -> set[Decimal]:
-    """Amounts of deposit lines that print no count of containers (``Pantti 0,15``, not ``Pantti 5 x
-    0,10  0,50``)."""
-    amounts: set[Decimal] = set()
-    for line in lines:
-        folded = line.folded
-        if DEPOSIT.search(folded) and not _COUNT.search(line.text):
-            found = find_amounts(line.text)
-            if found:
-                amounts.add(found[-1].value)
-    return amounts
 
 
 def read_vat(
