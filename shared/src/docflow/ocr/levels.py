@@ -25,33 +25,24 @@ MIN_CONTRAST = 48
 PAPER_PERCENTILE = 10
 
 
-def otsu_threshold(histogram: list[int]) -> int | None:
-    """The grey level (0..255) that maximises the variance between the two classes of a 256-bin
-    histogram: pixels below it are ink. ``None`` when the two classes' means are too close."""
-    total = sum(histogram)
-    if total == 0:
+def ink_threshold(histogram: list[int]) -> int | None:
+    """The grey level (0..255) below which a pixel is ink, by Otsu's threshold
+    (:func:`docflow.ocr.paper.otsu_threshold`); ``None`` when ink and paper are not told apart (one class
+    empty, or their means closer than :data:`MIN_CONTRAST`)."""
+    from docflow.ocr.paper import otsu_threshold
+
+    level = otsu_threshold(histogram) + 1
+    dark, light = histogram[:level], histogram[level:]
+    if not sum(dark) or not sum(light):
         return None
-    grand = sum(level * count for level, count in enumerate(histogram))
-    below = below_sum = 0
-    best_level, best_variance, best_means = None, 0.0, (0.0, 0.0)
-    for level in range(255):
-        below += histogram[level]
-        below_sum += level * histogram[level]
-        above = total - below
-        if below == 0 or above == 0:
-            continue
-        dark, light = below_sum / below, (grand - below_sum) / above
-        variance = below * above * (light - dark) ** 2
-        if variance > best_variance:
-            best_level, best_variance, best_means = level, variance, (dark, light)
-    if best_level is None or best_means[1] - best_means[0] < MIN_CONTRAST:
-        return None
-    return best_level + 1
+    dark_mean = sum(value * count for value, count in enumerate(dark)) / sum(dark)
+    light_mean = sum((level + value) * count for value, count in enumerate(light)) / sum(light)
+    return level if light_mean - dark_mean >= MIN_CONTRAST else None
 
 
 def paper_level(histogram: list[int]) -> int | None:
     """The grey level from which a page's pixels count as paper (see the module documentation)."""
-    threshold = otsu_threshold(histogram)
+    threshold = ink_threshold(histogram)
     if threshold is None:
         return None
     paper = histogram[threshold:]

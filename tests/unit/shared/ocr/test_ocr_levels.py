@@ -6,7 +6,7 @@ import random
 
 from PIL import Image, ImageFilter
 
-from docflow.ocr.levels import MIN_CONTRAST, otsu_threshold, paper_level, whiten_paper
+from docflow.ocr.levels import MIN_CONTRAST, ink_threshold, paper_level, whiten_paper
 from docflow.ocr.prepare import prepare_for_ocr
 from docflow.ocr.preprocess import PreprocessOptions
 from tests.support.ocr_corpus import render_receipt
@@ -28,14 +28,14 @@ def _grey_grainy(page: Image.Image) -> Image.Image:
 
 
 def test_the_threshold_separates_ink_from_paper() -> None:
-    threshold = otsu_threshold(_two_levels(40, 240))
+    threshold = ink_threshold(_two_levels(40, 240))
     assert threshold is not None
     assert 40 < threshold <= 240
 
 
 def test_a_page_without_ink_and_paper_has_no_threshold() -> None:
-    assert otsu_threshold([0] * 256) is None
-    assert otsu_threshold(_two_levels(200, 200 + MIN_CONTRAST - 1)) is None
+    assert ink_threshold([0] * 256) is None
+    assert ink_threshold(_two_levels(200, 200 + MIN_CONTRAST - 1)) is None
 
 
 def test_grey_paper_becomes_white_and_ink_keeps_its_greys() -> None:
