@@ -14,6 +14,8 @@ import string
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from docflow.receipts.numbers import lookalike_table
+
 EARLIEST_YEAR = 2000
 #: Receipts are booked within the years their vouchers are kept (six in Finland): a date in the future
 #: whose year is one digit away from exactly one year within them is that year, misread (``2125`` for
@@ -72,10 +74,7 @@ _LOOKALIKE_DATE = re.compile(
     rf"(?<![\w.,/-]){_LOOKALIKE_CHAR}{{1,2}}\s?[./,-]\s?{_LOOKALIKE_CHAR}{{1,2}}\s?[./,-]\s?"
     rf"{_LOOKALIKE_CHAR}{{2,4}}(?![\w.,/-])"
 )
-_LOOKALIKE_TABLES = (
-    str.maketrans("OoQDIl|SZGB", "00001115268"),
-    str.maketrans("OoQDIl|SZGB", "00001115263"),
-)
+_LOOKALIKE_TABLES = (lookalike_table(), lookalike_table(b="3"))
 #: How sure a date is whose ``B`` reads as 8 and as 3 into two dates (the 8 is taken).
 _AMBIGUOUS_LOOKALIKE = 0.4
 #: A date token needs this many real digits before its letters are read as digits.

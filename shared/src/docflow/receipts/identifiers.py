@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from docflow.receipts.numbers import lookalike_table
+
 _YTUNNUS = re.compile(r"(?<![\d-])(\d{6,7})\s?[-‐‑–—]{1,2}\s?(\d)(?!\d)")
 #: Next to its label only: a dot for the hyphen (``0206799.7``) or the hyphen lost (``22789110``).
 _LABELLED_YTUNNUS = re.compile(r"(?<![\d.,-])(\d{7})(?:\.|\s?)(\d)(?![\d.,])")
 #: Letters the OCR reads for digits inside a number next to the label (``270S919-9``, ``O206799-7``,
 #: dot-matrix ``121BD72-3``): ``S`` may be a 5 or an 8, ``B`` an 8 or a 3; the check digit decides.
-_LOOKALIKE_TABLES = tuple(str.maketrans("OoQDIl|SZBG", f"0000111{s}2{b}6") for s in "58" for b in "83")
+_LOOKALIKE_TABLES = tuple(lookalike_table(s=s, b=b) for s in "58" for b in "83")
 _LOOKALIKE_RUN = re.compile(r"[\dOoQDIl|SZBG]{7}(?=\s?[-‐‑–—.]{0,2}\s?[\dOoQDIl|SZBG](?![\w]))")
 #: A space between two digits of a number.
 _SPACE_IN_NUMBER = re.compile(r"(?<=\d) (?=\d)")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from docflow.receipts.dates import find_dates
 from docflow.receipts.lines import TextLine, fold
-from docflow.receipts.numbers import find_amounts
+from docflow.receipts.numbers import find_amounts, lookalike_table
 from docflow.receipts.vat import HOME_COUNTRY
 from docflow.receipts.vocabulary import COMPANY_MARK, NOT_MERCHANT
 
@@ -101,7 +101,7 @@ _ADDRESS_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
 #: A five-digit postcode before its town with digits read as look-alike letters (``7D1DD KUOPIO``,
 #: dot-matrix print): read as digits when at least two real digits show it is a number.
 _LOOKALIKE_POSTCODE = re.compile(r"(?<![\w-])[\dOoQDIl|SZBG]{5}(?=\s+[A-ZÅÄÖ][A-Za-zÅÄÖåäö])")
-_POSTCODE_DIGITS = str.maketrans("OoQDIl|SZBG", "00001115286")
+_POSTCODE_DIGITS = lookalike_table()
 _POSTCODE_MIN_DIGITS = 2
 #: An address whose postcode was so repaired is trusted no more than this.
 REPAIRED_ADDRESS = 0.6

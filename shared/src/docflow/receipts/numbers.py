@@ -56,9 +56,19 @@ _AMOUNT = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
-#: Letters (and a bracket) the OCR reads for digits, and the digits they stand for.
-_LOOKALIKES = "OoQDIl|]SZBG"
-_LOOKALIKE_DIGITS = str.maketrans(_LOOKALIKES, "000011115286")
+#: Letters the OCR reads for digits in any number: ``O o Q D`` for 0, ``I l |`` for 1, ``S`` for 5 (or 8),
+#: ``Z`` for 2, ``B`` for 8 (or 3), ``G`` for 6.
+LOOKALIKE_LETTERS = "OoQDIl|SZBG"
+
+
+def lookalike_table(*, s: str = "5", b: str = "8") -> dict[int, int]:
+    """A ``str.translate`` table from :data:`LOOKALIKE_LETTERS` to digits, ``S`` read as ``s`` and ``B``
+    as ``b``."""
+    return str.maketrans(LOOKALIKE_LETTERS, f"0000111{s}2{b}6")
+
+
+#: In an amount a closing bracket is a 1 too.
+_LOOKALIKE_DIGITS = {**lookalike_table(), ord("]"): ord("1")}
 _LOOK = r"[\dOoQDIl|\]SZBG]"
 #: A token shaped like an amount with look-alike letters: the integer part is at most six characters,
 #: the decimals exactly two (not ``l``, a litre), nothing word-like on either side.
@@ -102,7 +112,9 @@ def _repair_lookalikes(text: str) -> str:
 
     def digits(match: re.Match[str]) -> str:
         token = match[0]
-        if not any(char.isdigit() for char in token) or not any(char in _LOOKALIKES for char in token):
+        if not any(char.isdigit() for char in token) or not any(
+            ord(char) in _LOOKALIKE_DIGITS for char in token
+        ):
             return token
         if len(match["int"]) > 1 and not any(char.isdigit() for char in match["int"]):
             return token  # ``OS,10``: a word before a number, not a number
