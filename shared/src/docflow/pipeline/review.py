@@ -21,13 +21,16 @@ VAT_ROW_REVIEW_CONFIDENCE = 0.7
 #: read as one.
 TOTAL_REVIEW_CONFIDENCE = 0.7
 DATE_REVIEW_CONFIDENCE = 0.7
-#: Papers that are no plain sale always need a person: a refund is matched to its purchase, a card
-#: slip or a deposit-return voucher carries no VAT breakdown to book.
+#: Papers that always need a person: a card slip or a deposit-return voucher carries no VAT breakdown
+#: to book. A refund (a credit receipt) is booked like a sale when its negative rows add up: it lowers
+#: the period's deductible VAT, and leaving it out would claim too much.
 KIND_REASONS: dict[str, str] = {
-    "refund": "refund",
     "card_slip": "card_slip",
     "deposit_return": "deposit_return",
 }
+#: Extraction warnings that make a Finnish receipt no valid VAT voucher: without the seller's Y-tunnus
+#: the VAT summary cannot count its VAT, so a person reads or adds it.
+VOUCHER_GAPS: tuple[str, ...] = ("no_business_id",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +83,8 @@ def review_reasons(
 
     A receipt is booked only when total, date and VAT rows agree with each other: the gross amounts
     add up to the total, each row is arithmetic and its rate valid on the date in the receipt's country;
-    the total and the date are read with confidence, and the paper is a plain sale.
+    the total and the date are read with confidence, a Finnish receipt names its seller's Y-tunnus, and
+    the paper is a sale or a refund.
     """
     reasons = [f"no_{name}" for name in REQUIRED_FIELDS if getattr(receipt, name) is None]
     if duplicate_of is not None:
@@ -96,6 +100,7 @@ def review_reasons(
     if receipt.total is not None and not receipt.vat:
         reasons.append("no_vat_breakdown")
     codes = {warning.code for warning in receipt.warnings}
+    reasons.extend(code for code in VOUCHER_GAPS if code in codes)
     reasons.extend(code for code in VAT_DISAGREEMENTS if code in codes)
     if any(row.confidence < VAT_ROW_REVIEW_CONFIDENCE for row in receipt.vat):
         reasons.append("vat_rows_uncertain")

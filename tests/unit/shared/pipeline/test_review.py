@@ -60,14 +60,35 @@ def test_given_a_swedish_receipt_when_stored_then_its_country_is_kept_with_the_f
     assert "foreign_receipt" in {warning["code"] for warning in review.warnings}
 
 
-def test_given_a_refund_whose_rows_add_up_when_reviewed_then_it_still_needs_review() -> None:
+def test_given_a_refund_whose_rows_add_up_when_reviewed_then_it_is_processed_with_negative_vat() -> None:
     receipt = extract_receipt(
         "Kauppa Oy\nY-tunnus 0112038-9\nPvm 12.03.2025\nPALAUTUS\nTUOLI -100,00\nYHTEENSÄ -100,00\n"
         "KORTTI -100,00\nALV% VEROTON VERO VEROLLINEN\n25,5 -79,68 -20,32 -100,00\n",
         today=TODAY,
     )
+    review = build_review(receipt, ocr_text="", ocr_seconds=0.1, duplicate_of=None, review_confidence=0.6)
     assert receipt.kind == "refund"
-    assert "refund" in _reasons(receipt)
+    assert review.status == "processed"
+    assert [str(row.tax) for row in review.vat_rows] == ["-20.32"]
+
+
+def test_given_a_refund_whose_rows_do_not_add_up_when_reviewed_then_it_needs_review() -> None:
+    receipt = extract_receipt(
+        "Kauppa Oy\nY-tunnus 0112038-9\nPvm 12.03.2025\nPALAUTUS\nTUOLI -100,00\nYHTEENSÄ -100,00\n"
+        "KORTTI -100,00\nALV% VEROTON VERO VEROLLINEN\n25,5 -39,84 -10,16 -50,00\n",
+        today=TODAY,
+    )
+    assert receipt.kind == "refund"
+    assert "vat_total_mismatch" in _reasons(receipt)
+
+
+def test_given_a_finnish_receipt_without_a_business_id_when_reviewed_then_it_needs_review() -> None:
+    receipt = extract_receipt(
+        "Kauppa Oy\nPvm 12.03.2025\nTUOLI 100,00\nYHTEENSÄ 100,00\nKORTTI 100,00\n"
+        "ALV% VEROTON VERO VEROLLINEN\n25,5 79,68 20,32 100,00\n",
+        today=TODAY,
+    )
+    assert _reasons(receipt) == ["no_business_id"]
 
 
 def test_given_a_card_slip_when_reviewed_then_it_needs_review_as_a_card_slip() -> None:
