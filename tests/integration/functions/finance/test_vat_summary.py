@@ -176,3 +176,18 @@ def test_a_bad_period_is_a_422(http: TestClient, fresh_tenant: Tenant, auth: Hea
     response = http.get("/api/v1/finance/vat-summary", params={"period": period}, headers=auth(fresh_tenant))
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_a_refund_lowers_the_deductible_vat_of_its_period(
+    http: TestClient, fresh_tenant: Tenant, auth: Headers, write: Callable[..., list[uuid.UUID]]
+) -> None:
+    d = dt.date
+    write(
+        fresh_tenant,
+        ReceiptSpec(d(2026, 2, 2), "Tuoli Oy", "125.50", [VatLine("25.5", "100.00", "25.50", "125.50")]),
+        # The chair returned: a credit receipt with negative rows that add up.
+        ReceiptSpec(d(2026, 2, 9), "Tuoli Oy", "-62.75", [VatLine("25.5", "-50.00", "-12.75", "-62.75")]),
+    )
+    body = summary(http, auth(fresh_tenant), "2026-02")
+    assert _rates(body) == {"25.5": ("50.00", "12.75", "62.75", "12.75", 2)}
+    assert body["deductible_vat"] == "12.75"
