@@ -34,11 +34,21 @@ def s3_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 @get_metrics().log_metrics
 @logger.inject_lambda_context(clear_state=True, log_event=False)
 def drain_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """The scheduled drain: queued receipts whose worker died or whose invocation ran out of time."""
+    """The scheduled drain: uploads whose original never arrived are marked failed, then the queued
+    receipts whose worker died or whose invocation ran out of time are run."""
+    from docflow.db import system_transaction
     from docflow.pipeline.queue import drain
+    from docflow.pipeline.store import fail_abandoned_uploads
 
+    with system_transaction("receipts.abandoned_uploads") as conn:
+        abandoned = fail_abandoned_uploads(conn)
+    if abandoned:
+        logger.info("uploads never received marked failed", extra={"receipts": len(abandoned)})
     results = drain(remaining_seconds=_remaining_seconds(context))
-    return {"results": [{"outcome": r.outcome, "reason": r.reason} for r in results]}
+    return {
+        "abandoned_uploads": len(abandoned),
+        "results": [{"outcome": r.outcome, "reason": r.reason} for r in results],
+    }
 
 
 def _remaining_seconds(context: Any) -> float | None:

@@ -1,4 +1,5 @@
-"""The processor's SQL: claim a receipt, store a reading, record a failure, find duplicates.
+"""The processor's SQL: claim a receipt, store a reading, record a failure, find duplicates, and
+fail the uploads whose original never arrived.
 
 Every write is a guarded state transition: the claim succeeds only from ``pending``/``failed`` (or
 ``processing`` whose lease expired) and never for an older S3 sequencer; results are stored only by
@@ -16,6 +17,14 @@ from typing import Any
 from docflow.db import Connection
 from docflow.db.compose import statement
 from docflow.pipeline.review import Review
+
+#: A pending receipt whose original has not arrived this long after it was created (or after its last
+#: reprocess request) never will: an upload URL lives at most ``MAX_UPLOAD_URL_SECONDS`` (600 s).
+ABANDONED_UPLOAD_SECONDS = 3600
+#: Abandoned uploads failed per call, oldest first (the scheduled drain calls every minute).
+ABANDONED_UPLOAD_BATCH = 500
+#: ``failure_reason`` of such a receipt.
+UPLOAD_NOT_RECEIVED = "upload_not_received"
 
 #: Hex sequencers of different lengths compare as numbers once padded to the same width.
 _SEQ = "lpad(upper({value}), 64, '0')"
@@ -321,3 +330,36 @@ def record_failure(conn: Connection, claim: Claim, reason: str, *, retryable: bo
         (reason[:200], retryable, claim.receipt_id, claim.tenant_id, claim.attempt),
     ).fetchone()
     return row is not None
+
+
+def fail_abandoned_uploads(
+    conn: Connection,
+    *,
+    older_than_seconds: int = ABANDONED_UPLOAD_SECONDS,
+    limit: int = ABANDONED_UPLOAD_BATCH,
+) -> list[uuid.UUID]:
+    """Mark ``failed`` (``upload_not_received``, not retryable) the pending receipts whose original
+    never reached the bucket: no S3 event ever claimed them (no sequencer), none is queued, and the
+    upload URL expired long ago. Their ids; the uploader sees why and may delete or upload again.
+
+    An original that still arrives later is processed all the same (a claim takes ``failed`` rows).
+    """
+    rows = conn.execute(
+        """
+        update public.receipts r
+           set status = 'failed', failure_reason = %(reason)s, failure_retryable = false, updated_at = now()
+         where r.id in (
+                 select p.id from public.receipts p
+                  where p.status = 'pending' and p.sequencer is null and p.deleted_at is null
+                    and coalesce(p.reprocess_requested_at, p.created_at)
+                        < now() - make_interval(secs => %(seconds)s)
+                    and not exists (select 1 from app_private.receipt_jobs j where j.receipt_id = p.id)
+                  order by p.created_at
+                  limit %(limit)s
+                    for update skip locked)
+           and r.status = 'pending' and r.sequencer is null
+        returning r.id
+        """,
+        {"reason": UPLOAD_NOT_RECEIVED, "seconds": older_than_seconds, "limit": limit},
+    ).fetchall()
+    return [row["id"] for row in rows]
