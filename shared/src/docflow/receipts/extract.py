@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from docflow.receipts import confidence
 from docflow.receipts.country import CountryEvidence, detect_country
-from docflow.receipts.dates import DateMatch, find_dates, find_times
+from docflow.receipts.dates import DateMatch, find_dates, find_times, misread_year_dates
 from docflow.receipts.identifiers import find_business_ids, find_vat_numbers, vat_number_to_ytunnus
 from docflow.receipts.items import find_items
 from docflow.receipts.kinds import card_slip_amount, is_refund, receipt_kind, unsigned
@@ -30,7 +30,7 @@ from docflow.receipts.models import (
 )
 from docflow.receipts.numbers import CENT, find_amounts
 from docflow.receipts.totals import Check, TotalChoice, choose_total, collect_evidence, payment_method
-from docflow.receipts.vat import is_valid_rate, rate_for_date, rate_table
+from docflow.receipts.vat import is_valid_rate, rate_for_date, rate_table, tax_fits_rate
 from docflow.receipts.vat_reader import (
     Gathered,
     VatReading,
@@ -106,6 +106,8 @@ def extract_receipt(
         total_confirmed=total is not None and bool(total.agrees_with),
     )
     total = _disputed_by_vat(_confirmed_by_vat(total, reading), reading, gathered)
+    date_match = _date_for_rates(date_match, reading, country, today)
+    day = date_match[0].value if date_match is not None else None
     # Rows whose sum is the only reading of the total cannot confirm themselves by it.
     ceiling = confidence.VAT_ROW_UNCHECKED[3] if total is not None and total.source == Check.VAT_ROWS else 1.0
     vat_rows = tuple(
@@ -187,6 +189,32 @@ def _rate_for_date(row: VatRow, day: dt.date, country: str | None) -> VatRow:
     return VatRow(
         rate, net, row.gross - net, row.gross, min(row.confidence, confidence.VAT_ROW_RATE_CORRECTED)
     )
+
+
+#: A date whose year was read again because the VAT rates printed on the receipt were not in force then.
+DATE_FROM_RATES = 0.6
+
+
+def _date_for_rates(
+    date_match: tuple[DateMatch, float, str] | None, reading: VatReading, country: str | None, today: dt.date
+) -> tuple[DateMatch, float, str] | None:
+    """The date, or when a VAT rate the receipt prints (its tax fitting the rate to the cent) was not
+    in force on it (25.5 % on a 2020 date), the one date with a year digit read as its look-alike on
+    which every printed rate was (2026): a misread year, at :data:`DATE_FROM_RATES`."""
+    if date_match is None:
+        return None
+    table = rate_table(country)
+    printed = [row.rate for row, _ in reading.rows if tax_fits_rate(row.rate, row.net, row.tax, strict=True)]
+    if all(is_valid_rate(rate, date_match[0].value, table) for rate in printed):
+        return date_match
+    days = {
+        day
+        for day in misread_year_dates(date_match[0].value, today)
+        if all(is_valid_rate(rate, day, table) for rate in printed)
+    }
+    if len(days) != 1:
+        return date_match
+    return replace(date_match[0], value=days.pop()), min(date_match[1], DATE_FROM_RATES), date_match[2]
 
 
 def _header_end(

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from docflow.receipts.dates import find_dates, find_times, parse_date
+from docflow.receipts.dates import find_dates, find_times, misread_year_dates, parse_date
 
 TODAY = dt.date(2026, 6, 30)
 
@@ -259,3 +259,26 @@ def test_given_a_future_year_one_digit_from_one_recent_year_then_that_year_is_re
     # An old date is kept as read: real receipts of any age are scanned.
     [old] = find_dates("01.02.2016", today)
     assert old.value == dt.date(2016, 2, 1)
+
+
+def test_given_an_impossible_month_one_lookalike_digit_from_one_date_then_that_date_is_read_unsure() -> None:
+    [found] = find_dates("13.81.2026 21:56", TODAY)  # 8 for 0: only 01 is a month
+    assert (found.value, found.confidence) == (dt.date(2026, 1, 13), 0.5)
+
+
+@pytest.mark.parametrize("text", ["40.12.2025", "13.13.2026", "11.11.20255"])
+def test_given_an_impossible_date_with_no_single_lookalike_reading_then_no_date_is_guessed(text: str) -> None:
+    # 40: 46, 48 and 49 are no days; 13.13: 13.18, 18.13, 13.17 ... none or several; a five-digit year
+    assert find_dates(text, TODAY) == []
+
+
+def test_given_a_valid_date_then_its_digits_are_never_read_as_lookalikes() -> None:
+    [found] = find_dates("13.01.2026", TODAY)
+    assert found.confidence == 0.95
+
+
+def test_misread_year_dates_are_lookalike_years_in_the_past_only() -> None:
+    today = dt.date(2026, 11, 27)
+    assert misread_year_dates(dt.date(2020, 7, 7), today) == {dt.date(2026, 7, 7)}  # 2028, 2029: future
+    assert misread_year_dates(dt.date(2020, 7, 7), TODAY) == set()  # 7 July 2026 is after 30 June 2026
+    assert misread_year_dates(dt.date(2004, 12, 14), today) == set()  # 2 and 4 have no look-alikes
