@@ -292,12 +292,14 @@ _SURE_DATE_LINE = 0.9
 
 
 def _date_corroborated(lines: Sequence[TextLine], index: int, match: DateMatch, today: dt.date) -> bool:
-    """Whether another line prints the same date (a card slip below the receipt), or the one reading
-    is a clean four-digit-year date on a line the OCR was sure of."""
+    """Whether another line prints the same date (a card slip below the receipt), one of the two read
+    surely, or the one reading is a clean four-digit-year date on a line the OCR was sure of."""
     year = f"{match.value.year % 100:02d}"
     for other, line in enumerate(lines):
         if other == index or year not in line.text:  # cheap filter before the date patterns
             continue
+        if max(line.confidence, lines[index].confidence) < _SURE_DATE_LINE:
+            continue  # the same print read noisily twice repeats its misread digits
         if any(found.value == match.value for found in find_dates(line.text, today)):
             return True
     year_digits = sum(char.isdigit() for char in lines[index].text[match.start : match.end])

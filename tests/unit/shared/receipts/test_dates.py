@@ -181,6 +181,28 @@ def test_given_the_same_date_on_the_receipt_and_its_card_slip_then_it_is_confide
     assert receipt.date.confidence >= 0.9
 
 
+def test_given_the_same_date_printed_twice_and_read_noisily_both_times_then_it_is_not_confident() -> None:
+    from docflow.receipts.extract import extract_receipt
+    from docflow.receipts.lines import TextLine
+
+    # Arrival and departure of a parking ticket: one print, one misread 8 (28.10) repeated in both.
+    rows = [("Aimo Park Oy", 0.9), ("Saapunut 26.10.2026 07:31", 0.88), ("Poistunut 26.10.2026 08:47", 0.76)]
+    lines = [
+        TextLine(text, score, (0, 40 * at, 400, 40 * at + 30), 1) for at, (text, score) in enumerate(rows)
+    ]
+    receipt = extract_receipt(lines, today=dt.date(2026, 11, 27))
+    assert receipt.date is not None
+    assert receipt.date.value == dt.date(2026, 10, 26)
+    assert receipt.date.confidence < 0.9
+    sure = [(text, 0.95 if at == 1 else score) for at, (text, score) in enumerate(rows)]
+    lines = [
+        TextLine(text, score, (0, 40 * at, 400, 40 * at + 30), 1) for at, (text, score) in enumerate(sure)
+    ]
+    receipt = extract_receipt(lines, today=dt.date(2026, 11, 27))
+    assert receipt.date is not None
+    assert receipt.date.confidence >= 0.9
+
+
 def test_given_a_date_whose_separators_are_lost_before_a_time_then_it_is_read_unconfidently() -> None:
     found = find_dates("25 102025 18:49 Kuittinro 512949", dt.date(2026, 1, 1))
     assert [(match.value, match.confidence < 0.7) for match in found] == [(dt.date(2025, 10, 25), True)]
