@@ -376,15 +376,19 @@ def _currency(
 ) -> Field[str] | None:
     marks: Counter[str] = Counter()
     for line in lines:
+        codes: list[str] = []
         for match in find_amounts(line.text):
             if match.currency:
                 # ``kr`` is the krona or krone of the receipt's country.
                 code = match.currency
                 if code == "SEK" and country.currency in ("NOK", "DKK") and "SEK" not in line.folded:
                     code = country.currency
-                marks[code] += 1
-        if "€" in line.text:
-            marks["EUR"] += 1
+                codes.append(code)
+        # A euro sign away from the amounts (``Summa €``, ``€/kg``) counts once, one beside an amount
+        # is that amount's mark.
+        if "€" in line.text and "EUR" not in codes:
+            codes.append("EUR")
+        marks.update(codes)
     if marks:
         code, count = marks.most_common(1)[0]
         # One stray mark (``£`` read in a photo's clutter) does not outvote the country's own currency.
