@@ -56,12 +56,16 @@ def _sampled(image: Image) -> Image:
     return sample
 
 
-def ink_closing_ratio(image: Image) -> float:
+def ink_closing_ratio(image: Image, factor: float = 1.0) -> float:
     """Ink pixels after a 3x3 closing divided by ink pixels before (1.0 for a page without ink),
-    measured on :data:`SAMPLE_BANDS` bands of a tall page."""
+    measured on :data:`SAMPLE_BANDS` bands of a tall page, reduced by ``factor`` when it is below 1."""
+    from PIL import Image as PILImage
     from PIL import ImageFilter, ImageOps
 
     page = _sampled(image)
+    if factor < 1:
+        size = (max(1, round(page.width * factor)), max(1, round(page.height * factor)))
+        page = page.resize(size, PILImage.Resampling.LANCZOS)
     ink = ImageOps.autocontrast(page, cutoff=1).point(lambda value: 255 if value < _INK_BELOW else 0)
     before = ink.histogram()[255]
     if before == 0:
@@ -77,18 +81,8 @@ def is_dot_print(image: Image, text_height: float | None = None) -> bool:
         return True
     if text_height is None or text_height < REFERENCE_TEXT_HEIGHT:
         return False
-    return ink_closing_ratio(_at_reference_height(image, text_height)) >= SCALED_DOT_PRINT_RATIO
-
-
-def _at_reference_height(image: Image, text_height: float) -> Image:
-    """``image`` reduced so that its text is :data:`REFERENCE_TEXT_HEIGHT` pixels tall."""
     factor = REFERENCE_TEXT_HEIGHT / text_height
-    if factor >= 1:
-        return image
-    from PIL import Image as PILImage
-
-    size = (max(1, round(image.width * factor)), max(1, round(image.height * factor)))
-    return image.resize(size, PILImage.Resampling.LANCZOS)
+    return ink_closing_ratio(image, factor) >= SCALED_DOT_PRINT_RATIO
 
 
 def join_dots(image: Image, text_height: float | None) -> Image:
