@@ -14,7 +14,7 @@ import string
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from docflow.receipts.numbers import lookalike_table
+from docflow.receipts.numbers import digit_variants, lookalike_table
 
 EARLIEST_YEAR = 2000
 #: Receipts are booked within the years their vouchers are kept (six in Finland): a date in the future
@@ -215,6 +215,36 @@ def _weak_readings(text: str, today: dt.date) -> Iterator[_Reading]:
         year = _restored_year(match[3], today)
         if year is not None:
             yield _make_date(year, int(match[2]), int(match[1])), match.start(), match.end(), 0.5
+    for match in _NUMERIC.finditer(text):
+        if len(match[4]) == 4:
+            yield _impossible_date(match, today), match.start(), match.end(), MISREAD_DIGIT_CONFIDENCE
+
+
+#: A date read only after one look-alike digit of its day or month was turned back.
+MISREAD_DIGIT_CONFIDENCE = 0.5
+
+
+def _impossible_date(match: re.Match[str], today: dt.date) -> dt.date | None:
+    """For a day-first date that is no date either way (``13.81.2026``), the one date that reading one
+    digit of its day or month as its look-alike gives (``8`` for ``0``: 13.01.2026); ``None`` when the
+    printed digits are a date or no or several readings are."""
+    day, month, year = match[1], match[3], int(match[4])
+    if _make_date(year, int(month), int(day)) or _make_date(year, int(day), int(month)):
+        return None
+    readings = {
+        _make_date(year, int(new_month), int(new_day))
+        for new_day, new_month in [(variant, month) for variant in digit_variants(day)]
+        + [(day, variant) for variant in digit_variants(month)]
+    }
+    plausible = {value for value in readings if value is not None and _plausible(value, today)}
+    return plausible.pop() if len(plausible) == 1 else None
+
+
+def misread_year_dates(value: dt.date, today: dt.date) -> set[dt.date]:
+    """The dates ``value`` may be when one digit of its year is a misread look-alike (``2020`` for
+    2026, ``2004`` for 2024), none in the future or before :data:`EARLIEST_YEAR`."""
+    readings = {_make_date(int(year), value.month, value.day) for year in digit_variants(f"{value.year:04d}")}
+    return {reading for reading in readings if reading is not None and _plausible(reading, today)}
 
 
 def _restored_year(digits: str, today: dt.date) -> int | None:

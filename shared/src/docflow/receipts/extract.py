@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from docflow.receipts import confidence
 from docflow.receipts.country import CountryEvidence, detect_country
-from docflow.receipts.dates import DateMatch, find_dates, find_times
+from docflow.receipts.dates import DateMatch, find_dates, find_times, misread_year_dates
 from docflow.receipts.identifiers import find_business_ids, find_vat_numbers, vat_number_to_ytunnus
 from docflow.receipts.items import find_items
 from docflow.receipts.kinds import card_slip_amount, is_refund, receipt_kind, unsigned
@@ -30,7 +30,7 @@ from docflow.receipts.models import (
 )
 from docflow.receipts.numbers import CENT, find_amounts
 from docflow.receipts.totals import Check, TotalChoice, choose_total, collect_evidence, payment_method
-from docflow.receipts.vat import is_valid_rate, rate_for_date, rate_table
+from docflow.receipts.vat import is_valid_rate, rate_for_date, rate_table, tax_fits_rate
 from docflow.receipts.vat_reader import (
     Gathered,
     VatReading,
@@ -106,6 +106,8 @@ def extract_receipt(
         total_confirmed=total is not None and bool(total.agrees_with),
     )
     total = _disputed_by_vat(_confirmed_by_vat(total, reading), reading, gathered)
+    date_match = _date_for_rates(date_match, reading, country, today)
+    day = date_match[0].value if date_match is not None else None
     # Rows whose sum is the only reading of the total cannot confirm themselves by it.
     ceiling = confidence.VAT_ROW_UNCHECKED[3] if total is not None and total.source == Check.VAT_ROWS else 1.0
     vat_rows = tuple(
@@ -189,6 +191,32 @@ def _rate_for_date(row: VatRow, day: dt.date, country: str | None) -> VatRow:
     )
 
 
+#: A date whose year was read again because the VAT rates printed on the receipt were not in force then.
+DATE_FROM_RATES = 0.6
+
+
+def _date_for_rates(
+    date_match: tuple[DateMatch, float, str] | None, reading: VatReading, country: str | None, today: dt.date
+) -> tuple[DateMatch, float, str] | None:
+    """The date, or when a VAT rate the receipt prints (its tax fitting the rate to the cent) was not
+    in force on it (25.5 % on a 2020 date), the one date with a year digit read as its look-alike on
+    which every printed rate was (2026): a misread year, at :data:`DATE_FROM_RATES`."""
+    if date_match is None:
+        return None
+    table = rate_table(country)
+    printed = [row.rate for row, _ in reading.rows if tax_fits_rate(row.rate, row.net, row.tax, strict=True)]
+    if all(is_valid_rate(rate, date_match[0].value, table) for rate in printed):
+        return date_match
+    days = {
+        day
+        for day in misread_year_dates(date_match[0].value, today)
+        if all(is_valid_rate(rate, day, table) for rate in printed)
+    }
+    if len(days) != 1:
+        return date_match
+    return replace(date_match[0], value=days.pop()), min(date_match[1], DATE_FROM_RATES), date_match[2]
+
+
 def _header_end(
     lines: Sequence[TextLine], date_match: tuple[DateMatch, float, str] | None, first_total: int | None
 ) -> int:
@@ -264,12 +292,14 @@ _SURE_DATE_LINE = 0.9
 
 
 def _date_corroborated(lines: Sequence[TextLine], index: int, match: DateMatch, today: dt.date) -> bool:
-    """Whether another line prints the same date (a card slip below the receipt), or the one reading
-    is a clean four-digit-year date on a line the OCR was sure of."""
+    """Whether another line prints the same date (a card slip below the receipt), one of the two read
+    surely, or the one reading is a clean four-digit-year date on a line the OCR was sure of."""
     year = f"{match.value.year % 100:02d}"
     for other, line in enumerate(lines):
         if other == index or year not in line.text:  # cheap filter before the date patterns
             continue
+        if max(line.confidence, lines[index].confidence) < _SURE_DATE_LINE:
+            continue  # the same print read noisily twice repeats its misread digits
         if any(found.value == match.value for found in find_dates(line.text, today)):
             return True
     year_digits = sum(char.isdigit() for char in lines[index].text[match.start : match.end])
@@ -346,15 +376,19 @@ def _currency(
 ) -> Field[str] | None:
     marks: Counter[str] = Counter()
     for line in lines:
+        codes: list[str] = []
         for match in find_amounts(line.text):
             if match.currency:
                 # ``kr`` is the krona or krone of the receipt's country.
                 code = match.currency
                 if code == "SEK" and country.currency in ("NOK", "DKK") and "SEK" not in line.folded:
                     code = country.currency
-                marks[code] += 1
-        if "€" in line.text:
-            marks["EUR"] += 1
+                codes.append(code)
+        # A euro sign away from the amounts (``Summa €``, ``€/kg``) counts once, one beside an amount
+        # is that amount's mark.
+        if "€" in line.text and "EUR" not in codes:
+            codes.append("EUR")
+        marks.update(codes)
     if marks:
         code, count = marks.most_common(1)[0]
         # One stray mark (``£`` read in a photo's clutter) does not outvote the country's own currency.

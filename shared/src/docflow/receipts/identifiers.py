@@ -15,8 +15,9 @@ _YTUNNUS = re.compile(r"(?<![\d-])(\d{6,7})\s?[-‐‑–—]{1,2}\s?(\d)(?!\d)"
 #: Next to its label only: a dot for the hyphen (``0206799.7``) or the hyphen lost (``22789110``).
 _LABELLED_YTUNNUS = re.compile(r"(?<![\d.,-])(\d{7})(?:\.|\s?)(\d)(?![\d.,])")
 #: Letters the OCR reads for digits inside a number next to the label (``270S919-9``, ``O206799-7``,
-#: dot-matrix ``121BD72-3``): ``S`` may be a 5 or an 8, ``B`` an 8 or a 3; the check digit decides.
-_LOOKALIKE_TABLES = tuple(lookalike_table(s=s, b=b) for s in "58" for b in "83")
+#: dot-matrix ``121BD72-3``, ``S219642-3``): ``S`` may be a 5, an 8 or a 3, ``B`` an 8 or a 3; the check
+#: digit decides.
+_LOOKALIKE_TABLES = tuple(lookalike_table(s=s, b=b) for s in "583" for b in "83")
 _LOOKALIKE_RUN = re.compile(r"[\dOoQDIl|SZBG]{7}(?=\s?[-‐‑–—.]{0,2}\s?[\dOoQDIl|SZBG](?![\w]))")
 #: A space between two digits of a number.
 _SPACE_IN_NUMBER = re.compile(r"(?<=\d) (?=\d)")

@@ -30,6 +30,8 @@ from docflow.receipts.vocabulary import (
 #: A minus sign before (``-12,50``) or after (``12,50-``) an amount.
 _LEADING_SIGN = re.compile(r"[-−–]\s?(?=\d+[.,]\d{2}(?!\d))")
 _TRAILING_SIGN = re.compile(r"(?<=\d[.,]\d\d)-(?!\d)")
+#: A word of an item's name.
+_WORD = re.compile(r"[A-Z]{3}")
 #: A refund title holds at most this many words besides the refund word (``PALAUTUSKUITTI``, ``RETUR``).
 _TITLE_WORDS = 2
 #: Distinct card-terminal cues a card slip prints at least.
@@ -39,7 +41,9 @@ _SLIP_AMOUNTS = 3
 
 
 def is_refund(lines: Sequence[TextLine]) -> bool:
-    """A refund word as a title, next to a negative amount, or on a receipt with a negative total."""
+    """A refund word as a title, next to a negative amount, or on a receipt with a negative total; or,
+    the refund word misread, every amount above the total negative (each returned item is printed
+    with its minus) and no deposit-return word."""
     titled = False
     for line in lines:
         folded = line.folded
@@ -51,7 +55,29 @@ def is_refund(lines: Sequence[TextLine]) -> bool:
         rest = REFUND.sub(" ", folded).split()
         if not amounts and len(rest) <= _TITLE_WORDS:
             titled = True
-    return titled or (_negative_total(lines) and any(REFUND.search(line.folded) for line in lines))
+    return (
+        titled
+        or (_negative_total(lines) and any(REFUND.search(line.folded) for line in lines))
+        or (_negative_items(lines) and not any(DEPOSIT_RETURN.search(line.folded) for line in lines))
+    )
+
+
+#: Amounts above the total that must all be negative before a receipt without a readable refund word
+#: counts as a refund: one negative line alone may be a discount or a deposit returned.
+_NEGATIVE_ITEMS = 2
+
+
+def _negative_items(lines: Sequence[TextLine]) -> bool:
+    """At least :data:`_NEGATIVE_ITEMS` amounts on named lines above the first total line (a line
+    without a word, such as a date and time, is no item), every one of them negative."""
+    values: list[Decimal] = []
+    for line in lines:
+        folded = line.folded
+        if TOTAL_STRONG.search(folded) or TOTAL_WEAK.search(folded):
+            return len(values) >= _NEGATIVE_ITEMS and all(value < 0 for value in values)
+        if _WORD.search(folded):
+            values.extend(match.value for match in find_amounts(line.text))
+    return False
 
 
 def _negative_total(lines: Sequence[TextLine]) -> bool:

@@ -67,6 +67,31 @@ def lookalike_table(*, s: str = "5", b: str = "8") -> dict[int, int]:
     return str.maketrans(LOOKALIKE_LETTERS, f"0000111{s}2{b}6")
 
 
+#: Digits the OCR reads for one another in faint, worn or dot-matrix print: the closed loops ``0 6 8 9``
+#: (a stroke lost or added), ``3`` and ``5`` for a damaged ``8``, ``5`` and ``6``, ``1`` and ``7``. Used
+#: only where an independent check (a date's calendar, the VAT rates in force) picks one reading.
+DIGIT_LOOKALIKES: dict[str, str] = {
+    "0": "689",
+    "1": "7",
+    "3": "8",
+    "5": "68",
+    "6": "058",
+    "7": "1",
+    "8": "03569",
+    "9": "08",
+}
+
+
+def digit_variants(digits: str, positions: range | None = None) -> set[str]:
+    """``digits`` with one digit (at ``positions``, default any) read as one of its look-alikes."""
+    where = range(len(digits)) if positions is None else positions
+    return {
+        digits[:at] + other + digits[at + 1 :]
+        for at in where
+        for other in DIGIT_LOOKALIKES.get(digits[at], "")
+    }
+
+
 #: In an amount a closing bracket is a 1 too.
 _LOOKALIKE_DIGITS = {**lookalike_table(), ord("]"): ord("1")}
 _LOOK = r"[\dOoQDIl|\]SZBG]"

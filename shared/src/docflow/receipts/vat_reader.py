@@ -432,9 +432,16 @@ def preliminary_rows(gathered: Gathered) -> list[Candidate]:
         if candidate.source is RowSource.LINE
     }
     for rate, readings in _options(gathered).items():
-        if rate not in chosen and readings[0].printed >= 2:
+        if rate not in chosen and readings[0].printed >= 2 and _one_per_line([*chosen.values(), readings[0]]):
             chosen[rate] = readings[0]
     return sorted(chosen.values(), key=lambda candidate: candidate.line)
+
+
+def _one_per_line(rows: Sequence[Candidate]) -> bool:
+    """Whether no two rows are read from the same line: a line whose rate is unreadable (``&% 0,40
+    2,00``) fits several rates, but it prints one row."""
+    lines = [row.line for row in rows if row.line >= 0]
+    return len(lines) == len(set(lines))
 
 
 def _note_rows(notes: Sequence[TaxNote], residual: Decimal) -> list[Candidate] | None:
@@ -500,6 +507,8 @@ def _matching(
     best: tuple[tuple[bool, int, int], list[Candidate]] | None = None
     for combo in product(*([None, *readings] for readings in options.values())):
         chosen = [candidate for candidate in combo if candidate is not None]
+        if not _one_per_line(chosen):
+            continue
         gross = sum((candidate.row.gross for candidate in chosen), Decimal("0.00"))
         residual = total - gross
         rows: list[Candidate] | None = None

@@ -50,3 +50,26 @@ def test_a_tall_page_is_measured_on_bands_that_keep_its_ratio() -> None:
         assert tall.height > dots.SAMPLE_BANDS * dots.SAMPLE_ROWS
         assert dots._sampled(tall).height == dots.SAMPLE_BANDS * dots.SAMPLE_ROWS
         assert abs(ink_closing_ratio(tall) - ink_closing_ratio(page)) < 0.1
+
+
+def _enlarged(page: Image.Image, factor: float) -> Image.Image:
+    """``page`` as a phone photo takes it: ``factor`` times larger, slightly blurred."""
+    from PIL import ImageFilter
+
+    size = (round(page.width * factor), round(page.height * factor))
+    return page.resize(size, Image.Resampling.BICUBIC).filter(ImageFilter.GaussianBlur(0.6 * factor))
+
+
+def test_tall_dot_print_is_told_apart_at_the_reference_text_height() -> None:
+    # Text 20 px tall in the renders; enlarged 2.5 times the gaps between dots outgrow the 3x3 closing.
+    dots_photo = _enlarged(dotted(render_receipt()), 2.5)
+    assert ink_closing_ratio(dots_photo) < 1.2
+    assert not is_dot_print(dots_photo)
+    assert is_dot_print(dots_photo, text_height=50)
+    assert not is_dot_print(_enlarged(render_receipt(), 2.5), text_height=50)
+
+
+def test_small_text_is_measured_at_its_own_scale_only() -> None:
+    solid = render_receipt()
+    assert not is_dot_print(solid, text_height=20)
+    assert is_dot_print(dotted(solid), text_height=20)

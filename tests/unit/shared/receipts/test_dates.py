@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from docflow.receipts.dates import find_dates, find_times, parse_date
+from docflow.receipts.dates import find_dates, find_times, misread_year_dates, parse_date
 
 TODAY = dt.date(2026, 6, 30)
 
@@ -181,6 +181,28 @@ def test_given_the_same_date_on_the_receipt_and_its_card_slip_then_it_is_confide
     assert receipt.date.confidence >= 0.9
 
 
+def test_given_the_same_date_printed_twice_and_read_noisily_both_times_then_it_is_not_confident() -> None:
+    from docflow.receipts.extract import extract_receipt
+    from docflow.receipts.lines import TextLine
+
+    # Arrival and departure of a parking ticket: one print, one misread 8 (28.10) repeated in both.
+    rows = [("Aimo Park Oy", 0.9), ("Saapunut 26.10.2026 07:31", 0.88), ("Poistunut 26.10.2026 08:47", 0.76)]
+    lines = [
+        TextLine(text, score, (0, 40 * at, 400, 40 * at + 30), 1) for at, (text, score) in enumerate(rows)
+    ]
+    receipt = extract_receipt(lines, today=dt.date(2026, 11, 27))
+    assert receipt.date is not None
+    assert receipt.date.value == dt.date(2026, 10, 26)
+    assert receipt.date.confidence < 0.9
+    sure = [(text, 0.95 if at == 1 else score) for at, (text, score) in enumerate(rows)]
+    lines = [
+        TextLine(text, score, (0, 40 * at, 400, 40 * at + 30), 1) for at, (text, score) in enumerate(sure)
+    ]
+    receipt = extract_receipt(lines, today=dt.date(2026, 11, 27))
+    assert receipt.date is not None
+    assert receipt.date.confidence >= 0.9
+
+
 def test_given_a_date_whose_separators_are_lost_before_a_time_then_it_is_read_unconfidently() -> None:
     found = find_dates("25 102025 18:49 Kuittinro 512949", dt.date(2026, 1, 1))
     assert [(match.value, match.confidence < 0.7) for match in found] == [(dt.date(2025, 10, 25), True)]
@@ -259,3 +281,26 @@ def test_given_a_future_year_one_digit_from_one_recent_year_then_that_year_is_re
     # An old date is kept as read: real receipts of any age are scanned.
     [old] = find_dates("01.02.2016", today)
     assert old.value == dt.date(2016, 2, 1)
+
+
+def test_given_an_impossible_month_one_lookalike_digit_from_one_date_then_that_date_is_read_unsure() -> None:
+    [found] = find_dates("13.81.2026 21:56", TODAY)  # 8 for 0: only 01 is a month
+    assert (found.value, found.confidence) == (dt.date(2026, 1, 13), 0.5)
+
+
+@pytest.mark.parametrize("text", ["40.12.2025", "13.13.2026", "11.11.20255"])
+def test_given_an_impossible_date_with_no_single_lookalike_reading_then_no_date_is_guessed(text: str) -> None:
+    # 40: 46, 48 and 49 are no days; 13.13: 13.18, 18.13, 13.17 ... none or several; a five-digit year
+    assert find_dates(text, TODAY) == []
+
+
+def test_given_a_valid_date_then_its_digits_are_never_read_as_lookalikes() -> None:
+    [found] = find_dates("13.01.2026", TODAY)
+    assert found.confidence == 0.95
+
+
+def test_misread_year_dates_are_lookalike_years_in_the_past_only() -> None:
+    today = dt.date(2026, 11, 27)
+    assert misread_year_dates(dt.date(2020, 7, 7), today) == {dt.date(2026, 7, 7)}  # 2028, 2029: future
+    assert misread_year_dates(dt.date(2020, 7, 7), TODAY) == set()  # 7 July 2026 is after 30 June 2026
+    assert misread_year_dates(dt.date(2004, 12, 14), today) == set()  # 2 and 4 have no look-alikes

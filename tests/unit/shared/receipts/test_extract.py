@@ -333,3 +333,45 @@ def test_given_one_stray_currency_mark_on_a_finnish_receipt_then_the_country_dec
     twice = extract_receipt(text.replace("Viski 20,45", "Viski £20,45"), today=dt.date(2026, 1, 1))
     assert twice.currency is not None
     assert twice.currency.value == "GBP"
+
+
+RATE_AFTER_DATE = """\
+Puuilo Oy
+Ytunnus 2350637-0
+{date} 19:18
+SILIKONI VALK. 29,97
+MAKSETTAVA 29,97
+ALV {rate}% {tax}
+VEROTON {net}
+PANKKIKORTTI 29,97
+"""
+
+
+def test_given_a_printed_rate_not_in_force_on_the_date_then_the_lookalike_year_it_fits_is_read_unsure() -> (
+    None
+):
+    # 25.5 % applies from September 2024: 2020 is 2026 misread (2028 and 2029 lie ahead).
+    receipt = extract_receipt(
+        RATE_AFTER_DATE.format(date="2020-07-07", rate="25.5", tax="6,09", net="23,88"),
+        today=dt.date(2026, 11, 27),
+    )
+    assert receipt.date is not None
+    assert (receipt.date.value, receipt.date.confidence) == (dt.date(2026, 7, 7), 0.6)
+
+
+def test_given_several_lookalike_years_fit_the_printed_rate_then_the_date_is_kept_as_read() -> None:
+    receipt = extract_receipt(
+        RATE_AFTER_DATE.format(date="2020-07-07", rate="25.5", tax="6,09", net="23,88"),
+        today=dt.date(2029, 12, 31),
+    )
+    assert receipt.date is not None
+    assert receipt.date.value == dt.date(2020, 7, 7)  # 2026, 2028 and 2029 all fit
+
+
+def test_given_a_printed_rate_in_force_on_the_date_then_the_date_is_kept() -> None:
+    receipt = extract_receipt(
+        RATE_AFTER_DATE.format(date="2020-07-07", rate="24", tax="5,80", net="24,17"),
+        today=dt.date(2026, 11, 27),
+    )
+    assert receipt.date is not None
+    assert receipt.date.value == dt.date(2020, 7, 7)

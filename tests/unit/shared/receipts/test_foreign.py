@@ -197,3 +197,13 @@ def test_given_country_evidence_then_the_reasons_say_why() -> None:
     assert evidence.country == "SE"
     assert evidence.confidence >= 0.9
     assert "SE VAT number" in evidence.reasons
+
+
+def test_given_one_digit_misread_as_a_euro_sign_on_a_swedish_receipt_then_the_currency_stays_sek() -> None:
+    # No ``kr`` printed: the one ``€`` (a misread 6 before an amount) must not outvote the country.
+    text = SWEDISH_FUEL.replace("ATT BETALA SEK 930,15\n", "").replace("Kaffe 25,00", "Kaffe €5,00")
+    receipt = extract_receipt(text, today=TODAY)
+    assert receipt.country is not None
+    assert receipt.country.value == "SE"
+    assert receipt.currency is not None
+    assert receipt.currency.value == "SEK"

@@ -104,6 +104,8 @@ def test_given_dot_matrix_letters_for_digits_when_labelled_then_the_check_digit_
     assert (found.value, found.repaired) == ("1218072-3", True)
     [found] = find_business_ids("Y-tunnus 1B6BO4G-6")  # B as 3, G as 6
     assert (found.value, found.repaired) == ("1363046-6", True)
+    [found] = find_business_ids("Y-TUNNUS S219642-3")  # S as 3 (as 5 or 8 it fails the check digit)
+    assert (found.value, found.repaired) == ("3219642-3", True)
 
 
 def test_given_lookalike_letters_with_a_wrong_check_digit_when_labelled_then_nothing_is_found() -> None:

@@ -194,3 +194,36 @@ def test_given_two_overlapping_halves_then_the_repeated_rows_are_read_once() -> 
     assert receipt.total.value == total
     assert len(receipt.items) == len(LONG_ITEMS)
     assert "items_total_mismatch" not in [warning.code for warning in receipt.warnings]
+
+
+REFUND_WORD_MISREAD = """\
+Sale Kirkonkylä
+Osuuskauppa Keskimaa
+Y-tunnus 0112038-9
+22.2.2025 16.03
+HYYTTYS
+BROILERIN FILEESUIKALE -6,29 B
+HAMMASTAHNA -2,35 A
+LOPPUSUMMA 8,64
+MobilePay -8,64
+"""
+
+
+def test_given_every_item_negative_and_the_refund_word_misread_then_it_is_a_refund() -> None:
+    receipt = extract_receipt(REFUND_WORD_MISREAD, today=TODAY)
+    assert receipt.kind == "refund"
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("-8.64")
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        "MAITO 1,29\nALENNUS -0,20\nLEIPÄ 2,10\n",  # a discount among sold items
+        "PULLONPALAUTUS -1,20\n",  # one negative line only
+    ],
+)
+def test_given_a_sale_with_some_negative_lines_then_it_stays_a_sale(items: str) -> None:
+    text = f"K-Market Keskusta Oy\nY-tunnus 0112038-9\n12.03.2026\n{items}YHTEENSÄ 3,19\nKÄTEINEN 3,19\n"
+    receipt = extract_receipt(text, today=TODAY)
+    assert receipt.kind == "sale"

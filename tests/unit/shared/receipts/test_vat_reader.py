@@ -468,3 +468,10 @@ def test_given_a_tax_below_the_rate_that_does_not_fit_the_total_then_the_row_is_
 def test_given_a_net_below_the_rate_then_it_is_no_tax() -> None:
     receipt = _read(FI_HEAD, "12.03.2025", "YHTEENSÄ 10,21\nVISA 10,21\nALV 25,5 %\nVeroton osuus 8,14\n")
     assert _rows(receipt) == [("25.5", "8.14", "2.07", "10.21")]
+
+
+def test_given_a_line_whose_rate_is_unreadable_then_it_gives_one_row_at_most() -> None:
+    # ``&%``: the rate is lost; 0,40 and 2,00 fit 19, 20, 24, 25 and 25.5 %, but the line is one row.
+    # With the total's word misread too, the rows are what the line alone gives.
+    receipt = _read(EN_HEAD, "15.05.2025", "Muovipullo 1,5 l\n&% x 0.40 2, DD\nEHTEENSA 2,00 €\n")
+    assert len(receipt.vat) <= 1
