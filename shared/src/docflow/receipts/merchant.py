@@ -103,6 +103,8 @@ _ADDRESS_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<=\w)\s+(?=[.,](?:\s|$))"), ""),
     # ``SELATAN,, 84600``: a doubled comma is one comma.
     (re.compile(r",(?:\s*,)+"), ","),
+    # ``53200, KUALA LUMPUR,``: an address ends in no comma; small print's full stop reads as one.
+    (re.compile(r",$"), "."),
     # ``No. 53``: the number abbreviation is printed tight against its number (``NO.53``).
     (re.compile(r"\b(N[Oo])\.\s+(?=\d)"), r"\1."),
 )

@@ -393,3 +393,12 @@ def test_given_an_apostrophe_speck_and_a_misread_country_when_read_then_the_addr
     name, address = _party(text)
     assert name == "LIGHTROOM GALLERY SDN BHD"
     assert address == "No: 28, JALAN ASTANA 1C, BANDAR BUKIT RAJA, 41050 KLANG SELANGOR D.E, MALAYSIA"
+
+
+def test_given_an_address_ending_in_a_comma_when_read_then_it_ends_in_a_full_stop() -> None:
+    text = (
+        "SYARIKAT PERNIAGAAN GIN KEE\n(81109-A)\nNO 290, JALAN AIR PANAS,\nSETAPAK,\n"
+        "53200, KUALA LUMPUR,\nTEL : 03-40210276\n"
+    )
+    _, address = _party(text)
+    assert address == "NO 290, JALAN AIR PANAS, SETAPAK, 53200, KUALA LUMPUR."
