@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from docflow.ocr.engine import OcrEngine
 from docflow.ocr.engine_choice import default_engine
 from docflow.ocr.errors import OcrDocumentTimeoutError, OcrTimeoutError
+from docflow.ocr.gaps import read_uncovered
 from docflow.ocr.layout import Fragment, build_lines
 from docflow.ocr.limits import OcrLimits
 from docflow.ocr.loader import LoadedPage, load_pages, validate_upload
@@ -23,6 +24,29 @@ def _to_page_pixels(fragment: Fragment, prepared: PreparedImage, width: int, hei
     x0, y0, x1, y1 = prepared.to_page(fragment.bbox)
     box = (min(max(0, x0), width), min(max(0, y0), height), min(max(0, x1), width), min(max(0, y1), height))
     return Fragment(fragment.text, fragment.confidence, box)
+
+
+def _with_gaps(
+    prepared: PreparedImage,
+    fragments: list[Fragment],
+    *,
+    engine: OcrEngine,
+    languages: str,
+    limits: OcrLimits,
+    deadline: float,
+) -> list[Fragment]:
+    """``fragments`` with the header rows the reading left out read again (:mod:`docflow.ocr.gaps`),
+    within the time left; a band that runs out of time is an extra lost, not a failed page."""
+    left = min(limits.page_timeout_seconds, deadline - time.perf_counter())
+    if left <= 0:
+        return fragments
+    text_height = prepared.text_height * prepared.scale if prepared.text_height else None
+    try:
+        return read_uncovered(
+            prepared.image, fragments, text_height, engine=engine, languages=languages, timeout_seconds=left
+        )
+    except OcrTimeoutError:
+        return fragments
 
 
 def _ocr_page(
@@ -48,6 +72,10 @@ def _ocr_page(
         if left < limits.page_timeout_seconds:
             raise _document_timeout(limits) from None
         raise
+    if (options or PreprocessOptions()).read_gaps:
+        fragments = _with_gaps(
+            prepared, fragments, engine=engine, languages=languages, limits=limits, deadline=deadline
+        )
     in_page = (_to_page_pixels(f, prepared, page.width, page.height) for f in fragments)
     lines = build_lines(in_page, page=page.number)
     seconds = time.perf_counter() - started

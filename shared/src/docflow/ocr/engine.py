@@ -34,7 +34,8 @@ TESSERACT_VARIABLES: dict[str, str] = {"tessedit_do_invert": "0"}
 #: column of text of varying sizes) Tesseract's layout analysis took a right-aligned amount column, a
 #: shadowed paper edge or table grain beside it for a picture and dropped whole amounts; on the receipt
 #: benchmark 6 read more totals and VAT rows (held-out families: total 68 -> 72 %, VAT rows 55 -> 63 %)
-#: and fewer merchants (50 -> 47 %), whose large letters a uniform block fits less well.
+#: and fewer merchants (50 -> 47 %), whose large letters a uniform block fits less well (header rows it
+#: leaves out are read again on their own, see :mod:`docflow.ocr.gaps`).
 DEFAULT_PSM = 6
 _LANGUAGES = re.compile(r"^[A-Za-z_]{3,}(\+[A-Za-z_]{3,})*$")
 

@@ -54,7 +54,9 @@ class PreprocessOptions:
     into strokes (see :mod:`docflow.ocr.dots`). ``whiten_paper`` makes the paper white, the ink
     keeping its greys (see :mod:`docflow.ocr.levels`). ``trace_paper`` traces the paper's outline
     outward from its text where the paper does not stand out as one bright region (see
-    :func:`docflow.ocr.paper.trace_paper_quad`). With ``straighten_paper``, ``deskew``,
+    :func:`docflow.ocr.paper.trace_paper_quad`). ``read_gaps`` reads again, on their own, the header
+    rows with ink that the page reading left out (large print; see :mod:`docflow.ocr.gaps`). With
+    ``straighten_paper``, ``deskew``,
     ``flatten_light``, ``find_text``, ``clear_edges``, ``join_dots`` and ``whiten_paper`` off, a page
     is prepared as before they existed (crop and scale only).
     """
@@ -80,6 +82,7 @@ class PreprocessOptions:
     join_dots: bool = True
     whiten_paper: bool = True
     trace_paper: bool = True
+    read_gaps: bool = True
 
     @property
     def photo_steps(self) -> bool:

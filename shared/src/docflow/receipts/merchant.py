@@ -6,11 +6,13 @@ joins the line above, and a line ending in ``&`` joins the next. Street and post
 table's column headings are never the name, nor is a line below the street address without a company
 word (a branch or mall). The address is the run of lines after the name (or, with no name read, from the
 first street line) up to the first contact, registration or document line, or the first line below the
-postcode and town that is no state or country, joined with single spaces.
+postcode and town that is no state or country (an OCR speck before a state line dropped), joined with
+single spaces.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from docflow.receipts.dates import find_dates
 from docflow.receipts.lines import TextLine, fold
 from docflow.receipts.numbers import find_amounts, lookalike_table
+from docflow.receipts.places import repair_place_names
 from docflow.receipts.vat import HOME_COUNTRY
 from docflow.receipts.vocabulary import COMPANY_MARK, NOT_MERCHANT
 
@@ -59,6 +62,9 @@ _REGION_LINE = re.compile(
     r"DARUL|EHSAN|TAKZIM|AMAN|D\.?\s?E\.?|MALAYSIA?|SINGAPORE|FINLAND|SUOMI|SVERIGE|SWEDEN|DEUTSCHLAND|"
     r"GERMANY)(?![A-Z])\W*)+$|^\(.*\)\W*$"
 )
+#: An OCR speck before a state or country line (``4 SELANGOR DARUL EHSAN``): a lone digit, a lone
+#: lower-case letter or marks.
+_REGION_SPECK = re.compile(r"^(?:\d|[a-z]|[^\w\s(]+)\s+(?=[A-Za-z])")
 #: An address starts at its house, lot, unit or level number: ``No 2A Jalan ...``, ``LOT 5, ...``.
 _HOUSE_NUMBER = re.compile(r"^(?:NO\b|NO\.|LOT\b|UNIT\b|LEVEL\b|\d)")
 #: Words of a building or street name, which belong to the address: ``WISMA MAJU``, ``PLAZA BATAI``.
@@ -87,6 +93,8 @@ _ADDRESS_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<![^\s\w])!(?=[a-z])"), "l"),
     # ``No 8; Jalan``: addresses print no semicolons, it is a misread comma.
     (re.compile(r";"), ","),
+    # ``D.E,' MALAYSIA``: an apostrophe right after a comma or full stop is a speck.
+    (re.compile(r"(?<=[,.])\s?['’‘`]+(?=\s|$)"), ""),
     # ``D. E," MALAYSIA``: addresses print no double quotes, they are specks.
     (re.compile(r"\s?[\"“”]"), ""),
     # ``SELANGOR D. E``, ``W. P.``: an abbreviation of single letters is printed tight (``D.E``).
@@ -95,6 +103,8 @@ _ADDRESS_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<=\w)\s+(?=[.,](?:\s|$))"), ""),
     # ``SELATAN,, 84600``: a doubled comma is one comma.
     (re.compile(r",(?:\s*,)+"), ","),
+    # ``53200, KUALA LUMPUR,``: an address ends in no comma; small print's full stop reads as one.
+    (re.compile(r",$"), "."),
     # ``No. 53``: the number abbreviation is printed tight against its number (``NO.53``).
     (re.compile(r"\b(N[Oo])\.\s+(?=\d)"), r"\1."),
 )
@@ -103,7 +113,8 @@ _ADDRESS_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
 _LOOKALIKE_POSTCODE = re.compile(r"(?<![\w-])[\dOoQDIl|SZBG]{5}(?=\s+[A-ZÅÄÖ][A-Za-zÅÄÖåäö])")
 _POSTCODE_DIGITS = lookalike_table()
 _POSTCODE_MIN_DIGITS = 2
-#: An address whose postcode was so repaired is trusted no more than this.
+#: An address whose postcode was so repaired, or a state or country name in it
+#: (:mod:`docflow.receipts.places`), is trusted no more than this.
 REPAIRED_ADDRESS = 0.6
 #: An OCR speck after the last word of an address line: ``81200 Johor Bahru, Johor i``.
 _ADDRESS_TRAILING_SPECK = re.compile(r"(?<=[\w.,)])\s+[a-z|]$")
@@ -442,13 +453,15 @@ def _is_branch_name(line: TextLine) -> bool:
 def find_address(lines: Sequence[TextLine], after: int) -> tuple[str, float] | None:
     """The address printed below the merchant line ``after``: (text, confidence), or ``None``."""
     collected: list[TextLine] = []
-    for line in lines[after + 1 : after + 1 + MAX_ADDRESS_LINES + 2]:
-        folded = line.folded
+    for printed in lines[after + 1 : after + 1 + MAX_ADDRESS_LINES + 2]:
+        line, folded = printed, printed.folded
         # Below the postcode and town only the state, the country or a branch note belong to it.
-        if any(
-            _POSTCODE_AND_TOWN.search(_repair_postcode(done.folded)) for done in collected
-        ) and not _REGION_LINE.match(folded):
-            break
+        if any(_POSTCODE_AND_TOWN.search(_repair_postcode(done.folded)) for done in collected):
+            region = _REGION_SPECK.sub("", line.text)
+            if not _REGION_LINE.match(fold(region)):
+                break
+            line = dataclasses.replace(printed, text=region)
+            folded = line.folded
         # The document title (``TAX INVOICE``) ends the seller's header: no address below it.
         if _DOCUMENT_TITLE.search(folded):
             break
@@ -486,7 +499,7 @@ def find_address(lines: Sequence[TextLine], after: int) -> tuple[str, float] | N
     text = " ".join(part for part in parts if part)
     for pattern, replacement in _ADDRESS_FIXES:
         text = pattern.sub(replacement, text)
-    repaired = _repair_postcode(text)
+    repaired = _repair_postcode(repair_place_names(text))
     confidence = sum(line.confidence for line in collected) / len(collected)
     ceiling = REPAIRED_ADDRESS if repaired != text else 0.9
     return repaired, round(min(ceiling, confidence * 0.9), 3)

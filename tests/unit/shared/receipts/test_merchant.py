@@ -368,3 +368,37 @@ def test_given_a_dot_matrix_postcode_with_lookalike_letters_when_read_then_it_is
 def test_given_a_word_of_lookalike_letters_before_the_town_when_read_then_it_is_left_as_printed() -> None:
     party = find_party(lines_from_text("Prisma Kaleva\nKiekkokatu 57\nBOSSO KUOPIO\nY-tunnus 1218072-3\n"))
     assert party.address == "Kiekkokatu 57 BOSSO KUOPIO"
+
+
+def test_given_a_speck_before_the_state_line_when_read_then_the_state_ends_the_address() -> None:
+    text = (
+        "TEO HENG STATIONERY & BOOKS\n(001451637-M)\nNO. 53, JALAN BESAR, 45600 BATANG BERJUNTAI\n"
+        "4 SELANGOR DARUL EHSAN\nTEL : 03-3271 9872 FAX : 03-3271 9481\n"
+    )
+    _, address = _party(text)
+    assert address == "NO.53, JALAN BESAR, 45600 BATANG BERJUNTAI SELANGOR DARUL EHSAN"
+
+
+def test_given_a_speck_before_a_line_that_is_no_state_when_read_then_the_address_ends_above_it() -> None:
+    text = "KEDAI PAPAN YEW CHUAN\nLOT 276 JALAN BANTING\n43800 DENGKIL, SELANGOR\n4 CASH BILL\n"
+    _, address = _party(text)
+    assert address == "LOT 276 JALAN BANTING 43800 DENGKIL, SELANGOR"
+
+
+def test_given_an_apostrophe_speck_and_a_misread_country_when_read_then_the_address_is_clean() -> None:
+    text = (
+        "LIGHTROOM GALLERY SDN BHD\nNo: 28, JALAN ASTANA 1C,\nBANDAR BUKIT RAJA, 41050\n"
+        "KLANG SELANGOR D.E,' MALAYSTA\nROC No. : (1072825-A)\n"
+    )
+    name, address = _party(text)
+    assert name == "LIGHTROOM GALLERY SDN BHD"
+    assert address == "No: 28, JALAN ASTANA 1C, BANDAR BUKIT RAJA, 41050 KLANG SELANGOR D.E, MALAYSIA"
+
+
+def test_given_an_address_ending_in_a_comma_when_read_then_it_ends_in_a_full_stop() -> None:
+    text = (
+        "SYARIKAT PERNIAGAAN GIN KEE\n(81109-A)\nNO 290, JALAN AIR PANAS,\nSETAPAK,\n"
+        "53200, KUALA LUMPUR,\nTEL : 03-40210276\n"
+    )
+    _, address = _party(text)
+    assert address == "NO 290, JALAN AIR PANAS, SETAPAK, 53200, KUALA LUMPUR."
