@@ -50,6 +50,10 @@ MIN_SKEW = 0.3
 TRACED_TEXT_INSIDE = 0.5
 #: A text region covering more than this share of the photo is not worth cropping to.
 MAX_TEXT_AREA = 0.9
+#: A paper outline whose corners all lie within this share of the working copy's long side of its
+#: bounding box's corners is upright (as :data:`~docflow.ocr.paper.UPRIGHT_TOLERANCE` for the bright
+#: region's): the paper is cropped, not resampled.
+UPRIGHT_SHARE = 0.006
 
 
 def _reduced(image: Image, side: int) -> tuple[Image, int]:
@@ -69,6 +73,15 @@ def _trusted(quad: Quad, cluster: Any, factor: int, needed: float | None = None)
     return share_inside(cluster, work_quad) >= (MIN_TEXT_INSIDE if needed is None else needed)  # type: ignore[arg-type]
 
 
+def _upright_box(quad: Quad, side: int) -> tuple[float, float, float, float] | None:
+    """The bounding box of a paper outline (working-copy pixels) whose long side is ``side`` when the
+    outline is upright (see :data:`UPRIGHT_SHARE`), else ``None``."""
+    xs, ys = [x for x, _ in quad], [y for _, y in quad]
+    box = ((min(xs), min(ys)), (max(xs), min(ys)), (max(xs), max(ys)), (min(xs), max(ys)))
+    deviation = max(max(abs(x - bx), abs(y - by)) for (x, y), (bx, by) in zip(quad, box, strict=True))
+    return (min(xs), min(ys), max(xs), max(ys)) if deviation <= side * UPRIGHT_SHARE else None
+
+
 def _outlines(work: Image, options: PreprocessOptions, cluster: Any) -> Iterator[tuple[Quad, float | None]]:
     """Paper outlines of the working copy to try, best first, each with the share of the text cluster
     it must hold: the largest bright region's (see :func:`~docflow.ocr.paper.find_paper_quad`), then,
@@ -82,9 +95,9 @@ def _outlines(work: Image, options: PreprocessOptions, cluster: Any) -> Iterator
         yield quad, None
     if options.trace_paper and cluster is not None:
         from docflow.ocr.paper import trace_paper_quad
-        from docflow.ocr.text_region import core_box
+        from docflow.ocr.text_region import SPREAD_PERCENTILES, core_box
 
-        traced = trace_paper_quad(work, core_box(cluster))
+        traced = trace_paper_quad(work, core_box(cluster), core_box(cluster, SPREAD_PERCENTILES))
         if traced is not None:
             yield traced, TRACED_TEXT_INSIDE
 
@@ -107,6 +120,11 @@ def _paper(
             corners: Quad = tuple((x * factor, y * factor) for x, y in quad)  # type: ignore[assignment]
             if not _trusted(corners, cluster, factor, needed):
                 continue
+            upright = _upright_box(quad, max(work.size))
+            if upright is not None:
+                x0, y0 = max(0, round(upright[0] * factor)), max(0, round(upright[1] * factor))
+                x1, y1 = min(size[0], round(upright[2] * factor)), min(size[1], round(upright[3] * factor))
+                return translation(x0, y0), (x1 - x0, y1 - y0), False, True
             width, height = rectangle_size(corners)
             right, bottom = float(width), float(height)
             rectangle = ((0.0, 0.0), (right, 0.0), (right, bottom), (0.0, bottom))

@@ -125,3 +125,22 @@ def test_given_all_photo_steps_off_when_prepared_then_same_as_crop_and_scale() -
     assert prepared.skew == 0.0
     assert not prepared.straightened
     assert prepared.image.size == page.size
+
+
+@pytest.mark.parametrize(
+    ("quad", "upright"),
+    [
+        (((100.0, 100.0), (600.0, 101.0), (601.0, 1500.0), (99.0, 1499.0)), True),
+        (((100.0, 100.0), (600.0, 130.0), (560.0, 1500.0), (60.0, 1470.0)), False),
+        (((100.0, 100.0), (600.0, 100.0), (620.0, 1500.0), (100.0, 1500.0)), False),
+    ],
+)
+def test_given_paper_outline_when_nearly_upright_then_it_is_cropped_as_a_box(
+    quad: tuple[tuple[float, float], ...], upright: bool
+) -> None:
+    from docflow.ocr.photo import _upright_box
+
+    box = _upright_box(quad, 1600)  # type: ignore[arg-type]
+    assert (box is not None) is upright
+    if box is not None:
+        assert box == (99.0, 100.0, 601.0, 1500.0)
