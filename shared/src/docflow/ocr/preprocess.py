@@ -54,9 +54,12 @@ class PreprocessOptions:
     into strokes (see :mod:`docflow.ocr.dots`). ``whiten_paper`` makes the paper white, the ink
     keeping its greys (see :mod:`docflow.ocr.levels`). ``trace_paper`` traces the paper's outline
     outward from its text where the paper does not stand out as one bright region (see
-    :func:`docflow.ocr.paper.trace_paper_quad`). With ``straighten_paper``, ``deskew``,
-    ``flatten_light``, ``find_text``, ``clear_edges``, ``join_dots`` and ``whiten_paper`` off, a page
-    is prepared as before they existed (crop and scale only).
+    :func:`docflow.ocr.paper.trace_paper_quad`). ``denoise`` (off by default: it read
+    one of the real German scans worse) smooths a grainy photo (sensor noise, heavy JPEG) with uneven
+    light with a 3 x 3 median before its light is evened out (see
+    :data:`docflow.ocr.photo.NOISY_PAPER`). With ``straighten_paper``, ``deskew``, ``flatten_light``,
+    ``find_text``, ``clear_edges``, ``join_dots`` and ``whiten_paper`` off, a page is prepared as
+    before they existed (crop and scale only).
     """
 
     min_text_height: int = 16
@@ -80,6 +83,7 @@ class PreprocessOptions:
     join_dots: bool = True
     whiten_paper: bool = True
     trace_paper: bool = True
+    denoise: bool = False
 
     @property
     def photo_steps(self) -> bool:
