@@ -341,8 +341,10 @@ SHARP_SHARE = 0.5
 SHARP_SPAN = 3
 #: Each edge is traced over this many lines (rows or columns) across the text's extent.
 TRACE_LINES = 48
-#: An edge is trusted when at least this share of its traced lines lie on its line.
-MIN_EDGE_SUPPORT = 0.45
+#: An edge is trusted when at least this share of its traced lines lie on its line: lines are traced
+#: along most of the text's extent, so an edge hidden over more than half its length (clutter as
+#: bright as the paper beside it, a shadow's rim) still shows over enough of the rest.
+MIN_EDGE_SUPPORT = 0.35
 
 
 def _edge_points(pixels: Any, start: int, lines: Any, outward: int) -> tuple[Any, Any]:
@@ -403,7 +405,7 @@ def _traced_edge(pixels: Any, start: int, span: tuple[int, int], outward: int) -
     return fitted if support.sum() >= len(lines) * MIN_EDGE_SUPPORT else None
 
 
-def trace_paper_quad(image: Image, text_box: PaperBox) -> Quad | None:
+def trace_paper_quad(image: Image, text_box: PaperBox, reach: PaperBox | None = None) -> Quad | None:
     """The paper's four corners in a grayscale photo, traced outward from the text on it.
 
     Where the paper does not stand out as one bright region (shadow, uneven light, clutter of
@@ -413,6 +415,10 @@ def trace_paper_quad(image: Image, text_box: PaperBox) -> Quad | None:
     is no step); each side's points must lie mostly on one straight line (chosen by consensus),
     opposite sides nearly parallel, and the corners in the image. ``None`` otherwise. Corners are
     ordered as by :func:`find_paper_quad`.
+
+    The rows and columns followed span ``reach`` (image pixels; by default ``text_box``), from
+    ``text_box``'s sides: the longer the stretch of each edge traced, the more of it shows where
+    clutter hides a part.
     """
     import numpy as np
 
@@ -425,10 +431,14 @@ def trace_paper_quad(image: Image, text_box: PaperBox) -> Quad | None:
     x1, y1 = min(width - 1, int(text_box[2] * sx)), min(height - 1, int(text_box[3] * sy))
     if x1 - x0 < 8 or y1 - y0 < 8:
         return None
-    left = _traced_edge(pixels, x0, (y0, y1), -1)
-    right = _traced_edge(pixels, x1, (y0, y1), 1)
-    top = _traced_edge(pixels.T, y0, (x0, x1), -1)
-    bottom = _traced_edge(pixels.T, y1, (x0, x1), 1)
+    rows, columns = (y0, y1), (x0, x1)
+    if reach is not None:
+        rows = (min(y0, int(reach[1] * sy)), max(y1, min(height - 1, int(reach[3] * sy))))
+        columns = (min(x0, int(reach[0] * sx)), max(x1, min(width - 1, int(reach[2] * sx))))
+    left = _traced_edge(pixels, x0, rows, -1)
+    right = _traced_edge(pixels, x1, rows, 1)
+    top = _traced_edge(pixels.T, y0, columns, -1)
+    bottom = _traced_edge(pixels.T, y1, columns, 1)
     if left is None or right is None or top is None or bottom is None:
         return None
     if abs(left[0] - right[0]) > MAX_EDGE_SPREAD or abs(top[0] - bottom[0]) > MAX_EDGE_SPREAD:

@@ -4,7 +4,8 @@ Everything is decided on a reduced working copy (long side at most :data:`WORK_S
 paper's corners are, how far the text lines tilt, how tall the text is. The crop or perspective,
 the rotation and the scale are then multiplied into one transform and the photo is resampled once,
 at the size Tesseract reads (a 12 MP photo is usually reduced, so the full-size image is never
-processed pixel by pixel in Python or numpy). Light is evened out last, on that smaller image.
+processed pixel by pixel in Python or numpy). Light is evened out last, on that smaller image
+(after a grainy photo's noise is smoothed there, when options ask for it).
 A page that needs nothing (a level scan) costs the working copy and the estimates, then takes the
 plain crop-and-scale path.
 """
@@ -50,6 +51,21 @@ MIN_SKEW = 0.3
 TRACED_TEXT_INSIDE = 0.5
 #: A text region covering more than this share of the photo is not worth cropping to.
 MAX_TEXT_AREA = 0.9
+#: A paper outline whose corners all lie within this share of the working copy's long side of its
+#: bounding box's corners is upright (as :data:`~docflow.ocr.paper.UPRIGHT_TOLERANCE` for the bright
+#: region's): the paper is cropped, not resampled.
+UPRIGHT_SHARE = 0.006
+#: A prepared photo whose paper strays from its own 3 x 3 median by more than this share of its
+#: brightness on average is grainy (sensor noise of a dim photo, heavy JPEG): when its light is
+#: uneven too (a photo, not a scan) it is smoothed by that median before it is read, or Tesseract
+#: reads the grain as broken strokes. Measured at the size Tesseract reads; well-lit photos stay
+#: below it and keep their thin strokes.
+NOISY_PAPER = 0.0045
+#: Text less tall than this (pixels, as read) is not smoothed: the median would wear away its thin
+#: strokes (a long receipt read at the long side's limit).
+MIN_DENOISED_TEXT = 18
+#: Side in pixels of the middle of a prepared photo its grain is measured on.
+NOISE_SAMPLE = 512
 
 
 def _reduced(image: Image, side: int) -> tuple[Image, int]:
@@ -69,6 +85,15 @@ def _trusted(quad: Quad, cluster: Any, factor: int, needed: float | None = None)
     return share_inside(cluster, work_quad) >= (MIN_TEXT_INSIDE if needed is None else needed)  # type: ignore[arg-type]
 
 
+def _upright_box(quad: Quad, side: int) -> tuple[float, float, float, float] | None:
+    """The bounding box of a paper outline (working-copy pixels) whose long side is ``side`` when the
+    outline is upright (see :data:`UPRIGHT_SHARE`), else ``None``."""
+    xs, ys = [x for x, _ in quad], [y for _, y in quad]
+    box = ((min(xs), min(ys)), (max(xs), min(ys)), (max(xs), max(ys)), (min(xs), max(ys)))
+    deviation = max(max(abs(x - bx), abs(y - by)) for (x, y), (bx, by) in zip(quad, box, strict=True))
+    return (min(xs), min(ys), max(xs), max(ys)) if deviation <= side * UPRIGHT_SHARE else None
+
+
 def _outlines(work: Image, options: PreprocessOptions, cluster: Any) -> Iterator[tuple[Quad, float | None]]:
     """Paper outlines of the working copy to try, best first, each with the share of the text cluster
     it must hold: the largest bright region's (see :func:`~docflow.ocr.paper.find_paper_quad`), then,
@@ -82,9 +107,9 @@ def _outlines(work: Image, options: PreprocessOptions, cluster: Any) -> Iterator
         yield quad, None
     if options.trace_paper and cluster is not None:
         from docflow.ocr.paper import trace_paper_quad
-        from docflow.ocr.text_region import core_box
+        from docflow.ocr.text_region import SPREAD_PERCENTILES, core_box
 
-        traced = trace_paper_quad(work, core_box(cluster))
+        traced = trace_paper_quad(work, core_box(cluster), core_box(cluster, SPREAD_PERCENTILES))
         if traced is not None:
             yield traced, TRACED_TEXT_INSIDE
 
@@ -107,6 +132,11 @@ def _paper(
             corners: Quad = tuple((x * factor, y * factor) for x, y in quad)  # type: ignore[assignment]
             if not _trusted(corners, cluster, factor, needed):
                 continue
+            upright = _upright_box(quad, max(work.size))
+            if upright is not None:
+                x0, y0 = max(0, round(upright[0] * factor)), max(0, round(upright[1] * factor))
+                x1, y1 = min(size[0], round(upright[2] * factor)), min(size[1], round(upright[3] * factor))
+                return translation(x0, y0), (x1 - x0, y1 - y0), False, True
             width, height = rectangle_size(corners)
             right, bottom = float(width), float(height)
             rectangle = ((0.0, 0.0), (right, 0.0), (right, bottom), (0.0, bottom))
@@ -172,6 +202,36 @@ def _whitened(image: Image, mask: Image) -> Image:
     from PIL import Image as PILImage
 
     return PILImage.composite(image, PILImage.new("L", image.size, 255), mask)
+
+
+def _noise(image: Image) -> float:
+    """How far the paper's pixels stray from their 3 x 3 median, on average, as a share of the
+    paper's brightness (the paper: the brighter 40 % of the median), in the middle of ``image``
+    (at most :data:`NOISE_SAMPLE` pixels square: the grain is the same all over, the median costs)."""
+    import numpy as np
+    from PIL import ImageFilter
+
+    x0, y0 = max(0, (image.width - NOISE_SAMPLE) // 2), max(0, (image.height - NOISE_SAMPLE) // 2)
+    sample = image.crop((x0, y0, x0 + min(image.width, NOISE_SAMPLE), y0 + min(image.height, NOISE_SAMPLE)))
+    pixels = np.asarray(sample, dtype=np.float32)
+    median = np.asarray(sample.filter(ImageFilter.MedianFilter(3)), dtype=np.float32)
+    paper = median >= np.percentile(median, 60)
+    level = float(np.median(median[paper]))
+    return float(np.abs(pixels - median)[paper].mean()) / max(level, 1.0)
+
+
+def _denoised(image: Image, options: PreprocessOptions, text_height: float | None, uneven: bool) -> Image:
+    """``image`` smoothed by a 3 x 3 median when options allow, its light is ``uneven`` (a photo),
+    its paper grainy with noise (see :data:`NOISY_PAPER`) and its text (``text_height`` pixels tall
+    in ``image``) tall enough to keep its strokes through it (:data:`MIN_DENOISED_TEXT`); else
+    ``image`` itself."""
+    if not (options.denoise and uneven) or text_height is None or text_height < MIN_DENOISED_TEXT:
+        return image
+    if _noise(image) <= NOISY_PAPER:
+        return image
+    from PIL import ImageFilter
+
+    return image.filter(ImageFilter.MedianFilter(3))
 
 
 def _edges_cleared(image: Image, options: PreprocessOptions) -> Image:
@@ -301,6 +361,8 @@ def prepare_photo(image: Image, options: PreprocessOptions) -> PreparedImage:
         x0, y0 = round(paper[0][2]), round(paper[1][2])
         cropped = image.crop((x0, y0, x0 + paper_size[0], y0 + paper_size[1])) if paper != IDENTITY else image
         resized, scale = resize_to(cropped, scale)
+        read_height = None if text_height is None else text_height * scale
+        resized = _denoised(resized, options, read_height, analysis.uneven)
         flattened = flatten_light(resized) if options.flatten_light else None
         page = _relative(flattened, resized, analysis, options)
         return PreparedImage(_edges_cleared(page, options), scale, text_height, (x0, y0))
@@ -313,8 +375,12 @@ def prepare_photo(image: Image, options: PreprocessOptions) -> PreparedImage:
         # Box-reduce first so the single resampling below does not alias thin strokes.
         source = image.reduce(reduce_by)
         source_matrix = multiply(scaling(1 / reduce_by), matrix)
-    result = _view(source, output, source_matrix, paper_grey)
-    result = _relative(flatten_light(result) if options.flatten_light else None, result, analysis, options)
+    read_height = None if text_height is None else text_height * scale
+    result = _denoised(
+        _view(source, output, source_matrix, paper_grey), options, read_height, analysis.uneven
+    )
+    flattened = flatten_light(result) if options.flatten_light else None
+    result = _relative(flattened, result, analysis, options)
     if text_mask is not None:
         result = _whitened(result, _view(text_mask, output, multiply(scaling(1 / factor), matrix), 0))
     result = _edges_cleared(result, options)

@@ -200,15 +200,19 @@ def cluster_box(cluster: npt.NDArray[np.bool_], size: tuple[int, int]) -> Box:
 
 #: The middle of a text cluster spans these percentiles of its blocks along each axis.
 CORE_PERCENTILES = (40, 60)
+#: Most of a text cluster spans these percentiles of its blocks along each axis: the stray blocks of
+#: print or grain beside the paper that the cluster may have taken in lie outside.
+SPREAD_PERCENTILES = (10, 90)
 
 
-def core_box(cluster: npt.NDArray[np.bool_]) -> Box:
+def core_box(cluster: npt.NDArray[np.bool_], percentiles: tuple[float, float] = CORE_PERCENTILES) -> Box:
     """The pixel box around the middle of a cluster's blocks (see :data:`CORE_PERCENTILES`): inside
-    the text even when the cluster also took in print or grain beside the paper."""
+    the text even when the cluster also took in print or grain beside the paper. Wider
+    ``percentiles`` (:data:`SPREAD_PERCENTILES`) give the box around most of the text."""
     import numpy as np
 
     ys, xs = np.nonzero(cluster)
-    low, high = CORE_PERCENTILES
+    low, high = percentiles
     x0, x1 = np.percentile(xs, [low, high])
     y0, y1 = np.percentile(ys, [low, high])
     return int(x0) * BLOCK, int(y0) * BLOCK, (int(x1) + 1) * BLOCK, (int(y1) + 1) * BLOCK

@@ -165,9 +165,13 @@ TRACE_CORNERS = ((230.0, 160.0), (760.0, 210.0), (700.0, 1180.0), (150.0, 1130.0
 TEXT_MIDDLE = (380, 550, 560, 750)
 
 
-def traced_photo(*, neighbour: bool = False, shadow_at: int | None = None) -> Image.Image:
+def traced_photo(
+    *, neighbour: bool = False, shadow_at: int | None = None, hidden_rows: tuple[int, int] | None = None
+) -> Image.Image:
     """A receipt warped onto :data:`TRACE_CORNERS` of a grey table; ``neighbour`` lays another bright
-    paper against its left side, ``shadow_at`` darkens the photo right of that column, softly."""
+    paper against its left side, ``shadow_at`` darkens the photo right of that column, softly;
+    ``hidden_rows`` lays a paper a little brighter than the receipt over its left edge between
+    those rows (no step down from the receipt to the table there)."""
     from PIL import ImageFilter
 
     from docflow.ocr.geometry import homography, pillow_coefficients
@@ -184,6 +188,8 @@ def traced_photo(*, neighbour: bool = False, shadow_at: int | None = None) -> Im
     table = Image.new("L", size, 120)
     if neighbour:
         ImageDraw.Draw(table).rectangle((0, 300, 200, 650), fill=215)
+    if hidden_rows is not None:
+        ImageDraw.Draw(table).rectangle((0, hidden_rows[0], 330, hidden_rows[1]), fill=215)
     warped = paper.transform(size, Image.Transform.PERSPECTIVE, coefficients, Image.Resampling.BICUBIC)
     mask = Image.new("L", paper.size, 255).transform(size, Image.Transform.PERSPECTIVE, coefficients)
     photo = Image.composite(warped, table, mask).filter(ImageFilter.GaussianBlur(1.5))
@@ -200,6 +206,21 @@ def test_given_paper_in_perspective_when_traced_from_its_text_then_its_corners_a
     neighbour: bool, shadow_at: int | None
 ) -> None:
     quad = trace_paper_quad(traced_photo(neighbour=neighbour, shadow_at=shadow_at), TEXT_MIDDLE)
+    assert quad is not None
+    for found, true in zip(quad, TRACE_CORNERS, strict=True):
+        assert math.dist(found, true) < 15
+
+
+#: A box around most of the text of the paper on :data:`TRACE_CORNERS`.
+TEXT_SPREAD = (260, 300, 660, 1000)
+
+
+def test_given_edge_hidden_beside_the_text_middle_when_traced_along_the_text_then_corners_are_found() -> None:
+    # The left edge is hidden over the rows of the text's middle (and some way beyond): traced
+    # only there it tells no line, traced along most of the text the rest of it shows.
+    photo = traced_photo(hidden_rows=(420, 880))
+    assert trace_paper_quad(photo, TEXT_MIDDLE) is None
+    quad = trace_paper_quad(photo, TEXT_MIDDLE, TEXT_SPREAD)
     assert quad is not None
     for found, true in zip(quad, TRACE_CORNERS, strict=True):
         assert math.dist(found, true) < 15

@@ -125,3 +125,62 @@ def test_given_all_photo_steps_off_when_prepared_then_same_as_crop_and_scale() -
     assert prepared.skew == 0.0
     assert not prepared.straightened
     assert prepared.image.size == page.size
+
+
+@pytest.mark.parametrize(
+    ("quad", "upright"),
+    [
+        (((100.0, 100.0), (600.0, 101.0), (601.0, 1500.0), (99.0, 1499.0)), True),
+        (((100.0, 100.0), (600.0, 130.0), (560.0, 1500.0), (60.0, 1470.0)), False),
+        (((100.0, 100.0), (600.0, 100.0), (620.0, 1500.0), (100.0, 1500.0)), False),
+    ],
+)
+def test_given_paper_outline_when_nearly_upright_then_it_is_cropped_as_a_box(
+    quad: tuple[tuple[float, float], ...], upright: bool
+) -> None:
+    from docflow.ocr.photo import _upright_box
+
+    box = _upright_box(quad, 1600)  # type: ignore[arg-type]
+    assert (box is not None) is upright
+    if box is not None:
+        assert box == (99.0, 100.0, 601.0, 1500.0)
+
+
+def grainy(page: Image.Image, amount: int) -> Image.Image:
+    """``page`` on a grey paper (200) with uniform noise of +-``amount`` grey levels, reproducibly."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    pixels = np.asarray(page, dtype=np.int32) * 200 // 255
+    noisy = pixels + rng.integers(-amount, amount + 1, size=pixels.shape)
+    return Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))
+
+
+def test_given_grainy_photo_when_denoised_then_its_paper_is_smoothed() -> None:
+    from docflow.ocr.photo import NOISY_PAPER, _denoised, _noise
+
+    page = grainy(render_receipt(RECEIPT_LINES, size=24), 20)
+    smoothed = _denoised(page, PreprocessOptions(denoise=True), 24, uneven=True)
+    assert smoothed is not page
+    assert _noise(page) > NOISY_PAPER
+    assert _noise(smoothed) < _noise(page) / 2
+
+
+@pytest.mark.parametrize(
+    ("amount", "options", "text_height", "uneven"),
+    [
+        (0, PreprocessOptions(denoise=True), 24, True),
+        (1, PreprocessOptions(denoise=True), 24, True),
+        (20, PreprocessOptions(), 24, True),
+        (20, PreprocessOptions(denoise=True), 12, True),
+        (20, PreprocessOptions(denoise=True), None, True),
+        (20, PreprocessOptions(denoise=True), 24, False),
+    ],
+)
+def test_given_clean_page_small_text_scan_or_denoise_off_when_denoised_then_page_is_kept(
+    amount: int, options: PreprocessOptions, text_height: float | None, uneven: bool
+) -> None:
+    from docflow.ocr.photo import _denoised
+
+    page = grainy(render_receipt(RECEIPT_LINES, size=24), amount)
+    assert _denoised(page, options, text_height, uneven) is page

@@ -170,3 +170,21 @@ def test_given_cluster_with_grain_along_one_side_when_its_core_is_taken_then_cor
     x0, y0, x1, y1 = core_box(cluster)
     assert 10 * BLOCK <= x0 < x1 <= 20 * BLOCK
     assert 5 * BLOCK <= y0 < y1 <= 35 * BLOCK
+
+
+def test_given_cluster_with_stray_blocks_when_spread_is_taken_then_most_of_the_text_and_no_stray() -> None:
+    from docflow.ocr.text_region import BLOCK, SPREAD_PERCENTILES, core_box
+
+    cluster = np.zeros((40, 30), dtype=bool)
+    cluster[5:35, 10:20] = True  # the receipt's text
+    cluster[38:40, 27:30] = True  # print beside the paper the cluster took in
+    x0, y0, x1, y1 = core_box(cluster, SPREAD_PERCENTILES)
+    assert 10 * BLOCK <= x0 <= 11 * BLOCK
+    assert 19 * BLOCK <= x1 <= 20 * BLOCK
+    assert 5 * BLOCK <= y0 <= 9 * BLOCK
+    assert 31 * BLOCK <= y1 <= 35 * BLOCK
+    mx0, my0, mx1, my1 = core_box(cluster)
+    assert x0 < mx0
+    assert y0 < my0
+    assert mx1 < x1
+    assert my1 < y1
