@@ -218,18 +218,12 @@ routes = ROUTES
 headers = {{"Authorization": "Bearer " + {token!r}}}
 counts = {{}}
 original = psycopg.Connection.connect.__func__
-original_async = psycopg.AsyncConnection.connect.__func__
 traced_connections = []
 def traced(cls, *args, **kwargs):
     conn = original(cls, *args, **kwargs)
     traced_connections.append(conn)
     return conn
-async def traced_async(cls, *args, **kwargs):
-    conn = await original_async(cls, *args, **kwargs)
-    traced_connections.append(conn)
-    return conn
 psycopg.Connection.connect = classmethod(traced)
-psycopg.AsyncConnection.connect = classmethod(traced_async)
 def start_traces():
     files = []
     for conn in traced_connections:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 
-from docflow.db import read_as_user_async
+from docflow.db import read_as_user
 from docflow.errors import DocflowError
 from docflow.http.deps import CurrentUser
 from docflow.tenancy import (
@@ -35,10 +36,11 @@ async def me(request: Request, principal: CurrentUser) -> Me:
     The current tenant is the one named by ``X-Tenant-Id`` (or the only membership); it is null
     when the user has several and names none.
 
-    A coroutine whose read (one round trip) is awaited on the event loop: no worker thread.
+    A coroutine whose one blocking call, the read (one round trip), goes to a worker thread: a sync
+    route would take a second thread hop for FastAPI's check of the answer.
     """
     requested = parse_tenant_header(request.headers.get("x-tenant-id"))
-    rows = await read_as_user_async(principal, MEMBERSHIPS_AND_ADMIN_QUERY)
+    rows = await run_in_threadpool(read_as_user, principal, MEMBERSHIPS_AND_ADMIN_QUERY)
     memberships, is_admin = memberships_and_admin_from_rows(rows)
     current: Membership | None
     try:

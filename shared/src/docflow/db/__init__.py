@@ -3,8 +3,7 @@ one translation of database errors into domain errors.
 
 Requests run in :func:`user_transaction` (role ``authenticated``, claims incl. the tenant, so row
 level security applies); background jobs run in an explicitly named :func:`system_transaction`. A
-request that only reads uses :func:`read_as_user` (claims and query in one round trip), or from a
-coroutine :func:`read_as_user_async` (the same read on the event loop, no worker thread).
+request that only reads uses :func:`read_as_user` (claims and query in one round trip).
 """
 
 from docflow.db.errors import DocflowCode, SqlState, domain_error, translate_errors
@@ -12,7 +11,6 @@ from docflow.db.pool import close_pool, get_pool
 from docflow.db.transactions import (
     Connection,
     read_as_user,
-    read_as_user_async,
     set_request_claims,
     system_transaction,
     user_claims,
@@ -28,7 +26,6 @@ __all__ = [
     "domain_error",
     "get_pool",
     "read_as_user",
-    "read_as_user_async",
     "set_request_claims",
     "system_transaction",
     "translate_errors",

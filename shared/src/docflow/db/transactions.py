@@ -7,8 +7,7 @@ the claims and, when the caller has one, its first query travel in one simple-pr
 opening a transaction and reading through it costs one network round trip instead of three. The
 statements run one after the other, each parsed and checked after the one before it has run, so the
 first query already runs as ``authenticated`` under row level security. Claims are bound as literals
-quoted by libpq, never as text pasted into SQL. :func:`read_as_user_async` is the one async path: the
-same message on an async connection (:func:`docflow.db.pool.async_connection`), for coroutines.
+quoted by libpq, never as text pasted into SQL.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any, LiteralString, cast
 
 from docflow.config import get_settings
-from docflow.db.pool import async_connection, connection
+from docflow.db.pool import connection
 
 if TYPE_CHECKING:
     import psycopg
@@ -28,9 +27,8 @@ if TYPE_CHECKING:
     from docflow.auth import Principal
 
     Connection = psycopg.Connection[dict[str, Any]]
-    AnyConnection = psycopg.Connection[Any] | psycopg.AsyncConnection[Any]
 else:
-    Connection = AnyConnection = Any
+    Connection = Any
 
 Row = dict[str, Any]
 
@@ -52,7 +50,7 @@ def _checked_role(role: str) -> str:
     return role
 
 
-def bind_claims_statement(conn: AnyConnection, claims: Mapping[str, Any], *, role: str) -> bytes:
+def bind_claims_statement(conn: Connection, claims: Mapping[str, Any], *, role: str) -> bytes:
     """The statement binding ``claims``, the statement timeout and ``role`` to the transaction, its
     values quoted as literals for ``conn`` (so it can share a message with other statements)."""
     from psycopg.pq import Escaping
@@ -82,12 +80,6 @@ def _last_result(cursor: psycopg.Cursor[Row]) -> list[Row]:
     while cursor.nextset():
         pass
     return cursor.fetchall()
-
-
-def _claims_and_query(conn: AnyConnection, principal: Principal, query: str, tenant_id: str | None) -> bytes:
-    """The one message of :func:`read_as_user`: the user's claims and role, then the query."""
-    claims = user_claims(principal, tenant_id)
-    return b"; ".join([bind_claims_statement(conn, claims, role="authenticated"), query.encode()])
 
 
 def _rollback_quietly(conn: Connection) -> None:
@@ -156,27 +148,11 @@ def read_as_user(principal: Principal, query: LiteralString, *, tenant_id: str |
     """The rows of one constant query read as ``principal``, in a transaction of its own: the claims
     and the query go in one message without ``BEGIN``, which PostgreSQL runs as one implicit
     transaction (the claims end with it), so the whole exchange is one round trip."""
+    claims = user_claims(principal, tenant_id)
     with connection() as raw:
         conn = cast("Connection", raw)
-        return _last_result(conn.execute(_claims_and_query(conn, principal, query, tenant_id)))
-
-
-async def read_as_user_async(
-    principal: Principal, query: LiteralString, *, tenant_id: str | None = None
-) -> list[Row]:
-    """:func:`read_as_user` for a coroutine: the same message on an async connection, awaited on the
-    event loop instead of a worker thread (the hop there and back cost more than the read). When
-    every async connection is in use, the read waits for the blocking pool in a worker thread."""
-    async with async_connection() as conn:
-        if conn is not None:
-            cursor = await conn.execute(_claims_and_query(conn, principal, query, tenant_id))
-            while cursor.nextset():
-                pass
-            rows: list[Row] = await cursor.fetchall()
-            return rows
-    from anyio.to_thread import run_sync
-
-    return await run_sync(lambda: read_as_user(principal, query, tenant_id=tenant_id))
+        message = b"; ".join([bind_claims_statement(conn, claims, role="authenticated"), query.encode()])
+        return _last_result(conn.execute(message))
 
 
 @contextmanager

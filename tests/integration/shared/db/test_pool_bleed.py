@@ -88,11 +88,10 @@ def test_alternating_tenants_on_a_pool_of_two_never_mix(
     assert results.count(False) == 0
 
 
-def test_me_from_many_event_loops_on_two_async_connections_never_mixes_users(
+def test_me_from_many_threads_on_a_pool_of_two_never_mixes_users(
     small_pool: None, demo: DemoData, token_for: Callable[..., str]
 ) -> None:
-    # every request of a client without ``with`` runs on an event loop of its own, 8 threads at once,
-    # on 2 async connections (the rest fall back to the blocking pool of 2)
+    # 8 threads at once, each request on an event loop of its own (a client without ``with``)
     from docflow_auth.handler import app as auth_app
 
     owners = {

@@ -2,9 +2,8 @@
 connections: one ``Sync`` (extended protocol) or ``Query`` (simple protocol) message per round trip.
 
 ``/api/auth/me``: the claims and role with the memberships + admin flag, one message and one implicit
-transaction, on an async connection (:func:`docflow.db.read_as_user_async`). A tenant route naming
-its tenant: BEGIN + claims with that tenant + memberships in one message, its own query, COMMIT;
-naming none, the chosen tenant's claims are bound after the read.
+transaction. A tenant route naming its tenant: BEGIN + claims with that tenant + memberships in one
+message, its own query, COMMIT; naming none, the chosen tenant's claims are bound after the read.
 """
 
 from __future__ import annotations
@@ -41,8 +40,8 @@ class Tracer:
     """Traces every connection opened while installed; counts round trips between start and stop."""
 
     def __init__(self) -> None:
-        self.connections: list[psycopg.Connection[Any] | psycopg.AsyncConnection[Any]] = []
-        self.files: list[tuple[psycopg.Connection[Any] | psycopg.AsyncConnection[Any], IO[str]]] = []
+        self.connections: list[psycopg.Connection[Any]] = []
+        self.files: list[tuple[psycopg.Connection[Any], IO[str]]] = []
 
     def start(self) -> None:
         self.files = []
@@ -70,23 +69,14 @@ class Tracer:
 def tracer(postgres: object, monkeypatch: pytest.MonkeyPatch) -> Iterator[Tracer]:
     tracer = Tracer()
     connect = psycopg.Connection.connect.__func__  # type: ignore[attr-defined]
-    connect_async = psycopg.AsyncConnection.connect.__func__  # type: ignore[attr-defined]
 
     def traced(cls: type[psycopg.Connection[Any]], *args: Any, **kwargs: Any) -> psycopg.Connection[Any]:
         conn = connect(cls, *args, **kwargs)
         tracer.connections.append(conn)
         return conn
 
-    async def traced_async(
-        cls: type[psycopg.AsyncConnection[Any]], *args: Any, **kwargs: Any
-    ) -> psycopg.AsyncConnection[Any]:
-        conn = await connect_async(cls, *args, **kwargs)
-        tracer.connections.append(conn)
-        return conn
-
-    close_pool()  # the next pool and async connections are traced
+    close_pool()  # the next pool opens traced connections
     monkeypatch.setattr(psycopg.Connection, "connect", classmethod(traced))
-    monkeypatch.setattr(psycopg.AsyncConnection, "connect", classmethod(traced_async))
     yield tracer
     close_pool()
 
