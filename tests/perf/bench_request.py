@@ -6,6 +6,7 @@ A migrated, seeded PostgreSQL is started for the run and every route group is se
 HTTP/1.1 client on asyncio, so that it costs the server's two cores as little as possible. Also prints
 the database round trips one request makes (libpq's protocol trace of the pooled connections) and the
 server process's CPU time per request (``/proc``; steadier than wall time on a busy machine).
+``BENCH_ROUTES`` (comma-separated names, ``/health`` always included) limits the run to some routes.
 
 The lead capture is the public contact form: each request comes from a new sender (a new e-mail
 address), so each one is stored as a new lead rather than answered as a repeat; the per-address
@@ -274,6 +275,12 @@ print(json.dumps(counts))
     return counts
 
 
+def selected_routes() -> list[Route]:
+    """``/health`` and the routes ``BENCH_ROUTES`` names (all when unset)."""
+    names = {name.strip() for name in os.environ.get("BENCH_ROUTES", "").split(",") if name.strip()}
+    return [route for route in ROUTES if not names or route.name in names or route.name == "/health"]
+
+
 def main() -> None:
     from docflow_local.seed import demo_id
     from docflow_local.template import load_template
@@ -297,7 +304,7 @@ def main() -> None:
         trips = round_trips(env, token, tenant_id)
         rows: dict[str, tuple[float, float, float, float]] = {}
         with local_api(env) as (port, pid):
-            for route in ROUTES:
+            for route in selected_routes():
                 make = request_maker(route, token, tenant_id)
                 asyncio.run(one_at_a_time(port, make, 50, route.status))  # warm the pool and the verifier
                 cpu_before = cpu_seconds(pid)

@@ -121,12 +121,26 @@ class TokenVerifier:
         self._accepted: dict[str, _Accepted] = {}
         self._accepted_lock = threading.Lock()
 
-    def keys_ready(self) -> bool:
-        """True when verifying needs no network (no key set, or a fresh one): safe on an event loop.
+    def verifies_offline(self, token: str) -> bool:
+        """True when verifying ``token`` cannot fetch the key set, so it is safe on an event loop: no
+        key set is configured or it is fresh, or the token is one the key set plays no part in (HS256
+        without ``kid``: the secret alone decides) or is refused before any key is looked up.
 
-        A token naming an unknown kid may still fetch, at most once per refetch cooldown.
+        With a fresh set, a token naming an unknown kid may still fetch, at most once per refetch
+        cooldown.
         """
-        return self._jwks is None or self._jwks.is_fresh()
+        if self._jwks is None or self._jwks.is_fresh():
+            return True
+        remembered = self._accepted.get(token) if isinstance(token, str) else None
+        if remembered is not None:
+            return remembered.kid is None  # re-checked through _key_for: a kid consults the set
+        if not isinstance(token, str) or not looks_like_jwt(token):
+            return True
+        try:
+            header = _unverified_header(token)
+        except _RejectedError:
+            return True
+        return header.get("alg") == "HS256" and header.get("kid") is None
 
     def verify(self, token: str) -> Principal:
         """The principal of a valid user access token; :class:`Unauthorized` for anything else."""

@@ -36,14 +36,15 @@ async def authenticate(request: Request) -> Principal:
 
     A coroutine, so that FastAPI runs it on the event loop instead of handing it to a worker thread
     (a hop that cost more than the signature check); only a verification that may fetch the key set
-    (none cached yet, or expired) goes to a thread.
+    (an ES256/RS256 token, or an HS256 one naming a ``kid``, while the set is not loaded or expired)
+    goes to a thread.
     """
     from docflow.auth import bearer_token, get_verifier
 
     values = [value.decode("latin-1") for name, value in request.scope["headers"] if name == b"authorization"]
     token = bearer_token(values)
     verifier = get_verifier()
-    if verifier.keys_ready():
+    if verifier.verifies_offline(token):
         principal = verifier.verify(token)
     else:
         from starlette.concurrency import run_in_threadpool

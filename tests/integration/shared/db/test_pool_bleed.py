@@ -88,6 +88,32 @@ def test_alternating_tenants_on_a_pool_of_two_never_mix(
     assert results.count(False) == 0
 
 
+def test_me_from_many_threads_on_a_pool_of_two_never_mixes_users(
+    small_pool: None, demo: DemoData, token_for: Callable[..., str]
+) -> None:
+    # 8 threads at once, each request on an event loop of its own (a client without ``with``)
+    from docflow_auth.handler import app as auth_app
+
+    owners = {
+        tenant: next(u for u in demo.users if u.tenant_id == tenant and u.role == Role.OWNER)
+        for tenant in (TENANT_A, TENANT_B)
+    }
+    tokens = {tenant: token_for(user.user_id, user.email) for tenant, user in owners.items()}
+    client = TestClient(auth_app)
+
+    def call(tenant: Any) -> bool:
+        body = client.get("/api/auth/me", headers={"Authorization": f"Bearer {tokens[tenant]}"}).json()
+        return bool(
+            body["user_id"] == str(owners[tenant].user_id)
+            and [m["tenant_id"] for m in body["memberships"]] == [str(tenant)]
+        )
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(call, [TENANT_A, TENANT_B] * 200))
+    assert results.count(False) == 0
+    assert results.count(True) == 400
+
+
 def test_roles_are_enforced_per_tenant(probe_app: Any, demo: DemoData, token_for: Callable[..., str]) -> None:
     client = TestClient(probe_app)
     for role, expected in [(Role.OWNER, 200), (Role.ADMIN, 200), (Role.MEMBER, 403), (Role.VIEWER, 403)]:

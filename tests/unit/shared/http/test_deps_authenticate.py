@@ -29,7 +29,7 @@ class StubVerifier:
         self.ready = ready
         self.on_event_loop: list[bool] = []
 
-    def keys_ready(self) -> bool:
+    def verifies_offline(self, token: str) -> bool:
         return self.ready
 
     def verify(self, token: str) -> Principal:
