@@ -1,4 +1,4 @@
-"""members_select (0003): the same rows as before, and the membership read of ``/api/auth/me`` (the
+"""members_select (0092): the same rows as before, and the membership read of ``/api/auth/me`` (the
 user's own rows, no tenant claimed) answered without calling ``app_private.is_tenant_member()``."""
 
 from __future__ import annotations
