@@ -116,18 +116,24 @@ def _page_count(image: Image, limits: OcrLimits) -> int:
 
 
 def _upright_grayscale(image: Image) -> Image:
+    from PIL import ExifTags, ImageOps
     from PIL import Image as PILImage
-    from PIL import ImageOps
 
+    decoded = image
     with contextlib.suppress(Exception):  # A broken EXIF block only loses the orientation hint.
-        image = ImageOps.exif_transpose(image) or image
+        # Only a turned image is transposed: without a turn Pillow would copy the whole photo.
+        if image.getexif().get(ExifTags.Base.Orientation, 1) != 1:
+            image = ImageOps.exif_transpose(image) or image
     if image.mode in {"RGBA", "LA", "PA"} or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         background = PILImage.new("RGBA", rgba.size, (255, 255, 255, 255))
         image = PILImage.alpha_composite(background, rgba)
-    gray = image if image.mode == "L" else image.convert("L")
-    gray.info.clear()
-    return gray
+    if image.mode != "L":
+        image = image.convert("L")
+    elif image is decoded:
+        image = image.copy()  # The decoder's own image: the next TIFF page is read into it.
+    image.info.clear()
+    return image
 
 
 def is_blank(image: Image) -> bool:

@@ -31,6 +31,14 @@ def test_given_exif_rotated_jpeg_when_decoded_then_upright_and_exif_dropped() ->
     assert not image.getexif()
 
 
+def test_given_upright_exif_jpeg_when_decoded_then_pixels_as_without_exif() -> None:
+    stored = text_image(size=(300, 100))
+    upright = decode_image(_with_orientation(stored, 1), "image/jpeg", LIMITS)
+    plain = decode_image(encode(stored.convert("RGB"), "JPEG"), "image/jpeg", LIMITS)
+    assert upright.size == (300, 100)
+    assert upright.tobytes() == plain.tobytes()
+
+
 def test_given_transparent_png_when_decoded_then_flattened_on_white() -> None:
     rgba = Image.new("RGBA", (200, 80), (0, 0, 0, 0))
     ImageDraw.Draw(rgba).rectangle((20, 20, 60, 60), fill=(0, 0, 0, 255))
@@ -94,6 +102,14 @@ def test_given_multipage_tiff_when_read_then_each_non_blank_page_is_a_page() -> 
     result = read_document(data, declared_type="image/tiff", engine=engine)
     assert [page.number for page in result.pages] == [1, 2]
     assert len(engine.images) == 2
+
+
+def test_given_grayscale_tiff_when_read_then_each_page_keeps_its_own_pixels() -> None:
+    from docflow.ocr.images import iter_image_pages
+
+    first, second = text_image("FIRST"), text_image("SECOND")
+    pages = list(iter_image_pages(_tiff_pages(first, second), "image/tiff", LIMITS))
+    assert [page.tobytes() for page in pages] == [first.tobytes(), second.tobytes()]
 
 
 def test_given_tiff_with_too_many_pages_when_read_then_too_many_pages() -> None:
