@@ -122,3 +122,14 @@ def test_given_sixteen_bit_grayscale_scan_when_decoded_then_text_stays_dark_on_w
     wide = text_image().point(lambda value: value * 257, mode="I").convert("I;16")
     image = decode_image(encode(wide, "PNG"), "image/png", LIMITS)
     assert image.getextrema() == (0, 255)
+
+
+def test_the_blank_check_thumbnail_has_pillows_thumbnail_size() -> None:
+    from docflow.ocr.images import thumbnail_size
+
+    sizes = [(4032, 3024), (3024, 4032), (256, 256), (257, 256), (100, 50), (8, 9000), (9000, 8), (1000, 999)]
+    sizes += [(width, height) for width in range(200, 1400, 37) for height in range(240, 1300, 53)]
+    for size in sizes:
+        pillow = Image.new("1", size)
+        pillow.thumbnail((256, 256))
+        assert (thumbnail_size(size, 256) or size) == pillow.size, size
