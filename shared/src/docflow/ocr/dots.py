@@ -20,6 +20,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     from PIL.Image import Image
 
 #: Closing ratio from which a page counts as dot print.
@@ -59,19 +61,39 @@ def _sampled(image: Image) -> Image:
 def ink_closing_ratio(image: Image, factor: float = 1.0) -> float:
     """Ink pixels after a 3x3 closing divided by ink pixels before (1.0 for a page without ink),
     measured on :data:`SAMPLE_BANDS` bands of a tall page, reduced by ``factor`` when it is below 1."""
+    import numpy as np
     from PIL import Image as PILImage
-    from PIL import ImageFilter, ImageOps
+    from PIL import ImageOps
 
     page = _sampled(image)
     if factor < 1:
         size = (max(1, round(page.width * factor)), max(1, round(page.height * factor)))
         page = page.resize(size, PILImage.Resampling.LANCZOS)
-    ink = ImageOps.autocontrast(page, cutoff=1).point(lambda value: 255 if value < _INK_BELOW else 0)
-    before = ink.histogram()[255]
+    ink = np.asarray(ImageOps.autocontrast(page, cutoff=1)) < _INK_BELOW
+    before = int(np.count_nonzero(ink))
     if before == 0:
         return 1.0
-    closed = ink.filter(ImageFilter.MaxFilter(3)).filter(ImageFilter.MinFilter(3))
-    return float(closed.histogram()[255] / before)
+    return float(np.count_nonzero(closed_3x3(ink)) / before)
+
+
+def _spread(mask: npt.NDArray[np.bool_], grow: bool) -> npt.NDArray[np.bool_]:
+    """``mask`` dilated (``grow``) or eroded by a 3x3 square, the frame's pixels repeated beyond it."""
+    import numpy as np
+
+    combine = np.logical_or if grow else np.logical_and
+    down = mask.copy()
+    combine(down[1:], mask[:-1], out=down[1:])
+    combine(down[:-1], mask[1:], out=down[:-1])
+    result = down.copy()
+    combine(result[:, 1:], down[:, :-1], out=result[:, 1:])
+    combine(result[:, :-1], down[:, 1:], out=result[:, :-1])
+    return result
+
+
+def closed_3x3(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """A boolean mask closed by a 3x3 square (dilation, then erosion), as Pillow's ``MaxFilter(3)`` then
+    ``MinFilter(3)`` close a 0/255 image, in a fraction of their time (separable, on booleans)."""
+    return _spread(_spread(mask, grow=True), grow=False)
 
 
 def is_dot_print(image: Image, text_height: float | None = None) -> bool:

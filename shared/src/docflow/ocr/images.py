@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from docflow.ocr.errors import (
@@ -116,24 +117,53 @@ def _page_count(image: Image, limits: OcrLimits) -> int:
 
 
 def _upright_grayscale(image: Image) -> Image:
+    from PIL import ExifTags, ImageOps
     from PIL import Image as PILImage
-    from PIL import ImageOps
 
+    decoded = image
     with contextlib.suppress(Exception):  # A broken EXIF block only loses the orientation hint.
-        image = ImageOps.exif_transpose(image) or image
+        # Only a turned image is transposed: without a turn Pillow would copy the whole photo.
+        if image.getexif().get(ExifTags.Base.Orientation, 1) != 1:
+            image = ImageOps.exif_transpose(image) or image
     if image.mode in {"RGBA", "LA", "PA"} or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         background = PILImage.new("RGBA", rgba.size, (255, 255, 255, 255))
         image = PILImage.alpha_composite(background, rgba)
-    gray = image if image.mode == "L" else image.convert("L")
-    gray.info.clear()
-    return gray
+    if image.mode != "L":
+        image = image.convert("L")
+    elif image is decoded:
+        image = image.copy()  # The decoder's own image: the next TIFF page is read into it.
+    image.info.clear()
+    return image
+
+
+#: Long side of the thumbnail a page's blankness is judged on.
+BLANK_SIDE = 256
+
+
+def thumbnail_size(size: tuple[int, int], side: int) -> tuple[int, int] | None:
+    """The size Pillow's ``Image.thumbnail((side, side))`` gives an image of ``size`` (aspect ratio
+    kept, each side rounded to the nearer ratio), or ``None`` when it already fits."""
+    width, height = size
+    if side >= width and side >= height:
+        return None
+    aspect = width / height
+
+    def nearest(number: float, error: Callable[[int], float]) -> int:
+        return max(min(math.floor(number), math.ceil(number), key=error), 1)
+
+    if aspect <= 1:
+        return nearest(side * aspect, lambda n: abs(aspect - n / side)), side
+    return side, nearest(side / aspect, lambda n: 0 if n == 0 else abs(aspect - side / n))
 
 
 def is_blank(image: Image) -> bool:
     """Whether a grayscale image is practically one flat colour (a blank page)."""
-    thumbnail = image.copy()
-    thumbnail.thumbnail((256, 256))
+    from PIL import Image as PILImage
+
+    # Pillow's thumbnail of the page, without first copying the whole page as ``thumbnail`` needs.
+    size = thumbnail_size(image.size, BLANK_SIDE)
+    thumbnail = image if size is None else image.resize(size, PILImage.Resampling.BICUBIC, reducing_gap=2.0)
     low, high = thumbnail.getextrema()
     return bool(high - low < BLANK_CONTRAST)  # type: ignore[operator]
 

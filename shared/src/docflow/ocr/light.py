@@ -62,9 +62,12 @@ def flatten_light(image: Image, *, force: bool = False) -> Image | None:
     background = estimate_background(image)
     if not force and is_even(background):
         return None
-    full = background.resize(image.size, PILImage.Resampling.BILINEAR)
+    # In place on the page-sized arrays: the same values without a temporary per step.
+    full = np.asarray(background.resize(image.size, PILImage.Resampling.BILINEAR), dtype=np.float32)
+    np.maximum(full, 1.0, out=full)
     pixels = np.asarray(image, dtype=np.float32)
-    return stretch_ratio(pixels / np.maximum(np.asarray(full, dtype=np.float32), 1.0))
+    pixels /= full
+    return stretch_ratio(pixels)
 
 
 def stretch_ratio(ratio: Any) -> Image | None:
@@ -78,8 +81,9 @@ def stretch_ratio(ratio: Any) -> Image | None:
     high = float(np.median(sample))
     if high - low < 0.05:
         return None
-    stretched = (ratio - low) * (255.0 / (high - low))
-    return PILImage.fromarray(np.clip(stretched, 0, 255).astype(np.uint8))
+    stretched = ratio - low
+    stretched *= 255.0 / (high - low)
+    return PILImage.fromarray(np.clip(stretched, 0, 255, out=stretched).astype(np.uint8))
 
 
 def window_max(pixels: npt.NDArray[np.uint8], window: int) -> npt.NDArray[np.uint8]:
@@ -127,6 +131,10 @@ def paper_relative(image: Image) -> Image:
     paper = window_max(np.asarray(small.filter(ImageFilter.BoxBlur(1)), dtype=np.uint8), LOCAL_WINDOW)
     paper_image = PILImage.fromarray(paper).filter(ImageFilter.BoxBlur(1))
     full = np.asarray(paper_image.resize(image.size, PILImage.Resampling.BILINEAR), dtype=np.float32)
-    ratio = np.asarray(image, dtype=np.float32) / np.maximum(full, np.float32(1.0))
-    stretched = (ratio - LOCAL_BLACK) * (255.0 / (1.0 - LOCAL_BLACK))
-    return PILImage.fromarray(np.clip(stretched, 0, 255).astype(np.uint8))
+    np.maximum(full, np.float32(1.0), out=full)
+    # In place on the page-sized arrays: the same values without a temporary per step.
+    ratio = np.asarray(image, dtype=np.float32)
+    ratio /= full
+    ratio -= LOCAL_BLACK
+    ratio *= 255.0 / (1.0 - LOCAL_BLACK)
+    return PILImage.fromarray(np.clip(ratio, 0, 255, out=ratio).astype(np.uint8))

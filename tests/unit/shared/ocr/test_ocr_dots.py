@@ -73,3 +73,18 @@ def test_small_text_is_measured_at_its_own_scale_only() -> None:
     solid = render_receipt()
     assert not is_dot_print(solid, text_height=20)
     assert is_dot_print(dotted(solid), text_height=20)
+
+
+def test_the_closing_matches_pillows_max_then_min_filter() -> None:
+    import numpy as np
+    from PIL import ImageFilter
+
+    from docflow.ocr.dots import closed_3x3
+
+    rng = np.random.default_rng(7)
+    masks = [rng.random((h, w)) < share for h, w, share in ((1, 1, 0.5), (2, 9, 0.4), (37, 23, 0.3))]
+    masks.append(np.asarray(dotted(render_receipt())) < 128)
+    for mask in masks:
+        page = Image.fromarray(mask.astype(np.uint8) * 255)
+        pillow = page.filter(ImageFilter.MaxFilter(3)).filter(ImageFilter.MinFilter(3))
+        assert np.array_equal(closed_3x3(mask), np.asarray(pillow) == 255)

@@ -31,6 +31,14 @@ def test_given_exif_rotated_jpeg_when_decoded_then_upright_and_exif_dropped() ->
     assert not image.getexif()
 
 
+def test_given_upright_exif_jpeg_when_decoded_then_pixels_as_without_exif() -> None:
+    stored = text_image(size=(300, 100))
+    upright = decode_image(_with_orientation(stored, 1), "image/jpeg", LIMITS)
+    plain = decode_image(encode(stored.convert("RGB"), "JPEG"), "image/jpeg", LIMITS)
+    assert upright.size == (300, 100)
+    assert upright.tobytes() == plain.tobytes()
+
+
 def test_given_transparent_png_when_decoded_then_flattened_on_white() -> None:
     rgba = Image.new("RGBA", (200, 80), (0, 0, 0, 0))
     ImageDraw.Draw(rgba).rectangle((20, 20, 60, 60), fill=(0, 0, 0, 255))
@@ -96,6 +104,14 @@ def test_given_multipage_tiff_when_read_then_each_non_blank_page_is_a_page() -> 
     assert len(engine.images) == 2
 
 
+def test_given_grayscale_tiff_when_read_then_each_page_keeps_its_own_pixels() -> None:
+    from docflow.ocr.images import iter_image_pages
+
+    first, second = text_image("FIRST"), text_image("SECOND")
+    pages = list(iter_image_pages(_tiff_pages(first, second), "image/tiff", LIMITS))
+    assert [page.tobytes() for page in pages] == [first.tobytes(), second.tobytes()]
+
+
 def test_given_tiff_with_too_many_pages_when_read_then_too_many_pages() -> None:
     data = _tiff_pages(*[text_image(str(n)) for n in range(4)])
     with pytest.raises(TooManyPagesError):
@@ -106,3 +122,14 @@ def test_given_sixteen_bit_grayscale_scan_when_decoded_then_text_stays_dark_on_w
     wide = text_image().point(lambda value: value * 257, mode="I").convert("I;16")
     image = decode_image(encode(wide, "PNG"), "image/png", LIMITS)
     assert image.getextrema() == (0, 255)
+
+
+def test_the_blank_check_thumbnail_has_pillows_thumbnail_size() -> None:
+    from docflow.ocr.images import thumbnail_size
+
+    sizes = [(4032, 3024), (3024, 4032), (256, 256), (257, 256), (100, 50), (8, 9000), (9000, 8), (1000, 999)]
+    sizes += [(width, height) for width in range(200, 1400, 37) for height in range(240, 1300, 53)]
+    for size in sizes:
+        pillow = Image.new("1", size)
+        pillow.thumbnail((256, 256))
+        assert (thumbnail_size(size, 256) or size) == pillow.size, size
