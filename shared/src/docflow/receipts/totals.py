@@ -77,6 +77,9 @@ FALLBACK_WEIGHTS: dict[Check, float] = {
     Check.LINE_ITEMS: 0.8,
     Check.SUBTOTAL: 0.9,
 }
+#: VAT rows whose gross sum is below the card or mobile payment: a row was lost, or VAT-free deposits
+#: sit outside them; without a total line the payment, the money that moved, then outranks them.
+INCOMPLETE_VAT_ROWS_WEIGHT = 1.0
 #: A value two independent checks agree on, when no total line prints it: the checks then add their weight.
 AGREED_CHECKS_WEIGHT = 1.5
 EXACT_CASH = Check.EXACT_CASH
@@ -446,7 +449,7 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
         if evidence.subtotal is not None and evidence.subtotal > 0:
             fallback.setdefault(Check.SUBTOTAL, evidence.subtotal)
         for name, value in fallback.items():
-            scores[value] += FALLBACK_WEIGHTS.get(name, 1.0)
+            scores[value] += _fallback_weight(name, value, fallback)
             sources.setdefault(value, name)
         checks = fallback
     if not scores:
@@ -472,6 +475,14 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
         REPAIRED_TOTAL if _printed_only_repaired(lines, value) else 1.0,
     )
     return TotalChoice(value, round(confidence, 3), sources.get(value, ""), agrees)
+
+
+def _fallback_weight(name: Check, value: Decimal, fallback: dict[Check, Decimal]) -> float:
+    """How far one check is trusted without any total line (:data:`FALLBACK_WEIGHTS`)."""
+    paid = (fallback.get(Check.CARD), fallback.get(Check.MOBILE))
+    if name == Check.VAT_ROWS and any(amount is not None and amount > value for amount in paid):
+        return INCOMPLETE_VAT_ROWS_WEIGHT
+    return FALLBACK_WEIGHTS.get(name, 1.0)
 
 
 def _rounded(

@@ -202,7 +202,8 @@ CARD = _words(
     r"BANKKORT",
     r"VISA\w?",
     r"MASTER\s?CARD",
-    r"MASTERCARD",
+    # ``DEBITMASTERCARD``: the scheme's prefix glued on when the OCR loses the space.
+    r"[A-Z]{2,6}MASTERCARD",
     r"MAESTRO",
     r"DEBIT",
     r"CREDIT",

@@ -340,3 +340,30 @@ def test_given_printed_vat_that_does_not_fit_the_total_then_a_repeating_payment_
     if "sisältyy" in vat_block:
         assert fitting.total is not None
         assert fitting.total.confidence >= 0.9
+
+
+def test_given_no_total_line_when_the_card_pays_more_than_the_vat_rows_then_the_card_amount_wins() -> None:
+    # VAT-free deposits: the VAT rows add up to 114,65, the card pays 115,35 (the item lines are lost).
+    receipt = extract_receipt(
+        "Alko Kamppi\nKorttimaksu 115,35\nALV Veroton Vero Yhteensä\n25,5 % 91,35 23,30 114,65\n",
+        today=TODAY,
+    )
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("115.35")
+    assert receipt.total.confidence < 0.9
+
+
+def test_given_no_total_line_when_the_card_pays_less_than_the_vat_rows_then_the_vat_rows_win() -> None:
+    receipt = extract_receipt(
+        "Shop Oy\nKorttimaksu 12,00\nALV Veroton Vero Yhteensä\n25,5 % 15,94 4,06 20,00\n", today=TODAY
+    )
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("20.00")
+    assert receipt.total.confidence < 0.9
+
+
+@pytest.mark.parametrize("word", ["DEBITMASTERCARD", "DOEBITMASTERCARD"])
+def test_given_a_card_scheme_glued_to_mastercard_when_extracted_then_it_is_a_card_payment(word: str) -> None:
+    receipt = extract_receipt(f"Shop Oy\nKAHVI 3,50\n{word} 3,50\n", today=TODAY)
+    assert receipt.payment is not None
+    assert receipt.payment.value == "card"
