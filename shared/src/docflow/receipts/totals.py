@@ -160,8 +160,10 @@ def _amount_for(lines: Sequence[TextLine], index: int, *, own_words: bool = Fals
     folded = lines[index + 1].folded
     if not own_words and (CASH.search(folded) or CHANGE.search(folded)):
         return []
-    rest = following[: amounts[0].start] + following[amounts[0].end :]
-    return amounts if sum(char.isalpha() for char in rest) <= 3 else []
+    # An item names its goods before the amount; letters after it are a code or the noise a tilted
+    # photo adds at the edge (``110,64 Kulli``).
+    before = following[: amounts[0].start]
+    return amounts if sum(char.isalpha() for char in before) <= 3 else []
 
 
 def collect_evidence(

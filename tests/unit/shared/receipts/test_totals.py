@@ -367,3 +367,13 @@ def test_given_a_card_scheme_glued_to_mastercard_when_extracted_then_it_is_a_car
     receipt = extract_receipt(f"Shop Oy\nKAHVI 3,50\n{word} 3,50\n", today=TODAY)
     assert receipt.payment is not None
     assert receipt.payment.value == "card"
+
+
+def test_given_a_total_word_above_its_amount_with_trailing_noise_then_the_amount_is_the_total() -> None:
+    assert _total("Alko Oy\nViski 0,7 l 31,35\nMAKSETTAVA\n: - = 110,64 Kulli\n") == Decimal("110.64")
+
+
+def test_given_a_total_word_above_an_item_line_then_the_item_amount_is_not_the_total() -> None:
+    from docflow.receipts.totals import total_candidates
+
+    assert total_candidates(to_lines("Shop Oy\nYHTEENSÄ\nKAHVI 500G 5,49\n"), frozenset()) == []
