@@ -63,6 +63,13 @@ _SPLIT_YEAR = re.compile(
 _GLUED_TIME = re.compile(
     r"(?<![\d.,/-])(\d{1,2})\s?([./-])\s?(\d{1,2})\s?\2\s?((?:19|20)\d\d)(?=[0-2]?\d[:.][0-5]\d)"
 )
+#: A two-digit year glued to the time printed after it: ``24.12.2417:14`` (24.12.24 17:14). Not when the
+#: four digits read as a year (``2017:14``): the clean patterns read those.
+_GLUED_SHORT_YEAR = re.compile(
+    r"(?<![\d.,/-])(\d{1,2})\s?([./-])\s?(\d{1,2})\s?\2\s?(?!19|20)(\d{2})(?=(?:[01]\d|2[0-3])[:.][0-5]\d(?!\d))"
+)
+#: How sure a date is that was read apart from a glued time.
+GLUED_SHORT_YEAR_CONFIDENCE = 0.75
 #: Letters OCR reads for digits inside a date (``1O/05/2O18``, ``l7.01.2018``): same length, so the
 #: spans found in the repaired text are the spans in the original.
 _DIGIT_LOOKALIKE = re.compile(r"(?<=[\d./-])[OoQD](?=[\d./-])|(?<=[\d./-])[Il|](?=[\d./-])|[OoIl](?=\d[./-])")
@@ -161,6 +168,9 @@ def _noisy_readings(text: str) -> Iterator[_Reading]:
         yield _make_date(year, second, first), match.start(), match.end(), 0.75
     for match in _GLUED_TIME.finditer(text):
         yield _make_date(int(match[4]), int(match[3]), int(match[1])), match.start(), match.end(), 0.8
+    for match in _GLUED_SHORT_YEAR.finditer(text):
+        value = _make_date(_year(match[4]), int(match[3]), int(match[1]))
+        yield value, match.start(), match.end(), GLUED_SHORT_YEAR_CONFIDENCE
 
 
 def _lookalike_readings(text: str, today: dt.date) -> Iterator[_Reading]:

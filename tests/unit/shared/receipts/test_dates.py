@@ -304,3 +304,14 @@ def test_misread_year_dates_are_lookalike_years_in_the_past_only() -> None:
     assert misread_year_dates(dt.date(2020, 7, 7), today) == {dt.date(2026, 7, 7)}  # 2028, 2029: future
     assert misread_year_dates(dt.date(2020, 7, 7), TODAY) == set()  # 7 July 2026 is after 30 June 2026
     assert misread_year_dates(dt.date(2004, 12, 14), today) == set()  # 2 and 4 have no look-alikes
+
+
+def test_given_a_two_digit_year_glued_to_the_time_when_found_then_the_date_is_read_unsurely() -> None:
+    (match,) = find_dates("24.12.2417:14 KUITTI 994781", TODAY)
+    assert match.value == dt.date(2024, 12, 24)
+    assert match.confidence < 0.9
+
+
+def test_given_four_digits_that_read_as_a_year_before_a_minute_then_they_stay_the_year() -> None:
+    (match,) = find_dates("24.12.2017:14", TODAY)
+    assert match.value == dt.date(2017, 12, 24)
