@@ -28,10 +28,18 @@ from docflow.receipts.models import (
     ReceiptWarning,
     VatRow,
 )
-from docflow.receipts.numbers import CENT, find_amounts
-from docflow.receipts.totals import Check, TotalChoice, choose_total, collect_evidence, payment_method
+from docflow.receipts.numbers import CENT, digit_variants, find_amounts
+from docflow.receipts.totals import (
+    Check,
+    Evidence,
+    TotalChoice,
+    choose_total,
+    collect_evidence,
+    payment_method,
+)
 from docflow.receipts.vat import is_valid_rate, rate_for_date, rate_table, tax_fits_rate
 from docflow.receipts.vat_reader import (
+    Candidate,
     Gathered,
     VatReading,
     gather,
@@ -92,7 +100,7 @@ def extract_receipt(
     items = tuple(find_items(lines, first_total, header_end))
     items_sum = sum((item.amount for item in items), Decimal("0.00")) if items else None
     evidence = collect_evidence(lines, vat_gross, items_sum)
-    total = choose_total(lines, evidence)
+    total = _misread_by_one_digit(choose_total(lines, evidence), evidence, preliminary, lines, country)
     day = date_match[0].value if date_match is not None else None
     total_value = total.value if total is not None else None
     reading = read_vat(
@@ -145,6 +153,36 @@ def extract_receipt(
     vat_free = -reading.vat_free if kind == "refund" else reading.vat_free
     warnings = build_warnings(receipt, total, items, vat_free=vat_free)
     return replace(receipt, warnings=warnings)
+
+
+#: A printed total taken back to the VAT rows' sum, one look-alike digit away from it.
+TOTAL_READ_FROM_VAT_ROWS = 0.8
+
+
+def _misread_by_one_digit(
+    total: TotalChoice | None,
+    evidence: Evidence,
+    rows: Sequence[Candidate],
+    lines: Sequence[TextLine],
+    country: str | None,
+) -> TotalChoice | None:
+    """The VAT rows' gross sum instead of a printed total that nothing confirms, when the two differ
+    by one digit the OCR confuses (``TOTALT 324,82`` over rows adding up to 324,02).
+
+    Only rows that print two amounts or more count; never on a receipt with deposit lines (VAT-free
+    deposits of 0,80 make the rows' sum differ from the total by what looks like a misread digit), nor
+    when a card or mobile payment amount is a third, different reading.
+    """
+    if total is None or total.agrees_with or not rows or total.source in set(Check):
+        return total
+    if any(row.printed < 2 for row in rows) or vat_free_options(lines, country):
+        return total
+    gross = sum((row.row.gross for row in rows), Decimal("0.00"))
+    if gross <= 0 or f"{gross:.2f}" not in digit_variants(f"{total.value:.2f}"):
+        return total
+    if any(paid != gross for paid in (*evidence.card, *evidence.mobile)):
+        return total
+    return replace(total, value=gross, confidence=min(total.confidence, TOTAL_READ_FROM_VAT_ROWS))
 
 
 #: A total that only the VAT rows confirm (their printed tax fits it), no payment or second reading.

@@ -377,3 +377,26 @@ def test_given_a_total_word_above_an_item_line_then_the_item_amount_is_not_the_t
     from docflow.receipts.totals import total_candidates
 
     assert total_candidates(to_lines("Shop Oy\nYHTEENSÄ\nKAHVI 500G 5,49\n"), frozenset()) == []
+
+
+_SWEDISH_ROWS = "Moms Netto Brutto\n25% 36,17 144,66 180,83\n12% 15,34 127,85 143,19\n"
+
+
+def test_given_a_total_one_lookalike_digit_off_the_vat_rows_then_their_sum_is_the_total_unsurely() -> None:
+    receipt = extract_receipt(f"ICA Nära\nTOTALT 324,82\n{_SWEDISH_ROWS}", today=TODAY)
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("324.02")
+    assert receipt.total.confidence < 0.9
+
+
+def test_given_a_total_off_the_vat_rows_by_a_non_lookalike_digit_then_the_printed_total_stays() -> None:
+    assert _total(f"ICA Nära\nTOTALT 324,42\n{_SWEDISH_ROWS}") == Decimal("324.42")
+
+
+def test_given_deposit_lines_when_the_total_is_a_lookalike_digit_off_the_vat_rows_then_it_stays() -> None:
+    text = "Sale\nPantti 4 x 0,20 0,80\nYHTEENSÄ 12,84\nALV Veroton Vero Verollinen\n25,5 % 9,59 2,45 12,04\n"
+    assert _total(text) == Decimal("12.84")
+
+
+def test_given_a_card_amount_that_is_a_third_reading_then_the_printed_total_is_not_repaired() -> None:
+    assert _total(f"ICA Nära\nTOTALT 324,82\nKORT 324,62\n{_SWEDISH_ROWS}") == Decimal("324.82")
