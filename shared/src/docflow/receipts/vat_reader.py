@@ -192,6 +192,10 @@ def _signed_split(rate: Decimal, subset: Sequence[Decimal]) -> VatAmounts | None
     return None
 
 
+#: Letters a line of drifted amounts may hold: OCR noise at a photo's edge, not an item's name.
+_DRIFT_LETTERS = 2
+
+
 def _window_candidates(
     lines: Sequence[TextLine], index: int, rate: Decimal, rest: str, rates: frozenset[Decimal]
 ) -> Iterator[Candidate]:
@@ -263,6 +267,19 @@ def _row_readings(text: str, index: int, rates: frozenset[Decimal]) -> Iterator[
                     yield Candidate(row, index, sum(value in printed for value in row[1:]), RowSource.WINDOW)
         if rate is not None:
             yield from _gross_readings(rate, printed, rest, index)
+
+
+def _with_drifted_amounts(lines: Sequence[TextLine], index: int) -> str:
+    """A rate line's text, joined with the next line when the rate line prints one amount and the next
+    nothing but amounts: in a tilted photo a row's last columns drift onto the line below
+    (``25,5 % 87,52`` over ``2,32 109,84``). The row readings still need amounts that fit the rate."""
+    text = lines[index].text
+    if index + 1 >= len(lines) or len(_amounts(ocr_digits(text))) != 1:
+        return text
+    following = lines[index + 1]
+    if "%" in following.text or sum(char.isalpha() for char in following.folded) > _DRIFT_LETTERS:
+        return text
+    return f"{text} {following.text}" if _amounts(ocr_digits(following.text)) else text
 
 
 def _gross_readings(rate: Decimal, printed: Sequence[Decimal], rest: str, index: int) -> Iterator[Candidate]:
@@ -366,7 +383,7 @@ def gather(lines: Sequence[TextLine], country: str | None) -> Gathered:
             elif len(on_line) == 1 and rate > 0:
                 notes.append(TaxNote(rate, on_line[0], index))
         elif "%" in line.text or in_table:
-            candidates.extend(_row_readings(line.text, index, printable))
+            candidates.extend(_row_readings(_with_drifted_amounts(lines, index), index, printable))
         elif NET_WORD.search(folded):
             candidates.extend(_rateless_candidates(line.text, index, rates))
     codes = _code_rates(lines, rates)

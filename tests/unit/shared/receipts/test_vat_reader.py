@@ -475,3 +475,18 @@ def test_given_a_line_whose_rate_is_unreadable_then_it_gives_one_row_at_most() -
     # With the total's word misread too, the rows are what the line alone gives.
     receipt = _read(EN_HEAD, "15.05.2025", "Muovipullo 1,5 l\n&% x 0.40 2, DD\nEHTEENSA 2,00 €\n")
     assert len(receipt.vat) <= 1
+
+
+_DRIFTED = (
+    "Viski 0,7 l 109,84\nPantti 0,80\nMAKSETTAVA 110,64\nALV Veroton Vero Yhteensä\n25,5 % 87,52 2 a Be us\n"
+)
+
+
+def test_given_a_rows_amounts_drifted_onto_the_next_line_when_read_then_the_row_is_whole() -> None:
+    receipt = _read(FI_HEAD, "21.06.2025", _DRIFTED + "— = ' 2,32 109,84 |\n")
+    assert _rows(receipt) == [("25.5", "87.52", "22.32", "109.84")]
+
+
+def test_given_a_worded_line_below_a_rate_line_then_its_amounts_are_not_drifted_into_the_row() -> None:
+    receipt = _read(FI_HEAD, "21.06.2025", _DRIFTED + "KIITOS KÄYNNISTÄ 2,32 109,84\n")
+    assert ("25.5", "87.52", "22.32", "109.84") not in _rows(receipt)
