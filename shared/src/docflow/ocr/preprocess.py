@@ -56,11 +56,12 @@ class PreprocessOptions:
     outward from its text where the paper does not stand out as one bright region (see
     :func:`docflow.ocr.paper.trace_paper_quad`). ``read_gaps`` reads again, on their own, the header
     rows with ink that the page reading left out (large print; see :mod:`docflow.ocr.gaps`).
-    ``denoise`` (off by default: it read one of the real German scans worse) smooths a grainy photo
-    (sensor noise, heavy JPEG) with uneven light with a 3 x 3 median before its light is evened out
-    (see :data:`docflow.ocr.photo.NOISY_PAPER`). With ``straighten_paper``, ``deskew``,
-    ``flatten_light``, ``find_text``, ``clear_edges``, ``join_dots`` and ``whiten_paper`` off, a page
-    is prepared as before they existed (crop and scale only).
+    ``denoise`` smooths a grainy photo (sensor noise, heavy JPEG) with uneven light with a 3 x 3
+    median before its light is evened out, the grain measured on blank paper only, away from print,
+    barcodes and a thin paper's show-through (see :data:`docflow.ocr.photo.NOISY_PAPER`). With
+    ``straighten_paper``, ``deskew``, ``flatten_light``, ``find_text``, ``clear_edges``,
+    ``join_dots`` and ``whiten_paper`` off, a page is prepared as before they existed (crop and
+    scale only).
     """
 
     min_text_height: int = 16
@@ -85,7 +86,7 @@ class PreprocessOptions:
     whiten_paper: bool = True
     trace_paper: bool = True
     read_gaps: bool = True
-    denoise: bool = False
+    denoise: bool = True
 
     @property
     def photo_steps(self) -> bool:

@@ -156,11 +156,11 @@ def grainy(page: Image.Image, amount: int) -> Image.Image:
     return Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))
 
 
-def test_given_grainy_photo_when_denoised_then_its_paper_is_smoothed() -> None:
+def test_given_grainy_photo_when_denoised_by_default_then_its_paper_is_smoothed() -> None:
     from docflow.ocr.photo import NOISY_PAPER, _denoised, _noise
 
     page = grainy(render_receipt(RECEIPT_LINES, size=24), 20)
-    smoothed = _denoised(page, PreprocessOptions(denoise=True), 24, uneven=True)
+    smoothed = _denoised(page, PreprocessOptions(), 24, uneven=True)
     assert smoothed is not page
     assert _noise(page) > NOISY_PAPER
     assert _noise(smoothed) < _noise(page) / 2
@@ -171,7 +171,7 @@ def test_given_grainy_photo_when_denoised_then_its_paper_is_smoothed() -> None:
     [
         (0, PreprocessOptions(denoise=True), 24, True),
         (1, PreprocessOptions(denoise=True), 24, True),
-        (20, PreprocessOptions(), 24, True),
+        (20, PreprocessOptions(denoise=False), 24, True),
         (20, PreprocessOptions(denoise=True), 12, True),
         (20, PreprocessOptions(denoise=True), None, True),
         (20, PreprocessOptions(denoise=True), 24, False),
@@ -184,3 +184,55 @@ def test_given_clean_page_small_text_scan_or_denoise_off_when_denoised_then_page
 
     page = grainy(render_receipt(RECEIPT_LINES, size=24), amount)
     assert _denoised(page, options, text_height, uneven) is page
+
+
+def barcode(amount: int) -> Image.Image:
+    """Thin dark bars (1 to 3 pixels, as a receipt's barcode) on a light paper (230), with uniform
+    noise of +-``amount`` grey levels."""
+    import numpy as np
+
+    page = np.full((400, 400), 230, dtype=np.int32)
+    x = 50
+    for i, width in enumerate([1, 2, 1, 3, 1, 2, 2, 1, 3, 1] * 15):
+        if i % 2 == 0:
+            page[100:300, x : x + width] = 30
+        x += width + 1 + i % 3
+        if x > 350:
+            break
+    noisy = page + np.random.default_rng(7).integers(-amount, amount + 1, size=page.shape)
+    return Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))
+
+
+def test_given_fine_scan_with_barcode_when_noise_measured_then_its_bars_are_not_taken_for_grain() -> None:
+    from docflow.ocr.photo import NOISY_PAPER, _denoised, _noise
+
+    scan = barcode(1)
+    assert _noise(scan) < NOISY_PAPER
+    assert _denoised(scan, PreprocessOptions(), 24, uneven=True) is scan
+
+
+def test_given_grainy_photo_with_barcode_when_noise_measured_then_grainy() -> None:
+    from docflow.ocr.photo import NOISY_PAPER, _noise
+
+    assert _noise(barcode(20)) > 4 * NOISY_PAPER
+
+
+def test_given_no_blank_paper_when_noise_measured_then_no_grain_told() -> None:
+    import numpy as np
+
+    from docflow.ocr.photo import _noise
+
+    rng = np.random.default_rng(7)
+    dark = Image.fromarray(rng.integers(0, 256, size=(300, 300)).astype(np.uint8))
+    assert _noise(dark) == 0.0
+
+
+def test_given_pixels_when_darkest_then_as_a_square_min_filter() -> None:
+    import numpy as np
+    from PIL import ImageFilter
+
+    from docflow.ocr.photo import _darkest
+
+    pixels = np.random.default_rng(3).integers(0, 256, size=(60, 45)).astype(np.uint8)
+    expected = np.asarray(Image.fromarray(pixels).filter(ImageFilter.MinFilter(7)))
+    assert np.array_equal(_darkest(pixels.astype(np.float32), 7), expected)
