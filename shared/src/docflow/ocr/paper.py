@@ -258,6 +258,47 @@ def _intersect(vertical: tuple[float, float], horizontal: tuple[float, float]) -
     return a * y + b, y
 
 
+Edge = tuple[float, float]
+
+
+def _corners(
+    left: Edge | None,
+    right: Edge | None,
+    top: Edge | None,
+    bottom: Edge | None,
+    *,
+    width: int,
+    height: int,
+) -> list[Point] | None:
+    """The four corners (top-left, top-right, bottom-right, bottom-left) where the fitted edges meet,
+    or ``None`` when an edge is missing, opposite edges are far from parallel (one was fitted to
+    something else: a shadow's rim, a neighbouring object) or a corner lies outside the image."""
+    if left is None or right is None or top is None or bottom is None:
+        return None
+    if abs(left[0] - right[0]) > MAX_EDGE_SPREAD or abs(top[0] - bottom[0]) > MAX_EDGE_SPREAD:
+        return None
+    corners = [
+        _intersect(left, top),
+        _intersect(right, top),
+        _intersect(right, bottom),
+        _intersect(left, bottom),
+    ]
+    if any(not (-2 <= x <= width + 2 and -2 <= y <= height + 2) for x, y in corners):
+        return None
+    return corners
+
+
+def _inset(corners: list[Point], pixels: float, scale_x: float, scale_y: float) -> Quad:
+    """``corners`` moved ``pixels`` towards their centre (no background or dark rim left at the
+    edges), then scaled to image pixels."""
+    cx, cy = sum(x for x, _ in corners) / 4, sum(y for _, y in corners) / 4
+    inset: list[Point] = []
+    for x, y in corners:
+        step = pixels / max(1e-6, ((x - cx) ** 2 + (y - cy) ** 2) ** 0.5)
+        inset.append(((x + (cx - x) * step) * scale_x, (y + (cy - y) * step) * scale_y))
+    return (inset[0], inset[1], inset[2], inset[3])
+
+
 def paper_mask(image: Image, side: int) -> Any | None:
     """The paper on a thumbnail with long side ``side`` (largest bright region), or ``None``."""
     import numpy as np
@@ -296,35 +337,16 @@ def find_paper_quad(image: Image) -> Quad | None:
     right = _fit_edge(rows, (width - flipped_x[rows].argmax(axis=1)).astype(float))
     top = _fit_edge(columns, mask[:, columns].argmax(axis=0).astype(float))
     bottom = _fit_edge(columns, (height - flipped_y[:, columns].argmax(axis=0)).astype(float))
-    if left is None or right is None or top is None or bottom is None:
+    corners = _corners(left, right, top, bottom, width=width, height=height)
+    if corners is None:
         return None
-    # Opposite edges of a photographed rectangle are close to parallel; far from it, an edge was
-    # fitted to something else (a shadow's rim, a neighbouring object).
-    if abs(left[0] - right[0]) > MAX_EDGE_SPREAD or abs(top[0] - bottom[0]) > MAX_EDGE_SPREAD:
-        return None
-    corners = [
-        _intersect(left, top),
-        _intersect(right, top),
-        _intersect(right, bottom),
-        _intersect(left, bottom),
-    ]
     xs, ys = [x for x, _ in corners], [y for _, y in corners]
     box = [(min(xs), min(ys)), (max(xs), min(ys)), (max(xs), max(ys)), (min(xs), max(ys))]
     deviation = max(max(abs(x - bx), abs(y - by)) for (x, y), (bx, by) in zip(corners, box, strict=True))
     if deviation <= UPRIGHT_TOLERANCE:
         return None
-    if min(xs) < -2 or min(ys) < -2 or max(xs) > width + 2 or max(ys) > height + 2:
-        return None
     # One thumbnail pixel inwards, towards the centre, so no background is left at the edges.
-    cx, cy = sum(xs) / 4, sum(ys) / 4
-    scale_x, scale_y = image.width / width, image.height / height
-    inset: list[Point] = []
-    for x, y in corners:
-        length = max(1e-6, ((x - cx) ** 2 + (y - cy) ** 2) ** 0.5)
-        step = 1.4 / length
-        inset.append(((x + (cx - x) * step) * scale_x, (y + (cy - y) * step) * scale_y))
-    quad: Quad = (inset[0], inset[1], inset[2], inset[3])
-    return quad
+    return _inset(corners, 1.4, image.width / width, image.height / height)
 
 
 #: Long side of the thumbnail the paper's edges are traced on around the text.
@@ -439,24 +461,8 @@ def trace_paper_quad(image: Image, text_box: PaperBox, reach: PaperBox | None = 
     right = _traced_edge(pixels, x1, rows, 1)
     top = _traced_edge(pixels.T, y0, columns, -1)
     bottom = _traced_edge(pixels.T, y1, columns, 1)
-    if left is None or right is None or top is None or bottom is None:
-        return None
-    if abs(left[0] - right[0]) > MAX_EDGE_SPREAD or abs(top[0] - bottom[0]) > MAX_EDGE_SPREAD:
-        return None
-    corners = [
-        _intersect(left, top),
-        _intersect(right, top),
-        _intersect(right, bottom),
-        _intersect(left, bottom),
-    ]
-    if any(not (-2 <= x <= width + 2 and -2 <= y <= height + 2) for x, y in corners):
+    corners = _corners(left, right, top, bottom, width=width, height=height)
+    if corners is None:
         return None
     # One thumbnail pixel inwards, so the edge's dark rim is not kept.
-    cx, cy = sum(x for x, _ in corners) / 4, sum(y for _, y in corners) / 4
-    inset: list[Point] = []
-    for x, y in corners:
-        length = max(1e-6, ((x - cx) ** 2 + (y - cy) ** 2) ** 0.5)
-        step = 1.5 / length
-        inset.append(((x + (cx - x) * step) / sx, (y + (cy - y) * step) / sy))
-    quad: Quad = (inset[0], inset[1], inset[2], inset[3])
-    return quad
+    return _inset(corners, 1.5, 1 / sx, 1 / sy)
