@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,9 +43,9 @@ print(json.dumps([registered, warm]))
 SPECS = sorted(zip_functions(load_template(REPO_ROOT / "template.yaml")), key=lambda spec: spec.name)
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("spec", SPECS, ids=[spec.name for spec in SPECS])
-def test_handler_binds_the_snapstart_hooks(spec: FunctionSpec, tmp_path: Path) -> None:
+def _run_with_fake_runtime(code: str, tmp_path: Path) -> Any:
+    """Run ``code`` in a fresh interpreter where ``snapshot_restore_py`` is the fake runtime; the JSON
+    of its last output line."""
     (tmp_path / "snapshot_restore_py.py").write_text(FAKE_RUNTIME)
     env = {
         **os.environ,
@@ -52,7 +53,6 @@ def test_handler_binds_the_snapstart_hooks(spec: FunctionSpec, tmp_path: Path) -
         "POWERTOOLS_METRICS_DISABLED": "true",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")])),
     }
-    code = PROBE.format(module=spec.module, attribute=spec.attribute)
     out = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
@@ -63,7 +63,14 @@ def test_handler_binds_the_snapstart_hooks(spec: FunctionSpec, tmp_path: Path) -
         check=False,
     )
     assert out.returncode == 0, out.stderr[-2000:]
-    registered, warm = json.loads(out.stdout.strip().splitlines()[-1])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("spec", SPECS, ids=[spec.name for spec in SPECS])
+def test_handler_binds_the_snapstart_hooks(spec: FunctionSpec, tmp_path: Path) -> None:
+    code = PROBE.format(module=spec.module, attribute=spec.attribute)
+    registered, warm = _run_with_fake_runtime(code, tmp_path)
     assert registered == [1, 1]
     assert warm
 
@@ -81,21 +88,4 @@ print(json.dumps([at_import, "boto3" in sys.modules]))
 
 @pytest.mark.slow
 def test_the_receipts_snapshot_carries_boto3_but_its_import_does_not(tmp_path: Path) -> None:
-    (tmp_path / "snapshot_restore_py.py").write_text(FAKE_RUNTIME)
-    env = {
-        **os.environ,
-        "ENVIRONMENT": "test",
-        "POWERTOOLS_METRICS_DISABLED": "true",
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")])),
-    }
-    out = subprocess.run(
-        [sys.executable, "-c", BOTO3_PROBE],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO_ROOT,
-        timeout=120,
-        check=False,
-    )
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == [False, True]
+    assert _run_with_fake_runtime(BOTO3_PROBE, tmp_path) == [False, True]
