@@ -54,8 +54,29 @@ TOTAL_STRONG = _words(
     r"TASUDA",
     r"MAKSTA",
 )
-#: ``TOTA]``, ``T0TAL``, ``TOTAI``: the word as OCR misreads it.
+#: Total words long enough that one misread letter still names them and nothing else.
+_LONG_TOTAL_WORDS = (
+    "GESAMTBETRAG",
+    "RECHNUNGSBETRAG",
+    "ZAHLBETRAG",
+    "ENDBETRAG",
+    "LOPPUSUMMA",
+    "LOPPUHINTA",
+    "KOKONAISSUMMA",
+    "KOKONAISHINTA",
+    "MAKSETTAVAA",
+)
+
+
+def _one_letter_off(word: str) -> str:
+    """``word`` with any one of its letters read as another letter or a digit."""
+    return "|".join(word[:i] + "[A-Z0-9]" + word[i + 1 :] for i in range(len(word)))
+
+
+#: ``TOTA]``, ``T0TAL``, ``TOTAI``: the word as OCR misreads it; a long total word one letter off
+#: (``GSSAMTBETRAG``, ``LOPPUSUNMA``).
 TOTAL_WEAK = _words(
+    *(_one_letter_off(word) for word in _LONG_TOTAL_WORDS),
     r"TOTAL",
     r"SUMMA",
     r"BELOPP",

@@ -400,3 +400,19 @@ def test_given_deposit_lines_when_the_total_is_a_lookalike_digit_off_the_vat_row
 
 def test_given_a_card_amount_that_is_a_third_reading_then_the_printed_total_is_not_repaired() -> None:
     assert _total(f"ICA Nära\nTOTALT 324,82\nKORT 324,62\n{_SWEDISH_ROWS}") == Decimal("324.82")
+
+
+@pytest.mark.parametrize("word", ["Gssamtbetrag", "Loppusunma", "KOKONAISSUMNA"])
+def test_given_a_long_total_word_one_letter_off_when_extracted_then_its_amount_is_the_total(
+    word: str,
+) -> None:
+    text = f"Kauppa Oy\nPvm 12.03.2025\nLEIPA 2,50\nMAITO 1,20\nKAHVI 5,00\n{word} 8,70\nKIITOS\n"
+    assert _total(text) == Decimal("8.70")
+
+
+@pytest.mark.parametrize("word", ["VALISUMMA", "ZWISCHENSUMME", "LOPPUSUMMAT"])
+def test_given_a_word_more_than_one_letter_from_a_total_word_then_it_names_no_total(word: str) -> None:
+    from docflow.receipts.vocabulary import TOTAL_STRONG, TOTAL_WEAK
+
+    assert not TOTAL_STRONG.search(word)
+    assert not TOTAL_WEAK.search(word)
