@@ -346,18 +346,18 @@ def fail_abandoned_uploads(
     """
     rows = conn.execute(
         """
+        with abandoned as materialized (
+          select p.id from public.receipts p
+           where p.status = 'pending' and p.sequencer is null and p.deleted_at is null
+             and coalesce(p.reprocess_requested_at, p.created_at) < now() - make_interval(secs => %(seconds)s)
+             and not exists (select 1 from app_private.receipt_jobs j where j.receipt_id = p.id)
+           order by p.created_at
+           limit %(limit)s
+             for update skip locked)
         update public.receipts r
            set status = 'failed', failure_reason = %(reason)s, failure_retryable = false, updated_at = now()
-         where r.id in (
-                 select p.id from public.receipts p
-                  where p.status = 'pending' and p.sequencer is null and p.deleted_at is null
-                    and coalesce(p.reprocess_requested_at, p.created_at)
-                        < now() - make_interval(secs => %(seconds)s)
-                    and not exists (select 1 from app_private.receipt_jobs j where j.receipt_id = p.id)
-                  order by p.created_at
-                  limit %(limit)s
-                    for update skip locked)
-           and r.status = 'pending' and r.sequencer is null
+          from abandoned a
+         where r.id = a.id
         returning r.id
         """,
         {"reason": UPLOAD_NOT_RECEIVED, "seconds": older_than_seconds, "limit": limit},

@@ -120,3 +120,20 @@ def test_the_scheduled_drain_fails_abandoned_uploads(
     result = handler({"docflow_job": "receipts.drain"}, LocalLambdaContext("ocr"))
     assert result["abandoned_uploads"] >= 1
     assert _status(db, receipt_id) == ("failed", UPLOAD_NOT_RECEIVED)
+
+
+def test_one_call_fails_at_most_its_batch_oldest_first(
+    client: TestClient, headers: Callable[..., dict[str, str]], db: Db
+) -> None:
+    older, newer = _pending(client, headers), _pending(client, headers)
+    _age(db, older, ABANDONED_UPLOAD_SECONDS * 4)
+    _age(db, newer, ABANDONED_UPLOAD_SECONDS * 2)
+    db(  # earlier tests' leftovers must not take the one place
+        "update public.receipts set deleted_at = now() where status = 'pending' and sequencer is null"
+        " and id <> all(%s)",
+        [older, newer],
+    )
+    with system_transaction("receipts.abandoned_uploads") as conn:
+        assert fail_abandoned_uploads(conn, limit=1) == [older]
+    assert _status(db, newer) == ("pending", None)
+    assert _fail_abandoned() == [newer]
