@@ -42,28 +42,26 @@ class Membership:
         return self.tenant_status == "active"
 
 
-_MEMBERSHIPS = """
-    select m.tenant_id, t.name as tenant_name, t.status as tenant_status, m.role
-      from public.tenant_members m
-      join public.tenants t on t.id = m.tenant_id
-     where m.user_id = auth.uid()
-"""
-
-#: The acting user's memberships, ordered by tenant name. A constant statement without parameters,
-#: so it can travel in the message that opens the transaction
+#: The acting user's memberships, ordered by tenant name. ``app_private.my_memberships()`` runs with
+#: the caller's rights under row level security, its plan kept per connection (migration 0093). A
+#: constant statement without parameters, so it can travel in the message that opens the transaction
 #: (:func:`docflow.db.transactions.user_transaction_reading`). Its rows do not depend on a
 #: ``tenant_id`` claim: ``members_select`` admits the user's own rows whatever tenant is claimed, and
 #: the query asks for nothing else; so a requested tenant may be bound before it is checked here.
-MEMBERSHIPS_QUERY = f"{_MEMBERSHIPS} order by t.name, m.tenant_id"
+MEMBERSHIPS_QUERY = """
+    select m.tenant_id, m.tenant_name, m.tenant_status, m.role
+      from app_private.my_memberships() as m
+     order by m.tenant_name, m.tenant_id
+"""
 
 #: :data:`MEMBERSHIPS_QUERY` and whether the user is a platform administrator, in one statement
 #: (one row with null membership columns when the user belongs to no tenant).
-MEMBERSHIPS_AND_ADMIN_QUERY = f"""
+MEMBERSHIPS_AND_ADMIN_QUERY = """
     select admin.is_admin, member.*
       from (select app_private.is_platform_admin() as is_admin) as admin
-      left join ({_MEMBERSHIPS}) as member on true
+      left join app_private.my_memberships() as member on true
      order by member.tenant_name, member.tenant_id
-"""  # noqa: S608 - constant fragments
+"""
 
 
 def _membership(row: Mapping[str, Any]) -> Membership:
