@@ -88,3 +88,33 @@ def test_private_schema_is_not_usable_by_anon(superuser_url: str) -> None:
     with psycopg.connect(superuser_url) as conn:
         row = conn.execute("select has_schema_privilege('anon', 'app_private', 'usage')").fetchone()
     assert row == (False,)
+
+
+def test_policy_helpers_keep_their_plans(superuser_url: str) -> None:
+    # A SQL function that pins search_path is never inlined and is planned again on every call; the
+    # helpers that policies call on every request are PL/pgSQL, which keeps its plans per connection.
+    with psycopg.connect(superuser_url) as conn:
+        rows = conn.execute(
+            """
+            select distinct p.proname, l.lanname
+              from pg_policy pol
+              cross join lateral regexp_matches(
+                     coalesce(pg_get_expr(pol.polqual, pol.polrelid), '') || ' ' ||
+                     coalesce(pg_get_expr(pol.polwithcheck, pol.polrelid), ''),
+                     'app_private\\.([a-z_]+)\\(', 'g') as called(name)
+              join pg_namespace n on n.nspname = 'app_private'
+              join pg_proc p on p.pronamespace = n.oid and p.proname = called.name[1]
+              join pg_language l on l.oid = p.prolang
+            """
+        ).fetchall()
+    assert {name for name, _ in rows} >= {"current_tenant_id", "has_tenant_role", "is_tenant_member"}
+    assert [name for name, language in rows if language != "plpgsql"] == []
+
+
+def test_my_memberships_is_read_with_the_callers_rights(superuser_url: str) -> None:
+    with psycopg.connect(superuser_url) as conn:
+        row = conn.execute(
+            "select prosecdef, has_function_privilege('anon', oid, 'execute')"
+            " from pg_proc where oid = 'app_private.my_memberships'::regproc"
+        ).fetchone()
+    assert row == (False, False)
