@@ -445,6 +445,7 @@ def print_corpus(report: dict[str, Any], args: argparse.Namespace) -> None:
         "total": "total",
         "currency": "curr",
         "vat_exact": "vatEx",
+        "items": "items",
     }
     head = f"{'':<22}{'n':>4} " + " ".join(f"{short[name]:>6}" for name in FIELDS) + f"{'vatP':>7}{'vatR':>7}"
     print(f"\n== receipt corpus (seed {args.corpus_seed}): {report['count']} images, accuracy in % ==")

@@ -13,8 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 #: Fields scored per receipt, in table order.
-FIELDS = ("merchant", "business_id", "date", "total", "currency", "vat_exact")
-#: The engine's confidence key of each field (VAT rows: the lowest row confidence).
+FIELDS = ("merchant", "business_id", "date", "total", "currency", "vat_exact", "items")
+#: The engine's confidence key of each field (VAT rows: the lowest row confidence; items carry none).
 CONFIDENCE_KEY = {
     "merchant": "merchant",
     "business_id": "business_id",
@@ -35,6 +35,21 @@ def vat_pairs(rows: Iterable[dict[str, str]]) -> set[tuple[Decimal, Decimal]]:
     return {(Decimal(row["rate"]).normalize(), Decimal(row["tax"])) for row in rows}
 
 
+def item_amounts(items: Iterable[dict[str, Any]]) -> list[Decimal]:
+    """A label's item lines as the engine reports them: each line's share of the total, a discount or
+    a bottle deposit printed under an item folded into that item's amount (a deposit line under no
+    item, as on a bottle return slip, is a line of its own)."""
+    amounts: list[Decimal] = []
+    under_item = False
+    for item in items:
+        if item["kind"] in ("discount", "deposit") and under_item:
+            amounts[-1] += Decimal(item["amount"])
+        else:
+            amounts.append(Decimal(item["amount"]))
+            under_item = item["kind"] in ("item", "weight")
+    return amounts
+
+
 def score_receipt(label: dict[str, Any], got: dict[str, Any]) -> dict[str, bool | None]:
     """Per field True/False, or None where the receipt prints no such value."""
     kind = label["kind"]
@@ -51,11 +66,17 @@ def score_receipt(label: dict[str, Any], got: dict[str, Any]) -> dict[str, bool 
         "total": got.get("total") is not None and Decimal(got["total"]) == Decimal(label["total"]),
         "currency": (got.get("currency") or "EUR") == label["currency"],
         "vat_exact": vat_pairs(got.get("vat") or []) == vat_pairs(label["vat"]),
+        # every item line in order with its amount (quantity, weight, discount and deposit lines included)
+        "items": None
+        if not label["items"] or kind == "card_slip"  # a card slip prints the amount, no item lines
+        else [Decimal(item["amount"]) for item in got.get("items") or []] == item_amounts(label["items"]),
     }
 
 
 def field_confidence(got: dict[str, Any], field_name: str) -> float | None:
     """The engine's confidence of the value it gave for ``field_name`` (None: no value)."""
+    if field_name == "items":
+        return None
     if field_name == "vat_exact":
         value = got.get("vat_confidence")
         return None if value is None else float(value)

@@ -11,7 +11,7 @@ from stdnum.ee import kmkr
 from stdnum.fi import alv, ytunnus
 from stdnum.se import vat as se_vat
 
-from tests.perf.corpus_scores import deductible_by_quarter, score_receipt, vat_pairs
+from tests.perf.corpus_scores import deductible_by_quarter, item_amounts, score_receipt, vat_pairs
 from tests.perf.receipt_corpus.families import BY_NAME, FAMILIES, HELD_OUT, TUNING, make_receipt
 from tests.perf.receipt_corpus.rates import vat_rate
 
@@ -107,12 +107,29 @@ def test_scores_compare_rate_and_tax_of_every_row():
         "total": label["total"],
         "currency": None,
         "vat": label["vat"],
+        "items": [{"amount": str(amount)} for amount in item_amounts(label["items"])],
         "status": "processed",
     }
     assert all(score_receipt(label, got).values())
     wrong = {**got, "vat": [*label["vat"][:-1], {**label["vat"][-1], "tax": "0.01"}]}
     assert score_receipt(label, wrong)["vat_exact"] is False
     assert len(vat_pairs(wrong["vat"]) & vat_pairs(label["vat"])) == len(label["vat"]) - 1
+
+
+def test_item_scores_fold_discounts_and_deposits_into_the_item_above():
+    label = {
+        "kind": "sale",
+        "items": [
+            {"kind": "item", "amount": "12.30"},
+            {"kind": "discount", "amount": "-1.85"},
+            {"kind": "deposit", "amount": "0.75"},
+            {"kind": "weight", "amount": "1.58"},
+        ],
+    }
+    assert item_amounts(label["items"]) == [Decimal("11.20"), Decimal("1.58")]
+    # a bottle return slip: deposit lines under no item are lines of their own
+    slip = [{"kind": "deposit", "amount": "3.00"}, {"kind": "deposit", "amount": "0.50"}]
+    assert item_amounts(slip) == [Decimal("3.00"), Decimal("0.50")]
 
 
 def test_deductible_vat_counts_only_processed_finnish_receipts():
