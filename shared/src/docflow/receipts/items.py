@@ -41,13 +41,17 @@ from docflow.receipts.vocabulary import (
 #: of litres often read as ``|``).
 _QUANTITY = re.compile(
     r"(?<![\d,.])(?P<qty>\d+(?:[.,]\d{1,3})?)\s?(?P<unit>KPL|PCS?|STK|ST|TK|KG|G|L|\||X|\*)?\.?\s?"
-    r"(?:[xX*á@à]|A)\s?(?P<price>\d+[.,]\d{2})(?:\s?(?:€|EUR)?\s?/\s?(?:KG|L|KPL|ST|STK|TK))?",
+    r"(?:[xX*á@àä&]|A)\s?(?P<price>\d+[.,]\d{2})(?:\s?(?:€|EUR)?\s?/\s?(?:KG|L|KPL|ST|STK|TK))?",
     re.IGNORECASE,
 )
 #: A percentage printed on a discount row (``Etu -20 %``).
 _PERCENT = re.compile(r"(?P<value>\d{1,2}(?:[.,]\d{1,2})?)\s?%")
 #: A VAT letter code printed after an item's amount (``1,99 A``, ``0,89 B*``) is not part of its name.
 _MIN_NAME_LETTERS = 2
+#: Text after a row's last number that makes the number part of the name (``OLUT 0,33 TLK``): a word
+#: of three letters or more. A VAT letter code (``A``, ``B*``) after an amount leaves it the price; a
+#: currency printed with it (``1,07 EUR``, ``65,09 kr``) is part of the amount's match.
+_WORD_AFTER = re.compile(r"[^\W\d_]{3,}")
 
 
 def _quantity(text: str) -> tuple[Decimal, Decimal, int, int] | None:
@@ -84,6 +88,11 @@ def _is_summary(folded: str) -> bool:
     )
 
 
+def _number_in_name(text: str, last: AmountMatch) -> bool:
+    """Whether a word follows the row's last amount, so that the amount belongs to the name."""
+    return bool(_WORD_AFTER.search(text[last.end :]))
+
+
 def _discount_value(line: TextLine, amounts: list[AmountMatch], item: LineItem) -> Decimal | None:
     """The (negative) discount a discount row gives the item above it."""
     if amounts:
@@ -104,12 +113,15 @@ class _ItemReader:
         self.pending_name: str | None = None
         #: Whether the last row read was an item or one of its rows (a discount may follow).
         self.attached = False
+        #: The text of the last row when it was read as an item on its own (no row attached yet).
+        self.item_row: str | None = None
 
     def read(self, line: TextLine) -> None:
+        item_row, self.item_row = self.item_row, None
         folded = line.folded
         amounts = find_amounts(line.text)
         quantity = _quantity(line.text)
-        if self._quantity_row(line, amounts, quantity):
+        if self._quantity_row(line, amounts, quantity, item_row):
             return
         if self._discount_or_deposit_row(line, folded, amounts):
             return
@@ -117,6 +129,8 @@ class _ItemReader:
         if _is_summary(folded) or find_dates(line.text):
             self.attached = False
             return
+        if amounts and _number_in_name(line.text, amounts[-1]):
+            amounts = []
         if not amounts:
             name = line.text.strip(" .:-*")
             self.pending_name = name if _letters(name) >= _MIN_NAME_LETTERS and "%" not in name else None
@@ -134,14 +148,21 @@ class _ItemReader:
             return
         self.items.append(LineItem(name, amount, qty[0] if qty else None, qty[1] if qty else None))
         self.attached = True
+        self.item_row = None if qty else line.text
 
     def _quantity_row(
         self,
         line: TextLine,
         amounts: list[AmountMatch],
         quantity: tuple[Decimal, Decimal, int, int] | None,
+        item_row: str | None,
     ) -> bool:
-        """A row that prints the quantity (and perhaps the amount) of the item above it."""
+        """A row that prints the quantity (and perhaps the amount) of the item above it.
+
+        When the row above was read as an item whose amount the quantity does not give, and this row
+        prints its own amount that does, the number above was part of the name (``Kuohuviini 0,75``
+        over ``4 x 32,36  129,44``): a row without a name always belongs to the name above it.
+        """
         if quantity is None or _letters(line.text[: quantity[2]]) >= _MIN_NAME_LETTERS:
             return False
         count, price = quantity[0], quantity[1]
@@ -157,6 +178,10 @@ class _ItemReader:
             last = self.items[-1]
             if last.quantity is None and _fits(count, price, last.price):
                 self.items[-1] = replace(last, quantity=count, unit_price=price)
+                return True
+            if item_row is not None and after and _fits(count, price, after[-1].value):
+                name = item_row.strip(" .:-*")
+                self.items[-1] = LineItem(name, after[-1].value, count, price)
                 return True
         return False
 

@@ -276,6 +276,7 @@ DISCOUNT = _words(
     r"KAMPANJA\w*",
     r"TARJOUS",
     r"RABATT\w*",
+    r"ERBJUDANDE",
     r"NACHLASS",
     r"PREISVORTEIL",
     r"AKTION\w*",

@@ -224,3 +224,61 @@ def test_given_a_damaged_vat_row_and_a_total_the_items_confirm_then_the_complete
     assert [(row.rate, row.tax) for row in receipt.vat] == [(Decimal("25.5"), Decimal("5.22"))]
     assert 0.7 <= receipt.vat[0].confidence < 0.9
     assert decide_status(receipt, duplicate_of=None, review_confidence=0.6) == "processed"
+
+
+def _receipt(rows: str, total: str) -> str:
+    return HEADER + rows + f"YHTEENSÄ {total}\nPANKKIKORTTI {total}\n"
+
+
+def test_given_a_volume_in_a_name_row_above_its_quantity_row_then_the_quantity_row_gives_the_amount() -> None:
+    text = _receipt(
+        "OLUT 0,33 TLK\n5 x 2,46 12,30 A\nAlennus -15 % -1,85 A\nPANTTI 5 x 0,15 0,75\n"
+        "Kuohuviini 0,75 l\n4 x 32,36 129,44\nPantti 4 x 0,10 0,40\n",
+        "141,04",
+    )
+    items = extract_receipt(text, today=TODAY).items
+    assert [(item.name, item.amount, item.quantity, item.discount, item.deposit) for item in items] == [
+        ("OLUT 0,33 TLK", Decimal("11.20"), Decimal("5"), Decimal("-1.85"), Decimal("0.75")),
+        ("Kuohuviini 0,75 l", Decimal("129.84"), Decimal("4"), None, Decimal("0.40")),
+    ]
+    assert _sum(items) == Decimal("141.04")
+
+
+def test_given_an_item_row_whose_amount_the_quantity_row_below_does_not_give_then_it_is_the_name() -> None:
+    # the litre sign read as a one: the volume looked like the row's price
+    assert _items(_receipt("Viini 0,75 1\n2 x 12,90 25,80\nLEIPÄ 2,10\n", "27,90")) == [
+        ("Viini 0,75 1", Decimal("25.80"), Decimal("2"), Decimal("12.90")),
+        ("LEIPÄ", Decimal("2.10"), None, None),
+    ]
+
+
+def test_given_a_quantity_row_with_a_price_each_under_a_priced_item_then_it_only_sets_the_quantity() -> None:
+    # "3 kpl à 8,63" with the à read as ä or &
+    rows = "Jälkiruoka 25,89\n3 kpl ä 8,63\nLounas 22,20\n2 kpl & 11,10\n"
+    assert _items(_receipt(rows, "48,09")) == [
+        ("Jälkiruoka", Decimal("25.89"), Decimal("3"), Decimal("8.63")),
+        ("Lounas", Decimal("22.20"), Decimal("2"), Decimal("11.10")),
+    ]
+
+
+def test_given_a_quantity_row_whose_amount_does_not_fit_then_the_item_above_keeps_its_amount() -> None:
+    assert _items(_receipt("KAHVI 0,50 6,99\n3 x 2,00 5,00\n", "6,99"))[0] == (
+        "KAHVI",
+        Decimal("6.99"),
+        None,
+        None,
+    )
+
+
+def test_given_a_swedish_offer_row_then_it_is_the_discount_of_the_item_above() -> None:
+    items = extract_receipt(
+        _receipt("DISKMEDEL\n4 x 31,50 126,00\nErbjudande -0,20\n", "125,80"), today=TODAY
+    ).items
+    assert [(item.amount, item.discount) for item in items] == [(Decimal("125.80"), Decimal("-0.20"))]
+
+
+def test_given_an_amount_followed_by_a_vat_code_then_it_stays_the_price() -> None:
+    assert _items(_receipt("LEIPÄ 2,10 B*\nMAITO 1,07 A\n", "3,17")) == [
+        ("LEIPÄ", Decimal("2.10"), None, None),
+        ("MAITO", Decimal("1.07"), None, None),
+    ]
