@@ -5,8 +5,14 @@ below an item belongs to it when it is
 
 - a quantity row: ``2 KPL x 1,50``, ``3 x 39,90  119,70``, ``2 ST à 1,50``, ``3 tk x 1,00`` or a weight
   ``0,512 kg x 3,98 €/kg  2,04``; a name row without an amount takes its amount from such a row;
-- a discount row: ``Alennus -1,00``, ``Etu -20 %``, ``Rabatt``, ``Kampanja``, ``Preisvorteil``;
+- a discount row: ``Alennus -1,00``, ``Etu -20 %``, ``Rabatt``, ``Erbjudande``, ``Kampanja``,
+  ``Preisvorteil``;
 - a deposit row: ``Pantti 0,40``, ``Pfand 0,25``, ``Pant``.
+
+A row that prints a VAT rate column (``Hiiri  2  19,90  25,5 %  39,80``, web shops and invoices) is
+an item with its count and unit price. A number followed by a word (``OLUT 0,33 TLK``) is part of the
+name; a nameless quantity row whose own amount fits belongs to the row above even when that row's
+last number looked like a price (``Kuohuviini 0,75 l`` over ``4 x 32,36  129,44``).
 
 An item's ``amount`` is what it adds to the total (price + discount + deposit), so the items add up
 to the total. A discount larger than the item above, or one below no item, is an item of its own.
@@ -23,6 +29,7 @@ from docflow.receipts.dates import find_dates
 from docflow.receipts.lines import TextLine
 from docflow.receipts.models import LineItem
 from docflow.receipts.numbers import CENT, AmountMatch, find_amounts
+from docflow.receipts.vat import ANY_COUNTRY_RATES
 from docflow.receipts.vocabulary import (
     CARD,
     CASH,
@@ -48,6 +55,12 @@ _QUANTITY = re.compile(
 _PERCENT = re.compile(r"(?P<value>\d{1,2}(?:[.,]\d{1,2})?)\s?%")
 #: A VAT letter code printed after an item's amount (``1,99 A``, ``0,89 B*``) is not part of its name.
 _MIN_NAME_LETTERS = 2
+#: A name of a row with a rate column is a word, not a letter code (``A 25,5 %``, ``B14%``).
+_MIN_NAME_WORD = 3
+#: A count printed between the name and the unit price in a row with a rate column.
+_COUNT_AFTER_NAME = re.compile(r"\s(?P<count>\d{1,3})\s*(?:KPL|PCS?|STK|ST|TK)?\.?$", re.IGNORECASE)
+#: Every VAT rate of the countries read, for telling a rate column from other percentages.
+_ANY_RATE = frozenset(rate.rate for rate in ANY_COUNTRY_RATES)
 #: Text after a row's last number that makes the number part of the name (``OLUT 0,33 TLK``): a word
 #: of three letters or more. A VAT letter code (``A``, ``B*``) after an amount leaves it the price; a
 #: currency printed with it (``1,07 EUR``, ``65,09 kr``) is part of the amount's match.
@@ -137,7 +150,7 @@ class _ItemReader:
             self.attached = False
             return
         if "%" in line.text:
-            self.attached = False
+            self._rate_column_row(line, amounts)
             return
         amount = amounts[-1].value
         qty = quantity if quantity and _fits(quantity[0], quantity[1], amount) else None
@@ -149,6 +162,32 @@ class _ItemReader:
         self.items.append(LineItem(name, amount, qty[0] if qty else None, qty[1] if qty else None))
         self.attached = True
         self.item_row = None if qty else line.text
+
+    def _rate_column_row(self, line: TextLine, amounts: list[AmountMatch]) -> None:
+        """An item row with a VAT rate column, as web shops and invoices print them (``Hiiri 2 19,90
+        25,5 % 39,80``): a name, perhaps a count and a unit price, the rate, and the row's amount last.
+        Any other row with a percentage (a VAT row, a discount without a word) is no item."""
+        self.attached = False
+        rates = list(_PERCENT.finditer(line.text))
+        if len(rates) != 1 or Decimal(rates[0]["value"].replace(",", ".")) not in _ANY_RATE:
+            return
+        rate_start, rate_end = rates[0].span()
+        priced = [match for match in amounts if match.end <= rate_start or match.start >= rate_end]
+        if not priced or priced[-1].start < rate_end:
+            return
+        name = line.text[: min(priced[0].start, rate_start)].strip(" .:-*")
+        count = _COUNT_AFTER_NAME.search(name)
+        if count is not None:
+            name = name[: count.start()].strip(" .:-*")
+        if _letters(name) < _MIN_NAME_WORD:
+            return
+        amount, quantity, unit_price = priced[-1].value, None, None
+        if count is not None and len(priced) >= 2:
+            counted = Decimal(count["count"])
+            if _fits(counted, priced[-2].value, amount):
+                quantity, unit_price = counted, priced[-2].value
+        self.items.append(LineItem(name, amount, quantity, unit_price))
+        self.attached = True
 
     def _quantity_row(
         self,

@@ -282,3 +282,18 @@ def test_given_an_amount_followed_by_a_vat_code_then_it_stays_the_price() -> Non
         ("LEIPÄ", Decimal("2.10"), None, None),
         ("MAITO", Decimal("1.07"), None, None),
     ]
+
+
+def test_given_rows_with_a_vat_rate_column_then_each_is_an_item_with_its_count_and_unit_price() -> None:
+    rows = "Langaton hiiri 2 19,90 25,5 % 39,80\nUSB-kaapeli 1 kpl 9,90 25,5 % 9,90\nKirja 14,90 10 % 14,90\n"
+    assert _items(_receipt(rows, "64,60")) == [
+        ("Langaton hiiri", Decimal("39.80"), Decimal("2"), Decimal("19.90")),
+        ("USB-kaapeli", Decimal("9.90"), Decimal("1"), Decimal("9.90")),
+        ("Kirja", Decimal("14.90"), None, None),
+    ]
+
+
+def test_given_percent_rows_that_are_no_items_then_they_are_left_out() -> None:
+    # a VAT row with a letter code, an impossible rate, the amount before the rate
+    rows = "KAHVI 4,99\nB 14 % 4,38 0,61 4,99\nPalvelumaksu 33 % 1,00\nLeipä 2,10 25,5 %\n"
+    assert _items(_receipt(rows, "4,99")) == [("KAHVI", Decimal("4.99"), None, None)]
