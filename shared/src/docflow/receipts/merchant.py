@@ -223,10 +223,10 @@ _GENERIC_NAME_WORDS = frozenset(
 _NAME_WORD = re.compile(r"[A-Z]{4,}")
 _LEGAL_WORDS = frozenset({"OY", "OYJ", "AB", "KY", "AY", "TMI", "AS", "OU", "GMBH", "AG", "KG", "LTD", "INC"})
 #: A street line: a street word and a house number (``Pohlweg 110``, ``Warburger Straße 130``,
-#: ``Hämeenkatu 43``); a merchant name is never one.
+#: ``Hämeenkatu 43``), perhaps with specks between them (``Pohlweg' 110``); a merchant name is never one.
 _STREET = re.compile(
     r"(?:STRASSE|STRABE|STR\.|WEG|ALLEE|PLATZ|GASSE|KATU|TIE|KUJA|POLKU|GATAN|VAGEN|GATA|VAG|TANAV|MNT)"
-    r"\s?\d{1,4}[A-Z]?\b"
+    r"[\s'`.,:;]{0,3}\d{1,4}[A-Z]?\b"
 )
 #: A postcode and town line (``33100 Paderborn``, ``S-411 06 GÖTEBORG``): an address, not a name.
 _POSTCODE_LINE = re.compile(r"^\W*(?:[A-Z]{1,2}-)?\d{3}\s?\d{2}\s+[A-Z]{3,}")

@@ -414,6 +414,7 @@ NOT_MERCHANT = _words(
     r"UST\w*",
     r"STEUER\w*",
     r"MWST\w*",
+    r"MEHRWERTST\w*",
     r"MOMS\w*",
     r"DANKE",
     r"AITAH",

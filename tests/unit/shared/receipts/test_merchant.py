@@ -184,6 +184,19 @@ def test_given_a_street_line_above_the_name_when_read_then_the_street_is_never_t
     assert name is None
 
 
+@pytest.mark.parametrize("street", ["Pohlweg' 110", "Warburger''StraBe' 130", "Hämeenkatu, 43"])
+def test_given_specks_between_street_and_house_number_then_the_street_is_never_the_merchant(
+    street: str,
+) -> None:
+    name, _ = _party(f"{street}\n33100 Paderborn\n")
+    assert name is None
+
+
+def test_given_a_vat_table_heading_in_the_header_then_it_is_never_the_merchant() -> None:
+    name, _ = _party("Mehrwertst. ohne MwSt mit MwSt\nPohlweg 110\n33100 Paderborn\n")
+    assert name is None
+
+
 def test_given_a_name_that_another_line_repeats_when_read_then_it_is_confident() -> None:
     party = find_party(lines_from_text("Alko Kamppi\nAlko Oy\nMannerheimintie 104\nY-TUNNUS 1954699-4\n"))
     assert party.name == "Alko Oy"
