@@ -171,10 +171,12 @@ def percent_error(truth: Decimal, engine: Decimal) -> float | None:
 
 
 def score_german_scan(label: dict[str, Any], got: dict[str, Any]) -> dict[str, bool | None]:
-    """Real German scans: total and date by value, the chain's name within the read merchant."""
+    """Real German scans: total and date by value, the chain's name within the read merchant, and
+    the number of article lines (items)."""
     merchant = _norm(got.get("merchant"))
     return {
         "merchant": bool(merchant) and _norm(label["merchant"]) in merchant,
         "date": got.get("date") == label["date"],
         "total": got.get("total") is not None and Decimal(got["total"]) == Decimal(label["total"]),
+        "items": None if label.get("items") is None else len(got.get("items") or []) == label["items"],
     }

@@ -186,12 +186,13 @@ CASH = _words(
     r"RECEIVED",
     r"PAYMENT",
     r"PAY",
-    # German: ``BAR``, ``Geg. Bar``, ``BARGELD``, ``GEGEBEN``
+    # German: ``BAR``, ``Geg. Bar``, ``BARGELD``, ``GEGEBEN`` (``GEG`` alone is also a brand: G&G read ``GeG``)
     r"BAR",
     r"BARGELD",
     r"BARZAHLUNG",
     r"GEGEBEN",
-    r"GEG\.?",
+    r"GEG\.",
+    r"GEG(?=\s?BAR)",
     # Estonian, Norwegian, Danish
     r"SULARAHA",
     r"KONTANTER",

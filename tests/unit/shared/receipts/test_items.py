@@ -297,3 +297,9 @@ def test_given_percent_rows_that_are_no_items_then_they_are_left_out() -> None:
     # a VAT row with a letter code, an impossible rate, the amount before the rate
     rows = "KAHVI 4,99\nB 14 % 4,38 0,61 4,99\nPalvelumaksu 33 % 1,00\nLeipä 2,10 25,5 %\n"
     assert _items(_receipt(rows, "4,99")) == [("KAHVI", Decimal("4.99"), None, None)]
+
+
+def test_given_a_brand_read_as_a_payment_abbreviation_then_the_row_is_still_an_item() -> None:
+    # G&G read "GeG"; "Geg. Bar" (given, cash) is the payment row
+    text = _receipt("GeG BIO MUELLBEUTE 1,99 C\nBIO SCHOKOLADE 1,29 B\n", "3,28") + "Geg. Bar 5,00\n"
+    assert [name for name, *_ in _items(text)] == ["GeG BIO MUELLBEUTE", "BIO SCHOKOLADE"]
