@@ -186,7 +186,7 @@ CASH = _words(
     r"RECEIVED",
     r"PAYMENT",
     r"PAY",
-    # German: ``BAR``, ``Geg. Bar``, ``BARGELD``, ``GEGEBEN`` (``GEG`` alone is also a brand: G&G read ``GeG``)
+    # German: ``BAR``, ``Geg. Bar``, ``BARGELD``, ``GEGEBEN`` (a bare ``GEG`` is also G&G read ``GeG``)
     r"BAR",
     r"BARGELD",
     r"BARZAHLUNG",
