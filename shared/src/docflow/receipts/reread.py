@@ -4,18 +4,20 @@ When the page reading gives no merchant, or one the extractor is unsure of (belo
 :data:`REREAD_BELOW`: a name cut short, a street line or OCR noise taken for it), the OCR reads the top
 of the page again (:mod:`docflow.ocr.header`). Its lines replace the page reading's lines of that
 region, the merchant is read from the merged lines, and it is taken only when it is surer than the
-first one. Nothing else changes: date, total, VAT rows and address stay as the page reading gave them.
-A merchant taken from the second reading is trusted no more than :data:`REREAD_NAME` (two readings of
-one printed line are not two witnesses of it).
+first one (clearly surer, unless the two names agree: one holds the other, as a name read cut short or
+with specks beside it). Nothing else changes: date, total, VAT rows and address stay as the page
+reading gave them. A merchant taken from the second reading is trusted no more than
+:data:`REREAD_NAME` (two readings of one printed line are not two witnesses of it).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from docflow.receipts.extract import to_lines
-from docflow.receipts.lines import LineLike, drop_overlap
+from docflow.receipts.lines import LineLike, drop_overlap, fold
 from docflow.receipts.merchant import find_party
 from docflow.receipts.models import Field, ReceiptData
 
@@ -25,6 +27,25 @@ from docflow.receipts.models import Field, ReceiptData
 REREAD_BELOW = 0.8
 #: The most a merchant taken from the second reading is trusted.
 REREAD_NAME = 0.85
+#: A name of the second reading that has nothing in common with the first one's replaces it only when
+#: surer by this much: the two names' confidences are reckoned on different lines (their positions in
+#: the header differ), so a small difference says nothing (``ALDI`` over ``ALD 1``).
+REREAD_MARGIN = 0.1
+_NOT_ALNUM = re.compile(r"[^A-Z0-9]")
+
+
+def _letters_and_digits(name: str) -> str:
+    return _NOT_ALNUM.sub("", fold(name))
+
+
+def _surer(name: str, confidence: float, current: Field[str]) -> bool:
+    """Whether the second reading's ``name`` should replace ``current``: surer than it, by
+    :data:`REREAD_MARGIN` unless one name holds the other (the two readings agree on its core)."""
+    new, old = _letters_and_digits(name), _letters_and_digits(current.value)
+    if new == old:
+        return False
+    agree = bool(new) and bool(old) and (new in old or old in new)
+    return confidence > current.confidence + (0.0 if agree else REREAD_MARGIN)
 
 
 def needs_header(receipt: ReceiptData) -> bool:
@@ -59,7 +80,7 @@ def with_header_merchant(
     if not party.name:
         return receipt
     current = receipt.merchant
-    if current is not None and (party.name == current.value or party.name_confidence <= current.confidence):
+    if current is not None and not _surer(party.name, party.name_confidence, current):
         return receipt
     merchant = Field(party.name, round(min(party.name_confidence, REREAD_NAME), 3))
     warnings = tuple(warning for warning in receipt.warnings if warning.code != "no_merchant")
