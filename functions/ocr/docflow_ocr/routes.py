@@ -113,11 +113,11 @@ def _count_request(tenant_id: uuid.UUID) -> None:
 
 def _read(data: bytes, declared_type: str | None, timeout_seconds: float) -> dict[str, Any]:
     from docflow.ocr import OcrLimits, read_document
-    from docflow.receipts.extract import extract_receipt
+    from docflow.receipts.scan import read_receipt
 
     limits = OcrLimits(document_timeout_seconds=timeout_seconds)
     result = read_document(data, declared_type=declared_type, limits=limits)
-    receipt = extract_receipt(result.lines)
+    receipt = read_receipt(result)
     return {
         "content_type": result.content_type,
         "pages": len(result.pages),

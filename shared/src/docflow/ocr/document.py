@@ -9,6 +9,7 @@ from docflow.ocr.engine import OcrEngine
 from docflow.ocr.engine_choice import default_engine
 from docflow.ocr.errors import OcrDocumentTimeoutError, OcrTimeoutError
 from docflow.ocr.gaps import read_uncovered
+from docflow.ocr.header import HeaderReader
 from docflow.ocr.layout import Fragment, build_lines
 from docflow.ocr.limits import OcrLimits
 from docflow.ocr.loader import LoadedPage, load_pages, validate_upload
@@ -21,9 +22,9 @@ if TYPE_CHECKING:
 
 
 def _to_page_pixels(fragment: Fragment, prepared: PreparedImage, width: int, height: int) -> Fragment:
-    x0, y0, x1, y1 = prepared.to_page(fragment.bbox)
-    box = (min(max(0, x0), width), min(max(0, y0), height), min(max(0, x1), width), min(max(0, y1), height))
-    return Fragment(fragment.text, fragment.confidence, box)
+    return Fragment(
+        fragment.text, fragment.confidence, prepared.to_page_within(fragment.bbox, (width, height))
+    )
 
 
 def _with_gaps(
@@ -58,7 +59,7 @@ def _ocr_page(
     limits: OcrLimits,
     options: PreprocessOptions | None,
     deadline: float,
-) -> OcrPage:
+) -> tuple[OcrPage, PreparedImage]:
     started = time.perf_counter()
     prepared = prepare_for_ocr(image, options)
     left = deadline - time.perf_counter()
@@ -79,9 +80,10 @@ def _ocr_page(
     in_page = (_to_page_pixels(f, prepared, page.width, page.height) for f in fragments)
     lines = build_lines(in_page, page=page.number)
     seconds = time.perf_counter() - started
-    return make_page(
+    ocr_page = make_page(
         number=page.number, width=page.width, height=page.height, lines=lines, source="ocr", seconds=seconds
     )
+    return ocr_page, prepared
 
 
 def _document_timeout(limits: OcrLimits) -> OcrDocumentTimeoutError:
@@ -105,7 +107,8 @@ def read_document(
     ``declared_type`` (the client's Content-Type) and ``filename`` must agree with the file's
     magic bytes. ``languages`` defaults to the engine's (``OCR_LANGUAGES``, else ``fin+eng`` where installed);
     ``engine`` defaults to the process-wide Tesseract engine (in-process tesserocr when installed,
-    else the ``tesseract`` command). Raises only
+    else the ``tesseract`` command). The result can read the first OCR page's header again
+    (``header_reader``, see :mod:`docflow.ocr.header`) until the document's time limit. Raises only
     :class:`~docflow.ocr.errors.DocumentError` subclasses for unreadable input.
     """
     started = time.perf_counter()
@@ -114,6 +117,7 @@ def read_document(
     content_type = validate_upload(data, declared_type=declared_type, filename=filename, limits=limits)
     pages: list[OcrPage] = []
     used_languages = ""
+    header_reader: HeaderReader | None = None
     for page in load_pages(data, content_type, limits):
         if time.perf_counter() >= deadline:
             raise _document_timeout(limits)
@@ -132,15 +136,26 @@ def read_document(
             continue
         active = engine or default_engine()
         used_languages = languages or active.languages
-        pages.append(
-            _ocr_page(
-                page,
-                page.image,
+        read, prepared = _ocr_page(
+            page,
+            page.image,
+            engine=active,
+            languages=used_languages,
+            limits=limits,
+            options=preprocess,
+            deadline=deadline,
+        )
+        pages.append(read)
+        if header_reader is None and (preprocess or PreprocessOptions()).reread_header:
+            header_reader = HeaderReader(
+                prepared,
+                page=page.number,
+                size=(page.width, page.height),
                 engine=active,
                 languages=used_languages,
-                limits=limits,
-                options=preprocess,
+                timeout_seconds=limits.page_timeout_seconds,
                 deadline=deadline,
             )
-        )
-    return OcrResult(tuple(pages), content_type, used_languages, time.perf_counter() - started)
+    return OcrResult(
+        tuple(pages), content_type, used_languages, time.perf_counter() - started, header_reader=header_reader
+    )

@@ -54,6 +54,17 @@ class OcrEngine(Protocol):
         ...
 
 
+@runtime_checkable
+class ModalEngine(OcrEngine, Protocol):
+    """An engine that can also read an image with another page segmentation mode than its own."""
+
+    def recognize_as(
+        self, image: Image, *, psm: int, languages: str | None, timeout_seconds: float
+    ) -> list[Fragment]:
+        """As :meth:`OcrEngine.recognize`, with Tesseract's page segmentation mode ``psm``."""
+        ...
+
+
 @lru_cache(maxsize=1)
 def installed_languages() -> frozenset[str]:
     """Languages the Tesseract binary has data for (asked once per process)."""
@@ -195,13 +206,19 @@ class TesseractEngine:
         return self._languages
 
     def recognize(self, image: Image, *, languages: str | None, timeout_seconds: float) -> list[Fragment]:
+        return self.recognize_as(image, psm=self.psm, languages=languages, timeout_seconds=timeout_seconds)
+
+    def recognize_as(
+        self, image: Image, *, psm: int, languages: str | None, timeout_seconds: float
+    ) -> list[Fragment]:
+        """As :meth:`recognize`, with the page segmentation mode ``psm``."""
         import pytesseract
 
         lang = languages or self.languages
         check_languages(lang, installed_languages())
         os.environ["OMP_THREAD_LIMIT"] = "1"
         variables = " ".join(f"-c {name}={value}" for name, value in TESSERACT_VARIABLES.items())
-        config = f"--psm {self.psm} {variables} {self.extra_config}".strip()
+        config = f"--psm {psm} {variables} {self.extra_config}".strip()
         try:
             data = pytesseract.image_to_data(
                 image, lang=lang, config=config, timeout=timeout_seconds, output_type=pytesseract.Output.DICT

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from docflow.ocr.header import HeaderSource
 
 #: Pixel box ``(x0, y0, x1, y1)``: left, top, right (exclusive), bottom (exclusive).
 BBox = tuple[int, int, int, int]
@@ -45,12 +48,15 @@ class OcrResult:
     """Every page of a document.
 
     ``languages`` is the Tesseract language set used, or ``""`` when no page needed OCR.
+    ``header_reader`` reads the first OCR page's header again on request (see
+    :mod:`docflow.ocr.header`), ``None`` when no page was read by OCR or the option is off.
     """
 
     pages: tuple[OcrPage, ...]
     content_type: str
     languages: str
     seconds: float
+    header_reader: HeaderSource | None = field(default=None, compare=False, repr=False)
 
     @property
     def text(self) -> str:

@@ -56,6 +56,9 @@ class PreprocessOptions:
     outward from its text where the paper does not stand out as one bright region (see
     :func:`docflow.ocr.paper.trace_paper_quad`). ``read_gaps`` reads again, on their own, the header
     rows with ink that the page reading left out (large print; see :mod:`docflow.ocr.gaps`).
+    ``reread_header`` lets the reader of the result read the first page's header again with
+    automatic page segmentation, which the receipt reader does only when the page reading gave no
+    merchant or a doubtful one (see :mod:`docflow.ocr.header`, :func:`docflow.receipts.scan.read_receipt`).
     ``denoise`` smooths a grainy photo (sensor noise, heavy JPEG) with uneven light with a 3 x 3
     median before its light is evened out, the grain measured on blank paper only, away from print,
     barcodes and a thin paper's show-through (see :data:`docflow.ocr.photo.NOISY_PAPER`). With
@@ -86,6 +89,7 @@ class PreprocessOptions:
     whiten_paper: bool = True
     trace_paper: bool = True
     read_gaps: bool = True
+    reread_header: bool = True
     denoise: bool = True
 
     @property
@@ -117,6 +121,19 @@ class PreparedImage:
         x_offset, y_offset = self.offset
         x0, y0, x1, y1 = (value / self.scale for value in box)
         return round(x0) + x_offset, round(y0) + y_offset, round(x1) + x_offset, round(y1) + y_offset
+
+    def to_page_within(
+        self, box: tuple[int, int, int, int], size: tuple[int, int]
+    ) -> tuple[int, int, int, int]:
+        """:meth:`to_page`, clipped to a page of ``size`` (width, height)."""
+        width, height = size
+        x0, y0, x1, y1 = self.to_page(box)
+        return (
+            min(max(0, x0), width),
+            min(max(0, y0), height),
+            min(max(0, x1), width),
+            min(max(0, y1), height),
+        )
 
 
 def _runs(profile: bytes, blank: int) -> list[int]:

@@ -149,17 +149,28 @@ class TesserocrEngine:
         return self._apis[languages]
 
     def recognize(self, image: Image, *, languages: str | None, timeout_seconds: float) -> list[Fragment]:
+        return self.recognize_as(image, psm=self.psm, languages=languages, timeout_seconds=timeout_seconds)
+
+    def recognize_as(
+        self, image: Image, *, psm: int, languages: str | None, timeout_seconds: float
+    ) -> list[Fragment]:
+        """As :meth:`recognize`, with the page segmentation mode ``psm`` (the loaded models are reused;
+        the engine's own mode is set back afterwards)."""
         lang = languages or self.languages
         check_languages(lang, self.installed_languages())
         with self._lock:
             api = self._api(lang)
             started = time.monotonic()
             try:
+                if psm != self.psm:
+                    api.SetPageSegMode(psm)
                 api.SetImage(image)
                 recognized = api.Recognize(timeout=max(1, int(timeout_seconds * 1000)))
                 tsv = api.GetTSVText(0) if recognized else ""
             finally:
                 api.Clear()
+                if psm != self.psm:
+                    api.SetPageSegMode(self.psm)
         if not recognized:
             if time.monotonic() - started >= timeout_seconds * 0.9:
                 raise OcrTimeoutError(f"A page took longer than {timeout_seconds:g} s to read")

@@ -1,5 +1,8 @@
 """Receipt file -> OCR -> :class:`ReceiptData`: the only place that calls :mod:`docflow.ocr`.
 
+A receipt whose merchant the page reading leaves missing or doubtful has its header read a second
+time (:func:`read_receipt`).
+
 ``docflow.ocr`` (Pillow, Tesseract, pdfium) is imported when the first document is scanned, so
 importing this module stays cheap.
 """
@@ -15,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from docflow.errors import DocflowError
 from docflow.receipts.extract import extract_receipt
 from docflow.receipts.models import ReceiptData
+from docflow.receipts.reread import needs_header, with_header_merchant
 
 if TYPE_CHECKING:
     from docflow.ocr import OcrLimits, OcrResult
@@ -73,7 +77,20 @@ def scan_bytes(
     from docflow.ocr import read_document
 
     result = read_document(data, filename=filename, languages=languages, limits=limits)
-    return extract_receipt(result.lines, today=today), result
+    return read_receipt(result, today=today), result
+
+
+def read_receipt(result: OcrResult, *, today: dt.date | None = None) -> ReceiptData:
+    """The receipt's fields from its OCR result; when they hold no merchant or a doubtful one, the
+    header is read again and only the merchant re-read from it (see :mod:`docflow.receipts.reread`).
+    The second reading runs only then, within the document's time limit."""
+    receipt = extract_receipt(result.lines, today=today)
+    if result.header_reader is None or not needs_header(receipt):
+        return receipt
+    header = result.header_reader.read()
+    if header is None:
+        return receipt
+    return with_header_merchant(receipt, result.lines, header.lines, page=header.page, bottom=header.bottom)
 
 
 def scan_file(

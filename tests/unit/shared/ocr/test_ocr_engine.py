@@ -9,7 +9,14 @@ import pytesseract
 import pytest
 
 from docflow.ocr import engine as engine_module
-from docflow.ocr.engine import OcrEngine, TesseractEngine, default_languages, fragments_from_data, parse_tsv
+from docflow.ocr.engine import (
+    ModalEngine,
+    OcrEngine,
+    TesseractEngine,
+    default_languages,
+    fragments_from_data,
+    parse_tsv,
+)
 from docflow.ocr.errors import OcrTimeoutError, OcrUnavailableError
 from tests.support.ocr_corpus import text_image
 
@@ -194,3 +201,22 @@ def test_given_tsv_text_with_header_when_parsed_then_rows_by_column() -> None:
     assert data["conf"] == ["88.5", "-1"]
     (fragment,) = fragments_from_data(data)
     assert fragment.bbox == (4, 5, 10, 12)
+
+
+def test_given_another_mode_when_recognizing_as_then_tesseract_is_run_with_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    configs: list[str] = []
+
+    def record(*args: object, config: str, **kwargs: object) -> dict[str, list[Any]]:
+        configs.append(config)
+        return _tsv([])
+
+    monkeypatch.setattr(engine_module, "installed_languages", lambda: frozenset({"eng"}))
+    monkeypatch.setattr(pytesseract, "image_to_data", record)
+    engine = TesseractEngine(languages="eng")
+    engine.recognize_as(text_image("X"), psm=3, languages=None, timeout_seconds=5)
+    engine.recognize(text_image("X"), languages=None, timeout_seconds=5)
+    assert [config.split()[:2] for config in configs] == [["--psm", "3"], ["--psm", "6"]]
+    assert isinstance(engine, ModalEngine)
+    assert not isinstance(RecordingEngine(), ModalEngine)

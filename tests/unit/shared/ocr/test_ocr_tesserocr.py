@@ -86,3 +86,13 @@ def test_given_engine_in_use_when_leptonica_is_asked_then_it_prints_nothing() ->
     assert [ctypes.CDLL(path).setMsgSeverity(LEPTONICA_SILENT) for path in libraries] == [
         LEPTONICA_SILENT
     ] * len(libraries)
+
+
+@pytest.mark.ocr
+@needs_tesserocr
+def test_given_another_mode_when_recognized_as_then_it_reads_and_the_engines_own_mode_is_restored() -> None:
+    engine = TesserocrEngine(languages="eng")
+    image = render_receipt(["POPULAR BOOK", "TOTAL 12,50"])
+    fragments = engine.recognize_as(image, psm=3, languages=None, timeout_seconds=10)
+    assert "POPULAR BOOK" in [fragment.text for fragment in fragments]
+    assert engine._apis["eng"].GetPageSegMode() == engine.psm

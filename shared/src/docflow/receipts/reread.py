@@ -1,0 +1,87 @@
+"""The merchant read again from a second reading of the receipt's header.
+
+When the page reading gives no merchant, or one the extractor is unsure of (below
+:data:`REREAD_BELOW`: a name cut short, a street line or OCR noise taken for it), the OCR reads the top
+of the page again (:mod:`docflow.ocr.header`). Its lines replace the page reading's lines of that
+region, the merchant is read from the merged lines, and it is taken only when it is surer than the
+first one (clearly surer, unless the two names agree: one holds the other, as a name read cut short or
+with specks beside it). Nothing else changes: date, total, VAT rows and address stay as the page
+reading gave them. A merchant taken from the second reading is trusted no more than
+:data:`REREAD_NAME` (two readings of one printed line are not two witnesses of it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from docflow.receipts.extract import to_lines
+from docflow.receipts.lines import LineLike, drop_overlap, fold
+from docflow.receipts.merchant import find_party
+from docflow.receipts.models import Field, ReceiptData
+
+#: A merchant confidence below this asks for the header to be read again. The extractor's names are
+#: 0.82-0.85 when uncorroborated (:data:`docflow.receipts.merchant.UNCORROBORATED_NAME`); below 0.8 a
+#: name is noisy, cut short, or no name-like line at all.
+REREAD_BELOW = 0.8
+#: The most a merchant taken from the second reading is trusted.
+REREAD_NAME = 0.85
+#: A name of the second reading that has nothing in common with the first one's replaces it only when
+#: surer by this much: the two names' confidences are reckoned on different lines (their positions in
+#: the header differ), so a small difference says nothing (``ALDI`` over ``ALD 1``).
+REREAD_MARGIN = 0.1
+_NOT_ALNUM = re.compile(r"[^A-Z0-9]")
+
+
+def _letters_and_digits(name: str) -> str:
+    return _NOT_ALNUM.sub("", fold(name))
+
+
+def _surer(name: str, confidence: float, current: Field[str]) -> bool:
+    """Whether the second reading's ``name`` should replace ``current``: surer than it, by
+    :data:`REREAD_MARGIN` unless one name holds the other (the two readings agree on its core)."""
+    new, old = _letters_and_digits(name), _letters_and_digits(current.value)
+    if new == old:
+        return False
+    agree = bool(new) and bool(old) and (new in old or old in new)
+    return confidence > current.confidence + (0.0 if agree else REREAD_MARGIN)
+
+
+def needs_header(receipt: ReceiptData) -> bool:
+    """Whether the receipt's merchant is missing or too doubtful to keep without a second look."""
+    return receipt.merchant is None or receipt.merchant.confidence < REREAD_BELOW
+
+
+def merged_lines(
+    lines: Iterable[LineLike], header: Iterable[LineLike], *, page: int, bottom: int
+) -> list[LineLike]:
+    """``lines`` with those of ``page`` whose middle lies above row ``bottom`` replaced by ``header``."""
+    kept = [line for line in lines if line.page != page or (line.bbox[1] + line.bbox[3]) / 2 >= bottom]
+    return [*header, *kept]
+
+
+def with_header_merchant(
+    receipt: ReceiptData,
+    lines: Sequence[LineLike],
+    header: Sequence[LineLike],
+    *,
+    page: int,
+    bottom: int,
+) -> ReceiptData:
+    """``receipt`` with the merchant read from ``lines`` merged with the header's second reading
+    (``header``, ending at row ``bottom`` of ``page``) when that one is surer than the receipt's own;
+    otherwise ``receipt`` unchanged."""
+    if not header:
+        return receipt
+    rows = drop_overlap(to_lines(merged_lines(lines, header, page=page, bottom=bottom)))
+    country = receipt.country.value if receipt.country is not None else None
+    party = find_party(rows, country)
+    if not party.name:
+        return receipt
+    current = receipt.merchant
+    if current is not None and not _surer(party.name, party.name_confidence, current):
+        return receipt
+    merchant = Field(party.name, round(min(party.name_confidence, REREAD_NAME), 3))
+    warnings = tuple(warning for warning in receipt.warnings if warning.code != "no_merchant")
+    return replace(receipt, merchant=merchant, warnings=warnings)

@@ -1,0 +1,72 @@
+"""``read_receipt``: the header is read a second time only for a missing or doubtful merchant."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from docflow.ocr.header import HeaderRead
+from docflow.ocr.models import OcrLine, OcrResult, make_page
+from docflow.receipts.reread import REREAD_NAME
+from docflow.receipts.scan import read_receipt
+
+TODAY = dt.date(2026, 1, 1)
+BODY = ["No 8, Jalan 7/118B, Desa Tun Razak", "56000 Kuala Lumpur", "Date: 12/03/2018", "TOTAL RM 2.50"]
+
+
+def _line(text: str, row: int, confidence: float = 0.92) -> OcrLine:
+    return OcrLine(text, confidence, (40, row * 40, 600, row * 40 + 30), 1)
+
+
+class CountingHeader:
+    """A header source that counts how often it is asked."""
+
+    def __init__(self, header: HeaderRead | None) -> None:
+        self.header = header
+        self.reads = 0
+
+    def read(self) -> HeaderRead | None:
+        self.reads += 1
+        return self.header
+
+
+def _result(name: OcrLine, source: CountingHeader | None) -> OcrResult:
+    lines = (name, *(_line(text, row) for row, text in enumerate(BODY, start=3)))
+    page = make_page(number=1, width=700, height=400, lines=lines, source="ocr", seconds=0.1)
+    return OcrResult((page,), "image/png", "eng", 0.1, header_reader=source)
+
+
+HEADER = HeaderRead((_line("POPULAR BOOK", 1, 0.93), _line("CO. (M) SDN BHD", 2, 0.91)), 115, 1, 0.1)
+
+
+def test_given_a_doubtful_merchant_when_read_then_the_header_is_read_again_and_the_merchant_taken() -> None:
+    source = CountingHeader(HEADER)
+    receipt = read_receipt(_result(_line("POPULAR BOOK |", 1, 0.6), source), today=TODAY)
+    assert source.reads == 1
+    assert receipt.merchant is not None
+    assert (receipt.merchant.value, receipt.merchant.confidence) == (
+        "POPULAR BOOK CO. (M) SDN BHD",
+        REREAD_NAME,
+    )
+    assert receipt.total is not None
+    assert str(receipt.total.value) == "2.50"
+
+
+def test_given_a_sure_merchant_when_read_then_the_header_is_not_read_again() -> None:
+    source = CountingHeader(HEADER)
+    name = _line("POPULAR BOOK CO. (M) SDN BHD", 1, 0.95)
+    lines = (name, _line("www.popularbook.com.my", 2))
+    page = make_page(number=1, width=700, height=400, lines=lines, source="ocr", seconds=0.1)
+    receipt = read_receipt(OcrResult((page,), "image/png", "eng", 0.1, header_reader=source), today=TODAY)
+    assert receipt.merchant is not None
+    assert receipt.merchant.confidence >= 0.8
+    assert source.reads == 0
+
+
+def test_given_no_second_reading_when_read_then_the_first_extraction_stands() -> None:
+    source = CountingHeader(None)
+    receipt = read_receipt(_result(_line("POPULAR BOOK |", 1, 0.6), source), today=TODAY)
+    assert source.reads == 1
+    assert receipt.merchant is not None
+    assert receipt.merchant.value == "POPULAR BOOK"
+    without = read_receipt(_result(_line("POPULAR BOOK |", 1, 0.6), None), today=TODAY)
+    assert without == receipt
