@@ -226,7 +226,7 @@ _LEGAL_WORDS = frozenset({"OY", "OYJ", "AB", "KY", "AY", "TMI", "AS", "OU", "GMB
 #: ``Hämeenkatu 43``), perhaps with specks between them (``Pohlweg' 110``); a merchant name is never one.
 _STREET = re.compile(
     r"(?:STRASSE|STRABE|STR\.|WEG|ALLEE|PLATZ|GASSE|KATU|TIE|KUJA|POLKU|GATAN|VAGEN|GATA|VAG|TANAV|MNT)"
-    r"[\s'`.,:;]{0,3}\d{1,4}[A-Z]?\b"
+    r"[\s'`.,:;-]{0,3}\d{1,4}[A-Z]?\b"
 )
 #: A postcode and town line (``33100 Paderborn``, ``S-411 06 GÖTEBORG``): an address, not a name.
 _POSTCODE_LINE = re.compile(r"^\W*(?:[A-Z]{1,2}-)?\d{3}\s?\d{2}\s+[A-Z]{3,}")

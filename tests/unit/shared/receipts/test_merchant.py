@@ -184,7 +184,9 @@ def test_given_a_street_line_above_the_name_when_read_then_the_street_is_never_t
     assert name is None
 
 
-@pytest.mark.parametrize("street", ["Pohlweg' 110", "Warburger''StraBe' 130", "Hämeenkatu, 43"])
+@pytest.mark.parametrize(
+    "street", ["Pohlweg' 110", "Warburger''StraBe' 130", "Warburger- StraBe-130", "Hämeenkatu, 43"]
+)
 def test_given_specks_between_street_and_house_number_then_the_street_is_never_the_merchant(
     street: str,
 ) -> None:
