@@ -61,6 +61,8 @@ _MIN_NAME_WORD = 3
 _COUNT_AFTER_NAME = re.compile(r"\s(?P<count>\d{1,3})\s*(?:KPL|PCS?|STK|ST|TK)?\.?$", re.IGNORECASE)
 #: Every VAT rate of the countries read, for telling a rate column from other percentages.
 _ANY_RATE = frozenset(rate.rate for rate in ANY_COUNTRY_RATES)
+#: A row equal to the sum of the items above it is taken for the total when at least this many are above.
+_ITEMS_BEFORE_A_SUM = 3
 #: Text after a row's last number that makes the number part of the name (``OLUT 0,33 TLK``): a word
 #: of three letters or more. A VAT letter code (``A``, ``B*``) after an amount leaves it the price; a
 #: currency printed with it (``1,07 EUR``, ``65,09 kr``) is part of the amount's match.
@@ -261,4 +263,15 @@ def find_items(lines: Sequence[TextLine], stop: int | None, start: int = 0) -> l
     end = len(lines) if stop is None else stop
     for line in lines[start:end]:
         reader.read(line)
-    return reader.items
+    return _before_unnamed_total(reader.items)
+
+
+def _before_unnamed_total(items: list[LineItem]) -> list[LineItem]:
+    """The items above a row that prints exactly the sum of the items before it: the total, its word
+    lost (``a H. 731,07``), and the payment rows below it are no items."""
+    running = Decimal("0.00")
+    for index, item in enumerate(items):
+        if index >= _ITEMS_BEFORE_A_SUM and item.amount == running and running > 0:
+            return items[:index]
+        running += item.amount
+    return items

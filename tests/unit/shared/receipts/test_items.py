@@ -303,3 +303,14 @@ def test_given_a_brand_read_as_a_payment_abbreviation_then_the_row_is_still_an_i
     # G&G read "GeG"; "Geg. Bar" (given, cash) is the payment row
     text = _receipt("GeG BIO MUELLBEUTE 1,99 C\nBIO SCHOKOLADE 1,29 B\n", "3,28") + "Geg. Bar 5,00\n"
     assert [name for name, *_ in _items(text)] == ["GeG BIO MUELLBEUTE", "BIO SCHOKOLADE"]
+
+
+def test_given_a_total_row_whose_word_was_lost_then_it_and_the_payment_rows_are_no_items() -> None:
+    text = HEADER + "KAFFE 65,09\nBRÖD 67,54\nMJÖLK 22,36\na H. 154,99 |\n4 SH 154,99\n"
+    amounts = [amount for _, amount, *_ in _items(text)]
+    assert amounts == [Decimal("65.09"), Decimal("67.54"), Decimal("22.36")]
+
+
+def test_given_few_items_then_one_equal_to_the_sum_above_stays_an_item() -> None:
+    text = _receipt("KAHVI 1,00\nTEE 1,00\nKEKSI 2,00\n", "4,00")
+    assert [amount for _, amount, *_ in _items(text)] == [Decimal("1.00"), Decimal("1.00"), Decimal("2.00")]
