@@ -12,6 +12,9 @@ The lead capture is the public contact form: each request comes from a new sende
 address), so each one is stored as a new lead rather than answered as a repeat; the per-address
 rate limit is raised for the run (every request comes from 127.0.0.1).
 
+Each concurrent run follows ``BENCH_WARMUP_SECONDS`` (1 s) of the same load, unmeasured: the
+connection pool grows to the load one connection at a time, as a running service's pool already has.
+
 Run with ``python -m tests.perf.bench_request`` (``BENCH_SECONDS``, ``BENCH_CLIENTS``); prints a
 table, asserts nothing.
 """
@@ -40,6 +43,9 @@ from tests.perf.bench_cold_start import (
 
 SINGLE_REQUESTS = int(os.environ.get("BENCH_SINGLE", "400"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "4"))
+#: Unmeasured load before each concurrent run: the connection pool grows to the load (one connection
+#: at a time, a few milliseconds each) as a running service's pool already has.
+WARMUP_SECONDS = float(os.environ.get("BENCH_WARMUP_SECONDS", "1"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "50"))
 
 SERVER = """
@@ -312,6 +318,7 @@ def main() -> None:
                 cpu_ms = (cpu_seconds(pid) - cpu_before) / SINGLE_REQUESTS * 1000
                 p50 = statistics.median(timings) * 1000
                 p95 = statistics.quantiles(timings, n=20)[-1] * 1000
+                asyncio.run(concurrent(port, make, CLIENTS, WARMUP_SECONDS, route.status))
                 rps = asyncio.run(concurrent(port, make, CLIENTS, SECONDS, route.status))
                 rows[route.name] = (p50, p95, rps, cpu_ms)
     health_p50, _, health_rps, _ = rows["/health"]
