@@ -55,7 +55,9 @@ class PreprocessOptions:
     keeping its greys (see :mod:`docflow.ocr.levels`). ``trace_paper`` traces the paper's outline
     outward from its text where the paper does not stand out as one bright region (see
     :func:`docflow.ocr.paper.trace_paper_quad`). ``read_gaps`` reads again, on their own, the header
-    rows with ink that the page reading left out (large print; see :mod:`docflow.ocr.gaps`).
+    rows with ink that the page reading left out (large print; see :mod:`docflow.ocr.gaps`);
+    ``reread_weak`` reads again, within the text column alone, runs of weakly read lines between
+    surely read ones (clutter beside the paper; see :mod:`docflow.ocr.reread`).
     ``denoise`` smooths a grainy photo (sensor noise, heavy JPEG) with uneven light with a 3 x 3
     median before its light is evened out, the grain measured on blank paper only, away from print,
     barcodes and a thin paper's show-through (see :data:`docflow.ocr.photo.NOISY_PAPER`). With
@@ -86,6 +88,7 @@ class PreprocessOptions:
     whiten_paper: bool = True
     trace_paper: bool = True
     read_gaps: bool = True
+    reread_weak: bool = True
     denoise: bool = True
 
     @property
