@@ -11,6 +11,7 @@ cover. A page without weak lines costs nothing more; at most :data:`MAX_STRETCHE
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -30,9 +31,18 @@ MIN_SURE_LINES = 4
 #: A line read again is kept from this confidence on.
 MIN_CONFIDENCE = 0.6
 #: The column runs from the median of the sure lines' left edges to the median of their right edges
-#: (most lines of a receipt span its width; a sure line may still carry a word of clutter at an end),
-#: widened by this many text heights on either side.
+#: (a sure line may still carry a word of clutter at an end), of the sure lines that print an amount
+#: when there are at least :data:`MIN_SPANNING_LINES` of them (a name at the left, an amount at the
+#: right: they span the paper, where a centred header does not), widened by this many text heights on
+#: either side.
 COLUMN_MARGIN = 1.0
+MIN_SPANNING_LINES = 3
+#: An amount with decimals (``12,66``, ``-2.65``): a line that prints one spans the paper.
+_AMOUNT = re.compile(r"\d[.,]\s?\d\d(?!\d)")
+#: A number of at least three digits (``12,66``, ``654918``, ``82148``), its separators aside: what a line
+#: read again must keep of a line it replaces (shorter digit runs are as often specks as digits).
+_NUMBER = re.compile(r"\d[\d.,]*\d")
+MIN_NUMBER_DIGITS = 3
 #: A band taller than this many text heights is no run of a few lines: it is left alone.
 MAX_BAND_HEIGHT = 12.0
 #: At most this many bands are read again per page.
@@ -63,8 +73,10 @@ def weak_bands(fragments: list[Fragment], width: int, height: int) -> list[Band]
         return []
     text_height = max(1, _median([fragment.bbox[3] - fragment.bbox[1] for fragment in sure]))
     margin = round(COLUMN_MARGIN * text_height)
-    left = max(0, _median([fragment.bbox[0] for fragment in sure]) - margin)
-    right = min(width, _median([fragment.bbox[2] for fragment in sure]) + margin)
+    spanning = [fragment for fragment in sure if _AMOUNT.search(fragment.text)]
+    column = spanning if len(spanning) >= MIN_SPANNING_LINES else sure
+    left = max(0, _median([fragment.bbox[0] for fragment in column]) - margin)
+    right = min(width, _median([fragment.bbox[2] for fragment in column]) + margin)
     order = sorted(range(len(fragments)), key=lambda i: fragments[i].bbox[1] + fragments[i].bbox[3])
     bands: list[tuple[float, Band]] = []
     run: list[int] = []
@@ -91,13 +103,23 @@ def _covers(line: Fragment, other: Fragment) -> bool:
     return overlap >= COVER_OVERLAP * shorter
 
 
+def _numbers(text: str) -> set[str]:
+    digits = (re.sub(r"\D", "", match[0]) for match in _NUMBER.finditer(text))
+    return {number for number in digits if len(number) >= MIN_NUMBER_DIGITS}
+
+
+def _replaces(line: Fragment, first: Fragment) -> bool:
+    """Whether ``line``, read again over ``first``, is surer and keeps every number ``first`` printed."""
+    return line.confidence > first.confidence and _numbers(first.text) <= _numbers(line.text)
+
+
 def reread_weak(
     image: Image, fragments: list[Fragment], *, engine: OcrEngine, languages: str, timeout_seconds: float
 ) -> list[Fragment]:
     """``fragments`` with the weak runs read again (see the module documentation): a band's lines read
     with at least :data:`MIN_CONFIDENCE` take the place of the lines of the band they cover when read
-    more surely than each of them (else the first reading stays); ``fragments`` itself when no band
-    gives a better line."""
+    more surely than each of them and keeping every number they printed (else the first reading
+    stays); ``fragments`` itself when no band gives a better line."""
     dropped: set[int] = set()
     added: list[Fragment] = []
     for band in weak_bands(fragments, image.width, image.height):
@@ -109,7 +131,7 @@ def reread_weak(
             lx0, ly0, lx1, ly1 = line.bbox
             placed = Fragment(line.text, line.confidence, (lx0 + x0, ly0 + y0, lx1 + x0, ly1 + y0))
             covered = [i for i in band.members if _covers(placed, fragments[i])]
-            if any(fragments[i].confidence >= placed.confidence for i in covered):
+            if any(not _replaces(placed, fragments[i]) for i in covered):
                 continue
             dropped.update(covered)
             added.append(placed)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from PIL import Image
 
+from docflow.ocr import OcrTimeoutError, read_document
 from docflow.ocr.layout import Fragment
+from docflow.ocr.preprocess import PreprocessOptions
 from docflow.ocr.reread import MAX_STRETCHES, MIN_CONFIDENCE, reread_weak, weak_bands
 from tests.unit.shared.ocr.fakes import RecordingEngine
 
@@ -95,3 +97,87 @@ def test_given_no_weak_line_when_read_then_the_engine_is_not_called_again() -> N
     engine = RecordingEngine([_line(0)])
     assert reread_weak(_page(), fragments, engine=engine, languages="eng", timeout_seconds=5) == fragments
     assert engine.images == []
+
+
+def test_given_sure_amount_lines_when_searched_then_they_set_the_column_not_a_centred_header() -> None:
+    header = [_line(top, "Rauta Ab", x0=400, x1=600) for top in (0, 40, 80, 120)]
+    amounts = [_line(top, "SISÄMAALI 2,7L 56,23", x0=100, x1=900) for top in (160, 200, 240)]
+    weak = _line(290, "PANKKIKORTTI 103 ee", confidence=0.3, x0=0, x1=WIDTH)
+    bands = weak_bands([*header, *amounts, weak, _line(360, x0=100, x1=900)], WIDTH, HEIGHT)
+    # The median over all sure lines would be the header's 400..600.
+    assert [band.box for band in bands] == [(70, 270, 930, 360)]
+
+
+def test_given_a_reading_that_loses_a_number_when_read_again_then_the_first_reading_stays() -> None:
+    weak = _line(150, "000 Veroton = = 82148 &", confidence=0.45)
+    fragments = [*_sure_lines(50, 100), weak, *_sure_lines(250, 300)]
+    engine = RecordingEngine([Fragment("Veroton < ;", 0.71, (10, 20, 600, 50))])
+    assert reread_weak(_page(), fragments, engine=engine, languages="eng", timeout_seconds=5) == fragments
+
+
+def test_given_a_reading_that_keeps_the_numbers_when_read_again_then_it_replaces_the_first() -> None:
+    weak = _line(150, "concen TALOUSPAPERI 5,47 Godkand 654918 20", confidence=0.42)
+    fragments = [*_sure_lines(50, 100), weak, *_sure_lines(250, 300)]
+    engine = RecordingEngine([Fragment("TALOUSPAPERI 5,47 Godkänd 654918", 0.81, (10, 20, 600, 50))])
+    read = reread_weak(_page(), fragments, engine=engine, languages="eng", timeout_seconds=5)
+    assert [fragment.text for fragment in read][-1] == "TALOUSPAPERI 5,47 Godkänd 654918"
+    assert weak not in read
+
+
+class _WeakLineEngine:
+    """Reads the page as sure lines around one weak line, then answers band readings as told."""
+
+    languages = "eng"
+
+    def __init__(self, band_reading: list[Fragment] | None) -> None:
+        self.band_reading = band_reading
+        self.calls = 0
+
+    def recognize(
+        self, image: Image.Image, *, languages: str | None, timeout_seconds: float
+    ) -> list[Fragment]:
+        self.calls += 1
+        if self.calls == 1:
+            return [*_sure_lines(50, 100), _line(150, "oriin mimi", confidence=0.3), *_sure_lines(250, 300)]
+        if self.band_reading is None:
+            raise OcrTimeoutError("band timeout")
+        return self.band_reading
+
+
+def _document() -> bytes:
+    import io
+
+    from PIL import ImageDraw
+
+    page = Image.new("L", (WIDTH, 1000), 255)
+    draw = ImageDraw.Draw(page)
+    for top in range(50, 350, 50):
+        draw.rectangle((200, top, 800, top + 20), fill=0)
+    buffer = io.BytesIO()
+    page.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+_PLAIN = PreprocessOptions(read_gaps=False, join_dots=False, whiten_paper=False)
+
+
+def test_given_a_weak_line_when_a_document_is_read_then_its_band_reading_takes_its_place() -> None:
+    engine = _WeakLineEngine([Fragment("26.03.25 16:47 KUITTI 537538", 0.9, (10, 15, 600, 45))])
+    result = read_document(_document(), filename="r.png", engine=engine, preprocess=_PLAIN)
+    assert engine.calls == 2
+    assert "26.03.25 16:47 KUITTI 537538" in [line.text for line in result.lines]
+    assert "oriin mimi" not in [line.text for line in result.lines]
+
+
+def test_given_a_band_that_runs_out_of_time_when_a_document_is_read_then_the_first_reading_stays() -> None:
+    engine = _WeakLineEngine(None)
+    result = read_document(_document(), filename="r.png", engine=engine, preprocess=_PLAIN)
+    assert engine.calls == 2
+    assert "oriin mimi" in [line.text for line in result.lines]
+
+
+def test_given_rereading_off_when_a_document_is_read_then_the_page_is_read_once() -> None:
+    engine = _WeakLineEngine([])
+    options = PreprocessOptions(read_gaps=False, join_dots=False, whiten_paper=False, reread_weak=False)
+    read_document(_document(), filename="r.png", engine=engine, preprocess=options)
+    assert engine.calls == 1
