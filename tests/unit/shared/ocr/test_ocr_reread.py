@@ -7,7 +7,15 @@ from PIL import Image
 from docflow.ocr import OcrTimeoutError, read_document
 from docflow.ocr.layout import Fragment
 from docflow.ocr.preprocess import PreprocessOptions
-from docflow.ocr.reread import MAX_STRETCHES, MIN_CONFIDENCE, reread_weak, weak_bands
+from docflow.ocr.reread import (
+    MAX_STRETCHES,
+    MIN_CONFIDENCE,
+    MIN_SURE_LINES,
+    SURE_CONFIDENCE,
+    WEAK_CONFIDENCE,
+    reread_weak,
+    weak_bands,
+)
 from tests.unit.shared.ocr.fakes import RecordingEngine
 
 WIDTH, HEIGHT = 1000, 2000
@@ -37,7 +45,8 @@ def test_given_a_weak_line_between_sure_lines_when_searched_then_its_band_spans_
 
 
 def test_given_only_middling_lines_between_sure_ones_when_searched_then_there_is_no_band() -> None:
-    fragments = [*_sure_lines(50, 100), _line(150, confidence=0.6), *_sure_lines(250, 300)]
+    middling = (WEAK_CONFIDENCE + SURE_CONFIDENCE) / 2
+    fragments = [*_sure_lines(50, 100), _line(150, confidence=middling), *_sure_lines(250, 300)]
     assert weak_bands(fragments, WIDTH, HEIGHT) == []
 
 
@@ -47,8 +56,11 @@ def test_given_a_weak_line_below_the_last_sure_line_when_searched_then_it_is_lef
 
 
 def test_given_too_few_sure_lines_when_searched_then_there_is_no_column_and_no_band() -> None:
-    fragments = [*_sure_lines(50, 100), _line(150, confidence=0.2), _line(250)]
-    assert weak_bands(fragments, WIDTH, HEIGHT) == []
+    # MIN_SURE_LINES sure lines with a weak one between the last two give a band; one fewer, none.
+    tops = [100 * n for n in range(MIN_SURE_LINES)]
+    weak = _line(tops[-1] - 50, confidence=0.2)
+    assert weak_bands([*_sure_lines(*tops), weak], WIDTH, HEIGHT)
+    assert weak_bands([*_sure_lines(*tops[1:]), weak], WIDTH, HEIGHT) == []
 
 
 def test_given_a_weak_run_taller_than_the_limit_when_searched_then_it_is_left_alone() -> None:
@@ -58,10 +70,10 @@ def test_given_a_weak_run_taller_than_the_limit_when_searched_then_it_is_left_al
 
 def test_given_many_weak_runs_when_searched_then_only_the_weakest_are_read() -> None:
     fragments = _sure_lines(*range(0, 1800, 100))
-    weak = [_line(top + 50, confidence=0.1 + 0.05 * n) for n, top in enumerate(range(0, 1700, 100))]
+    weak = [_line(top + 50, confidence=0.1 + 0.02 * n) for n, top in enumerate(range(0, 1700, 100))]
     bands = weak_bands([*fragments, *weak], WIDTH, HEIGHT)
     assert len(bands) == MAX_STRETCHES
-    assert [band.box[1] for band in bands] == [30, 130, 230, 330]
+    assert [band.box[1] for band in bands] == [30 + 100 * n for n in range(MAX_STRETCHES)]
 
 
 def test_given_a_band_read_surely_when_read_again_then_its_lines_replace_the_weak_ones() -> None:
