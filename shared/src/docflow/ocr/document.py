@@ -16,6 +16,7 @@ from docflow.ocr.loader import LoadedPage, load_pages, validate_upload
 from docflow.ocr.models import OcrPage, OcrResult, make_page
 from docflow.ocr.prepare import prepare_for_ocr
 from docflow.ocr.preprocess import PreparedImage, PreprocessOptions
+from docflow.ocr.reread import reread_weak
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -50,6 +51,28 @@ def _with_gaps(
         return fragments
 
 
+def _with_rereads(
+    prepared: PreparedImage,
+    fragments: list[Fragment],
+    *,
+    engine: OcrEngine,
+    languages: str,
+    limits: OcrLimits,
+    deadline: float,
+) -> list[Fragment]:
+    """``fragments`` with their weak runs read again (:mod:`docflow.ocr.reread`), within the time left;
+    a band that runs out of time keeps its first reading."""
+    left = min(limits.page_timeout_seconds, deadline - time.perf_counter())
+    if left <= 0:
+        return fragments
+    try:
+        return reread_weak(
+            prepared.image, fragments, engine=engine, languages=languages, timeout_seconds=left
+        )
+    except OcrTimeoutError:
+        return fragments
+
+
 def _ocr_page(
     page: LoadedPage,
     image: Image,
@@ -73,8 +96,13 @@ def _ocr_page(
         if left < limits.page_timeout_seconds:
             raise _document_timeout(limits) from None
         raise
-    if (options or PreprocessOptions()).read_gaps:
+    chosen = options or PreprocessOptions()
+    if chosen.read_gaps:
         fragments = _with_gaps(
+            prepared, fragments, engine=engine, languages=languages, limits=limits, deadline=deadline
+        )
+    if chosen.reread_weak:
+        fragments = _with_rereads(
             prepared, fragments, engine=engine, languages=languages, limits=limits, deadline=deadline
         )
     in_page = (_to_page_pixels(f, prepared, page.width, page.height) for f in fragments)

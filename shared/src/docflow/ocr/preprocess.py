@@ -55,7 +55,9 @@ class PreprocessOptions:
     keeping its greys (see :mod:`docflow.ocr.levels`). ``trace_paper`` traces the paper's outline
     outward from its text where the paper does not stand out as one bright region (see
     :func:`docflow.ocr.paper.trace_paper_quad`). ``read_gaps`` reads again, on their own, the header
-    rows with ink that the page reading left out (large print; see :mod:`docflow.ocr.gaps`).
+    rows with ink that the page reading left out (large print; see :mod:`docflow.ocr.gaps`);
+    ``reread_weak`` reads again, within the text column alone, runs of weakly read lines between
+    surely read ones (clutter beside the paper; see :mod:`docflow.ocr.reread`).
     ``reread_header`` lets the reader of the result read the first page's header again with
     automatic page segmentation, which the receipt reader does only when the page reading gave no
     merchant or a doubtful one (see :mod:`docflow.ocr.header`, :func:`docflow.receipts.scan.read_receipt`).
@@ -89,6 +91,7 @@ class PreprocessOptions:
     whiten_paper: bool = True
     trace_paper: bool = True
     read_gaps: bool = True
+    reread_weak: bool = True
     reread_header: bool = True
     denoise: bool = True
 

@@ -24,6 +24,10 @@ VAT_ROW_RATE_CORRECTED = 0.6
 #: The one rate a note says the prices include (``ALV 25,5 % sisältyy hintaan``), applied to a total that
 #: the payment confirms: enough to book, never "confirmed" (nothing prints the tax itself).
 VAT_ROW_INCLUDED = 0.75
+#: The one rate's share of a total that the payment confirms, under a printed tax one look-alike digit
+#: away from it (``ALV:n osuus 2,51`` for 2,57 of 12,66 at 25,5 %): the printed tax is misread, the share
+#: is booked; enough to book, never "confirmed".
+VAT_ROW_NOTE_MISREAD = 0.75
 #: A row derived from the total minus the other rows is trusted no more than this.
 VAT_ROW_DERIVED = 0.6
 

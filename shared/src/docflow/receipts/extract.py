@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from docflow.receipts import confidence
 from docflow.receipts.country import CountryEvidence, detect_country
-from docflow.receipts.dates import DateMatch, find_dates, find_times, misread_year_dates
+from docflow.receipts.dates import DateMatch, TimeMatch, find_dates, find_times, misread_year_dates
 from docflow.receipts.identifiers import find_business_ids, find_vat_numbers, vat_number_to_ytunnus
 from docflow.receipts.items import find_items
 from docflow.receipts.kinds import card_slip_amount, is_refund, receipt_kind, unsigned
@@ -309,7 +309,7 @@ def _choose_date(lines: Sequence[TextLine], today: dt.date) -> tuple[DateMatch, 
             continue
         for match in find_dates(line.text, today):
             score = match.confidence + (0.3 if _DATE_WORD.search(folded) else 0.0)
-            score += 0.1 if find_times(line.text, after_date=True) else 0.0
+            score += 0.1 if _times_on_date_line(line.text, match) else 0.0
             score -= 0.002 * index
             if best is None or score > best[0]:
                 best = (score, index, match, line.text)
@@ -344,6 +344,12 @@ def _date_corroborated(lines: Sequence[TextLine], index: int, match: DateMatch, 
     return match.confidence >= 0.95 and year_digits >= 8 and lines[index].confidence >= _SURE_DATE_LINE
 
 
+def _times_on_date_line(text: str, match: DateMatch) -> list[TimeMatch]:
+    """Times on a date's line, also one glued to the date's year (``24.12.2417:14``, the space lost):
+    the text after the date is searched on its own."""
+    return find_times(text, after_date=True) or find_times(text[match.end :], after_date=True)
+
+
 def line_confidence(line: TextLine) -> float:
     """A line's OCR confidence, floored so that one weak word does not sink a field."""
     return max(0.5, min(1.0, line.confidence + 0.1))
@@ -353,7 +359,7 @@ def _choose_time(
     lines: Sequence[TextLine], date_match: tuple[DateMatch, float, str] | None
 ) -> Field[dt.time] | None:
     if date_match is not None:
-        times = find_times(date_match[2], after_date=True)
+        times = _times_on_date_line(date_match[2], date_match[0])
         if times:
             return Field(times[0].value, confidence.TIME_ON_DATE_LINE, date_match[2])
     for line in lines:

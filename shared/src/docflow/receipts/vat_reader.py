@@ -29,7 +29,7 @@ from typing import NamedTuple
 from docflow.receipts import confidence
 from docflow.receipts.country import is_foreign
 from docflow.receipts.lines import TextLine
-from docflow.receipts.numbers import CENT, find_amounts
+from docflow.receipts.numbers import CENT, digit_variants, find_amounts
 from docflow.receipts.vat import is_valid_rate, known_rates, rate_table
 from docflow.receipts.vat_table import (
     LocatedRow,
@@ -692,11 +692,21 @@ def read_vat(
     if rows is None and not preliminary:
         # A printed tax that does not fit the one rate's share of the total: one of them is misread.
         disputed = _single_rate_from_total(gathered, total, notes_allowed=True)
+        if disputed is not None and total_confirmed and _notes_misread(gathered, disputed[0].row):
+            return VatReading(((disputed[0].row, confidence.VAT_ROW_NOTE_MISREAD),), matches_total=True)
         if disputed is not None:
             return _reading(disputed, checked=False, contradicted=True)
     if rows is None:
         return _reading(preliminary, checked=False, contradicted=bool(preliminary))
     return _reading(rows, checked=True, contradicted=False, total_confirmed=total_confirmed)
+
+
+def _notes_misread(gathered: Gathered, row: VatAmounts) -> bool:
+    """Whether every tax printed at ``row``'s rate is ``row``'s tax with one digit read as its look-alike
+    (``2,51`` for 2,57): the OCR misread the tax, not the total."""
+    variants = digit_variants(f"{row.tax:.2f}")
+    notes = [note for note in gathered.notes if note.rate == row.rate]
+    return bool(notes) and all(f"{note.tax:.2f}" in variants for note in notes)
 
 
 def _reading(

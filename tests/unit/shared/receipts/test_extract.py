@@ -375,3 +375,21 @@ def test_given_a_printed_rate_in_force_on_the_date_then_the_date_is_kept() -> No
     )
     assert receipt.date is not None
     assert receipt.date.value == dt.date(2020, 7, 7)
+
+
+def test_given_a_time_glued_to_the_dates_year_when_read_then_it_is_the_time_and_backs_the_date() -> None:
+    def lines(date_line: str) -> list[TextLine]:
+        texts = ["St1 Kivikko", "Y-tunnus 0112038-9", date_line, "PESU 12,56", "YHTEENSÄ 12,56"]
+        return [TextLine(text, 0.8, (0, 40 * row, 400, 40 * row + 30), 1) for row, text in enumerate(texts)]
+
+    glued = extract_receipt(lines("24.12.2417:14 KUITTI 994781"), today=TODAY)
+    spaced = extract_receipt(lines("24.12.24 17:14 KUITTI 994781"), today=TODAY)
+    assert glued.date is not None
+    assert glued.date.value == dt.date(2024, 12, 24)
+    assert glued.time is not None
+    assert glued.time.value == dt.time(17, 14)
+    # The glued reading is less sure than the spaced one, but the time on its line backs it enough to book.
+    from docflow.pipeline.review import DATE_REVIEW_CONFIDENCE
+
+    assert spaced.date is not None
+    assert DATE_REVIEW_CONFIDENCE <= glued.date.confidence < spaced.date.confidence

@@ -490,3 +490,36 @@ def test_given_a_rows_amounts_drifted_onto_the_next_line_when_read_then_the_row_
 def test_given_a_worded_line_below_a_rate_line_then_its_amounts_are_not_drifted_into_the_row() -> None:
     receipt = _read(FI_HEAD, "21.06.2025", _DRIFTED + "KIITOS KÄYNNISTÄ 2,32 109,84\n")
     assert ("25.5", "87.52", "22.32", "109.84") not in _rows(receipt)
+
+
+def test_given_a_paid_total_and_its_tax_misread_by_one_look_alike_digit_then_the_share_is_booked() -> None:
+    from docflow.pipeline.review import decide_status
+
+    receipt = _read(
+        FI_HEAD,
+        "24.12.2025",
+        "Pysäköinti 12,66\nYHTEENSÄ EUR 12,66\nALV 25,5 % sisältyy hintaan\nALV:n osuus 2,51\n"
+        "DEBIT MASTERCARD 12,66\n",
+    )
+    assert _rows(receipt) == [("25.5", "10.09", "2.57", "12.66")]
+    assert 0.7 <= receipt.vat[0].confidence < 0.9
+    assert decide_status(receipt, duplicate_of=None, review_confidence=0.6) == "processed"
+
+
+@pytest.mark.parametrize(
+    ("printed_tax", "paid"),
+    [
+        ("2,41", "DEBIT MASTERCARD 12,66\n"),  # 4 is no look-alike of 5: the tax or the total is wrong
+        ("2,51", ""),  # no payment or item repeats the total: the total may be the misread one
+    ],
+)
+def test_given_a_tax_note_that_does_not_fit_otherwise_then_the_row_stays_uncertain(
+    printed_tax: str, paid: str
+) -> None:
+    receipt = _read(
+        FI_HEAD,
+        "24.12.2025",
+        f"YHTEENSÄ EUR 12,66\nALV 25,5 % sisältyy hintaan\nALV:n osuus {printed_tax}\n{paid}",
+    )
+    assert receipt.vat
+    assert all(row.confidence < 0.7 for row in receipt.vat)
