@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from docflow.ocr.engine import OcrEngine
@@ -28,47 +29,17 @@ def _to_page_pixels(fragment: Fragment, prepared: PreparedImage, width: int, hei
     )
 
 
-def _with_gaps(
-    prepared: PreparedImage,
-    fragments: list[Fragment],
-    *,
-    engine: OcrEngine,
-    languages: str,
-    limits: OcrLimits,
-    deadline: float,
+def _extra_pass(
+    read: Callable[[float], list[Fragment]], fragments: list[Fragment], *, limits: OcrLimits, deadline: float
 ) -> list[Fragment]:
-    """``fragments`` with the header rows the reading left out read again (:mod:`docflow.ocr.gaps`),
-    within the time left; a band that runs out of time is an extra lost, not a failed page."""
-    left = min(limits.page_timeout_seconds, deadline - time.perf_counter())
-    if left <= 0:
-        return fragments
-    text_height = prepared.text_height * prepared.scale if prepared.text_height else None
-    try:
-        return read_uncovered(
-            prepared.image, fragments, text_height, engine=engine, languages=languages, timeout_seconds=left
-        )
-    except OcrTimeoutError:
-        return fragments
-
-
-def _with_rereads(
-    prepared: PreparedImage,
-    fragments: list[Fragment],
-    *,
-    engine: OcrEngine,
-    languages: str,
-    limits: OcrLimits,
-    deadline: float,
-) -> list[Fragment]:
-    """``fragments`` with their weak runs read again (:mod:`docflow.ocr.reread`), within the time left;
-    a band that runs out of time keeps its first reading."""
+    """What an extra reading pass over the prepared page returns, given the page's time left in
+    seconds; the first reading when no time is left or the pass runs out of it (an extra lost, never
+    a failed page)."""
     left = min(limits.page_timeout_seconds, deadline - time.perf_counter())
     if left <= 0:
         return fragments
     try:
-        return reread_weak(
-            prepared.image, fragments, engine=engine, languages=languages, timeout_seconds=left
-        )
+        return read(left)
     except OcrTimeoutError:
         return fragments
 
@@ -97,13 +68,26 @@ def _ocr_page(
             raise _document_timeout(limits) from None
         raise
     chosen = options or PreprocessOptions()
-    if chosen.read_gaps:
-        fragments = _with_gaps(
-            prepared, fragments, engine=engine, languages=languages, limits=limits, deadline=deadline
+    if chosen.read_gaps:  # header rows the reading left out (docflow.ocr.gaps)
+        text_height = prepared.text_height * prepared.scale if prepared.text_height else None
+        first = fragments
+        fragments = _extra_pass(
+            lambda left: read_uncovered(
+                prepared.image, first, text_height, engine=engine, languages=languages, timeout_seconds=left
+            ),
+            first,
+            limits=limits,
+            deadline=deadline,
         )
-    if chosen.reread_weak:
-        fragments = _with_rereads(
-            prepared, fragments, engine=engine, languages=languages, limits=limits, deadline=deadline
+    if chosen.reread_weak:  # weak runs between sure lines (docflow.ocr.reread)
+        first = fragments
+        fragments = _extra_pass(
+            lambda left: reread_weak(
+                prepared.image, first, engine=engine, languages=languages, timeout_seconds=left
+            ),
+            first,
+            limits=limits,
+            deadline=deadline,
         )
     in_page = (_to_page_pixels(f, prepared, page.width, page.height) for f in fragments)
     lines = build_lines(in_page, page=page.number)
