@@ -17,7 +17,7 @@ from docflow.ocr.loader import LoadedPage, load_pages, validate_upload
 from docflow.ocr.models import OcrPage, OcrResult, make_page
 from docflow.ocr.prepare import prepare_for_ocr
 from docflow.ocr.preprocess import PreparedImage, PreprocessOptions
-from docflow.ocr.reread import reread_weak
+from docflow.ocr.weak_lines import reread_weak
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -79,7 +79,7 @@ def _ocr_page(
             limits=limits,
             deadline=deadline,
         )
-    if chosen.reread_weak:  # weak runs between sure lines (docflow.ocr.reread)
+    if chosen.reread_weak:  # weak runs between sure lines (docflow.ocr.weak_lines)
         first = fragments
         fragments = _extra_pass(
             lambda left: reread_weak(

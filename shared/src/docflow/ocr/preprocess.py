@@ -57,7 +57,7 @@ class PreprocessOptions:
     :func:`docflow.ocr.paper.trace_paper_quad`). ``read_gaps`` reads again, on their own, the header
     rows with ink that the page reading left out (large print; see :mod:`docflow.ocr.gaps`);
     ``reread_weak`` reads again, within the text column alone, runs of weakly read lines between
-    surely read ones (clutter beside the paper; see :mod:`docflow.ocr.reread`).
+    surely read ones (clutter beside the paper; see :mod:`docflow.ocr.weak_lines`).
     ``reread_header`` lets the reader of the result read the first page's header again with
     automatic page segmentation, which the receipt reader does only when the page reading gave no
     merchant or a doubtful one (see :mod:`docflow.ocr.header`, :func:`docflow.receipts.scan.read_receipt`).

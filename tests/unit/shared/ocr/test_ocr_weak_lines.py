@@ -7,7 +7,7 @@ from PIL import Image
 from docflow.ocr import OcrTimeoutError, read_document
 from docflow.ocr.layout import Fragment
 from docflow.ocr.preprocess import PreprocessOptions
-from docflow.ocr.reread import (
+from docflow.ocr.weak_lines import (
     MAX_STRETCHES,
     MIN_CONFIDENCE,
     MIN_SURE_LINES,
