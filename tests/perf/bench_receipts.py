@@ -17,6 +17,9 @@ Sets:
   truth over all Finnish deductible receipts, as a % error.
 - Real German scans (``../shared/data/receipts-de``): total, date, merchant (the chain's name appears in
   the read merchant).
+- The same scans photographed (``receipts-de-photos``, ``tests/perf/german_photos``): real print through
+  the corpus's ``light`` and ``heavy`` photo damage (seeded), scored like the scans, per tier too.
+  ``--skip-german`` skips both.
 - SROIE (``../shared/data/sroie``, or ``--sroie-dir``): 100 scanned receipts of ``test.jsonl``
   (rules were tuned on ``dev.jsonl`` only). Date and total are compared by value,
   company and address exactly after collapsing whitespace and case.
@@ -371,6 +374,7 @@ def run_set(
     results = scan_set(name, labels, image_dir, args)
     wall = time.perf_counter() - started
     per_field: dict[str, list[bool]] = {}
+    per_tier: dict[str, dict[str, list[bool]]] = {}
     vat_tp = vat_predicted = vat_expected = 0
     failures: list[dict[str, Any]] = []
     for label, result in zip(labels, results, strict=True):
@@ -379,6 +383,8 @@ def run_set(
         for field_name, ok in scores.items():
             if ok is not None:
                 per_field.setdefault(field_name, []).append(ok)
+                if "tier" in label:
+                    per_tier.setdefault(label["tier"], {}).setdefault(field_name, []).append(ok)
         if "vat" in label:
             expected, predicted = _vat_rows(label["vat"]), _vat_rows(got.get("vat") or [])
             vat_tp += len(expected & predicted)
@@ -395,6 +401,10 @@ def run_set(
         "name": name,
         "count": len(labels),
         "accuracy": {field_name: sum(oks) / len(oks) for field_name, oks in per_field.items()},
+        "tiers": {
+            tier: {field_name: sum(oks) / len(oks) for field_name, oks in fields.items()}
+            for tier, fields in per_tier.items()
+        },
         "vat_precision": vat_tp / vat_predicted if vat_predicted else None,
         "vat_recall": vat_tp / vat_expected if vat_expected else None,
         "median_seconds": statistics.median(seconds) if seconds else None,
@@ -428,10 +438,12 @@ def print_report(reports: list[dict[str, Any]], args: argparse.Namespace) -> Non
     )
     for report in reports:
         print(f"\n== {report['name']}: {report['count']} receipts, {args.workers} worker processes ==")
-        print(f"{'field':<14}{'accuracy':>10}{'baseline':>10}")
+        tiers = list(report.get("tiers", {}))
+        print(f"{'field':<14}{'accuracy':>10}{'baseline':>10}" + "".join(f"{tier:>10}" for tier in tiers))
         for field_name, accuracy in report["accuracy"].items():
             baseline = SROIE_BASELINE.get(field_name) if report["name"].startswith("sroie") else None
-            print(f"{field_name:<14}{_percent(accuracy):>10}{_percent(baseline):>10}")
+            by_tier = "".join(f"{_percent(report['tiers'][tier].get(field_name)):>10}" for tier in tiers)
+            print(f"{field_name:<14}{_percent(accuracy):>10}{_percent(baseline):>10}{by_tier}")
         if report["vat_precision"] is not None or report["vat_recall"] is not None:
             precision, recall = _percent(report["vat_precision"]), _percent(report["vat_recall"])
             print(f"{'VAT rows P/R':<14}{precision:>10} / {recall}")
@@ -448,6 +460,8 @@ def print_report(reports: list[dict[str, Any]], args: argparse.Namespace) -> Non
 
 CORPUS_DIR = REPO / ".local" / "bench"
 GERMAN_DIR = _shared_data() / "receipts-de"
+#: The German scans photographed (``tests/perf/german_photos``): a local folder, made on first use.
+GERMAN_PHOTO_DIR = CORPUS_DIR / "receipts-de-photos"
 PHOTO_LONG_SIDE = 4032
 
 
@@ -670,6 +684,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         reports.append(
             run_set("receipts-de", labels[: small or args.limit], GERMAN_DIR, score_german_scan, args)
+        )
+        from tests.perf.german_photos import build_photos
+
+        photos_labels = _load_jsonl(build_photos(GERMAN_DIR, GERMAN_PHOTO_DIR))[: small or args.limit]
+        reports.append(
+            run_set("receipts-de-photos", photos_labels, GERMAN_PHOTO_DIR, score_german_scan, args)
         )
     if not args.skip_sroie:
         labels = _load_jsonl(args.sroie_dir / args.sroie_split)[: small or args.limit]
