@@ -102,6 +102,10 @@ CASH_ROUNDING_STEP = Decimal("0.05")
 INFERRED_ROUNDING_TOTAL = 0.85
 #: A total printed only with look-alike letters for digits (``7D, DD``) is never sure, whatever agrees.
 REPAIRED_TOTAL = 0.85
+#: A total that no strong total line prints, while one prints another amount (``MAKSETTAVA 11,71``
+#: against a card line and an item line that both lost the leading 1: ``1,71``), and that the VAT rows
+#: do not back: two readings of the money disagree, so it is left for review.
+CONTRADICTED_TOTAL = 0.6
 #: A summary amount whose decimal point the OCR lost (``Total GST 571``): read as cents.
 _LOST_POINT = re.compile(r"(?<![\d.,])(\d{3,6})\W{0,2}$")
 
@@ -471,10 +475,13 @@ def choose_total(lines: Sequence[TextLine], evidence: Evidence) -> TotalChoice |
         scores[value] -= CHECK_WEIGHT
         agrees = agrees if len(agrees) > 1 else ()
     confidence = min(0.99, 0.45 + 0.08 * scores[value] + 0.1 * len(agrees))
+    strong_amounts = {amount for amount, weight, _ in candidates if weight >= STRONG_WEIGHT}
+    contradicted = bool(strong_amounts) and value not in strong_amounts and Check.VAT_ROWS not in agrees
     confidence = min(
         confidence,
         _ceiling(evidence, value, adjustment, line_confidence.get(value, 1.0), agrees),
         REPAIRED_TOTAL if _printed_only_repaired(lines, value) else 1.0,
+        CONTRADICTED_TOTAL if contradicted else 1.0,
     )
     return TotalChoice(value, round(confidence, 3), sources.get(value, ""), agrees)
 

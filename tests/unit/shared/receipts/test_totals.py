@@ -416,3 +416,25 @@ def test_given_a_word_more_than_one_letter_from_a_total_word_then_it_names_no_to
 
     assert not TOTAL_STRONG.search(word)
     assert not TOTAL_WEAK.search(word)
+
+
+def test_given_card_and_item_lines_that_contradict_the_printed_total_then_the_total_is_left_for_review() -> (
+    None
+):
+    # the card line and the item line both lost the leading 1 of 11,71
+    text = (
+        "Q-Park Forum\nQ-Park Ab\nY-tunnus: 1104023-5\nSaapunut 13.09.2024 16:57\n"
+        "Pysäköinti | 1,71\nMAKSETTAVA 11,71\nALV 25,5 % sisältyy hintaan\nVISA 1,71\n"
+    )
+    receipt = extract_receipt(text, today=dt.date(2026, 6, 30))
+    assert receipt.total is not None
+    assert receipt.total.confidence < 0.7
+
+
+def test_given_a_total_line_the_payment_repeats_then_a_larger_subtotal_line_does_not_dispute_it() -> None:
+    text = "Kauppa Oy\nY-tunnus 0112038-9\n12.03.2026\nKAHVI 20,00\nYHTEENSÄ 20,00\nAlennus -2,00\n"
+    receipt = extract_receipt(
+        text + "MAKSETTAVA 18,00\nKORTTI 18,00\nALV 25,5 % 14,34 3,66 18,00\n", today=dt.date(2026, 6, 30)
+    )
+    assert receipt.total is not None
+    assert (receipt.total.value, receipt.total.confidence >= 0.9) == (Decimal("18.00"), True)
