@@ -415,14 +415,16 @@ def _in_web_address(name: str, lines: Sequence[TextLine]) -> bool:
 
 def _corroborated(name: str, lines: Sequence[TextLine], own: range) -> bool:
     """Whether another line repeats every distinctive word of ``name`` (``Alko Kamppi`` above ``Alko
-    Oy``, ``www.shopnorth.fi`` under ``Shop North Oy``): two readings of the name that agree."""
+    Oy``, ``www.shopnorth.fi`` under ``Shop North Oy``): two readings of the name that agree. A line
+    read unsurely is no witness: printed in the same font, it repeats a misread letter as often as not
+    (``EurcPark Kamp|`` over ``EurcPark Finland Ky``)."""
     words = set(_NAME_WORD.findall(fold(name))) - _GENERIC_NAME_WORDS
     if not words:
         return False
     # ``Shop North Oy`` is repeated by ``www.shopnorth.fi`` too.
     joined = "".join(word for word in re.findall(r"[A-Z]+", fold(name)) if word not in _LEGAL_WORDS)
     for index, line in enumerate(lines):
-        if index in own:
+        if index in own or line.confidence < NOISY_NAME_LINE:
             continue
         folded = line.folded
         if words <= set(_NAME_WORD.findall(folded)):

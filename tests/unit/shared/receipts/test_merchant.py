@@ -417,3 +417,16 @@ def test_given_an_address_ending_in_a_comma_when_read_then_it_ends_in_a_full_sto
     )
     _, address = _party(text)
     assert address == "NO 290, JALAN AIR PANAS, SETAPAK, 53200, KUALA LUMPUR."
+
+
+def test_given_a_name_repeated_only_by_an_unsurely_read_line_then_it_is_not_confirmed() -> None:
+    from docflow.receipts.lines import TextLine
+
+    lines = [
+        TextLine("EurcPark Kamp|", 0.75, (0, 0, 300, 30), 1),
+        TextLine("EurcPark Finland Ky", 0.91, (0, 40, 300, 70), 1),
+        TextLine("15110 LAHTI", 0.95, (0, 80, 300, 110), 1),
+    ]
+    party = find_party(lines)
+    assert party.name == "EurcPark Finland Ky"
+    assert party.name_confidence < 0.9
