@@ -159,20 +159,22 @@ def _split_pairs(
 ) -> tuple[int, tuple[Decimal, Decimal, Decimal]] | None:
     """(distance, (net, tax, gross)) from two of three columns that fit the rate, when the third is
     misread; of several pairs that fit, the one whose derived third amount is nearest the printed one
-    (fewest differing digits)."""
+    (fewest differing digits), and of those the one whose tax is the rate's share to the cent
+    (``9,64  0,98  10,60`` at 10 %: 0,96 and 10,60, not 0,98 and 10,62)."""
     if len(amounts) < 3:
         return None
     columns = list(amounts[-3:])
-    best: tuple[int, tuple[Decimal, Decimal, Decimal]] | None = None
+    best: tuple[tuple[int, bool], tuple[Decimal, Decimal, Decimal]] | None = None
     for left, right in combinations(range(3), 2):
         split = split_vat_amounts(rate, (columns[left], columns[right]))
         if split is None:
             continue
         printed = columns[3 - left - right]
         distance = min(_digit_distance(value, printed) for value in split)
-        if best is None or distance < best[0]:
-            best = (distance, split)
-    return best
+        rank = (distance, not tax_fits_rate(rate, split[0], split[1], strict=True))
+        if best is None or rank < best[0]:
+            best = (rank, split)
+    return None if best is None else (best[0][0], best[1])
 
 
 def parse_vat_row(

@@ -336,3 +336,10 @@ def test_given_a_tax_at_the_tolerance_when_fitted_then_the_bound_is_inclusive(
     net: Decimal, tax: Decimal, strict: bool, fits: bool
 ) -> None:
     assert tax_fits_rate(Decimal("10"), net, tax, strict=strict) is fits
+
+
+def test_given_a_row_with_a_misread_tax_then_the_pair_whose_tax_is_the_rates_share_wins() -> None:
+    # 0,96 read as 0,98: net and gross agree with 10 % to the cent, net and tax only within tolerance
+    row = parse_vat_row("C 10,00 % 9,64 0,98 10,60", in_table=True)
+    assert row is not None
+    assert (row.net, row.tax, row.gross) == (Decimal("9.64"), Decimal("0.96"), Decimal("10.60"))
