@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from docflow.ocr.engine import OcrEngine
@@ -23,23 +24,17 @@ if TYPE_CHECKING:
     from PIL.Image import Image
 
 
-def _to_page_pixels(fragment: Fragment, prepared: PreparedImage, width: int, height: int) -> Fragment:
-    return Fragment(
-        fragment.text, fragment.confidence, prepared.to_page_within(fragment.bbox, (width, height))
-    )
-
-
 def _extra_pass(
-    read: Callable[[float], list[Fragment]], fragments: list[Fragment], *, limits: OcrLimits, deadline: float
+    read: Callable[..., list[Fragment]], fragments: list[Fragment], *, limits: OcrLimits, deadline: float
 ) -> list[Fragment]:
-    """What an extra reading pass over the prepared page returns, given the page's time left in
-    seconds; the first reading when no time is left or the pass runs out of it (an extra lost, never
-    a failed page)."""
+    """What an extra reading pass over the prepared page returns, called with the page's time left as
+    ``timeout_seconds``; the first reading when no time is left or the pass runs out of it (an extra
+    lost, never a failed page)."""
     left = min(limits.page_timeout_seconds, deadline - time.perf_counter())
     if left <= 0:
         return fragments
     try:
-        return read(left)
+        return read(timeout_seconds=left)
     except OcrTimeoutError:
         return fragments
 
@@ -69,27 +64,15 @@ def _ocr_page(
         raise
     chosen = options or PreprocessOptions()
     if chosen.read_gaps:  # header rows the reading left out (docflow.ocr.gaps)
-        text_height = prepared.text_height * prepared.scale if prepared.text_height else None
-        first = fragments
-        fragments = _extra_pass(
-            lambda left: read_uncovered(
-                prepared.image, first, text_height, engine=engine, languages=languages, timeout_seconds=left
-            ),
-            first,
-            limits=limits,
-            deadline=deadline,
+        text_height = prepared.image_text_height
+        gaps = partial(
+            read_uncovered, prepared.image, fragments, text_height, engine=engine, languages=languages
         )
+        fragments = _extra_pass(gaps, fragments, limits=limits, deadline=deadline)
     if chosen.reread_weak:  # weak runs between sure lines (docflow.ocr.weak_lines)
-        first = fragments
-        fragments = _extra_pass(
-            lambda left: reread_weak(
-                prepared.image, first, engine=engine, languages=languages, timeout_seconds=left
-            ),
-            first,
-            limits=limits,
-            deadline=deadline,
-        )
-    in_page = (_to_page_pixels(f, prepared, page.width, page.height) for f in fragments)
+        weak = partial(reread_weak, prepared.image, fragments, engine=engine, languages=languages)
+        fragments = _extra_pass(weak, fragments, limits=limits, deadline=deadline)
+    in_page = (prepared.fragment_to_page(fragment, (page.width, page.height)) for fragment in fragments)
     lines = build_lines(in_page, page=page.number)
     seconds = time.perf_counter() - started
     ocr_page = make_page(

@@ -107,7 +107,7 @@ class HeaderReader:
         left = min(self._timeout_seconds, self._deadline - started)
         if prepared is None or left <= 0:
             return None
-        text_height = prepared.text_height * prepared.scale if prepared.text_height else None
+        text_height = prepared.image_text_height
         try:
             fragments, bottom = header_fragments(
                 prepared.image,
@@ -118,10 +118,7 @@ class HeaderReader:
             )
         except OcrTimeoutError:
             return None
-        in_page = (
-            Fragment(fragment.text, fragment.confidence, prepared.to_page_within(fragment.bbox, self._size))
-            for fragment in fragments
-        )
+        in_page = (prepared.fragment_to_page(fragment, self._size) for fragment in fragments)
         page_bottom = prepared.to_page((0, bottom, 0, bottom))[1]
         lines = build_lines(in_page, page=self._page)
         return HeaderRead(lines, page_bottom, self._page, time.perf_counter() - started)

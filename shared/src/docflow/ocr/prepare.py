@@ -30,7 +30,7 @@ def prepare_for_ocr(image: Image, options: PreprocessOptions | None = None) -> P
     if options.join_dots:
         from docflow.ocr.dots import join_dots
 
-        text_height = prepared.text_height * prepared.scale if prepared.text_height else None
+        text_height = prepared.image_text_height
         page = join_dots(page, text_height)
     if options.whiten_paper:
         from docflow.ocr.levels import whiten_paper

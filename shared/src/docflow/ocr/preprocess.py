@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from docflow.ocr.layout import Fragment
+
 if TYPE_CHECKING:
     from PIL.Image import Image
 
@@ -119,6 +121,11 @@ class PreparedImage:
     #: Whether the paper was straightened from its four corners (perspective).
     straightened: bool = False
 
+    @property
+    def image_text_height(self) -> float | None:
+        """The text height measured on the page, in this image's pixels."""
+        return self.text_height * self.scale if self.text_height else None
+
     def to_page(self, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
         """A box in this image's pixels as a box in page pixels."""
         x_offset, y_offset = self.offset
@@ -137,6 +144,10 @@ class PreparedImage:
             min(max(0, x1), width),
             min(max(0, y1), height),
         )
+
+    def fragment_to_page(self, fragment: Fragment, size: tuple[int, int]) -> Fragment:
+        """``fragment`` read on this image, its box in the pixels of a page of ``size``."""
+        return Fragment(fragment.text, fragment.confidence, self.to_page_within(fragment.bbox, size))
 
 
 def _runs(profile: bytes, blank: int) -> list[int]:
