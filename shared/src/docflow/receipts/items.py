@@ -29,7 +29,7 @@ from docflow.receipts.dates import find_dates
 from docflow.receipts.lines import TextLine
 from docflow.receipts.models import LineItem
 from docflow.receipts.numbers import CENT, AmountMatch, find_amounts
-from docflow.receipts.vat import ANY_COUNTRY_RATES
+from docflow.receipts.vat import known_rates
 from docflow.receipts.vocabulary import (
     CARD,
     CASH,
@@ -60,7 +60,7 @@ _MIN_NAME_WORD = 3
 #: A count printed between the name and the unit price in a row with a rate column.
 _COUNT_AFTER_NAME = re.compile(r"\s(?P<count>\d{1,3})\s*(?:KPL|PCS?|STK|ST|TK)?\.?$", re.IGNORECASE)
 #: Every VAT rate of the countries read, for telling a rate column from other percentages.
-_ANY_RATE = frozenset(rate.rate for rate in ANY_COUNTRY_RATES)
+_ANY_RATE = known_rates(None)
 #: A row equal to the sum of the items above it is taken for the total when at least this many are above.
 _ITEMS_BEFORE_A_SUM = 3
 #: Text after a row's last number that makes the number part of the name (``OLUT 0,33 TLK``): a word
