@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from functools import partial
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from docflow.ocr.engine import OcrEngine
 from docflow.ocr.engine_choice import default_engine
-from docflow.ocr.errors import OcrDocumentTimeoutError, OcrTimeoutError
+from docflow.ocr.errors import EXTRA_PASS_ERRORS, OcrDocumentTimeoutError, OcrTimeoutError
 from docflow.ocr.gaps import read_uncovered
 from docflow.ocr.header import HeaderReader
 from docflow.ocr.layout import Fragment, build_lines
@@ -23,19 +24,22 @@ from docflow.ocr.weak_lines import reread_weak
 if TYPE_CHECKING:
     from PIL.Image import Image
 
+logger = logging.getLogger(__name__)
+
 
 def _extra_pass(
     read: Callable[..., list[Fragment]], fragments: list[Fragment], *, limits: OcrLimits, deadline: float
 ) -> list[Fragment]:
     """What an extra reading pass over the prepared page returns, called with the page's time left as
-    ``timeout_seconds``; the first reading when no time is left or the pass runs out of it (an extra
-    lost, never a failed page)."""
+    ``timeout_seconds``; the first reading when no time is left, the pass runs out of it or the engine
+    fails on it (an extra lost, never a failed page)."""
     left = min(limits.page_timeout_seconds, deadline - time.perf_counter())
     if left <= 0:
         return fragments
     try:
         return read(timeout_seconds=left)
-    except OcrTimeoutError:
+    except EXTRA_PASS_ERRORS as error:
+        logger.warning("an extra reading pass was given up: %s", error.code)
         return fragments
 
 

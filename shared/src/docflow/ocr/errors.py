@@ -87,3 +87,8 @@ class OcrUnavailableError(DocumentError):
     """The OCR engine is missing or failed on its own; the document may be fine."""
 
     status, code, title = 503, "ocr_unavailable", "Text recognition is unavailable"
+
+
+#: Failures an extra reading pass (header rows, weak lines, the header read again) gives up on: the
+#: page's first reading stands, so the pass costs a lost extra, never a failed document.
+EXTRA_PASS_ERRORS: tuple[type[DocumentError], ...] = (OcrTimeoutError, OcrUnavailableError)

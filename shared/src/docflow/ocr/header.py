@@ -11,12 +11,13 @@ for it only when the first reading gave no merchant, or one it is unsure of
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from docflow.ocr.engine import ModalEngine
-from docflow.ocr.errors import OcrTimeoutError
+from docflow.ocr.errors import EXTRA_PASS_ERRORS
 from docflow.ocr.layout import Fragment, build_lines
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ MIN_TEXT_HEIGHT = 12
 #: Lines whose middle lies within this many text heights of the region's lower edge may be cut by it:
 #: they stay as the page reading read them.
 EDGE_LINES = 1.0
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +103,8 @@ class HeaderReader:
         self._deadline = deadline
 
     def read(self) -> HeaderRead | None:
-        """The header read again, or ``None`` when no time is left, it ran out of time or was read
-        already (once per page)."""
+        """The header read again, or ``None`` when no time is left, it ran out of time, the engine failed
+        on it or it was read already (once per page)."""
         prepared, self._prepared = self._prepared, None
         started = time.perf_counter()
         left = min(self._timeout_seconds, self._deadline - started)
@@ -116,7 +119,8 @@ class HeaderReader:
                 languages=self._languages,
                 timeout_seconds=left,
             )
-        except OcrTimeoutError:
+        except EXTRA_PASS_ERRORS as error:
+            logger.warning("the header's second reading was given up: %s", error.code)
             return None
         in_page = (prepared.fragment_to_page(fragment, self._size) for fragment in fragments)
         page_bottom = prepared.to_page((0, bottom, 0, bottom))[1]

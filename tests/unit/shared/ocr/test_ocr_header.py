@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from PIL import Image
 
-from docflow.ocr import OcrTimeoutError, read_document
+from docflow.ocr import DocumentError, OcrTimeoutError, OcrUnavailableError, read_document
 from docflow.ocr.header import EDGE_LINES, HEADER_PSM, HEADER_SHARE, HeaderReader, header_fragments
 from docflow.ocr.layout import Fragment
 from docflow.ocr.preprocess import PreparedImage, PreprocessOptions
@@ -30,11 +31,15 @@ class ModalRecordingEngine(RecordingEngine):
         return self.recognize(image, languages=languages, timeout_seconds=timeout_seconds)
 
 
-class _TimingOut(RecordingEngine):
+class _Failing(RecordingEngine):
+    def __init__(self, failure: DocumentError) -> None:
+        super().__init__()
+        self.failure = failure
+
     def recognize(
         self, image: Image.Image, *, languages: str | None, timeout_seconds: float
     ) -> list[Fragment]:
-        raise OcrTimeoutError("header timeout")
+        raise self.failure
 
 
 def _page(height: int = 1000) -> Image.Image:
@@ -107,8 +112,13 @@ def test_given_no_time_left_when_the_header_is_read_then_nothing_is_read() -> No
     assert engine.images == []
 
 
-def test_given_the_header_runs_out_of_time_when_read_then_there_is_no_header() -> None:
-    assert _reader(_TimingOut()).read() is None
+@pytest.mark.parametrize(
+    "failure", [OcrTimeoutError("header timeout"), OcrUnavailableError("The OCR engine failed")], ids=str
+)
+def test_given_the_engine_cannot_read_the_header_when_read_then_there_is_no_header(
+    failure: DocumentError,
+) -> None:
+    assert _reader(_Failing(failure)).read() is None
 
 
 def _receipt() -> bytes:

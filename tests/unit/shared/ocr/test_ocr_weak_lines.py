@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from PIL import Image
 
-from docflow.ocr import OcrTimeoutError, read_document
+from docflow.ocr import DocumentError, OcrTimeoutError, OcrUnavailableError, read_document
 from docflow.ocr.layout import Fragment
 from docflow.ocr.preprocess import PreprocessOptions
 from docflow.ocr.weak_lines import (
@@ -141,7 +142,7 @@ class _WeakLineEngine:
 
     languages = "eng"
 
-    def __init__(self, band_reading: list[Fragment] | None) -> None:
+    def __init__(self, band_reading: list[Fragment] | DocumentError) -> None:
         self.band_reading = band_reading
         self.calls = 0
 
@@ -151,8 +152,8 @@ class _WeakLineEngine:
         self.calls += 1
         if self.calls == 1:
             return [*_sure_lines(50, 100), _line(150, "oriin mimi", confidence=0.3), *_sure_lines(250, 300)]
-        if self.band_reading is None:
-            raise OcrTimeoutError("band timeout")
+        if isinstance(self.band_reading, DocumentError):
+            raise self.band_reading
         return self.band_reading
 
 
@@ -181,8 +182,13 @@ def test_given_a_weak_line_when_a_document_is_read_then_its_band_reading_takes_i
     assert "oriin mimi" not in [line.text for line in result.lines]
 
 
-def test_given_a_band_that_runs_out_of_time_when_a_document_is_read_then_the_first_reading_stays() -> None:
-    engine = _WeakLineEngine(None)
+@pytest.mark.parametrize(
+    "failure", [OcrTimeoutError("band timeout"), OcrUnavailableError("The OCR engine failed")], ids=str
+)
+def test_given_a_band_the_engine_cannot_read_when_a_document_is_read_then_the_first_reading_stays(
+    failure: DocumentError,
+) -> None:
+    engine = _WeakLineEngine(failure)
     result = read_document(_document(), filename="r.png", engine=engine, preprocess=_PLAIN)
     assert engine.calls == 2
     assert "oriin mimi" in [line.text for line in result.lines]
