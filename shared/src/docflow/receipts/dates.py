@@ -257,6 +257,20 @@ def misread_year_dates(value: dt.date, today: dt.date) -> set[dt.date]:
     return {reading for reading in readings if reading is not None and _plausible(reading, today)}
 
 
+def may_be_misread_recent(value: dt.date, today: dt.date) -> bool:
+    """Whether ``value`` is older than the last :data:`RECENT_YEARS` and one digit of its year away
+    from a date within them (``2004`` for 2024, ``2016`` for 2026): a receipt that old is rare, a misread
+    year digit is not, so such a date is never sure. Older dates no digit brings near (``2018``) are not
+    doubted."""
+    earliest = today.year - RECENT_YEARS
+    if value.year >= earliest:
+        return False
+    printed = f"{value.year:04d}"
+    years = {int(printed[:at] + digit + printed[at + 1 :]) for at in range(4) for digit in string.digits}
+    readings = (_make_date(year, value.month, value.day) for year in years if earliest <= year <= today.year)
+    return any(reading is not None and reading <= today for reading in readings)
+
+
 def _restored_year(digits: str, today: dt.date) -> int | None:
     """The latest year up to ``today``'s that ``digits`` (a year missing one digit) can be: a receipt
     is usually recent (``205`` -> 2025 rather than 2005)."""

@@ -14,7 +14,15 @@ from decimal import Decimal
 
 from docflow.receipts import confidence
 from docflow.receipts.country import CountryEvidence, detect_country
-from docflow.receipts.dates import DateMatch, TimeMatch, find_dates, find_times, misread_year_dates
+from docflow.receipts.dates import (
+    MISREAD_YEAR_CONFIDENCE,
+    DateMatch,
+    TimeMatch,
+    find_dates,
+    find_times,
+    may_be_misread_recent,
+    misread_year_dates,
+)
 from docflow.receipts.identifiers import find_business_ids, find_vat_numbers, vat_number_to_ytunnus
 from docflow.receipts.items import find_items
 from docflow.receipts.kinds import card_slip_amount, is_refund, receipt_kind, unsigned
@@ -114,7 +122,7 @@ def extract_receipt(
         total_confirmed=total is not None and bool(total.agrees_with),
     )
     total = _disputed_by_vat(_confirmed_by_vat(total, reading), reading, gathered)
-    date_match = _date_for_rates(date_match, reading, country, today)
+    date_match = _doubted_if_old(_date_for_rates(date_match, reading, country, today), today)
     day = date_match[0].value if date_match is not None else None
     # Rows whose sum is the only reading of the total cannot confirm themselves by it.
     ceiling = confidence.VAT_ROW_UNCHECKED[3] if total is not None and total.source == Check.VAT_ROWS else 1.0
@@ -253,6 +261,16 @@ def _date_for_rates(
     if len(days) != 1:
         return date_match
     return replace(date_match[0], value=days.pop()), min(date_match[1], DATE_FROM_RATES), date_match[2]
+
+
+def _doubted_if_old(
+    date_match: tuple[DateMatch, float, str] | None, today: dt.date
+) -> tuple[DateMatch, float, str] | None:
+    """The date, trusted no more than :data:`~docflow.receipts.dates.MISREAD_YEAR_CONFIDENCE` when it
+    may be a recent date with a year digit misread (``28.02.2004`` for 2024)."""
+    if date_match is None or not may_be_misread_recent(date_match[0].value, today):
+        return date_match
+    return date_match[0], min(date_match[1], MISREAD_YEAR_CONFIDENCE), date_match[2]
 
 
 def _header_end(

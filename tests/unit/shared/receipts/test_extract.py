@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
+from docflow.receipts.dates import MISREAD_YEAR_CONFIDENCE
 from docflow.receipts.extract import extract_receipt
 from docflow.receipts.lines import TextLine, merge_rows
 
@@ -375,6 +378,26 @@ def test_given_a_printed_rate_in_force_on_the_date_then_the_date_is_kept() -> No
     )
     assert receipt.date is not None
     assert receipt.date.value == dt.date(2020, 7, 7)
+
+
+@pytest.mark.parametrize(
+    ("printed", "doubted"),
+    [
+        ("28.02.2004", True),  # 2024 with its decade digit misread
+        ("23.09.2016", True),  # 2026 misread, or a receipt ten years old: either way not sure
+        ("23.09.2018", False),  # no digit brings it within the recent years
+        ("23.09.2021", False),
+    ],
+)
+def test_given_an_old_date_a_digit_away_from_a_recent_one_then_it_is_kept_but_never_sure(
+    printed: str, doubted: bool
+) -> None:
+    text = RATE_AFTER_DATE.format(date=printed, rate="24", tax="5,80", net="24,17")
+    receipt = extract_receipt(text, today=dt.date(2026, 11, 27))
+    assert receipt.date is not None
+    day, month, year = printed.split(".")
+    assert receipt.date.value == dt.date(int(year), int(month), int(day))
+    assert (receipt.date.confidence <= MISREAD_YEAR_CONFIDENCE) is doubted
 
 
 def test_given_a_time_glued_to_the_dates_year_when_read_then_it_is_the_time_and_backs_the_date() -> None:
