@@ -142,6 +142,24 @@ class _RecordedHeader:
         return self.header
 
 
+class _RecordedLines:
+    """A line source that keeps what it read, or replays saved readings (nothing for a line not saved)."""
+
+    def __init__(self, inner: Any = None, saved: Sequence[dict[str, Any]] = ()) -> None:
+        self.inner = inner
+        self.readings: list[dict[str, Any]] = list(saved)
+
+    def read(self, page: int, bbox: tuple[int, int, int, int]) -> tuple[str, ...]:
+        if self.inner is None:
+            found = (
+                item["texts"] for item in self.readings if (item["page"], tuple(item["bbox"])) == (page, bbox)
+            )
+            return tuple(next(found, ()))
+        texts = tuple(self.inner.read(page, bbox))
+        self.readings.append({"page": page, "bbox": list(bbox), "texts": list(texts)})
+        return texts
+
+
 def _lines_json(lines: Sequence[Any]) -> list[dict[str, Any]]:
     return [
         {"text": line.text, "confidence": line.confidence, "bbox": list(line.bbox), "page": line.page}
@@ -162,8 +180,14 @@ def _header_cache(cache: Path) -> Path:
     return cache.with_name(cache.stem + ".header.json")
 
 
+def _line_readings_cache(cache: Path) -> Path:
+    """Where the lines read again (:mod:`docflow.ocr.line_reader`) are kept beside a receipt's OCR lines."""
+    return cache.with_name(cache.stem + ".lines.json")
+
+
 def _reused(job: Job, cache: Path) -> dict[str, Any]:
-    """Extraction on saved OCR lines, with the header's saved second reading when there is one."""
+    """Extraction on saved OCR lines, with the header's saved second reading and the lines read again
+    when there are some."""
     from docflow.ocr.header import HeaderRead
     from docflow.ocr.models import OcrResult, make_page
     from docflow.receipts.scan import read_receipt
@@ -185,8 +209,17 @@ def _reused(job: Job, cache: Path) -> dict[str, Any]:
     if header_file.exists():
         item = json.loads(header_file.read_text())
         saved = HeaderRead(_ocr_lines(item["lines"]), item["bottom"], item["page"], item["seconds"])
+    readings_file = _line_readings_cache(cache)
+    readings = json.loads(readings_file.read_text()) if readings_file.exists() else []
     # Receipts whose header was not read again replay nothing (``None``), as a reading with no time left.
-    result = OcrResult(pages, "image/png", "", 0.0, header_reader=_RecordedHeader(saved=saved))
+    result = OcrResult(
+        pages,
+        "image/png",
+        "",
+        0.0,
+        header_reader=_RecordedHeader(saved=saved),
+        line_reader=_RecordedLines(saved=readings),
+    )
     receipt = read_receipt(result, today=TODAY)
     return {
         "id": job.receipt_id,
@@ -222,7 +255,10 @@ def _scan(job: Job) -> dict[str, Any]:
     except DocumentError as error:
         return {"id": job.receipt_id, "receipt": None, "seconds": None, "error": error.code, "header": None}
     recorded = _RecordedHeader(result.header_reader) if result.header_reader is not None else None
-    receipt = read_receipt(dataclasses.replace(result, header_reader=recorded), today=TODAY)
+    lines_read = _RecordedLines(result.line_reader) if result.line_reader is not None else None
+    receipt = read_receipt(
+        dataclasses.replace(result, header_reader=recorded, line_reader=lines_read), today=TODAY
+    )
     seconds = time.perf_counter() - started
     header = recorded.header if recorded is not None else None
     if cache is not None:
@@ -238,6 +274,10 @@ def _scan(job: Job) -> dict[str, Any]:
                 "seconds": header.seconds,
             }
             header_file.write_text(json.dumps(item, ensure_ascii=False))
+        readings_file = _line_readings_cache(cache)
+        readings_file.unlink(missing_ok=True)
+        if lines_read is not None and lines_read.readings:
+            readings_file.write_text(json.dumps(lines_read.readings, ensure_ascii=False))
     return {
         "id": job.receipt_id,
         "receipt": _outcome(receipt),

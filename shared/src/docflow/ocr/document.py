@@ -15,6 +15,7 @@ from docflow.ocr.gaps import read_uncovered
 from docflow.ocr.header import HeaderReader
 from docflow.ocr.layout import Fragment, build_lines
 from docflow.ocr.limits import OcrLimits
+from docflow.ocr.line_reader import LineReader
 from docflow.ocr.loader import LoadedPage, load_pages, validate_upload
 from docflow.ocr.models import OcrPage, OcrResult, make_page
 from docflow.ocr.prepare import prepare_for_ocr
@@ -107,7 +108,8 @@ def read_document(
     magic bytes. ``languages`` defaults to the engine's (``OCR_LANGUAGES``, else ``fin+eng`` where installed);
     ``engine`` defaults to the process-wide Tesseract engine (in-process tesserocr when installed,
     else the ``tesseract`` command). The result can read the first OCR page's header again
-    (``header_reader``, see :mod:`docflow.ocr.header`) until the document's time limit. Raises only
+    (``header_reader``, see :mod:`docflow.ocr.header`) and its lines (``line_reader``, see
+    :mod:`docflow.ocr.line_reader`) until the document's time limit. Raises only
     :class:`~docflow.ocr.errors.DocumentError` subclasses for unreadable input.
     """
     started = time.perf_counter()
@@ -117,6 +119,7 @@ def read_document(
     pages: list[OcrPage] = []
     used_languages = ""
     header_reader: HeaderReader | None = None
+    line_reader: LineReader | None = None
     for page in load_pages(data, content_type, limits):
         if time.perf_counter() >= deadline:
             raise _document_timeout(limits)
@@ -155,6 +158,20 @@ def read_document(
                 timeout_seconds=limits.page_timeout_seconds,
                 deadline=deadline,
             )
+        if line_reader is None and (preprocess or PreprocessOptions()).reread_lines:
+            line_reader = LineReader(
+                prepared,
+                page=page.number,
+                engine=active,
+                languages=used_languages,
+                timeout_seconds=limits.page_timeout_seconds,
+                deadline=deadline,
+            )
     return OcrResult(
-        tuple(pages), content_type, used_languages, time.perf_counter() - started, header_reader=header_reader
+        tuple(pages),
+        content_type,
+        used_languages,
+        time.perf_counter() - started,
+        header_reader=header_reader,
+        line_reader=line_reader,
     )

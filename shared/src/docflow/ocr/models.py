@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from docflow.ocr.header import HeaderSource
+    from docflow.ocr.line_reader import LineSource
 
 #: Pixel box ``(x0, y0, x1, y1)``: left, top, right (exclusive), bottom (exclusive).
 BBox = tuple[int, int, int, int]
@@ -49,7 +50,9 @@ class OcrResult:
 
     ``languages`` is the Tesseract language set used, or ``""`` when no page needed OCR.
     ``header_reader`` reads the first OCR page's header again on request (see
-    :mod:`docflow.ocr.header`), ``None`` when no page was read by OCR or the option is off.
+    :mod:`docflow.ocr.header`), ``None`` when no page was read by OCR or the option is off;
+    ``line_reader`` reads a line of that page again (see :mod:`docflow.ocr.line_reader`), ``None`` as
+    well then.
     """
 
     pages: tuple[OcrPage, ...]
@@ -57,6 +60,7 @@ class OcrResult:
     languages: str
     seconds: float
     header_reader: HeaderSource | None = field(default=None, compare=False, repr=False)
+    line_reader: LineSource | None = field(default=None, compare=False, repr=False)
 
     @property
     def text(self) -> str:

@@ -63,6 +63,8 @@ class PreprocessOptions:
     ``reread_header`` lets the reader of the result read the first page's header again with
     automatic page segmentation, which the receipt reader does only when the page reading gave no
     merchant or a doubtful one (see :mod:`docflow.ocr.header`, :func:`docflow.receipts.scan.read_receipt`).
+    ``reread_lines`` lets it read a line of that page again from several copies of its band, which
+    the receipt reader does for a labelled Y-tunnus it could not read (see :mod:`docflow.ocr.line_reader`).
     ``denoise`` smooths a grainy photo (sensor noise, heavy JPEG) with uneven light with a 3 x 3
     median before its light is evened out, the grain measured on blank paper only, away from print,
     barcodes and a thin paper's show-through (see :data:`docflow.ocr.photo.NOISY_PAPER`). With
@@ -95,6 +97,7 @@ class PreprocessOptions:
     read_gaps: bool = True
     reread_weak: bool = True
     reread_header: bool = True
+    reread_lines: bool = True
     denoise: bool = True
 
     @property

@@ -7,6 +7,7 @@ whose check digit fails is never returned.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from docflow.receipts.numbers import lookalike_table
@@ -119,3 +120,65 @@ def find_vat_numbers(text: str) -> list[str]:
     """Valid Finnish VAT numbers (``FI12345678``) in ``text``."""
     numbers = (f"FI{match[1]}" for match in _VAT_NUMBER.finditer(text))
     return [number for number in numbers if is_valid_vat_number(number)]
+
+
+#: The number after a Y-tunnus label as printed or garbled: digits and their look-alike letters, with
+#: the spaces, hyphens and dots OCR puts inside it.
+_ID_RUN = re.compile(r"[\dOoQDIl|SZBG](?:[\dOoQDIl|SZBG\s.‐‑–—-]*[\dOoQDIl|SZBG])?")
+_ID_DIGITS = lookalike_table()
+#: Fewer readings of a line than this cannot outvote one garbled reading.
+MIN_READINGS = 3
+
+
+def _label_at_word_start(text: str) -> re.Match[str] | None:
+    """The first Y-tunnus label of ``text`` that starts a word (not ``Arkistointitunnus``)."""
+    return next((match for match in _LABEL.finditer(text) if not text[: match.start()][-1:].isalpha()), None)
+
+
+def is_business_id_line(text: str) -> bool:
+    """Whether ``text`` prints a Y-tunnus label at the start of a word."""
+    return _label_at_word_start(text) is not None
+
+
+def _printed_digits(reading: str) -> str:
+    """The digits of the longest number after the reading's label (the whole reading when the label
+    itself was garbled), look-alike letters read as digits."""
+    label = _label_at_word_start(reading)
+    tail = reading[label.end() :] if label else reading
+    runs = [re.sub(r"\D", "", run.translate(_ID_DIGITS)) for run in _ID_RUN.findall(tail)]
+    return max(runs, key=len, default="")
+
+
+def _within_one_edit(first: str, second: str) -> bool:
+    """Whether one substitution, insertion or deletion (or none) turns ``first`` into ``second``."""
+    if abs(len(first) - len(second)) > 1:
+        return False
+    if len(first) == len(second):
+        return sum(a != b for a, b in zip(first, second, strict=True)) <= 1
+    shorter, longer = sorted((first, second), key=len)
+    return any(longer[:at] + longer[at + 1 :] == shorter for at in range(len(longer)))
+
+
+def agreed_business_id(readings: Sequence[str]) -> str | None:
+    """The Y-tunnus several readings of one labelled line agree on, or ``None``.
+
+    A candidate is a number one reading printed whole with a valid check digit (look-alike letters read
+    as digits); it is taken when more than half of the readings print it or miss it by one digit (a
+    misread, a digit lost or read twice) and no other candidate has that support. A number no reading
+    printed whole is never made up from the others: a digit changed until the check digit fits is one
+    guess in a handful that fit, however many readings it lies near.
+    """
+    if len(readings) < MIN_READINGS:
+        return None
+    printed = [_printed_digits(reading) for reading in readings]
+    candidates = {
+        digits for digits in printed if len(digits) == 8 and is_valid_ytunnus(f"{digits[:7]}-{digits[7]}")
+    }
+    agreed = [
+        digits
+        for digits in candidates
+        if 2 * sum(_within_one_edit(digits, other) for other in printed) > len(printed)
+    ]
+    if len(agreed) != 1:
+        return None
+    return f"{agreed[0][:7]}-{agreed[0][7]}"

@@ -1,4 +1,4 @@
-"""The merchant read again from a second reading of the receipt's header.
+"""Fields read again from second readings: the merchant from the header's, the Y-tunnus from its line's.
 
 When the page reading gives no merchant, or one the extractor is unsure of (below
 :data:`REREAD_BELOW`: a name cut short, a street line or OCR noise taken for it), the OCR reads the top
@@ -8,6 +8,11 @@ first one (clearly surer, unless the two names agree: one holds the other, as a 
 with specks beside it). Nothing else changes: date, total, VAT rows and address stay as the page
 reading gave them. A merchant taken from the second reading is trusted no more than
 :data:`REREAD_NAME` (two readings of one printed line are not two witnesses of it).
+
+When the page reading finds no valid Y-tunnus on a line that prints its label, the line is read again
+from several copies of its band (:mod:`docflow.ocr.line_reader`) and the number the readings agree on
+is taken (:func:`docflow.receipts.identifiers.agreed_business_id`), trusted no more than a repaired
+one (:data:`docflow.receipts.confidence.BUSINESS_ID_REPAIRED`).
 """
 
 from __future__ import annotations
@@ -15,8 +20,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
+from docflow.receipts import confidence
 from docflow.receipts.extract import to_lines
+from docflow.receipts.identifiers import agreed_business_id, is_business_id_line
 from docflow.receipts.lines import LineLike, drop_overlap, fold
 from docflow.receipts.merchant import find_party
 from docflow.receipts.models import Field, ReceiptData
@@ -32,6 +40,9 @@ REREAD_NAME = 0.85
 #: the header differ), so a small difference says nothing (``ALDI`` over ``ALD 1``).
 REREAD_MARGIN = 0.1
 _NOT_ALNUM = re.compile(r"[^A-Z0-9]")
+
+if TYPE_CHECKING:
+    from docflow.ocr.line_reader import LineSource
 
 
 def _letters_and_digits(name: str) -> str:
@@ -85,3 +96,27 @@ def with_header_merchant(
     merchant = Field(party.name, round(min(party.name_confidence, REREAD_NAME), 3))
     warnings = tuple(warning for warning in receipt.warnings if warning.code != "no_merchant")
     return replace(receipt, merchant=merchant, warnings=warnings)
+
+
+def needs_business_id(receipt: ReceiptData) -> bool:
+    """Whether the receipt has no Y-tunnus (the line that prints one may be read again)."""
+    return receipt.business_id is None
+
+
+def with_reread_business_id(
+    receipt: ReceiptData, lines: Sequence[LineLike], reader: LineSource
+) -> ReceiptData:
+    """``receipt`` with the Y-tunnus that the readings of a labelled line agree on, the page reading's
+    among them; ``receipt`` unchanged when no such line gives one."""
+    for line in lines:
+        if not is_business_id_line(line.text):
+            continue
+        again = reader.read(line.page, line.bbox)
+        if not again:
+            continue
+        value = agreed_business_id([line.text, *again])
+        if value is not None:
+            warnings = tuple(warning for warning in receipt.warnings if warning.code != "no_business_id")
+            business_id = Field(value, confidence.BUSINESS_ID_REPAIRED)
+            return replace(receipt, business_id=business_id, warnings=warnings)
+    return receipt

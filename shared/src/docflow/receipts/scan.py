@@ -18,7 +18,12 @@ from typing import TYPE_CHECKING, Any
 from docflow.errors import DocflowError
 from docflow.receipts.extract import extract_receipt
 from docflow.receipts.models import ReceiptData
-from docflow.receipts.reread import needs_header, with_header_merchant
+from docflow.receipts.reread import (
+    needs_business_id,
+    needs_header,
+    with_header_merchant,
+    with_reread_business_id,
+)
 
 if TYPE_CHECKING:
     from docflow.ocr import OcrLimits, OcrResult
@@ -82,9 +87,12 @@ def scan_bytes(
 
 def read_receipt(result: OcrResult, *, today: dt.date | None = None) -> ReceiptData:
     """The receipt's fields from its OCR result; when they hold no merchant or a doubtful one, the
-    header is read again and only the merchant re-read from it (see :mod:`docflow.receipts.reread`).
-    The second reading runs only then, within the document's time limit."""
+    header is read again and only the merchant re-read from it; when they hold no Y-tunnus, a line
+    that prints its label is read again (see :mod:`docflow.receipts.reread`). The second readings run
+    only then, within the document's time limit."""
     receipt = extract_receipt(result.lines, today=today)
+    if result.line_reader is not None and needs_business_id(receipt):
+        receipt = with_reread_business_id(receipt, result.lines, result.line_reader)
     if result.header_reader is None or not needs_header(receipt):
         return receipt
     header = result.header_reader.read()

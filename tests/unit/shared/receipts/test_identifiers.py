@@ -8,8 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from docflow.receipts.identifiers import (
+    agreed_business_id,
     find_business_ids,
     find_vat_numbers,
+    is_business_id_line,
     is_valid_ytunnus,
     vat_number_to_ytunnus,
 )
@@ -150,3 +152,49 @@ def test_given_a_business_id_on_a_noisy_line_then_only_a_vat_number_makes_it_sur
     )
     assert confirmed.business_id is not None
     assert confirmed.business_id.confidence >= 0.9
+
+
+def test_given_readings_when_most_lie_a_digit_from_a_valid_number_one_printed_then_it_is_agreed() -> (
+    None
+):
+    # Four readings misread the 4 as a 9 (1699162-5 fails its check digit); a softer copy read it right.
+    readings = ["YLtunnus 1699162-5", "YLtunnus 1699162-5", "tunnus 1699162-5", "YLunnus 1649162-5"]
+    assert agreed_business_id(readings) == "1649162-5"
+
+
+def test_given_look_alike_letters_and_a_digit_read_twice_then_the_readings_still_agree() -> None:
+    readings = ["Y-TUNNUS 2204691-0", "Y-TUNNUS 2204B91-D", "Y-TUNNUS 2204B891-D", "Y-TUNNUS 220D4B91-D"]
+    assert agreed_business_id(readings) == "2204891-0"
+
+
+def test_given_a_garbled_label_when_readings_agree_then_the_number_after_it_counts() -> None:
+    assert (
+        agreed_business_id(["€ - TUNNUS 2204891-0", "Y-TUNNUS 2204891-0", "Y-TUNNUS 2204891 -D"])
+        == "2204891-0"
+    )
+
+
+def test_given_no_reading_printed_a_valid_number_then_none_is_made_up() -> None:
+    # 1218072-3 is the only valid number one look-alike digit away, but no reading printed it.
+    assert agreed_business_id(["Ytunnus 1216072-3"] * 4) is None
+
+
+def test_given_fewer_than_three_readings_then_nothing_is_agreed() -> None:
+    assert agreed_business_id(["Y-tunnus 1649162-5"] * 2) is None
+
+
+def test_given_a_valid_number_most_readings_do_not_support_then_nothing_is_agreed() -> None:
+    readings = ["Y-tunnus 1649162-5", "Y-tunnus 9999999-9", "Y-tunnus 5555555-5", "Y-tunnus 7777777-7"]
+    assert agreed_business_id(readings) is None
+
+
+def test_given_two_valid_numbers_the_readings_support_alike_then_nothing_is_agreed() -> None:
+    readings = ["Y-tunnus 2204891-0", "Y-tunnus 0604891-0", "Y-tunnus 0204891-0", "Y-tunnus 0204891-0"]
+    assert agreed_business_id(readings) is None
+
+
+def test_a_business_id_line_prints_the_label_at_a_word_start() -> None:
+    assert is_business_id_line("Y-tunnus 1649162-5")
+    assert is_business_id_line("ALV-rek. FI16491625 Ytunnus 1649162-5")
+    assert not is_business_id_line("Arkistointitunnus 372451960645")
+    assert not is_business_id_line("YHTEENSÄ 12,50")

@@ -1,4 +1,5 @@
-"""``read_receipt``: the header is read a second time only for a missing or doubtful merchant."""
+"""``read_receipt``: the header is read a second time only for a missing or doubtful merchant, a
+Y-tunnus line only when the page reading gave no valid Y-tunnus."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as dt
 
 from docflow.ocr.header import HeaderRead
 from docflow.ocr.models import OcrLine, OcrResult, make_page
+from docflow.receipts.confidence import BUSINESS_ID_REPAIRED
 from docflow.receipts.reread import REREAD_NAME
 from docflow.receipts.scan import read_receipt
 
@@ -70,3 +72,49 @@ def test_given_no_second_reading_when_read_then_the_first_extraction_stands() ->
     assert receipt.merchant.value == "POPULAR BOOK"
     without = read_receipt(_result(_line("POPULAR BOOK |", 1, 0.6), None), today=TODAY)
     assert without == receipt
+
+
+class ScriptedLines:
+    """A line source that answers every line with the same readings and records what it was asked."""
+
+    def __init__(self, texts: tuple[str, ...]) -> None:
+        self.texts = texts
+        self.asked: list[tuple[int, tuple[int, int, int, int]]] = []
+
+    def read(self, page: int, bbox: tuple[int, int, int, int]) -> tuple[str, ...]:
+        self.asked.append((page, bbox))
+        return self.texts
+
+
+FINNISH = ["K-Market Kuusi", "Kuusen Kauppa Oyj", "YLunnus 1699162-5", "30.12.2024 11:03", "YHTEENSÄ 22,53"]
+
+
+def _finnish(lines: ScriptedLines, id_line: str = "YLunnus 1699162-5") -> OcrResult:
+    texts = [id_line if text.startswith("YLunnus") else text for text in FINNISH]
+    rows = tuple(_line(text, row) for row, text in enumerate(texts, start=1))
+    page = make_page(number=1, width=700, height=400, lines=rows, source="ocr", seconds=0.1)
+    return OcrResult((page,), "image/png", "eng", 0.1, line_reader=lines)
+
+
+def test_given_no_valid_y_tunnus_when_read_then_its_line_is_read_again_and_the_agreed_number_taken() -> None:
+    source = ScriptedLines(("YLtunnus 1699162-5", "YLunnus 1649162-5", "tunnus 1699162-5"))
+    receipt = read_receipt(_finnish(source), today=TODAY)
+    assert source.asked == [(1, _line("", 3).bbox)]
+    assert receipt.business_id is not None
+    assert (receipt.business_id.value, receipt.business_id.confidence) == ("1649162-5", BUSINESS_ID_REPAIRED)
+    assert "no_business_id" not in [warning.code for warning in receipt.warnings]
+
+
+def test_given_readings_that_do_not_agree_when_read_then_the_receipt_has_no_y_tunnus() -> None:
+    source = ScriptedLines(("YLtunnus 1699162-5", "YLunnus 1699162-5", "tunnus 1699162-5"))
+    receipt = read_receipt(_finnish(source), today=TODAY)
+    assert receipt.business_id is None
+    assert "no_business_id" in [warning.code for warning in receipt.warnings]
+
+
+def test_given_a_valid_y_tunnus_when_read_then_no_line_is_read_again() -> None:
+    source = ScriptedLines(("Y-tunnus 1111111-1",) * 3)
+    receipt = read_receipt(_finnish(source, id_line="Y-tunnus 1649162-5"), today=TODAY)
+    assert source.asked == []
+    assert receipt.business_id is not None
+    assert receipt.business_id.value == "1649162-5"
