@@ -13,16 +13,24 @@ When the page reading finds no valid Y-tunnus on a line that prints its label, t
 from several copies of its band (:mod:`docflow.ocr.line_reader`) and the number the readings agree on
 is taken (:func:`docflow.receipts.identifiers.agreed_business_id`), trusted no more than a repaired
 one (:data:`docflow.receipts.confidence.BUSINESS_ID_REPAIRED`).
+
+A date the extractor is not sure of but would book (from :data:`CHECK_DATES_FROM` up to
+:data:`SURE_DATE`) has its line read again the same way; when no new reading holds it and most of them
+read one other date cleanly, a digit of it was misread (``22.06.2025`` for ``22.08.2025`` in dot print)
+and the date is trusted no more than :data:`CONTRADICTED_DATE`, so a person looks at it. The other date
+is not taken: readings of one print repeat each other's misreads, and a date has no check digit.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from docflow.receipts import confidence
+from docflow.receipts.dates import find_dates, may_be_misread_recent
 from docflow.receipts.extract import to_lines
 from docflow.receipts.identifiers import agreed_business_id, is_business_id_line
 from docflow.receipts.lines import LineLike, drop_overlap, fold
@@ -33,6 +41,16 @@ from docflow.receipts.models import Field, ReceiptData
 #: 0.82-0.85 when uncorroborated (:data:`docflow.receipts.merchant.UNCORROBORATED_NAME`); below 0.8 a
 #: name is noisy, cut short, or no name-like line at all.
 REREAD_BELOW = 0.8
+#: Dates from this confidence up to :data:`SURE_DATE` are checked against a second reading of their
+#: line: below it a receipt goes to review anyway.
+CHECK_DATES_FROM = 0.7
+SURE_DATE = 0.9
+#: A date read at least this surely in a new reading counts as that reading's date.
+CLEAN_DATE = 0.85
+#: The most a date is trusted that the new readings of its line contradict.
+CONTRADICTED_DATE = 0.6
+#: Fewer new readings than this (the time ran out) contradict nothing.
+MIN_NEW_READINGS = 3
 #: The most a merchant taken from the second reading is trusted.
 REREAD_NAME = 0.85
 #: A name of the second reading that has nothing in common with the first one's replaces it only when
@@ -120,3 +138,36 @@ def with_reread_business_id(
             business_id = Field(value, confidence.BUSINESS_ID_REPAIRED)
             return replace(receipt, business_id=business_id, warnings=warnings)
     return receipt
+
+
+def needs_date_check(receipt: ReceiptData) -> bool:
+    """Whether the receipt's date would be booked without being sure (its line may be read again)."""
+    return receipt.date is not None and CHECK_DATES_FROM <= receipt.date.confidence < SURE_DATE
+
+
+def with_checked_date(
+    receipt: ReceiptData, lines: Sequence[LineLike], reader: LineSource, *, today: dt.date
+) -> ReceiptData:
+    """``receipt`` with its date trusted no more than :data:`CONTRADICTED_DATE` when the new readings
+    of its line contradict it: none holds it, and more than half (of at least :data:`MIN_NEW_READINGS`)
+    read one other date cleanly (a date itself doubtful, see
+    :func:`~docflow.receipts.dates.may_be_misread_recent`, does not count)."""
+    date = receipt.date
+    line = next((line for line in lines if date is not None and line.text == date.source), None)
+    if date is None or line is None:
+        return receipt
+    again = reader.read(line.page, line.bbox)
+    if len(again) < MIN_NEW_READINGS:
+        return receipt
+    read = [find_dates(text, today) for text in again]
+    if any(match.value == date.value for matches in read for match in matches):
+        return receipt
+    clean = [
+        {match.value for match in matches if match.confidence >= CLEAN_DATE}
+        - {match.value for match in matches if may_be_misread_recent(match.value, today)}
+        for matches in read
+    ]
+    others = {value for values in clean for value in values}
+    if not any(2 * sum(value in values for values in clean) > len(again) for value in others):
+        return receipt
+    return replace(receipt, date=replace(date, confidence=min(date.confidence, CONTRADICTED_DATE)))

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from docflow.ocr.header import HeaderRead
 from docflow.ocr.models import OcrLine, OcrResult, make_page
 from docflow.receipts.confidence import BUSINESS_ID_REPAIRED
-from docflow.receipts.reread import REREAD_NAME
+from docflow.receipts.reread import CHECK_DATES_FROM, CONTRADICTED_DATE, REREAD_NAME, SURE_DATE
 from docflow.receipts.scan import read_receipt
 
 TODAY = dt.date(2026, 1, 1)
@@ -118,3 +120,49 @@ def test_given_a_valid_y_tunnus_when_read_then_no_line_is_read_again() -> None:
     assert source.asked == []
     assert receipt.business_id is not None
     assert receipt.business_id.value == "1649162-5"
+
+
+DATED = ["Neste Kivikko", "Y-tunnus 1649162-5", "22.06.25 17:52 Kuitti 696565", "YHTEENSÄ 22,53"]
+
+
+def _dated(lines: ScriptedLines) -> OcrResult:
+    rows = tuple(_line(text, row, 0.85) for row, text in enumerate(DATED, start=1))
+    page = make_page(number=1, width=700, height=400, lines=rows, source="ocr", seconds=0.1)
+    return OcrResult((page,), "image/png", "eng", 0.1, line_reader=lines)
+
+
+def test_given_an_unsure_date_the_new_readings_contradict_then_it_is_no_longer_trusted() -> None:
+    source = ScriptedLines(("22.08.25 17:52 Kuitti 696565",) * 3 + ("22.0B.25 17:52",))
+    receipt = read_receipt(_dated(source), today=TODAY)
+    assert source.asked == [(1, _line("", 3).bbox)]
+    assert receipt.date is not None
+    assert (receipt.date.value, receipt.date.confidence) == (dt.date(2025, 6, 22), CONTRADICTED_DATE)
+
+
+@pytest.mark.parametrize(
+    "readings",
+    [
+        ("22.08.25 17:52",) * 3 + ("22.06.25 17:52",),  # one new reading holds the date
+        ("22.08.25 17:52",) * 2 + ("22.0B.25 17:52",) * 2,  # no clean majority for another date
+        ("22.08.25 17:52",) * 2,  # too few new readings
+        ("22.08.05 17:52",) * 4,  # the other date is itself a doubtful old one
+    ],
+    ids=["held", "no-majority", "too-few", "old"],
+)
+def test_given_new_readings_that_do_not_contradict_the_date_then_it_stays(readings: tuple[str, ...]) -> None:
+    before = read_receipt(_dated(ScriptedLines(())), today=TODAY)
+    receipt = read_receipt(_dated(ScriptedLines(readings)), today=TODAY)
+    assert before.date is not None
+    assert CHECK_DATES_FROM <= before.date.confidence < SURE_DATE
+    assert receipt.date == before.date
+
+
+def test_given_a_sure_date_when_read_then_its_line_is_not_read_again() -> None:
+    source = ScriptedLines(("22.08.2025 17:52",) * 4)
+    rows = tuple(_line(text, row, 0.95) for row, text in enumerate(DATED, start=1))
+    lines = (*rows[:2], _line("22.06.2025 17:52 Kuitti 696565", 3, 0.95), rows[3])
+    page = make_page(number=1, width=700, height=400, lines=lines, source="ocr", seconds=0.1)
+    receipt = read_receipt(OcrResult((page,), "image/png", "eng", 0.1, line_reader=source), today=TODAY)
+    assert receipt.date is not None
+    assert receipt.date.confidence >= SURE_DATE
+    assert source.asked == []
