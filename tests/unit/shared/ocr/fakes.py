@@ -24,3 +24,17 @@ class RecordingEngine:
         self.images.append(image)
         self.calls.append((languages, timeout_seconds))
         return list(self.fragments)
+
+
+class ModalRecordingEngine(RecordingEngine):
+    """A recording engine that also reads with another page segmentation mode, and records the mode."""
+
+    def __init__(self, fragments: list[Fragment] | None = None) -> None:
+        super().__init__(fragments)
+        self.modes: list[int] = []
+
+    def recognize_as(
+        self, image: Image, *, psm: int, languages: str | None, timeout_seconds: float
+    ) -> list[Fragment]:
+        self.modes.append(psm)
+        return self.recognize(image, languages=languages, timeout_seconds=timeout_seconds)

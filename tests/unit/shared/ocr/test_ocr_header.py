@@ -12,23 +12,9 @@ from docflow.ocr.header import EDGE_LINES, HEADER_PSM, HEADER_SHARE, HeaderReade
 from docflow.ocr.layout import Fragment
 from docflow.ocr.preprocess import PreparedImage, PreprocessOptions
 from tests.support.ocr_corpus import encode, render_receipt
-from tests.unit.shared.ocr.fakes import RecordingEngine
+from tests.unit.shared.ocr.fakes import ModalRecordingEngine, RecordingEngine
 
 TEXT_HEIGHT = 20
-
-
-class ModalRecordingEngine(RecordingEngine):
-    """A recording engine that also reads with another page segmentation mode, and records it."""
-
-    def __init__(self, fragments: list[Fragment] | None = None) -> None:
-        super().__init__(fragments)
-        self.modes: list[int] = []
-
-    def recognize_as(
-        self, image: Image.Image, *, psm: int, languages: str | None, timeout_seconds: float
-    ) -> list[Fragment]:
-        self.modes.append(psm)
-        return self.recognize(image, languages=languages, timeout_seconds=timeout_seconds)
 
 
 class _Failing(RecordingEngine):

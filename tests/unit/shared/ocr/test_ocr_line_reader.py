@@ -12,24 +12,10 @@ from docflow.ocr.layout import Fragment
 from docflow.ocr.line_reader import BAND_MARGIN, LINE_COPIES, LINE_PSM, MAX_LINES, LineReader
 from docflow.ocr.preprocess import PreparedImage, PreprocessOptions
 from tests.support.ocr_corpus import encode, render_receipt
-from tests.unit.shared.ocr.fakes import RecordingEngine
+from tests.unit.shared.ocr.fakes import ModalRecordingEngine, RecordingEngine
 
 TEXT_HEIGHT = 20
 LINE = (120, 300, 400, 320)  # page pixels
-
-
-class ModalRecordingEngine(RecordingEngine):
-    """A recording engine that also reads with another page segmentation mode, and records it."""
-
-    def __init__(self, fragments: list[Fragment] | None = None) -> None:
-        super().__init__(fragments)
-        self.modes: list[int] = []
-
-    def recognize_as(
-        self, image: Image.Image, *, psm: int, languages: str | None, timeout_seconds: float
-    ) -> list[Fragment]:
-        self.modes.append(psm)
-        return self.recognize(image, languages=languages, timeout_seconds=timeout_seconds)
 
 
 class FailingAfter(RecordingEngine):
