@@ -154,9 +154,7 @@ def test_given_a_business_id_on_a_noisy_line_then_only_a_vat_number_makes_it_sur
     assert confirmed.business_id.confidence >= 0.9
 
 
-def test_given_readings_when_most_lie_a_digit_from_a_valid_number_one_printed_then_it_is_agreed() -> (
-    None
-):
+def test_given_readings_when_most_lie_a_digit_from_a_valid_number_one_printed_then_it_is_agreed() -> None:
     # Four readings misread the 4 as a 9 (1699162-5 fails its check digit); a softer copy read it right.
     readings = ["YLtunnus 1699162-5", "YLtunnus 1699162-5", "tunnus 1699162-5", "YLunnus 1649162-5"]
     assert agreed_business_id(readings) == "1649162-5"
