@@ -53,6 +53,15 @@ _GARBLED = re.compile(
     rf"(?<![\d.,/-])(?:(\d{{1,2}}){_NOISY_SEPARATOR}(\d{{1,2}}){_NOISY_SEPARATOR}|(\d{{2}})(\d{{2}})[./-]|"
     r"(\d{2})[./-](\d{2}))((?:19|20)\d\d)(?!\d)"
 )
+#: After its label, a day-first date with a two-digit year and a separator misread (``Datum 11;04.20``):
+#: the label says a date follows, which a bare ``11;04.20`` does not.
+_LABELLED_GARBLED = re.compile(
+    rf"(?<![A-Za-z])(?:DATUM|DATE|PVM|DATO)\W{{0,3}}(\d{{1,2}}){_NOISY_SEPARATOR}(\d{{1,2}}){_NOISY_SEPARATOR}"
+    r"(\d{2})(?![\d.,])",
+    re.IGNORECASE,
+)
+#: How sure a date is that was read after its label with a misread separator.
+LABELLED_GARBLED_CONFIDENCE = 0.55
 #: A four-digit year split by a stray space (``10-05-20 17``, ``10/05/201 7``); not when a time follows
 #: the two-digit year (``10-05-20 17:30`` is 10 May 2020).
 _SPLIT_YEAR = re.compile(
@@ -216,7 +225,8 @@ def _separator_as_one(match: re.Match[str]) -> dt.date | None:
 
 
 def _weak_readings(text: str, today: dt.date) -> Iterator[_Reading]:
-    """Readings of dates whose separators or a year digit the OCR lost, before a time: never sure."""
+    """Readings of dates whose separators or a year digit the OCR lost, before a time, or whose
+    separator it misread after the date's label: never sure."""
     for match in _LOST_SEPARATORS.finditer(text):
         yield _make_date(int(match[3]), int(match[2]), int(match[1])), match.start(), match.end(), 0.5
     for match in _SEPARATOR_AS_ONE.finditer(text):
@@ -228,6 +238,9 @@ def _weak_readings(text: str, today: dt.date) -> Iterator[_Reading]:
     for match in _NUMERIC.finditer(text):
         if len(match[4]) == 4:
             yield _impossible_date(match, today), match.start(), match.end(), MISREAD_DIGIT_CONFIDENCE
+    for match in _LABELLED_GARBLED.finditer(text):
+        value = _make_date(_year(match[3]), int(match[2]), int(match[1]))
+        yield value, match.start(1), match.end(), LABELLED_GARBLED_CONFIDENCE
 
 
 #: A date read only after one look-alike digit of its day or month was turned back.

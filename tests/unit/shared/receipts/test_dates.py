@@ -6,7 +6,13 @@ import datetime as dt
 
 import pytest
 
-from docflow.receipts.dates import find_dates, find_times, misread_year_dates, parse_date
+from docflow.receipts.dates import (
+    LABELLED_GARBLED_CONFIDENCE,
+    find_dates,
+    find_times,
+    misread_year_dates,
+    parse_date,
+)
 
 TODAY = dt.date(2026, 6, 30)
 
@@ -315,3 +321,24 @@ def test_given_a_two_digit_year_glued_to_the_time_when_found_then_the_date_is_re
 def test_given_four_digits_that_read_as_a_year_before_a_minute_then_they_stay_the_year() -> None:
     (match,) = find_dates("24.12.2017:14", TODAY)
     assert match.value == dt.date(2017, 12, 24)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Datum 11;04.20 109:5) Uhr", dt.date(2020, 4, 11)),
+        ("Datum: 26.02,20", dt.date(2020, 2, 26)),
+        ("PVM 3;4;25", dt.date(2025, 4, 3)),
+    ],
+)
+def test_given_a_misread_separator_after_the_date_label_then_the_date_is_read_unsurely(
+    text: str, expected: dt.date
+) -> None:
+    (match,) = find_dates(text, TODAY)
+    assert (match.value, match.confidence) == (expected, LABELLED_GARBLED_CONFIDENCE)
+
+
+def test_given_no_label_or_a_clean_date_then_a_misread_separator_reading_does_not_apply() -> None:
+    assert find_dates("11;04.20 12,50", TODAY) == []
+    (clean,) = find_dates("Datum 11.04.20 10:05", TODAY)
+    assert clean.confidence == 0.85
