@@ -65,7 +65,10 @@ class PreprocessOptions:
     merchant or a doubtful one (see :mod:`docflow.ocr.header`, :func:`docflow.receipts.scan.read_receipt`).
     ``denoise`` smooths a grainy photo (sensor noise, heavy JPEG) with uneven light with a 3 x 3
     median before its light is evened out, the grain measured on blank paper only, away from print,
-    barcodes and a thin paper's show-through (see :data:`docflow.ocr.photo.NOISY_PAPER`). With
+    barcodes and a thin paper's show-through (see :data:`docflow.ocr.photo.NOISY_PAPER`).
+    ``trust_text_lines`` trusts a paper outline that holds the text lines (blocks whose rows cross
+    several strokes, see :func:`docflow.ocr.text_region.crossed_blocks`) where the text cluster also
+    took in the edges of clutter beside the paper. With
     ``straighten_paper``, ``deskew``, ``flatten_light``, ``find_text``, ``clear_edges``,
     ``join_dots`` and ``whiten_paper`` off, a page is prepared as before they existed (crop and
     scale only).
@@ -96,6 +99,7 @@ class PreprocessOptions:
     reread_weak: bool = True
     reread_header: bool = True
     denoise: bool = True
+    trust_text_lines: bool = True
 
     @property
     def photo_steps(self) -> bool:
