@@ -54,8 +54,9 @@ MAX_STRAIGHTENED_SKEW = 4.0
 #: A paper outline traced from the text must hold at least this share of the text cluster.
 TRACED_TEXT_INSIDE = 0.5
 #: An outline trusted for the text lines it holds (not the whole text cluster) must be filled this
-#: much by the box around those lines: a receipt's text spans most of its paper.
-MIN_LINES_FILL = 0.5
+#: much by the box around most of those lines (see
+#: :data:`~docflow.ocr.text_region.SPREAD_PERCENTILES`): a receipt's text spans most of its paper.
+MIN_LINES_FILL = 0.35
 #: An outline trusted for the text lines it holds must hold at least this share of them ...
 MIN_LINES_INSIDE = 0.98
 #: ... within itself grown by this many blocks (the paper's edge makes no line blocks beside it, as
@@ -156,8 +157,8 @@ def _held_outlines(
     took in clutter beside the paper (an object's or a shadow's edges, which real thin print does
     not outweigh), those that hold nearly all of its text lines (``lines``, see
     :func:`~docflow.ocr.text_region.crossed_blocks`, :data:`MIN_LINES_INSIDE`) when the box around
-    those lines fills much of the outline (:data:`MIN_LINES_FILL`): a bright region that took in the
-    table beside the paper holds the lines too, but they fill only part of it.
+    most of those lines fills much of the outline (:data:`MIN_LINES_FILL`): a bright region that
+    took in the table beside the paper holds the lines too, but they fill only part of it.
     """
     tried: list[Quad] = []
     for quad, needed in _outlines(work, options, cluster):
@@ -166,9 +167,9 @@ def _held_outlines(
             yield quad
     if lines is None:
         return
-    from docflow.ocr.text_region import cluster_box
+    from docflow.ocr.text_region import SPREAD_PERCENTILES, core_box
 
-    x0, y0, x1, y1 = cluster_box(lines, work.size)
+    x0, y0, x1, y1 = core_box(lines, SPREAD_PERCENTILES)
     for quad in tried:
         filled = (x1 - x0) * (y1 - y0) >= _area(quad) * MIN_LINES_FILL
         if filled and _trusted(_scaled(quad, factor), lines, factor, MIN_LINES_INSIDE, LINES_GROWN_BY):

@@ -125,8 +125,8 @@ def test_given_text_lines_outside_too_when_checked_then_the_outline_is_not_trust
 def test_given_lines_filling_little_of_a_bright_region_when_checked_then_it_is_not_trusted(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # The lines (with their margin, 12 x 27 blocks) fill a third of the wide region (28 x 36): it
-    # took in the table beside the paper. Lines filling most of an outline make it trusted.
+    # Most of the lines (10 x 20 blocks) fill a fifth of the wide region (28 x 36): it took in the
+    # table beside the paper. Lines spread over much of an outline make it trusted.
     _offer(monkeypatch, (WIDE, None))
     assert _chosen(TEXT | EDGES, TEXT) is None
     assert _chosen(TEXT | EDGES, _cluster(1, 5, 27, 30)) == WIDE
