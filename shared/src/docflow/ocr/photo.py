@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from docflow.ocr.geometry import (
@@ -47,8 +47,21 @@ WORK_SIDE = 1600
 SKEW_SIDE = 1000
 #: Tilts smaller than this (degrees) are left alone: Tesseract reads them as well.
 MIN_SKEW = 0.3
+#: A paper straightened by its outline has its lines printed along its edges: what tilt is left
+#: (an outline a little off) is searched within this many degrees, so the estimate cannot follow
+#: something else on the paper (a logo, a barcode, the edges of a clutter mask) far off level.
+MAX_STRAIGHTENED_SKEW = 4.0
 #: A paper outline traced from the text must hold at least this share of the text cluster.
 TRACED_TEXT_INSIDE = 0.5
+#: An outline trusted for the text lines it holds (not the whole text cluster) must be filled this
+#: much by the box around most of those lines (see
+#: :data:`~docflow.ocr.text_region.SPREAD_PERCENTILES`): a receipt's text spans most of its paper.
+MIN_LINES_FILL = 0.35
+#: An outline trusted for the text lines it holds must hold at least this share of them ...
+MIN_LINES_INSIDE = 0.98
+#: ... within itself grown by this many blocks (the paper's edge makes no line blocks beside it, as
+#: it makes text blocks: an outline cutting through the print is not trusted).
+LINES_GROWN_BY = 0.5
 #: A text region covering more than this share of the photo is not worth cropping to.
 MAX_TEXT_AREA = 0.9
 #: A paper outline whose corners all lie within this share of the working copy's long side of its
@@ -85,15 +98,19 @@ def _reduced(image: Image, side: int) -> tuple[Image, int]:
     return (image.reduce(factor) if factor > 1 else image), factor
 
 
-def _trusted(quad: Quad, cluster: Any, factor: int, needed: float | None = None) -> bool:
+def _trusted(
+    quad: Quad, cluster: Any, factor: int, needed: float | None = None, grown_by: float = 1.5
+) -> bool:
     """Whether a paper outline (source pixels) holds the text found on the working copy (at least
-    ``needed`` of its blocks, by default :data:`~docflow.ocr.text_region.MIN_TEXT_INSIDE`)."""
+    ``needed`` of its blocks, by default :data:`~docflow.ocr.text_region.MIN_TEXT_INSIDE`, inside
+    the outline grown by ``grown_by`` blocks, see :func:`~docflow.ocr.text_region.share_inside`)."""
     from docflow.ocr.text_region import MIN_TEXT_INSIDE, share_inside
 
     if cluster is None:
         return True
     work_quad = tuple((x / factor, y / factor) for x, y in quad)
-    return share_inside(cluster, work_quad) >= (MIN_TEXT_INSIDE if needed is None else needed)  # type: ignore[arg-type]
+    share = share_inside(cluster, work_quad, grown_by)  # type: ignore[arg-type]
+    return share >= (MIN_TEXT_INSIDE if needed is None else needed)
 
 
 def _upright_box(quad: Quad, side: int) -> tuple[float, float, float, float] | None:
@@ -125,29 +142,73 @@ def _outlines(work: Image, options: PreprocessOptions, cluster: Any) -> Iterator
             yield traced, TRACED_TEXT_INSIDE
 
 
+def _area(quad: Quad) -> float:
+    """The area of a quadrilateral (shoelace formula)."""
+    twice = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(quad, (*quad[1:], quad[0]), strict=True))
+    return abs(twice) / 2
+
+
+def _held_outlines(
+    work: Image, factor: int, options: PreprocessOptions, cluster: Any, lines: Any = None
+) -> Iterator[Quad]:
+    """The paper outlines (working-copy pixels, see :func:`_outlines`) that hold the text, best first.
+
+    First those that hold enough of the text cluster (:func:`_trusted`); then, where the cluster
+    took in clutter beside the paper (an object's or a shadow's edges, which real thin print does
+    not outweigh), those that hold nearly all of its text lines (``lines``, see
+    :func:`~docflow.ocr.text_region.crossed_blocks`, :data:`MIN_LINES_INSIDE`) when the box around
+    most of those lines fills much of the outline (:data:`MIN_LINES_FILL`): a bright region that
+    took in the table beside the paper holds the lines too, but they fill only part of it.
+    """
+    tried: list[Quad] = []
+    for quad, needed in _outlines(work, options, cluster):
+        tried.append(quad)
+        if _trusted(_scaled(quad, factor), cluster, factor, needed):
+            yield quad
+    if lines is None:
+        return
+    from docflow.ocr.text_region import SPREAD_PERCENTILES, core_box
+
+    x0, y0, x1, y1 = core_box(lines, SPREAD_PERCENTILES)
+    for quad in tried:
+        filled = (x1 - x0) * (y1 - y0) >= _area(quad) * MIN_LINES_FILL
+        if filled and _trusted(_scaled(quad, factor), lines, factor, MIN_LINES_INSIDE, LINES_GROWN_BY):
+            yield quad
+
+
+def _scaled(quad: Quad, factor: int) -> Quad:
+    """``quad`` with every coordinate multiplied by ``factor`` (working copy to source pixels)."""
+    return tuple((x * factor, y * factor) for x, y in quad)  # type: ignore[return-value]
+
+
 def _paper(
-    work: Image, factor: int, size: tuple[int, int], options: PreprocessOptions, cluster: Any
+    work: Image,
+    factor: int,
+    size: tuple[int, int],
+    options: PreprocessOptions,
+    cluster: Any,
+    *,
+    lines: Any = None,
 ) -> tuple[Matrix, tuple[int, int], bool, bool]:
     """Paper coordinates to source pixels, the paper's size in source pixels, whether it is a quad,
     and whether the paper's outline was found (else the frame or the text region is used).
 
-    An outline that leaves text found on the page outside is not trusted; the page is then cropped
-    to its text region (``cluster``, blocks of the working copy) instead.
+    An outline that leaves text found on the page outside is not trusted (see
+    :func:`_held_outlines`, ``lines`` the cluster of text lines); the page is then cropped to its
+    text region (``cluster``, blocks of the working copy) instead.
     """
     from docflow.ocr.paper import find_paper
 
     if not options.crop_to_paper:
         return IDENTITY, size, False, False
     if options.straighten_paper:
-        for quad, needed in _outlines(work, options, cluster):
-            corners: Quad = tuple((x * factor, y * factor) for x, y in quad)  # type: ignore[assignment]
-            if not _trusted(corners, cluster, factor, needed):
-                continue
+        for quad in _held_outlines(work, factor, options, cluster, lines):
             upright = _upright_box(quad, max(work.size))
             if upright is not None:
                 x0, y0 = max(0, round(upright[0] * factor)), max(0, round(upright[1] * factor))
                 x1, y1 = min(size[0], round(upright[2] * factor)), min(size[1], round(upright[3] * factor))
                 return translation(x0, y0), (x1 - x0, y1 - y0), False, True
+            corners = _scaled(quad, factor)
             width, height = rectangle_size(corners)
             right, bottom = float(width), float(height)
             rectangle = ((0.0, 0.0), (right, 0.0), (right, bottom), (0.0, bottom))
@@ -292,6 +353,9 @@ class _Analysis:
     uneven: bool = False
     #: The largest cluster of text blocks (see :mod:`docflow.ocr.text_region`), or ``None``.
     cluster: Any = None
+    #: The largest cluster of the text blocks whose rows cross several strokes (see
+    #: :func:`~docflow.ocr.text_region.crossed_blocks`): without the edges of the clutter.
+    lines: Any = None
     #: Text blocks grown by one block, as a mask image of the working copy's size.
     text_mask: Image | None = None
     #: Upright character strokes inside ``text_mask``.
@@ -321,6 +385,8 @@ def _analyse(work: Image, options: PreprocessOptions) -> _Analysis:
     ink = text_region.local_ink(work) if options.local_ink else text_region.ink_from_ratio(ratio)
     blocks = text_region.text_blocks(ink)
     analysis.cluster = text_region.text_cluster(blocks)
+    if options.trust_text_lines:
+        analysis.lines = text_region.text_cluster(blocks & text_region.crossed_blocks(ink))
     if analysis.cluster is not None:
         kept = (
             text_region.filled_cluster(analysis.cluster)
@@ -337,15 +403,25 @@ def _analyse(work: Image, options: PreprocessOptions) -> _Analysis:
     return analysis
 
 
-def _skew(analysis: _Analysis, analysed: Image, outlined: bool, options: PreprocessOptions) -> float:
+def _skew(
+    analysis: _Analysis,
+    analysed: Image,
+    outlined: bool,
+    options: PreprocessOptions,
+    *,
+    straightened: bool = False,
+) -> float:
     """Degrees to level the text by: from the character strokes on a cluttered photo whose paper's
     outline was not found (the strokes stand on the text lines, the grain has none), or from all the
     ink of its text blocks where the strokes tell no angle (too few of them: thin, faint or blurred
-    print), else from the ink of the paper."""
+    print), else from the ink of the paper. On a paper ``straightened`` by its outline the lines run
+    along its edges: at most :data:`MAX_STRAIGHTENED_SKEW` is left to level."""
     from docflow.ocr.skew import estimate_skew, estimate_skew_of_ink
 
     if not options.deskew:
         return 0.0
+    if straightened:
+        options = replace(options, max_skew_degrees=min(options.max_skew_degrees, MAX_STRAIGHTENED_SKEW))
     if analysis.strokes is not None and not outlined:
         estimate = estimate_skew_of_ink(_pooled(analysis.strokes, SKEW_SIDE), options.max_skew_degrees)
         tells_none = estimate is None or abs(estimate) < MIN_SKEW
@@ -363,7 +439,9 @@ def prepare_photo(image: Image, options: PreprocessOptions) -> PreparedImage:
 
     work, factor = _reduced(image, WORK_SIDE)
     analysis = _analyse(work, options)
-    paper, paper_size, straightened, outlined = _paper(work, factor, image.size, options, analysis.cluster)
+    paper, paper_size, straightened, outlined = _paper(
+        work, factor, image.size, options, analysis.cluster, lines=analysis.lines
+    )
     # The paper at working scale: paper coordinates are source pixels, the copy is ``factor`` smaller.
     work_size = (max(1, round(paper_size[0] / factor)), max(1, round(paper_size[1] / factor)))
     analysed, paper_grey = analysis.flat, _paper_grey(work)
@@ -371,7 +449,7 @@ def prepare_photo(image: Image, options: PreprocessOptions) -> PreparedImage:
         to_work = multiply(scaling(1 / factor), paper, scaling(factor))
         paper_grey = _paper_grey(_view(work, work_size, to_work, paper_grey))
         analysed = _view(analysis.flat, work_size, to_work, 255)
-    skew = _skew(analysis, analysed, outlined, options)
+    skew = _skew(analysis, analysed, outlined, options, straightened=straightened)
     level = analysed
     if skew:
         from PIL import Image as PILImage

@@ -67,7 +67,10 @@ class PreprocessOptions:
     the receipt reader does for a labelled Y-tunnus it could not read (see :mod:`docflow.ocr.line_reader`).
     ``denoise`` smooths a grainy photo (sensor noise, heavy JPEG) with uneven light with a 3 x 3
     median before its light is evened out, the grain measured on blank paper only, away from print,
-    barcodes and a thin paper's show-through (see :data:`docflow.ocr.photo.NOISY_PAPER`). With
+    barcodes and a thin paper's show-through (see :data:`docflow.ocr.photo.NOISY_PAPER`).
+    ``trust_text_lines`` trusts a paper outline that holds the text lines (blocks whose rows cross
+    several strokes, see :func:`docflow.ocr.text_region.crossed_blocks`) where the text cluster also
+    took in the edges of clutter beside the paper. With
     ``straighten_paper``, ``deskew``, ``flatten_light``, ``find_text``, ``clear_edges``,
     ``join_dots`` and ``whiten_paper`` off, a page is prepared as before they existed (crop and
     scale only).
@@ -99,6 +102,7 @@ class PreprocessOptions:
     reread_header: bool = True
     reread_lines: bool = True
     denoise: bool = True
+    trust_text_lines: bool = True
 
     @property
     def photo_steps(self) -> bool:

@@ -8,6 +8,13 @@ threshold on that ratio. The ink is cut into square blocks; a block holds text w
 neither sparse nor solid and its rows change between ink and paper often (characters), unlike
 the long solid strokes of wood grain, table edges, ruled lines on other papers or dark objects.
 The text region is the largest cluster of text blocks (blocks joined across a gap of one).
+
+On a cluttered table the edges of the paper, of shadows and of objects make blocks too: where they
+meet wood grain or tilt, they leave short upright runs of ink. Real thin print, small on a photo,
+makes fewer blocks than that clutter, and a cluster with it may lose the paper's outline its trust.
+A row through a line of characters crosses several strokes side by side, a row through an edge
+crosses it once (:func:`crossed_blocks`): the blocks that pass that test too make the cluster of
+text lines, which tells whether an outline holds the text (see :mod:`docflow.ocr.photo`).
 """
 
 from __future__ import annotations
@@ -38,6 +45,12 @@ MIN_INK_RATIO = 0.6
 STROKE_LENGTH = 6
 #: A text block holds at least this share of stroke pixels.
 MIN_BLOCK_STROKES = 0.01
+#: Along a line of text a row crosses several strokes side by side (the characters): within a
+#: block and its neighbours left and right, a row of a block with characters changes between ink
+#: and paper at least this often ...
+MIN_ROW_CHANGES = 6
+#: ... in at least this many of the block's rows (see :func:`crossed_blocks`).
+MIN_CROSSED_ROWS = 4
 #: Text blocks this many blocks apart along a line belong to the same text (a label, its amount).
 JOIN_ACROSS = 8
 #: Blocks kept around the text region on each side.
@@ -160,6 +173,30 @@ def text_blocks(ink: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     return text
 
 
+def crossed_blocks(ink: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Per ``BLOCK`` x ``BLOCK`` block of an ink mask: whether rows of it cross several strokes side by
+    side (see :data:`MIN_ROW_CHANGES`), as a row through characters along a line does.
+
+    An edge (the paper's, a shadow's, an object's), a grain line or a ruled line is crossed once by
+    each row however it tilts, and its short upright runs where it meets wood grain or tilts pass
+    the stroke test of :func:`text_blocks`: on a cluttered table such edges, more than the thin
+    print of a real receipt, can make up much of a text cluster.
+    """
+    import numpy as np
+
+    rows, columns = ink.shape[0] // BLOCK, ink.shape[1] // BLOCK
+    if rows == 0 or columns == 0:
+        return np.zeros((rows, columns), dtype=bool)
+    cut = ink[: rows * BLOCK, : columns * BLOCK]
+    changes = np.zeros(cut.shape, dtype=np.uint8)
+    changes[:, 1:] = cut[:, 1:] != cut[:, :-1]
+    row_changes = changes.reshape(rows, BLOCK, columns, BLOCK).sum(axis=3, dtype=np.int32)
+    beside = np.pad(row_changes, ((0, 0), (0, 0), (1, 1)))
+    along = beside[:, :, :-2] + beside[:, :, 1:-1] + beside[:, :, 2:]
+    crossed: npt.NDArray[np.bool_] = (along >= MIN_ROW_CHANGES).sum(axis=1) >= MIN_CROSSED_ROWS
+    return crossed
+
+
 def _dilated(mask: npt.NDArray[np.bool_], across: int = 1) -> npt.NDArray[np.bool_]:
     """``mask`` grown by one block up and down and ``across`` blocks left and right."""
     import numpy as np
@@ -218,16 +255,17 @@ def core_box(cluster: npt.NDArray[np.bool_], percentiles: tuple[float, float] = 
     return int(x0) * BLOCK, int(y0) * BLOCK, (int(x1) + 1) * BLOCK, (int(y1) + 1) * BLOCK
 
 
-def share_inside(cluster: npt.NDArray[np.bool_], quad: Quad) -> float:
-    """The share of a cluster's blocks whose centres lie inside a convex quadrilateral (pixels), grown
-    by ``BLOCK`` on every side: the paper's own edge, dark against a table, makes blocks there too."""
+def share_inside(cluster: npt.NDArray[np.bool_], quad: Quad, grown_by: float = 1.5) -> float:
+    """The share of a cluster's blocks whose centres lie inside a convex quadrilateral (pixels), its
+    corners moved ``grown_by`` blocks outward: the paper's own edge, dark against a table, makes
+    blocks there too."""
     import numpy as np
 
     cx, cy = sum(x for x, _ in quad) / 4, sum(y for _, y in quad) / 4
     grown = []
     for x, y in quad:
         length = max(1e-6, float(np.hypot(x - cx, y - cy)))
-        grown.append((x + (x - cx) * BLOCK * 1.5 / length, y + (y - cy) * BLOCK * 1.5 / length))
+        grown.append((x + (x - cx) * BLOCK * grown_by / length, y + (y - cy) * BLOCK * grown_by / length))
     quad = (grown[0], grown[1], grown[2], grown[3])
 
     ys, xs = np.nonzero(cluster)
