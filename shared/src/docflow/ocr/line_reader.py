@@ -4,9 +4,10 @@ A number with a check digit (the Y-tunnus) that the page reading garbled (``1216
 ``1218072-3``, ``2204B891-D`` for ``2204891-0``) is often read right when its line is read on its own
 from a copy of the page a little larger, smaller or softer: dot print and thin thermal print change
 shape with the scale and the blur, and each copy is a fresh look at the same ink. The receipt reader
-asks for this only for a line it needs and could not read (:func:`docflow.receipts.scan.read_receipt`)
-and weighs the readings against each other (:func:`docflow.receipts.identifiers.agreed_business_id`);
-:class:`LineReader` keeps the first OCR page's prepared image until the result is dropped.
+asks for this only for a line it needs and could not read or is unsure of (a Y-tunnus, a date:
+:mod:`docflow.receipts.reread`) and weighs the readings against each other
+(:func:`docflow.receipts.identifiers.agreed_business_id`); :class:`LineReader` keeps the first OCR
+page's prepared image until its last line is read or the result is dropped.
 
 Each copy is the line's band (the line's rows and :data:`BAND_MARGIN` text heights above and below it,
 the page's full width) read as one line of text (:data:`LINE_PSM`); the copies are
@@ -80,7 +81,7 @@ class LineSource(Protocol):
 
 class LineReader:
     """Reads lines of one prepared page again on request, within the document's time left, at most
-    :data:`MAX_LINES` of them."""
+    :data:`MAX_LINES` of them; holds the prepared image until the last of them is read."""
 
     def __init__(
         self,
@@ -92,7 +93,7 @@ class LineReader:
         timeout_seconds: float,
         deadline: float,
     ) -> None:
-        self._prepared = prepared
+        self._prepared: PreparedImage | None = prepared
         self._page = page
         self._engine = engine
         self._languages = languages
@@ -104,34 +105,36 @@ class LineReader:
         """The texts each copy of the band of the line at ``bbox`` (page pixels) was read as; nothing
         for another page, past :data:`MAX_LINES` lines, or once the time is up (the copies read by
         then are kept). An engine failure ends the readings of that line."""
-        if page != self._page or self._lines_left <= 0:
+        if page != self._page or self._prepared is None:
             return ()
-        self._lines_left -= 1
-        band = self._band(bbox)
+        band = self._band(self._prepared, bbox)
         if band is None:
             return ()
+        self._lines_left -= 1
+        if self._lines_left <= 0:
+            self._prepared = None  # the last line allowed: the page image is not needed any more
         texts: list[str] = []
         for copy in LINE_COPIES:
+            image = copy(band)
             left = min(self._timeout_seconds, self._deadline - time.perf_counter())
             if left <= 0:
                 break
             try:
-                fragments = self._recognize(copy(band), left)
+                fragments = self._recognize(image, left)
             except EXTRA_PASS_ERRORS as error:
                 logger.warning("a line's second reading was given up: %s", error.code)
                 break
             texts.append(" ".join(fragment.text for fragment in fragments))
         return tuple(texts)
 
-    def _band(self, bbox: tuple[int, int, int, int]) -> Image | None:
+    @staticmethod
+    def _band(prepared: PreparedImage, bbox: tuple[int, int, int, int]) -> Image | None:
         """The line's rows of the prepared image, with a margin above and below, the page's width."""
-        prepared = self._prepared
         image = prepared.image
-        y_offset = prepared.offset[1]
-        height = max(prepared.image_text_height or 0.0, MIN_TEXT_HEIGHT)
-        margin = BAND_MARGIN * height
-        top = max(0, round((bbox[1] - y_offset) * prepared.scale - margin))
-        bottom = min(image.height, round((bbox[3] - y_offset) * prepared.scale + margin))
+        _, line_top, _, line_bottom = prepared.from_page(bbox)
+        margin = BAND_MARGIN * max(prepared.image_text_height or 0.0, MIN_TEXT_HEIGHT)
+        top = max(0, round(line_top - margin))
+        bottom = min(image.height, round(line_bottom + margin))
         if bottom - top < MIN_TEXT_HEIGHT:
             return None
         return image.crop((0, top, image.width, bottom))

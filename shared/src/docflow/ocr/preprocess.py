@@ -64,7 +64,8 @@ class PreprocessOptions:
     automatic page segmentation, which the receipt reader does only when the page reading gave no
     merchant or a doubtful one (see :mod:`docflow.ocr.header`, :func:`docflow.receipts.scan.read_receipt`).
     ``reread_lines`` lets it read a line of that page again from several copies of its band, which
-    the receipt reader does for a labelled Y-tunnus it could not read (see :mod:`docflow.ocr.line_reader`).
+    the receipt reader does for a labelled Y-tunnus it could not read and for a date it is unsure of
+    or could not find (see :mod:`docflow.ocr.line_reader`, :mod:`docflow.receipts.reread`).
     ``denoise`` smooths a grainy photo (sensor noise, heavy JPEG) with uneven light with a 3 x 3
     median before its light is evened out, the grain measured on blank paper only, away from print,
     barcodes and a thin paper's show-through (see :data:`docflow.ocr.photo.NOISY_PAPER`).
@@ -138,6 +139,17 @@ class PreparedImage:
         x_offset, y_offset = self.offset
         x0, y0, x1, y1 = (value / self.scale for value in box)
         return round(x0) + x_offset, round(y0) + y_offset, round(x1) + x_offset, round(y1) + y_offset
+
+    def from_page(self, box: tuple[int, int, int, int]) -> tuple[float, float, float, float]:
+        """A box in page pixels as a box in this image's pixels (the inverse of :meth:`to_page`)."""
+        x_offset, y_offset = self.offset
+        x0, y0, x1, y1 = box
+        return (
+            (x0 - x_offset) * self.scale,
+            (y0 - y_offset) * self.scale,
+            (x1 - x_offset) * self.scale,
+            (y1 - y_offset) * self.scale,
+        )
 
     def to_page_within(
         self, box: tuple[int, int, int, int], size: tuple[int, int]

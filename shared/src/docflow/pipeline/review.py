@@ -21,6 +21,9 @@ VAT_ROW_REVIEW_CONFIDENCE = 0.7
 #: read as one.
 TOTAL_REVIEW_CONFIDENCE = 0.7
 DATE_REVIEW_CONFIDENCE = 0.7
+#: A Y-tunnus the engine is less sure of than this (one reading of it contradicted by another) is not
+#: booked without a person's look: the VAT summary counts the receipt's VAT under it.
+BUSINESS_ID_REVIEW_CONFIDENCE = 0.7
 #: Papers that always need a person: a card slip or a deposit-return voucher carries no VAT breakdown
 #: to book. A refund (a credit receipt) is booked like a sale when its negative rows add up: it lowers
 #: the period's deductible VAT, and leaving it out would claim too much.
@@ -83,8 +86,8 @@ def review_reasons(
 
     A receipt is booked only when total, date and VAT rows agree with each other: the gross amounts
     add up to the total, each row is arithmetic and its rate valid on the date in the receipt's country;
-    the total and the date are read with confidence, a Finnish receipt names its seller's Y-tunnus, and
-    the paper is a sale or a refund.
+    the total and the date are read with confidence, a Finnish receipt names its seller's Y-tunnus (read
+    with confidence when there is one), and the paper is a sale or a refund.
     """
     reasons = [f"no_{name}" for name in REQUIRED_FIELDS if getattr(receipt, name) is None]
     if duplicate_of is not None:
@@ -97,6 +100,8 @@ def review_reasons(
         reasons.append("total_uncertain")
     if receipt.date is not None and receipt.date.confidence < DATE_REVIEW_CONFIDENCE:
         reasons.append("date_uncertain")
+    if receipt.business_id is not None and receipt.business_id.confidence < BUSINESS_ID_REVIEW_CONFIDENCE:
+        reasons.append("business_id_uncertain")
     if receipt.total is not None and not receipt.vat:
         reasons.append("no_vat_breakdown")
     codes = {warning.code for warning in receipt.warnings}

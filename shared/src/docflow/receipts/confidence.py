@@ -38,6 +38,9 @@ BUSINESS_ID_UNLABELLED = 0.8
 BUSINESS_ID_REPAIRED = 0.8
 #: A business id that the receipt's own VAT number contradicts (one of them is misread).
 BUSINESS_ID_CONTRADICTED = 0.6
+#: A Y-tunnus only one new reading of its line printed whole (the others a digit away): kept for a
+#: person to confirm, never booked unseen.
+BUSINESS_ID_ONE_READING = 0.6
 #: A business id on a noisily read line that no VAT number confirms.
 BUSINESS_ID_NOISY = 0.85
 VAT_NUMBER = 0.95

@@ -54,14 +54,18 @@ _GARBLED = re.compile(
     r"(\d{2})[./-](\d{2}))((?:19|20)\d\d)(?!\d)"
 )
 #: After its label, a day-first date with a two-digit year and a separator misread (``Datum 11;04.20``):
-#: the label says a date follows, which a bare ``11;04.20`` does not.
+#: the label says a date follows, which a bare ``11;04.20`` does not. Not a colon: ``Pvm 10:05:24`` may
+#: be a time.
+_LABEL_SEPARATOR = r"\s?[./,;|lI-]\s?"
 _LABELLED_GARBLED = re.compile(
-    rf"(?<![A-Za-z])(?:DATUM|DATE|PVM|DATO)\W{{0,3}}(\d{{1,2}}){_NOISY_SEPARATOR}(\d{{1,2}}){_NOISY_SEPARATOR}"
-    r"(\d{2})(?![\d.,])",
+    rf"(?<![A-Za-z])(?:DATUM|DATE|PVM|DATO)\W{{0,3}}(\d{{1,2}}){_LABEL_SEPARATOR}(\d{{1,2}}){_LABEL_SEPARATOR}"
+    r"(\d{2})(?![\d.,:])",
     re.IGNORECASE,
 )
-#: How sure a date is that was read after its label with a misread separator.
+#: How sure a date is that was read after its label with a misread separator, and the most the receipt's
+#: date may be trusted when it is this one (never enough to book it unseen).
 LABELLED_GARBLED_CONFIDENCE = 0.55
+LABELLED_GARBLED_CAP = 0.65
 #: A four-digit year split by a stray space (``10-05-20 17``, ``10/05/201 7``); not when a time follows
 #: the two-digit year (``10-05-20 17:30`` is 10 May 2020).
 _SPLIT_YEAR = re.compile(
@@ -133,6 +137,8 @@ class DateMatch:
     start: int
     end: int
     confidence: float
+    #: The most a receipt's date read here may be trusted, whatever its line and label add.
+    cap: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,8 +231,7 @@ def _separator_as_one(match: re.Match[str]) -> dt.date | None:
 
 
 def _weak_readings(text: str, today: dt.date) -> Iterator[_Reading]:
-    """Readings of dates whose separators or a year digit the OCR lost, before a time, or whose
-    separator it misread after the date's label: never sure."""
+    """Readings of dates whose separators or a year digit the OCR lost, before a time: never sure."""
     for match in _LOST_SEPARATORS.finditer(text):
         yield _make_date(int(match[3]), int(match[2]), int(match[1])), match.start(), match.end(), 0.5
     for match in _SEPARATOR_AS_ONE.finditer(text):
@@ -238,9 +243,6 @@ def _weak_readings(text: str, today: dt.date) -> Iterator[_Reading]:
     for match in _NUMERIC.finditer(text):
         if len(match[4]) == 4:
             yield _impossible_date(match, today), match.start(), match.end(), MISREAD_DIGIT_CONFIDENCE
-    for match in _LABELLED_GARBLED.finditer(text):
-        value = _make_date(_year(match[3]), int(match[2]), int(match[1]))
-        yield value, match.start(1), match.end(), LABELLED_GARBLED_CONFIDENCE
 
 
 #: A date read only after one look-alike digit of its day or month was turned back.
@@ -323,7 +325,7 @@ def _find_dates(text: str, today: dt.date, *, repair: bool) -> list[DateMatch]:
     found: list[DateMatch] = []
     taken: list[range] = []
 
-    def add(value: dt.date | None, start: int, end: int, confidence: float) -> None:
+    def add(value: dt.date | None, start: int, end: int, confidence: float, cap: float = 1.0) -> None:
         if value is None or any(start in span for span in taken):
             return
         recent = _recent_reading(value, today)
@@ -332,7 +334,7 @@ def _find_dates(text: str, today: dt.date, *, repair: bool) -> list[DateMatch]:
         if not _plausible(value, today):
             return
         taken.append(range(start, end))
-        found.append(DateMatch(value, start, end, confidence))
+        found.append(DateMatch(value, start, end, confidence, cap))
 
     for reading in _first_readings(text, today, repair=repair):
         add(*reading)
@@ -362,6 +364,9 @@ def _find_dates(text: str, today: dt.date, *, repair: bool) -> list[DateMatch]:
         add(_make_date(int(match[3]), int(match[2]), int(match[1])), match.start(), match.end(), 0.6)
     for reading in _weak_readings(text, today):
         add(*reading)
+    for match in _LABELLED_GARBLED.finditer(text):
+        value = _make_date(_year(match[3]), int(match[2]), int(match[1]))
+        add(value, match.start(1), match.end(), LABELLED_GARBLED_CONFIDENCE, cap=LABELLED_GARBLED_CAP)
     return sorted(found, key=lambda item: item.start)
 
 

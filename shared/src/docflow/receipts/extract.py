@@ -58,7 +58,8 @@ from docflow.receipts.vat_reader import (
 from docflow.receipts.vocabulary import RECEIPT_NUMBER, TOTAL_STRONG, TOTAL_WEAK
 
 _DATE_WORD = re.compile(r"(?<![A-Z])(?:DATE|BIZDATE|PVM|PAIVAMAARA|PAIVAYS|DATUM|AIKA|TID)(?![A-Z])")
-_NOT_PURCHASE_DATE = re.compile(
+#: A line whose date is not the purchase's (an expiry, a validity, a birth date), on folded text.
+NOT_PURCHASE_DATE = re.compile(
     r"(?<![A-Z])(?:EXP\w*|VALID|VOIMASSA|ERAPAIVA|BEST\s?BEFORE|PARAS\s?ENNEN|GILTIG|BIRTH|SYNT\w*)(?![A-Z])"
 )
 _FINNISH_CUES = re.compile(
@@ -323,7 +324,7 @@ def _choose_date(lines: Sequence[TextLine], today: dt.date) -> tuple[DateMatch, 
     best: tuple[float, int, DateMatch, str] | None = None
     for index, line in enumerate(lines):
         folded = line.folded
-        if _NOT_PURCHASE_DATE.search(folded):
+        if NOT_PURCHASE_DATE.search(folded):
             continue
         for match in find_dates(line.text, today):
             score = match.confidence + (0.3 if _DATE_WORD.search(folded) else 0.0)
@@ -334,7 +335,7 @@ def _choose_date(lines: Sequence[TextLine], today: dt.date) -> tuple[DateMatch, 
     if best is None:
         return None
     score, index, match, text = best
-    value = min(0.99, score * line_confidence(lines[index]))
+    value = min(0.99, match.cap, score * line_confidence(lines[index]))
     if not _date_corroborated(lines, index, match, today):
         value = min(value, UNCORROBORATED_DATE)
     return match, round(value, 3), text

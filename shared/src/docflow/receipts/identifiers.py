@@ -122,12 +122,27 @@ def find_vat_numbers(text: str) -> list[str]:
     return [number for number in numbers if is_valid_vat_number(number)]
 
 
-#: The number after a Y-tunnus label as printed or garbled: digits and their look-alike letters, with
-#: the spaces, hyphens and dots OCR puts inside it.
-_ID_RUN = re.compile(r"[\dOoQDIl|SZBG](?:[\dOoQDIl|SZBG\s.‐‑–—-]*[\dOoQDIl|SZBG])?")
+#: A look-alike letter next to a digit or the hyphen inside a number (``2204B891-D``): read as a digit.
+_LOOKALIKE_BESIDE_DIGIT = re.compile(r"(?<=[\d‐‑–—-])[OoQDIl|SZBG]|[OoQDIl|SZBG](?=[\d‐‑–—-])")
 _ID_DIGITS = lookalike_table()
+#: A printed number: digits, with the hyphens and dots OCR puts inside it, and spaces between digits.
+_NUMBER_RUN = re.compile(r"\d(?:[\d.‐‑–—-]|\s(?=\d))*")
+#: A number is the Y-tunnus of its line from this many digits on (shorter ones are specks or the label's
+#: garble).
+_MIN_ID_DIGITS = 6
 #: Fewer readings of a line than this cannot outvote one garbled reading.
 MIN_READINGS = 3
+#: A number agreed on is printed whole by at least this many readings to be trusted as read (one
+#: reading's number may be a fresh misread that happens to pass the check digit, about one in ten).
+SURE_PRINTS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class AgreedId:
+    """The Y-tunnus several readings of a line agree on, and how many of them printed it whole."""
+
+    value: str
+    printed: int
 
 
 def _label_at_word_start(text: str) -> re.Match[str] | None:
@@ -141,12 +156,14 @@ def is_business_id_line(text: str) -> bool:
 
 
 def _printed_digits(reading: str) -> str:
-    """The digits of the longest number after the reading's label (the whole reading when the label
-    itself was garbled), look-alike letters read as digits."""
+    """The digits of the first number of at least :data:`_MIN_ID_DIGITS` digits after the reading's
+    label (in the whole reading when the label itself was garbled), look-alike letters beside its digits
+    read as digits."""
     label = _label_at_word_start(reading)
     tail = reading[label.end() :] if label else reading
-    runs = [re.sub(r"\D", "", run.translate(_ID_DIGITS)) for run in _ID_RUN.findall(tail)]
-    return max(runs, key=len, default="")
+    tail = _LOOKALIKE_BESIDE_DIGIT.sub(lambda match: match[0].translate(_ID_DIGITS), tail)
+    runs = (re.sub(r"\D", "", run) for run in _NUMBER_RUN.findall(tail))
+    return next((digits for digits in runs if len(digits) >= _MIN_ID_DIGITS), "")
 
 
 def _within_one_edit(first: str, second: str) -> bool:
@@ -159,26 +176,26 @@ def _within_one_edit(first: str, second: str) -> bool:
     return any(longer[:at] + longer[at + 1 :] == shorter for at in range(len(longer)))
 
 
-def agreed_business_id(readings: Sequence[str]) -> str | None:
+def agreed_business_id(readings: Sequence[str]) -> AgreedId | None:
     """The Y-tunnus several readings of one labelled line agree on, or ``None``.
 
-    A candidate is a number one reading printed whole with a valid check digit (look-alike letters read
-    as digits); it is taken when more than half of the readings print it or miss it by one digit (a
-    misread, a digit lost or read twice) and no other candidate has that support. A number no reading
-    printed whole is never made up from the others: a digit changed until the check digit fits is one
-    guess in a handful that fit, however many readings it lies near.
+    A candidate is a number :func:`find_business_ids` finds in a reading (its look-alike letters and
+    separators repaired as there); it is taken when more than half of the readings print its digits or
+    miss them by one (a misread, a digit lost or read twice) and no other candidate has that support.
+    A number no reading printed is never made up from the others: a digit changed until the check digit
+    fits is one guess in a handful that fit, however many readings it lies near. How many readings
+    printed it whole is returned too (:data:`SURE_PRINTS`).
     """
     if len(readings) < MIN_READINGS:
         return None
+    found = [{found.value for found in find_business_ids(reading)} for reading in readings]
     printed = [_printed_digits(reading) for reading in readings]
-    candidates = {
-        digits for digits in printed if len(digits) == 8 and is_valid_ytunnus(f"{digits[:7]}-{digits[7]}")
-    }
+    candidates = {value for values in found for value in values}
     agreed = [
-        digits
-        for digits in candidates
-        if 2 * sum(_within_one_edit(digits, other) for other in printed) > len(printed)
+        value
+        for value in candidates
+        if 2 * sum(_within_one_edit(value.replace("-", ""), other) for other in printed) > len(printed)
     ]
     if len(agreed) != 1:
         return None
-    return f"{agreed[0][:7]}-{agreed[0][7]}"
+    return AgreedId(agreed[0], sum(agreed[0] in values for values in found))

@@ -1,4 +1,5 @@
-"""Fields read again from second readings: the merchant from the header's, the Y-tunnus from its line's.
+"""Fields read again from second readings: the merchant from the header's, the Y-tunnus and the date
+from their lines'.
 
 When the page reading gives no merchant, or one the extractor is unsure of (below
 :data:`REREAD_BELOW`: a name cut short, a street line or OCR noise taken for it), the OCR reads the top
@@ -12,27 +13,31 @@ reading gave them. A merchant taken from the second reading is trusted no more t
 When the page reading finds no valid Y-tunnus on a line that prints its label, the line is read again
 from several copies of its band (:mod:`docflow.ocr.line_reader`) and the number the readings agree on
 is taken (:func:`docflow.receipts.identifiers.agreed_business_id`), trusted no more than a repaired
-one (:data:`docflow.receipts.confidence.BUSINESS_ID_REPAIRED`).
+one (:data:`docflow.receipts.confidence.BUSINESS_ID_REPAIRED`), and below review when only one reading
+printed it whole (:data:`docflow.receipts.confidence.BUSINESS_ID_ONE_READING`).
 
 A date the extractor is not sure of but would book (from :data:`CHECK_DATES_FROM` up to
 :data:`SURE_DATE`) has its line read again the same way; when no new reading holds it and most of them
 read one other date cleanly, a digit of it was misread (``22.06.2025`` for ``22.08.2025`` in dot print)
 and the date is trusted no more than :data:`CONTRADICTED_DATE`, so a person looks at it. The other date
 is not taken: readings of one print repeat each other's misreads, and a date has no check digit.
+A receipt with no date at all has the first lines that print a time of day read again the same way,
+and a date most new readings agree on is taken at :data:`FOUND_DATE`: a value a person confirms.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from docflow.receipts import confidence
-from docflow.receipts.dates import find_dates, may_be_misread_recent
-from docflow.receipts.extract import to_lines
-from docflow.receipts.identifiers import agreed_business_id, is_business_id_line
+from docflow.receipts.dates import find_dates, find_times, may_be_misread_recent
+from docflow.receipts.extract import NOT_PURCHASE_DATE, to_lines
+from docflow.receipts.identifiers import SURE_PRINTS, agreed_business_id, is_business_id_line
 from docflow.receipts.lines import LineLike, drop_overlap, fold
 from docflow.receipts.merchant import find_party
 from docflow.receipts.models import Field, ReceiptData
@@ -49,8 +54,15 @@ SURE_DATE = 0.9
 CLEAN_DATE = 0.85
 #: The most a date is trusted that the new readings of its line contradict.
 CONTRADICTED_DATE = 0.6
-#: Fewer new readings than this (the time ran out) contradict nothing.
+#: Fewer new readings than this (the time ran out) contradict or find nothing.
 MIN_NEW_READINGS = 3
+#: A receipt without a date has at most this many lines that print a time of day read again.
+MAX_TIME_LINES = 2
+#: A line that prints a date and a time has at least this many digits (``1.2.25 9:05``).
+MIN_TIME_LINE_DIGITS = 6
+#: How sure a date is that only the new readings of its line read: never enough to book it unseen.
+FOUND_DATE = 0.6
+_DIGIT = re.compile(r"\d")
 #: The most a merchant taken from the second reading is trusted.
 REREAD_NAME = 0.85
 #: A name of the second reading that has nothing in common with the first one's replaces it only when
@@ -117,26 +129,29 @@ def with_header_merchant(
 
 
 def needs_business_id(receipt: ReceiptData) -> bool:
-    """Whether the receipt has no Y-tunnus (the line that prints one may be read again)."""
-    return receipt.business_id is None
+    """Whether the receipt lacks the Y-tunnus a Finnish sale or refund must print (the line that prints
+    its label may be read again)."""
+    return any(warning.code == "no_business_id" for warning in receipt.warnings)
 
 
 def with_reread_business_id(
     receipt: ReceiptData, lines: Sequence[LineLike], reader: LineSource
 ) -> ReceiptData:
     """``receipt`` with the Y-tunnus that the readings of a labelled line agree on, the page reading's
-    among them; ``receipt`` unchanged when no such line gives one."""
+    among them, trusted as repaired when at least :data:`~docflow.receipts.identifiers.SURE_PRINTS` of
+    them printed it whole, else below review; ``receipt`` unchanged when no such line gives one."""
     for line in lines:
         if not is_business_id_line(line.text):
             continue
         again = reader.read(line.page, line.bbox)
         if not again:
             continue
-        value = agreed_business_id([line.text, *again])
-        if value is not None:
+        agreed = agreed_business_id([line.text, *again])
+        if agreed is not None:
+            sure = agreed.printed >= SURE_PRINTS
+            score = confidence.BUSINESS_ID_REPAIRED if sure else confidence.BUSINESS_ID_ONE_READING
             warnings = tuple(warning for warning in receipt.warnings if warning.code != "no_business_id")
-            business_id = Field(value, confidence.BUSINESS_ID_REPAIRED)
-            return replace(receipt, business_id=business_id, warnings=warnings)
+            return replace(receipt, business_id=Field(agreed.value, score), warnings=warnings)
     return receipt
 
 
@@ -145,29 +160,60 @@ def needs_date_check(receipt: ReceiptData) -> bool:
     return receipt.date is not None and CHECK_DATES_FROM <= receipt.date.confidence < SURE_DATE
 
 
+def _agreed_date(readings: Sequence[str], today: dt.date) -> dt.date | None:
+    """The one date more than half of ``readings`` (at least :data:`MIN_NEW_READINGS`) read cleanly
+    (at :data:`CLEAN_DATE` or surer; a date itself doubtful, see
+    :func:`~docflow.receipts.dates.may_be_misread_recent`, does not count)."""
+    if len(readings) < MIN_NEW_READINGS:
+        return None
+    clean = [
+        {match.value for match in find_dates(text, today) if match.confidence >= CLEAN_DATE}
+        for text in readings
+    ]
+    counts = Counter(value for values in clean for value in values if not may_be_misread_recent(value, today))
+    agreed = [value for value, count in counts.items() if 2 * count > len(readings)]
+    return agreed[0] if len(agreed) == 1 else None
+
+
 def with_checked_date(
     receipt: ReceiptData, lines: Sequence[LineLike], reader: LineSource, *, today: dt.date
 ) -> ReceiptData:
     """``receipt`` with its date trusted no more than :data:`CONTRADICTED_DATE` when the new readings
-    of its line contradict it: none holds it, and more than half (of at least :data:`MIN_NEW_READINGS`)
-    read one other date cleanly (a date itself doubtful, see
-    :func:`~docflow.receipts.dates.may_be_misread_recent`, does not count)."""
+    of its line contradict it: none holds it, and most agree on another (:func:`_agreed_date`)."""
     date = receipt.date
     line = next((line for line in lines if date is not None and line.text == date.source), None)
     if date is None or line is None:
         return receipt
     again = reader.read(line.page, line.bbox)
-    if len(again) < MIN_NEW_READINGS:
+    if any(match.value == date.value for text in again for match in find_dates(text, today)):
         return receipt
-    read = [find_dates(text, today) for text in again]
-    if any(match.value == date.value for matches in read for match in matches):
-        return receipt
-    clean = [
-        {match.value for match in matches if match.confidence >= CLEAN_DATE}
-        - {match.value for match in matches if may_be_misread_recent(match.value, today)}
-        for matches in read
-    ]
-    others = {value for values in clean for value in values}
-    if not any(2 * sum(value in values for values in clean) > len(again) for value in others):
+    if _agreed_date(again, today) is None:
         return receipt
     return replace(receipt, date=replace(date, confidence=min(date.confidence, CONTRADICTED_DATE)))
+
+
+def needs_date(receipt: ReceiptData) -> bool:
+    """Whether the receipt has no date (a line that prints a time may hold one the OCR garbled)."""
+    return receipt.date is None
+
+
+def with_found_date(
+    receipt: ReceiptData, lines: Sequence[LineLike], reader: LineSource, *, today: dt.date
+) -> ReceiptData:
+    """``receipt`` with the date the new readings of a line that prints a time of day agree on
+    (:func:`_agreed_date`; the first :data:`MAX_TIME_LINES` such lines with at least
+    :data:`MIN_TIME_LINE_DIGITS` digits, none naming another date such as an expiry), trusted at
+    :data:`FOUND_DATE`; ``receipt`` unchanged when none does."""
+    with_time = [
+        line
+        for line in lines
+        if find_times(line.text)
+        and len(_DIGIT.findall(line.text)) >= MIN_TIME_LINE_DIGITS
+        and not NOT_PURCHASE_DATE.search(fold(line.text))
+    ]
+    for line in with_time[:MAX_TIME_LINES]:
+        value = _agreed_date(reader.read(line.page, line.bbox), today)
+        if value is not None:
+            warnings = tuple(warning for warning in receipt.warnings if warning.code != "no_date")
+            return replace(receipt, date=Field(value, FOUND_DATE, line.text), warnings=warnings)
+    return receipt

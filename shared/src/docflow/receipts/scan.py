@@ -20,9 +20,11 @@ from docflow.receipts.extract import extract_receipt
 from docflow.receipts.models import ReceiptData
 from docflow.receipts.reread import (
     needs_business_id,
+    needs_date,
     needs_date_check,
     needs_header,
     with_checked_date,
+    with_found_date,
     with_header_merchant,
     with_reread_business_id,
 )
@@ -90,15 +92,17 @@ def scan_bytes(
 def read_receipt(result: OcrResult, *, today: dt.date | None = None) -> ReceiptData:
     """The receipt's fields from its OCR result; when they hold no merchant or a doubtful one, the
     header is read again and only the merchant re-read from it; when they hold no Y-tunnus, a line
-    that prints its label is read again, and so is the line of a date that would be booked unsure
-    (see :mod:`docflow.receipts.reread`). The second readings run only then, within the document's
-    time limit."""
+    that prints its label is read again, and so is the line of a date that would be booked unsure, or
+    for no date the lines that print a time of day (see :mod:`docflow.receipts.reread`). The second
+    readings run only then, within the document's time limit."""
     today = today or dt.date.today()
     receipt = extract_receipt(result.lines, today=today)
     if result.line_reader is not None and needs_business_id(receipt):
         receipt = with_reread_business_id(receipt, result.lines, result.line_reader)
     if result.line_reader is not None and needs_date_check(receipt):
         receipt = with_checked_date(receipt, result.lines, result.line_reader, today=today)
+    elif result.line_reader is not None and needs_date(receipt):
+        receipt = with_found_date(receipt, result.lines, result.line_reader, today=today)
     if result.header_reader is None or not needs_header(receipt):
         return receipt
     header = result.header_reader.read()

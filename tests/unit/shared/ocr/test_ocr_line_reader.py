@@ -117,3 +117,22 @@ def test_given_the_option_off_when_a_document_is_read_then_no_line_reader_is_off
         preprocess=PreprocessOptions(reread_lines=False),
     )
     assert result.line_reader is None
+
+
+def test_given_a_line_when_read_again_then_its_band_holds_the_lines_rows_of_the_prepared_image() -> None:
+    page = Image.new("L", (800, 2000), 255)
+    page.paste(0, (0, (300 - 50) * 2, 800, (320 - 50) * 2))  # LINE's rows, in prepared pixels
+    engine = ModalRecordingEngine([Fragment("x", 0.9, (0, 0, 10, 10))])
+    reader = LineReader(
+        PreparedImage(page, 2.0, TEXT_HEIGHT / 2, (100, 50)),
+        page=1,
+        engine=engine,
+        languages="eng",
+        timeout_seconds=5,
+        deadline=time.perf_counter() + 60,
+    )
+    reader.read(1, LINE)
+    band = engine.images[0]
+    margin = round(BAND_MARGIN * TEXT_HEIGHT)
+    rows = [band.crop((0, row, band.width, row + 1)).getextrema()[0] for row in range(band.height)]
+    assert rows == [255] * margin + [0] * 40 + [255] * (band.height - margin - 40)

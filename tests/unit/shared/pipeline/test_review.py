@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import replace
 
 from docflow.pipeline.review import build_review, review_reasons
+from docflow.receipts.confidence import BUSINESS_ID_ONE_READING
 from docflow.receipts.extract import extract_receipt
 from docflow.receipts.models import ReceiptData
 
@@ -117,3 +118,11 @@ def test_given_a_date_read_from_noise_when_reviewed_then_it_is_uncertain() -> No
     noisy = replace(receipt, date=replace(receipt.date, confidence=0.4)) if receipt.date else receipt
     assert "date_uncertain" in _reasons(noisy)
     assert "date_uncertain" not in _reasons(receipt)
+
+
+def test_given_a_y_tunnus_read_unsurely_when_reviewed_then_it_is_uncertain() -> None:
+    receipt = _receipt("ALV% VEROTON VERO VEROLLINEN\n25,5 79,68 20,32 100,00\n")
+    assert receipt.business_id is not None
+    unsure = replace(receipt, business_id=replace(receipt.business_id, confidence=BUSINESS_ID_ONE_READING))
+    assert "business_id_uncertain" in _reasons(unsure)
+    assert "business_id_uncertain" not in _reasons(receipt)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from docflow.receipts.dates import MISREAD_YEAR_CONFIDENCE
+from docflow.receipts.dates import LABELLED_GARBLED_CAP, MISREAD_YEAR_CONFIDENCE
 from docflow.receipts.extract import extract_receipt
 from docflow.receipts.lines import TextLine, merge_rows
 
@@ -416,3 +416,14 @@ def test_given_a_time_glued_to_the_dates_year_when_read_then_it_is_the_time_and_
 
     assert spaced.date is not None
     assert DATE_REVIEW_CONFIDENCE <= glued.date.confidence < spaced.date.confidence
+
+
+def test_given_a_labelled_date_with_a_misread_separator_then_its_label_and_time_never_make_it_sure() -> None:
+    receipt = extract_receipt("Kauppa Oy\nPvm 22;06.25 17:52\nYHTEENSÄ 12,50\n", today=TODAY)
+    assert receipt.date is not None
+    assert receipt.date.value == dt.date(2025, 6, 22)
+    assert receipt.date.confidence <= LABELLED_GARBLED_CAP
+
+
+def test_given_a_time_with_seconds_after_a_date_label_then_it_is_no_date() -> None:
+    assert extract_receipt("Kauppa Oy\nPvm 10:05:24\nYHTEENSÄ 12,50\n", today=TODAY).date is None

@@ -8,6 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from docflow.receipts.identifiers import (
+    SURE_PRINTS,
+    AgreedId,
     agreed_business_id,
     find_business_ids,
     find_vat_numbers,
@@ -157,19 +159,37 @@ def test_given_a_business_id_on_a_noisy_line_then_only_a_vat_number_makes_it_sur
 def test_given_readings_when_most_lie_a_digit_from_a_valid_number_one_printed_then_it_is_agreed() -> None:
     # Four readings misread the 4 as a 9 (1699162-5 fails its check digit); a softer copy read it right.
     readings = ["YLtunnus 1699162-5", "YLtunnus 1699162-5", "tunnus 1699162-5", "YLunnus 1649162-5"]
-    assert agreed_business_id(readings) == "1649162-5"
+    assert agreed_business_id(readings) == AgreedId("1649162-5", printed=1)
 
 
 def test_given_look_alike_letters_and_a_digit_read_twice_then_the_readings_still_agree() -> None:
     readings = ["Y-TUNNUS 2204691-0", "Y-TUNNUS 2204B91-D", "Y-TUNNUS 2204B891-D", "Y-TUNNUS 220D4B91-D"]
-    assert agreed_business_id(readings) == "2204891-0"
+    agreed = agreed_business_id(readings)
+    assert agreed is not None
+    assert agreed.value == "2204891-0"
 
 
 def test_given_a_garbled_label_when_readings_agree_then_the_number_after_it_counts() -> None:
-    assert (
-        agreed_business_id(["€ - TUNNUS 2204891-0", "Y-TUNNUS 2204891-0", "Y-TUNNUS 2204891 -D"])
-        == "2204891-0"
-    )
+    readings = ["€ - TUNNUS 2204891-0", "Y-TUNNUS 2204891-0", "Y-TUNNUS 2204891 -D"]
+    assert agreed_business_id(readings) == AgreedId("2204891-0", printed=3)
+
+
+def test_given_words_and_numbers_after_the_number_then_they_are_not_read_into_it() -> None:
+    readings = [
+        "Y-tunnus 1649162-5 Oy",
+        "Y-tunnus 1649162-5 | ALV FI16491625",
+        "Y-tunnus 1649162-5 Puh 0401234567",
+    ]
+    assert agreed_business_id(readings) == AgreedId("1649162-5", printed=3)
+
+
+def test_given_a_valid_number_one_copy_printed_beside_a_garbled_majority_then_it_counts_one_print() -> None:
+    # Four copies print 1699162-5 (check digit fails); one prints 8699162-5, valid: a fresh misread can
+    # pass the check digit, so one print is never enough to book it.
+    readings = ["Y-tunnus 1699162-5"] * 4 + ["Y-tunnus 8699162-5"]
+    agreed = agreed_business_id(readings)
+    assert agreed is not None
+    assert agreed.printed < SURE_PRINTS
 
 
 def test_given_no_reading_printed_a_valid_number_then_none_is_made_up() -> None:

@@ -1,5 +1,6 @@
 """``read_receipt``: the header is read a second time only for a missing or doubtful merchant, a
-Y-tunnus line only when the page reading gave no valid Y-tunnus."""
+Y-tunnus line only when the page reading gave no valid Y-tunnus, a date's line only for a date that
+would be booked unsure, lines with a time of day only when there is no date."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import pytest
 
 from docflow.ocr.header import HeaderRead
 from docflow.ocr.models import OcrLine, OcrResult, make_page
-from docflow.receipts.confidence import BUSINESS_ID_REPAIRED
-from docflow.receipts.reread import CHECK_DATES_FROM, CONTRADICTED_DATE, REREAD_NAME, SURE_DATE
+from docflow.receipts.confidence import BUSINESS_ID_ONE_READING, BUSINESS_ID_REPAIRED
+from docflow.receipts.reread import CHECK_DATES_FROM, CONTRADICTED_DATE, FOUND_DATE, REREAD_NAME, SURE_DATE
 from docflow.receipts.scan import read_receipt
 
 TODAY = dt.date(2026, 1, 1)
@@ -98,12 +99,22 @@ def _finnish(lines: ScriptedLines, id_line: str = "YLunnus 1699162-5") -> OcrRes
     return OcrResult((page,), "image/png", "eng", 0.1, line_reader=lines)
 
 
-def test_given_no_valid_y_tunnus_when_read_then_its_line_is_read_again_and_the_agreed_number_taken() -> None:
-    source = ScriptedLines(("YLtunnus 1699162-5", "YLunnus 1649162-5", "tunnus 1699162-5"))
+@pytest.mark.parametrize(
+    ("readings", "trusted"),
+    [
+        (("YLtunnus 1699162-5", "YLunnus 1649162-5", "tunnus 1649162-5"), BUSINESS_ID_REPAIRED),
+        (("YLtunnus 1699162-5", "YLunnus 1649162-5", "tunnus 1699162-5"), BUSINESS_ID_ONE_READING),
+    ],
+    ids=["printed-twice", "printed-once"],
+)
+def test_given_no_valid_y_tunnus_when_read_then_its_line_is_read_again_and_the_agreed_number_taken(
+    readings: tuple[str, ...], trusted: float
+) -> None:
+    source = ScriptedLines(readings)
     receipt = read_receipt(_finnish(source), today=TODAY)
     assert source.asked == [(1, _line("", 3).bbox)]
     assert receipt.business_id is not None
-    assert (receipt.business_id.value, receipt.business_id.confidence) == ("1649162-5", BUSINESS_ID_REPAIRED)
+    assert (receipt.business_id.value, receipt.business_id.confidence) == ("1649162-5", trusted)
     assert "no_business_id" not in [warning.code for warning in receipt.warnings]
 
 
@@ -166,3 +177,37 @@ def test_given_a_sure_date_when_read_then_its_line_is_not_read_again() -> None:
     assert receipt.date is not None
     assert receipt.date.confidence >= SURE_DATE
     assert source.asked == []
+
+
+UNDATED = ["Neste Kivikko", "Y-tunnus 1649162-5", "%. 10.2024 11:18 Kuitti 962030", "YHTEENSÄ 22,53"]
+
+
+def _undated(lines: ScriptedLines) -> OcrResult:
+    rows = tuple(_line(text, row) for row, text in enumerate(UNDATED, start=1))
+    page = make_page(number=1, width=700, height=400, lines=rows, source="ocr", seconds=0.1)
+    return OcrResult((page,), "image/png", "eng", 0.1, line_reader=lines)
+
+
+def test_given_no_date_when_most_new_readings_of_a_time_line_agree_on_one_then_it_is_taken_unsure() -> None:
+    source = ScriptedLines(("26.10.2024 11:18 Kuitti 962030",) * 3 + ("2B. 10.2024 11:18",))
+    receipt = read_receipt(_undated(source), today=TODAY)
+    assert source.asked == [(1, _line("", 3).bbox)]
+    assert receipt.date is not None
+    assert (receipt.date.value, receipt.date.confidence) == (dt.date(2024, 10, 26), FOUND_DATE)
+    assert "no_date" not in [warning.code for warning in receipt.warnings]
+
+
+@pytest.mark.parametrize(
+    "readings",
+    [
+        ("26.10.2024 11:18",) * 2 + ("28.10.2004 11:18",) * 2,  # no majority
+        ("26.10.2024 11:18",) * 2,  # too few new readings
+    ],
+    ids=["no-majority", "too-few"],
+)
+def test_given_no_date_when_the_new_readings_do_not_agree_then_there_is_still_none(
+    readings: tuple[str, ...],
+) -> None:
+    receipt = read_receipt(_undated(ScriptedLines(readings)), today=TODAY)
+    assert receipt.date is None
+    assert "no_date" in [warning.code for warning in receipt.warnings]
