@@ -65,6 +65,16 @@ class ModalEngine(OcrEngine, Protocol):
         ...
 
 
+def recognize_in_mode(
+    engine: OcrEngine, image: Image, *, psm: int, languages: str, timeout_seconds: float
+) -> list[Fragment]:
+    """``image`` read with the page segmentation mode ``psm`` where ``engine`` offers modes
+    (:class:`ModalEngine`), else in the engine's own mode."""
+    if isinstance(engine, ModalEngine):
+        return engine.recognize_as(image, psm=psm, languages=languages, timeout_seconds=timeout_seconds)
+    return engine.recognize(image, languages=languages, timeout_seconds=timeout_seconds)
+
+
 @lru_cache(maxsize=1)
 def installed_languages() -> frozenset[str]:
     """Languages the Tesseract binary has data for (asked once per process)."""

@@ -16,8 +16,9 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from docflow.ocr.engine import ModalEngine
+from docflow.ocr.engine import recognize_in_mode
 from docflow.ocr.errors import EXTRA_PASS_ERRORS
+from docflow.ocr.kept_page import KeptPage
 from docflow.ocr.layout import Fragment, build_lines
 
 if TYPE_CHECKING:
@@ -60,12 +61,9 @@ def header_fragments(
     if height <= 0:
         return [], 0
     crop = image.crop((0, 0, image.width, height))
-    if isinstance(engine, ModalEngine):
-        fragments = engine.recognize_as(
-            crop, psm=HEADER_PSM, languages=languages, timeout_seconds=timeout_seconds
-        )
-    else:
-        fragments = engine.recognize(crop, languages=languages, timeout_seconds=timeout_seconds)
+    fragments = recognize_in_mode(
+        engine, crop, psm=HEADER_PSM, languages=languages, timeout_seconds=timeout_seconds
+    )
     bottom = max(0, height - round(EDGE_LINES * max(text_height or 0.0, MIN_TEXT_HEIGHT)))
     kept = [fragment for fragment in fragments if (fragment.bbox[1] + fragment.bbox[3]) / 2 < bottom]
     return kept, bottom
@@ -79,7 +77,7 @@ class HeaderSource(Protocol):
         ...
 
 
-class HeaderReader:
+class HeaderReader(KeptPage):
     """Reads one prepared page's header again on request, within the document's time left; holds the
     prepared image until then (dropped once read)."""
 
@@ -94,20 +92,22 @@ class HeaderReader:
         timeout_seconds: float,
         deadline: float,
     ) -> None:
-        self._prepared: PreparedImage | None = prepared
-        self._page = page
+        super().__init__(
+            prepared,
+            page=page,
+            engine=engine,
+            languages=languages,
+            timeout_seconds=timeout_seconds,
+            deadline=deadline,
+        )
         self._size = size
-        self._engine = engine
-        self._languages = languages
-        self._timeout_seconds = timeout_seconds
-        self._deadline = deadline
 
     def read(self) -> HeaderRead | None:
         """The header read again, or ``None`` when no time is left, it ran out of time, the engine failed
         on it or it was read already (once per page)."""
         prepared, self._prepared = self._prepared, None
         started = time.perf_counter()
-        left = min(self._timeout_seconds, self._deadline - started)
+        left = self._time_left()
         if prepared is None or left <= 0:
             return None
         text_height = prepared.image_text_height

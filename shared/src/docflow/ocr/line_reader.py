@@ -19,17 +19,16 @@ number a single garbled reading lets through the check digit.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from docflow.ocr.engine import ModalEngine
+from docflow.ocr.engine import recognize_in_mode
 from docflow.ocr.errors import EXTRA_PASS_ERRORS
+from docflow.ocr.kept_page import KeptPage
 
 if TYPE_CHECKING:
     from PIL.Image import Image
 
-    from docflow.ocr.engine import OcrEngine
     from docflow.ocr.layout import Fragment
     from docflow.ocr.preprocess import PreparedImage
 
@@ -79,27 +78,12 @@ class LineSource(Protocol):
         ...
 
 
-class LineReader:
+class LineReader(KeptPage):
     """Reads lines of one prepared page again on request, within the document's time left, at most
     :data:`MAX_LINES` of them; holds the prepared image until the last of them is read."""
 
-    def __init__(
-        self,
-        prepared: PreparedImage,
-        *,
-        page: int,
-        engine: OcrEngine,
-        languages: str,
-        timeout_seconds: float,
-        deadline: float,
-    ) -> None:
-        self._prepared: PreparedImage | None = prepared
-        self._page = page
-        self._engine = engine
-        self._languages = languages
-        self._timeout_seconds = timeout_seconds
-        self._deadline = deadline
-        self._lines_left = MAX_LINES
+    #: Lines this reader may still read (the class's start value, counted down per reader).
+    _lines_left: int = MAX_LINES
 
     def read(self, page: int, bbox: tuple[int, int, int, int]) -> tuple[str, ...]:
         """The texts each copy of the band of the line at ``bbox`` (page pixels) was read as; nothing
@@ -116,7 +100,7 @@ class LineReader:
         texts: list[str] = []
         for copy in LINE_COPIES:
             image = copy(band)
-            left = min(self._timeout_seconds, self._deadline - time.perf_counter())
+            left = self._time_left()
             if left <= 0:
                 break
             try:
@@ -140,8 +124,6 @@ class LineReader:
         return image.crop((0, top, image.width, bottom))
 
     def _recognize(self, image: Image, timeout_seconds: float) -> list[Fragment]:
-        if isinstance(self._engine, ModalEngine):
-            return self._engine.recognize_as(
-                image, psm=LINE_PSM, languages=self._languages, timeout_seconds=timeout_seconds
-            )
-        return self._engine.recognize(image, languages=self._languages, timeout_seconds=timeout_seconds)
+        return recognize_in_mode(
+            self._engine, image, psm=LINE_PSM, languages=self._languages, timeout_seconds=timeout_seconds
+        )
