@@ -284,6 +284,7 @@ def _scan(job: Job) -> dict[str, Any]:
         "seconds": seconds,
         "error": None,
         "header": None if header is None else header.seconds,
+        "lines": None if lines_read is None else len(lines_read.readings),
     }
 
 
@@ -391,6 +392,24 @@ def header_rereads(results: Sequence[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def line_rereads(results: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """How many OCR-read receipts had lines read again (:mod:`docflow.ocr.line_reader`), how many lines."""
+    read = [result for result in results if result["seconds"] is not None]
+    lines = [result["lines"] for result in read if result.get("lines")]
+    return {"read": len(read), "count": len(lines), "lines": sum(lines)}
+
+
+def lines_line(stats: dict[str, Any]) -> str:
+    """The share of receipts with lines read again, one line."""
+    if not stats["read"]:
+        return "lines read again: - (no OCR in this run)"
+    share = stats["count"] / stats["read"]
+    return (
+        f"lines read again: {stats['count']}/{stats['read']} receipts ({_percent(share).strip()}), "
+        f"{stats['lines']} lines"
+    )
+
+
 def header_line(stats: dict[str, Any]) -> str:
     """The header re-read share and its cost, one line."""
     if not stats["read"]:
@@ -452,6 +471,7 @@ def run_set(
         "wall_seconds": wall,
         "errors": sum(1 for result in results if result["error"]),
         "header": header_rereads(results),
+        "lines": line_rereads(results),
     }
 
 
@@ -493,6 +513,7 @@ def print_report(reports: list[dict[str, Any]], args: argparse.Namespace) -> Non
             f"unreadable files {report['errors']}"
         )
         print(header_line(report["header"]))
+        print(lines_line(report["lines"]))
         if report["name"].startswith("sroie"):
             print(f"baseline median: {_seconds(SROIE_BASELINE['median_seconds'])}")
     print(f"\npeak memory (ru_maxrss, largest process): {peak_mib:.0f} MiB")
@@ -588,6 +609,7 @@ def run_corpus(args: argparse.Namespace) -> dict[str, Any]:
         "baseline_median": statistics.median(baseline) if baseline else None,
         "baseline_count": len(baseline),
         "header": header_rereads(results),
+        "lines": line_rereads(results),
     }
 
 
@@ -676,6 +698,7 @@ def print_corpus(report: dict[str, Any], args: argparse.Namespace) -> None:
         f"{report['baseline_count']}; ratio {ratio}"
     )
     print(header_line(report["header"]))
+    print(lines_line(report["lines"]))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
