@@ -272,18 +272,27 @@ def misread_year_dates(value: dt.date, today: dt.date) -> set[dt.date]:
     return {reading for reading in readings if reading is not None and _plausible(reading, today)}
 
 
+def _recent_one_digit_away(value: dt.date, today: dt.date) -> set[dt.date]:
+    """The dates within the last :data:`RECENT_YEARS` up to ``today`` whose year differs from
+    ``value``'s in one digit (same day and month)."""
+    earliest = today.year - RECENT_YEARS
+    printed = f"{value.year:04d}"
+    years = {
+        int(printed[:at] + digit + printed[at + 1 :])
+        for at in range(len(printed))
+        for digit in string.digits
+        if digit != printed[at]
+    }
+    readings = {_make_date(year, value.month, value.day) for year in years if earliest <= year <= today.year}
+    return {reading for reading in readings if reading is not None and reading <= today}
+
+
 def may_be_misread_recent(value: dt.date, today: dt.date) -> bool:
     """Whether ``value`` is older than the last :data:`RECENT_YEARS` and one digit of its year away
     from a date within them (``2004`` for 2024, ``2016`` for 2026): a receipt that old is rare, a misread
     year digit is not, so such a date is never sure. Older dates no digit brings near (``2018``) are not
     doubted."""
-    earliest = today.year - RECENT_YEARS
-    if value.year >= earliest:
-        return False
-    printed = f"{value.year:04d}"
-    years = {int(printed[:at] + digit + printed[at + 1 :]) for at in range(4) for digit in string.digits}
-    readings = (_make_date(year, value.month, value.day) for year in years if earliest <= year <= today.year)
-    return any(reading is not None and reading <= today for reading in readings)
+    return value.year < today.year - RECENT_YEARS and bool(_recent_one_digit_away(value, today))
 
 
 def _restored_year(digits: str, today: dt.date) -> int | None:
@@ -300,19 +309,9 @@ def _recent_reading(value: dt.date, today: dt.date) -> dt.date | None:
     """For a date in the future, the one date within the last :data:`RECENT_YEARS` whose year differs in
     one digit (``2125`` read for 2025); ``None`` when none or several fit. An old date is kept as read:
     real receipts of any age are scanned."""
-    earliest = today.year - RECENT_YEARS
     if value <= today:
         return None
-    printed = f"{value.year:04d}"
-    readings = {
-        reading
-        for at in range(len(printed))
-        for digit in string.digits
-        if digit != printed[at]
-        and earliest <= (year := int(printed[:at] + digit + printed[at + 1 :])) <= today.year
-        and (reading := _make_date(year, value.month, value.day)) is not None
-        and reading <= today
-    }
+    readings = _recent_one_digit_away(value, today)
     return readings.pop() if len(readings) == 1 else None
 
 
