@@ -35,7 +35,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from docflow.receipts import confidence
-from docflow.receipts.dates import find_dates, find_times, may_be_misread_recent
+from docflow.receipts.dates import DateMatch, find_dates, find_times, may_be_misread_recent
 from docflow.receipts.extract import NOT_PURCHASE_DATE, to_lines
 from docflow.receipts.identifiers import SURE_PRINTS, agreed_business_id, is_business_id_line
 from docflow.receipts.lines import LineLike, drop_overlap, fold
@@ -62,7 +62,6 @@ MAX_TIME_LINES = 2
 MIN_TIME_LINE_DIGITS = 6
 #: How sure a date is that only the new readings of its line read: never enough to book it unseen.
 FOUND_DATE = 0.6
-_DIGIT = re.compile(r"\d")
 #: The most a merchant taken from the second reading is trusted.
 REREAD_NAME = 0.85
 #: A name of the second reading that has nothing in common with the first one's replaces it only when
@@ -160,16 +159,13 @@ def needs_date_check(receipt: ReceiptData) -> bool:
     return receipt.date is not None and CHECK_DATES_FROM <= receipt.date.confidence < SURE_DATE
 
 
-def _agreed_date(readings: Sequence[str], today: dt.date) -> dt.date | None:
-    """The one date more than half of ``readings`` (at least :data:`MIN_NEW_READINGS`) read cleanly
-    (at :data:`CLEAN_DATE` or surer; a date itself doubtful, see
-    :func:`~docflow.receipts.dates.may_be_misread_recent`, does not count)."""
+def _agreed_date(readings: Sequence[Sequence[DateMatch]], today: dt.date) -> dt.date | None:
+    """The one date more than half of ``readings`` (the dates each new reading holds, at least
+    :data:`MIN_NEW_READINGS` readings) read cleanly (at :data:`CLEAN_DATE` or surer; a date itself
+    doubtful, see :func:`~docflow.receipts.dates.may_be_misread_recent`, does not count)."""
     if len(readings) < MIN_NEW_READINGS:
         return None
-    clean = [
-        {match.value for match in find_dates(text, today) if match.confidence >= CLEAN_DATE}
-        for text in readings
-    ]
+    clean = [{match.value for match in matches if match.confidence >= CLEAN_DATE} for matches in readings]
     counts = Counter(value for values in clean for value in values if not may_be_misread_recent(value, today))
     agreed = [value for value, count in counts.items() if 2 * count > len(readings)]
     return agreed[0] if len(agreed) == 1 else None
@@ -184,10 +180,10 @@ def with_checked_date(
     line = next((line for line in lines if date is not None and line.text == date.source), None)
     if date is None or line is None:
         return receipt
-    again = reader.read(line.page, line.bbox)
-    if any(match.value == date.value for text in again for match in find_dates(text, today)):
+    read = [find_dates(text, today) for text in reader.read(line.page, line.bbox)]
+    if any(match.value == date.value for matches in read for match in matches):
         return receipt
-    if _agreed_date(again, today) is None:
+    if _agreed_date(read, today) is None:
         return receipt
     return replace(receipt, date=replace(date, confidence=min(date.confidence, CONTRADICTED_DATE)))
 
@@ -208,11 +204,12 @@ def with_found_date(
         line
         for line in lines
         if find_times(line.text)
-        and len(_DIGIT.findall(line.text)) >= MIN_TIME_LINE_DIGITS
+        and sum(char.isdigit() for char in line.text) >= MIN_TIME_LINE_DIGITS
         and not NOT_PURCHASE_DATE.search(fold(line.text))
     ]
     for line in with_time[:MAX_TIME_LINES]:
-        value = _agreed_date(reader.read(line.page, line.bbox), today)
+        read = [find_dates(text, today) for text in reader.read(line.page, line.bbox)]
+        value = _agreed_date(read, today)
         if value is not None:
             warnings = tuple(warning for warning in receipt.warnings if warning.code != "no_date")
             return replace(receipt, date=Field(value, FOUND_DATE, line.text), warnings=warnings)
