@@ -11,7 +11,14 @@ import pytest
 from docflow.ocr.header import HeaderRead
 from docflow.ocr.models import OcrLine, OcrResult, make_page
 from docflow.receipts.confidence import BUSINESS_ID_ONE_READING, BUSINESS_ID_REPAIRED
-from docflow.receipts.reread import CHECK_DATES_FROM, CONTRADICTED_DATE, FOUND_DATE, REREAD_NAME, SURE_DATE
+from docflow.receipts.reread import (
+    CHECK_DATES_FROM,
+    CONTRADICTED_DATE,
+    FOUND_DATE,
+    MAX_TIME_LINES,
+    REREAD_NAME,
+    SURE_DATE,
+)
 from docflow.receipts.scan import read_receipt
 
 TODAY = dt.date(2026, 1, 1)
@@ -211,3 +218,21 @@ def test_given_no_date_when_the_new_readings_do_not_agree_then_there_is_still_no
     receipt = read_receipt(_undated(ScriptedLines(readings)), today=TODAY)
     assert receipt.date is None
     assert "no_date" in [warning.code for warning in receipt.warnings]
+
+
+def test_given_no_date_then_only_the_first_time_lines_that_can_hold_a_date_are_read_again() -> None:
+    texts = [
+        "Neste Kivikko",
+        "Voimassa klo 23:59 12345678",  # an expiry: not the purchase's date
+        "Klo 9:05",  # too few digits to print a date too
+        "%. 10.2024 11:18 Kuitti 962030",
+        "Kassa 3 klo 11:19 Myyjä 123456",
+        "Tulostettu klo 11:20 nro 654321",  # past the lines allowed
+        "YHTEENSÄ 22,53",
+    ]
+    rows = tuple(_line(text, row) for row, text in enumerate(texts, start=1))
+    page = make_page(number=1, width=700, height=400, lines=rows, source="ocr", seconds=0.1)
+    source = ScriptedLines(("no date here",) * 4)
+    read_receipt(OcrResult((page,), "image/png", "eng", 0.1, line_reader=source), today=TODAY)
+    asked = [bbox for _, bbox in source.asked]
+    assert asked == [_line("", 4).bbox, _line("", 5).bbox][:MAX_TIME_LINES]
