@@ -68,7 +68,7 @@ def _ocr_page(
             raise _document_timeout(limits) from None
         raise
     chosen = options or PreprocessOptions()
-    if chosen.read_gaps:  # header rows the reading left out (docflow.ocr.gaps)
+    if chosen.read_gaps:  # rows of print the reading left out (docflow.ocr.gaps)
         text_height = prepared.image_text_height
         gaps = partial(
             read_uncovered, prepared.image, fragments, text_height, engine=engine, languages=languages

@@ -56,8 +56,9 @@ class PreprocessOptions:
     into strokes (see :mod:`docflow.ocr.dots`). ``whiten_paper`` makes the paper white, the ink
     keeping its greys (see :mod:`docflow.ocr.levels`). ``trace_paper`` traces the paper's outline
     outward from its text where the paper does not stand out as one bright region (see
-    :func:`docflow.ocr.paper.trace_paper_quad`). ``read_gaps`` reads again, on their own, the header
-    rows with ink that the page reading left out (large print; see :mod:`docflow.ocr.gaps`);
+    :func:`docflow.ocr.paper.trace_paper_quad`). ``read_gaps`` reads again, on their own, the rows
+    with print that the page reading left out (large header print, a line beside a picture or under
+    a barcode; see :mod:`docflow.ocr.gaps`);
     ``reread_weak`` reads again, within the text column alone, runs of weakly read lines between
     surely read ones (clutter beside the paper; see :mod:`docflow.ocr.weak_lines`).
     ``reread_header`` lets the reader of the result read the first page's header again with

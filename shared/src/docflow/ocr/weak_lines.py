@@ -68,19 +68,29 @@ def _median(values: list[int]) -> int:
     return ordered[len(ordered) // 2]
 
 
-def weak_bands(fragments: list[Fragment], width: int, height: int) -> list[Band]:
-    """Bands across the text column between two sure lines that hold a weak line, the
-    :data:`MAX_STRETCHES` with the weakest lines first, each at most :data:`MAX_BAND_HEIGHT` text
-    heights tall."""
+def text_column(fragments: list[Fragment], width: int) -> tuple[int, int, int] | None:
+    """The text column the surely read lines show (left, right, their median height), see
+    :data:`COLUMN_MARGIN`; ``None`` with fewer than :data:`MIN_SURE_LINES` sure lines."""
     sure = [fragment for fragment in fragments if fragment.confidence >= SURE_CONFIDENCE]
     if len(sure) < MIN_SURE_LINES:
-        return []
+        return None
     text_height = max(1, _median([fragment.bbox[3] - fragment.bbox[1] for fragment in sure]))
     margin = round(COLUMN_MARGIN * text_height)
     spanning = [fragment for fragment in sure if _AMOUNT.search(fragment.text)]
     column = spanning if len(spanning) >= MIN_SPANNING_LINES else sure
     left = max(0, _median([fragment.bbox[0] for fragment in column]) - margin)
     right = min(width, _median([fragment.bbox[2] for fragment in column]) + margin)
+    return left, right, text_height
+
+
+def weak_bands(fragments: list[Fragment], width: int, height: int) -> list[Band]:
+    """Bands across the text column between two sure lines that hold a weak line, the
+    :data:`MAX_STRETCHES` with the weakest lines first, each at most :data:`MAX_BAND_HEIGHT` text
+    heights tall."""
+    column = text_column(fragments, width)
+    if column is None:
+        return []
+    left, right, text_height = column
     order = sorted(range(len(fragments)), key=lambda i: fragments[i].bbox[1] + fragments[i].bbox[3])
     bands: list[tuple[float, Band]] = []
     run: list[int] = []

@@ -5,7 +5,15 @@ from __future__ import annotations
 from PIL import Image, ImageDraw
 
 from docflow.ocr import OcrTimeoutError, read_document
-from docflow.ocr.gaps import MAX_BANDS, MIN_CONFIDENCE, read_uncovered, uncovered_bands
+from docflow.ocr.gaps import (
+    MAX_BANDS,
+    MAX_LINE_BANDS,
+    MIN_CONFIDENCE,
+    MIN_LINE_CONFIDENCE,
+    read_uncovered,
+    uncovered_bands,
+    uncovered_lines,
+)
 from docflow.ocr.layout import Fragment
 from docflow.ocr.preprocess import PreprocessOptions
 from tests.support.ocr_corpus import encode, render_receipt
@@ -124,3 +132,72 @@ def test_given_gap_reading_off_when_a_document_is_read_then_the_page_is_read_onc
         preprocess=PreprocessOptions(read_gaps=False),
     )
     assert len(engine.images) == 1
+
+
+def _print_rows(image: Image.Image, top: int, bottom: int, *, stroke: int = 4, pitch: int = 12) -> None:
+    """Vertical strokes across ``top..bottom``: ``stroke`` px of ink every ``pitch`` px (text-like at
+    4 of 12, a barcode's bars at 9 of 12)."""
+    draw = ImageDraw.Draw(image)
+    for x in range(40, 360, pitch):
+        draw.rectangle((x, top, x + stroke - 1, bottom - 1), fill=0)
+
+
+def _body_page(*lines: tuple[int, int], barcode: tuple[int, int] | None = None) -> Image.Image:
+    """A page whose sure lines (see :func:`_sure_lines`) print in the header, with more print rows
+    below it and, optionally, a barcode."""
+    image = Image.new("L", (400, 1000), 255)
+    for top, bottom in [*((top, top + 20) for top in (40, 80, 120)), *lines]:
+        _print_rows(image, top, bottom)
+    if barcode is not None:
+        _print_rows(image, *barcode, stroke=9)
+    return image
+
+
+def _sure_lines() -> list[Fragment]:
+    return [_fragment(top, top + 20, "ITEM 1,00") for top in (40, 80, 120)]
+
+
+def test_given_a_body_line_no_fragment_covers_when_searched_then_it_is_a_band_across_the_text_column() -> (
+    None
+):
+    page = _body_page((500, 520), (600, 620))
+    fragments = [*_sure_lines(), _fragment(600, 620)]
+    # The column is the sure lines' span (40..360) widened by one text height (20 px).
+    assert uncovered_lines(page, fragments) == [(20, 500, 380, 520)]
+
+
+def test_given_a_line_right_under_a_barcode_when_searched_then_the_barcode_rows_are_left_out() -> None:
+    page = _body_page((700, 720), barcode=(600, 700))
+    assert uncovered_lines(page, _sure_lines()) == [(20, 700, 380, 720)]
+
+
+def test_given_a_speck_below_the_header_when_searched_then_it_is_no_line() -> None:
+    page = _body_page((500, 508))
+    assert uncovered_lines(page, _sure_lines()) == []
+
+
+def test_given_no_sure_lines_when_searched_then_no_body_line_is_read() -> None:
+    page = _body_page((500, 520))
+    assert uncovered_lines(page, [_fragment(40, 60, confidence=0.5)]) == []
+
+
+def test_given_many_left_out_lines_when_searched_then_only_the_first_are_read() -> None:
+    page = _body_page(*((top, top + 20) for top in range(400, 900, 50)))
+    boxes = uncovered_lines(page, _sure_lines())
+    assert len(boxes) == MAX_LINE_BANDS
+    assert boxes[0] == (20, 400, 380, 420)
+
+
+def test_given_a_left_out_body_line_when_read_then_its_lines_join_from_the_lower_confidence() -> None:
+    page = _body_page((500, 520))
+    engine = RecordingEngine(
+        [
+            Fragment("02.03.20 15:59", MIN_LINE_CONFIDENCE, (10, 6, 200, 26)),
+            Fragment("~~", MIN_LINE_CONFIDENCE - 0.05, (210, 6, 250, 26)),
+        ]
+    )
+    read = read_uncovered(page, _sure_lines(), TEXT_HEIGHT, engine=engine, languages="eng", timeout_seconds=5)
+    assert [fragment.text for fragment in read][3:] == ["02.03.20 15:59"]
+    # Cut from the column's left edge (20) and COVER_MARGIN text heights (6 px) above the line.
+    assert read[3].bbox == (30, 500, 220, 520)
+    assert engine.images[0].size == (360, 32)
