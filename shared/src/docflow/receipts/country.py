@@ -156,6 +156,7 @@ _COUNTRY_WORDS: dict[str, re.Pattern[str]] = {
     ),
     "DE": _words(
         r"MWST\w*",
+        r"MEHRWERTST\w*",
         r"UST",
         r"SUMME",
         r"ZU\s?ZAHLEN",
@@ -222,6 +223,12 @@ def _valid_vat_number(country: str, digits: str) -> bool:
     return bool(checks[country]())
 
 
+def _printed_upper(text: str, prefix: str, first_digit: str) -> bool:
+    """Whether ``text`` prints the VAT number's country ``prefix`` in capitals before its first digit:
+    VAT numbers always do, where OCR noise (``Pos-Info ee 192 00 055``) folds to capitals too."""
+    return re.search(rf"{prefix}\s?{first_digit}", text) is not None
+
+
 def _valid_orgnr(value: str) -> bool:
     from stdnum.se import orgnr
 
@@ -261,6 +268,8 @@ def _registration_evidence(line: TextLine, folded: str, found: _Scores) -> None:
     for country, pattern in _VAT_NUMBERS.items():
         for match in pattern.finditer(folded):
             digits = "".join(group for group in match.groups() if group).replace(" ", "")
+            if not _printed_upper(line.text, country, digits[0]):
+                continue
             valid = _valid_vat_number(country, digits)
             weight = REGISTRATION_WEIGHT if valid else REGISTRATION_WEIGHT / 2
             found.add(country, weight, f"{country} VAT number")

@@ -207,3 +207,19 @@ def test_given_one_digit_misread_as_a_euro_sign_on_a_swedish_receipt_then_the_cu
     assert receipt.country.value == "SE"
     assert receipt.currency is not None
     assert receipt.currency.value == "SEK"
+
+
+def test_given_ocr_noise_folding_to_a_vat_prefix_then_it_is_no_vat_number() -> None:
+    # A German card slip line: ``ee`` folds to ``EE``, but VAT numbers print their prefix in capitals.
+    noise = detect_country(lines_from_text("Pos-Info ee 192 00 055 0C\nTOTAL 1,29\n"))
+    assert noise.country is None
+    printed = detect_country(lines_from_text("KMKR EE100931558\nTOTAL 1,29\n"))
+    assert printed.country == "EE"
+
+
+def test_given_a_german_receipt_whose_vat_number_is_garbled_then_its_words_tell_germany() -> None:
+    text = (
+        "real GmbH\n33100 Paderborn\nSUMME EUR 12,07\nMehrwertst. ohne MwSt mit MwSt\n"
+        "E 7,0% 0,79 11,28 12,07\nPos-Info ee 192 00 055 0C\nKundenbeleg\n"
+    )
+    assert detect_country(lines_from_text(text)).country == "DE"
