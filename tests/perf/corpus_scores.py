@@ -170,13 +170,34 @@ def percent_error(truth: Decimal, engine: Decimal) -> float | None:
     return None if truth == 0 else float((engine - truth) / truth * 100)
 
 
+#: German VAT rates of the scans' years (7 % reduced, 19 % standard; 5 % and 16 % from July to
+#: December 2020): Umsatzsteuergesetz section 12, and the Zweites Corona-Steuerhilfegesetz of 29 June 2020.
+GERMAN_RATES = frozenset(Decimal(rate) for rate in ("5", "7", "16", "19"))
+
+
+def vat_adds_up(rows: Iterable[dict[str, str]], total: Decimal) -> bool:
+    """Whether VAT rows read from a receipt whose rows are not labelled hold together: each at a
+    German rate, ``net + tax = gross`` and ``tax = net x rate`` within a cent, their gross amounts
+    adding up to the labelled ``total``."""
+    rows = list(rows)
+    if not rows:
+        return False
+    for row in rows:
+        rate, net, tax, gross = (Decimal(row[key]) for key in ("rate", "net", "tax", "gross"))
+        if rate not in GERMAN_RATES or net + tax != gross or abs(net * rate / 100 - tax) > Decimal("0.01"):
+            return False
+    return sum(Decimal(row["gross"]) for row in rows) == total
+
+
 def score_german_scan(label: dict[str, Any], got: dict[str, Any]) -> dict[str, bool | None]:
-    """Real German scans: total and date by value, the chain's name within the read merchant, and
-    the number of article lines (items)."""
+    """Real German scans: total and date by value, the chain's name within the read merchant, the
+    number of article lines (items), and VAT rows that add up (:func:`vat_adds_up`; the scans' rows
+    are not labelled, so this is what can be told of them)."""
     merchant = _norm(got.get("merchant"))
     return {
         "merchant": bool(merchant) and _norm(label["merchant"]) in merchant,
         "date": got.get("date") == label["date"],
         "total": got.get("total") is not None and Decimal(got["total"]) == Decimal(label["total"]),
         "items": None if label.get("items") is None else len(got.get("items") or []) == label["items"],
+        "vat_adds_up": vat_adds_up(got.get("vat") or [], Decimal(label["total"])),
     }

@@ -11,7 +11,13 @@ from stdnum.ee import kmkr
 from stdnum.fi import alv, ytunnus
 from stdnum.se import vat as se_vat
 
-from tests.perf.corpus_scores import deductible_by_quarter, item_amounts, score_receipt, vat_pairs
+from tests.perf.corpus_scores import (
+    deductible_by_quarter,
+    item_amounts,
+    score_receipt,
+    vat_adds_up,
+    vat_pairs,
+)
 from tests.perf.receipt_corpus.families import BY_NAME, FAMILIES, HELD_OUT, TUNING, make_receipt
 from tests.perf.receipt_corpus.rates import vat_rate
 
@@ -139,3 +145,15 @@ def test_deductible_vat_counts_only_processed_finnish_receipts():
     review = {**processed, "status": "needs_review"}
     assert deductible_by_quarter([(label, processed)])[label["quarter"]] == {"truth": tax, "engine": tax}
     assert deductible_by_quarter([(label, review)])[label["quarter"]]["engine"] == 0
+
+
+def test_german_vat_rows_add_up_only_at_german_rates_with_their_arithmetic_and_the_total():
+    seven = {"rate": "7", "net": "6.69", "tax": "0.47", "gross": "7.16"}
+    nineteen = {"rate": "19", "net": "5.19", "tax": "0.99", "gross": "6.18"}
+    assert vat_adds_up([seven], Decimal("7.16"))
+    assert vat_adds_up([seven, nineteen], Decimal("13.34"))
+    assert not vat_adds_up([seven], Decimal("13.34"))  # a row missing
+    assert not vat_adds_up([], Decimal("7.16"))
+    assert not vat_adds_up([{**seven, "rate": "25.5"}], Decimal("7.16"))  # a Finnish rate
+    assert not vat_adds_up([{**seven, "tax": "0.57", "gross": "7.26"}], Decimal("7.26"))  # tax off the rate
+    assert not vat_adds_up([{**seven, "gross": "7.17"}], Decimal("7.17"))  # net + tax is not the gross
