@@ -170,6 +170,13 @@ QUAD_SIDE = 256
 EDGE_TOLERANCE = 1.5
 #: Largest difference between the slopes of opposite edges (about 10 degrees).
 MAX_EDGE_SPREAD = 0.18
+#: A paper photographed at an angle has converging opposite edges: a long receipt's short edges can
+#: differ by 0.2-0.3 in slope. Up to this spread an outline is taken when it matches the bright region
+#: it was fitted to (:func:`outline_match` at least :data:`MIN_OUTLINE_MATCH`): a paper in perspective
+#: is still a quadrilateral, where edges fitted to a shadow's rim or to clutter beside the paper make
+#: one that leaves part of the region out or takes in what is not.
+MAX_PERSPECTIVE_SPREAD = 0.35
+MIN_OUTLINE_MATCH = 0.93
 #: A quadrilateral whose corners all lie within this many thumbnail pixels of its bounding box's
 #: corners is an upright rectangle: cropping it is enough.
 UPRIGHT_TOLERANCE = 1.5
@@ -269,13 +276,15 @@ def _corners(
     *,
     width: int,
     height: int,
+    max_spread: float = MAX_EDGE_SPREAD,
 ) -> list[Point] | None:
     """The four corners (top-left, top-right, bottom-right, bottom-left) where the fitted edges meet,
-    or ``None`` when an edge is missing, opposite edges are far from parallel (one was fitted to
-    something else: a shadow's rim, a neighbouring object) or a corner lies outside the image."""
+    or ``None`` when an edge is missing, opposite edges are far from parallel (their slopes differ by
+    more than ``max_spread``: one was fitted to something else, a shadow's rim, a neighbouring object)
+    or a corner lies outside the image."""
     if left is None or right is None or top is None or bottom is None:
         return None
-    if abs(left[0] - right[0]) > MAX_EDGE_SPREAD or abs(top[0] - bottom[0]) > MAX_EDGE_SPREAD:
+    if _spread(left, right, top, bottom) > max_spread:
         return None
     corners = [
         _intersect(left, top),
@@ -286,6 +295,11 @@ def _corners(
     if any(not (-2 <= x <= width + 2 and -2 <= y <= height + 2) for x, y in corners):
         return None
     return corners
+
+
+def _spread(left: Edge, right: Edge, top: Edge, bottom: Edge) -> float:
+    """The larger difference between the slopes of opposite edges."""
+    return max(abs(left[0] - right[0]), abs(top[0] - bottom[0]))
 
 
 def _inset(corners: list[Point], pixels: float, scale_x: float, scale_y: float) -> Quad:
@@ -337,8 +351,16 @@ def find_paper_quad(image: Image) -> Quad | None:
     right = _fit_edge(rows, (width - flipped_x[rows].argmax(axis=1)).astype(float))
     top = _fit_edge(columns, mask[:, columns].argmax(axis=0).astype(float))
     bottom = _fit_edge(columns, (height - flipped_y[:, columns].argmax(axis=0)).astype(float))
-    corners = _corners(left, right, top, bottom, width=width, height=height)
-    if corners is None:
+    corners = _corners(
+        left, right, top, bottom, width=width, height=height, max_spread=MAX_PERSPECTIVE_SPREAD
+    )
+    if corners is None or left is None or right is None or top is None or bottom is None:
+        return None
+    inset = _inset(corners, 1.4, image.width / width, image.height / height)
+    if (
+        _spread(left, right, top, bottom) > MAX_EDGE_SPREAD
+        and outline_match(image, inset) < MIN_OUTLINE_MATCH
+    ):
         return None
     xs, ys = [x for x, _ in corners], [y for _, y in corners]
     box = [(min(xs), min(ys)), (max(xs), min(ys)), (max(xs), max(ys)), (min(xs), max(ys))]
@@ -346,7 +368,40 @@ def find_paper_quad(image: Image) -> Quad | None:
     if deviation <= UPRIGHT_TOLERANCE:
         return None
     # One thumbnail pixel inwards, towards the centre, so no background is left at the edges.
-    return _inset(corners, 1.4, image.width / width, image.height / height)
+    return inset
+
+
+def _filled(region: Any) -> Any:
+    """The boolean ``region`` with its holes filled (print on the paper, darker than the threshold):
+    every pixel between its first and last pixel both along its row and along its column."""
+    import numpy as np
+
+    def spans(mask: Any) -> Any:
+        ahead = np.maximum.accumulate(mask, axis=1)
+        behind = np.maximum.accumulate(mask[:, ::-1], axis=1)[:, ::-1]
+        return ahead & behind
+
+    return region | (spans(region) & spans(region.T).T)
+
+
+def outline_match(image: Image, quad: Quad) -> float:
+    """How closely a paper outline (image pixels) matches the largest bright region of ``image``, its
+    holes filled (:func:`_filled`): the share of their union that both hold (0 without a region)."""
+    import numpy as np
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
+
+    mask = paper_mask(image, QUAD_SIDE)
+    if mask is None:
+        return 0.0
+    region = _filled(mask)
+    height, width = region.shape
+    scale_x, scale_y = width / image.width, height / image.height
+    drawn = PILImage.new("1", (width, height), 0)
+    ImageDraw.Draw(drawn).polygon([(x * scale_x, y * scale_y) for x, y in quad], fill=1)
+    outline = np.asarray(drawn, dtype=bool)
+    union = int((outline | region).sum())
+    return int((outline & region).sum()) / union if union else 0.0
 
 
 #: Long side of the thumbnail the paper's edges are traced on around the text.

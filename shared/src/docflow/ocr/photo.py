@@ -62,6 +62,11 @@ TRACED_TEXT_INSIDE = 0.5
 MIN_LINES_FILL = 0.35
 #: An outline trusted for the text lines it holds must hold at least this share of them ...
 MIN_LINES_INSIDE = 0.98
+#: ... or this share when the outline is the bright region's own shape (a quadrilateral region, see
+#: :func:`~docflow.ocr.paper.outline_match`): a paper, where a few blocks of print-like clutter
+#: (another paper's lines) can join the line cluster beside it. A paper cut by a shadow's straight rim
+#: also makes a quadrilateral region, but the text lines run on past that rim: it holds far fewer.
+MATCHED_LINES_INSIDE = 0.93
 #: ... within itself grown by this many blocks (the paper's edge makes no line blocks beside it, as
 #: it makes text blocks: an outline cutting through the print is not trusted).
 LINES_GROWN_BY = 0.5
@@ -170,12 +175,14 @@ def _held_outlines(
             yield quad
     if lines is None:
         return
+    from docflow.ocr.paper import MIN_OUTLINE_MATCH, outline_match
     from docflow.ocr.text_region import SPREAD_PERCENTILES, core_box
 
     x0, y0, x1, y1 = core_box(lines, SPREAD_PERCENTILES)
     for quad in tried:
         filled = (x1 - x0) * (y1 - y0) >= _area(quad) * MIN_LINES_FILL
-        if filled and _trusted(_scaled(quad, factor), lines, factor, MIN_LINES_INSIDE, LINES_GROWN_BY):
+        needed = MATCHED_LINES_INSIDE if outline_match(work, quad) >= MIN_OUTLINE_MATCH else MIN_LINES_INSIDE
+        if filled and _trusted(_scaled(quad, factor), lines, factor, needed, LINES_GROWN_BY):
             yield quad
 
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from PIL import Image, ImageChops
 
 from docflow.ocr.geometry import apply, homography, pillow_coefficients
 from docflow.ocr.light import estimate_background, flatten_light
-from docflow.ocr.paper import find_paper_quad
+from docflow.ocr.paper import MIN_OUTLINE_MATCH, find_paper_quad, outline_match
+from docflow.ocr.photo import _held_outlines
 from docflow.ocr.prepare import prepare_for_ocr
 from docflow.ocr.preprocess import PreprocessOptions
 from docflow.ocr.skew import estimate_skew
+from docflow.ocr.text_region import BLOCK, share_inside
 from tests.support.ocr_corpus import RECEIPT_LINES, render_receipt
 
 OFF = PreprocessOptions(straighten_paper=False, deskew=False, flatten_light=False, find_text=False)
@@ -53,11 +56,11 @@ def test_given_deskew_off_when_prepared_then_not_rotated() -> None:
 TRUE_CORNERS = ((230.0, 160.0), (760.0, 210.0), (700.0, 1180.0), (150.0, 1130.0))
 
 
-def photo_in_perspective() -> Image.Image:
-    """A receipt warped onto the quadrilateral :data:`TRUE_CORNERS` of a dark table."""
+def photo_in_perspective(corners: tuple[tuple[float, float], ...] = TRUE_CORNERS) -> Image.Image:
+    """A receipt warped onto the quadrilateral ``corners`` of a dark table."""
     paper = receipt().point(lambda value: min(value, 235))
     rectangle = ((0.0, 0.0), (paper.width, 0.0), (paper.width, paper.height), (0.0, paper.height))
-    coefficients = pillow_coefficients(homography(TRUE_CORNERS, rectangle))
+    coefficients = pillow_coefficients(homography(corners, rectangle))
     size = (900, 1300)
     warped = paper.transform(size, Image.Transform.PERSPECTIVE, coefficients, Image.Resampling.BICUBIC)
     mask = Image.new("L", paper.size, 255).transform(size, Image.Transform.PERSPECTIVE, coefficients)
@@ -70,6 +73,69 @@ def test_given_paper_in_perspective_when_searched_then_its_four_corners_are_foun
     for found, true in zip(quad, TRUE_CORNERS, strict=True):
         # One thumbnail pixel (about 5 px here) inside the paper, no more than a few pixels off.
         assert math.dist(found, true) < 15
+
+
+KEYSTONE_CORNERS = ((200.0, 200.0), (600.0, 120.0), (620.0, 1200.0), (180.0, 1150.0))
+
+
+def test_given_paper_photographed_at_an_angle_when_searched_then_its_converging_edges_are_taken() -> None:
+    # The top and bottom edges' slopes differ by 0.31: beyond MAX_EDGE_SPREAD, but the outline
+    # matches the bright region it was fitted to.
+    quad = find_paper_quad(photo_in_perspective(KEYSTONE_CORNERS))
+    assert quad is not None
+    for found, true in zip(quad, KEYSTONE_CORNERS, strict=True):
+        assert math.dist(found, true) < 15
+
+
+def test_given_an_outline_when_matched_to_the_bright_region_then_the_share_in_common_is_told() -> None:
+    photo = photo_in_perspective(KEYSTONE_CORNERS)
+    assert outline_match(photo, KEYSTONE_CORNERS) > MIN_OUTLINE_MATCH
+    top_half = (KEYSTONE_CORNERS[0], KEYSTONE_CORNERS[1], (610.0, 660.0), (190.0, 675.0))
+    assert outline_match(photo, top_half) == pytest.approx(0.5, abs=0.05)
+    assert outline_match(Image.new("L", (400, 400), 128), KEYSTONE_CORNERS) == 0.0
+
+
+def test_given_a_bright_region_that_is_no_quadrilateral_when_searched_in_perspective_then_no_quad() -> None:
+    # Paper with a bright card against one side: the fitted outline's edges spread beyond
+    # MAX_EDGE_SPREAD and it does not match the region it was fitted to.
+    photo = photo_in_perspective(KEYSTONE_CORNERS)
+    photo.paste(240, (560, 700, 860, 1000))
+    assert find_paper_quad(photo) is None
+
+
+def _blocks_inside(photo: Image.Image, quad: tuple[tuple[float, float], ...], extra: float) -> np.ndarray:
+    """Text blocks (see :mod:`docflow.ocr.text_region`) at every block centre inside ``quad``, plus
+    ``extra`` times as many again on the table to the right of it."""
+    rows, columns = photo.height // BLOCK, photo.width // BLOCK
+    cells = np.zeros((rows, columns), dtype=bool)
+    for y in range(rows):
+        for x in range(columns):
+            cells[y, x] = share_inside(_cell(x, y), quad, 0.0) == 1.0
+    table = [(y, x) for x in range(columns - 1, columns - 4, -1) for y in range(rows) if not cells[y, x]]
+    for y, x in table[: round(cells.sum() * extra)]:
+        cells[y, x] = True
+    return cells
+
+
+def _cell(x: int, y: int) -> np.ndarray:
+    cell = np.zeros((y + 1, x + 1), dtype=bool)
+    cell[y, x] = True
+    return cell
+
+
+@pytest.mark.parametrize(("extra", "held"), [(0.04, True), (0.1, False)])
+def test_given_print_like_clutter_beside_a_paper_when_judged_then_a_few_lines_of_it_do_not_count(
+    extra: float, held: bool
+) -> None:
+    # Another paper's print on the table joins the text cluster (the outline holds less than
+    # MIN_TEXT_INSIDE of it) and a few of its blocks the line cluster: an outline that is the bright
+    # region's own shape still holds MATCHED_LINES_INSIDE of the lines, not MIN_LINES_INSIDE.
+    photo = photo_in_perspective()
+    lines = _blocks_inside(photo, TRUE_CORNERS, extra)
+    cluster = _blocks_inside(photo, TRUE_CORNERS, 0.25)
+    options = PreprocessOptions(trace_paper=False)
+    held_outlines = list(_held_outlines(photo, 1, options, cluster, lines))
+    assert bool(held_outlines) is held
 
 
 def test_given_upright_paper_when_searched_then_no_quad_so_it_is_only_cropped() -> None:
