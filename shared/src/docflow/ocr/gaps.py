@@ -10,7 +10,7 @@ Below the header its layout analysis drops lines too: a line beside a picture (a
 advertisement printed in colour under the text) or right under a barcode (``3182 748433/01 02.03.20
 15:59``, the only date on a Lidl receipt) is taken for part of the picture. In the text column that the
 surely read lines show (:func:`docflow.ocr.weak_lines.text_column`; on a photo the table beside the
-paper is no text), runs of ink rows that no read line covers, most of a text line tall, are read on
+paper is no text), runs of ink rows that no read line covers, half a text line tall or more, are read on
 their own as well. Rows dark over much of the column (a barcode, a solid block) are no text and split
 the runs, so a line next to a barcode is read without it. Such a band still holds the picture's
 edges, which lower Tesseract's confidence in the line it reads (``Bar: >»! da 10,00`` at 0.51), so

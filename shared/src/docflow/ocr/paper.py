@@ -356,11 +356,7 @@ def find_paper_quad(image: Image) -> Quad | None:
     )
     if corners is None or left is None or right is None or top is None or bottom is None:
         return None
-    inset = _inset(corners, 1.4, image.width / width, image.height / height)
-    if (
-        _spread(left, right, top, bottom) > MAX_EDGE_SPREAD
-        and outline_match(image, inset) < MIN_OUTLINE_MATCH
-    ):
+    if _spread(left, right, top, bottom) > MAX_EDGE_SPREAD and _match(mask, corners) < MIN_OUTLINE_MATCH:
         return None
     xs, ys = [x for x, _ in corners], [y for _, y in corners]
     box = [(min(xs), min(ys)), (max(xs), min(ys)), (max(xs), max(ys)), (min(xs), max(ys))]
@@ -368,7 +364,7 @@ def find_paper_quad(image: Image) -> Quad | None:
     if deviation <= UPRIGHT_TOLERANCE:
         return None
     # One thumbnail pixel inwards, towards the centre, so no background is left at the edges.
-    return inset
+    return _inset(corners, 1.4, image.width / width, image.height / height)
 
 
 def _filled(region: Any) -> Any:
@@ -384,24 +380,31 @@ def _filled(region: Any) -> Any:
     return region | (spans(region) & spans(region.T).T)
 
 
-def outline_match(image: Image, quad: Quad) -> float:
-    """How closely a paper outline (image pixels) matches the largest bright region of ``image``, its
-    holes filled (:func:`_filled`): the share of their union that both hold (0 without a region)."""
+def _match(mask: Any, corners: Sequence[Point]) -> float:
+    """The share of the union of the outline ``corners`` (``mask`` pixels) and the bright region
+    ``mask``, its holes filled (:func:`_filled`), that both hold."""
     import numpy as np
     from PIL import Image as PILImage
     from PIL import ImageDraw
 
-    mask = paper_mask(image, QUAD_SIDE)
-    if mask is None:
-        return 0.0
     region = _filled(mask)
     height, width = region.shape
-    scale_x, scale_y = width / image.width, height / image.height
     drawn = PILImage.new("1", (width, height), 0)
-    ImageDraw.Draw(drawn).polygon([(x * scale_x, y * scale_y) for x, y in quad], fill=1)
+    ImageDraw.Draw(drawn).polygon(list(corners), fill=1)
     outline = np.asarray(drawn, dtype=bool)
     union = int((outline | region).sum())
     return int((outline & region).sum()) / union if union else 0.0
+
+
+def outline_match(image: Image, quad: Quad) -> float:
+    """How closely a paper outline (image pixels) matches the largest bright region of ``image``
+    (see :func:`_match`; 0 without such a region)."""
+    mask = paper_mask(image, QUAD_SIDE)
+    if mask is None:
+        return 0.0
+    height, width = mask.shape
+    scale_x, scale_y = width / image.width, height / image.height
+    return _match(mask, [(x * scale_x, y * scale_y) for x, y in quad])
 
 
 #: Long side of the thumbnail the paper's edges are traced on around the text.
