@@ -3,6 +3,8 @@ leaves the others alone, and is idempotent."""
 
 from __future__ import annotations
 
+import json
+
 import psycopg
 import pytest
 
@@ -15,8 +17,12 @@ from tests.support.tenants import create_tenant
 pytestmark = pytest.mark.db
 
 
-def test_missed_webhooks_are_repaired_once(fake: FakeStripe, superuser_url: str) -> None:
+def test_missed_webhooks_are_repaired_once(
+    fake: FakeStripe, superuser_url: str, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from docflow_billing.handler import handler
+
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")  # the local stack turns EMF off
 
     missed = create_tenant(superuser_url, "owner", paid=False)
     drifted = create_tenant(superuser_url, "owner", paid=False)
@@ -30,8 +36,12 @@ def test_missed_webhooks_are_repaired_once(fake: FakeStripe, superuser_url: str)
             (drifted.id, other, price_id(Plan.ACCOUNTANT)),
         )
 
+    capfd.readouterr()
     first = handler({"docflow_job": "billing.reconcile"}, LocalLambdaContext("billing"))
     assert first["repaired"] >= 2
+    # The repairs leave the invocation as an EMF record on stdout, not buffered for a later one.
+    flushed = [json.loads(line) for line in capfd.readouterr().out.splitlines() if '"_aws"' in line]
+    assert [record["BillingSubscriptionsRepaired"] for record in flushed] == [[first["repaired"]]]
     row = stored(superuser_url, missed.id)
     assert row is not None
     assert (row["stripe_subscription_id"], row["status"], row["price_id"]) == (
