@@ -74,3 +74,18 @@ def test_every_template_route_exists_in_its_function_app() -> None:
         app = importlib.import_module(route.function.module).app
         paths = {context.path for context in iter_route_contexts(app.routes)}  # included routers flattened
         assert route.path in paths, f"{route.method} {route.path} not served by {route.function.module}"
+
+
+def test_copies_of_large_exports_expire_from_the_bucket_within_a_day() -> None:
+    from docflow_finance.routes import EXPORT_PREFIX
+
+    bucket = load_template(ROOT / "template.yaml")["Resources"]["ReceiptsBucket"]["Properties"]
+    rules = [
+        rule
+        for rule in bucket["LifecycleConfiguration"]["Rules"]
+        if rule.get("Prefix") == f"{EXPORT_PREFIX}/"
+    ]
+    assert len(rules) == 1
+    assert rules[0]["Status"] == "Enabled"
+    assert rules[0]["ExpirationInDays"] <= 1
+    assert rules[0]["NoncurrentVersionExpiration"]["NoncurrentDays"] <= 1
