@@ -323,7 +323,7 @@ def _is_name_candidate(line: TextLine, *, after_address: bool) -> bool:
 def find_merchant(lines: Sequence[TextLine], country: str | None = None) -> tuple[str, int, float] | None:
     """(name, line index, confidence) of the merchant, or ``None``; on a Finnish receipt the trade name
     printed above the operator's legal name (see :func:`_trade_name_above`)."""
-    header = lines[:HEADER_LINES]
+    header = _header(lines)
     best: tuple[float, int] | None = None
     seen_name = after_address = False
     after_contact = after_title = False
@@ -371,6 +371,15 @@ def find_merchant(lines: Sequence[TextLine], country: str | None = None) -> tupl
     if header[index].confidence < NOISY_NAME_LINE or not _corroborated(name, lines, range(index, last + 1)):
         confidence = min(confidence, UNCORROBORATED_NAME)
     return name, last, round(max(0.1, confidence), 3)
+
+
+def _header(lines: Sequence[TextLine]) -> Sequence[TextLine]:
+    """The lines the seller's name is looked for in: the first :data:`HEADER_LINES`, up to the first
+    item or price line below the first line (a unit-price line under an item, ``kg EURO/kg EURO``, is
+    no name)."""
+    header = lines[:HEADER_LINES]
+    first_item = next((i for i in range(1, len(header)) if _ends_in_amount(header[i].text)), len(header))
+    return header[:first_item]
 
 
 def _trade_name_above(header: Sequence[TextLine], index: int, country: str | None) -> int:

@@ -430,3 +430,15 @@ def test_given_a_name_repeated_only_by_an_unsurely_read_line_then_it_is_not_conf
     party = find_party(lines)
     assert party.name == "EurcPark Finland Ky"
     assert party.name_confidence < 0.9
+
+
+def test_given_an_unreadable_logo_when_read_then_no_line_below_the_first_item_is_the_merchant() -> None:
+    text = (
+        "Pohlweg 110\n33100 Paderborn\nUNSERE OFFNUNGSZEITEN\nMO.-SA. 9.00 Uhr - 20.00 Uhr\n"
+        "WURFELZUCKER 0,89 C\nGUTFRIED GEFL./HAHN. FL. 1,99 C\nBANANEN LOSE C\nkg EURO/kg EURO\n"
+        "0,158 1,19 0,19\nZU ZAHLEN EURO 10,90\nBARGELD 20,00\nZURUCK 9,10\nANZAHL ARTIKEL 4\n"
+        "Aldi GmbH & Co. KG, Schloss Holte\n"
+    )
+    found = find_merchant(lines_from_text(text), "DE")
+    assert found is not None
+    assert found[0] == "Aldi GmbH & Co. KG"
