@@ -172,7 +172,7 @@ EDGE_TOLERANCE = 1.5
 MAX_EDGE_SPREAD = 0.18
 #: A paper photographed at an angle has converging opposite edges: a long receipt's short edges can
 #: differ by 0.2-0.3 in slope. Up to this spread an outline is taken when it matches the bright region
-#: it was fitted to (:func:`outline_match` at least :data:`MIN_OUTLINE_MATCH`): a paper in perspective
+#: it was fitted to (:func:`outline_matches` at least :data:`MIN_OUTLINE_MATCH`): a paper in perspective
 #: is still a quadrilateral, where edges fitted to a shadow's rim or to clutter beside the paper make
 #: one that leaves part of the region out or takes in what is not.
 MAX_PERSPECTIVE_SPREAD = 0.35
@@ -396,15 +396,15 @@ def _match(mask: Any, corners: Sequence[Point]) -> float:
     return int((outline & region).sum()) / union if union else 0.0
 
 
-def outline_match(image: Image, quad: Quad) -> float:
-    """How closely a paper outline (image pixels) matches the largest bright region of ``image``
-    (see :func:`_match`; 0 without such a region)."""
-    mask = paper_mask(image, QUAD_SIDE)
+def outline_matches(image: Image, quads: Sequence[Quad]) -> list[float]:
+    """How closely each paper outline (image pixels) matches the largest bright region of ``image``
+    (see :func:`_match`; 0 without such a region), the region found once for all of them."""
+    mask = paper_mask(image, QUAD_SIDE) if quads else None
     if mask is None:
-        return 0.0
+        return [0.0] * len(quads)
     height, width = mask.shape
     scale_x, scale_y = width / image.width, height / image.height
-    return _match(mask, [(x * scale_x, y * scale_y) for x, y in quad])
+    return [_match(mask, [(x * scale_x, y * scale_y) for x, y in quad]) for quad in quads]
 
 
 #: Long side of the thumbnail the paper's edges are traced on around the text.

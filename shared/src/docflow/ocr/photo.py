@@ -63,7 +63,7 @@ MIN_LINES_FILL = 0.35
 #: An outline trusted for the text lines it holds must hold at least this share of them ...
 MIN_LINES_INSIDE = 0.98
 #: ... or this share when the outline is the bright region's own shape (a quadrilateral region, see
-#: :func:`~docflow.ocr.paper.outline_match`): a paper, where a few blocks of print-like clutter
+#: :func:`~docflow.ocr.paper.outline_matches`): a paper, where a few blocks of print-like clutter
 #: (another paper's lines) can join the line cluster beside it. A paper cut by a shadow's straight rim
 #: also makes a quadrilateral region, but the text lines run on past that rim: it holds far fewer.
 MATCHED_LINES_INSIDE = 0.93
@@ -175,13 +175,13 @@ def _held_outlines(
             yield quad
     if lines is None:
         return
-    from docflow.ocr.paper import MIN_OUTLINE_MATCH, outline_match
+    from docflow.ocr.paper import MIN_OUTLINE_MATCH, outline_matches
     from docflow.ocr.text_region import SPREAD_PERCENTILES, core_box
 
     x0, y0, x1, y1 = core_box(lines, SPREAD_PERCENTILES)
-    for quad in tried:
+    for quad, match in zip(tried, outline_matches(work, tried), strict=True):
         filled = (x1 - x0) * (y1 - y0) >= _area(quad) * MIN_LINES_FILL
-        needed = MATCHED_LINES_INSIDE if outline_match(work, quad) >= MIN_OUTLINE_MATCH else MIN_LINES_INSIDE
+        needed = MATCHED_LINES_INSIDE if match >= MIN_OUTLINE_MATCH else MIN_LINES_INSIDE
         if filled and _trusted(_scaled(quad, factor), lines, factor, needed, LINES_GROWN_BY):
             yield quad
 

@@ -10,7 +10,7 @@ from PIL import Image, ImageChops
 
 from docflow.ocr.geometry import apply, homography, pillow_coefficients
 from docflow.ocr.light import estimate_background, flatten_light
-from docflow.ocr.paper import MIN_OUTLINE_MATCH, find_paper_quad, outline_match
+from docflow.ocr.paper import MIN_OUTLINE_MATCH, find_paper_quad, outline_matches
 from docflow.ocr.photo import _held_outlines
 from docflow.ocr.prepare import prepare_for_ocr
 from docflow.ocr.preprocess import PreprocessOptions
@@ -89,10 +89,11 @@ def test_given_paper_photographed_at_an_angle_when_searched_then_its_converging_
 
 def test_given_an_outline_when_matched_to_the_bright_region_then_the_share_in_common_is_told() -> None:
     photo = photo_in_perspective(KEYSTONE_CORNERS)
-    assert outline_match(photo, KEYSTONE_CORNERS) > MIN_OUTLINE_MATCH
     top_half = (KEYSTONE_CORNERS[0], KEYSTONE_CORNERS[1], (610.0, 660.0), (190.0, 675.0))
-    assert outline_match(photo, top_half) == pytest.approx(0.5, abs=0.05)
-    assert outline_match(Image.new("L", (400, 400), 128), KEYSTONE_CORNERS) == 0.0
+    whole, half = outline_matches(photo, [KEYSTONE_CORNERS, top_half])
+    assert whole > MIN_OUTLINE_MATCH
+    assert half == pytest.approx(0.5, abs=0.05)
+    assert outline_matches(Image.new("L", (400, 400), 128), [KEYSTONE_CORNERS]) == [0.0]
 
 
 def test_given_a_bright_region_that_is_no_quadrilateral_when_searched_in_perspective_then_no_quad() -> None:
