@@ -32,6 +32,7 @@ create function app_private.purge_expired(p_now timestamptz, p_batch integer)
   as $$
   declare
     n integer;
+    t text;
   begin
     if p_now is null or p_batch is null or p_batch < 1 or p_batch > 10000 then
       raise exception 'invalid retention arguments' using errcode = '22023';
@@ -39,26 +40,15 @@ create function app_private.purge_expired(p_now timestamptz, p_batch integer)
 
     -- Webhook delivery ids: de-duplication outlasts the providers' retries (Stripe 3 days, Svix and
     -- Linear about a day) many times over.
-    delete from public.stripe_events d
-     where d.ctid in (select x.ctid from public.stripe_events x
-                       where x.processed_at < p_now - interval '30 days'
-                       order by x.processed_at limit p_batch for update skip locked);
-    get diagnostics n = row_count;
-    table_name := 'stripe_events'; deleted := n; return next;
-
-    delete from public.resend_webhook_deliveries d
-     where d.ctid in (select x.ctid from public.resend_webhook_deliveries x
-                       where x.processed_at < p_now - interval '30 days'
-                       order by x.processed_at limit p_batch for update skip locked);
-    get diagnostics n = row_count;
-    table_name := 'resend_webhook_deliveries'; deleted := n; return next;
-
-    delete from public.linear_webhook_deliveries d
-     where d.ctid in (select x.ctid from public.linear_webhook_deliveries x
-                       where x.processed_at < p_now - interval '30 days'
-                       order by x.processed_at limit p_batch for update skip locked);
-    get diagnostics n = row_count;
-    table_name := 'linear_webhook_deliveries'; deleted := n; return next;
+    foreach t in array array['stripe_events', 'resend_webhook_deliveries', 'linear_webhook_deliveries'] loop
+      execute format(
+        'delete from public.%1$I d where d.ctid in (select x.ctid from public.%1$I x'
+        ' where x.processed_at < $1 - interval ''30 days'' order by x.processed_at limit $2'
+        ' for update skip locked)', t)
+        using p_now, p_batch;
+      get diagnostics n = row_count;
+      table_name := t; deleted := n; return next;
+    end loop;
 
     -- Published outbox rows (a pending one is never touched). A Linear row of a receipt still waiting
     -- for review without an issue is kept: the review sweep queues an issue for such a receipt only
