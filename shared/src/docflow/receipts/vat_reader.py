@@ -64,6 +64,8 @@ class RowSource(StrEnum):
     CODES = "letter codes"
     TAX_NOTE = "tax note"
     COMPLETED = "completed from the total"
+    #: Completed from the total, the amount printed on its line one digit away from the derived one.
+    COMPLETED_MISREAD = "completed from the total, a printed digit misread"
     FROM_TOTAL = "derived from the total"
     #: The one rate a note says the prices include, applied to the total.
     INCLUDED = "included in the prices"
@@ -684,7 +686,8 @@ def read_vat(
         line_rows = [LocatedRow(row.line, row.row) for row in preliminary if row.source is RowSource.LINE]
         derived = complete_vat_row(lines, line_rows, total, rates)
         if derived is not None:
-            completed = [*preliminary, Candidate(derived.row, derived.line, 0, RowSource.COMPLETED)]
+            source = RowSource.COMPLETED_MISREAD if derived.misread else RowSource.COMPLETED
+            completed = [*preliminary, Candidate(derived.row, derived.line, 0, source)]
             if _add_up(completed, total):
                 rows = sorted(completed, key=lambda candidate: candidate.line)
     if rows is None:
@@ -729,6 +732,8 @@ def _reading(
                 # An amount printed on the damaged row is what the total gives: enough to book when
                 # the payment or the items confirm the total too.
                 value = confidence.VAT_ROW_CHECKED[1] if total_confirmed else confidence.VAT_ROW_DERIVED
+            if row.source is RowSource.COMPLETED_MISREAD:
+                value = confidence.VAT_ROW_DERIVED
             if row.source is RowSource.INCLUDED and total_confirmed:
                 value = confidence.VAT_ROW_INCLUDED
         else:

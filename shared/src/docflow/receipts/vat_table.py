@@ -38,8 +38,18 @@ class LocatedRow(NamedTuple):
     row: VatAmounts
 
 
-#: A rate and its ``%``, also with a colon for the comma or a stray dot before the sign (``13:5.%``).
-_RATE = re.compile(r"(?<![\d.,:])(\d{1,2}(?:[.,:]\d{1,2})?)[.,]?\s?%")
+class CompletedRow(NamedTuple):
+    """A VAT row derived from the total, the index of its damaged line, and whether the amount printed
+    there is the derived one with a digit misread (``46,98`` for 40,98) rather than the derived one."""
+
+    line: int
+    row: VatAmounts
+    misread: bool = False
+
+
+#: A rate and its ``%``, also with a colon for the comma, a space after it or a stray dot before the
+#: sign (``13:5.%``, ``19. 00 %``).
+_RATE = re.compile(r"(?<![\d.,:])(\d{1,2}(?:[.,:] ?\d{1,2})?)[.,]?\s?%")
 _BARE_RATE = re.compile(r"^(?:[A-Z]\s)?(\d{1,2}(?:[.,]\d)?)(?:[.,]0{1,2})?(?=\s)")
 #: A rate whose decimal point the OCR lost (``255%``, ``135%``): taken only when it is a known rate.
 _LOST_POINT_RATE = re.compile(r"(?<![\d.,])(\d{2})([1-9])\s?%")
@@ -81,7 +91,7 @@ def rate_of(text: str, rates: frozenset[Decimal] = KNOWN_RATES) -> tuple[Decimal
 
 def _normal_rate(text: str) -> Decimal:
     """``"14,00"`` -> ``14``, ``"13,50"`` -> ``13.5``."""
-    rate = Decimal(text.replace(",", ".").replace(":", "."))
+    rate = Decimal(text.replace(",", ".").replace(":", ".").replace(" ", ""))
     if rate == rate.to_integral_value():
         return rate.quantize(Decimal(1))
     return rate.quantize(Decimal("0.1")) if rate * 10 == (rate * 10).to_integral_value() else rate
@@ -396,11 +406,13 @@ def complete_vat_row(
     rows: Sequence[LocatedRow],
     total: Decimal,
     rates: frozenset[Decimal] = KNOWN_RATES,
-) -> LocatedRow | None:
+) -> CompletedRow | None:
     """The one VAT row the OCR damaged, derived from the total minus the rows that were read.
 
     Only inside a VAT table, only when exactly one row there is unread, and only when an amount the
-    derivation gives (gross, net or tax, with tax = gross x rate / (100 + rate)) is printed on that row.
+    derivation gives (gross, net or tax, with tax = gross x rate / (100 + rate)) is printed on that row;
+    failing that, when one printed there differs from it in one digit of at least three
+    (:attr:`CompletedRow.misread`: the OCR misread that amount, or the row is not what the total leaves).
     """
     header = next((index for index, line in enumerate(lines) if is_table_header(line.folded)), None)
     if header is None:
@@ -421,14 +433,26 @@ def complete_vat_row(
     printed = {match.value for match in find_amounts(text)}
     printed.update(value for reading in reread_amounts(text) for value in reading)
     taken = {found.row.rate for found in rows}
-    for rate in _rates_to_try(_row_rate(text, rates), rates):
+    printed_rate = _row_rate(text, rates)
+    derived = []
+    for rate in _rates_to_try(printed_rate, rates):
         if rate in taken or rate == 0:
             continue
         tax = tax_from_gross(rate, gross)
-        net = gross - tax
-        if printed & {gross, net, tax}:
-            return LocatedRow(index, VatAmounts(rate, net, tax, gross))
+        derived.append(VatAmounts(rate, gross - tax, tax, gross))
+    for row in derived:
+        if printed & {row.gross, row.net, row.tax}:
+            return CompletedRow(index, row)
+    amounts = printed - {printed_rate}
+    for row in derived:
+        if any(_one_digit_misread(expected, value) for expected in row[1:] for value in amounts):
+            return CompletedRow(index, row, misread=True)
     return None
+
+
+def _one_digit_misread(expected: Decimal, printed: Decimal) -> bool:
+    """Whether ``printed`` is ``expected`` with one of at least three digits misread."""
+    return expected >= 1 and _digit_distance(expected, printed) == 1
 
 
 def tax_from_gross(rate: Decimal, gross: Decimal) -> Decimal:

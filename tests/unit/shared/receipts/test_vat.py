@@ -160,7 +160,7 @@ def test_given_one_unreadable_vat_row_when_the_total_is_known_then_it_is_derived
     )
     rows = find_vat_rows(lines)
     derived = complete_vat_row(lines, rows, Decimal("29.90"))
-    assert derived == (2, (Decimal("14"), Decimal("17.11"), Decimal("2.39"), Decimal("19.50")))
+    assert derived == (2, (Decimal("14"), Decimal("17.11"), Decimal("2.39"), Decimal("19.50")), False)
 
 
 def test_given_a_derived_row_whose_amounts_are_not_printed_when_completed_then_nothing_is_guessed() -> None:
@@ -234,7 +234,40 @@ def test_given_one_amount_that_does_not_fix_the_row_when_read_then_nothing_is_gu
 def test_given_a_decimal_comma_read_as_5_when_a_row_is_completed_from_the_total_then_it_is_found() -> None:
     lines = lines_from_text("MOMS% NETTO MOMS BRUTTO\n14 % 25,69 3,60 29,29\n25,5 % 2115014067 90 33597\n")
     derived = complete_vat_row(lines, find_vat_rows(lines), Decimal("63.26"))
-    assert derived == (2, (Decimal("25.5"), Decimal("27.07"), Decimal("6.90"), Decimal("33.97")))
+    assert derived == (2, (Decimal("25.5"), Decimal("27.07"), Decimal("6.90"), Decimal("33.97")), False)
+
+
+GERMAN_RATES = frozenset(Decimal(rate) for rate in ("0", "7", "19"))
+
+
+@pytest.mark.parametrize(
+    ("row", "total", "expected"),
+    [
+        # The tax column left unread, a 0 of the net read as 6.
+        ("19.00 % 46. 98", "48.77", ("19", "40.98", "7.79", "48.77")),
+        # A space after the rate's decimal point; a 2 of the net read as 3.
+        ("19. 00 % 43.01", "49.99", ("19", "42.01", "7.98", "49.99")),
+    ],
+)
+def test_given_a_table_row_with_a_digit_misread_when_completed_then_the_total_gives_it_flagged_misread(
+    row: str, total: str, expected: tuple[str, ...]
+) -> None:
+    lines = lines_from_text(f"MWST-CODE NETTO-Entgelt MWST-Betrag\n{row}\n")
+    derived = complete_vat_row(lines, find_vat_rows(lines), Decimal(total), GERMAN_RATES)
+    assert derived == (1, tuple(map(Decimal, expected)), True)
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "19.00 % 46.93",  # two digits away from 40,98
+        "19.00 % 140.98",  # another length
+        "18.00 %",  # the rate alone: nothing printed to check the derivation against
+    ],
+)
+def test_given_a_row_two_digits_from_the_derived_one_when_completed_then_nothing_is_guessed(row: str) -> None:
+    lines = lines_from_text(f"MWST-CODE NETTO-Entgelt MWST-Betrag\n{row}\n")
+    assert complete_vat_row(lines, [], Decimal("48.77"), GERMAN_RATES) is None
 
 
 @pytest.mark.parametrize(

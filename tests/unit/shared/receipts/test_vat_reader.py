@@ -523,3 +523,14 @@ def test_given_a_tax_note_that_does_not_fit_otherwise_then_the_row_stays_uncerta
     )
     assert receipt.vat
     assert all(row.confidence < 0.7 for row in receipt.vat)
+
+
+def test_given_a_table_row_with_a_misread_net_when_read_then_the_total_gives_it_for_review() -> None:
+    # A German slip: the tax column left unread, the net's 0 read as 6 (40,98).
+    receipt = _read(
+        "Baumarkt GmbH\nUSt-IdNr. DE136695976\nDatum {day}\n",
+        "04.04.2020",
+        "SUMME EUR 48,77\nBetrag EUR 48,77\nMWST-CODE NETTO-Entgelt MWST-Betrag\n19.00 % 46. 98\n",
+    )
+    assert _rows(receipt) == [("19", "40.98", "7.79", "48.77")]
+    assert receipt.vat[0].confidence < 0.7
