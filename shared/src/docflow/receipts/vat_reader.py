@@ -309,9 +309,16 @@ def _near_digits(expected: str, printed: str) -> bool:
     return len(expected) == len(printed) and sum(a != b for a, b in zip(expected, printed, strict=True)) <= 1
 
 
+def _amounts_only(folded: str) -> bool:
+    """A line of amounts and OCR noise (``0,68 9,79 10,47``): under a VAT row, the next row whose rate
+    the OCR lost with its left edge."""
+    return sum(char.isalpha() for char in folded) <= _DRIFT_LETTERS
+
+
 def _rateless_candidates(text: str, index: int, rates: frozenset[Decimal]) -> Iterator[Candidate]:
-    """A VAT line whose rate the OCR lost (``2,59 Netto 18,47`` under a cut-off ``Moms 14 %``): its two
-    or three amounts, when exactly one of the country's rates fits them."""
+    """A VAT line whose rate the OCR lost (``2,59 Netto 18,47`` under a cut-off ``Moms 14 %``, or a row
+    of amounts under a read row): its two or three amounts, when exactly one of the country's rates
+    fits them."""
     amounts = [value for value in _amounts(ocr_digits(text)) if value > 0]
     if not 2 <= len(amounts) <= 3:
         return
@@ -363,6 +370,7 @@ def gather(lines: Sequence[TextLine], country: str | None) -> Gathered:
     # never bent to a rate of its own country.
     printable = rates | known_rates(None) if is_foreign(country) else rates
     inside = table_lines(lines)
+    row_lines = {found.line for found in line_rows}
     notes.extend(_taxes_below_rates(lines, printable))
     for index, line in enumerate(lines):
         folded = line.folded
@@ -386,7 +394,7 @@ def gather(lines: Sequence[TextLine], country: str | None) -> Gathered:
                 notes.append(TaxNote(rate, on_line[0], index))
         elif "%" in line.text or in_table:
             candidates.extend(_row_readings(_with_drifted_amounts(lines, index), index, printable))
-        elif NET_WORD.search(folded):
+        elif NET_WORD.search(folded) or (index - 1 in row_lines and _amounts_only(folded)):
             candidates.extend(_rateless_candidates(line.text, index, rates))
     codes = _code_rates(lines, rates)
     for code, gross in _code_sums(lines, codes).items():

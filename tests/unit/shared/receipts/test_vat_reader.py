@@ -534,3 +534,14 @@ def test_given_a_table_row_with_a_misread_net_when_read_then_the_total_gives_it_
     )
     assert _rows(receipt) == [("19", "40.98", "7.79", "48.77")]
     assert receipt.vat[0].confidence < 0.7
+
+
+def test_given_a_row_without_its_rate_under_a_read_row_when_read_then_the_rate_that_fits_is_taken() -> None:
+    receipt = _read(
+        "real GmbH\nUSt-IdNr. DE813129242\nDatum {day}\n",
+        "16.04.2020",
+        "SUMME EUR 19,46\nMasterCard EUR 19,46\nMehrwertst. ohne MwSt mit MwSt\n"
+        "B 19,0% 1,44 7,55 8,99\n0,68 9,79 10,47\n",
+    )
+    assert _rows(receipt) == [("19", "7.55", "1.44", "8.99"), ("7", "9.79", "0.68", "10.47")]
+    assert "vat_total_mismatch" not in {warning.code for warning in receipt.warnings}
