@@ -327,10 +327,18 @@ def _one_digit_repair(rate: Decimal, amounts: Sequence[Decimal]) -> tuple[Decima
 
 
 def is_table_header(folded: str) -> bool:
-    """Whether a (folded) line starts a VAT table: column names, or a section title (``ALV-ERITTELY``)."""
-    return bool(VAT_SECTION.search(folded) or (VAT_WORD.search(folded) and VAT_HEADER.search(folded)))
+    """Whether a (folded) line starts a VAT table: column names, or a section title (``ALV-ERITTELY``);
+    the net and gross columns named without digits are one even when the VAT word is misread
+    (``MIST + Netto = Brutto``)."""
+    if VAT_SECTION.search(folded) or (VAT_WORD.search(folded) and VAT_HEADER.search(folded)):
+        return True
+    return bool(_NET_COLUMN.search(folded) and _GROSS_COLUMN.search(folded)) and not any(
+        char.isdigit() for char in folded
+    )
 
 
+_NET_COLUMN = re.compile(r"\b(?:VEROTON|NETTO|NET|EXCL\w*)\b")
+_GROSS_COLUMN = re.compile(r"\b(?:VEROLLINEN|BRUTTO|GROSS|INCL\w*)\b")
 #: A VAT table holds at most this many lines below its header (rows, a sum, OCR debris).
 TABLE_LINES = 6
 #: A line that ends a VAT table: a date (``08.04.20 09:51 9000545 003 034``), never a damaged amount.

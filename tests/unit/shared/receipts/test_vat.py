@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from docflow.receipts.country import detect_country
-from docflow.receipts.lines import lines_from_text
+from docflow.receipts.lines import fold, lines_from_text
 from docflow.receipts.vat import (
     VatRate,
     is_valid_rate,
@@ -17,7 +17,13 @@ from docflow.receipts.vat import (
     rates_valid_on,
     tax_fits_rate,
 )
-from docflow.receipts.vat_table import complete_vat_row, find_vat_rows, parse_vat_row, split_vat_amounts
+from docflow.receipts.vat_table import (
+    complete_vat_row,
+    find_vat_rows,
+    is_table_header,
+    parse_vat_row,
+    split_vat_amounts,
+)
 
 
 @pytest.mark.parametrize(
@@ -376,3 +382,25 @@ def test_given_a_row_with_a_misread_tax_then_the_pair_whose_tax_is_the_rates_sha
     row = parse_vat_row("C 10,00 % 9,64 0,98 10,60", in_table=True)
     assert row is not None
     assert (row.net, row.tax, row.gross) == (Decimal("9.64"), Decimal("0.96"), Decimal("10.60"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ALV% VEROTON VERO VEROLLINEN", True),
+        ("MIST + Netto = Brutto", True),  # the VAT word misread, the net and gross columns named
+        ("Netto 10,17 Brutto 10,88", False),  # amounts: a row, not a header
+        ("Net Total", False),  # a total's label, no gross column
+    ],
+)
+def test_given_a_line_when_checked_then_vat_table_headers_are_told_apart(text: str, expected: bool) -> None:
+    assert is_table_header(fold(text)) is expected
+
+
+def test_given_a_table_under_a_misread_vat_word_when_read_then_its_rows_without_rates_are_read() -> None:
+    lines = lines_from_text(
+        "MIST + Netto = Brutto\n6.71 10,17 10,88\n",
+    )
+    assert find_vat_rows(lines, GERMAN_RATES) == [
+        (1, (Decimal("7"), Decimal("10.17"), Decimal("0.71"), Decimal("10.88")))
+    ]
