@@ -370,6 +370,8 @@ class _Analysis:
     text_mask: Image | None = None
     #: Upright character strokes inside ``text_mask``.
     strokes: Any = None
+    #: Those of ``strokes`` inside the blocks of ``lines`` (grown by one block), or ``None``.
+    line_strokes: Any = None
     #: All the ink inside the blocks of ``cluster`` (not grown): faint, blurred print whose strokes
     #: are too short to count still lies along its lines.
     text_ink: Any = None
@@ -405,6 +407,9 @@ def _analyse(work: Image, options: PreprocessOptions) -> _Analysis:
         )
         analysis.text_mask = text_region.block_mask_image(kept, work.size)
         analysis.strokes = text_region.upright_strokes(ink) & (np.asarray(analysis.text_mask) > 0)
+        if options.skew_from_text_lines and analysis.lines is not None:
+            lines = text_region.block_mask_image(text_region.dilated_blocks(analysis.lines), work.size)
+            analysis.line_strokes = analysis.strokes & (np.asarray(lines) > 0)
         if options.skew_from_text_ink:
             inside = text_region.block_mask_image(analysis.cluster, work.size)
             analysis.text_ink = ink & (np.asarray(inside) > 0)
@@ -422,7 +427,8 @@ def _skew(
     straightened: bool = False,
 ) -> float:
     """Degrees to level the text by: from the character strokes on a cluttered photo whose paper's
-    outline was not found (the strokes stand on the text lines, the grain has none), or from all the
+    outline was not found (the strokes stand on the text lines, the grain has none; those of the text
+    line blocks first, see :attr:`_Analysis.line_strokes`), or from all the
     ink of its text blocks where the strokes tell no angle (too few of them: thin, faint or blurred
     print), else from the ink of the paper. On a paper ``straightened`` by its outline the lines run
     along its edges: at most :data:`MAX_STRAIGHTENED_SKEW` is left to level."""
@@ -433,7 +439,13 @@ def _skew(
     if straightened:
         options = replace(options, max_skew_degrees=min(options.max_skew_degrees, MAX_STRAIGHTENED_SKEW))
     if analysis.strokes is not None and not outlined:
-        estimate = estimate_skew_of_ink(_pooled(analysis.strokes, SKEW_SIDE), options.max_skew_degrees)
+        estimate = None
+        if analysis.line_strokes is not None:
+            estimate = estimate_skew_of_ink(
+                _pooled(analysis.line_strokes, SKEW_SIDE), options.max_skew_degrees
+            )
+        if estimate is None:
+            estimate = estimate_skew_of_ink(_pooled(analysis.strokes, SKEW_SIDE), options.max_skew_degrees)
         tells_none = estimate is None or abs(estimate) < MIN_SKEW
         if tells_none and options.skew_from_text_ink and analysis.text_ink is not None:
             estimate = estimate_skew_of_ink(_pooled(analysis.text_ink, SKEW_SIDE), options.max_skew_degrees)

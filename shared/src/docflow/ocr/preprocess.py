@@ -72,7 +72,10 @@ class PreprocessOptions:
     barcodes and a thin paper's show-through (see :data:`docflow.ocr.photo.NOISY_PAPER`).
     ``trust_text_lines`` trusts a paper outline that holds the text lines (blocks whose rows cross
     several strokes, see :func:`docflow.ocr.text_region.crossed_blocks`) where the text cluster also
-    took in the edges of clutter beside the paper. With
+    took in the edges of clutter beside the paper; ``skew_from_text_lines`` takes the skew of a
+    cluttered photo without a paper outline from the strokes of those blocks first (the edges of a
+    shadow, of another object or of the grain, crossed once per row, lie level and would pull the
+    angle to none). With
     ``straighten_paper``, ``deskew``, ``flatten_light``, ``find_text``, ``clear_edges``,
     ``join_dots`` and ``whiten_paper`` off, a page is prepared as before they existed (crop and
     scale only).
@@ -105,6 +108,7 @@ class PreprocessOptions:
     reread_lines: bool = True
     denoise: bool = True
     trust_text_lines: bool = True
+    skew_from_text_lines: bool = True
 
     @property
     def photo_steps(self) -> bool:

@@ -167,6 +167,9 @@ _TRAILING_SPECKS = re.compile(r"(?:\s+(?:[a-z]|[^\w\s&.()]+))+$")
 #: The same before the name: a lone lower-case letter or digit, or marks, that clutter beside the paper
 #: leaves (``a Konditori Lindholm``, ``3 Alko Kamppi``, ``j n Sale``).
 _LEADING_SPECKS = re.compile(r"^(?:(?:[a-z]|\d|[^\w\s(]+)\s+)+(?=\w)")
+#: A lone capital before the name (``E EuroPark Finland Ky``): clutter beside the paper read as a letter,
+#: or part of the name (``K Citymarket``); which one, the line does not tell, so the name is not sure.
+_LONE_LEADING_CAPITAL = re.compile(r"^[A-ZÅÄÖ]\s+\w")
 #: Contact and registration lines: they close the merchant's own header block.
 _CONTACT = re.compile(
     r"(?<![A-Z])(?:TEL|PUH|PHONE|FAX|GST\s?(?:REG\w*\s?)?(?:NO|ID)|VAT\s?(?:REG\w*\s?)?NO|Y-?TUNNUS|"
@@ -368,7 +371,11 @@ def find_merchant(lines: Sequence[TextLine], country: str | None = None) -> tupl
     # The address starts below the operator's legal name when the store's name above it was taken.
     last = max(last, operator)
     confidence = min(0.95, 0.35 + 0.15 * score) * min(1.0, header[index].confidence + 0.2)
-    if header[index].confidence < NOISY_NAME_LINE or not _corroborated(name, lines, range(index, last + 1)):
+    if (
+        header[index].confidence < NOISY_NAME_LINE
+        or not _corroborated(name, lines, range(index, last + 1))
+        or _LONE_LEADING_CAPITAL.match(name)
+    ):
         confidence = min(confidence, UNCORROBORATED_NAME)
     return name, last, round(max(0.1, confidence), 3)
 

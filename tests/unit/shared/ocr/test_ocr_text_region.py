@@ -188,3 +188,19 @@ def test_given_cluster_with_stray_blocks_when_spread_is_taken_then_most_of_the_t
     assert y0 < my0
     assert mx1 < x1
     assert my1 < y1
+
+
+def test_given_level_edges_among_the_strokes_when_skew_taken_then_the_text_line_blocks_decide() -> None:
+    from docflow.ocr.photo import _Analysis, _skew
+
+    photo = on_grained_table(receipt(), degrees=6.0)
+    text = upright_strokes(ink_from_ratio(background_ratio(photo)))
+    # Shadow and object edges crossing the table: each row of them starts an upright run, all level.
+    edges = np.zeros_like(text)
+    edges[::12, :] = True
+    strokes = text | edges
+    options = PreprocessOptions()
+    blank = Image.new("L", photo.size, 255)
+    assert _skew(_Analysis(blank, strokes=strokes), blank, False, options) == pytest.approx(0.0, abs=0.3)
+    taken = _skew(_Analysis(blank, strokes=strokes, line_strokes=text), blank, False, options)
+    assert taken == pytest.approx(-6.0, abs=0.7)

@@ -243,7 +243,7 @@ def test_given_a_name_on_a_line_read_unsurely_then_it_is_not_trusted_as_confirme
 
     def party(confidence: float) -> float:
         lines = [
-            TextLine("E vää Puuilo Oy", confidence),
+            TextLine("Puuilo Oy", confidence),
             TextLine("Teollisuustie 111", 0.95),
             TextLine("15110 LAHTI", 0.95),
             TextLine("www.puuilo.fi", 0.95),
@@ -442,3 +442,13 @@ def test_given_an_unreadable_logo_when_read_then_no_line_below_the_first_item_is
     found = find_merchant(lines_from_text(text), "DE")
     assert found is not None
     assert found[0] == "Aldi GmbH & Co. KG"
+
+
+@pytest.mark.parametrize("name", ["E EuroPark Finland Ky", "K Citymarket Oy"])
+def test_given_a_lone_capital_before_the_name_then_the_name_is_kept_but_not_sure(name: str) -> None:
+    from docflow.receipts.lines import TextLine
+
+    lines = [TextLine(name, 0.97), TextLine("Itäinen Pitkäkatu 11", 0.95), TextLine("02150 ESPOO", 0.95)]
+    found = find_party([*lines, TextLine(f"www.{name.split()[1].lower()}.fi", 0.95)])
+    assert found.name == name
+    assert found.name_confidence < 0.9
