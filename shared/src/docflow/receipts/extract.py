@@ -60,7 +60,7 @@ from docflow.receipts.vocabulary import RECEIPT_NUMBER, TOTAL_STRONG, TOTAL_WEAK
 _DATE_WORD = re.compile(r"(?<![A-Z])(?:DATE|BIZDATE|PVM|PAIVAMAARA|PAIVAYS|DATUM|AIKA|TID)(?![A-Z])")
 #: A line whose date is not the purchase's (an expiry, a validity, a birth date), on folded text.
 NOT_PURCHASE_DATE = re.compile(
-    r"(?<![A-Z])(?:EXP\w*|VALID|VOIMASSA|ERAPAIVA|BEST\s?BEFORE|PARAS\s?ENNEN|GILTIG|BIRTH|SYNT\w*)(?![A-Z])"
+    r"(?<![A-Z])(?:EXP\w*|VALID|VOIMASSA|ERAPAIVA|BEST\s?BEFORE|PARAS\s?ENNEN|GILTIG|GULTIG|BIRTH|SYNT\w*)(?![A-Z])"
 )
 _FINNISH_CUES = re.compile(
     r"(?<![A-Z])(?:ALV|YHTEENSA|Y-?TUNNUS|KUITTI|KORTTI|KATEINEN|VEROTON|MOMS|KPL)(?![A-Z])"
@@ -338,6 +338,8 @@ def _choose_date(lines: Sequence[TextLine], today: dt.date) -> tuple[DateMatch, 
     value = min(0.99, match.cap, score * line_confidence(lines[index]))
     if not _date_corroborated(lines, index, match, today):
         value = min(value, UNCORROBORATED_DATE)
+        if _date_contradicted(lines, index, match):
+            value = min(value, CONTRADICTED_DATE)
     return match, round(value, 3), text
 
 
@@ -346,6 +348,11 @@ def _choose_date(lines: Sequence[TextLine], today: dt.date) -> tuple[DateMatch, 
 UNCORROBORATED_DATE = 0.85
 #: A single reading counts as sure from this OCR line confidence, with a four-digit year.
 _SURE_DATE_LINE = 0.9
+#: The most a date is trusted that another line contradicts (see :func:`_date_contradicted`): below
+#: review, as either reading may hold the misread digit.
+CONTRADICTED_DATE = 0.6
+#: A day and month on a line (``AS-Zeit 15.04. 16:14``, ``Datum: 15.04.202€``), the year not needed.
+_DAY_MONTH = re.compile(r"(?<![\d.,])(\d{1,2})\.\s?(\d{1,2})\.")
 
 
 def _date_corroborated(lines: Sequence[TextLine], index: int, match: DateMatch, today: dt.date) -> bool:
@@ -361,6 +368,20 @@ def _date_corroborated(lines: Sequence[TextLine], index: int, match: DateMatch, 
             return True
     year_digits = sum(char.isdigit() for char in lines[index].text[match.start : match.end])
     return match.confidence >= 0.95 and year_digits >= 8 and lines[index].confidence >= _SURE_DATE_LINE
+
+
+def _date_contradicted(lines: Sequence[TextLine], index: int, match: DateMatch) -> bool:
+    """Whether another line prints a day and month one digit away from the date's (a card slip's
+    ``15.04.`` under a receipt read ``16.04.20``): two readings of one date, one of them misread."""
+    chosen = f"{match.value.day:02d}{match.value.month:02d}"
+    for other, line in enumerate(lines):
+        if other == index or NOT_PURCHASE_DATE.search(line.folded):
+            continue
+        for day, month in _DAY_MONTH.findall(line.text):
+            printed = f"{int(day):02d}{int(month):02d}"
+            if int(month) <= 12 and sum(a != b for a, b in zip(chosen, printed, strict=True)) == 1:
+                return True
+    return False
 
 
 def _times_on_date_line(text: str, match: DateMatch) -> list[TimeMatch]:

@@ -427,3 +427,23 @@ def test_given_a_labelled_date_with_a_misread_separator_then_its_label_and_time_
 
 def test_given_a_time_with_seconds_after_a_date_label_then_it_is_no_date() -> None:
     assert extract_receipt("Kauppa Oy\nPvm 10:05:24\nYHTEENSÄ 12,50\n", today=TODAY).date is None
+
+
+@pytest.mark.parametrize(
+    ("card_line", "contradicted"),
+    [
+        ("AS-Zeit 15.04. 16:14 Uhr", True),  # the card slip's day a digit away: one of them misread
+        ("Datum: 15.04.202€", True),  # its year garbled, its day and month still read
+        ("AS-Zeit 16.04. 16:14 Uhr", False),  # the same day and month
+        ("Gültig bis 17.04.", False),  # a validity date is no reading of the purchase date
+    ],
+)
+def test_given_another_line_a_digit_away_from_the_date_then_the_date_is_left_for_review(
+    card_line: str, contradicted: bool
+) -> None:
+    text = f"real GmbH\nSUMME EUR 19,46\n16.04.20 16:15 8665111 0176\nMasterCard EUR 19,46\n{card_line}\n"
+    lines = [TextLine(line, 0.88) for line in text.splitlines()]
+    receipt = extract_receipt(lines, today=TODAY)
+    assert receipt.date is not None
+    assert receipt.date.value == dt.date(2020, 4, 16)
+    assert (receipt.date.confidence <= 0.6) is contradicted
