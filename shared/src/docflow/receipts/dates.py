@@ -62,6 +62,12 @@ _LABELLED_GARBLED = re.compile(
     r"(\d{2})(?![\d.,:])",
     re.IGNORECASE,
 )
+#: After its label and before a time, a day-first date whose separators the OCR read as spaces
+#: (``Datum 08 10 16 14:16 Uhr``): without the label and the time, three numbers are no date.
+_LABELLED_SPACED = re.compile(
+    r"(?<![A-Za-z])(?:DATUM|DATE|PVM|DATO)\W{0,3}(\d{2}) (\d{2}) (\d{2}|\d{4})\s+[0-2]?\d[:.][0-5]\d(?!\d)",
+    re.IGNORECASE,
+)
 #: How sure a date is that was read after its label with a misread separator, and the most the receipt's
 #: date may be trusted when it is this one (never enough to book it unseen).
 LABELLED_GARBLED_CONFIDENCE = 0.55
@@ -245,6 +251,13 @@ def _weak_readings(text: str, today: dt.date) -> Iterator[_Reading]:
             yield _impossible_date(match, today), match.start(), match.end(), MISREAD_DIGIT_CONFIDENCE
 
 
+def _labelled_readings(text: str) -> Iterator[tuple[dt.date | None, int, int]]:
+    """Dates after their label with separators misread or read as spaces: (date, start, end)."""
+    for pattern in (_LABELLED_GARBLED, _LABELLED_SPACED):
+        for match in pattern.finditer(text):
+            yield _make_date(_year(match[3]), int(match[2]), int(match[1])), match.start(1), match.end(3)
+
+
 #: A date read only after one look-alike digit of its day or month was turned back.
 MISREAD_DIGIT_CONFIDENCE = 0.5
 
@@ -363,9 +376,8 @@ def _find_dates(text: str, today: dt.date, *, repair: bool) -> list[DateMatch]:
         add(_make_date(int(match[3]), int(match[2]), int(match[1])), match.start(), match.end(), 0.6)
     for reading in _weak_readings(text, today):
         add(*reading)
-    for match in _LABELLED_GARBLED.finditer(text):
-        value = _make_date(_year(match[3]), int(match[2]), int(match[1]))
-        add(value, match.start(1), match.end(), LABELLED_GARBLED_CONFIDENCE, cap=LABELLED_GARBLED_CAP)
+    for value, start, end in _labelled_readings(text):
+        add(value, start, end, LABELLED_GARBLED_CONFIDENCE, cap=LABELLED_GARBLED_CAP)
     return sorted(found, key=lambda item: item.start)
 
 

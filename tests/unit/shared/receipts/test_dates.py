@@ -329,6 +329,7 @@ def test_given_four_digits_that_read_as_a_year_before_a_minute_then_they_stay_th
         ("Datum 11;04.20 109:5) Uhr", dt.date(2020, 4, 11)),
         ("Datum: 26.02,20", dt.date(2020, 2, 26)),
         ("PVM 3;4;25", dt.date(2025, 4, 3)),
+        ("Datum 08 10 16 14:16 Uhr", dt.date(2016, 10, 8)),  # separators read as spaces, a time after
     ],
 )
 def test_given_a_misread_separator_after_the_date_label_then_the_date_is_read_unsurely(
@@ -340,5 +341,7 @@ def test_given_a_misread_separator_after_the_date_label_then_the_date_is_read_un
 
 def test_given_no_label_or_a_clean_date_then_a_misread_separator_reading_does_not_apply() -> None:
     assert find_dates("11;04.20 12,50", TODAY) == []
+    assert find_dates("08 10 16 14:16", TODAY) == []  # spaced numbers without the label
+    assert find_dates("Datum 08 10 16", TODAY) == []  # nor with it but no time after them
     (clean,) = find_dates("Datum 11.04.20 10:05", TODAY)
     assert clean.confidence == 0.85
