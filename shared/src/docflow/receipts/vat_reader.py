@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from itertools import combinations, combinations_with_replacement, product
+from itertools import combinations, product
 from typing import NamedTuple
 
 from docflow.receipts import confidence
@@ -590,17 +590,17 @@ DEPOSIT_VALUES: tuple[Decimal, ...] = tuple(Decimal(value) for value in ("0.10",
 #: At most this many deposit lines may be unreadable for their amounts to be guessed.
 _MAX_UNREAD_DEPOSITS = 2
 #: A count of containers on a deposit line (``5 x 0,10``, ``2 kpl``).
-_COUNT = re.compile(r"\d\s?(?:[xX*×]|kpl|st)\s?\d?", re.IGNORECASE)
+_COUNT = re.compile(r"(?<![\d.,])(\d{1,2})\s?(?:[xX*×]|kpl|st)\s?\d?", re.IGNORECASE)
 #: A deposit amount whose decimal comma the OCR read as another mark (``PANTTI 0/10``).
 _ODD_DEPOSIT = re.compile(r"(?<![\d.,:;/])(\d{1,2})[:;/](\d{2})(?![\d.,:;/])")
 
 
 class DepositLine(NamedTuple):
-    """The last amount of a deposit line (``None`` when the OCR lost it), and whether the line prints a
-    count of containers (``Pantti 5 x 0,10  0,50``)."""
+    """The last amount of a deposit line (``None`` when the OCR lost it) and the count of containers it
+    prints (``Pantti 5 x 0,10  0,50``: 5; ``None`` without one)."""
 
     amount: Decimal | None
-    counted: bool
+    containers: int | None
 
 
 def _deposit_lines(lines: Sequence[TextLine]) -> Iterator[DepositLine]:
@@ -613,13 +613,14 @@ def _deposit_lines(lines: Sequence[TextLine]) -> Iterator[DepositLine]:
             continue
         found = find_amounts(line.text)
         odd = _ODD_DEPOSIT.findall(line.text)
-        counted = bool(_COUNT.search(line.text))
+        count = _COUNT.search(line.text)
+        containers = int(count[1]) if count else None
         if found:
-            yield DepositLine(found[-1].value, counted)
+            yield DepositLine(found[-1].value, containers)
         elif odd:
-            yield DepositLine(Decimal(f"{odd[-1][0]}.{odd[-1][1]}"), counted)
+            yield DepositLine(Decimal(f"{odd[-1][0]}.{odd[-1][1]}"), containers)
         else:
-            yield DepositLine(None, counted)
+            yield DepositLine(None, containers)
 
 
 def vat_free_amount(lines: Sequence[TextLine]) -> Decimal:
@@ -634,27 +635,28 @@ def vat_free_amount(lines: Sequence[TextLine]) -> Decimal:
 def vat_free_options(lines: Sequence[TextLine], country: str | None) -> tuple[Decimal, ...]:
     """What the deposits of a sale may add up to: their sum as read, and on a Finnish receipt with one or
     two deposit lines whose amounts the OCR lost or misread, that sum with any of :data:`DEPOSIT_VALUES`
-    for each. A deposit line that prints no count (``Pantti 6,15``) is misread when its amount is none
-    of the container deposits: one container's deposit is printed as it is."""
+    for each (times the count of containers the line prints). A deposit line's amount is misread when
+    it is no count of one container deposit (``Pantti 6,15``; ``Pantti 3 x 0,10  3,00``)."""
     deposits = list(_deposit_lines(lines))
     if not deposits:
         return ()
     values = [deposit.amount for deposit in deposits]
     readable = sum((value for value in values if value is not None), Decimal("0.00"))
     options = {readable}
-    single = [
-        deposit.amount
-        for deposit in deposits
-        if deposit.amount is None or (deposit.amount not in DEPOSIT_VALUES and not deposit.counted)
-    ]
-    if 0 < len(single) <= _MAX_UNREAD_DEPOSITS and country in (None, "FI"):
-        known = readable - sum((value for value in single if value is not None), Decimal("0.00"))
-        options |= {
-            known + sum(guess) for guess in combinations_with_replacement(DEPOSIT_VALUES, len(single))
-        }
+    unread = [deposit for deposit in deposits if deposit.amount not in _possible_deposits(deposit)]
+    if 0 < len(unread) <= _MAX_UNREAD_DEPOSITS and country in (None, "FI"):
+        known = readable - sum(
+            (deposit.amount for deposit in unread if deposit.amount is not None), Decimal("0.00")
+        )
+        options |= {known + sum(guess) for guess in product(*map(_possible_deposits, unread))}
     if any(value is None for value in values) and len(options) > 1:
         options.discard(readable)
     return tuple(sorted(options))
+
+
+def _possible_deposits(deposit: DepositLine) -> frozenset[Decimal]:
+    """What a deposit line may amount to: its count (one without a count) of one container deposit."""
+    return frozenset((deposit.containers or 1) * value for value in DEPOSIT_VALUES)
 
 
 def read_vat(

@@ -375,6 +375,20 @@ def test_given_a_deposit_line_without_a_count_whose_amount_is_no_deposit_then_it
     assert vat_free_options(counted, "FI") == (Decimal("0.90"),)
 
 
+def test_given_a_counted_deposit_line_whose_amount_is_unread_then_the_count_times_a_deposit_may_fill_it() -> (
+    None
+):
+    from docflow.receipts.lines import lines_from_text
+    from docflow.receipts.vat_reader import vat_free_options
+
+    # Dot print: PANTTI read PANTTT, its zeros read D; the unit price 0,10 is the last amount read,
+    # no count of 3 containers: as read, or 3 x each container deposit.
+    lines = lines_from_text("VESI 0,5L 3,90\nPANTTT 3 x D,1D D, 3D0\nJOGURTTI 4,30\n")
+    assert vat_free_options(lines, "FI") == tuple(
+        Decimal(value) for value in ("0.10", "0.30", "0.45", "0.60", "1.20")
+    )
+
+
 def test_given_a_misread_deposit_when_a_deposit_value_fills_the_gap_then_the_rows_are_confirmed() -> None:
     receipt = _read(
         FI_HEAD,
