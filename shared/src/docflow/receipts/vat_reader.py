@@ -607,7 +607,7 @@ def _deposit_lines(lines: Sequence[TextLine]) -> Iterator[DepositLine]:
     """Each deposit line's amount and whether it prints a count."""
     for line in lines:
         folded = line.folded
-        if not (DEPOSIT.search(folded) or DEPOSIT_RETURN.search(folded)) or "%" in line.text:
+        if not (DEPOSIT.search(folded) or DEPOSIT_RETURN.search(folded)) or _prints_a_rate(line.text):
             continue
         if VAT_WORD.search(folded) or TOTAL_STRONG.search(folded) or TOTAL_WEAK.search(folded):
             continue
@@ -621,6 +621,17 @@ def _deposit_lines(lines: Sequence[TextLine]) -> Iterator[DepositLine]:
             yield DepositLine(Decimal(f"{odd[-1][0]}.{odd[-1][1]}"), containers)
         else:
             yield DepositLine(None, containers)
+
+
+#: Every rate any country's table has had.
+_ANY_COUNTRY_RATE = known_rates(None)
+
+
+def _prints_a_rate(text: str) -> bool:
+    """Whether a line prints a VAT rate (``Pantti 0 %  1,10`` in a VAT breakdown), not a ``%`` that
+    is a speck beside an amount (``Pantti 6 x 0,10 % 0,60``)."""
+    rate, _ = rate_of(text)
+    return rate in _ANY_COUNTRY_RATE
 
 
 def vat_free_amount(lines: Sequence[TextLine]) -> Decimal:

@@ -559,3 +559,15 @@ def test_given_a_row_without_its_rate_under_a_read_row_when_read_then_the_rate_t
     )
     assert _rows(receipt) == [("19", "7.55", "1.44", "8.99"), ("7", "9.79", "0.68", "10.47")]
     assert "vat_total_mismatch" not in {warning.code for warning in receipt.warnings}
+
+
+def test_given_a_speck_read_as_percent_on_a_deposit_line_then_it_still_counts_but_a_vat_rate_does_not() -> (
+    None
+):
+    from docflow.receipts.lines import lines_from_text
+    from docflow.receipts.vat_reader import vat_free_amount
+
+    lines = lines_from_text("Punaviini 65,28\nPantti 6 x 0,10 % 0,60\nPantti 0,10\n")
+    assert vat_free_amount(lines) == Decimal("0.70")
+    breakdown = lines_from_text("Pantti 0,40\nALV Veroton Vero\nPantti 0 % 0,40 0,00\n")
+    assert vat_free_amount(breakdown) == Decimal("0.40")
