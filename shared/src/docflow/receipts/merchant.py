@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from docflow.receipts.brands import NAME_COUNTRIES, repair_name
 from docflow.receipts.dates import find_dates
 from docflow.receipts.lines import TextLine, fold
 from docflow.receipts.numbers import find_amounts, lookalike_table
@@ -371,13 +372,15 @@ def find_merchant(lines: Sequence[TextLine], country: str | None = None) -> tupl
     # The address starts below the operator's legal name when the store's name above it was taken.
     last = max(last, operator)
     confidence = min(0.95, 0.35 + 0.15 * score) * min(1.0, header[index].confidence + 0.2)
+    repaired = repair_name(name) if country in NAME_COUNTRIES else name
     if (
         header[index].confidence < NOISY_NAME_LINE
         or not _corroborated(name, lines, range(index, last + 1))
         or _LONE_LEADING_CAPITAL.match(name)
+        or repaired != name
     ):
         confidence = min(confidence, UNCORROBORATED_NAME)
-    return name, last, round(max(0.1, confidence), 3)
+    return repaired, last, round(max(0.1, confidence), 3)
 
 
 def _header(lines: Sequence[TextLine]) -> Sequence[TextLine]:

@@ -212,9 +212,9 @@ def test_given_a_name_only_a_web_address_repeats_when_read_then_it_is_confident(
 
 
 def test_given_a_name_no_other_line_repeats_when_read_then_it_is_not_confident() -> None:
-    # ``Herköp`` misread for ``Hemköp``: it reads as cleanly as the right name, nothing confirms it.
-    party = find_party(lines_from_text("Hemköp Drottninggatan\nHerköp AB\nKungsgatan 102\n41106 GÖTEBORG\n"))
-    assert party.name == "Herköp AB"
+    # ``Varjo`` misread for ``Vanjo``: it reads as cleanly as the right name, nothing confirms it.
+    party = find_party(lines_from_text("Vanjo Drottninggatan\nVarjo AB\nKungsgatan 102\n41106 GÖTEBORG\n"))
+    assert party.name == "Varjo AB"
     assert party.name_confidence < 0.9
 
 
@@ -452,3 +452,22 @@ def test_given_a_lone_capital_before_the_name_then_the_name_is_kept_but_not_sure
     found = find_party([*lines, TextLine(f"www.{name.split()[1].lower()}.fi", 0.95)])
     assert found.name == name
     assert found.name_confidence < 0.9
+
+
+@pytest.mark.parametrize(
+    ("printed", "country", "repaired"),
+    [
+        ("Liol Ttäkeskus", "FI", "Lidl Itäkeskus"),
+        ("K-Macket Kuusi", "FI", "K-Market Kuusi"),
+        ("Stl Kivikko", "FI", "St1 Kivikko"),
+        ("ALD! Nord", "DE", "ALDI Nord"),
+        ("Herköp AB", "SE", "Hemköp AB"),
+        ("Liol Ttäkeskus", None, "Liol Ttäkeskus"),  # a receipt of unknown country: nothing put right
+    ],
+)
+def test_given_a_chain_name_misread_in_one_character_then_it_is_put_right_but_not_sure(
+    printed: str, country: str | None, repaired: str
+) -> None:
+    party = find_party(lines_from_text(f"{printed}\nTeollisuustie 11\n15110 LAHTI\n"), country)
+    assert party.name == repaired
+    assert party.name_confidence < 0.9
