@@ -165,6 +165,12 @@ _NAME_TAIL = re.compile(
 )
 #: Trailing OCR specks after a name: ``TRADING i``, ``SDN BHD ,``.
 _TRAILING_SPECKS = re.compile(r"(?:\s+(?:[a-z]|[^\w\s&.()]+))+$")
+#: Specks after a legal form that ends the name (``Coop Nord AB sd``, ``Kuusen Kauppa Oyj L``,
+#: ``Hemköp AB E i 3``): one or two lower-case letters, a lone capital, one or two digits, or marks.
+_AFTER_LEGAL_FORM = re.compile(
+    r"(?<![A-Za-z])((?i:OYJ|OY|AB|KY|TMI|GMBH|LTD|BHD|AS|OÜ|OU|AG|KG)\.?)"
+    r"(?:\s+(?:[a-z]{1,2}|[A-Z]|\d{1,2}|[^\w\s&]+))+$"
+)
 #: The same before the name: a lone lower-case letter or digit, or marks, that clutter beside the paper
 #: leaves (``a Konditori Lindholm``, ``3 Alko Kamppi``, ``j n Sale``).
 _LEADING_SPECKS = re.compile(r"^(?:(?:[a-z]|\d|[^\w\s(]+)\s+)+(?=\w)")
@@ -259,6 +265,7 @@ def _clean_name(text: str) -> str:
     text = _SELLER_LABEL.sub("", text)
     name = _clean(_REGISTRATION_SUFFIX.sub("", _NAME_TAIL.sub("", text)))
     name = _clean(_LEADING_SPECKS.sub("", _TRAILING_SPECKS.sub("", name)))
+    name = _AFTER_LEGAL_FORM.sub(r"\1", name)
     for pattern, replacement in _OCR_LEGAL_FORM_FIXES:
         name = pattern.sub(replacement, name)
     return name

@@ -471,3 +471,20 @@ def test_given_a_chain_name_misread_in_one_character_then_it_is_put_right_but_no
     party = find_party(lines_from_text(f"{printed}\nTeollisuustie 11\n15110 LAHTI\n"), country)
     assert party.name == repaired
     assert party.name_confidence < 0.9
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("Coop Nord AB sd", "Coop Nord AB"),
+        ("Hemköp AB E i 3", "Hemköp AB"),
+        ("Kuusen Kauppa Oyj L", "Kuusen Kauppa Oyj"),
+        ("IKEA Deutschland GmbH & Co", "IKEA Deutschland GmbH & Co"),  # a word of the name, no speck
+        ("Aldi GmbH & Co. KG", "Aldi GmbH & Co. KG"),
+    ],
+)
+def test_given_specks_after_the_legal_form_that_ends_a_name_then_they_are_dropped(
+    printed: str, expected: str
+) -> None:
+    party = find_party(lines_from_text(f"{printed}\nKungsgatan 102\n41106 GÖTEBORG\n"))
+    assert party.name == expected
