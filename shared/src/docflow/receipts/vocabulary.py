@@ -290,7 +290,7 @@ DISCOUNT = _words(
 )
 #: A deposit line (bottle or can deposit): its amount belongs to the item above it.
 #: (``PANTTT``: dot print's last ``I`` read as ``T``.)
-DEPOSIT = _words(r"PANTT[IT]", r"PANT", r"PFAND", r"DEPOSIT", r"TAARA", r"PANDIPAKEND")
+DEPOSIT = _words(r"PANTT[IT]", r"PANT", r"PFAND", r"LEERGUT", r"DEPOSIT", r"TAARA", r"PANDIPAKEND")
 #: A refund or cancellation: the receipt returns money.
 REFUND = _words(
     r"PALAUTUS",

@@ -161,6 +161,16 @@ def test_given_german_pfand_and_rabatt_rows_then_they_attach_and_letter_codes_st
     ]
 
 
+def test_given_a_german_leergut_row_under_a_bottle_then_it_is_that_bottles_deposit() -> None:
+    text = GERMAN_PFAND_RABATT.replace("Pfand 0,25 A", "Leergut 0,25 A")
+    items = extract_receipt(text, today=TODAY).items
+    assert (items[0].name, items[0].deposit, items[0].amount) == (
+        "COLA 1,5L",
+        Decimal("0.25"),
+        Decimal("1.54"),
+    )
+
+
 def test_given_a_discount_larger_than_the_item_above_then_it_is_an_item_of_its_own() -> None:
     assert _items(LARGER_DISCOUNT_THAN_ITEM)[-1] == ("Kampanja", Decimal("-4.00"), None, None)
 
