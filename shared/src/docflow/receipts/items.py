@@ -45,10 +45,10 @@ from docflow.receipts.vocabulary import (
 )
 
 #: A quantity and unit price: ``3 x 39,90``, ``0,512 kg x 3,98 €/kg``, ``5,06 l x 1,77 €/l`` (the ``l``
-#: of litres often read as ``|``).
+#: of litres often read as ``|``, the price's comma as a colon).
 _QUANTITY = re.compile(
     r"(?<![\d,.])(?P<qty>\d+(?:[.,]\d{1,3})?)\s?(?P<unit>KPL|PCS?|STK|ST|TK|KG|G|L|\||X|\*)?\.?\s?"
-    r"(?:[xX*á@àä&]|A)\s?(?P<price>\d+[.,]\d{2})(?:\s?(?:€|EUR)?\s?/\s?(?:KG|L|KPL|ST|STK|TK))?",
+    r"(?:[xX*á@àä&]|A)\s?(?P<price>\d+[.,:]\d{2})(?:\s?(?:€|EUR)?\s?/\s?(?:KG|L|KPL|ST|STK|TK))?",
     re.IGNORECASE,
 )
 #: A percentage printed on a discount row (``Etu -20 %``).
@@ -69,13 +69,29 @@ _ITEMS_BEFORE_A_SUM = 3
 _WORD_AFTER = re.compile(r"[^\W\d_]{3,}")
 
 
+#: An item row's amount whose decimal comma the OCR read as a colon (``RUISLEIPÄ 1:57``): the row's
+#: last token, after a name, on a row without a word of time (a duration, ``Kesto 0:30``, is no price).
+_COLON_AMOUNT = re.compile(r"(?<=[^\W\d_]{3}\s)(\d{1,3}):(\d{2})(?=[,.]?\s*$)")
+_TIME_WORDS = re.compile(
+    r"(?<![A-Z])(?:KLO|KELLO|AIKA\w*|KESTO|TIME|TID|UHR|ZEIT|SAAPU\w*|POISTU\w*)(?![A-Z])"
+)
+
+
+def _with_colon_amount(text: str, folded: str) -> str:
+    """``text`` with an item amount whose comma was read as a colon written with its comma (same
+    length, so positions in it stay those of the printed row)."""
+    if _TIME_WORDS.search(folded):
+        return text
+    return _COLON_AMOUNT.sub(r"\1,\2", text)
+
+
 def _quantity(text: str) -> tuple[Decimal, Decimal, int, int] | None:
     """(quantity, unit price, where the quantity starts and ends) when the row prints them."""
     match = _QUANTITY.search(text)
     if match is None:
         return None
     quantity = Decimal(match["qty"].replace(",", "."))
-    price = Decimal(match["price"].replace(",", ".")).quantize(CENT)
+    price = Decimal(match["price"].replace(",", ".").replace(":", ".")).quantize(CENT)
     return quantity, price, match.start(), match.end()
 
 
@@ -134,6 +150,7 @@ class _ItemReader:
     def read(self, line: TextLine) -> None:
         item_row, self.item_row = self.item_row, None
         folded = line.folded
+        line = replace(line, text=_with_colon_amount(line.text, folded))
         amounts = find_amounts(line.text)
         quantity = _quantity(line.text)
         if self._quantity_row(line, amounts, quantity, item_row):

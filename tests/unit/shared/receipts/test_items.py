@@ -324,3 +324,16 @@ def test_given_a_total_row_whose_word_was_lost_then_it_and_the_payment_rows_are_
 def test_given_few_items_then_one_equal_to_the_sum_above_stays_an_item() -> None:
     text = _receipt("KAHVI 1,00\nTEE 1,00\nKEKSI 2,00\n", "4,00")
     assert [amount for _, amount, *_ in _items(text)] == [Decimal("1.00"), Decimal("1.00"), Decimal("2.00")]
+
+
+def test_given_amounts_whose_comma_is_read_as_a_colon_then_they_are_item_amounts_but_times_are_not() -> None:
+    text = (
+        HEADER
+        + "RUISLEIPÄ 1:57\nKARKKIPUSSI\n5.X 2:96 14,80\nKesto 0:30\nMAITO 1,18\n"
+        + "YHTEENSÄ 17,55\nKORTTI 17,55\n"
+    )
+    assert [(item.name, item.amount, item.quantity) for item in extract_receipt(text, today=TODAY).items] == [
+        ("RUISLEIPÄ", Decimal("1.57"), None),
+        ("KARKKIPUSSI", Decimal("14.80"), Decimal("5")),
+        ("MAITO", Decimal("1.18"), None),
+    ]
