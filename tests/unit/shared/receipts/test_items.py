@@ -337,3 +337,17 @@ def test_given_amounts_whose_comma_is_read_as_a_colon_then_they_are_item_amounts
         ("KARKKIPUSSI", Decimal("14.80"), Decimal("5")),
         ("MAITO", Decimal("1.18"), None),
     ]
+
+
+@pytest.mark.parametrize("row", ["2 kpl 4 10,19", "2 kpl à 10,19", "2 kpl x 10,19"])
+def test_given_a_count_row_whose_a_sign_is_misread_after_its_unit_then_it_is_the_items_count(
+    row: str,
+) -> None:
+    text = HEADER + f"AIKAKAUSLEHTI 20,38\n{row}\nYHTEENSÄ 20,38\nKORTTI 20,38\n"
+    (item,) = extract_receipt(text, today=TODAY).items
+    assert (item.name, item.quantity, item.unit_price, item.amount) == (
+        "AIKAKAUSLEHTI",
+        Decimal("2"),
+        Decimal("10.19"),
+        Decimal("20.38"),
+    )
