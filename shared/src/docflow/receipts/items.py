@@ -46,10 +46,10 @@ from docflow.receipts.vocabulary import (
 
 #: A quantity and unit price: ``3 x 39,90``, ``0,512 kg x 3,98 €/kg``, ``5,06 l x 1,77 €/l`` (the ``l``
 #: of litres often read as ``|``, the price's comma as a colon). After a count's unit the ``à`` may be
-#: misread as another mark or a digit (``2 kpl 4 10,19``).
+#: misread as another mark or a digit, or left out (``2 kpl 4 10,19``, ``3 kpl 11,50``).
 _QUANTITY = re.compile(
     r"(?<![\d,.])(?P<qty>\d+(?:[.,]\d{1,3})?)\s?(?P<unit>KPL|PCS?|STK|ST|TK|KG|G|L|\||X|\*)?\.?\s?"
-    r"(?:[xX*á@àä&]|A|(?:(?<=KPL\s)|(?<=STK\s)|(?<=ST\s)|(?<=TK\s)|(?<=PCS\s))[^\s\d]?\d?(?=\s))"
+    r"(?:[xX*á@àä&]|A|(?:(?<=KPL\s)|(?<=STK\s)|(?<=ST\s)|(?<=TK\s)|(?<=PCS\s))(?:[^\s\d]?\d?(?=\s))?)"
     r"\s?(?P<price>\d+[.,:]\d{2})(?:\s?(?:€|EUR)?\s?/\s?(?:KG|L|KPL|ST|STK|TK))?",
     re.IGNORECASE,
 )

@@ -339,7 +339,7 @@ def test_given_amounts_whose_comma_is_read_as_a_colon_then_they_are_item_amounts
     ]
 
 
-@pytest.mark.parametrize("row", ["2 kpl 4 10,19", "2 kpl à 10,19", "2 kpl x 10,19"])
+@pytest.mark.parametrize("row", ["2 kpl 4 10,19", "2 kpl à 10,19", "2 kpl x 10,19", "2 kpl 10,19"])
 def test_given_a_count_row_whose_a_sign_is_misread_after_its_unit_then_it_is_the_items_count(
     row: str,
 ) -> None:
