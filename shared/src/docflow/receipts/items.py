@@ -44,13 +44,17 @@ from docflow.receipts.vocabulary import (
     VAT_WORD,
 )
 
-#: A quantity and unit price: ``3 x 39,90``, ``0,512 kg x 3,98 €/kg``, ``5,06 l x 1,77 €/l`` (the ``l``
-#: of litres often read as ``|``, the price's comma as a colon). After a count's unit the ``à`` may be
-#: misread as another mark or a digit, or left out (``2 kpl 4 10,19``, ``3 kpl 11,50``).
+#: A quantity's unit; a litre's ``l`` is often read as ``|``, or as ``1`` after a measured quantity
+#: (``4,70 1 x 1,67 €/1``).
+_UNIT = r"KPL|PCS?|STK|ST|TK|KG|G|L|\||(?<=[.,]\d\d\s)1(?=\s?[xX*])|(?<=[.,]\d{3}\s)1(?=\s?[xX*])|X|\*"
+#: The sign between a quantity and its unit price; after a count's unit the ``à`` may be misread as
+#: another mark or a digit, or left out (``2 kpl 4 10,19``, ``3 kpl 11,50``).
+_TIMES = r"[xX*á@àä&]|A|(?:(?<=KPL\s)|(?<=STK\s)|(?<=ST\s)|(?<=TK\s)|(?<=PCS\s))(?:[^\s\d]?\d?(?=\s))?"
+#: A quantity and unit price: ``3 x 39,90``, ``0,512 kg x 3,98 €/kg``, ``5,06 l x 1,77 €/l`` (the
+#: price's comma may be read as a colon).
 _QUANTITY = re.compile(
-    r"(?<![\d,.])(?P<qty>\d+(?:[.,]\d{1,3})?)\s?(?P<unit>KPL|PCS?|STK|ST|TK|KG|G|L|\||X|\*)?\.?\s?"
-    r"(?:[xX*á@àä&]|A|(?:(?<=KPL\s)|(?<=STK\s)|(?<=ST\s)|(?<=TK\s)|(?<=PCS\s))(?:[^\s\d]?\d?(?=\s))?)"
-    r"\s?(?P<price>\d+[.,:]\d{2})(?:\s?(?:€|EUR)?\s?/\s?(?:KG|L|KPL|ST|STK|TK))?",
+    rf"(?<![\d,.])(?P<qty>\d+(?:[.,]\d{{1,3}})?)\s?(?P<unit>{_UNIT})?\.?\s?(?:{_TIMES})\s?"
+    r"(?P<price>\d+[.,:]\d{2})(?:\s?(?:€|EUR)?\s?/\s?(?:KG|L|KPL|ST|STK|TK|1))?",
     re.IGNORECASE,
 )
 #: A percentage printed on a discount row (``Etu -20 %``).
@@ -73,7 +77,7 @@ _WORD_AFTER = re.compile(r"[^\W\d_]{3,}")
 
 #: An item row's amount whose decimal comma the OCR read as a colon (``RUISLEIPÄ 1:57``): the row's
 #: last token, after a name, on a row without a word of time (a duration, ``Kesto 0:30``, is no price).
-_COLON_AMOUNT = re.compile(r"(?<=[^\W\d_]{3}\s)(\d{1,3}):(\d{2})(?=[,.]?\s*$)")
+_COLON_AMOUNT = re.compile(r"(?<=[^\W\d_]{2}\s)(\d{1,3}):(\d{2})(?=[,.]?\s*$)")
 _TIME_WORDS = re.compile(
     r"(?<![A-Z])(?:KLO|KELLO|AIKA\w*|KESTO|TIME|TID|UHR|ZEIT|SAAPU\w*|POISTU\w*)(?![A-Z])"
 )

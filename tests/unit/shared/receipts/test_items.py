@@ -351,3 +351,15 @@ def test_given_a_count_row_whose_a_sign_is_misread_after_its_unit_then_it_is_the
         Decimal("10.19"),
         Decimal("20.38"),
     )
+
+
+def test_given_a_litre_read_as_1_in_a_fuel_row_then_the_litres_and_price_per_litre_are_read() -> None:
+    text = (
+        HEADER + "DIESEL\n4,70 1 x 1,67 €/1 7,85\nPESU PREMIUM 11,78\nTe 2:77\nYHTEENSÄ 22,40\nVISA 22,40\n"
+    )
+    items = extract_receipt(text, today=TODAY).items
+    assert [(item.name, item.quantity, item.unit_price, item.amount) for item in items] == [
+        ("DIESEL", Decimal("4.70"), Decimal("1.67"), Decimal("7.85")),
+        ("PESU PREMIUM", None, None, Decimal("11.78")),
+        ("Te", None, None, Decimal("2.77")),  # a two-letter name, its comma read as a colon
+    ]
