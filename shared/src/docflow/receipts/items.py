@@ -28,7 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from docflow.receipts.dates import find_dates
 from docflow.receipts.lines import TextLine
 from docflow.receipts.models import LineItem
-from docflow.receipts.numbers import CENT, AmountMatch, find_amounts
+from docflow.receipts.numbers import CENT, AmountMatch, find_amounts, repair_lookalikes
 from docflow.receipts.vat import known_rates
 from docflow.receipts.vocabulary import (
     CARD,
@@ -51,10 +51,10 @@ _UNIT = r"KPL|PCS?|STK|ST|TK|KG|G|L|\||(?<=[.,]\d\d\s)1(?=\s?[xX*])|(?<=[.,]\d{3
 #: another mark or a digit, or left out (``2 kpl 4 10,19``, ``3 kpl 11,50``).
 _TIMES = r"[xX*á@àä&]|A|(?:(?<=KPL\s)|(?<=STK\s)|(?<=ST\s)|(?<=TK\s)|(?<=PCS\s))(?:[^\s\d]?\d?(?=\s))?"
 #: A quantity and unit price: ``3 x 39,90``, ``0,512 kg x 3,98 €/kg``, ``5,06 l x 1,77 €/l`` (the
-#: price's comma may be read as a colon).
+#: price's comma may be read as a colon or followed by a space, its digits as look-alike letters).
 _QUANTITY = re.compile(
     rf"(?<![\d,.])(?P<qty>\d+(?:[.,]\d{{1,3}})?)\s?(?P<unit>{_UNIT})?\.?\s?(?:{_TIMES})\s?"
-    r"(?P<price>\d+[.,:]\d{2})(?:\s?(?:€|EUR)?\s?/\s?(?:KG|L|KPL|ST|STK|TK|1))?",
+    r"(?P<price>\d+[.,:]\s?\d{2})(?:\s?(?:€|EUR)?\s?/\s?(?:KG|L|KPL|ST|STK|TK|1))?",
     re.IGNORECASE,
 )
 #: A percentage printed on a discount row (``Etu -20 %``).
@@ -93,11 +93,11 @@ def _with_colon_amount(text: str, folded: str) -> str:
 
 def _quantity(text: str) -> tuple[Decimal, Decimal, int, int] | None:
     """(quantity, unit price, where the quantity starts and ends) when the row prints them."""
-    match = _QUANTITY.search(text)
+    match = _QUANTITY.search(repair_lookalikes(text))
     if match is None:
         return None
     quantity = Decimal(match["qty"].replace(",", "."))
-    price = Decimal(match["price"].replace(",", ".").replace(":", ".")).quantize(CENT)
+    price = Decimal(re.sub(r"[.,:]\s?", ".", match["price"])).quantize(CENT)
     return quantity, price, match.start(), match.end()
 
 

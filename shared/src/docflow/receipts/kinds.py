@@ -47,7 +47,8 @@ def is_refund(lines: Sequence[TextLine]) -> bool:
     titled = False
     for line in lines:
         folded = line.folded
-        if not REFUND.search(folded):
+        # ``PULLON PALAUTUS`` (a deposit-return title the OCR split in two) is no refund title.
+        if not REFUND.search(folded) or DEPOSIT_RETURN.search(folded):
             continue
         amounts = find_amounts(line.text)
         if any(match.value < 0 for match in amounts):

@@ -119,7 +119,7 @@ def find_amounts(text: str) -> list[AmountMatch]:
     """Every money amount in ``text``, left to right, look-alike letters read as digits where a token
     is shaped like an amount (see the module documentation)."""
     found = _amounts(text)
-    repaired = _repair_lookalikes(text)
+    repaired = repair_lookalikes(text)
     if repaired == text:
         return found
     taken = [range(match.start, match.end) for match in found]
@@ -132,7 +132,7 @@ def find_amounts(text: str) -> list[AmountMatch]:
     return sorted([*found, *extra], key=lambda match: match.start)
 
 
-def _repair_lookalikes(text: str) -> str:
+def repair_lookalikes(text: str) -> str:
     """``text`` with look-alike letters turned into digits inside amount-shaped tokens (same length)."""
 
     def digits(match: re.Match[str]) -> str:

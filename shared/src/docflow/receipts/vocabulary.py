@@ -308,7 +308,7 @@ REFUND = _words(
 )
 #: A bottle-deposit return slip from a reverse vending machine: a voucher, not a purchase.
 DEPOSIT_RETURN = _words(
-    r"PULLON?PALAUTUS",
+    r"PULLON?\s?PALAUTUS",
     r"PANTTIPALAUTUS",
     r"PANTTIKUITTI",
     r"PALAUTUSKUPONKI",

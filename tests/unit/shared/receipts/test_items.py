@@ -363,3 +363,12 @@ def test_given_a_litre_read_as_1_in_a_fuel_row_then_the_litres_and_price_per_lit
         ("PESU PREMIUM", None, None, Decimal("11.78")),
         ("Te", None, None, Decimal("2.77")),  # a two-letter name, its comma read as a colon
     ]
+
+
+@pytest.mark.parametrize("row", ["13 x 0, 10 1,30", "13 x 0. 10 1,30", "13 x D,1D 1,30"])
+def test_given_a_count_row_whose_unit_price_is_spaced_or_has_look_alike_digits_then_it_is_read(
+    row: str,
+) -> None:
+    text = HEADER + f"Muovipullo 0,5 l\n{row}\nYHTEENSÄ 1,30\n"
+    (item,) = extract_receipt(text, today=TODAY).items
+    assert (item.quantity, item.unit_price, item.amount) == (Decimal("13"), Decimal("0.10"), Decimal("1.30"))
