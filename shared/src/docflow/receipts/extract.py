@@ -16,6 +16,7 @@ from docflow.receipts import confidence
 from docflow.receipts.country import CountryEvidence, detect_country
 from docflow.receipts.dates import (
     MISREAD_YEAR_CONFIDENCE,
+    RECENT_YEARS,
     DateMatch,
     TimeMatch,
     find_dates,
@@ -268,10 +269,17 @@ def _doubted_if_old(
     date_match: tuple[DateMatch, float, str] | None, today: dt.date
 ) -> tuple[DateMatch, float, str] | None:
     """The date, trusted no more than :data:`~docflow.receipts.dates.MISREAD_YEAR_CONFIDENCE` when it
-    may be a recent date with a year digit misread (``28.02.2004`` for 2024)."""
-    if date_match is None or not may_be_misread_recent(date_match[0].value, today):
+    may be a recent date with a year digit misread (``28.02.2004`` for 2024), and no more than
+    :data:`OLD_DATE` when it is older than the years vouchers are kept all the same (``2008`` read for
+    2026, two digits misread): a person confirms a date that old before it is booked."""
+    if date_match is None or date_match[0].value.year >= today.year - RECENT_YEARS:
         return date_match
-    return date_match[0], min(date_match[1], MISREAD_YEAR_CONFIDENCE), date_match[2]
+    cap = MISREAD_YEAR_CONFIDENCE if may_be_misread_recent(date_match[0].value, today) else OLD_DATE
+    return date_match[0], min(date_match[1], cap), date_match[2]
+
+
+#: The most a date older than :data:`~docflow.receipts.dates.RECENT_YEARS` is trusted: below review.
+OLD_DATE = 0.6
 
 
 def _header_end(

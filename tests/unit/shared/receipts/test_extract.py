@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from docflow.receipts.dates import LABELLED_GARBLED_CAP, MISREAD_YEAR_CONFIDENCE
-from docflow.receipts.extract import extract_receipt
+from docflow.receipts.extract import OLD_DATE, extract_receipt
 from docflow.receipts.lines import TextLine, merge_rows
 
 TODAY = dt.date(2026, 6, 30)
@@ -398,6 +398,19 @@ def test_given_an_old_date_a_digit_away_from_a_recent_one_then_it_is_kept_but_ne
     day, month, year = printed.split(".")
     assert receipt.date.value == dt.date(int(year), int(month), int(day))
     assert (receipt.date.confidence <= MISREAD_YEAR_CONFIDENCE) is doubted
+
+
+@pytest.mark.parametrize(
+    ("printed", "old"), [("23.09.2018", True), ("10.06.2008", True), ("23.09.2021", False)]
+)
+def test_given_a_date_older_than_vouchers_are_kept_then_it_is_kept_but_left_for_review(
+    printed: str, old: bool
+) -> None:
+    text = RATE_AFTER_DATE.format(date=printed, rate="24", tax="5,80", net="24,17")
+    receipt = extract_receipt(text, today=dt.date(2026, 11, 27))
+    assert receipt.date is not None
+    assert receipt.date.value.strftime("%d.%m.%Y") == printed
+    assert (receipt.date.confidence <= OLD_DATE) is old
 
 
 def test_given_a_time_glued_to_the_dates_year_when_read_then_it_is_the_time_and_backs_the_date() -> None:
