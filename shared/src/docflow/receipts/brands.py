@@ -161,6 +161,18 @@ PLACES: tuple[str, ...] = (
 )  # fmt: skip
 
 _ENTRIES: dict[str, str] = {fold(entry): entry for entry in (*CHAINS, *TRADE_WORDS, *PLACES)}
+#: Chains whose name is also a common word (``SUMMER SALE``, ``Netto`` over a VAT column): their name on
+#: a line says nothing of the seller.
+_COMMON_WORD_CHAINS = frozenset({"Sale", "real", "Netto", "Picnic", "Market"})
+_CHAIN_NAME = re.compile(
+    r"(?<![A-Z0-9])(?:"
+    + "|".join(
+        re.escape(fold(chain))
+        for chain in sorted(CHAINS, key=len, reverse=True)
+        if chain not in _COMMON_WORD_CHAINS
+    )
+    + r")(?![A-Z0-9])"
+)
 _BY_LENGTH: dict[int, list[str]] = {}
 for _folded in _ENTRIES:
     _BY_LENGTH.setdefault(len(_folded), []).append(_folded)
@@ -207,3 +219,9 @@ def repair_name(name: str) -> str:
     """``name`` with each word one character away from exactly one known chain, trade word or place
     read as that one (``Liol Ttäkeskus`` -> ``Lidl Itäkeskus``); other words unchanged."""
     return _WORD.sub(_repaired, name)
+
+
+def names_a_chain(text: str) -> bool:
+    """Whether ``text`` prints one of :data:`CHAINS` as a word of its own (``Marktkauf Lehr``), not one
+    whose name is also a common word."""
+    return bool(_CHAIN_NAME.search(fold(text)))

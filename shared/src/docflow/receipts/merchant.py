@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from docflow.receipts.brands import NAME_COUNTRIES, repair_name
+from docflow.receipts.brands import NAME_COUNTRIES, names_a_chain, repair_name
 from docflow.receipts.dates import find_dates
 from docflow.receipts.lines import TextLine, fold
 from docflow.receipts.numbers import find_amounts, lookalike_table
@@ -240,8 +240,9 @@ _STREET = re.compile(
 )
 #: A postcode and town line (``33100 Paderborn``, ``S-411 06 GÖTEBORG``): an address, not a name.
 _POSTCODE_LINE = re.compile(r"^\W*(?:[A-Z]{1,2}-)?\d{3}\s?\d{2}\s+[A-Z]{3,}")
-#: A header name that the receipt's web address repeats (``Marktkauf Lehr`` / ``www.marktkauf-lehr.de``)
-#: gains this (item names repeat on a receipt, web addresses name the seller).
+#: A header name that the receipt's web address repeats (``Marktkauf Lehr`` / ``www.marktkauf-lehr.de``),
+#: or that names a known chain (:func:`docflow.receipts.brands.names_a_chain`), gains this (item names
+#: repeat on a receipt, web addresses and chain names name the seller).
 CORROBORATED_BONUS = 1.0
 #: A legal name found below the header (the header's logo unread) is trusted no more than this.
 FOOTER_NAME_CONFIDENCE = 0.6
@@ -350,7 +351,9 @@ def find_merchant(lines: Sequence[TextLine], country: str | None = None) -> tupl
             continue
         seen_name = True
         score = _name_score(index, line) - (AFTER_CONTACT_PENALTY if after_title else 0.0)
-        if _in_web_address(_clean_name(line.text), lines):
+        if _in_web_address(_clean_name(line.text), lines) or (
+            country in NAME_COUNTRIES and names_a_chain(line.text)
+        ):
             score += CORROBORATED_BONUS
         if best is None or score > best[0]:
             best = (score, index)

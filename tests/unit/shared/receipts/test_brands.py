@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from docflow.receipts.brands import repair_name
+from docflow.receipts.brands import names_a_chain, repair_name
 
 
 @pytest.mark.parametrize(
@@ -35,3 +35,17 @@ def test_given_a_known_word_misread_in_one_character_then_it_is_put_right(
 )
 def test_given_a_name_without_one_misread_known_word_then_it_is_kept(name: str) -> None:
     assert repair_name(name) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Marktkauf Lehr", True),
+        ("K-Market Kuusi", True),
+        ("Kuusen Kauppa Oyj", False),
+        ("SUMMER SALE", False),  # a chain whose name is also a common word says nothing
+        ("Netto Brutto", False),
+    ],
+)
+def test_given_a_line_when_checked_then_a_known_chain_name_is_told(text: str, expected: bool) -> None:
+    assert names_a_chain(text) is expected

@@ -488,3 +488,9 @@ def test_given_specks_after_the_legal_form_that_ends_a_name_then_they_are_droppe
 ) -> None:
     party = find_party(lines_from_text(f"{printed}\nKungsgatan 102\n41106 GÖTEBORG\n"))
     assert party.name == expected
+
+
+def test_given_slogans_above_a_known_chains_name_then_the_chain_is_the_merchant() -> None:
+    text = "FRISCH EINKAUFEN / GENUSS ERLEBEN\nWUNSCHLOS GLÜCKLICH\nMarktkauf Lehr\nDetmolder Str. 4\n"
+    party = find_party(lines_from_text(text + "33100 Paderborn\n"), "DE")
+    assert party.name == "Marktkauf Lehr"
