@@ -18,15 +18,17 @@ _LABELLED_YTUNNUS = re.compile(r"(?<![\d.,-])(\d{7})(?:\.|\s?)(\d)(?![\d.,])")
 #: Letters the OCR reads for digits inside a number next to the label (``270S919-9``, ``O206799-7``,
 #: dot-matrix ``121BD72-3``, ``S219642-3``): ``S`` may be a 5, an 8 or a 3, ``B`` an 8 or a 3; the check
 #: digit decides.
-_LOOKALIKE_TABLES = tuple(lookalike_table(s=s, b=b) for s in "583" for b in "83")
-_LOOKALIKE_RUN = re.compile(r"[\dOoQDIl|SZBG]{7}(?=\s?[-‐‑–—.]{0,2}\s?[\dOoQDIl|SZBG](?![\w]))")
+#: Dot print's ``7`` read as ``?`` or ``T`` (``15B2?BB-?``) is one more look-alike inside the number.
+_SEVEN = str.maketrans("?T", "77")
+_LOOKALIKE_TABLES = tuple(lookalike_table(s=s, b=b) | _SEVEN for s in "583" for b in "83")
+_LOOKALIKE_RUN = re.compile(r"[\dOoQDIl|SZBG?T]{7}(?=\s?[-‐‑–—.]{0,2}\s?[\dOoQDIl|SZBG?T](?![\w]))")
 #: A space between two digits of a number.
 _SPACE_IN_NUMBER = re.compile(r"(?<=\d) (?=\d)")
 #: Eight digits before the check digit: one of them is read twice or made up.
 _EXTRA_DIGIT = re.compile(r"(?<![\d-])(\d{8})\s?[-‐‑–—]{1,2}\s?(\d)(?!\d)")
 _VAT_NUMBER = re.compile(r"(?<![A-Z0-9])F[I1l]\s?(\d{8})(?!\d)", re.IGNORECASE)
 _LABEL = re.compile(
-    r"y[-\s]?[tl]unnus|y[-\s]?tun|[yt][a-z]?h?unnus|fo[-\s]?[nr]u?m+er|fo-nr|business\s?id|org\.?\s?nr|ly[-\s]?tunnus",
+    r"y[a-z]?[-\s]?[tl]unnus|y[-\s]?tun|[yt][a-z]?h?unnus|fo[-\s]?[nr]u?m+er|fo-nr|business\s?id|org\.?\s?nr|ly[-\s]?tunnus",
     re.I,
 )
 
@@ -99,7 +101,7 @@ def _repaired(text: str) -> list[BusinessId]:
         def digits(match: re.Match[str], table: dict[int, int] = table) -> str:
             return match[0].translate(table)
 
-        repaired = re.sub(r"(?<=[\d-])[OoQDIl|SZBG](?!\w)", digits, _LOOKALIKE_RUN.sub(digits, tail))
+        repaired = re.sub(r"(?<=[\d-])[OoQDIl|SZBG?T](?![\w?])", digits, _LOOKALIKE_RUN.sub(digits, tail))
         values.update(
             f"{match[1]}-{match[2]}"
             for pattern in (_YTUNNUS, _LABELLED_YTUNNUS)
@@ -123,8 +125,8 @@ def find_vat_numbers(text: str) -> list[str]:
 
 
 #: A look-alike letter next to a digit or the hyphen inside a number (``2204B891-D``): read as a digit.
-_LOOKALIKE_BESIDE_DIGIT = re.compile(r"(?<=[\d‐‑–—-])[OoQDIl|SZBG]|[OoQDIl|SZBG](?=[\d‐‑–—-])")
-_ID_DIGITS = lookalike_table()
+_LOOKALIKE_BESIDE_DIGIT = re.compile(r"(?<=[\d‐‑–—-])[OoQDIl|SZBG?T]|[OoQDIl|SZBG?T](?=[\d‐‑–—-])")
+_ID_DIGITS = lookalike_table() | _SEVEN
 #: A printed number: digits, with the hyphens and dots OCR puts inside it, and spaces between digits.
 _NUMBER_RUN = re.compile(r"\d(?:[\d.‐‑–—-]|\s(?=\d))*")
 #: A number is the Y-tunnus of its line from this many digits on (shorter ones are specks or the label's

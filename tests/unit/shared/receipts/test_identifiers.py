@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -216,3 +217,14 @@ def test_a_business_id_line_prints_the_label_at_a_word_start() -> None:
     assert is_business_id_line("ALV-rek. FI16491625 Ytunnus 1649162-5")
     assert not is_business_id_line("Arkistointitunnus 372451960645")
     assert not is_business_id_line("YHTEENSÄ 12,50")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ytunnus 15B2?BB-?", "Ytunnus 15B2TBB-7", "YkLunnus 15B27BB-7"],  # dot print: 7 read ? or T, a stray k
+)
+def test_given_dot_print_sevens_misread_or_a_stray_letter_in_the_label_then_the_number_is_repaired(
+    text: str,
+) -> None:
+    (found,) = find_business_ids(text)
+    assert (found.value, found.labelled, found.repaired) == ("1582788-7", True, True)
