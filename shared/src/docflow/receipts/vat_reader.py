@@ -17,6 +17,7 @@ in its country; a row gets confidence >= 0.9 only when the total confirms it.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -29,7 +30,7 @@ from typing import NamedTuple
 from docflow.receipts import confidence
 from docflow.receipts.country import is_foreign
 from docflow.receipts.lines import TextLine
-from docflow.receipts.numbers import CENT, digit_variants, find_amounts
+from docflow.receipts.numbers import CENT, DIGIT_LOOKALIKES, digit_variants, find_amounts
 from docflow.receipts.vat import is_valid_rate, known_rates, rate_table
 from docflow.receipts.vat_table import (
     LocatedRow,
@@ -589,6 +590,12 @@ def _single_rate_from_total(
 DEPOSIT_VALUES: tuple[Decimal, ...] = tuple(Decimal(value) for value in ("0.10", "0.15", "0.20", "0.40"))
 #: At most this many deposit lines may be unreadable for their amounts to be guessed.
 _MAX_UNREAD_DEPOSITS = 2
+#: More misread deposit lines than that (at most :data:`_MAX_NEAR_DEPOSITS`) are read only as the
+#: container deposits each is :data:`_NEAR_DIGITS` look-alike digits or fewer away from (``8,15`` for
+#: 0,15, ``6,18`` for 0,10 or 0,15), when that gives :data:`_MAX_NEAR_READINGS` sums or fewer.
+_MAX_NEAR_DEPOSITS = 4
+_NEAR_DIGITS = 2
+_MAX_NEAR_READINGS = 4
 #: A count of containers on a deposit line (``5 x 0,10``, ``2 kpl``).
 _COUNT = re.compile(r"(?<![\d.,])(\d{1,2})\s?(?:[xX*×]|kpl|st)\s?\d?", re.IGNORECASE)
 #: A deposit amount whose decimal comma the OCR read as another mark (``PANTTI 0/10``).
@@ -646,8 +653,10 @@ def vat_free_amount(lines: Sequence[TextLine]) -> Decimal:
 def vat_free_options(lines: Sequence[TextLine], country: str | None) -> tuple[Decimal, ...]:
     """What the deposits of a sale may add up to: their sum as read, and on a Finnish receipt with one or
     two deposit lines whose amounts the OCR lost or misread, that sum with any of :data:`DEPOSIT_VALUES`
-    for each (times the count of containers the line prints). A deposit line's amount is misread when
-    it is no count of one container deposit (``Pantti 6,15``; ``Pantti 3 x 0,10  3,00``)."""
+    for each (times the count of containers the line prints); with three or four such lines, only the
+    deposits their printed digits are look-alikes of (:func:`_near_deposits`). A deposit line's amount
+    is misread when it is no count of one container deposit (``Pantti 6,15``; ``Pantti 3 x 0,10
+    3,00``)."""
     deposits = list(_deposit_lines(lines))
     if not deposits:
         return ()
@@ -655,14 +664,34 @@ def vat_free_options(lines: Sequence[TextLine], country: str | None) -> tuple[De
     readable = sum((value for value in values if value is not None), Decimal("0.00"))
     options = {readable}
     unread = [deposit for deposit in deposits if deposit.amount not in _possible_deposits(deposit)]
-    if 0 < len(unread) <= _MAX_UNREAD_DEPOSITS and country in (None, "FI"):
+    if unread and country in (None, "FI"):
         known = readable - sum(
             (deposit.amount for deposit in unread if deposit.amount is not None), Decimal("0.00")
         )
-        options |= {known + sum(guess) for guess in product(*map(_possible_deposits, unread))}
+        if len(unread) <= _MAX_UNREAD_DEPOSITS:
+            options |= {known + sum(guess) for guess in product(*map(_possible_deposits, unread))}
+        elif len(unread) <= _MAX_NEAR_DEPOSITS:
+            near = [_near_deposits(deposit) for deposit in unread]
+            if 0 < math.prod(map(len, near)) <= _MAX_NEAR_READINGS:
+                options |= {known + sum(guess) for guess in product(*near)}
     if any(value is None for value in values) and len(options) > 1:
         options.discard(readable)
     return tuple(sorted(options))
+
+
+def _near_deposits(deposit: DepositLine) -> frozenset[Decimal]:
+    """The possible deposits of a misread line whose printed digits differ from theirs only in at most
+    :data:`_NEAR_DIGITS` look-alike digits (``8,48`` for 0,40)."""
+    if deposit.amount is None:
+        return frozenset()
+    printed = f"{deposit.amount:.2f}"
+    return frozenset(
+        value
+        for value in _possible_deposits(deposit)
+        if len(expected := f"{value:.2f}") == len(printed)
+        and sum(a != b for a, b in zip(printed, expected, strict=True)) <= _NEAR_DIGITS
+        and all(a == b or b in DIGIT_LOOKALIKES.get(a, "") for a, b in zip(printed, expected, strict=True))
+    )
 
 
 def _possible_deposits(deposit: DepositLine) -> frozenset[Decimal]:

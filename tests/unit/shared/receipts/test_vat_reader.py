@@ -571,3 +571,14 @@ def test_given_a_speck_read_as_percent_on_a_deposit_line_then_it_still_counts_bu
     assert vat_free_amount(lines) == Decimal("0.70")
     breakdown = lines_from_text("Pantti 0,40\nALV Veroton Vero\nPantti 0 % 0,40 0,00\n")
     assert vat_free_amount(breakdown) == Decimal("0.40")
+
+
+def test_given_three_deposit_lines_with_look_alike_digits_then_the_deposits_they_are_near_fill_them() -> None:
+    from docflow.receipts.lines import lines_from_text
+    from docflow.receipts.vat_reader import vat_free_options
+
+    # 0,15 / 0,40 / 0,10 with their zeros read as 8 or 6: 6,18 may be 0,10 or 0,15.
+    lines = lines_from_text("OLUT 1,19\nPANTTI 8,15\nLIMSA 2,00\nPANTTI 8,48\nVESI 1,00\nPANTTI 6,18\n")
+    assert vat_free_options(lines, "FI") == (Decimal("0.65"), Decimal("0.70"), Decimal("22.81"))
+    far = lines_from_text("OLUT 1,19\nPANTTI 3,92\nLIMSA 2,00\nPANTTI 8,48\nVESI 1,00\nPANTTI 6,18\n")
+    assert vat_free_options(far, "FI") == (Decimal("18.58"),)  # 3,92 is near no deposit: as read only
