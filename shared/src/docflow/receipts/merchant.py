@@ -240,10 +240,12 @@ _STREET = re.compile(
 )
 #: A postcode and town line (``33100 Paderborn``, ``S-411 06 GÖTEBORG``): an address, not a name.
 _POSTCODE_LINE = re.compile(r"^\W*(?:[A-Z]{1,2}-)?\d{3}\s?\d{2}\s+[A-Z]{3,}")
-#: A header name that the receipt's web address repeats (``Marktkauf Lehr`` / ``www.marktkauf-lehr.de``),
-#: or that names a known chain (:func:`docflow.receipts.brands.names_a_chain`), gains this (item names
-#: repeat on a receipt, web addresses and chain names name the seller).
+#: A header name that the receipt's web address repeats (``Marktkauf Lehr`` / ``www.marktkauf-lehr.de``)
+#: gains this (item names repeat on a receipt, web addresses name the seller).
 CORROBORATED_BONUS = 1.0
+#: A header line that names a known chain (:func:`docflow.receipts.brands.names_a_chain`) ranks this
+#: much higher among the name candidates; its confidence is reckoned without it.
+CHAIN_BONUS = 1.0
 #: A legal name found below the header (the header's logo unread) is trusted no more than this.
 FOOTER_NAME_CONFIDENCE = 0.6
 #: A legal name: words up to a company form (``Aldi GmbH & Co. KG``, ``Kesko Oyj``, ``Rimi Eesti Food AS``).
@@ -336,7 +338,7 @@ def find_merchant(lines: Sequence[TextLine], country: str | None = None) -> tupl
     """(name, line index, confidence) of the merchant, or ``None``; on a Finnish receipt the trade name
     printed above the operator's legal name (see :func:`_trade_name_above`)."""
     header = _header(lines)
-    best: tuple[float, int] | None = None
+    best: tuple[float, float, int] | None = None
     seen_name = after_address = False
     after_contact = after_title = False
     for index, line in enumerate(header):
@@ -351,19 +353,19 @@ def find_merchant(lines: Sequence[TextLine], country: str | None = None) -> tupl
             continue
         seen_name = True
         score = _name_score(index, line) - (AFTER_CONTACT_PENALTY if after_title else 0.0)
-        if _in_web_address(_clean_name(line.text), lines) or (
-            country in NAME_COUNTRIES and names_a_chain(line.text)
-        ):
+        if _in_web_address(_clean_name(line.text), lines):
             score += CORROBORATED_BONUS
-        if best is None or score > best[0]:
-            best = (score, index)
-    if best is None or not COMPANY_MARK.search(header[best[1]].folded):
+        # A known chain's name ranks the line first, but is no second reading of it: not more sure.
+        rank = score + (CHAIN_BONUS if country in NAME_COUNTRIES and names_a_chain(line.text) else 0.0)
+        if best is None or rank > best[0]:
+            best = (rank, score, index)
+    if best is None or not COMPANY_MARK.search(header[best[2]].folded):
         footer = _footer_legal_name(lines)
         if footer is not None:
             return footer
     if best is None:
         return None
-    score, index = best
+    _, score, index = best
     operator, index = index, _trade_name_above(header, index, country)
     parts = [_clean_name(header[index].text)]
     last = index

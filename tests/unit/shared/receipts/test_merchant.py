@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from docflow.receipts.lines import lines_from_text
-from docflow.receipts.merchant import REPAIRED_ADDRESS, find_merchant, find_party
+from docflow.receipts.merchant import REPAIRED_ADDRESS, Party, find_merchant, find_party
 
 
 def _party(text: str) -> tuple[str | None, str | None]:
@@ -494,3 +494,13 @@ def test_given_slogans_above_a_known_chains_name_then_the_chain_is_the_merchant(
     text = "FRISCH EINKAUFEN / GENUSS ERLEBEN\nWUNSCHLOS GLÜCKLICH\nMarktkauf Lehr\nDetmolder Str. 4\n"
     party = find_party(lines_from_text(text + "33100 Paderborn\n"), "DE")
     assert party.name == "Marktkauf Lehr"
+
+
+def test_given_a_known_chains_name_then_it_ranks_first_but_is_trusted_as_any_other_name() -> None:
+    def party(name: str) -> Party:
+        text = f"{name}\nDetmolder Str. 4\n33100 Paderborn\nSUMME EUR 5,00\nVielen Dank, Ihr {name}\n"
+        return find_party(lines_from_text(text), "DE")
+
+    chain, other = party("Marktkauf Lehr"), party("Markthaus Lehr")
+    assert (chain.name, other.name) == ("Marktkauf Lehr", "Markthaus Lehr")
+    assert chain.name_confidence == other.name_confidence
