@@ -381,36 +381,28 @@ def test_given_a_printed_rate_in_force_on_the_date_then_the_date_is_kept() -> No
 
 
 @pytest.mark.parametrize(
-    ("printed", "doubted"),
+    ("printed", "most"),
     [
-        ("28.02.2004", True),  # 2024 with its decade digit misread
-        ("23.09.2016", True),  # 2026 misread, or a receipt ten years old: either way not sure
-        ("23.09.2018", False),  # no digit brings it within the recent years
-        ("23.09.2021", False),
+        ("28.02.2004", MISREAD_YEAR_CONFIDENCE),  # 2024 with its decade digit misread
+        ("23.09.2016", MISREAD_YEAR_CONFIDENCE),  # 2026 misread, or ten years old: either way not sure
+        ("23.09.2018", OLD_DATE),  # no digit brings it within the recent years: old, for review
+        ("10.06.2008", OLD_DATE),
+        ("23.09.2021", None),  # within the years vouchers are kept
     ],
 )
-def test_given_an_old_date_a_digit_away_from_a_recent_one_then_it_is_kept_but_never_sure(
-    printed: str, doubted: bool
-) -> None:
-    text = RATE_AFTER_DATE.format(date=printed, rate="24", tax="5,80", net="24,17")
-    receipt = extract_receipt(text, today=dt.date(2026, 11, 27))
-    assert receipt.date is not None
-    day, month, year = printed.split(".")
-    assert receipt.date.value == dt.date(int(year), int(month), int(day))
-    assert (receipt.date.confidence <= MISREAD_YEAR_CONFIDENCE) is doubted
-
-
-@pytest.mark.parametrize(
-    ("printed", "old"), [("23.09.2018", True), ("10.06.2008", True), ("23.09.2021", False)]
-)
-def test_given_a_date_older_than_vouchers_are_kept_then_it_is_kept_but_left_for_review(
-    printed: str, old: bool
+def test_given_an_old_date_then_it_is_kept_but_trusted_no_more_than_its_age_allows(
+    printed: str, most: float | None
 ) -> None:
     text = RATE_AFTER_DATE.format(date=printed, rate="24", tax="5,80", net="24,17")
     receipt = extract_receipt(text, today=dt.date(2026, 11, 27))
     assert receipt.date is not None
     assert receipt.date.value.strftime("%d.%m.%Y") == printed
-    assert (receipt.date.confidence <= OLD_DATE) is old
+    confidence = receipt.date.confidence
+    if most is None:
+        assert confidence > OLD_DATE
+    else:
+        assert confidence <= most
+        assert (confidence <= MISREAD_YEAR_CONFIDENCE) is (most == MISREAD_YEAR_CONFIDENCE)
 
 
 def test_given_a_time_glued_to_the_dates_year_when_read_then_it_is_the_time_and_backs_the_date() -> None:

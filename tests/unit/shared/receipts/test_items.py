@@ -208,9 +208,12 @@ def test_given_items_that_do_not_add_up_then_the_mismatch_is_a_warning() -> None
     assert "items_total_mismatch" in codes
 
 
-def test_given_litres_read_as_a_bar_when_read_then_the_fuel_line_is_an_item_with_its_quantity() -> None:
+@pytest.mark.parametrize("row", ["5,06 | x 1,77 €/l 8,96", "5,06 1 x 1,77 €/1 8,96"])
+def test_given_litres_read_as_a_bar_or_a_1_when_read_then_the_fuel_line_is_an_item_with_its_quantity(
+    row: str,
+) -> None:
     receipt = extract_receipt(
-        "Neste Oy\nY-tunnus 3219642-3\n05.02.2025 22.47\nPESU PREMIUM 16,75\nDIESEL\n5,06 | x 1,77 €/l 8,96\n"
+        f"Neste Oy\nY-tunnus 3219642-3\n05.02.2025 22.47\nPESU PREMIUM 16,75\nDIESEL\n{row}\n"
         "Yhteensä 25,71\n",
         today=dt.date(2026, 1, 1),
     )
@@ -329,13 +332,14 @@ def test_given_few_items_then_one_equal_to_the_sum_above_stays_an_item() -> None
 def test_given_amounts_whose_comma_is_read_as_a_colon_then_they_are_item_amounts_but_times_are_not() -> None:
     text = (
         HEADER
-        + "RUISLEIPÄ 1:57\nKARKKIPUSSI\n5.X 2:96 14,80\nKesto 0:30\nMAITO 1,18\n"
-        + "YHTEENSÄ 17,55\nKORTTI 17,55\n"
+        + "RUISLEIPÄ 1:57\nKARKKIPUSSI\n5.X 2:96 14,80\nKesto 0:30\nMAITO 1,18\nTe 2:77\n"
+        + "YHTEENSÄ 20,32\nKORTTI 20,32\n"
     )
     assert [(item.name, item.amount, item.quantity) for item in extract_receipt(text, today=TODAY).items] == [
         ("RUISLEIPÄ", Decimal("1.57"), None),
         ("KARKKIPUSSI", Decimal("14.80"), Decimal("5")),
         ("MAITO", Decimal("1.18"), None),
+        ("Te", Decimal("2.77"), None),  # a two-letter name
     ]
 
 
@@ -351,18 +355,6 @@ def test_given_a_count_row_whose_a_sign_is_misread_after_its_unit_then_it_is_the
         Decimal("10.19"),
         Decimal("20.38"),
     )
-
-
-def test_given_a_litre_read_as_1_in_a_fuel_row_then_the_litres_and_price_per_litre_are_read() -> None:
-    text = (
-        HEADER + "DIESEL\n4,70 1 x 1,67 €/1 7,85\nPESU PREMIUM 11,78\nTe 2:77\nYHTEENSÄ 22,40\nVISA 22,40\n"
-    )
-    items = extract_receipt(text, today=TODAY).items
-    assert [(item.name, item.quantity, item.unit_price, item.amount) for item in items] == [
-        ("DIESEL", Decimal("4.70"), Decimal("1.67"), Decimal("7.85")),
-        ("PESU PREMIUM", None, None, Decimal("11.78")),
-        ("Te", None, None, Decimal("2.77")),  # a two-letter name, its comma read as a colon
-    ]
 
 
 @pytest.mark.parametrize("row", ["13 x 0, 10 1,30", "13 x 0. 10 1,30", "13 x D,1D 1,30"])
