@@ -66,6 +66,9 @@ _REGISTRATIONS: dict[str, re.Pattern[str]] = {
     "DK": re.compile(r"CVR\.?\s?(?:NR)?\.?\s?:?\s?(\d{8})(?!\d)"),
     "NO": re.compile(r"(?:ORG\.?\s?NR|FORETAKSREGISTERET)\.?\s?:?\s?(\d{3}\s?\d{3}\s?\d{3})\s?MVA"),
 }
+#: The Finnish business id's label in Swedish (``FO-nummer``): Finland-Swedish receipts print it, Swedish
+#: ones print ``Org.nr``; it tells Finland even when the OCR garbled the number beside it.
+_FO_NUMBER = re.compile(r"(?<![A-Z])FO-?\s?(?:NUMME\w|NR)(?![A-Z])")
 #: A Swedish org.nr printed without its label: six digits, a hyphen, four digits, starting 5 (companies).
 _BARE_ORGNR = re.compile(r"(?<![\d-])(5\d{5}-\d{4})(?![\d-])")
 _CURRENCIES: dict[str, re.Pattern[str]] = {
@@ -265,6 +268,8 @@ def _registration_evidence(line: TextLine, folded: str, found: _Scores) -> None:
         found.add("FI", REGISTRATION_WEIGHT, "FI VAT number")
     elif find_business_ids(line.text):
         found.add("FI", REGISTRATION_WEIGHT, "Y-tunnus")
+    elif _FO_NUMBER.search(folded):
+        found.add("FI", REGISTRATION_WEIGHT / 2, "FO-nummer label")
     for country, pattern in _VAT_NUMBERS.items():
         for match in pattern.finditer(folded):
             digits = "".join(group for group in match.groups() if group).replace(" ", "")

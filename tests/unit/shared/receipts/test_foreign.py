@@ -223,3 +223,13 @@ def test_given_a_german_receipt_whose_vat_number_is_garbled_then_its_words_tell_
         "E 7,0% 0,79 11,28 12,07\nPos-Info ee 192 00 055 0C\nKundenbeleg\n"
     )
     assert detect_country(lines_from_text(text)).country == "DE"
+
+
+def test_given_a_finland_swedish_receipt_whose_fo_nummer_is_garbled_then_it_is_not_taken_for_swedish() -> (
+    None
+):
+    text = (
+        "Konditori Lindholm\nLindholm Ky\nItäinen Pitkäkatu 33\n90100 OULU\nFO-nummer 26B49BD?-4\n"
+        "Kaffe 4,06\nTOTALT 11,85\nMoms 14 % 1,46 Netto 10,39\nBETALKORT 11,85\nTACK FOR BESÖKET!\n"
+    )
+    assert detect_country(lines_from_text(text)).country != "SE"
