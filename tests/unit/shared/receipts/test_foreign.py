@@ -229,7 +229,8 @@ def test_given_a_finland_swedish_receipt_whose_fo_nummer_is_garbled_then_it_is_n
     None
 ):
     text = (
-        "Konditori Lindholm\nLindholm Ky\nItäinen Pitkäkatu 33\n90100 OULU\nFO-nummer 26B49BD?-4\n"
-        "Kaffe 4,06\nTOTALT 11,85\nMoms 14 % 1,46 Netto 10,39\nBETALKORT 11,85\nTACK FOR BESÖKET!\n"
+        "Konditori Lindholm\nLindholm Ky\nItäinen Pitkäkatu 33\n90100 OULU\nFO-nummer 26B4 9-\n"
+        "08.12.2025 08:50 Kvitto 157888\nKaffe 4,06\nTOTALT 11,85\nMoms 14 % 1,46 Netto 10,39\n"
+        "BETALKORT 11,85\nTACK FOR BESÖKET!\n"
     )
     assert detect_country(lines_from_text(text)).country != "SE"
