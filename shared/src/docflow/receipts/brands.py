@@ -160,10 +160,14 @@ PLACES: tuple[str, ...] = (
     "Pärnu", "Berlin", "Hamburg", "München", "Köln", "Frankfurt", "Paderborn", "Bielefeld",
 )  # fmt: skip
 
-_ENTRIES: dict[str, str] = {fold(entry): entry for entry in (*CHAINS, *TRADE_WORDS, *PLACES)}
+#: The one-word entries by their folded form: a name is put right word by word, so an entry of two
+#: words (``Clas Ohlson``) only names a chain (:func:`names_a_chain`).
+_ENTRIES: dict[str, str] = {
+    fold(entry): entry for entry in (*CHAINS, *TRADE_WORDS, *PLACES) if " " not in entry
+}
 #: Chains whose name is also a common word (``SUMMER SALE``, ``Netto`` over a VAT column): their name on
 #: a line says nothing of the seller.
-_COMMON_WORD_CHAINS = frozenset({"Sale", "real", "Netto", "Picnic", "Market"})
+_COMMON_WORD_CHAINS = frozenset({"Sale", "real", "Netto", "Picnic"})
 _CHAIN_NAME = re.compile(
     r"(?<![A-Z0-9])(?:"
     + "|".join(
@@ -176,6 +180,7 @@ _CHAIN_NAME = re.compile(
 _BY_LENGTH: dict[int, list[str]] = {}
 for _folded in _ENTRIES:
     _BY_LENGTH.setdefault(len(_folded), []).append(_folded)
+del _folded
 #: Characters OCR reads for one another, folded: a short word is put right across these only.
 _LOOKALIKES: tuple[frozenset[str], ...] = (
     frozenset("1IL!|T"),
