@@ -19,7 +19,16 @@ from typing import NamedTuple
 from docflow.receipts.lines import TextLine
 from docflow.receipts.numbers import CENT, find_amounts
 from docflow.receipts.vat import KNOWN_RATES, tax_fits_rate
-from docflow.receipts.vocabulary import GROSS_WORD, NET_WORD, TAX_WORD, VAT_HEADER, VAT_SECTION, VAT_WORD
+from docflow.receipts.vocabulary import (
+    GROSS_COLUMN,
+    GROSS_WORD,
+    NET_COLUMN,
+    NET_WORD,
+    TAX_WORD,
+    VAT_HEADER,
+    VAT_SECTION,
+    VAT_WORD,
+)
 
 
 class VatAmounts(NamedTuple):
@@ -332,13 +341,11 @@ def is_table_header(folded: str) -> bool:
     (``MIST + Netto = Brutto``)."""
     if VAT_SECTION.search(folded) or (VAT_WORD.search(folded) and VAT_HEADER.search(folded)):
         return True
-    return bool(_NET_COLUMN.search(folded) and _GROSS_COLUMN.search(folded)) and not any(
+    return bool(NET_COLUMN.search(folded) and GROSS_COLUMN.search(folded)) and not any(
         char.isdigit() for char in folded
     )
 
 
-_NET_COLUMN = re.compile(r"\b(?:VEROTON|NETTO|NET|EXCL\w*)\b")
-_GROSS_COLUMN = re.compile(r"\b(?:VEROLLINEN|BRUTTO|GROSS|INCL\w*)\b")
 #: A VAT table holds at most this many lines below its header (rows, a sum, OCR debris).
 TABLE_LINES = 6
 #: A line that ends a VAT table: a date (``08.04.20 09:51 9000545 003 034``), never a damaged amount.

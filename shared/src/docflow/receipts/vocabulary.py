@@ -366,6 +366,9 @@ VAT_SECTION = _words(
 #: The columns of a VAT table header, once its rate column (``ALV%``) is removed.
 NET_WORD = _words(r"VEROTON", r"NETTO", r"NET", r"EXCL\w*", r"KM-?TA", r"OHNE")
 TAX_WORD = _words(r"VERO", r"MOMS", r"VAT", r"ALV", r"TAX", r"GST", r"MWST", r"UST", r"STEUER", r"KM", r"MVA")
+#: A VAT table's net and gross column names alone (no ``TOTAL`` or ``MIT``: ``Net Total`` is no header).
+NET_COLUMN = _words(r"VEROTON", r"NETTO", r"NET", r"EXCL\w*")
+GROSS_COLUMN = _words(r"VEROLLINEN", r"BRUTTO", r"GROSS", r"INCL\w*")
 GROSS_WORD = _words(r"VEROLLINEN", r"BRUTTO", r"GROSS", r"INCL\w*", r"TOTAL", r"KM-?GA", r"MIT")
 RECEIPT_NUMBER = re.compile(
     r"(?<![A-Z])(?:KUITTI\s?(?:NRO|NUMERO|NO)?|KVITTO\s?(?:NR|NUMMER)?|RECEIPT\s?(?:NO|NUMBER|#)?|"
