@@ -289,8 +289,8 @@ DISCOUNT = _words(
     r"KAMPAANIA",
 )
 #: A deposit line (bottle or can deposit): its amount belongs to the item above it.
-#: (``PANTTT``: dot print's last ``I`` read as ``T``.)
-DEPOSIT = _words(r"PANTT[IT]", r"PANT", r"PFAND", r"LEERGUT", r"DEPOSIT", r"TAARA", r"PANDIPAKEND")
+#: (``PANTTT``: dot print's last ``I`` read as ``T``; ``PANTT``: a thin last ``I`` lost.)
+DEPOSIT = _words(r"PANTT[IT]?", r"PANT", r"PFAND", r"LEERGUT", r"DEPOSIT", r"TAARA", r"PANDIPAKEND")
 #: A refund or cancellation: the receipt returns money.
 REFUND = _words(
     r"PALAUTUS",

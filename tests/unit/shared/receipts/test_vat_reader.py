@@ -389,6 +389,17 @@ def test_given_a_counted_deposit_line_whose_amount_is_unread_then_the_count_time
     )
 
 
+def test_given_a_deposit_word_whose_last_letter_is_lost_then_its_line_is_still_a_deposit() -> None:
+    receipt = _read(
+        FI_HEAD,
+        "06.12.2024",
+        "Lonkero 0,33 l tlk 2,95\nPantt 0,15\nViski 0,7 l 96,15\nPantti6x0,10 0,60\nMAKSETTAVA 99,85\n"
+        "DEBIT MASTERCARD 99,85\nALV Veroton Vero Yhteensä\n25,5 % 78,96 20,14 99,10\n",
+    )
+    assert _rows(receipt) == [("25.5", "78.96", "20.14", "99.10")]
+    assert receipt.vat[0].confidence >= 0.9
+
+
 def test_given_a_misread_deposit_when_a_deposit_value_fills_the_gap_then_the_rows_are_confirmed() -> None:
     receipt = _read(
         FI_HEAD,
