@@ -197,9 +197,10 @@ CASH = _words(
     r"SULARAHA",
     r"KONTANTER",
 )
+#: (Dot print's ``I`` is read as ``T``: ``TAKATSIN``, ``VATHTORAHA``.)
 _CHANGE_WORDS = (
-    r"TAKAISIN",
-    r"VAIHTORAHA",
+    r"TAKA[IT]S[IT]N",
+    r"VA[IT]HTORAHA",
     r"[CG]HANGE(?:\s?DUE)?",
     r"VAXEL",
     r"VAXELPENGAR",

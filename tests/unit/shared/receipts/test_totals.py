@@ -150,6 +150,19 @@ def test_given_a_change_word_whose_amount_is_lost_when_extracted_then_the_paymen
     assert receipt.payment.value == "cash"
 
 
+@pytest.mark.parametrize("word", ["VATHTORAHA", "TAKATSIN"])
+def test_given_a_dot_printed_change_word_read_with_t_for_i_then_cash_minus_change_is_a_check(word: str) -> None:
+    text = (
+        "Neste Tuusula\nY-TUNNUS 2391221-3\n24.09.2024 14.51\nPESU PREMIUM 14,51\n95E10\n"
+        f"2,39 l x 1,85 €/l 4,42\nYhteensä 16,93\nKäteinen 20,00\n{word} 1,07\n"
+        "ALV 25,5 % sisältyy hintaan\nALV:n osuus 3,85\n"
+    )
+    assert "cash minus change" in _agreeing(text.replace("16,93", "18,93"))
+    receipt = extract_receipt(text, today=TODAY)
+    assert receipt.total is not None
+    assert receipt.total.value == Decimal("18.93")  # cash minus change and the items outvote the misread line
+
+
 def test_given_a_balance_line_without_an_amount_when_extracted_then_no_cash_payment_is_invented() -> None:
     assert extract_receipt("Shop Sdn Bhd\nITEM 4.00\nBALANCE\n", today=TODAY).payment is None
 
