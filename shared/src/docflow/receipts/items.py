@@ -61,6 +61,9 @@ _QUANTITY = re.compile(
 _PERCENT = re.compile(r"(?P<value>\d{1,2}(?:[.,]\d{1,2})?)\s?%")
 #: A VAT letter code printed after an item's amount (``1,99 A``, ``0,89 B*``) is not part of its name.
 _MIN_NAME_LETTERS = 2
+#: A fuel grade is an item's name though it has one letter (``95E10``, ``98E5``, ``E85``); its litres
+#: and litre price follow on the next row.
+_FUEL_GRADE = re.compile(r"(?:9[58]\s?E\s?(?:5|10)|E\s?85)", re.IGNORECASE)
 #: A name of a row with a rate column is a word, not a letter code (``A 25,5 %``, ``B14%``).
 _MIN_NAME_WORD = 3
 #: A count printed between the name and the unit price in a row with a rate column.
@@ -171,7 +174,8 @@ class _ItemReader:
             amounts = []
         if not amounts:
             name = line.text.strip(" .:-*")
-            self.pending_name = name if _letters(name) >= _MIN_NAME_LETTERS and "%" not in name else None
+            named = _letters(name) >= _MIN_NAME_LETTERS or _FUEL_GRADE.fullmatch(name) is not None
+            self.pending_name = name if named and "%" not in name else None
             self.attached = False
             return
         if "%" in line.text:

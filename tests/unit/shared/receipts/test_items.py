@@ -136,6 +136,19 @@ def test_given_weight_rows_then_weight_and_price_per_kilo_are_the_quantity_and_u
     ]
 
 
+@pytest.mark.parametrize("grade", ["95E10", "98E5", "E85"])
+def test_given_a_fuel_grade_over_its_litres_then_the_grade_is_the_items_name(grade: str) -> None:
+    text = f"Neste Tuusula\nPESU PREMIUM 14,51\n{grade}\n2,39 l x 1,85 €/l 4,42\nYhteensä 18,93\n"
+    assert _items(text) == [
+        ("PESU PREMIUM", Decimal("14.51"), None, None),
+        (grade, Decimal("4.42"), Decimal("2.39"), Decimal("1.85")),
+    ]
+
+
+def test_given_a_lone_letter_and_number_over_a_quantity_row_then_it_is_no_name() -> None:
+    assert _items("Kauppa\nB2\n2 x 1,85 3,70\nYhteensä 3,70\n") == []
+
+
 def test_given_discount_rows_then_each_discount_belongs_to_the_item_above_it() -> None:
     items = extract_receipt(DISCOUNTS, today=TODAY).items
     assert [(item.name, item.price, item.discount, item.amount) for item in items] == [
