@@ -151,7 +151,7 @@ def test_given_a_change_word_whose_amount_is_lost_when_extracted_then_the_paymen
 
 
 @pytest.mark.parametrize("word", ["VATHTORAHA", "TAKATSIN"])
-def test_given_a_dot_printed_change_word_read_with_t_for_i_then_cash_minus_change_is_a_check(word: str) -> None:
+def test_given_a_change_word_with_t_for_i_then_cash_minus_change_checks_the_total(word: str) -> None:
     text = (
         "Neste Tuusula\nY-TUNNUS 2391221-3\n24.09.2024 14.51\nPESU PREMIUM 14,51\n95E10\n"
         f"2,39 l x 1,85 €/l 4,42\nYhteensä 16,93\nKäteinen 20,00\n{word} 1,07\n"
