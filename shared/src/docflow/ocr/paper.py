@@ -41,8 +41,9 @@ MIN_CONTRAST = 25
 PAPER_SHARE = 0.5
 #: Crops that keep more than this share of the area are not worth it (a scan, a tight photo).
 MAX_KEPT_AREA = 0.95
-#: Crops that keep less than this share of the area found a bright spot, not the paper.
-MIN_KEPT_AREA = 0.15
+#: Crops that keep less than this share of the area found a bright spot, not the paper. A long
+#: receipt photographed whole from arm's length covers a tenth of the frame or less.
+MIN_KEPT_AREA = 0.08
 
 #: Edge bands are looked for within this share of the width (columns) or height (rows) from the frame.
 EDGE_BAND = 0.15

@@ -51,6 +51,17 @@ def test_given_paper_on_dark_table_when_searched_then_box_is_the_paper_without_t
     assert PAPER[3] - 20 <= y1 <= PAPER[3]
 
 
+def test_given_a_long_receipt_photographed_from_afar_when_searched_then_its_box_is_found() -> None:
+    # 150 x 560 pixels of a 760 x 1000 frame: 11 % of it.
+    box = find_paper(photo_of(Image.new("L", (150, 560), 240), at=(300, 200)))
+    assert box is not None
+    x0, y0, x1, y1 = box
+    assert 300 <= x0 <= 316
+    assert 200 <= y0 <= 220
+    assert 434 <= x1 <= 450
+    assert 740 <= y1 <= 760
+
+
 @pytest.mark.parametrize(
     "image",
     [
