@@ -7,7 +7,8 @@ businesses buy from at home and on trips to Sweden, Estonia and Germany, the tra
 of the name that differs from exactly one entry in one character (same length once folded, see
 :func:`~docflow.receipts.lines.fold`) is that entry, printed as the list has it. Words shorter than
 :data:`MIN_LETTERS` are put right only when the character is a look-alike (``St1`` read ``Stl``):
-among short words one letter makes another word.
+among short words one letter makes another word. A word that is an entry without its accents or dots
+(``Cafe``, ``Itakeskus``: the OCR drops them) takes the entry's letters.
 
 A name so repaired is an inference, never a reading: the caller trusts it no more than an
 uncorroborated name, and repairs only the names of receipts from :data:`NAME_COUNTRIES` (elsewhere a
@@ -203,10 +204,19 @@ def _one_apart(word: str, entry: str, *, lookalike_only: bool) -> bool:
     return any(first in group and second in group for group in _LOOKALIKES)
 
 
+def _cased(printed: str, word: str) -> str:
+    """``printed`` in capitals when ``word`` is (a word of several letters), else as listed."""
+    return printed.upper() if word.isupper() and len(word) > 1 else printed
+
+
 def _repaired(match: re.Match[str]) -> str:
     word = match[0]
     folded = fold(word)
-    if folded in _ENTRIES or not any(char.isalpha() for char in folded):
+    if folded in _ENTRIES:
+        # The OCR drops accents and dots (``Cafe`` for Café, ``Itakeskus``): the entry's letters.
+        printed = _ENTRIES[folded]
+        return word if word.casefold() == printed.casefold() else _cased(printed, word)
+    if not any(char.isalpha() for char in folded):
         return word
     lookalike_only = len(folded) < MIN_LETTERS
     near = [
@@ -216,8 +226,7 @@ def _repaired(match: re.Match[str]) -> str:
     ]
     if len(near) != 1:
         return word
-    printed = _ENTRIES[near[0]]
-    return printed.upper() if word.isupper() and len(word) > 1 else printed
+    return _cased(_ENTRIES[near[0]], word)
 
 
 def repair_name(name: str) -> str:

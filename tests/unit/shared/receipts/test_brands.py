@@ -24,6 +24,20 @@ def test_given_a_known_word_misread_in_one_character_then_it_is_put_right(
 
 
 @pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("Cafe Kanerva", "Café Kanerva"),
+        ("Lidl Itakeskus", "Lidl Itäkeskus"),
+        ("K-Citymarket JYVASKYLA", "K-Citymarket JYVÄSKYLÄ"),
+    ],
+)
+def test_given_a_known_word_whose_accents_the_ocr_dropped_then_they_are_put_back(
+    printed: str, expected: str
+) -> None:
+    assert repair_name(printed) == expected
+
+
+@pytest.mark.parametrize(
     "name",
     [
         "Lidl Itäkeskus",  # already right
