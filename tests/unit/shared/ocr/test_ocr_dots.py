@@ -20,6 +20,12 @@ def test_dotted_print_is_dot_print() -> None:
     assert ink_closing_ratio(dotted(render_receipt())) >= DOT_PRINT_RATIO
 
 
+def test_dense_dots_a_pixel_apart_are_dot_print() -> None:
+    dense = dotted(render_receipt(), pitch=5, dot=4)
+    assert ink_closing_ratio(dense) < 1.35
+    assert is_dot_print(dense)
+
+
 def test_a_blank_page_is_not_dot_print() -> None:
     assert ink_closing_ratio(Image.new("L", (200, 100), 255)) == 1.0
 
