@@ -60,6 +60,14 @@ MIN_LINE_HEIGHT = 0.5
 DENSE_ROW = 110
 #: A line read in a band below the header with less confidence than this is dropped.
 MIN_LINE_CONFIDENCE = 0.45
+#: Below the header, rows this many text heights beyond a read line's box count as covered by it. A
+#: line's box already holds its accents and commas; Tesseract's box of a table row often reaches into
+#: the row under it (``C 7,00% 6,59 0,46 7,05`` boxed down to the top of ``D 19,00% 1,50 0,28 1,78``
+#: behind faint show-through), so a wider margin would leave too little of the next row uncovered.
+LINE_COVER_MARGIN = 0.1
+#: Below the header, blank rows fewer than this many text heights between ink rows belong to one line:
+#: thin or faint print leaves rows between its strokes' ends that hold almost no ink.
+LINE_GAP = 0.3
 
 Band = tuple[int, int, int, int]
 
@@ -74,12 +82,36 @@ def _ink_profile(image: Image, box: Band) -> bytes:
     return profile.resize((1, y1 - y0), PILImage.Resampling.BOX).tobytes()
 
 
+def _bridged(ink: list[bool], gap: int) -> list[bool]:
+    """``ink`` with runs of fewer than ``gap`` blank rows between two ink rows filled."""
+    bridged = list(ink)
+    last: int | None = None
+    for row, has_ink in enumerate(ink):
+        if not has_ink:
+            continue
+        if last is not None and 0 < row - last - 1 < gap:
+            bridged[last + 1 : row] = [True] * (row - last - 1)
+        last = row
+    return bridged
+
+
 def _runs(
-    ink: list[bool], fragments: list[Fragment], top: int, text_height: float, min_height: float
+    ink: list[bool],
+    fragments: list[Fragment],
+    top: int,
+    text_height: float,
+    min_height: float,
+    *,
+    cover_margin: float = COVER_MARGIN,
+    bridge: float = 0.0,
 ) -> list[tuple[int, int]]:
-    """(top, bottom) row ranges (page rows; ``ink`` starts at row ``top``) of ink no fragment covers,
-    at least ``min_height`` text heights tall."""
-    margin = round(COVER_MARGIN * text_height)
+    """(top, bottom) row ranges (page rows; ``ink`` starts at row ``top``) of ink no fragment covers
+    (rows within ``cover_margin`` text heights of its box count as covered), at least ``min_height``
+    text heights tall; with ``bridge``, blank gaps shorter than that many text heights between ink
+    rows count as ink (one line's rows) before the covered rows are taken out."""
+    margin = round(cover_margin * text_height)
+    if bridge:
+        ink = _bridged(ink, round(bridge * text_height))
     for fragment in fragments:
         _, y0, _, y1 = fragment.bbox
         for row in range(max(top, y0 - margin), min(top + len(ink), y1 + margin)):
@@ -119,7 +151,9 @@ def uncovered_lines(image: Image, fragments: list[Fragment]) -> list[Band]:
     left, right, text_height = column
     profile = _ink_profile(image, (left, top, right, image.height))
     ink = [BLANK_ROW < value <= DENSE_ROW for value in profile]
-    runs = _runs(ink, fragments, top, text_height, MIN_LINE_HEIGHT)
+    runs = _runs(
+        ink, fragments, top, text_height, MIN_LINE_HEIGHT, cover_margin=LINE_COVER_MARGIN, bridge=LINE_GAP
+    )
     return [(left, y0, right, y1) for y0, y1 in runs[:MAX_LINE_BANDS]]
 
 

@@ -166,6 +166,24 @@ def test_given_a_body_line_no_fragment_covers_when_searched_then_it_is_a_band_ac
     assert uncovered_lines(page, fragments) == [(20, 500, 380, 520)]
 
 
+def test_given_a_line_under_a_read_row_whose_box_reaches_into_it_when_searched_then_it_is_a_band() -> None:
+    # The read row's box runs 8 px below its print, into the line under it (526..542, 16 px).
+    page = _body_page((500, 520), (526, 542))
+    fragments = [*_sure_lines(), _fragment(500, 528)]
+    assert uncovered_lines(page, fragments) == [(20, 530, 380, 542)]
+
+
+def test_given_a_faint_line_whose_rows_break_between_stroke_ends_when_searched_then_it_is_one_band() -> None:
+    # Two 5-row strips 4 blank rows apart: one line of thin print, 15 rows, not two specks.
+    page = _body_page((600, 605), (609, 614))
+    assert uncovered_lines(page, _sure_lines()) == [(20, 600, 380, 614)]
+
+
+def test_given_two_lines_a_line_gap_apart_when_bridged_then_they_stay_two() -> None:
+    page = _body_page((600, 612), (620, 632))
+    assert uncovered_lines(page, _sure_lines()) == [(20, 600, 380, 612), (20, 620, 380, 632)]
+
+
 def test_given_a_line_right_under_a_barcode_when_searched_then_the_barcode_rows_are_left_out() -> None:
     page = _body_page((700, 720), barcode=(600, 700))
     assert uncovered_lines(page, _sure_lines()) == [(20, 700, 380, 720)]
