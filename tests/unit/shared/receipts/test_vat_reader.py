@@ -389,25 +389,30 @@ def test_given_a_counted_deposit_line_whose_amount_is_unread_then_the_count_time
     )
 
 
-def test_given_a_deposit_word_whose_last_letter_is_lost_then_its_line_is_still_a_deposit() -> None:
-    receipt = _read(
-        FI_HEAD,
-        "06.12.2024",
-        "Lonkero 0,33 l tlk 2,95\nPantt 0,15\nViski 0,7 l 96,15\nPantti6x0,10 0,60\nMAKSETTAVA 99,85\n"
-        "DEBIT MASTERCARD 99,85\nALV Veroton Vero Yhteensä\n25,5 % 78,96 20,14 99,10\n",
-    )
-    assert _rows(receipt) == [("25.5", "78.96", "20.14", "99.10")]
-    assert receipt.vat[0].confidence >= 0.9
-
-
-def test_given_a_misread_deposit_when_a_deposit_value_fills_the_gap_then_the_rows_are_confirmed() -> None:
-    receipt = _read(
-        FI_HEAD,
-        "05.04.2024",
-        "Viski 200,45\nPantti 5 x 0,10 0,50\nLonkero 4,15\nPantti 6,15\nMAKSETTAVA 205,25\n"
-        "MobilePay 205,25\nALV Veroton Vero Yhteensä\n24 % 165,00 39,60 204,60\n",
-    )
-    assert _rows(receipt) == [("24", "165.00", "39.60", "204.60")]
+@pytest.mark.parametrize(
+    ("day", "body", "row"),
+    [
+        pytest.param(
+            "05.04.2024",
+            "Viski 200,45\nPantti 5 x 0,10 0,50\nLonkero 4,15\nPantti 6,15\nMAKSETTAVA 205,25\n"
+            "MobilePay 205,25\nALV Veroton Vero Yhteensä\n24 % 165,00 39,60 204,60\n",
+            ("24", "165.00", "39.60", "204.60"),
+            id="a deposit value fills the gap of a misread deposit amount",
+        ),
+        pytest.param(
+            "06.12.2024",
+            "Lonkero 0,33 l tlk 2,95\nPantt 0,15\nViski 0,7 l 96,15\nPantti6x0,10 0,60\nMAKSETTAVA 99,85\n"
+            "DEBIT MASTERCARD 99,85\nALV Veroton Vero Yhteensä\n25,5 % 78,96 20,14 99,10\n",
+            ("25.5", "78.96", "20.14", "99.10"),
+            id="a deposit word whose last letter is lost",
+        ),
+    ],
+)
+def test_given_a_garbled_deposit_line_when_it_fills_the_gap_then_the_rows_are_confirmed(
+    day: str, body: str, row: tuple[str, str, str, str]
+) -> None:
+    receipt = _read(FI_HEAD, day, body)
+    assert _rows(receipt) == [row]
     assert receipt.vat[0].confidence >= 0.9
 
 
